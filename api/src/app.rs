@@ -1,0 +1,95 @@
+//! The application: shared state, the route table and the middleware around it.
+
+use std::time::Duration;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::{Compress, ErrorHandlers};
+use actix_web::{App, HttpMessage, web};
+use os2pm_persistence::{DbConnection, Pool};
+use tracing_actix_web::{RequestId, TracingLogger};
+
+use crate::auth::Authenticator;
+use crate::error::{ApiError, problem_safety_net};
+use crate::{handlers, openapi_doc, request};
+
+/// What every handler may use. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool,
+    pub backend: &'static str,
+    pub max_body_bytes: usize,
+    /// How long readiness waits for a connection before it answers 503.
+    pub readiness_timeout: Duration,
+}
+
+impl AppState {
+    /// Runs database work on the blocking pool, with a connection from the pool; a database
+    /// that cannot be reached within the pool's timeout is a 503.
+    pub async fn db<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get().map_err(os2pm_persistence::StoreError::from)?;
+            work(&mut conn)
+        })
+        .await?
+    }
+}
+
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// Builds the application around `state`.
+pub fn build(
+    state: AppState,
+    authenticator: web::Data<Authenticator>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let max_body_bytes = state.max_body_bytes;
+    App::new()
+        .app_data(web::Data::new(state))
+        .app_data(authenticator)
+        .app_data(request::json_config(max_body_bytes))
+        .app_data(request::query_config())
+        .app_data(request::path_config())
+        .app_data(web::PayloadConfig::new(max_body_bytes))
+        .configure(handlers::routes)
+        .service(openapi_doc::swagger_ui())
+        .default_service(web::to(not_found))
+        .wrap(ErrorHandlers::new().default_handler(problem_safety_net))
+        .wrap(Compress::default())
+        .wrap_fn(|request, service| {
+            use actix_web::dev::Service;
+            let request_id = request.extensions().get::<RequestId>().copied();
+            let response = service.call(request);
+            async move {
+                let mut response = response.await?;
+                if let Some(id) = request_id
+                    && let Ok(value) = HeaderValue::from_str(&id.to_string())
+                {
+                    response
+                        .headers_mut()
+                        .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
+                }
+                Ok(response)
+            }
+        })
+        .wrap(TracingLogger::default())
+}
+
+async fn not_found(request: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::NotFound(format!(
+        "no resource at {}",
+        request.path()
+    )))
+}

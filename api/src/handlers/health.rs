@@ -1,0 +1,55 @@
+//! Liveness and readiness for orchestrators and load balancers.
+
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    #[schema(example = "ok")]
+    pub status: &'static str,
+    /// The database backend, on readiness: `sqlite` or `postgresql`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "sqlite")]
+    pub database: Option<&'static str>,
+}
+
+/// The process is up and answering.
+#[utoipa::path(
+    get, path = "/health/live", tag = "health",
+    responses((status = 200, description = "The process answers", body = Health,
+        example = json!({"status": "ok"})))
+)]
+pub async fn live() -> HttpResponse {
+    HttpResponse::Ok().json(Health {
+        status: "ok",
+        database: None,
+    })
+}
+
+/// The service can reach its database. Answers 503 while it cannot, and 200 again by itself
+/// once it can.
+#[utoipa::path(
+    get, path = "/health/ready", tag = "health",
+    responses(
+        (status = 200, description = "The database answers", body = Health,
+            example = json!({"status": "ready", "database": "sqlite"})),
+        (status = 503, description = "The database cannot be reached", body = crate::error::ProblemSchema,
+            content_type = "application/problem+json"),
+    )
+)]
+pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let pool = state.pool.clone();
+    let timeout = state.readiness_timeout;
+    // Checking a connection out runs a query on it (`test_on_check_out`).
+    web::block(move || pool.get_timeout(timeout).map(drop))
+        .await?
+        .map_err(|e| ApiError::Unavailable(e.to_string()))?;
+    Ok(HttpResponse::Ok().json(Health {
+        status: "ready",
+        database: Some(state.backend),
+    }))
+}

@@ -1,0 +1,144 @@
+//! The requirement catalogue (*formkrav*), cumulative per level.
+
+use actix_web::{HttpResponse, web};
+use os2pm_levels::{DEFAULT_CATALOGUE_VERSION, Gate, Level, Requirement};
+use os2pm_persistence::{StoreError, catalogue};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::app::AppState;
+use crate::error::{ApiError, ProblemSchema};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RequirementQuery {
+    /// The level: its own requirements and every level's below it. Without it, the whole catalogue.
+    #[param(example = "N2", pattern = "^N[123]$")]
+    pub level: Option<String>,
+    /// Only the requirements due by this gate (`approval`, `start`, `go_live`); gates are cumulative.
+    #[param(example = "approval")]
+    pub gate: Option<String>,
+    /// The catalogue version; default `os2-2016`.
+    #[param(example = "os2-2016")]
+    pub catalogue: Option<String>,
+}
+
+/// One requirement.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "key": "line_management_acceptance", "level": "N2", "max_level": null, "theme": "relevance",
+    "kind": "attestation", "gate": "approval",
+    "title_da": "Lokal linjeledelses accept i hver deltagende kommune",
+    "title_en": "Local line management accepts, in every participating municipality",
+    "not_applicable_allowed": false, "per_organization": true, "minimum": null
+}))]
+pub struct RequirementView {
+    pub key: String,
+    /// The lowest level that demands it.
+    #[schema(example = "N1")]
+    pub level: String,
+    /// The highest level that still demands it, when it stops applying above a level.
+    pub max_level: Option<String>,
+    /// `relevance`, `form`, `governance` or `strategy`.
+    pub theme: String,
+    /// `attestation`, `document`, `follow_or_explain`, `count` or `derived` (computed by the server).
+    pub kind: String,
+    /// When it must hold: `approval`, `start` or `go_live`.
+    pub gate: String,
+    pub title_da: String,
+    pub title_en: String,
+    /// Whether `not_applicable` (with an explanation) is accepted.
+    pub not_applicable_allowed: bool,
+    /// Whether each participating organisation attests separately.
+    pub per_organization: bool,
+    /// The least count, for counted requirements.
+    pub minimum: Option<i64>,
+}
+
+impl From<&Requirement> for RequirementView {
+    fn from(r: &Requirement) -> Self {
+        Self {
+            key: r.key.clone(),
+            level: r.level.to_string(),
+            max_level: r.max_level.map(|l| l.to_string()),
+            theme: r.theme.to_string(),
+            kind: r.kind.to_string(),
+            gate: r.gate.to_string(),
+            title_da: r.title_da.clone(),
+            title_en: r.title_en.clone(),
+            not_applicable_allowed: r.not_applicable_allowed,
+            per_organization: r.per_organization,
+            minimum: r.minimum,
+        }
+    }
+}
+
+/// The requirements of one catalogue version, filtered by level and gate.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequirementList {
+    #[schema(example = "os2-2016")]
+    pub catalogue: String,
+    pub title: String,
+    /// The level asked for, if any.
+    pub level: Option<String>,
+    pub items: Vec<RequirementView>,
+    /// Always `null`: a catalogue is one page.
+    pub next_cursor: Option<String>,
+}
+
+/// The requirements a project at a level must meet (cumulative), with Danish and English titles.
+#[utoipa::path(
+    get, path = "/api/v1/requirements", tag = "requirements",
+    params(RequirementQuery),
+    responses(
+        (status = 200, description = "The requirements, in catalogue order", body = RequirementList),
+        (status = 422, description = "Unknown level, gate or catalogue", body = ProblemSchema,
+            content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    query: web::Query<RequirementQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let level = query
+        .level
+        .as_deref()
+        .map(str::parse::<Level>)
+        .transpose()
+        .map_err(|_| ApiError::validation("level", "must be N1, N2 or N3"))?;
+    let gate = query
+        .gate
+        .as_deref()
+        .map(str::parse::<Gate>)
+        .transpose()
+        .map_err(|_| ApiError::validation("gate", "must be approval, start or go_live"))?;
+    let version = query
+        .catalogue
+        .unwrap_or_else(|| DEFAULT_CATALOGUE_VERSION.to_owned());
+    let catalogue = state
+        .db(move |conn| {
+            catalogue::load(conn, &version).map_err(|e| match e {
+                StoreError::NotFound => ApiError::validation(
+                    "catalogue",
+                    format!("there is no catalogue version `{version}`"),
+                ),
+                other => other.into(),
+            })
+        })
+        .await?;
+    let items = catalogue
+        .requirements
+        .iter()
+        .filter(|r| level.is_none_or(|level| r.applies_at(level)))
+        .filter(|r| gate.is_none_or(|gate| r.due_by(gate)))
+        .map(RequirementView::from)
+        .collect();
+    Ok(HttpResponse::Ok().json(RequirementList {
+        catalogue: catalogue.version,
+        title: catalogue.title,
+        level: level.map(|l| l.to_string()),
+        items,
+        next_cursor: None,
+    }))
+}

@@ -1,0 +1,10 @@
+//! The os2pm HTTP service: actix-web handlers over the domain crates and `persistence`.
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod handlers;
+pub mod openapi_doc;
+pub mod request;
+pub mod server;

@@ -1,0 +1,294 @@
+//! What every handler shares on the way in and out: body and query parsing with problem+json
+//! errors, validation errors, paging cursors, ETags and `Idempotency-Key`.
+
+use std::future::{Ready, ready};
+
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, EntityTag, IfNoneMatch};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use os2pm_persistence::idempotency::{self, StoredResponse};
+use os2pm_persistence::{DbConnection, in_transaction};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use utoipa::{IntoParams, ToSchema};
+use validator::ValidationErrors;
+
+use crate::error::{ApiError, FieldError};
+
+pub fn json_config(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(limit)
+        .error_handler(|error, _| json_error(error).into())
+}
+
+fn json_error(error: JsonPayloadError) -> ApiError {
+    match error {
+        JsonPayloadError::OverflowKnownLength { length, limit } => ApiError::PayloadTooLarge(
+            format!("the body is {length} bytes; at most {limit} are accepted"),
+        ),
+        JsonPayloadError::Overflow { limit } => {
+            ApiError::PayloadTooLarge(format!("the body is larger than {limit} bytes"))
+        }
+        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
+            "the body must be JSON with Content-Type: application/json".into(),
+        ),
+        JsonPayloadError::Deserialize(error) if error.is_data() => {
+            // Well-formed JSON of the wrong shape: name the field when serde does.
+            let message = error.to_string();
+            let field = message
+                .split_once("field `")
+                .and_then(|(_, rest)| rest.split_once('`'))
+                .map_or("body", |(field, _)| field)
+                .to_owned();
+            ApiError::validation(field, message)
+        }
+        JsonPayloadError::Deserialize(error) => {
+            ApiError::MalformedBody(format!("the body is not valid JSON: {error}"))
+        }
+        other => ApiError::MalformedBody(other.to_string()),
+    }
+}
+
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|error, _| {
+        let QueryPayloadError::Deserialize(error) = error else {
+            return ApiError::InvalidQuery(error.to_string()).into();
+        };
+        ApiError::InvalidQuery(format!("the query string is not valid: {error}")).into()
+    })
+}
+
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|error, _| {
+        let PathError::Deserialize(error) = error else {
+            return ApiError::NotFound(error.to_string()).into();
+        };
+        ApiError::NotFound(format!("no such resource: {error}")).into()
+    })
+}
+
+/// Turns `validator`'s errors into one entry per failing field.
+pub fn validation_errors(errors: &ValidationErrors) -> Vec<FieldError> {
+    let mut fields: Vec<FieldError> = errors
+        .field_errors()
+        .into_iter()
+        .flat_map(|(field, errors)| {
+            errors.iter().map(move |error| {
+                let message = error
+                    .message
+                    .as_ref()
+                    .map_or_else(|| error.code.to_string(), ToString::to_string);
+                FieldError::new(field.to_string(), message)
+            })
+        })
+        .collect();
+    fields.sort_by(|a, b| a.field.cmp(&b.field));
+    fields
+}
+
+/// `?limit=&cursor=` of every list.
+#[derive(Debug, Clone, Default, serde::Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// How many items, 1 to 200.
+    #[param(minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+pub const DEFAULT_PAGE: i64 = 50;
+pub const MAX_PAGE: i64 = 200;
+
+impl PageParams {
+    pub fn limit(&self) -> Result<i64, ApiError> {
+        match self.limit {
+            None => Ok(DEFAULT_PAGE),
+            Some(limit) if (1..=MAX_PAGE).contains(&limit) => Ok(limit),
+            Some(_) => Err(ApiError::validation(
+                "limit",
+                format!("must be between 1 and {MAX_PAGE}"),
+            )),
+        }
+    }
+
+    /// Decodes the cursor into the key it was made from.
+    pub fn after<K: DeserializeOwned>(&self) -> Result<Option<K>, ApiError> {
+        let invalid = || ApiError::validation("cursor", "is not a cursor this service gave out");
+        self.cursor
+            .as_deref()
+            .map(|cursor| {
+                let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
+                serde_json::from_slice(&bytes).map_err(|_| invalid())
+            })
+            .transpose()
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from up to `limit + 1` rows: the extra row only says there is more.
+    pub fn from_rows<R, K: Serialize>(
+        mut rows: Vec<R>,
+        limit: i64,
+        key: impl Fn(&R) -> K,
+        item: impl Fn(R) -> T,
+    ) -> Self {
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let more = rows.len() > limit;
+        rows.truncate(limit);
+        let next_cursor = more
+            .then(|| rows.last().map(&key))
+            .flatten()
+            .and_then(|key| serde_json::to_vec(&key).ok())
+            .map(|json| URL_SAFE_NO_PAD.encode(json));
+        Self {
+            items: rows.into_iter().map(item).collect(),
+            next_cursor,
+        }
+    }
+}
+
+/// The strong ETag of a resource at `version`.
+pub fn etag(version: i64) -> EntityTag {
+    EntityTag::new_strong(version.to_string())
+}
+
+/// 200 with the body and its ETag, or 304 when the client already has this version.
+pub fn with_etag<T: Serialize>(request: &HttpRequest, version: i64, body: &T) -> HttpResponse {
+    let tag = etag(version);
+    let unchanged = match request.get_header::<IfNoneMatch>() {
+        Some(IfNoneMatch::Any) => true,
+        Some(IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(&tag)),
+        None => false,
+    };
+    if unchanged {
+        return HttpResponse::NotModified()
+            .insert_header(header::ETag(tag))
+            .finish();
+    }
+    HttpResponse::Ok()
+        .insert_header(header::ETag(tag))
+        .json(body)
+}
+
+/// The `Idempotency-Key` header of a POST, when sent.
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey(Option<String>);
+
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+pub const MAX_IDEMPOTENCY_KEY: usize = 255;
+
+impl FromRequest for IdempotencyKey {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let key = request.headers().get(IDEMPOTENCY_KEY).map(|value| {
+            value
+                .to_str()
+                .ok()
+                .filter(|key| (1..=MAX_IDEMPOTENCY_KEY).contains(&key.len()))
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    ApiError::validation(
+                        "Idempotency-Key",
+                        format!("must be 1 to {MAX_IDEMPOTENCY_KEY} visible ASCII characters"),
+                    )
+                })
+        });
+        ready(key.transpose().map(IdempotencyKey))
+    }
+}
+
+/// A resource a POST created.
+pub struct Created {
+    pub location: String,
+    pub body: serde_json::Value,
+}
+
+impl IdempotencyKey {
+    /// Runs `create` in one transaction with the key's record, so a retry with the same key
+    /// and request gets the first response and creates nothing. Answers 201 with `Location`.
+    pub fn create<R: Serialize>(
+        &self,
+        conn: &mut DbConnection,
+        caller: &str,
+        request: &R,
+        create: impl FnOnce(&mut DbConnection) -> Result<Created, ApiError>,
+    ) -> Result<CreatedResponse, ApiError> {
+        let request_body =
+            serde_json::to_string(request).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let Some(key) = &self.0 else {
+            let created = in_transaction(conn, create)?;
+            return Ok(CreatedResponse {
+                location: created.location,
+                body: created.body.to_string(),
+                replayed: false,
+            });
+        };
+        let attempt = in_transaction(conn, |conn| {
+            if let Some(stored) = idempotency::find(conn, caller, key)? {
+                return Ok((stored, true));
+            }
+            let created = create(conn)?;
+            let stored = StoredResponse {
+                request_body: request_body.clone(),
+                status: i32::from(StatusCode::CREATED.as_u16()),
+                location: Some(created.location),
+                body: created.body.to_string(),
+            };
+            idempotency::record(conn, caller, key, &stored)?;
+            Ok::<_, ApiError>((stored, false))
+        });
+        let (stored, replayed) = match attempt {
+            Ok(outcome) => outcome,
+            // Either the change itself clashed, or a concurrent first request with this key
+            // recorded its response first: then that response is the answer.
+            Err(ApiError::Conflict(cause)) => match idempotency::find(conn, caller, key)? {
+                Some(stored) => (stored, true),
+                None => return Err(ApiError::Conflict(cause)),
+            },
+            Err(other) => return Err(other),
+        };
+        if stored.request_body != request_body {
+            return Err(ApiError::IdempotencyKeyReused);
+        }
+        Ok(CreatedResponse {
+            location: stored.location.unwrap_or_default(),
+            body: stored.body,
+            replayed,
+        })
+    }
+}
+
+/// A 201 as first sent, or replayed for a retry.
+#[derive(Debug)]
+pub struct CreatedResponse {
+    location: String,
+    body: String,
+    replayed: bool,
+}
+
+impl CreatedResponse {
+    pub fn into_response(self) -> HttpResponse {
+        let mut response = HttpResponse::Created();
+        response
+            .insert_header((header::LOCATION, self.location))
+            .content_type("application/json");
+        if self.replayed {
+            response.insert_header(("idempotent-replayed", "true"));
+        }
+        response.body(self.body)
+    }
+}

@@ -1,0 +1,86 @@
+//! Start-up: logging, database preparation, the pool, and the HTTP server.
+
+use std::time::Duration;
+
+use actix_web::{HttpServer, web};
+use os2pm_persistence::{PoolOptions, build_pool, migrations};
+
+use crate::app::{self, AppState};
+use crate::auth::Authenticator;
+use crate::config::Config;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] os2pm_persistence::StoreError),
+    #[error(transparent)]
+    Key(#[from] crate::auth::KeyError),
+    #[error("cannot listen on {bind}: {cause}")]
+    Bind { bind: String, cause: std::io::Error },
+    #[error("the server stopped with an error: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Structured logs on stderr; `RUST_LOG` filters (default `info`).
+pub fn init_tracing(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // A second initialisation (tests) keeps the first subscriber.
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+/// Migrates (unless turned off), seeds, and builds the shared state.
+pub fn prepare(config: &Config) -> Result<(AppState, Authenticator), StartError> {
+    let applied = migrations::prepare(&config.database_url, config.auto_migrate)?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "applied migrations");
+    }
+    let pool = build_pool(
+        config.database_url.clone(),
+        &PoolOptions {
+            max_size: config.pool_size,
+            connection_timeout: config.db_timeout,
+        },
+    );
+    let state = AppState {
+        pool,
+        backend: config.database_url.backend_name(),
+        max_body_bytes: config.max_body_bytes,
+        readiness_timeout: config.db_timeout.min(Duration::from_secs(2)),
+    };
+    Ok((state, Authenticator::new(config.auth.clone())?))
+}
+
+/// Serves until SIGTERM or SIGINT, then finishes the requests in flight.
+pub async fn serve(config: Config) -> Result<(), StartError> {
+    let prepare_config = config.clone();
+    let (state, authenticator) = web::block(move || prepare(&prepare_config))
+        .await
+        .map_err(|e| StartError::Serve(std::io::Error::other(e.to_string())))??;
+    let authenticator = web::Data::new(authenticator);
+    let mut server = HttpServer::new(move || app::build(state.clone(), authenticator.clone()))
+        .shutdown_timeout(30)
+        // Slow or stalled clients are cut off instead of holding a worker.
+        .client_request_timeout(Duration::from_secs(10))
+        .client_disconnect_timeout(Duration::from_secs(5));
+    if let Some(workers) = config.workers {
+        server = server.workers(workers);
+    }
+    let server = server
+        .bind(&config.bind)
+        .map_err(|cause| StartError::Bind {
+            bind: config.bind.clone(),
+            cause,
+        })?;
+    for address in server.addrs() {
+        tracing::info!(%address, database = config.database_url.backend_name(), "os2pm is listening");
+    }
+    server.run().await.map_err(StartError::Serve)
+}

@@ -1,0 +1,411 @@
+//! Product levels (N1, N2, N3) and the versioned requirement catalogue (*formkrav*).
+//!
+//! The catalogue is data: each version is a JSON file under `catalogues/`, parsed here and
+//! seeded into the database by `persistence`. Levels are cumulative: a level carries every
+//! requirement of the levels below it, except those that stop applying above a level
+//! (`max_level`, e.g. `local_funding` once OS2 funding becomes possible at N2).
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// The catalogue version in force for new placements unless the business manager picks another.
+pub const DEFAULT_CATALOGUE_VERSION: &str = "os2-2016";
+
+const OS2_2016_JSON: &str = include_str!("../catalogues/os2-2016.json");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Level {
+    N1,
+    N2,
+    N3,
+}
+
+impl Level {
+    pub const ALL: [Level; 3] = [Level::N1, Level::N2, Level::N3];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::N1 => "N1",
+            Level::N2 => "N2",
+            Level::N3 => "N3",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Level {
+    type Err = UnknownValue;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Level::ALL
+            .into_iter()
+            .find(|level| level.as_str() == s)
+            .ok_or_else(|| UnknownValue::new("level", s))
+    }
+}
+
+/// The transition at which a requirement must hold. Ordered: a later gate also demands
+/// everything due at the earlier ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gate {
+    /// Submitting a concept for approval.
+    Approval,
+    /// approved → in_progress.
+    Start,
+    /// in_progress → implemented.
+    GoLive,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    Relevance,
+    Form,
+    Governance,
+    Strategy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceKind {
+    Attestation,
+    Document,
+    FollowOrExplain,
+    Count,
+    /// Computed by the server from its own data (a decision, a group); never set by a client.
+    Derived,
+}
+
+/// Implements `as_str`/`FromStr` for the snake_case enums above from their serde names, so the
+/// database and the API spell them exactly as the catalogue files do.
+macro_rules! snake_case_names {
+    ($($ty:ident { $($variant:ident => $name:literal),+ $(,)? })+) => {$(
+        impl $ty {
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($ty::$variant => $name),+ }
+            }
+        }
+
+        impl FromStr for $ty {
+            type Err = UnknownValue;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $ty::ALL
+                    .iter()
+                    .copied()
+                    .find(|value| value.as_str() == s)
+                    .ok_or_else(|| UnknownValue::new(stringify!($ty), s))
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )+};
+}
+
+snake_case_names! {
+    Gate { Approval => "approval", Start => "start", GoLive => "go_live" }
+    Theme { Relevance => "relevance", Form => "form", Governance => "governance", Strategy => "strategy" }
+    EvidenceKind {
+        Attestation => "attestation",
+        Document => "document",
+        FollowOrExplain => "follow_or_explain",
+        Count => "count",
+        Derived => "derived",
+    }
+}
+
+/// A value that is not one of an enum's names.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} `{value}`")]
+pub struct UnknownValue {
+    pub what: &'static str,
+    pub value: String,
+}
+
+impl UnknownValue {
+    fn new(what: &'static str, value: &str) -> Self {
+        Self {
+            what,
+            value: value.to_owned(),
+        }
+    }
+}
+
+/// One requirement of a catalogue version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Requirement {
+    pub key: String,
+    /// The lowest level that demands it.
+    pub level: Level,
+    /// The highest level that still demands it; `None` means every level from `level` up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_level: Option<Level>,
+    pub theme: Theme,
+    pub kind: EvidenceKind,
+    pub gate: Gate,
+    pub title_da: String,
+    pub title_en: String,
+    /// Whether `not_applicable` (with an explanation) is accepted as evidence.
+    pub not_applicable_allowed: bool,
+    /// Whether each participating organisation attests separately.
+    pub per_organization: bool,
+    /// For counted and derived-count requirements: the least acceptable count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<i64>,
+}
+
+impl Requirement {
+    /// Whether a project at `level` must meet this requirement.
+    pub fn applies_at(&self, level: Level) -> bool {
+        self.level <= level && self.max_level.is_none_or(|max| level <= max)
+    }
+
+    /// Whether this requirement must hold when passing `gate` (gates are cumulative).
+    pub fn due_by(&self, gate: Gate) -> bool {
+        self.gate <= gate
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogueError {
+    #[error("catalogue file is not valid: {0}")]
+    Malformed(String),
+    #[error("requirement `{0}` appears twice")]
+    DuplicateKey(String),
+    #[error("requirement `{key}` has max_level {max_level} below its level {level}")]
+    EmptyLevelRange {
+        key: String,
+        level: Level,
+        max_level: Level,
+    },
+}
+
+/// One version of the requirement catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalogue {
+    pub version: String,
+    pub title: String,
+    pub requirements: Vec<Requirement>,
+}
+
+impl Catalogue {
+    /// Parses and checks a catalogue file.
+    pub fn from_json(json: &str) -> Result<Self, CatalogueError> {
+        let catalogue: Catalogue =
+            serde_json::from_str(json).map_err(|e| CatalogueError::Malformed(e.to_string()))?;
+        catalogue.check()?;
+        Ok(catalogue)
+    }
+
+    /// The catalogue of the 2016 report, `os2-2016` (DOMAIN.md §3).
+    pub fn os2_2016() -> Result<Self, CatalogueError> {
+        Self::from_json(OS2_2016_JSON)
+    }
+
+    /// Every catalogue version shipped with os2pm, oldest first.
+    pub fn bundled() -> Result<Vec<Self>, CatalogueError> {
+        Ok(vec![Self::os2_2016()?])
+    }
+
+    fn check(&self) -> Result<(), CatalogueError> {
+        let mut seen = std::collections::HashSet::new();
+        for requirement in &self.requirements {
+            if !seen.insert(requirement.key.as_str()) {
+                return Err(CatalogueError::DuplicateKey(requirement.key.clone()));
+            }
+            if let Some(max_level) = requirement.max_level
+                && max_level < requirement.level
+            {
+                return Err(CatalogueError::EmptyLevelRange {
+                    key: requirement.key.clone(),
+                    level: requirement.level,
+                    max_level,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The cumulative requirements of `level`, in catalogue order.
+    pub fn for_level(&self, level: Level) -> impl Iterator<Item = &Requirement> {
+        self.requirements
+            .iter()
+            .filter(move |requirement| requirement.applies_at(level))
+    }
+
+    /// The requirements that must hold at `level` when passing `gate`.
+    pub fn due_at(&self, level: Level, gate: Gate) -> impl Iterator<Item = &Requirement> {
+        self.for_level(level)
+            .filter(move |requirement| requirement.due_by(gate))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalogue() -> Catalogue {
+        Catalogue::os2_2016().unwrap()
+    }
+
+    fn keys<'a>(requirements: impl Iterator<Item = &'a Requirement>) -> Vec<&'a str> {
+        requirements.map(|r| r.key.as_str()).collect()
+    }
+
+    #[test]
+    fn the_2016_catalogue_has_every_requirement_of_domain_md() {
+        let catalogue = catalogue();
+        assert_eq!(catalogue.version, DEFAULT_CATALOGUE_VERSION);
+        let count = |level| {
+            catalogue
+                .requirements
+                .iter()
+                .filter(|r| r.level == level)
+                .count()
+        };
+        assert_eq!(
+            (count(Level::N1), count(Level::N2), count(Level::N3)),
+            (16, 13, 5)
+        );
+    }
+
+    #[test]
+    fn levels_are_cumulative() {
+        let catalogue = catalogue();
+        let n1 = keys(catalogue.for_level(Level::N1));
+        let n2 = keys(catalogue.for_level(Level::N2));
+        let n3 = keys(catalogue.for_level(Level::N3));
+        assert_eq!(n1.len(), 16);
+        // N2 keeps every N1 requirement except local funding, and adds its own 13.
+        assert_eq!(n2.len(), 16 - 1 + 13);
+        assert_eq!(n3.len(), 16 - 1 + 13 + 5);
+        for key in n1.iter().filter(|k| **k != "local_funding") {
+            assert!(
+                n2.contains(key) && n3.contains(key),
+                "{key} missing above N1"
+            );
+        }
+        for key in &n2 {
+            assert!(n3.contains(key), "{key} missing at N3");
+        }
+        assert!(!n1.contains(&"common_municipal_value"));
+        assert!(!n2.contains(&"national_strategy_link"));
+    }
+
+    #[test]
+    fn local_funding_applies_only_at_n1() {
+        let catalogue = catalogue();
+        let at = |level| keys(catalogue.for_level(level)).contains(&"local_funding");
+        assert!(at(Level::N1));
+        assert!(!at(Level::N2));
+        assert!(!at(Level::N3));
+    }
+
+    #[test]
+    fn gates_are_cumulative_and_ordered() {
+        let catalogue = catalogue();
+        let approval = keys(catalogue.due_at(Level::N2, Gate::Approval));
+        let start = keys(catalogue.due_at(Level::N2, Gate::Start));
+        let go_live = keys(catalogue.due_at(Level::N2, Gate::GoLive));
+        assert!(approval.contains(&"strategic_alignment"));
+        assert!(!approval.contains(&"board_approval"));
+        assert!(start.contains(&"board_approval") && start.contains(&"strategic_alignment"));
+        assert!(!start.contains(&"coordination_group_formed"));
+        assert!(go_live.contains(&"coordination_group_formed"));
+        assert_eq!(go_live.len(), catalogue.for_level(Level::N2).count());
+        assert!(approval.len() < start.len() && start.len() < go_live.len());
+    }
+
+    #[test]
+    fn gates_of_named_requirements_match_domain_md() {
+        let catalogue = catalogue();
+        let gate = |key: &str| {
+            catalogue
+                .requirements
+                .iter()
+                .find(|r| r.key == key)
+                .map(|r| r.gate)
+        };
+        assert_eq!(gate("source_shared"), Some(Gate::GoLive));
+        assert_eq!(gate("data_processing_agreements"), Some(Gate::Start));
+        assert_eq!(gate("transition_process_plan"), Some(Gate::Start));
+        assert_eq!(
+            gate("board_member_in_coordination_group"),
+            Some(Gate::GoLive)
+        );
+        assert_eq!(gate("idea_described"), Some(Gate::Approval));
+    }
+
+    #[test]
+    fn only_marked_requirements_allow_not_applicable_and_per_organisation() {
+        let catalogue = catalogue();
+        let marked =
+            |f: fn(&Requirement) -> bool| keys(catalogue.requirements.iter().filter(|r| f(r)));
+        assert_eq!(
+            marked(|r| r.not_applicable_allowed),
+            ["data_processing_agreements"]
+        );
+        assert_eq!(
+            marked(|r| r.per_organization),
+            ["line_management_acceptance"]
+        );
+        assert_eq!(marked(|r| r.minimum.is_some()), ["municipality_count"]);
+    }
+
+    #[test]
+    fn malformed_catalogues_are_refused() {
+        assert!(matches!(
+            Catalogue::from_json("{"),
+            Err(CatalogueError::Malformed(_))
+        ));
+        let mut twice = catalogue();
+        twice.requirements.push(twice.requirements[0].clone());
+        let json = serde_json::to_string(&twice).unwrap();
+        assert_eq!(
+            Catalogue::from_json(&json),
+            Err(CatalogueError::DuplicateKey("idea_described".into()))
+        );
+        let mut inverted = catalogue();
+        inverted.requirements[0].level = Level::N2;
+        inverted.requirements[0].max_level = Some(Level::N1);
+        let json = serde_json::to_string(&inverted).unwrap();
+        assert!(matches!(
+            Catalogue::from_json(&json),
+            Err(CatalogueError::EmptyLevelRange { .. })
+        ));
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for level in Level::ALL {
+            assert_eq!(level.as_str().parse::<Level>(), Ok(level));
+        }
+        for gate in Gate::ALL {
+            assert_eq!(gate.as_str().parse::<Gate>(), Ok(*gate));
+            let json = serde_json::to_string(gate).unwrap();
+            assert_eq!(json, format!("\"{gate}\""));
+        }
+        for kind in EvidenceKind::ALL {
+            assert_eq!(kind.as_str().parse::<EvidenceKind>(), Ok(*kind));
+        }
+        for theme in Theme::ALL {
+            assert_eq!(theme.as_str().parse::<Theme>(), Ok(*theme));
+        }
+        assert!("N4".parse::<Level>().is_err());
+        assert!("golive".parse::<Gate>().is_err());
+    }
+}

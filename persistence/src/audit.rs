@@ -1,0 +1,75 @@
+//! The append-only audit trail. Entries are written in the transaction of the change they
+//! describe; the database refuses updates and deletes of them.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::schema::audit_log;
+use crate::{DbConnection, StoreError};
+
+/// Who did something, as the token said.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub sub: String,
+    pub roles: Vec<String>,
+    pub org: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewEntry<'a> {
+    pub subject_type: &'a str,
+    pub subject_id: &'a str,
+    pub action: &'a str,
+    pub actor: &'a Actor,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub reason: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_log)]
+pub struct AuditRow {
+    pub id: i64,
+    pub occurred_at: NaiveDateTime,
+    pub subject_type: String,
+    pub subject_id: String,
+    pub action: String,
+    pub actor_sub: String,
+    pub actor_roles: String,
+    pub actor_org: Option<String>,
+    pub before_state: Option<String>,
+    pub after_state: Option<String>,
+    pub reason: Option<String>,
+}
+
+pub fn append(conn: &mut DbConnection, entry: NewEntry<'_>) -> Result<(), StoreError> {
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::occurred_at.eq(crate::now()),
+            audit_log::subject_type.eq(entry.subject_type),
+            audit_log::subject_id.eq(entry.subject_id),
+            audit_log::action.eq(entry.action),
+            audit_log::actor_sub.eq(&entry.actor.sub),
+            audit_log::actor_roles.eq(entry.actor.roles.join(",")),
+            audit_log::actor_org.eq(&entry.actor.org),
+            audit_log::before_state.eq(entry.before),
+            audit_log::after_state.eq(entry.after),
+            audit_log::reason.eq(entry.reason),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Every entry about one subject, oldest first.
+pub fn for_subject(
+    conn: &mut DbConnection,
+    subject_type: &str,
+    subject_id: &str,
+) -> Result<Vec<AuditRow>, StoreError> {
+    Ok(audit_log::table
+        .filter(audit_log::subject_type.eq(subject_type))
+        .filter(audit_log::subject_id.eq(subject_id))
+        .order(audit_log::id)
+        .select(AuditRow::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,131 @@
+//! The requirement catalogue versions, stored as rows.
+
+use diesel::prelude::*;
+use os2pm_levels::{Catalogue, Requirement};
+
+use crate::schema::{catalogue_versions, requirements};
+use crate::{DbConnection, StoreError};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = requirements)]
+struct RequirementRow {
+    catalogue_version: String,
+    key: String,
+    position: i32,
+    level: String,
+    max_level: Option<String>,
+    theme: String,
+    kind: String,
+    gate: String,
+    title_da: String,
+    title_en: String,
+    not_applicable_allowed: bool,
+    per_organization: bool,
+    minimum: Option<i64>,
+}
+
+impl RequirementRow {
+    fn new(version: &str, position: usize, r: &Requirement) -> Result<Self, StoreError> {
+        Ok(Self {
+            catalogue_version: version.to_owned(),
+            key: r.key.clone(),
+            position: i32::try_from(position).map_err(|e| StoreError::Seed(e.to_string()))?,
+            level: r.level.to_string(),
+            max_level: r.max_level.map(|l| l.to_string()),
+            theme: r.theme.to_string(),
+            kind: r.kind.to_string(),
+            gate: r.gate.to_string(),
+            title_da: r.title_da.clone(),
+            title_en: r.title_en.clone(),
+            not_applicable_allowed: r.not_applicable_allowed,
+            per_organization: r.per_organization,
+            minimum: r.minimum,
+        })
+    }
+
+    fn into_requirement(self) -> Result<Requirement, StoreError> {
+        let corrupt = |e: os2pm_levels::UnknownValue| {
+            StoreError::Seed(format!("requirement {}: {e}", self.key))
+        };
+        Ok(Requirement {
+            level: self.level.parse().map_err(corrupt)?,
+            max_level: self
+                .max_level
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .map_err(corrupt)?,
+            theme: self.theme.parse().map_err(corrupt)?,
+            kind: self.kind.parse().map_err(corrupt)?,
+            gate: self.gate.parse().map_err(corrupt)?,
+            key: self.key,
+            title_da: self.title_da,
+            title_en: self.title_en,
+            not_applicable_allowed: self.not_applicable_allowed,
+            per_organization: self.per_organization,
+            minimum: self.minimum,
+        })
+    }
+}
+
+/// Stores a catalogue version unless it is there already. Versions are immutable: a stored
+/// version is never rewritten, a changed catalogue is a new version.
+pub fn insert_if_missing(
+    conn: &mut DbConnection,
+    catalogue: &Catalogue,
+) -> Result<bool, StoreError> {
+    let exists = catalogue_versions::table
+        .find(&catalogue.version)
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if exists {
+        return Ok(false);
+    }
+    diesel::insert_into(catalogue_versions::table)
+        .values((
+            catalogue_versions::version.eq(&catalogue.version),
+            catalogue_versions::title.eq(&catalogue.title),
+            catalogue_versions::created_at.eq(crate::now()),
+        ))
+        .execute(conn)?;
+    for (position, requirement) in catalogue.requirements.iter().enumerate() {
+        diesel::insert_into(requirements::table)
+            .values(RequirementRow::new(
+                &catalogue.version,
+                position,
+                requirement,
+            )?)
+            .execute(conn)?;
+    }
+    Ok(true)
+}
+
+/// Loads one stored catalogue version.
+pub fn load(conn: &mut DbConnection, version: &str) -> Result<Catalogue, StoreError> {
+    let title = catalogue_versions::table
+        .find(version)
+        .select(catalogue_versions::title)
+        .first::<String>(conn)?;
+    let requirements = requirements::table
+        .filter(requirements::catalogue_version.eq(version))
+        .order(requirements::position)
+        .select(RequirementRow::as_select())
+        .load::<RequirementRow>(conn)?
+        .into_iter()
+        .map(RequirementRow::into_requirement)
+        .collect::<Result<_, _>>()?;
+    Ok(Catalogue {
+        version: version.to_owned(),
+        title,
+        requirements,
+    })
+}
+
+/// The stored versions, oldest first.
+pub fn versions(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
+    Ok(catalogue_versions::table
+        .order((catalogue_versions::created_at, catalogue_versions::version))
+        .select(catalogue_versions::version)
+        .load(conn)?)
+}

@@ -1,0 +1,177 @@
+//! One connection type for both backends, and a pool that keeps the real connection errors.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, RunQueryDsl};
+
+use crate::StoreError;
+
+/// A connection to either backend; queries are written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+/// Which database a `DATABASE_URL` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Postgres(String),
+    Sqlite(PathBuf),
+}
+
+impl DatabaseUrl {
+    /// `postgres://…`/`postgresql://…` is PostgreSQL; anything else is a SQLite file path,
+    /// optionally written `sqlite://path` or `sqlite:path`.
+    pub fn parse(url: &str) -> Self {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Self::Postgres(url.to_owned());
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        Self::Sqlite(PathBuf::from(path))
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Self::Postgres(_) => "postgresql",
+            Self::Sqlite(_) => "sqlite",
+        }
+    }
+
+    /// Opens one connection. `create` lets SQLite create a missing file (migrations do that);
+    /// pooled connections never do, so a database file removed under a running service is
+    /// reported instead of silently replaced by an empty one.
+    pub fn connect(&self, create: bool) -> Result<DbConnection, StoreError> {
+        match self {
+            Self::Postgres(url) => PgConnection::establish(url)
+                .map(DbConnection::Postgresql)
+                .map_err(|e| StoreError::Unavailable(format!("PostgreSQL: {e}"))),
+            Self::Sqlite(path) => {
+                let mode = if create { "rwc" } else { "rw" };
+                let uri = format!("file:{}?mode={mode}", uri_escape(path));
+                let mut conn = SqliteConnection::establish(&uri).map_err(|e| {
+                    StoreError::Unavailable(format!("SQLite file {}: {e}", path.display()))
+                })?;
+                // WAL lets readers run beside the one writer; busy_timeout makes concurrent
+                // writers wait for each other instead of failing with "database is locked".
+                conn.batch_execute(
+                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(|e| StoreError::Unavailable(format!("SQLite set-up: {e}")))?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+/// Percent-encodes what SQLite's URI parser would otherwise read as syntax.
+fn uri_escape(path: &Path) -> String {
+    path.to_string_lossy()
+        .chars()
+        .map(|c| match c {
+            '%' => "%25".to_owned(),
+            '?' => "%3f".to_owned(),
+            '#' => "%23".to_owned(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// An r2d2 manager that picks the backend from the URL and keeps the backend's own error text.
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ConnectionManager {
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self { url }
+    }
+}
+
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = StoreError;
+
+    fn connect(&self) -> Result<DbConnection, StoreError> {
+        self.url.connect(false)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), StoreError> {
+        if let DatabaseUrl::Sqlite(path) = &self.url
+            && !path.exists()
+        {
+            return Err(StoreError::Unavailable(format!(
+                "SQLite file {} is gone",
+                path.display()
+            )));
+        }
+        diesel::sql_query("SELECT 1")
+            .execute(conn)
+            .map(|_| ())
+            .map_err(|e| StoreError::Unavailable(e.to_string()))
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// Pool settings, from the service configuration.
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    pub max_size: u32,
+    pub connection_timeout: Duration,
+}
+
+/// Builds the pool without waiting for connections: the service starts, and reports
+/// readiness, even while the database is still coming up.
+pub fn build_pool(url: DatabaseUrl, options: &PoolOptions) -> Pool {
+    r2d2::Pool::builder()
+        .max_size(options.max_size)
+        .min_idle(Some(0))
+        .connection_timeout(options.connection_timeout)
+        .test_on_check_out(true)
+        .build_unchecked(ConnectionManager::new(url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_pick_the_backend() {
+        assert_eq!(
+            DatabaseUrl::parse("postgres://u@h/db"),
+            DatabaseUrl::Postgres("postgres://u@h/db".into())
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("postgresql://h/db"),
+            DatabaseUrl::Postgres(_)
+        ));
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://./x.db"),
+            DatabaseUrl::Sqlite("./x.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("os2pm.db"),
+            DatabaseUrl::Sqlite("os2pm.db".into())
+        );
+    }
+
+    #[test]
+    fn sqlite_uri_syntax_is_escaped() {
+        assert_eq!(uri_escape(Path::new("/tmp/a?b#c%d")), "/tmp/a%3fb%23c%25d");
+    }
+}

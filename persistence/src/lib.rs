@@ -1,0 +1,120 @@
+//! Storage for os2pm on SQLite and PostgreSQL through one diesel code path.
+//!
+//! Error rule of this layer: every function returns [`StoreError`]; a database that cannot be
+//! reached is `Unavailable` (the API answers 503), a missing row `NotFound`, a unique-key clash
+//! `Conflict`; anything else is `Database` and is a bug or an outage, never the caller's input.
+
+pub mod audit;
+pub mod catalogue;
+mod connection;
+pub mod idempotency;
+pub mod migrations;
+pub mod organizations;
+pub mod schema;
+pub mod seed;
+
+use chrono::{NaiveDateTime, SubsecRound, Utc};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+pub use connection::{
+    ConnectionManager, DatabaseUrl, DbConnection, Pool, PoolOptions, PooledConnection, build_pool,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("reference data is invalid: {0}")]
+    Seed(String),
+    #[error("database error: {0}")]
+    Database(DieselError),
+}
+
+impl From<DieselError> for StoreError {
+    fn from(error: DieselError) -> Self {
+        match error {
+            DieselError::NotFound => Self::NotFound,
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                Self::Conflict(info.message().to_owned())
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                Self::Unavailable(info.message().to_owned())
+            }
+            other => Self::Database(other),
+        }
+    }
+}
+
+impl From<r2d2::Error> for StoreError {
+    fn from(error: r2d2::Error) -> Self {
+        Self::Unavailable(error.to_string())
+    }
+}
+
+/// Runs `change` in one transaction: everything it writes lands together or not at all.
+pub fn in_transaction<T, E: From<StoreError>>(
+    conn: &mut DbConnection,
+    change: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E> {
+    use diesel::Connection;
+
+    enum Failure<E> {
+        Change(E),
+        Database(DieselError),
+    }
+    impl<E> From<DieselError> for Failure<E> {
+        fn from(error: DieselError) -> Self {
+            Self::Database(error)
+        }
+    }
+    conn.transaction(|conn| change(conn).map_err(Failure::Change))
+        .map_err(|failure| match failure {
+            Failure::Change(error) => error,
+            Failure::Database(error) => E::from(StoreError::from(error)),
+        })
+}
+
+/// The current time as stored: UTC, truncated to the microseconds both backends keep.
+pub fn now() -> NaiveDateTime {
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// Makes `text` a literal inside a `LIKE '%…%'` pattern with `ESCAPE '\'`.
+pub(crate) fn like_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// The search form of a text: lower-cased in Rust, so both backends compare the same bytes.
+pub fn search_text(parts: &[&str]) -> String {
+    parts.join(" ").to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern("a%b_c\\"), "%a\\%b\\_c\\\\%");
+    }
+
+    #[test]
+    fn search_text_folds_danish_letters() {
+        assert_eq!(search_text(&["ÆRØ Kommune", "492"]), "ærø kommune 492");
+    }
+}

@@ -1,0 +1,128 @@
+//! Organisations: rows, inserts and the paged, filtered listing.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::schema::organizations;
+use crate::{DbConnection, StoreError, like_pattern};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = organizations)]
+pub struct OrganizationRow {
+    pub id: String,
+    pub code: Option<String>,
+    pub name: String,
+    pub kind: String,
+    pub cvr: Option<String>,
+    pub region_code: Option<String>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A new organisation; `search_text` and the timestamps are filled in by [`insert`].
+#[derive(Debug, Clone)]
+pub struct NewOrganization {
+    pub id: String,
+    pub code: Option<String>,
+    pub name: String,
+    pub kind: String,
+    pub cvr: Option<String>,
+    pub region_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OrganizationFilter {
+    pub kind: Option<String>,
+    /// Free text over name and code, case-insensitive on both backends.
+    pub text: Option<String>,
+}
+
+/// The position after which a page starts: the sort key of the last row of the previous page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationCursor {
+    pub name: String,
+    pub id: String,
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    new: &NewOrganization,
+) -> Result<OrganizationRow, StoreError> {
+    let now = crate::now();
+    let search = crate::search_text(&[&new.name, new.code.as_deref().unwrap_or_default()]);
+    diesel::insert_into(organizations::table)
+        .values((
+            organizations::id.eq(&new.id),
+            organizations::code.eq(&new.code),
+            organizations::name.eq(&new.name),
+            organizations::kind.eq(&new.kind),
+            organizations::cvr.eq(&new.cvr),
+            organizations::region_code.eq(&new.region_code),
+            organizations::search_text.eq(search),
+            organizations::version.eq(1),
+            organizations::created_at.eq(now),
+            organizations::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    find(conn, &new.id)
+}
+
+/// Finds an organisation by its id or by its code (kommunekode, region code, short name).
+pub fn find(conn: &mut DbConnection, id_or_code: &str) -> Result<OrganizationRow, StoreError> {
+    Ok(organizations::table
+        .filter(
+            organizations::id
+                .eq(id_or_code)
+                .or(organizations::code.eq(id_or_code)),
+        )
+        .select(OrganizationRow::as_select())
+        .first(conn)?)
+}
+
+/// One page in (name, id) order, at most `limit` rows, starting after `after`.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &OrganizationFilter,
+    after: Option<&OrganizationCursor>,
+    limit: i64,
+) -> Result<Vec<OrganizationRow>, StoreError> {
+    let mut query = organizations::table
+        .select(OrganizationRow::as_select())
+        .order((organizations::name, organizations::id))
+        .limit(limit)
+        .into_boxed();
+    if let Some(kind) = &filter.kind {
+        query = query.filter(organizations::kind.eq(kind.clone()));
+    }
+    if let Some(text) = &filter.text {
+        let pattern = like_pattern(&text.to_lowercase());
+        query = query.filter(organizations::search_text.like(pattern).escape('\\'));
+    }
+    if let Some(cursor) = after {
+        query = query.filter(
+            organizations::name
+                .gt(cursor.name.clone())
+                .or(organizations::name
+                    .eq(cursor.name.clone())
+                    .and(organizations::id.gt(cursor.id.clone()))),
+        );
+    }
+    Ok(query.load(conn)?)
+}
+
+/// How many organisations of `kind` exist.
+pub fn count_of_kind(conn: &mut DbConnection, kind: &str) -> Result<i64, StoreError> {
+    Ok(organizations::table
+        .filter(organizations::kind.eq(kind))
+        .count()
+        .get_result(conn)?)
+}
+
+/// The codes already taken, to seed only what is missing.
+pub fn existing_codes(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
+    Ok(organizations::table
+        .filter(organizations::code.is_not_null())
+        .select(organizations::code.assume_not_null())
+        .load(conn)?)
+}
