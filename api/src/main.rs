@@ -102,6 +102,7 @@ fn token(
     Ok(())
 }
 
+#[allow(clippy::print_stderr)] // the command line's last word, also when logging is not set up
 fn fail(error: &dyn std::fmt::Display) -> ExitCode {
     eprintln!("os2pm: {error}");
     ExitCode::FAILURE

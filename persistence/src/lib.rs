@@ -73,11 +73,28 @@ pub fn in_transaction<T, E: From<StoreError>>(
             Self::Database(error)
         }
     }
-    conn.transaction(|conn| change(conn).map_err(Failure::Change))
-        .map_err(|failure| match failure {
-            Failure::Change(error) => error,
-            Failure::Database(error) => E::from(StoreError::from(error)),
-        })
+    conn.transaction(|conn| {
+        if let DbConnection::Sqlite(sqlite) = conn {
+            take_sqlite_write_lock(sqlite)?;
+        }
+        change(conn).map_err(Failure::Change)
+    })
+    .map_err(|failure| match failure {
+        Failure::Change(error) => error,
+        Failure::Database(error) => E::from(StoreError::from(error)),
+    })
+}
+
+/// Makes a SQLite transaction a writer from its first statement, like `BEGIN IMMEDIATE`.
+///
+/// A deferred transaction that reads first and writes later cannot wait for another writer:
+/// SQLite answers "database is locked" at once. A write statement as the first statement takes
+/// the write lock through `busy_timeout` instead, so concurrent writers queue. It changes no row.
+fn take_sqlite_write_lock(conn: &mut diesel::SqliteConnection) -> Result<(), DieselError> {
+    use diesel::RunQueryDsl;
+    diesel::sql_query("UPDATE catalogue_versions SET title = title WHERE 1 = 0")
+        .execute(conn)
+        .map(drop)
 }
 
 /// The current time as stored: UTC, truncated to the microseconds both backends keep.

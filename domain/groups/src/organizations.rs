@@ -74,7 +74,7 @@ pub fn check_cvr(cvr: &str) -> Result<(), IdentifierError> {
         return Err(IdentifierError::CvrFormat);
     }
     let sum: u32 = digits.iter().zip(CVR_WEIGHTS).map(|(d, w)| d * w).sum();
-    if sum % 11 == 0 {
+    if sum.is_multiple_of(11) {
         Ok(())
     } else {
         Err(IdentifierError::CvrChecksum)

@@ -1,0 +1,10 @@
+//! End-to-end scenarios over HTTP against a real database (SQLite by default, PostgreSQL with
+//! `OS2PM_TEST_DATABASE_URL`). One binary, one module per resource.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
+
+mod auth;
+mod contract;
+mod health;
+mod organizations;
+mod requirements;
+mod storage;
