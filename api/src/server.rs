@@ -7,7 +7,7 @@ use os2pm_persistence::{PoolOptions, build_pool, migrations};
 
 use crate::app::{self, AppState};
 use crate::auth::Authenticator;
-use crate::config::Config;
+use crate::config::{Config, KeyConfig};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -80,7 +80,23 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
             cause,
         })?;
     for address in server.addrs() {
-        tracing::info!(%address, database = config.database_url.backend_name(), "os2pm is listening");
+        tracing::info!(
+            url = %format!("http://{address}"),
+            docs = %format!("http://{address}/swagger-ui/"),
+            database = config.database_url.backend_name(),
+            "os2pm is listening"
+        );
+    }
+    if let KeyConfig::Development { secret, key_file } = &config.auth.keys {
+        let key = match secret {
+            Some(_) => "OS2PM_JWT_SECRET".to_owned(),
+            None => key_file.display().to_string(),
+        };
+        tracing::info!(
+            %key,
+            "development sign-in: get a token with `cargo run --release -- token --role admin` \
+             (or `os2pm token --role ROLE --org KOMMUNEKODE`) in the same directory and environment"
+        );
     }
     server.run().await.map_err(StartError::Serve)
 }
