@@ -96,6 +96,13 @@ impl Caller {
         )))
     }
 
+    /// Whether the caller acts for the organisation with this id or code.
+    pub fn acts_for(&self, id: &str, code: Option<&str>) -> bool {
+        self.org
+            .as_deref()
+            .is_some_and(|org| org == id || Some(org) == code)
+    }
+
     /// The audit trail's view of the caller.
     pub fn actor(&self) -> Actor {
         Actor {
@@ -118,6 +125,25 @@ impl FromRequest for Caller {
                 .ok_or_else(|| ApiError::Internal("no authenticator configured".into()))?;
             authenticator.verify(&token?).await
         })
+    }
+}
+
+/// The caller when a token is sent, `None` when none is: for public reads that show more to
+/// a signed-in caller. A token that is sent and not valid is still a 401.
+#[derive(Debug, Clone)]
+pub struct MaybeCaller(pub Option<Caller>);
+
+impl FromRequest for MaybeCaller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<MaybeCaller, ApiError>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        if request.headers().contains_key(header::AUTHORIZATION) {
+            let caller = Caller::from_request(request, payload);
+            Box::pin(async move { caller.await.map(|caller| MaybeCaller(Some(caller))) })
+        } else {
+            Box::pin(async { Ok(MaybeCaller(None)) })
+        }
     }
 }
 

@@ -36,11 +36,26 @@ impl FieldError {
     }
 }
 
+/// A requirement that blocks a transition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct UnmetRequirement {
+    #[schema(example = "idea_described")]
+    pub key: String,
+    #[schema(example = "N1")]
+    pub level: String,
+    #[schema(example = "approval")]
+    pub gate: String,
+    #[schema(example = "The basic idea is described")]
+    pub title: String,
+}
+
 /// The problem members beyond RFC 9457's own.
 #[derive(Debug, Default, Serialize)]
 struct Extensions {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<FieldError>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unmet_requirements: Vec<UnmetRequirement>,
 }
 
 /// The documented shape of every error response (the wire type is `problem_details`'s).
@@ -64,6 +79,8 @@ pub struct ProblemSchema {
     pub detail: Option<String>,
     /// For validation errors: each field that failed.
     pub errors: Option<Vec<FieldError>>,
+    /// For refused transitions: each requirement that is not met.
+    pub unmet_requirements: Option<Vec<UnmetRequirement>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +105,12 @@ pub enum ApiError {
     IdempotencyKeyReused,
     #[error("{0}")]
     Conflict(String),
+    #[error("{0}")]
+    PreconditionRequired(String),
+    #[error("{0}")]
+    PreconditionFailed(String),
+    #[error("{} requirement(s) are not met", .0.len())]
+    UnmetRequirements(Vec<UnmetRequirement>),
     #[error("the database is unavailable")]
     Unavailable(String),
     #[error("the identity provider is unavailable")]
@@ -120,6 +143,13 @@ impl ApiError {
                 "Idempotency-Key reused with another request",
             ),
             Self::Conflict(_) => (409, "conflict", "Conflict"),
+            Self::PreconditionRequired(_) => (428, "precondition-required", "If-Match is required"),
+            Self::PreconditionFailed(_) => (
+                412,
+                "precondition-failed",
+                "The resource changed since you read it",
+            ),
+            Self::UnmetRequirements(_) => (422, "unmet-requirements", "Requirements are not met"),
             Self::Unavailable(_) => (503, "database-unavailable", "The database is unavailable"),
             Self::IdentityProviderUnavailable(_) => (
                 503,
@@ -136,6 +166,10 @@ impl ApiError {
             Self::Validation(errors) => errors.clone(),
             _ => Vec::new(),
         };
+        let unmet_requirements = match self {
+            Self::UnmetRequirements(unmet) => unmet.clone(),
+            _ => Vec::new(),
+        };
         let detail = match self {
             // The cause stays in the log, never in the response.
             Self::Unavailable(_) | Self::IdentityProviderUnavailable(_) | Self::Internal(_) => {
@@ -148,7 +182,10 @@ impl ApiError {
             ),
             other => other.to_string(),
         };
-        problem(status, slug, title, detail).with_extensions(Extensions { errors })
+        problem(status, slug, title, detail).with_extensions(Extensions {
+            errors,
+            unmet_requirements,
+        })
     }
 }
 
@@ -199,6 +236,9 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => Self::NotFound("no such resource".into()),
             StoreError::Unavailable(cause) => Self::Unavailable(cause),
             StoreError::Conflict(cause) => Self::Conflict(cause),
+            StoreError::Stale => Self::PreconditionFailed(
+                "the resource changed since the ETag in If-Match; read it again".into(),
+            ),
             other => Self::Internal(other.to_string()),
         }
     }

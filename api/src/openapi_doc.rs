@@ -3,7 +3,9 @@
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::handlers::{health, me, organizations, requirements};
+use crate::handlers::{
+    approvals, board, health, me, organizations, people, projects, requirements,
+};
 use crate::{auth, error, request};
 
 #[derive(OpenApi)]
@@ -16,18 +18,40 @@ use crate::{auth, error, request};
         organizations::get,
         organizations::create,
         requirements::list,
+        people::create,
+        people::list,
+        board::get,
+        board::put,
+        projects::create,
+        projects::list,
+        projects::get,
+        projects::patch,
+        projects::record_evidence,
+        projects::place,
+        projects::submit,
+        projects::history,
+        approvals::list,
+        approvals::get,
+        approvals::vote,
+        approvals::meeting_decision,
     ),
     components(schemas(
         error::ProblemSchema,
         error::FieldError,
         auth::Role,
+        error::UnmetRequirement,
         request::Page<organizations::Organization>,
+        projects::SubmissionCheck,
     )),
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "auth", description = "Sign-in: who the token says you are"),
         (name = "organizations", description = "Municipalities, regions, associations and other organisations"),
         (name = "requirements", description = "The level requirements (formkrav), a versioned catalogue"),
+        (name = "people", description = "People and the sub of their tokens"),
+        (name = "board", description = "The board roster: seats and chair"),
+        (name = "projects", description = "Ideas, evidence, placement at a level, submission, history"),
+        (name = "approvals", description = "Approvals routed to the business manager (N1) or the board (N2/N3), votes and meeting decisions"),
     )
 )]
 struct ApiDoc;

@@ -14,7 +14,7 @@ use os2pm_persistence::{DbConnection, in_transaction};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use utoipa::{IntoParams, ToSchema};
-use validator::ValidationErrors;
+use validator::{ValidationErrors, ValidationErrorsKind};
 
 use crate::error::{ApiError, FieldError};
 
@@ -70,23 +70,40 @@ pub fn path_config() -> web::PathConfig {
     })
 }
 
-/// Turns `validator`'s errors into one entry per failing field.
+/// Turns `validator`'s errors into one entry per failing field; nested fields are named by
+/// their path (`contact.email`, `members[0].person`).
 pub fn validation_errors(errors: &ValidationErrors) -> Vec<FieldError> {
-    let mut fields: Vec<FieldError> = errors
-        .field_errors()
-        .into_iter()
-        .flat_map(|(field, errors)| {
-            errors.iter().map(move |error| {
-                let message = error
-                    .message
-                    .as_ref()
-                    .map_or_else(|| error.code.to_string(), ToString::to_string);
-                FieldError::new(field.to_string(), message)
-            })
-        })
-        .collect();
+    let mut fields = Vec::new();
+    collect_errors("", errors, &mut fields);
     fields.sort_by(|a, b| a.field.cmp(&b.field));
     fields
+}
+
+fn collect_errors(prefix: &str, errors: &ValidationErrors, into: &mut Vec<FieldError>) {
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(errors) => {
+                into.extend(errors.iter().map(|error| {
+                    let message = error
+                        .message
+                        .as_ref()
+                        .map_or_else(|| error.code.to_string(), ToString::to_string);
+                    FieldError::new(path.clone(), message)
+                }));
+            }
+            ValidationErrorsKind::Struct(nested) => collect_errors(&path, nested, into),
+            ValidationErrorsKind::List(items) => {
+                for (index, nested) in items {
+                    collect_errors(&format!("{path}[{index}]"), nested, into);
+                }
+            }
+        }
+    }
 }
 
 /// `?limit=&cursor=` of every list.
@@ -211,29 +228,61 @@ impl FromRequest for IdempotencyKey {
     }
 }
 
-/// A resource a POST created.
-pub struct Created {
-    pub location: String,
+/// What a POST answers: its status, the resource it created (if any) and the body.
+pub struct Outcome {
+    pub status: StatusCode,
+    pub location: Option<String>,
     pub body: serde_json::Value,
+    /// The version of the changed resource, sent as its ETag.
+    pub version: Option<i64>,
+}
+
+impl Outcome {
+    /// 201 with `Location`.
+    pub fn created(location: String, body: serde_json::Value) -> Self {
+        Self {
+            status: StatusCode::CREATED,
+            location: Some(location),
+            body,
+            version: None,
+        }
+    }
+
+    /// 200 with the body.
+    pub fn ok(body: serde_json::Value) -> Self {
+        Self {
+            status: StatusCode::OK,
+            location: None,
+            body,
+            version: None,
+        }
+    }
+
+    pub fn with_version(mut self, version: i64) -> Self {
+        self.version = Some(version);
+        self
+    }
 }
 
 impl IdempotencyKey {
-    /// Runs `create` in one transaction with the key's record, so a retry with the same key
-    /// and request gets the first response and creates nothing. Answers 201 with `Location`.
-    pub fn create<R: Serialize>(
+    /// Runs `change` in one transaction with the key's record, so a retry with the same key
+    /// and request gets the first response and changes nothing.
+    pub fn run<R: Serialize>(
         &self,
         conn: &mut DbConnection,
         caller: &str,
         request: &R,
-        create: impl FnOnce(&mut DbConnection) -> Result<Created, ApiError>,
-    ) -> Result<CreatedResponse, ApiError> {
+        change: impl FnOnce(&mut DbConnection) -> Result<Outcome, ApiError>,
+    ) -> Result<StoredReply, ApiError> {
         let request_body =
             serde_json::to_string(request).map_err(|e| ApiError::Internal(e.to_string()))?;
         let Some(key) = &self.0 else {
-            let created = in_transaction(conn, create)?;
-            return Ok(CreatedResponse {
-                location: created.location,
-                body: created.body.to_string(),
+            let outcome = in_transaction(conn, change)?;
+            return Ok(StoredReply {
+                status: outcome.status.as_u16(),
+                location: outcome.location,
+                etag: outcome.version.map(|v| etag(v).to_string()),
+                body: outcome.body.to_string(),
                 replayed: false,
             });
         };
@@ -241,12 +290,13 @@ impl IdempotencyKey {
             if let Some(stored) = idempotency::find(conn, caller, key)? {
                 return Ok((stored, true));
             }
-            let created = create(conn)?;
+            let outcome = change(conn)?;
             let stored = StoredResponse {
                 request_body: request_body.clone(),
-                status: i32::from(StatusCode::CREATED.as_u16()),
-                location: Some(created.location),
-                body: created.body.to_string(),
+                status: i32::from(outcome.status.as_u16()),
+                location: outcome.location,
+                body: outcome.body.to_string(),
+                etag: outcome.version.map(|v| etag(v).to_string()),
             };
             idempotency::record(conn, caller, key, &stored)?;
             Ok::<_, ApiError>((stored, false))
@@ -264,31 +314,73 @@ impl IdempotencyKey {
         if stored.request_body != request_body {
             return Err(ApiError::IdempotencyKeyReused);
         }
-        Ok(CreatedResponse {
-            location: stored.location.unwrap_or_default(),
+        Ok(StoredReply {
+            status: u16::try_from(stored.status).unwrap_or(200),
+            location: stored.location,
+            etag: stored.etag,
             body: stored.body,
             replayed,
         })
     }
 }
 
-/// A 201 as first sent, or replayed for a retry.
+/// A POST's answer as first sent, or replayed for a retry.
 #[derive(Debug)]
-pub struct CreatedResponse {
-    location: String,
+pub struct StoredReply {
+    status: u16,
+    location: Option<String>,
+    etag: Option<String>,
     body: String,
     replayed: bool,
 }
 
-impl CreatedResponse {
+impl StoredReply {
     pub fn into_response(self) -> HttpResponse {
-        let mut response = HttpResponse::Created();
-        response
-            .insert_header((header::LOCATION, self.location))
-            .content_type("application/json");
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::OK);
+        let mut response = HttpResponse::build(status);
+        response.content_type("application/json");
+        if let Some(location) = self.location {
+            response.insert_header((header::LOCATION, location));
+        }
+        if let Some(etag) = self.etag {
+            response.insert_header((header::ETAG, etag));
+        }
         if self.replayed {
             response.insert_header(("idempotent-replayed", "true"));
         }
         response.body(self.body)
+    }
+}
+
+/// The `If-Match` of a change to an existing resource: the version the client last read.
+#[derive(Debug, Clone, Copy)]
+pub struct IfMatch(pub i64);
+
+impl IfMatch {
+    /// Missing: 428. Not one of our ETags: 412.
+    pub fn from_request_headers(request: &HttpRequest) -> Result<Self, ApiError> {
+        let Some(value) = request.headers().get(header::IF_MATCH) else {
+            return Err(ApiError::PreconditionRequired(
+                "send If-Match with the ETag you last read".into(),
+            ));
+        };
+        value
+            .to_str()
+            .ok()
+            .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+            .and_then(|v| v.parse::<i64>().ok())
+            .map(IfMatch)
+            .ok_or_else(|| {
+                ApiError::PreconditionFailed("If-Match is not an ETag this service gave out".into())
+            })
+    }
+}
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        ready(Self::from_request_headers(request))
     }
 }

@@ -14,6 +14,7 @@ pub struct StoredResponse {
     pub status: i32,
     pub location: Option<String>,
     pub body: String,
+    pub etag: Option<String>,
 }
 
 pub fn find(
@@ -28,6 +29,7 @@ pub fn find(
             idempotency_keys::status,
             idempotency_keys::location,
             idempotency_keys::body,
+            idempotency_keys::etag,
         ))
         .first(conn)
         .optional()?)
@@ -49,6 +51,7 @@ pub fn record(
             idempotency_keys::status.eq(response.status),
             idempotency_keys::location.eq(&response.location),
             idempotency_keys::body.eq(&response.body),
+            idempotency_keys::etag.eq(&response.etag),
             idempotency_keys::created_at.eq(crate::now()),
         ))
         .execute(conn)?;

@@ -2,14 +2,18 @@
 //!
 //! Error rule of this layer: every function returns [`StoreError`]; a database that cannot be
 //! reached is `Unavailable` (the API answers 503), a missing row `NotFound`, a unique-key clash
-//! `Conflict`; anything else is `Database` and is a bug or an outage, never the caller's input.
+//! `Conflict`, a changed version `Stale`; anything else is `Database` and is a bug or an outage, never the caller's input.
 
+pub mod approvals;
 pub mod audit;
+pub mod board;
 pub mod catalogue;
 mod connection;
 pub mod idempotency;
 pub mod migrations;
 pub mod organizations;
+pub mod people;
+pub mod projects;
 pub mod schema;
 pub mod seed;
 
@@ -28,6 +32,9 @@ pub enum StoreError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The row changed since the version the caller saw (optimistic concurrency).
+    #[error("the resource changed since it was read")]
+    Stale,
     #[error("migration failed: {0}")]
     Migration(String),
     #[error("reference data is invalid: {0}")]

@@ -66,14 +66,141 @@ diesel::table! {
         location -> Nullable<Text>,
         body -> Text,
         created_at -> Timestamp,
+        etag -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    people (id) {
+        id -> Text,
+        sub -> Text,
+        name -> Text,
+        organization_id -> Text,
+        email -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    board_seats (person_id, seat_from) {
+        person_id -> Text,
+        chair -> Bool,
+        seat_from -> Date,
+        seat_until -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    board_roster (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    projects (id) {
+        id -> Text,
+        title -> Text,
+        summary -> Text,
+        kind -> Text,
+        state -> Text,
+        level -> Nullable<Text>,
+        catalogue_version -> Nullable<Text>,
+        owner_organization_id -> Text,
+        intended_funding -> Text,
+        approval_round -> Integer,
+        search_text -> Text,
+        version -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_descriptions (project_id) {
+        project_id -> Text,
+        local_value -> Text,
+        value_for_others -> Text,
+        contact_name -> Text,
+        contact_email -> Text,
+        placement_rationale -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    project_participants (project_id, organization_id) {
+        project_id -> Text,
+        organization_id -> Text,
+    }
+}
+
+diesel::table! {
+    evidence (project_id, requirement_key, organization_id) {
+        project_id -> Text,
+        requirement_key -> Text,
+        organization_id -> Text,
+        status -> Text,
+        explanation -> Nullable<Text>,
+        link -> Nullable<Text>,
+        note -> Nullable<Text>,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    approvals (id) {
+        id -> Text,
+        project_id -> Text,
+        approval_round -> Integer,
+        level -> Text,
+        approver -> Text,
+        state -> Text,
+        outcome -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        meeting_date -> Nullable<Date>,
+        members_present -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    votes (approval_id, voter_sub) {
+        approval_id -> Text,
+        voter_sub -> Text,
+        decision -> Text,
+        reason -> Nullable<Text>,
+        cast_at -> Timestamp,
     }
 }
 
 diesel::joinable!(requirements -> catalogue_versions (catalogue_version));
+diesel::joinable!(people -> organizations (organization_id));
+diesel::joinable!(board_seats -> people (person_id));
+diesel::joinable!(project_participants -> projects (project_id));
+diesel::joinable!(project_participants -> organizations (organization_id));
+diesel::joinable!(project_descriptions -> projects (project_id));
+diesel::joinable!(evidence -> projects (project_id));
+diesel::joinable!(approvals -> projects (project_id));
+diesel::joinable!(projects -> organizations (owner_organization_id));
+diesel::joinable!(votes -> approvals (approval_id));
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     catalogue_versions,
     requirements,
     audit_log,
     idempotency_keys,
+    people,
+    board_seats,
+    board_roster,
+    projects,
+    project_descriptions,
+    project_participants,
+    evidence,
+    approvals,
+    votes,
 );

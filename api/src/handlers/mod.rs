@@ -1,9 +1,13 @@
 //! Handlers by resource. Each one authenticates, parses and validates, asks the domain, and
 //! stores the result with its audit entry in one transaction.
 
+pub mod approvals;
+pub mod board;
 pub mod health;
 pub mod me;
 pub mod organizations;
+pub mod people;
+pub mod projects;
 pub mod requirements;
 
 use actix_web::web;
@@ -24,6 +28,50 @@ pub fn routes(config: &mut web::ServiceConfig) {
                     web::resource("/organizations/{id}").route(web::get().to(organizations::get)),
                 )
                 .service(web::resource("/requirements").route(web::get().to(requirements::list)))
-                .service(web::resource("/me").route(web::get().to(me::get))),
+                .service(web::resource("/me").route(web::get().to(me::get)))
+                .service(
+                    web::resource("/people")
+                        .route(web::get().to(people::list))
+                        .route(web::post().to(people::create)),
+                )
+                .service(
+                    web::resource("/board/members")
+                        .route(web::get().to(board::get))
+                        .route(web::put().to(board::put)),
+                )
+                .service(
+                    web::resource("/projects")
+                        .route(web::get().to(projects::list))
+                        .route(web::post().to(projects::create)),
+                )
+                .service(
+                    web::resource("/projects/{id}")
+                        .route(web::get().to(projects::get))
+                        .route(web::patch().to(projects::patch)),
+                )
+                .service(
+                    web::resource("/projects/{id}/requirements/{key}")
+                        .route(web::put().to(projects::record_evidence)),
+                )
+                .service(
+                    web::resource("/projects/{id}/placement")
+                        .route(web::post().to(projects::place)),
+                )
+                .service(
+                    web::resource("/projects/{id}/submission")
+                        .route(web::post().to(projects::submit)),
+                )
+                .service(
+                    web::resource("/projects/{id}/history").route(web::get().to(projects::history)),
+                )
+                .service(web::resource("/approvals").route(web::get().to(approvals::list)))
+                .service(web::resource("/approvals/{id}").route(web::get().to(approvals::get)))
+                .service(
+                    web::resource("/approvals/{id}/votes").route(web::post().to(approvals::vote)),
+                )
+                .service(
+                    web::resource("/approvals/{id}/meeting-decision")
+                        .route(web::post().to(approvals::meeting_decision)),
+                ),
         );
 }

@@ -18,7 +18,7 @@ use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError, ProblemSchema};
 use crate::request::{
-    Created, CreatedResponse, IdempotencyKey, Page, PageParams, validation_errors, with_etag,
+    IdempotencyKey, Outcome, Page, PageParams, StoredReply, validation_errors, with_etag,
 };
 
 /// An organisation.
@@ -240,7 +240,7 @@ pub async fn create(
     }
     state
         .db(move |conn| {
-            idempotency_key.create(conn, &caller.sub, &request, |conn| {
+            idempotency_key.run(conn, &caller.sub, &request, |conn| {
                 if let Some(region) = &request.region_code {
                     let is_region = store::find(conn, region)
                         .is_ok_and(|org| org.kind == OrganizationKind::Region.as_str());
@@ -284,12 +284,12 @@ pub async fn create(
                         reason: None,
                     },
                 )?;
-                Ok(Created {
-                    location: format!("/api/v1/organizations/{}", organization.id),
+                Ok(Outcome::created(
+                    format!("/api/v1/organizations/{}", organization.id),
                     body,
-                })
+                ))
             })
         })
         .await
-        .map(CreatedResponse::into_response)
+        .map(StoredReply::into_response)
 }

@@ -4,4 +4,5 @@
 //! coordination groups belong to organisations. This crate holds what an organisation is and
 //! the rules its identifiers obey.
 
+pub mod board;
 pub mod organizations;

@@ -5,6 +5,8 @@
 //! requirement of the levels below it, except those that stop applying above a level
 //! (`max_level`, e.g. `local_funding` once OS2 funding becomes possible at N2).
 
+pub mod evidence;
+
 use std::fmt;
 use std::str::FromStr;
 

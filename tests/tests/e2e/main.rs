@@ -5,6 +5,7 @@
 mod auth;
 mod contract;
 mod health;
+mod lifecycle;
 mod organizations;
 mod requirements;
 mod storage;

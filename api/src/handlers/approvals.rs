@@ -1,0 +1,518 @@
+//! Approvals: the business manager's and the board's inboxes, votes, and decisions recorded
+//! from a board meeting. A decision is final and never edited.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use os2pm_persistence::approvals::{self as store, ApprovalFilter, ApprovalRow, Closing, VoteRow};
+use os2pm_persistence::audit::{self, NewEntry};
+use os2pm_persistence::projects as project_store;
+use os2pm_persistence::{DbConnection, StoreError};
+use os2pm_projects::{Approver, Decision, State, Tally, Vote, tally};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::app::AppState;
+use crate::auth::{Caller, Role};
+use crate::error::{ApiError, FieldError, ProblemSchema};
+use crate::handlers::board::{domain_seat, seated_today};
+use crate::request::{IdempotencyKey, Outcome, Page, PageParams, StoredReply};
+
+/// A vote on an approval.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VoteView {
+    /// The voter's `sub`.
+    pub voter: String,
+    #[schema(example = "approve")]
+    pub decision: String,
+    pub reason: Option<String>,
+    pub cast_at: DateTime<Utc>,
+}
+
+/// An approval: routed to the business manager (N1) or the board (N2/N3).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a0f4-7b1e-7c3a-9a55-2f0e1d9c8b7a", "project_id": "0193a0f4-7b1e-7c3a-9a55-2f0e1d9c8b70",
+    "project_title": "Fælles borgerdialog", "round": 1, "level": "N2", "approver": "board",
+    "state": "pending", "outcome": null, "reason": null, "decided_by": null, "decided_at": null,
+    "meeting": null, "for_information": false,
+    "votes": [{"voter": "mette@kl.dk", "decision": "approve", "reason": null, "cast_at": "2026-11-22T10:00:00Z"}]
+}))]
+pub struct ApprovalView {
+    pub id: String,
+    pub project_id: String,
+    pub project_title: String,
+    /// The submission round: a returned project's resubmission starts a new one.
+    pub round: i32,
+    pub level: String,
+    /// `forretningsleder` (N1) or `board` (N2/N3).
+    pub approver: String,
+    /// `pending` or `decided`.
+    pub state: String,
+    /// `approve`, `return` or `reject` once decided.
+    pub outcome: Option<String>,
+    pub reason: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    /// For a decision recorded from a board meeting.
+    pub meeting: Option<Meeting>,
+    /// An N1 decision, listed for the board's information: the board does not decide it.
+    pub for_information: bool,
+    pub votes: Vec<VoteView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Meeting {
+    pub date: NaiveDate,
+    /// The `sub`s of the board members present.
+    pub members_present: Vec<String>,
+}
+
+impl ApprovalView {
+    pub fn load(conn: &mut DbConnection, row: ApprovalRow) -> Result<Self, ApiError> {
+        let votes = store::votes(conn, &row.id)?
+            .into_iter()
+            .map(|v| VoteView {
+                voter: v.voter_sub,
+                decision: v.decision,
+                reason: v.reason,
+                cast_at: v.cast_at.and_utc(),
+            })
+            .collect();
+        let project_title = project_store::find(conn, &row.project_id)?.project.title;
+        let meeting = row.meeting_date.map(|date| Meeting {
+            date,
+            members_present: row
+                .members_present
+                .as_deref()
+                .and_then(|json| serde_json::from_str(json).ok())
+                .unwrap_or_default(),
+        });
+        Ok(Self {
+            for_information: row.approver == Approver::Forretningsleder.as_str()
+                && row.state == "decided",
+            id: row.id,
+            project_id: row.project_id,
+            project_title,
+            round: row.approval_round,
+            level: row.level,
+            approver: row.approver,
+            state: row.state,
+            outcome: row.outcome,
+            reason: row.reason,
+            decided_by: row.decided_by,
+            decided_at: row.decided_at.map(|at| at.and_utc()),
+            meeting,
+            votes,
+        })
+    }
+}
+
+/// What the caller may decide: as business manager, as a seated board member, or both.
+pub struct Voter {
+    pub business_manager: bool,
+    pub seated_board_member: bool,
+}
+
+impl Voter {
+    pub fn of(conn: &mut DbConnection, caller: &Caller) -> Result<Self, ApiError> {
+        let board_role = caller.has_role(Role::BoardMember) || caller.has_role(Role::BoardChair);
+        let seated_board_member = board_role
+            && seated_today(conn)?
+                .0
+                .iter()
+                .any(|person| person.sub == caller.sub);
+        Ok(Self {
+            business_manager: caller.has_role(Role::Forretningsleder),
+            seated_board_member,
+        })
+    }
+
+    pub fn may_vote_on(&self, approval: &ApprovalRow) -> bool {
+        Approver::parse(&approval.approver)
+            .is_some_and(|a| a.accepts_vote_from(self.business_manager, self.seated_board_member))
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InboxQuery {
+    /// `pending` (default) or `decided`.
+    #[param(example = "pending")]
+    pub state: Option<String>,
+}
+
+/// The caller's inbox: N1 approvals for the business manager, N2/N3 for seated board members.
+/// Board members also see decided N1 approvals, for their information.
+#[utoipa::path(
+    get, path = "/api/v1/approvals", tag = "approvals",
+    security(("bearer" = [])),
+    params(InboxQuery, PageParams),
+    responses(
+        (status = 200, description = "The caller's approvals, oldest first", body = Page<ApprovalView>),
+        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 403, description = "Neither business manager nor board member", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown state", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<InboxQuery>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(&[Role::Forretningsleder, Role::BoardMember, Role::BoardChair])?;
+    let wanted = query.into_inner().state.unwrap_or_else(|| "pending".into());
+    if !matches!(wanted.as_str(), "pending" | "decided") {
+        return Err(ApiError::validation("state", "must be pending or decided"));
+    }
+    let limit = page.limit()?;
+    let after = page.after::<String>()?;
+    let items = state
+        .db(move |conn| {
+            let voter = Voter::of(conn, &caller)?;
+            // The business manager decides N1; the board decides N2/N3 and reads N1 decisions.
+            let approver = match (
+                voter.business_manager,
+                caller.has_role(Role::BoardMember) || caller.has_role(Role::BoardChair),
+            ) {
+                (true, true) => None,
+                (true, false) => Some(Approver::Forretningsleder),
+                (false, _) if wanted == "pending" => Some(Approver::Board),
+                (false, _) => None,
+            };
+            let filter = ApprovalFilter {
+                state: Some(wanted),
+                approver: approver.map(|a| a.as_str().to_owned()),
+            };
+            store::list(conn, &filter, after.as_deref(), limit + 1)?
+                .into_iter()
+                .map(|row| ApprovalView::load(conn, row))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Page::from_rows(items, limit, |a| a.id.clone(), |a| a)))
+}
+
+/// One approval with its votes.
+#[utoipa::path(
+    get, path = "/api/v1/approvals/{id}", tag = "approvals",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The approval", body = ApprovalView),
+        (status = 404, description = "No such approval", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let view = state
+        .db(move |conn| {
+            let row = store::find(conn, &id).map_err(|e| not_found(e, &id))?;
+            ApprovalView::load(conn, row)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+fn not_found(error: StoreError, id: &str) -> ApiError {
+    match error {
+        StoreError::NotFound => ApiError::NotFound(format!("no approval `{id}`")),
+        other => other.into(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"decision": "return", "reason": "Mangler strategisk sammenhæng"}))]
+pub struct VoteRequest {
+    /// `approve`, `return` or `reject`.
+    pub decision: String,
+    /// Required to return or reject.
+    pub reason: Option<String>,
+}
+
+fn parse_decision(decision: &str, reason: Option<&str>) -> Result<Decision, ApiError> {
+    let decision = Decision::parse(decision)
+        .ok_or_else(|| ApiError::validation("decision", "must be approve, return or reject"))?;
+    if decision.needs_reason() && reason.is_none_or(|r| r.trim().is_empty()) {
+        return Err(ApiError::validation(
+            "reason",
+            "a reason is required to return or reject",
+        ));
+    }
+    Ok(decision)
+}
+
+/// Closes the approval with `decision` and moves its project to the decided state, in the
+/// caller's transaction, with the audit entry.
+fn decide(
+    conn: &mut DbConnection,
+    approval: &ApprovalRow,
+    decision: Decision,
+    closing: Closing<'_>,
+    caller: &Caller,
+) -> Result<(), ApiError> {
+    store::close(conn, &approval.id, &closing)?;
+    let record = project_store::find(conn, &approval.project_id)?;
+    let before = crate::handlers::projects::Snapshot::of(&record);
+    let mut project = record.project.clone();
+    let next = State::decided(decision);
+    project.state = next.as_str().to_owned();
+    if next == State::Returned {
+        project.approval_round += 1;
+    }
+    let version =
+        project_store::update(conn, project.version, &project, &record.description, None)?;
+    project.version = version;
+    let after =
+        crate::handlers::projects::Snapshot::of(&project_store::find(conn, &approval.project_id)?);
+    audit::append(
+        conn,
+        NewEntry {
+            subject_type: "project",
+            subject_id: &approval.project_id,
+            action: match decision {
+                Decision::Approve => "approved",
+                Decision::Return => "returned",
+                Decision::Reject => "rejected",
+            },
+            actor: &caller.actor(),
+            before: before.json(),
+            after: after.json(),
+            reason: closing.reason,
+        },
+    )?;
+    Ok(())
+}
+
+/// Votes on an approval. N1: the business manager decides alone. N2/N3: seated board members
+/// vote; a majority of the seated members decides, and when everyone has voted without one,
+/// the chair's side wins.
+#[utoipa::path(
+    post, path = "/api/v1/approvals/{id}/votes", tag = "approvals",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = VoteRequest,
+    responses(
+        (status = 201, description = "The vote is cast; the approval as it now stands", body = ApprovalView),
+        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 403, description = "Not this approval's approver (or a board member without a seat)", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such approval", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Already decided, or this member already voted", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown decision, or no reason to return or reject", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn vote(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    idempotency_key: IdempotencyKey,
+    body: web::Json<VoteRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let request = body.into_inner();
+    let decision = parse_decision(&request.decision, request.reason.as_deref())?;
+    state
+        .db(move |conn| {
+            idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+                let approval = store::find(conn, &id).map_err(|e| not_found(e, &id))?;
+                let voter = Voter::of(conn, &caller)?;
+                if !voter.may_vote_on(&approval) {
+                    return Err(ApiError::Forbidden(match approval.approver.as_str() {
+                        "board" => {
+                            "only board members seated today vote on N2 and N3 approvals".into()
+                        }
+                        _ => "only the business manager decides N1 approvals".into(),
+                    }));
+                }
+                // Serialises concurrent votes on this approval; a decided one is a conflict.
+                let approval = store::lock_pending(conn, &id).map_err(|e| match e {
+                    StoreError::Stale => {
+                        ApiError::Conflict("the approval is already decided".into())
+                    }
+                    other => other.into(),
+                })?;
+                store::cast(
+                    conn,
+                    &VoteRow {
+                        approval_id: id.clone(),
+                        voter_sub: caller.sub.clone(),
+                        decision: decision.as_str().to_owned(),
+                        reason: request.reason.clone(),
+                        cast_at: os2pm_persistence::now(),
+                    },
+                )
+                .map_err(|e| match e {
+                    StoreError::Conflict(_) => {
+                        ApiError::Conflict("you have already voted on this approval".into())
+                    }
+                    other => other.into(),
+                })?;
+                audit::append(
+                    conn,
+                    NewEntry {
+                        subject_type: "project",
+                        subject_id: &approval.project_id,
+                        action: "vote_cast",
+                        actor: &caller.actor(),
+                        before: None,
+                        after: Some(
+                            serde_json::json!({"approval": id, "decision": decision.as_str()})
+                                .to_string(),
+                        ),
+                        reason: request.reason.as_deref(),
+                    },
+                )?;
+                let outcome = if approval.approver == Approver::Forretningsleder.as_str() {
+                    Tally::Decided(decision)
+                } else {
+                    let (seated, chair) = seated_today(conn)?;
+                    let seated: Vec<String> = seated.into_iter().map(|p| p.sub).collect();
+                    let votes: Vec<Vote> = store::votes(conn, &id)?
+                        .into_iter()
+                        .filter_map(|v| {
+                            Decision::parse(&v.decision).map(|decision| Vote {
+                                member: v.voter_sub,
+                                decision,
+                            })
+                        })
+                        .collect();
+                    tally(&seated, chair.as_deref(), &votes)
+                };
+                if let Tally::Decided(final_decision) = outcome {
+                    let reason = store::votes(conn, &id)?
+                        .into_iter()
+                        .rev()
+                        .find(|v| v.decision == final_decision.as_str())
+                        .and_then(|v| v.reason);
+                    decide(
+                        conn,
+                        &approval,
+                        final_decision,
+                        Closing {
+                            outcome: final_decision.as_str(),
+                            reason: reason.as_deref(),
+                            decided_by: &approval.approver,
+                            meeting_date: None,
+                            members_present: None,
+                        },
+                        &caller,
+                    )?;
+                }
+                let row = store::find(conn, &id)?;
+                let view = ApprovalView::load(conn, row)?;
+                let body =
+                    serde_json::to_value(&view).map_err(|e| ApiError::Internal(e.to_string()))?;
+                Ok(Outcome::created(format!("/api/v1/approvals/{id}"), body))
+            })
+        })
+        .await
+        .map(StoredReply::into_response)
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "meeting_date": "2026-12-03", "members_present": ["mette@kl.dk", "jens@aarhus.dk", "ole@os2.eu"],
+    "decision": "approve", "reason": "Godkendt på bestyrelsesmødet"
+}))]
+pub struct MeetingDecisionRequest {
+    pub meeting_date: NaiveDate,
+    /// The `sub`s (or person ids) of the board members present, from the minutes.
+    pub members_present: Vec<String>,
+    pub decision: String,
+    pub reason: Option<String>,
+}
+
+/// Records a decision taken at a board meeting (the business manager, as the board's secretary,
+/// from the minutes). Closes an N2/N3 approval.
+#[utoipa::path(
+    post, path = "/api/v1/approvals/{id}/meeting-decision", tag = "approvals",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = MeetingDecisionRequest,
+    responses(
+        (status = 201, description = "The decision is recorded", body = ApprovalView),
+        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such approval", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Already decided, or not a board approval", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid decision, reason or members present", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn meeting_decision(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    idempotency_key: IdempotencyKey,
+    body: web::Json<MeetingDecisionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(&[Role::Forretningsleder])?;
+    let id = id.into_inner();
+    let request = body.into_inner();
+    let decision = parse_decision(&request.decision, request.reason.as_deref())?;
+    if request.members_present.is_empty() {
+        return Err(ApiError::validation(
+            "members_present",
+            "name the board members present",
+        ));
+    }
+    state
+        .db(move |conn| {
+            idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+                let approval = store::find(conn, &id).map_err(|e| not_found(e, &id))?;
+                if approval.approver != Approver::Board.as_str() {
+                    return Err(ApiError::Conflict(
+                        "only board approvals are decided at board meetings".into(),
+                    ));
+                }
+                let approval = store::lock_pending(conn, &id).map_err(|e| match e {
+                    StoreError::Stale => {
+                        ApiError::Conflict("the approval is already decided".into())
+                    }
+                    other => other.into(),
+                })?;
+                let roster: Vec<String> = os2pm_persistence::board::seats(conn)?
+                    .into_iter()
+                    .filter(|(seat, _)| domain_seat(seat).held_on(request.meeting_date))
+                    .map(|(_, person)| person.sub)
+                    .collect();
+                let strangers: Vec<FieldError> = request
+                    .members_present
+                    .iter()
+                    .filter(|member| !roster.contains(member))
+                    .map(|member| {
+                        FieldError::new(
+                            "members_present",
+                            format!("`{member}` held no seat on the meeting date"),
+                        )
+                    })
+                    .collect();
+                if !strangers.is_empty() {
+                    return Err(ApiError::Validation(strangers));
+                }
+                decide(
+                    conn,
+                    &approval,
+                    decision,
+                    Closing {
+                        outcome: decision.as_str(),
+                        reason: request.reason.as_deref(),
+                        decided_by: "board_meeting",
+                        meeting_date: Some(request.meeting_date),
+                        members_present: serde_json::to_string(&request.members_present).ok(),
+                    },
+                    &caller,
+                )?;
+                let row = store::find(conn, &id)?;
+                let view = ApprovalView::load(conn, row)?;
+                let body =
+                    serde_json::to_value(&view).map_err(|e| ApiError::Internal(e.to_string()))?;
+                Ok(Outcome::created(format!("/api/v1/approvals/{id}"), body))
+            })
+        })
+        .await
+        .map(StoredReply::into_response)
+}

@@ -1,0 +1,1270 @@
+//! Projects (initiatives): ideas from municipalities, their evidence, placement at a level and
+//! submission for approval. The rules are the domain's (`os2pm_projects`, `os2pm_levels`);
+//! this module loads, asks, stores and answers.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use os2pm_levels::evidence::{self as ev, Evidence, EvidenceStatus, Facts, RequirementState};
+use os2pm_levels::{Catalogue, DEFAULT_CATALOGUE_VERSION, Gate, Level};
+use os2pm_persistence::approvals::{self as approval_store, ApprovalRow};
+use os2pm_persistence::audit::{self, NewEntry};
+use os2pm_persistence::organizations::{self, OrganizationRow};
+use os2pm_persistence::projects::{
+    self as store, DescriptionRow, EvidenceRow, ProjectFilter, ProjectRecord, ProjectRow,
+};
+use os2pm_persistence::{DbConnection, StoreError, catalogue, search_text};
+use os2pm_projects::{Action, Actor, Approver, Funding, Kind, LifecycleError, State, approver_for};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::app::AppState;
+use crate::auth::{Caller, MaybeCaller, Role};
+use crate::error::{ApiError, FieldError, ProblemSchema, UnmetRequirement};
+use crate::handlers::approvals::{ApprovalView, Voter};
+use crate::request::{
+    IdempotencyKey, IfMatch, Outcome, Page, PageParams, StoredReply, validation_errors, with_etag,
+};
+
+/// How to reach the idea's contact person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    pub name: String,
+    #[validate(email(message = "is not an e-mail address"))]
+    pub email: String,
+}
+
+/// A new idea.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "Fælles borgerdialog", "summary": "Én løsning til dialog med borgerne på tværs af forvaltninger.",
+    "kind": "project", "participants": ["751", "101"],
+    "local_value": "Kortere svartider i Borgerservice.", "value_for_others": "Alle kommuner har samme behov.",
+    "intended_funding": "local", "contact": {"name": "Jens Hansen", "email": "jens@aarhus.dk"}
+}))]
+pub struct NewProjectRequest {
+    #[validate(length(min = 3, max = 200, message = "must be 3 to 200 characters"))]
+    pub title: String,
+    /// The idea, in a few paragraphs.
+    #[validate(length(min = 1, max = 10000, message = "must be 1 to 10000 characters"))]
+    pub summary: String,
+    /// `project` (default) or `adoption`: a solution built elsewhere, handed over.
+    pub kind: Option<String>,
+    /// The owner organisation; defaults to the token's. A caller submits only for its own.
+    pub owner_organization: Option<String>,
+    /// Participating organisations (kommunekoder); the owner always participates.
+    #[serde(default)]
+    #[validate(length(max = 150, message = "at most 150 organisations"))]
+    pub participants: Vec<String>,
+    #[validate(length(min = 1, max = 10000, message = "must be 1 to 10000 characters"))]
+    pub local_value: String,
+    #[validate(length(min = 1, max = 10000, message = "must be 1 to 10000 characters"))]
+    pub value_for_others: String,
+    /// `local`, `os2` or `mixed`; at N1 only `local` is possible.
+    pub intended_funding: String,
+    #[validate(nested)]
+    pub contact: Contact,
+}
+
+/// Changes to an idea while it is `idea` or `returned`; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"summary": "Ny beskrivelse efter tilbageløb: nu med strategisk sammenhæng."}))]
+pub struct ProjectPatch {
+    #[validate(length(min = 3, max = 200, message = "must be 3 to 200 characters"))]
+    pub title: Option<String>,
+    #[validate(length(min = 1, max = 10000, message = "must be 1 to 10000 characters"))]
+    pub summary: Option<String>,
+    pub kind: Option<String>,
+    #[validate(length(max = 150, message = "at most 150 organisations"))]
+    pub participants: Option<Vec<String>>,
+    #[validate(length(min = 1, max = 10000, message = "must be 1 to 10000 characters"))]
+    pub local_value: Option<String>,
+    #[validate(length(min = 1, max = 10000, message = "must be 1 to 10000 characters"))]
+    pub value_for_others: Option<String>,
+    pub intended_funding: Option<String>,
+    #[validate(nested)]
+    pub contact: Option<Contact>,
+}
+
+/// Evidence for one requirement.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "met", "link": "https://github.com/OS2/borgerdialog/blob/main/docs/solution.md"}))]
+pub struct EvidenceRequest {
+    /// `met`, `explained` (follow-or-explain only) or `not_applicable` (where allowed).
+    pub status: String,
+    /// For per-organisation requirements: whose attestation this is (kommunekode).
+    pub organization: Option<String>,
+    /// Required for `explained` and `not_applicable`.
+    #[validate(length(max = 10000, message = "at most 10000 characters"))]
+    pub explanation: Option<String>,
+    /// A link to the document; required to meet a document requirement.
+    #[validate(
+        url(message = "is not a URL"),
+        length(max = 2000, message = "at most 2000 characters")
+    )]
+    pub link: Option<String>,
+    #[validate(length(max = 10000, message = "at most 10000 characters"))]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"level": "N2", "rationale": "Fælleskommunal værdi; kræver strategisk forankring."}))]
+pub struct PlacementRequest {
+    /// `N1`, `N2` or `N3`.
+    pub level: String,
+    pub rationale: String,
+}
+
+/// One requirement's status on a project.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RequirementStatus {
+    pub key: String,
+    pub level: String,
+    pub gate: String,
+    pub kind: String,
+    pub title_da: String,
+    pub title_en: String,
+    /// `met`, `explained`, `not_applicable`, `partial` (some organisations attested) or `missing`.
+    #[schema(example = "missing")]
+    pub status: String,
+    pub explanation: Option<String>,
+    pub link: Option<String>,
+    pub note: Option<String>,
+    /// For per-organisation requirements: each participant's attestation.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub organizations: Vec<OrganizationAttestation>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrganizationAttestation {
+    pub organization: String,
+    /// `met` or `missing`.
+    pub status: String,
+}
+
+/// A project with its requirements, its current approval and what the caller may do now.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProjectView {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub kind: String,
+    /// `idea`, `concept`, `awaiting_approval`, `approved`, `returned` or `rejected`.
+    pub state: String,
+    /// Set by placement.
+    pub level: Option<String>,
+    /// The catalogue version the project is checked against (pinned at placement).
+    pub catalogue_version: String,
+    pub owner_organization: String,
+    pub participants: Vec<String>,
+    pub intended_funding: String,
+    pub local_value: String,
+    pub value_for_others: String,
+    pub contact: Contact,
+    pub placement_rationale: Option<String>,
+    /// The submission round; a return starts the next.
+    pub round: i32,
+    /// The requirements of the project's level and every level below (N1 before placement).
+    pub requirements: Vec<RequirementStatus>,
+    pub current_approval: Option<ApprovalView>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// What the caller may do now: `edit`, `record_evidence`, `place`, `submit`, `vote`,
+    /// `record_meeting_decision`.
+    #[serde(rename = "_actions")]
+    pub actions: Vec<String>,
+}
+
+/// A project in a list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProjectSummary {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub kind: String,
+    pub state: String,
+    pub level: Option<String>,
+    pub owner_organization: String,
+    pub intended_funding: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What the audit trail keeps of a project before and after a change.
+#[derive(Debug, Serialize)]
+pub struct Snapshot {
+    state: String,
+    level: Option<String>,
+    catalogue_version: Option<String>,
+    title: String,
+    summary: String,
+    kind: String,
+    participants: Vec<String>,
+    intended_funding: String,
+    round: i32,
+    version: i64,
+}
+
+impl Snapshot {
+    pub fn of(record: &ProjectRecord) -> Self {
+        let p = &record.project;
+        Self {
+            state: p.state.clone(),
+            level: p.level.clone(),
+            catalogue_version: p.catalogue_version.clone(),
+            title: p.title.clone(),
+            summary: p.summary.clone(),
+            kind: p.kind.clone(),
+            participants: record.participants.clone(),
+            intended_funding: p.intended_funding.clone(),
+            round: p.approval_round,
+            version: p.version,
+        }
+    }
+
+    pub fn json(&self) -> Option<String> {
+        serde_json::to_string(self).ok()
+    }
+}
+
+/// A project as loaded for a request: its record, catalogue and current approval.
+struct Loaded {
+    record: ProjectRecord,
+    owner: OrganizationRow,
+    catalogue: Catalogue,
+    approval: Option<ApprovalRow>,
+}
+
+impl Loaded {
+    fn load(conn: &mut DbConnection, id: &str) -> Result<Self, ApiError> {
+        let record = store::find(conn, id).map_err(|e| match e {
+            StoreError::NotFound => ApiError::NotFound(format!("no project `{id}`")),
+            other => other.into(),
+        })?;
+        let owner = organizations::find(conn, &record.project.owner_organization_id)?;
+        let version = record
+            .project
+            .catalogue_version
+            .clone()
+            .unwrap_or_else(|| DEFAULT_CATALOGUE_VERSION.to_owned());
+        let catalogue = catalogue::load(conn, &version)?;
+        let approval = approval_store::latest_for_project(conn, id)?;
+        Ok(Self {
+            record,
+            owner,
+            catalogue,
+            approval,
+        })
+    }
+
+    fn state(&self) -> Result<State, ApiError> {
+        self.record
+            .project
+            .state
+            .parse()
+            .map_err(|e: String| ApiError::Internal(format!("stored state: {e}")))
+    }
+
+    fn level(&self) -> Option<Level> {
+        self.record
+            .project
+            .level
+            .as_deref()
+            .and_then(|l| l.parse().ok())
+    }
+
+    fn evidence(&self) -> Vec<Evidence> {
+        self.record
+            .evidence
+            .iter()
+            .filter_map(|row| {
+                Some(Evidence {
+                    key: row.requirement_key.clone(),
+                    organization: Some(row.organization_id.clone()).filter(|o| !o.is_empty()),
+                    status: row.status.parse().ok()?,
+                    explanation: row.explanation.clone(),
+                    link: row.link.clone(),
+                })
+            })
+            .collect()
+    }
+
+    fn facts(&self) -> Facts {
+        Facts {
+            participating_municipalities: self.record.participating_municipalities,
+            locally_funded: self.record.project.intended_funding == Funding::Local.as_str(),
+            board_approved: self.approval.as_ref().is_some_and(|a| {
+                a.approver == Approver::Board.as_str() && a.outcome.as_deref() == Some("approve")
+            }),
+        }
+    }
+
+    fn actor(&self, caller: &Caller) -> Actor {
+        let for_owner =
+            caller.has_role(Role::MunicipalityUser) || caller.has_role(Role::Integration);
+        Actor {
+            owner: for_owner && caller.acts_for(&self.owner.id, self.owner.code.as_deref()),
+            // Project leaders are named with the steering group (a later capability).
+            project_leader: false,
+            business_manager: caller.has_role(Role::Forretningsleder),
+        }
+    }
+
+    /// Refuses an action the caller may not take (403) or the state does not allow (409).
+    fn check(&self, action: Action, caller: &Caller) -> Result<State, ApiError> {
+        self.state()?
+            .transition(action, self.actor(caller))
+            .map_err(|e| match e {
+                LifecycleError::NotAllowed(why) => ApiError::Forbidden(why.into()),
+                wrong_state @ LifecycleError::WrongState { .. } => {
+                    ApiError::Conflict(wrong_state.to_string())
+                }
+            })
+    }
+
+    fn unmet(&self, level: Level, gate: Gate) -> Vec<UnmetRequirement> {
+        ev::unmet(
+            &self.catalogue,
+            level,
+            gate,
+            &self.evidence(),
+            &self.participant_ids(),
+            &self.facts(),
+        )
+        .into_iter()
+        .map(|r| UnmetRequirement {
+            key: r.key.clone(),
+            level: r.level.to_string(),
+            gate: r.gate.to_string(),
+            title: r.title_en.clone(),
+        })
+        .collect()
+    }
+
+    /// Participants as evidence names them (kommunekoder).
+    fn participant_ids(&self) -> Vec<String> {
+        self.record.participants.clone()
+    }
+
+    fn requirements(&self) -> Vec<RequirementStatus> {
+        let evidence = self.evidence();
+        let participants = self.participant_ids();
+        let facts = self.facts();
+        self.catalogue
+            .for_level(self.level().unwrap_or(Level::N1))
+            .map(|r| {
+                let state = ev::requirement_state(r, &evidence, &participants, &facts);
+                let row = self
+                    .record
+                    .evidence
+                    .iter()
+                    .find(|e| e.requirement_key == r.key && e.organization_id.is_empty());
+                let organizations = if r.per_organization {
+                    participants
+                        .iter()
+                        .map(|org| OrganizationAttestation {
+                            organization: org.clone(),
+                            status: if evidence.iter().any(|e| {
+                                e.key == r.key
+                                    && e.organization.as_ref() == Some(org)
+                                    && e.status == EvidenceStatus::Met
+                            }) {
+                                "met".into()
+                            } else {
+                                "missing".into()
+                            },
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                RequirementStatus {
+                    key: r.key.clone(),
+                    level: r.level.to_string(),
+                    gate: r.gate.to_string(),
+                    kind: r.kind.to_string(),
+                    title_da: r.title_da.clone(),
+                    title_en: r.title_en.clone(),
+                    status: requirement_state_name(state).into(),
+                    explanation: row.and_then(|e| e.explanation.clone()),
+                    link: row.and_then(|e| e.link.clone()),
+                    note: row.and_then(|e| e.note.clone()),
+                    organizations,
+                }
+            })
+            .collect()
+    }
+
+    fn view(
+        &self,
+        conn: &mut DbConnection,
+        caller: Option<&Caller>,
+    ) -> Result<ProjectView, ApiError> {
+        let p = &self.record.project;
+        let d = &self.record.description;
+        let mut actions: Vec<String> = match (caller, self.state()) {
+            (Some(caller), Ok(state)) => state
+                .actions(self.actor(caller))
+                .into_iter()
+                .map(|a| a.as_str().to_owned())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let current_approval = match &self.approval {
+            Some(row) => {
+                if let Some(caller) = caller
+                    && row.state == "pending"
+                {
+                    let voter = Voter::of(conn, caller)?;
+                    let voted = approval_store::votes(conn, &row.id)?
+                        .iter()
+                        .any(|v| v.voter_sub == caller.sub);
+                    if voter.may_vote_on(row) && !voted {
+                        actions.push("vote".into());
+                    }
+                    if voter.business_manager && row.approver == Approver::Board.as_str() {
+                        actions.push("record_meeting_decision".into());
+                    }
+                }
+                Some(ApprovalView::load(conn, row.clone())?)
+            }
+            None => None,
+        };
+        Ok(ProjectView {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            summary: p.summary.clone(),
+            kind: p.kind.clone(),
+            state: p.state.clone(),
+            level: p.level.clone(),
+            catalogue_version: self.catalogue.version.clone(),
+            owner_organization: self
+                .owner
+                .code
+                .clone()
+                .unwrap_or_else(|| self.owner.id.clone()),
+            participants: self.record.participants.clone(),
+            intended_funding: p.intended_funding.clone(),
+            local_value: d.local_value.clone(),
+            value_for_others: d.value_for_others.clone(),
+            contact: Contact {
+                name: d.contact_name.clone(),
+                email: d.contact_email.clone(),
+            },
+            placement_rationale: d.placement_rationale.clone(),
+            round: p.approval_round,
+            requirements: self.requirements(),
+            current_approval,
+            created_at: p.created_at.and_utc(),
+            updated_at: p.updated_at.and_utc(),
+            actions,
+        })
+    }
+}
+
+fn requirement_state_name(state: RequirementState) -> &'static str {
+    match state {
+        RequirementState::Met => "met",
+        RequirementState::Explained => "explained",
+        RequirementState::NotApplicable => "not_applicable",
+        RequirementState::Partial => "partial",
+        RequirementState::Missing => "missing",
+    }
+}
+
+/// Resolves organisation codes to ids; unknown ones are validation errors on `field`.
+fn resolve_organizations(
+    conn: &mut DbConnection,
+    field: &str,
+    codes: &[String],
+) -> Result<Vec<OrganizationRow>, ApiError> {
+    let mut found = Vec::new();
+    let mut unknown = Vec::new();
+    for code in codes {
+        match organizations::find(conn, code) {
+            Ok(org) if !found.iter().any(|o: &OrganizationRow| o.id == org.id) => found.push(org),
+            Ok(_) => {}
+            Err(StoreError::NotFound) => unknown.push(FieldError::new(
+                field,
+                format!("`{code}` is not a known organisation"),
+            )),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    if unknown.is_empty() {
+        Ok(found)
+    } else {
+        Err(ApiError::Validation(unknown))
+    }
+}
+
+fn parse_field<T: std::str::FromStr<Err = String>>(
+    field: &str,
+    value: &str,
+) -> Result<T, FieldError> {
+    value.parse().map_err(|e| FieldError::new(field, e))
+}
+
+fn audit_change(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    project_id: &str,
+    action: &str,
+    before: Option<&Snapshot>,
+    reason: Option<&str>,
+) -> Result<(), ApiError> {
+    let after = Snapshot::of(&store::find(conn, project_id)?);
+    audit::append(
+        conn,
+        NewEntry {
+            subject_type: "project",
+            subject_id: project_id,
+            action,
+            actor: &caller.actor(),
+            before: before.and_then(Snapshot::json),
+            after: after.json(),
+            reason,
+        },
+    )?;
+    Ok(())
+}
+
+fn project_body(
+    conn: &mut DbConnection,
+    id: &str,
+    caller: &Caller,
+) -> Result<(i64, serde_json::Value), ApiError> {
+    let loaded = Loaded::load(conn, id)?;
+    let view = loaded.view(conn, Some(caller))?;
+    let body = serde_json::to_value(&view).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok((loaded.record.project.version, body))
+}
+
+/// Submits an idea for the caller's own organisation.
+#[utoipa::path(
+    post, path = "/api/v1/projects", tag = "projects",
+    security(("bearer" = [])),
+    request_body = NewProjectRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body return the first response and create nothing")),
+    responses(
+        (status = 201, description = "The idea, in state `idea`", body = ProjectView, headers(("Location" = String), ("ETag" = String))),
+        (status = 400, description = "Malformed JSON", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 403, description = "Not a municipality user or integration, or not for the caller's own organisation", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (each listed), unknown organisations, or an Idempotency-Key reused", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    idempotency_key: IdempotencyKey,
+    body: web::Json<NewProjectRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(&[Role::MunicipalityUser, Role::Integration])?;
+    let request = body.into_inner();
+    let mut problems = request
+        .validate()
+        .err()
+        .map(|e| validation_errors(&e))
+        .unwrap_or_default();
+    let kind = parse_field::<Kind>("kind", request.kind.as_deref().unwrap_or("project"))
+        .map_err(|e| problems.push(e))
+        .ok();
+    let funding = parse_field::<Funding>("intended_funding", &request.intended_funding)
+        .map_err(|e| problems.push(e))
+        .ok();
+    let (Some(kind), Some(funding), true) = (kind, funding, problems.is_empty()) else {
+        return Err(ApiError::Validation(problems));
+    };
+    let owner_code = request
+        .owner_organization
+        .clone()
+        .or_else(|| caller.org.clone())
+        .ok_or_else(|| {
+            ApiError::Forbidden("the token names no organisation to submit for".into())
+        })?;
+    state
+        .db(move |conn| {
+            idempotency_key.run(conn, &caller.sub, &request, |conn| {
+                let owner = resolve_organizations(
+                    conn,
+                    "owner_organization",
+                    std::slice::from_ref(&owner_code),
+                )?
+                .remove(0);
+                if !caller.acts_for(&owner.id, owner.code.as_deref()) {
+                    return Err(ApiError::Forbidden(format!(
+                        "you act for `{}`; ideas are submitted for your own organisation",
+                        caller.org.as_deref().unwrap_or("no organisation")
+                    )));
+                }
+                let mut participants =
+                    resolve_organizations(conn, "participants", &request.participants)?;
+                if !participants.iter().any(|p| p.id == owner.id) {
+                    participants.insert(0, owner.clone());
+                }
+                let now = os2pm_persistence::now();
+                let id = uuid::Uuid::now_v7().to_string();
+                let project = ProjectRow {
+                    id: id.clone(),
+                    title: request.title.clone(),
+                    summary: request.summary.clone(),
+                    kind: kind.as_str().into(),
+                    state: State::Idea.as_str().into(),
+                    level: None,
+                    catalogue_version: None,
+                    owner_organization_id: owner.id.clone(),
+                    intended_funding: funding.as_str().into(),
+                    approval_round: 1,
+                    search_text: search_text(&[&request.title, &request.summary]),
+                    version: 1,
+                    created_by: caller.sub.clone(),
+                    created_at: now,
+                    updated_at: now,
+                };
+                let description = DescriptionRow {
+                    project_id: id.clone(),
+                    local_value: request.local_value.clone(),
+                    value_for_others: request.value_for_others.clone(),
+                    contact_name: request.contact.name.clone(),
+                    contact_email: request.contact.email.clone(),
+                    placement_rationale: None,
+                };
+                let ids: Vec<String> = participants.into_iter().map(|o| o.id).collect();
+                store::insert(conn, &project, &description, &ids)?;
+                audit_change(conn, &caller, &id, "idea_submitted", None, None)?;
+                let (_, body) = project_body(conn, &id, &caller)?;
+                Ok(Outcome::created(format!("/api/v1/projects/{id}"), body))
+            })
+        })
+        .await
+        .map(StoredReply::into_response)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProjectQuery {
+    /// `idea`, `concept`, `awaiting_approval`, `approved`, `returned`, `rejected`.
+    pub state: Option<String>,
+    /// `N1`, `N2` or `N3`.
+    pub level: Option<String>,
+    /// `project` or `adoption`.
+    pub kind: Option<String>,
+    /// An organisation (kommunekode or id): the projects it owns or participates in.
+    #[param(example = "751")]
+    pub organization: Option<String>,
+    /// Free text over title and summary, case-insensitive.
+    pub q: Option<String>,
+}
+
+/// The portfolio: every project, newest first, filtered.
+#[utoipa::path(
+    get, path = "/api/v1/projects", tag = "projects",
+    params(ProjectQuery, PageParams),
+    responses(
+        (status = 200, description = "One page of projects", body = Page<ProjectSummary>),
+        (status = 400, description = "Malformed query string", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown state, level, kind or organisation; bad limit or cursor", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    query: web::Query<ProjectQuery>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let mut problems = Vec::new();
+    if let Some(s) = &query.state
+        && let Err(e) = parse_field::<State>("state", s)
+    {
+        problems.push(e);
+    }
+    if let Some(k) = &query.kind
+        && let Err(e) = parse_field::<Kind>("kind", k)
+    {
+        problems.push(e);
+    }
+    if let Some(l) = &query.level
+        && l.parse::<Level>().is_err()
+    {
+        problems.push(FieldError::new("level", "must be N1, N2 or N3"));
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::Validation(problems));
+    }
+    let limit = page.limit()?;
+    let after = page.after::<String>()?;
+    let rows = state
+        .db(move |conn| {
+            let organization_id = match &query.organization {
+                Some(org) => Some(
+                    resolve_organizations(conn, "organization", std::slice::from_ref(org))?
+                        .remove(0)
+                        .id,
+                ),
+                None => None,
+            };
+            let filter = ProjectFilter {
+                state: query.state,
+                level: query.level,
+                kind: query.kind,
+                organization_id,
+                text: query.q.filter(|q| !q.trim().is_empty()),
+            };
+            Ok(store::list(conn, &filter, after.as_deref(), limit + 1)?)
+        })
+        .await?;
+    let page = Page::from_rows(
+        rows,
+        limit,
+        |(p, _)| p.id.clone(),
+        |(p, owner)| ProjectSummary {
+            owner_organization: owner.unwrap_or_else(|| p.owner_organization_id.clone()),
+            id: p.id,
+            title: p.title,
+            summary: p.summary,
+            kind: p.kind,
+            state: p.state,
+            level: p.level,
+            intended_funding: p.intended_funding,
+            created_at: p.created_at.and_utc(),
+            updated_at: p.updated_at.and_utc(),
+        },
+    );
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// One project: its requirements' status, its current approval with votes, and `_actions`.
+#[utoipa::path(
+    get, path = "/api/v1/projects/{id}", tag = "projects",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The project", body = ProjectView, headers(("ETag" = String))),
+        (status = 304, description = "Unchanged since If-None-Match"),
+        (status = 401, description = "A token was sent and is not valid", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: MaybeCaller,
+    request: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let (version, view) = state
+        .db(move |conn| {
+            let loaded = Loaded::load(conn, &id)?;
+            let view = loaded.view(conn, caller.0.as_ref())?;
+            Ok((loaded.record.project.version, view))
+        })
+        .await?;
+    Ok(with_etag(&request, version, &view))
+}
+
+/// Loads a project, checks the action and the If-Match version, applies `change` and writes it
+/// with an audit entry: one transaction, nothing written on any refusal.
+#[allow(clippy::too_many_arguments)]
+fn change_project(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    if_match: IfMatch,
+    action: Action,
+    audit_action: &str,
+    reason: Option<&str>,
+    change: impl FnOnce(
+        &mut DbConnection,
+        &Loaded,
+        &mut ProjectRow,
+        &mut DescriptionRow,
+    ) -> Result<Option<Vec<String>>, ApiError>,
+) -> Result<(i64, serde_json::Value), ApiError> {
+    os2pm_persistence::in_transaction(conn, |conn| {
+        let loaded = Loaded::load(conn, id)?;
+        loaded.check(action, caller)?;
+        if loaded.record.project.version != if_match.0 {
+            return Err(StoreError::Stale.into());
+        }
+        let before = Snapshot::of(&loaded.record);
+        let mut project = loaded.record.project.clone();
+        let mut description = loaded.record.description.clone();
+        let participants = change(conn, &loaded, &mut project, &mut description)?;
+        store::update(
+            conn,
+            if_match.0,
+            &project,
+            &description,
+            participants.as_deref(),
+        )?;
+        audit_change(conn, caller, id, audit_action, Some(&before), reason)?;
+        project_body(conn, id, caller)
+    })
+}
+
+fn etag_response(version: i64, body: serde_json::Value) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(actix_web::http::header::ETag(crate::request::etag(version)))
+        .json(body)
+}
+
+/// Edits an idea while it is `idea` or `returned` (owner organisation or business manager).
+#[utoipa::path(
+    patch, path = "/api/v1/projects/{id}", tag = "projects",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
+    request_body = ProjectPatch,
+    responses(
+        (status = 200, description = "The edited project", body = ProjectView, headers(("ETag" = String))),
+        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the owner organisation nor the business manager", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Not editable in its state", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn patch(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<ProjectPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let patch = body.into_inner();
+    let mut problems = patch
+        .validate()
+        .err()
+        .map(|e| validation_errors(&e))
+        .unwrap_or_default();
+    let kind = patch
+        .kind
+        .as_deref()
+        .map(|k| parse_field::<Kind>("kind", k))
+        .transpose()
+        .map_err(|e| problems.push(e))
+        .ok()
+        .flatten();
+    let funding = patch
+        .intended_funding
+        .as_deref()
+        .map(|f| parse_field::<Funding>("intended_funding", f))
+        .transpose()
+        .map_err(|e| problems.push(e))
+        .ok()
+        .flatten();
+    if !problems.is_empty() {
+        return Err(ApiError::Validation(problems));
+    }
+    let (version, body) = state
+        .db(move |conn| {
+            change_project(
+                conn,
+                &caller,
+                &id,
+                if_match,
+                Action::Edit,
+                "idea_edited",
+                None,
+                |conn, loaded, project, description| {
+                    if let Some(title) = &patch.title {
+                        project.title.clone_from(title);
+                    }
+                    if let Some(summary) = &patch.summary {
+                        project.summary.clone_from(summary);
+                    }
+                    project.search_text = search_text(&[&project.title, &project.summary]);
+                    if let Some(kind) = kind {
+                        project.kind = kind.as_str().into();
+                    }
+                    if let Some(funding) = funding {
+                        project.intended_funding = funding.as_str().into();
+                    }
+                    if let Some(value) = &patch.local_value {
+                        description.local_value.clone_from(value);
+                    }
+                    if let Some(value) = &patch.value_for_others {
+                        description.value_for_others.clone_from(value);
+                    }
+                    if let Some(contact) = &patch.contact {
+                        description.contact_name.clone_from(&contact.name);
+                        description.contact_email.clone_from(&contact.email);
+                    }
+                    let Some(codes) = &patch.participants else {
+                        return Ok(None);
+                    };
+                    let mut ids: Vec<String> = resolve_organizations(conn, "participants", codes)?
+                        .into_iter()
+                        .map(|o| o.id)
+                        .collect();
+                    if !ids.contains(&loaded.owner.id) {
+                        ids.insert(0, loaded.owner.id.clone());
+                    }
+                    Ok(Some(ids))
+                },
+            )
+        })
+        .await?;
+    Ok(etag_response(version, body))
+}
+
+/// Records evidence for one requirement (owner organisation or business manager).
+#[utoipa::path(
+    put, path = "/api/v1/projects/{id}/requirements/{key}", tag = "projects",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("key" = String, Path, example = "solution_documented"),
+        ("If-Match" = String, Header, description = "The project's ETag")),
+    request_body = EvidenceRequest,
+    responses(
+        (status = 200, description = "The project with the evidence recorded", body = ProjectView, headers(("ETag" = String))),
+        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed to record evidence on this project", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such project, or no such requirement in its catalogue", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Evidence cannot be recorded in its state", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Derived requirement, status not allowed, explanation or link missing, organisation not participating", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn record_evidence(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: web::Json<EvidenceRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, key) = path.into_inner();
+    let request = body.into_inner();
+    request
+        .validate()
+        .map_err(|e| ApiError::Validation(validation_errors(&e)))?;
+    let status = request
+        .status
+        .parse::<EvidenceStatus>()
+        .map_err(|_| ApiError::validation("status", "must be met, explained or not_applicable"))?;
+    let audit_action = format!("evidence_recorded:{key}");
+    let (version, body) = state
+        .db(move |conn| {
+            change_project(
+                conn,
+                &caller,
+                &id,
+                if_match,
+                Action::RecordEvidence,
+                &audit_action,
+                None,
+                |conn, loaded, _, _| {
+                    let requirement = loaded
+                        .catalogue
+                        .requirements
+                        .iter()
+                        .find(|r| r.key == key)
+                        .ok_or_else(|| {
+                            ApiError::NotFound(format!(
+                                "no requirement `{key}` in catalogue {}",
+                                loaded.catalogue.version
+                            ))
+                        })?;
+                    let evidence = Evidence {
+                        key: key.clone(),
+                        organization: request.organization.clone(),
+                        status,
+                        explanation: request.explanation.clone(),
+                        link: request.link.clone(),
+                    };
+                    ev::check_evidence(requirement, &evidence)
+                        .map_err(|e| ApiError::validation(e.field(), e.to_string()))?;
+                    if let Some(org) = &request.organization
+                        && !loaded.record.participants.contains(org)
+                    {
+                        return Err(ApiError::validation(
+                            "organization",
+                            format!("`{org}` does not participate in the project"),
+                        ));
+                    }
+                    store::record_evidence(
+                        conn,
+                        &EvidenceRow {
+                            project_id: loaded.record.project.id.clone(),
+                            requirement_key: key.clone(),
+                            organization_id: request.organization.clone().unwrap_or_default(),
+                            status: status.as_str().into(),
+                            explanation: request.explanation.clone(),
+                            link: request.link.clone(),
+                            note: request.note.clone(),
+                            recorded_by: caller.sub.clone(),
+                            recorded_at: os2pm_persistence::now(),
+                        },
+                    )?;
+                    Ok(None)
+                },
+            )
+        })
+        .await?;
+    Ok(etag_response(version, body))
+}
+
+/// Places an idea at a level (business manager): pins it to the catalogue in force and makes it
+/// a `concept`.
+#[utoipa::path(
+    post, path = "/api/v1/projects/{id}/placement", tag = "projects",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),
+        ("Idempotency-Key" = Option<String>, Header)),
+    request_body = PlacementRequest,
+    responses(
+        (status = 200, description = "The concept", body = ProjectView, headers(("ETag" = String))),
+        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Cannot be placed in its state", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown level, or no rationale", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn place(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    idempotency_key: IdempotencyKey,
+    body: web::Json<PlacementRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let request = body.into_inner();
+    let mut problems = Vec::new();
+    let level = request
+        .level
+        .parse::<Level>()
+        .map_err(|_| problems.push(FieldError::new("level", "must be N1, N2 or N3")))
+        .ok();
+    if request.rationale.trim().is_empty() || request.rationale.len() > 10_000 {
+        problems.push(FieldError::new(
+            "rationale",
+            "must be 1 to 10000 characters",
+        ));
+    }
+    let (Some(level), true) = (level, problems.is_empty()) else {
+        return Err(ApiError::Validation(problems));
+    };
+    state
+        .db(move |conn| {
+            idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+                let (version, body) = change_project(
+                    conn,
+                    &caller,
+                    &id,
+                    if_match,
+                    Action::Place,
+                    "placed",
+                    Some(&request.rationale),
+                    |_, _, project, description| {
+                        project.state = State::Concept.as_str().into();
+                        project.level = Some(level.to_string());
+                        // Pinned to the catalogue in force now; a later placement re-pins.
+                        project.catalogue_version = Some(DEFAULT_CATALOGUE_VERSION.into());
+                        description.placement_rationale = Some(request.rationale.clone());
+                        Ok(None)
+                    },
+                )?;
+                Ok(Outcome::ok(body).with_version(version))
+            })
+        })
+        .await
+        .map(StoredReply::into_response)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SubmissionQuery {
+    /// Only check the requirements; change nothing.
+    pub dry_run: Option<bool>,
+}
+
+/// The outcome of a dry-run submission.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmissionCheck {
+    /// Whether a submission now would pass the approval gate.
+    pub ready: bool,
+    /// `forretningsleder` (N1) or `board` (N2/N3).
+    pub approver: String,
+    pub unmet_requirements: Vec<UnmetRequirement>,
+}
+
+/// Submits a concept for approval (business manager): every approval-gate requirement of its
+/// level and below must hold. The approval goes to the business manager (N1) or the board.
+#[utoipa::path(
+    post, path = "/api/v1/projects/{id}/submission", tag = "projects",
+    security(("bearer" = [])),
+    params(("id" = String, Path), SubmissionQuery,
+        ("If-Match" = String, Header, description = "The project's ETag (not needed for a dry run)"),
+        ("Idempotency-Key" = Option<String>, Header)),
+    responses(
+        (status = 200, description = "Submitted (the project, now `awaiting_approval`), or the dry run's check", body = ProjectView, headers(("ETag" = String))),
+        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Not a concept", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Requirements not met: `unmet_requirements` lists each", body = ProblemSchema, content_type = "application/problem+json",
+            example = json!({"type": "/problems/unmet-requirements", "title": "Requirements are not met", "status": 422,
+                "detail": "1 requirement(s) are not met",
+                "unmet_requirements": [{"key": "idea_described", "level": "N1", "gate": "approval", "title": "The basic idea is described"}]})),
+        (status = 428, description = "If-Match missing", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn submit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    query: web::Query<SubmissionQuery>,
+    request: HttpRequest,
+    idempotency_key: IdempotencyKey,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    if query.dry_run.unwrap_or(false) {
+        let check = state
+            .db(move |conn| {
+                let loaded = Loaded::load(conn, &id)?;
+                loaded.check(Action::Submit, &caller)?;
+                let level = loaded
+                    .level()
+                    .ok_or_else(|| ApiError::Internal("a concept without a level".into()))?;
+                let unmet = loaded.unmet(level, Gate::Approval);
+                Ok(SubmissionCheck {
+                    ready: unmet.is_empty(),
+                    approver: approver_for(level).as_str().into(),
+                    unmet_requirements: unmet,
+                })
+            })
+            .await?;
+        return Ok(HttpResponse::Ok().json(check));
+    }
+    let if_match = IfMatch::from_request_headers(&request)?;
+    state
+        .db(move |conn| {
+            idempotency_key.run(conn, &caller.sub, &id, |conn| {
+                let (version, body) = change_project(
+                    conn,
+                    &caller,
+                    &id,
+                    if_match,
+                    Action::Submit,
+                    "submitted",
+                    None,
+                    |conn, loaded, project, _| {
+                        let level = loaded.level().ok_or_else(|| {
+                            ApiError::Internal("a concept without a level".into())
+                        })?;
+                        let unmet = loaded.unmet(level, Gate::Approval);
+                        if !unmet.is_empty() {
+                            return Err(ApiError::UnmetRequirements(unmet));
+                        }
+                        project.state = State::AwaitingApproval.as_str().into();
+                        approval_store::insert(
+                            conn,
+                            &ApprovalRow {
+                                id: uuid::Uuid::now_v7().to_string(),
+                                project_id: project.id.clone(),
+                                approval_round: project.approval_round,
+                                level: level.to_string(),
+                                approver: approver_for(level).as_str().into(),
+                                state: "pending".into(),
+                                outcome: None,
+                                reason: None,
+                                decided_by: None,
+                                decided_at: None,
+                                meeting_date: None,
+                                members_present: None,
+                                version: 1,
+                                created_at: os2pm_persistence::now(),
+                            },
+                        )?;
+                        Ok(None)
+                    },
+                )?;
+                Ok(Outcome::ok(body).with_version(version))
+            })
+        })
+        .await
+        .map(StoredReply::into_response)
+}
+
+/// One entry of a project's audit trail.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryEntry {
+    pub at: DateTime<Utc>,
+    /// What happened: `idea_submitted`, `idea_edited`, `evidence_recorded:<key>`, `placed`,
+    /// `submitted`, `vote_cast`, `approved`, `returned`, `rejected`.
+    pub action: String,
+    pub actor: HistoryActor,
+    #[schema(value_type = Object)]
+    pub before: Option<serde_json::Value>,
+    #[schema(value_type = Object)]
+    pub after: Option<serde_json::Value>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryActor {
+    pub sub: String,
+    pub roles: Vec<String>,
+    pub organization: Option<String>,
+}
+
+/// The project's audit trail: every change, vote and decision, oldest first. Append-only.
+#[utoipa::path(
+    get, path = "/api/v1/projects/{id}/history", tag = "projects",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The history, oldest first", body = Vec<HistoryEntry>),
+        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn history(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let entries = state
+        .db(move |conn| {
+            store::find(conn, &id).map_err(|e| match e {
+                StoreError::NotFound => ApiError::NotFound(format!("no project `{id}`")),
+                other => other.into(),
+            })?;
+            Ok(audit::for_subject(conn, "project", &id)?)
+        })
+        .await?;
+    let parse = |json: Option<String>| json.and_then(|j| serde_json::from_str(&j).ok());
+    let items: Vec<HistoryEntry> = entries
+        .into_iter()
+        .map(|e| HistoryEntry {
+            at: e.occurred_at.and_utc(),
+            action: e.action,
+            actor: HistoryActor {
+                sub: e.actor_sub,
+                roles: e
+                    .actor_roles
+                    .split(',')
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                organization: e.actor_org,
+            },
+            before: parse(e.before_state),
+            after: parse(e.after_state),
+            reason: e.reason,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(items))
+}

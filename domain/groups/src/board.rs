@@ -1,0 +1,121 @@
+//! The board (*bestyrelsen*): seats held for a period, one chair among those seated.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+
+/// One seat on the roster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seat {
+    pub person: String,
+    pub chair: bool,
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
+}
+
+impl Seat {
+    /// Whether the seat is held on `day`; `until` is inclusive.
+    pub fn held_on(&self, day: NaiveDate) -> bool {
+        self.from <= day && self.until.is_none_or(|until| day <= until)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RosterError {
+    #[error("`{0}` holds more than one seat")]
+    DuplicatePerson(String),
+    #[error("the seat of `{0}` ends before it starts")]
+    EndsBeforeStart(String),
+    #[error("the seated board must have exactly one chair; it has {0}")]
+    ChairCount(usize),
+}
+
+/// Checks a roster: one seat per person, each seat a valid period, and exactly one chair among
+/// the members seated on `today` (when anyone is).
+pub fn check_roster(seats: &[Seat], today: NaiveDate) -> Vec<RosterError> {
+    let mut errors = Vec::new();
+    let mut people = HashSet::new();
+    for seat in seats {
+        if !people.insert(seat.person.as_str()) {
+            errors.push(RosterError::DuplicatePerson(seat.person.clone()));
+        }
+        if seat.until.is_some_and(|until| until < seat.from) {
+            errors.push(RosterError::EndsBeforeStart(seat.person.clone()));
+        }
+    }
+    let seated: Vec<&Seat> = seats.iter().filter(|s| s.held_on(today)).collect();
+    let chairs = seated.iter().filter(|s| s.chair).count();
+    if !seated.is_empty() && chairs != 1 {
+        errors.push(RosterError::ChairCount(chairs));
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(iso: &str) -> NaiveDate {
+        iso.parse().unwrap()
+    }
+
+    fn seat(person: &str, chair: bool, from: &str, until: Option<&str>) -> Seat {
+        Seat {
+            person: person.into(),
+            chair,
+            from: day(from),
+            until: until.map(day),
+        }
+    }
+
+    const TODAY: &str = "2026-11-22";
+
+    #[test]
+    fn a_roster_with_one_seated_chair_is_valid() {
+        let roster = [
+            seat("a", true, "2026-01-01", None),
+            seat("b", false, "2026-01-01", Some("2027-12-31")),
+            // A former chair whose seat ended does not count.
+            seat("c", true, "2020-01-01", Some("2025-12-31")),
+        ];
+        assert_eq!(check_roster(&roster, day(TODAY)), []);
+    }
+
+    #[test]
+    fn the_seated_board_has_exactly_one_chair() {
+        let none = [seat("a", false, "2026-01-01", None)];
+        assert_eq!(
+            check_roster(&none, day(TODAY)),
+            [RosterError::ChairCount(0)]
+        );
+        let two = [
+            seat("a", true, "2026-01-01", None),
+            seat("b", true, "2026-01-01", None),
+        ];
+        assert_eq!(check_roster(&two, day(TODAY)), [RosterError::ChairCount(2)]);
+        assert_eq!(check_roster(&[], day(TODAY)), []);
+    }
+
+    #[test]
+    fn seats_are_periods_held_once_per_person() {
+        let roster = [
+            seat("a", true, "2026-01-01", None),
+            seat("a", false, "2026-01-01", None),
+            seat("b", false, "2026-06-01", Some("2026-05-01")),
+        ];
+        assert_eq!(
+            check_roster(&roster, day(TODAY)),
+            [
+                RosterError::DuplicatePerson("a".into()),
+                RosterError::EndsBeforeStart("b".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn seats_are_held_inclusively() {
+        let s = seat("a", false, "2026-01-01", Some("2026-11-22"));
+        assert!(s.held_on(day("2026-01-01")) && s.held_on(day(TODAY)));
+        assert!(!s.held_on(day("2025-12-31")) && !s.held_on(day("2026-11-23")));
+    }
+}

@@ -1,0 +1,442 @@
+//! Evidence for requirements, and the gate check: which requirements are not met.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Catalogue, EvidenceKind, Gate, Level, Requirement, UnknownValue};
+
+/// What a client records for one requirement (or, for per-organisation requirements, for one
+/// organisation's part of it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceStatus {
+    /// Attested, documented (with a link) or counted.
+    Met,
+    /// Follow-or-explain: not followed, with an explanation (*forklar*).
+    Explained,
+    /// Does not apply, with an explanation; only where the catalogue allows it.
+    NotApplicable,
+}
+
+impl EvidenceStatus {
+    pub const ALL: [EvidenceStatus; 3] = [Self::Met, Self::Explained, Self::NotApplicable];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Met => "met",
+            Self::Explained => "explained",
+            Self::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+impl fmt::Display for EvidenceStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for EvidenceStatus {
+    type Err = UnknownValue;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+            .ok_or_else(|| UnknownValue::new("evidence status", s))
+    }
+}
+
+/// Why a piece of evidence is refused; each names the field at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EvidenceError {
+    #[error("`{0}` is computed by the server from its own data and cannot be set")]
+    Derived(String),
+    #[error("`explained` is only for follow-or-explain requirements")]
+    ExplainedNotAllowed,
+    #[error("`not_applicable` is not allowed for `{0}`")]
+    NotApplicableNotAllowed(String),
+    #[error("an explanation is required")]
+    ExplanationRequired,
+    #[error("a document requirement is met with a link to the document")]
+    LinkRequired,
+    #[error("`{0}` is attested per participating organisation: name the organisation")]
+    OrganizationRequired(String),
+    #[error("`{0}` is not attested per organisation")]
+    OrganizationNotAllowed(String),
+}
+
+impl EvidenceError {
+    /// The request field the error is about.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::Derived(_) => "key",
+            Self::ExplainedNotAllowed | Self::NotApplicableNotAllowed(_) => "status",
+            Self::ExplanationRequired => "explanation",
+            Self::LinkRequired => "link",
+            Self::OrganizationRequired(_) | Self::OrganizationNotAllowed(_) => "organization",
+        }
+    }
+}
+
+/// One piece of evidence as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub key: String,
+    /// For per-organisation requirements: whose part this is.
+    pub organization: Option<String>,
+    pub status: EvidenceStatus,
+    pub explanation: Option<String>,
+    pub link: Option<String>,
+}
+
+/// Checks evidence against its requirement before it is stored.
+pub fn check_evidence(requirement: &Requirement, evidence: &Evidence) -> Result<(), EvidenceError> {
+    let key = || requirement.key.clone();
+    if requirement.kind == EvidenceKind::Derived {
+        return Err(EvidenceError::Derived(key()));
+    }
+    match (requirement.per_organization, &evidence.organization) {
+        (true, None) => return Err(EvidenceError::OrganizationRequired(key())),
+        (false, Some(_)) => return Err(EvidenceError::OrganizationNotAllowed(key())),
+        _ => {}
+    }
+    let explained = evidence
+        .explanation
+        .as_deref()
+        .is_some_and(|text| !text.trim().is_empty());
+    match evidence.status {
+        EvidenceStatus::Explained if requirement.kind != EvidenceKind::FollowOrExplain => {
+            Err(EvidenceError::ExplainedNotAllowed)
+        }
+        EvidenceStatus::NotApplicable if !requirement.not_applicable_allowed => {
+            Err(EvidenceError::NotApplicableNotAllowed(key()))
+        }
+        EvidenceStatus::Explained | EvidenceStatus::NotApplicable if !explained => {
+            Err(EvidenceError::ExplanationRequired)
+        }
+        EvidenceStatus::Met
+            if requirement.kind == EvidenceKind::Document
+                && evidence.link.as_deref().is_none_or(|l| l.trim().is_empty()) =>
+        {
+            Err(EvidenceError::LinkRequired)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// What the server knows of a project for the derived requirements.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// Participating organisations that are municipalities.
+    pub participating_municipalities: i64,
+    /// The intended (later: the approved budget's) funding is local only.
+    pub locally_funded: bool,
+    /// The board approved the project.
+    pub board_approved: bool,
+}
+
+impl Facts {
+    /// Whether a derived requirement holds; `None` for one this version cannot compute yet.
+    fn derived(&self, requirement: &Requirement) -> Option<bool> {
+        match requirement.key.as_str() {
+            "municipality_count" => {
+                Some(self.participating_municipalities >= requirement.minimum.unwrap_or(1))
+            }
+            "local_funding" => Some(self.locally_funded),
+            "board_approval" => Some(self.board_approved),
+            _ => None,
+        }
+    }
+}
+
+/// Whether one requirement holds, for display and for gate checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequirementState {
+    Met,
+    Explained,
+    NotApplicable,
+    /// Some, not all, participating organisations have attested.
+    Partial,
+    Missing,
+}
+
+impl RequirementState {
+    pub fn holds(self) -> bool {
+        matches!(self, Self::Met | Self::Explained | Self::NotApplicable)
+    }
+}
+
+/// The state of `requirement` given the recorded evidence, the participants (for
+/// per-organisation requirements) and the facts (for derived ones).
+pub fn requirement_state(
+    requirement: &Requirement,
+    evidence: &[Evidence],
+    participants: &[String],
+    facts: &Facts,
+) -> RequirementState {
+    if requirement.kind == EvidenceKind::Derived {
+        return match facts.derived(requirement) {
+            Some(true) => RequirementState::Met,
+            _ => RequirementState::Missing,
+        };
+    }
+    let mine = evidence.iter().filter(|e| e.key == requirement.key);
+    if requirement.per_organization {
+        let attested = participants
+            .iter()
+            .filter(|org| {
+                evidence.iter().any(|e| {
+                    e.key == requirement.key
+                        && e.organization.as_ref() == Some(*org)
+                        && e.status == EvidenceStatus::Met
+                })
+            })
+            .count();
+        return match attested {
+            0 => RequirementState::Missing,
+            n if n == participants.len() => RequirementState::Met,
+            _ => RequirementState::Partial,
+        };
+    }
+    match mine.map(|e| e.status).next() {
+        Some(EvidenceStatus::Met) => RequirementState::Met,
+        Some(EvidenceStatus::Explained) => RequirementState::Explained,
+        Some(EvidenceStatus::NotApplicable) => RequirementState::NotApplicable,
+        None => RequirementState::Missing,
+    }
+}
+
+/// The requirements of `level` due by `gate` that do not hold, in catalogue order.
+pub fn unmet<'a>(
+    catalogue: &'a Catalogue,
+    level: Level,
+    gate: Gate,
+    evidence: &[Evidence],
+    participants: &[String],
+    facts: &Facts,
+) -> Vec<&'a Requirement> {
+    catalogue
+        .due_at(level, gate)
+        .filter(|r| !requirement_state(r, evidence, participants, facts).holds())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalogue() -> Catalogue {
+        Catalogue::os2_2016().unwrap()
+    }
+
+    fn requirement(key: &str) -> Requirement {
+        catalogue()
+            .requirements
+            .into_iter()
+            .find(|r| r.key == key)
+            .unwrap()
+    }
+
+    fn evidence(key: &str, status: EvidenceStatus) -> Evidence {
+        Evidence {
+            key: key.into(),
+            organization: None,
+            status,
+            explanation: None,
+            link: None,
+        }
+    }
+
+    fn with(mut e: Evidence, explanation: Option<&str>, link: Option<&str>) -> Evidence {
+        e.explanation = explanation.map(Into::into);
+        e.link = link.map(Into::into);
+        e
+    }
+
+    #[test]
+    fn derived_requirements_cannot_be_set() {
+        let error = check_evidence(
+            &requirement("municipality_count"),
+            &evidence("municipality_count", EvidenceStatus::Met),
+        );
+        assert_eq!(
+            error,
+            Err(EvidenceError::Derived("municipality_count".into()))
+        );
+    }
+
+    #[test]
+    fn explained_is_only_for_follow_or_explain_and_needs_an_explanation() {
+        let standards = requirement("standards_follow_or_explain");
+        let bare = evidence(&standards.key, EvidenceStatus::Explained);
+        assert_eq!(
+            check_evidence(&standards, &bare),
+            Err(EvidenceError::ExplanationRequired)
+        );
+        let blank = with(bare.clone(), Some("   "), None);
+        assert_eq!(
+            check_evidence(&standards, &blank),
+            Err(EvidenceError::ExplanationRequired)
+        );
+        let explained = with(bare, Some("we use our own SSO"), None);
+        assert_eq!(check_evidence(&standards, &explained), Ok(()));
+
+        let idea = requirement("idea_described");
+        let explained = with(
+            evidence("idea_described", EvidenceStatus::Explained),
+            Some("x"),
+            None,
+        );
+        assert_eq!(
+            check_evidence(&idea, &explained),
+            Err(EvidenceError::ExplainedNotAllowed)
+        );
+    }
+
+    #[test]
+    fn not_applicable_only_where_marked_and_with_an_explanation() {
+        let dpa = requirement("data_processing_agreements");
+        let na = evidence(&dpa.key, EvidenceStatus::NotApplicable);
+        assert_eq!(
+            check_evidence(&dpa, &na),
+            Err(EvidenceError::ExplanationRequired)
+        );
+        assert_eq!(
+            check_evidence(&dpa, &with(na, Some("no personal data"), None)),
+            Ok(())
+        );
+
+        let security = requirement("security_by_design");
+        let na = with(
+            evidence(&security.key, EvidenceStatus::NotApplicable),
+            Some("x"),
+            None,
+        );
+        assert_eq!(
+            check_evidence(&security, &na),
+            Err(EvidenceError::NotApplicableNotAllowed(
+                "security_by_design".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn documents_need_a_link() {
+        let doc = requirement("solution_documented");
+        let met = evidence(&doc.key, EvidenceStatus::Met);
+        assert_eq!(check_evidence(&doc, &met), Err(EvidenceError::LinkRequired));
+        let linked = with(met, None, Some("https://github.com/OS2/x"));
+        assert_eq!(check_evidence(&doc, &linked), Ok(()));
+    }
+
+    #[test]
+    fn per_organisation_attestations_name_the_organisation() {
+        let acceptance = requirement("line_management_acceptance");
+        let unnamed = evidence(&acceptance.key, EvidenceStatus::Met);
+        assert!(matches!(
+            check_evidence(&acceptance, &unnamed),
+            Err(EvidenceError::OrganizationRequired(_))
+        ));
+        let mut named = evidence("idea_described", EvidenceStatus::Met);
+        named.organization = Some("101".into());
+        assert!(matches!(
+            check_evidence(&requirement("idea_described"), &named),
+            Err(EvidenceError::OrganizationNotAllowed(_))
+        ));
+    }
+
+    #[test]
+    fn per_organisation_requirements_hold_when_every_participant_attested() {
+        let acceptance = requirement("line_management_acceptance");
+        let participants = vec!["101".to_owned(), "751".to_owned()];
+        let attest = |org: &str| Evidence {
+            organization: Some(org.into()),
+            ..evidence(&acceptance.key, EvidenceStatus::Met)
+        };
+        let facts = Facts::default();
+        let state = |e: &[Evidence]| requirement_state(&acceptance, e, &participants, &facts);
+        assert_eq!(state(&[]), RequirementState::Missing);
+        assert_eq!(state(&[attest("101")]), RequirementState::Partial);
+        assert_eq!(
+            state(&[attest("101"), attest("751")]),
+            RequirementState::Met
+        );
+        // An attestation from an organisation that does not participate counts for nothing.
+        assert_eq!(
+            state(&[attest("101"), attest("461")]),
+            RequirementState::Partial
+        );
+    }
+
+    #[test]
+    fn derived_requirements_come_from_the_facts() {
+        let count = requirement("municipality_count");
+        let funding = requirement("local_funding");
+        let none = Facts::default();
+        let some = Facts {
+            participating_municipalities: 1,
+            locally_funded: true,
+            board_approved: false,
+        };
+        assert_eq!(
+            requirement_state(&count, &[], &[], &none),
+            RequirementState::Missing
+        );
+        assert_eq!(
+            requirement_state(&count, &[], &[], &some),
+            RequirementState::Met
+        );
+        assert_eq!(
+            requirement_state(&funding, &[], &[], &none),
+            RequirementState::Missing
+        );
+        assert_eq!(
+            requirement_state(&funding, &[], &[], &some),
+            RequirementState::Met
+        );
+    }
+
+    #[test]
+    fn the_approval_gate_lists_exactly_what_is_missing() {
+        let catalogue = catalogue();
+        let facts = Facts {
+            participating_municipalities: 1,
+            locally_funded: true,
+            board_approved: false,
+        };
+        let keys = |evidence: &[Evidence]| -> Vec<String> {
+            unmet(&catalogue, Level::N1, Gate::Approval, evidence, &[], &facts)
+                .into_iter()
+                .map(|r| r.key.clone())
+                .collect()
+        };
+        let all_missing = keys(&[]);
+        assert_eq!(all_missing.len(), 10, "{all_missing:?}");
+        assert!(
+            !all_missing.contains(&"source_shared".to_owned()),
+            "a go-live requirement"
+        );
+        assert!(
+            !all_missing.contains(&"municipality_count".to_owned()),
+            "derived and met"
+        );
+
+        let complete: Vec<Evidence> = catalogue
+            .due_at(Level::N1, Gate::Approval)
+            .filter(|r| r.kind != EvidenceKind::Derived)
+            .map(|r| {
+                with(
+                    evidence(&r.key, EvidenceStatus::Met),
+                    None,
+                    Some("https://x"),
+                )
+            })
+            .collect();
+        assert_eq!(keys(&complete), Vec::<String>::new());
+        assert_eq!(keys(&complete[1..]), ["idea_described"]);
+    }
+}

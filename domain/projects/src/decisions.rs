@@ -1,0 +1,223 @@
+//! Who approves, and when a board vote is decided (DOMAIN.md §7).
+
+use std::collections::HashMap;
+
+use os2pm_levels::Level;
+use serde::{Deserialize, Serialize};
+
+/// Where an approval goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Approver {
+    /// N1: the business manager decides alone; the board is informed.
+    Forretningsleder,
+    /// N2 and N3: the seated board members vote.
+    Board,
+}
+
+impl Approver {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Forretningsleder => "forretningsleder",
+            Self::Board => "board",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Forretningsleder, Self::Board]
+            .into_iter()
+            .find(|a| a.as_str() == name)
+    }
+}
+
+impl Approver {
+    /// Whether a caller may vote on an approval that goes to this approver: the business
+    /// manager alone at N1; at N2/N3 only board members who hold a seat today.
+    pub fn accepts_vote_from(self, business_manager: bool, seated_board_member: bool) -> bool {
+        match self {
+            Self::Forretningsleder => business_manager,
+            Self::Board => seated_board_member,
+        }
+    }
+}
+
+/// N1 to the business manager; N2 and N3 to the board.
+pub fn approver_for(level: Level) -> Approver {
+    match level {
+        Level::N1 => Approver::Forretningsleder,
+        Level::N2 | Level::N3 => Approver::Board,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Approve,
+    Return,
+    Reject,
+}
+
+impl Decision {
+    pub const ALL: [Decision; 3] = [Self::Approve, Self::Return, Self::Reject];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Approve => "approve",
+            Self::Return => "return",
+            Self::Reject => "reject",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.as_str() == name)
+    }
+
+    /// Returning and rejecting must say why.
+    pub fn needs_reason(self) -> bool {
+        self != Self::Approve
+    }
+}
+
+/// One seated member's vote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vote {
+    pub member: String,
+    pub decision: Decision,
+}
+
+/// The state of a board vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tally {
+    Open,
+    /// Final: a majority of the seated members agree, or the chair broke a tie.
+    Decided(Decision),
+}
+
+/// Counts the votes of the seated members (others' votes do not count). A side wins with a
+/// majority of the seated members; when every seated member has voted and no side has one, the
+/// chair's side wins.
+pub fn tally(seated: &[String], chair: Option<&str>, votes: &[Vote]) -> Tally {
+    let counted: Vec<&Vote> = votes
+        .iter()
+        .filter(|vote| seated.contains(&vote.member))
+        .collect();
+    let mut sides: HashMap<Decision, usize> = HashMap::new();
+    for vote in &counted {
+        *sides.entry(vote.decision).or_default() += 1;
+    }
+    let majority = seated.len() / 2 + 1;
+    if let Some(decision) = Decision::ALL
+        .into_iter()
+        .find(|d| sides.get(d).copied().unwrap_or(0) >= majority)
+    {
+        return Tally::Decided(decision);
+    }
+    let everyone_voted = seated
+        .iter()
+        .all(|m| counted.iter().any(|v| &v.member == m));
+    let chairs_side = chair.and_then(|chair| counted.iter().find(|v| v.member == chair));
+    match (everyone_voted, chairs_side) {
+        (true, Some(vote)) => Tally::Decided(vote.decision),
+        _ => Tally::Open,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn board(n: usize) -> Vec<String> {
+        (1..=n).map(|i| format!("m{i}")).collect()
+    }
+
+    fn votes(list: &[(&str, Decision)]) -> Vec<Vote> {
+        list.iter()
+            .map(|(m, d)| Vote {
+                member: (*m).to_owned(),
+                decision: *d,
+            })
+            .collect()
+    }
+
+    use Decision::*;
+
+    #[test]
+    fn routing_follows_the_level() {
+        assert_eq!(approver_for(Level::N1), Approver::Forretningsleder);
+        assert_eq!(approver_for(Level::N2), Approver::Board);
+        assert_eq!(approver_for(Level::N3), Approver::Board);
+    }
+
+    #[test]
+    fn a_majority_of_the_seated_members_decides() {
+        let seated = board(5);
+        assert_eq!(
+            tally(
+                &seated,
+                Some("m1"),
+                &votes(&[("m1", Approve), ("m2", Approve)])
+            ),
+            Tally::Open
+        );
+        assert_eq!(
+            tally(
+                &seated,
+                Some("m1"),
+                &votes(&[("m1", Approve), ("m2", Approve), ("m3", Approve)])
+            ),
+            Tally::Decided(Approve)
+        );
+        assert_eq!(
+            tally(
+                &seated,
+                None,
+                &votes(&[("m2", Reject), ("m3", Reject), ("m4", Reject)])
+            ),
+            Tally::Decided(Reject)
+        );
+    }
+
+    #[test]
+    fn votes_of_members_without_a_seat_do_not_count() {
+        let seated = board(3);
+        let cast = votes(&[("m1", Approve), ("x", Approve), ("y", Approve)]);
+        assert_eq!(tally(&seated, Some("m1"), &cast), Tally::Open);
+    }
+
+    #[test]
+    fn the_chair_breaks_a_tie_once_everyone_has_voted() {
+        let seated = board(4);
+        let tie = votes(&[("m1", Return), ("m2", Return), ("m3", Approve)]);
+        assert_eq!(
+            tally(&seated, Some("m1"), &tie),
+            Tally::Open,
+            "m4 has not voted"
+        );
+        let mut all = tie.clone();
+        all.extend(votes(&[("m4", Approve)]));
+        assert_eq!(tally(&seated, Some("m1"), &all), Tally::Decided(Return));
+        assert_eq!(tally(&seated, Some("m3"), &all), Tally::Decided(Approve));
+        // A three-way split on an odd board: the chair's side.
+        let split = votes(&[("m1", Approve), ("m2", Return), ("m3", Reject)]);
+        assert_eq!(tally(&board(3), Some("m2"), &split), Tally::Decided(Return));
+        assert_eq!(
+            tally(&board(3), None, &split),
+            Tally::Open,
+            "no chair, no tie-break"
+        );
+    }
+
+    #[test]
+    fn only_the_routed_approver_may_vote() {
+        assert!(Approver::Forretningsleder.accepts_vote_from(true, false));
+        assert!(!Approver::Forretningsleder.accepts_vote_from(false, true));
+        assert!(Approver::Board.accepts_vote_from(false, true));
+        assert!(!Approver::Board.accepts_vote_from(true, false));
+    }
+
+    #[test]
+    fn reasons_are_needed_to_return_or_reject() {
+        assert!(!Approve.needs_reason());
+        assert!(Return.needs_reason() && Reject.needs_reason());
+    }
+}

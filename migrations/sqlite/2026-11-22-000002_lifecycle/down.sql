@@ -1,0 +1,10 @@
+ALTER TABLE idempotency_keys DROP COLUMN etag;
+DROP TABLE votes;
+DROP TABLE approvals;
+DROP TABLE evidence;
+DROP TABLE project_participants;
+DROP TABLE project_descriptions;
+DROP TABLE projects;
+DROP TABLE board_roster;
+DROP TABLE board_seats;
+DROP TABLE people;

@@ -1,0 +1,155 @@
+//! Approvals and the votes cast on them. Decisions are never edited: a decided approval is
+//! only ever followed by a newer one.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::schema::{approvals, votes};
+use crate::{DbConnection, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = approvals)]
+pub struct ApprovalRow {
+    pub id: String,
+    pub project_id: String,
+    pub approval_round: i32,
+    pub level: String,
+    pub approver: String,
+    pub state: String,
+    pub outcome: Option<String>,
+    pub reason: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub meeting_date: Option<NaiveDate>,
+    /// JSON array of the members present, for a decision recorded from a meeting.
+    pub members_present: Option<String>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = votes)]
+pub struct VoteRow {
+    pub approval_id: String,
+    pub voter_sub: String,
+    pub decision: String,
+    pub reason: Option<String>,
+    pub cast_at: NaiveDateTime,
+}
+
+/// How a decision was reached.
+#[derive(Debug, Clone)]
+pub struct Closing<'a> {
+    pub outcome: &'a str,
+    pub reason: Option<&'a str>,
+    pub decided_by: &'a str,
+    pub meeting_date: Option<NaiveDate>,
+    pub members_present: Option<String>,
+}
+
+pub fn insert(conn: &mut DbConnection, approval: &ApprovalRow) -> Result<(), StoreError> {
+    diesel::insert_into(approvals::table)
+        .values(approval)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<ApprovalRow, StoreError> {
+    Ok(approvals::table
+        .find(id)
+        .select(ApprovalRow::as_select())
+        .first(conn)?)
+}
+
+/// Locks a pending approval for this transaction by bumping its version, so concurrent votes
+/// on it are counted one after the other. `Stale` when it is no longer pending.
+pub fn lock_pending(conn: &mut DbConnection, id: &str) -> Result<ApprovalRow, StoreError> {
+    let locked = diesel::update(
+        approvals::table
+            .find(id)
+            .filter(approvals::state.eq("pending")),
+    )
+    .set(approvals::version.eq(approvals::version + 1))
+    .execute(conn)?;
+    if locked == 0 {
+        return Err(StoreError::Stale);
+    }
+    find(conn, id)
+}
+
+pub fn close(conn: &mut DbConnection, id: &str, closing: &Closing<'_>) -> Result<(), StoreError> {
+    diesel::update(approvals::table.find(id))
+        .set((
+            approvals::state.eq("decided"),
+            approvals::outcome.eq(closing.outcome),
+            approvals::reason.eq(closing.reason),
+            approvals::decided_by.eq(closing.decided_by),
+            approvals::decided_at.eq(crate::now()),
+            approvals::meeting_date.eq(closing.meeting_date),
+            approvals::members_present.eq(&closing.members_present),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Casts a vote; a second vote by the same voter is `Conflict`.
+pub fn cast(conn: &mut DbConnection, vote: &VoteRow) -> Result<(), StoreError> {
+    diesel::insert_into(votes::table)
+        .values(vote)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn votes(conn: &mut DbConnection, approval_id: &str) -> Result<Vec<VoteRow>, StoreError> {
+    Ok(votes::table
+        .filter(votes::approval_id.eq(approval_id))
+        .order((votes::cast_at, votes::voter_sub))
+        .select(VoteRow::as_select())
+        .load(conn)?)
+}
+
+/// The newest approval of a project, if any.
+pub fn latest_for_project(
+    conn: &mut DbConnection,
+    project_id: &str,
+) -> Result<Option<ApprovalRow>, StoreError> {
+    Ok(approvals::table
+        .filter(approvals::project_id.eq(project_id))
+        .order((
+            approvals::approval_round.desc(),
+            approvals::created_at.desc(),
+        ))
+        .select(ApprovalRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ApprovalFilter {
+    pub state: Option<String>,
+    pub approver: Option<String>,
+}
+
+/// One page in id order (ids are time-ordered: oldest first).
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ApprovalFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<ApprovalRow>, StoreError> {
+    let mut query = approvals::table
+        .select(ApprovalRow::as_select())
+        .order(approvals::id)
+        .limit(limit)
+        .into_boxed();
+    if let Some(state) = &filter.state {
+        query = query.filter(approvals::state.eq(state.clone()));
+    }
+    if let Some(approver) = &filter.approver {
+        query = query.filter(approvals::approver.eq(approver.clone()));
+    }
+    if let Some(after) = after {
+        query = query.filter(approvals::id.gt(after.to_owned()));
+    }
+    Ok(query.load(conn)?)
+}

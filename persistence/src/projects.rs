@@ -1,0 +1,244 @@
+//! Projects (initiatives): their state, description, participants and evidence.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::schema::{
+    evidence, organizations, project_descriptions, project_participants, projects,
+};
+use crate::{DbConnection, StoreError, like_pattern};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = projects)]
+#[diesel(treat_none_as_null = true)]
+pub struct ProjectRow {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub kind: String,
+    pub state: String,
+    pub level: Option<String>,
+    pub catalogue_version: Option<String>,
+    pub owner_organization_id: String,
+    pub intended_funding: String,
+    pub approval_round: i32,
+    pub search_text: String,
+    pub version: i64,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = project_descriptions)]
+#[diesel(treat_none_as_null = true)]
+pub struct DescriptionRow {
+    pub project_id: String,
+    pub local_value: String,
+    pub value_for_others: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub placement_rationale: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = evidence)]
+#[diesel(treat_none_as_null = true)]
+pub struct EvidenceRow {
+    pub project_id: String,
+    pub requirement_key: String,
+    /// `""` for requirements that are not attested per organisation.
+    pub organization_id: String,
+    pub status: String,
+    pub explanation: Option<String>,
+    pub link: Option<String>,
+    pub note: Option<String>,
+    pub recorded_by: String,
+    pub recorded_at: NaiveDateTime,
+}
+
+/// A project with everything stored about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectRecord {
+    pub project: ProjectRow,
+    pub description: DescriptionRow,
+    /// Participating organisations' codes (kommunekoder), sorted.
+    pub participants: Vec<String>,
+    /// How many participants are municipalities.
+    pub participating_municipalities: i64,
+    pub evidence: Vec<EvidenceRow>,
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    project: &ProjectRow,
+    description: &DescriptionRow,
+    participant_ids: &[String],
+) -> Result<(), StoreError> {
+    diesel::insert_into(projects::table)
+        .values(project)
+        .execute(conn)?;
+    diesel::insert_into(project_descriptions::table)
+        .values(description)
+        .execute(conn)?;
+    set_participants(conn, &project.id, participant_ids)
+}
+
+fn set_participants(
+    conn: &mut DbConnection,
+    project_id: &str,
+    ids: &[String],
+) -> Result<(), StoreError> {
+    diesel::delete(
+        project_participants::table.filter(project_participants::project_id.eq(project_id)),
+    )
+    .execute(conn)?;
+    for id in ids {
+        diesel::insert_into(project_participants::table)
+            .values((
+                project_participants::project_id.eq(project_id),
+                project_participants::organization_id.eq(id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<ProjectRecord, StoreError> {
+    let project = projects::table
+        .find(id)
+        .select(ProjectRow::as_select())
+        .first(conn)?;
+    let description = project_descriptions::table
+        .find(id)
+        .select(DescriptionRow::as_select())
+        .first(conn)?;
+    let participants: Vec<(Option<String>, String)> = project_participants::table
+        .inner_join(organizations::table)
+        .filter(project_participants::project_id.eq(id))
+        .select((organizations::code, organizations::kind))
+        .load(conn)?;
+    let participating_municipalities = participants
+        .iter()
+        .filter(|(_, kind)| kind == "municipality")
+        .count();
+    let mut codes: Vec<String> = participants
+        .into_iter()
+        .filter_map(|(code, _)| code)
+        .collect();
+    codes.sort();
+    let evidence = evidence::table
+        .filter(evidence::project_id.eq(id))
+        .order((evidence::requirement_key, evidence::organization_id))
+        .select(EvidenceRow::as_select())
+        .load(conn)?;
+    Ok(ProjectRecord {
+        project,
+        description,
+        participants: codes,
+        participating_municipalities: i64::try_from(participating_municipalities)
+            .unwrap_or(i64::MAX),
+        evidence,
+    })
+}
+
+/// Writes a changed project when its version is still `expected`, bumping the version; a
+/// stale version is [`StoreError::Stale`].
+pub fn update(
+    conn: &mut DbConnection,
+    expected: i64,
+    project: &ProjectRow,
+    description: &DescriptionRow,
+    participant_ids: Option<&[String]>,
+) -> Result<i64, StoreError> {
+    let mut changed = project.clone();
+    changed.version = expected + 1;
+    changed.updated_at = crate::now();
+    let rows = diesel::update(
+        projects::table
+            .find(&project.id)
+            .filter(projects::version.eq(expected)),
+    )
+    .set(&changed)
+    .execute(conn)?;
+    if rows == 0 {
+        return Err(StoreError::Stale);
+    }
+    diesel::update(project_descriptions::table.find(&project.id))
+        .set(description)
+        .execute(conn)?;
+    if let Some(ids) = participant_ids {
+        set_participants(conn, &project.id, ids)?;
+    }
+    Ok(changed.version)
+}
+
+/// Records one piece of evidence, replacing what was recorded for the same requirement (and
+/// organisation) before.
+pub fn record_evidence(conn: &mut DbConnection, row: &EvidenceRow) -> Result<(), StoreError> {
+    diesel::delete(
+        evidence::table
+            .filter(evidence::project_id.eq(&row.project_id))
+            .filter(evidence::requirement_key.eq(&row.requirement_key))
+            .filter(evidence::organization_id.eq(&row.organization_id)),
+    )
+    .execute(conn)?;
+    diesel::insert_into(evidence::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProjectFilter {
+    pub state: Option<String>,
+    pub level: Option<String>,
+    pub kind: Option<String>,
+    /// An organisation id: projects it owns or participates in.
+    pub organization_id: Option<String>,
+    /// Free text over title and summary.
+    pub text: Option<String>,
+}
+
+/// One page, newest first (ids are time-ordered), starting after `after`; each project with
+/// its owner's code.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ProjectFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<(ProjectRow, Option<String>)>, StoreError> {
+    let mut query = projects::table
+        .inner_join(organizations::table)
+        .select((ProjectRow::as_select(), organizations::code))
+        .order(projects::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(state) = &filter.state {
+        query = query.filter(projects::state.eq(state.clone()));
+    }
+    if let Some(level) = &filter.level {
+        query = query.filter(projects::level.eq(level.clone()));
+    }
+    if let Some(kind) = &filter.kind {
+        query = query.filter(projects::kind.eq(kind.clone()));
+    }
+    if let Some(org) = &filter.organization_id {
+        let participating = project_participants::table
+            .filter(project_participants::organization_id.eq(org.clone()))
+            .select(project_participants::project_id);
+        query = query.filter(
+            projects::owner_organization_id
+                .eq(org.clone())
+                .or(projects::id.eq_any(participating)),
+        );
+    }
+    if let Some(text) = &filter.text {
+        let pattern = like_pattern(&text.to_lowercase());
+        query = query.filter(projects::search_text.like(pattern).escape('\\'));
+    }
+    if let Some(after) = after {
+        query = query.filter(projects::id.lt(after.to_owned()));
+    }
+    Ok(query.load(conn)?)
+}

@@ -1,0 +1,1180 @@
+//! The initiative life cycle end to end: ideas, evidence, placement, submission, approvals.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::test::TestRequest;
+use os2pm_api::auth::Role;
+use os2pm_tests::{Reply, TestApp, bearer, send};
+use serde_json::{Value, json};
+
+/// The people of these scenarios, by the `sub` of their tokens.
+struct Cast {
+    admin: String,
+    manager: String,
+    aarhus: String,
+    copenhagen: String,
+    /// Board members: (sub, token).
+    board: Vec<(String, String)>,
+    /// A board member whose seat ended.
+    former: String,
+}
+
+impl Cast {
+    fn member(&self, i: usize) -> &str {
+        &self.board[i].1
+    }
+}
+
+trait TestService:
+    Service<actix_http::Request, Response = ServiceResponse<Self::Body>, Error = actix_web::Error>
+{
+    type Body: MessageBody;
+}
+
+impl<S, B> TestService for S
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    type Body = B;
+}
+
+fn token_for(app: &TestApp, sub: &str, roles: &[Role], org: Option<&str>) -> String {
+    let now = chrono::Utc::now().timestamp();
+    let mut claims = json!({"sub": sub, "roles": roles, "iss": os2pm_tests::ISSUER,
+        "aud": os2pm_tests::AUDIENCE, "iat": now, "exp": now + 3600});
+    if let Some(org) = org {
+        claims["org"] = json!(org);
+    }
+    let _ = app;
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(os2pm_tests::TEST_SECRET.as_bytes()),
+    )
+    .unwrap()
+}
+
+/// Registers the people and seats a board of `seats` members (the first chairs), plus a former
+/// member whose seat has ended.
+async fn cast(app: &TestApp, service: &impl TestService, seats: usize) -> Cast {
+    let admin = app.token(&[Role::Admin], None);
+    let add = |sub: &str, org: &str| {
+        TestRequest::post()
+            .uri("/api/v1/people")
+            .insert_header(bearer(&admin))
+            .set_json(json!({"sub": sub, "name": format!("Person {sub}"), "organization": org}))
+    };
+    let mut board = Vec::new();
+    let mut members = Vec::new();
+    for i in 0..seats {
+        let sub = format!("board-{i}");
+        assert_eq!(send(service, add(&sub, "kl")).await.status, 201);
+        members.push(json!({"person": sub, "chair": i == 0, "seat_from": "2020-01-01"}));
+        let role = if i == 0 {
+            Role::BoardChair
+        } else {
+            Role::BoardMember
+        };
+        board.push((
+            sub.clone(),
+            token_for(app, &sub, &[role, Role::BoardMember], Some("kl")),
+        ));
+    }
+    assert_eq!(send(service, add("former", "kl")).await.status, 201);
+    members
+        .push(json!({"person": "former", "seat_from": "2018-01-01", "seat_until": "2019-12-31"}));
+    let roster = send(
+        service,
+        TestRequest::get()
+            .uri("/api/v1/board/members")
+            .insert_header(bearer(&admin)),
+    )
+    .await;
+    let etag = roster.header("etag").unwrap().to_owned();
+    let put = TestRequest::put()
+        .uri("/api/v1/board/members")
+        .insert_header(bearer(&admin))
+        .insert_header(("if-match", etag))
+        .set_json(json!({"members": members}));
+    let reply = send(service, put).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    Cast {
+        manager: token_for(app, "anne", &[Role::Forretningsleder], Some("os2")),
+        aarhus: token_for(app, "jens", &[Role::MunicipalityUser], Some("751")),
+        copenhagen: token_for(app, "kim", &[Role::MunicipalityUser], Some("101")),
+        former: token_for(app, "former", &[Role::BoardMember], Some("kl")),
+        admin,
+        board,
+    }
+}
+
+fn idea(title: &str) -> Value {
+    json!({
+        "title": title, "summary": "Én løsning til dialog med borgerne.", "participants": ["751", "101"],
+        "local_value": "Kortere svartider.", "value_for_others": "Alle kommuner har behovet.",
+        "intended_funding": "local", "contact": {"name": "Jens Hansen", "email": "jens@aarhus.dk"}
+    })
+}
+
+async fn submit_idea(service: &impl TestService, token: &str, body: &Value) -> Reply {
+    send(
+        service,
+        TestRequest::post()
+            .uri("/api/v1/projects")
+            .insert_header(bearer(token))
+            .set_json(body),
+    )
+    .await
+}
+
+async fn get(service: &impl TestService, id: &str, token: Option<&str>) -> Reply {
+    let mut request = TestRequest::get().uri(&format!("/api/v1/projects/{id}"));
+    if let Some(token) = token {
+        request = request.insert_header(bearer(token));
+    }
+    send(service, request).await
+}
+
+async fn etag(service: &impl TestService, id: &str) -> String {
+    get(service, id, None)
+        .await
+        .header("etag")
+        .unwrap()
+        .to_owned()
+}
+
+/// A change to a project with the current ETag.
+async fn change(service: &impl TestService, request: TestRequest, id: &str) -> Reply {
+    let etag = etag(service, id).await;
+    send(service, request.insert_header(("if-match", etag))).await
+}
+
+async fn evidence(
+    service: &impl TestService,
+    token: &str,
+    id: &str,
+    key: &str,
+    body: Value,
+) -> Reply {
+    let request = TestRequest::put()
+        .uri(&format!("/api/v1/projects/{id}/requirements/{key}"))
+        .insert_header(bearer(token))
+        .set_json(body);
+    change(service, request, id).await
+}
+
+async fn place(service: &impl TestService, manager: &str, id: &str, level: &str) -> Reply {
+    let request = TestRequest::post()
+        .uri(&format!("/api/v1/projects/{id}/placement"))
+        .insert_header(bearer(manager))
+        .set_json(json!({"level": level, "rationale": format!("Placed at {level}")}));
+    change(service, request, id).await
+}
+
+async fn submit(service: &impl TestService, manager: &str, id: &str) -> Reply {
+    let request = TestRequest::post()
+        .uri(&format!("/api/v1/projects/{id}/submission"))
+        .insert_header(bearer(manager));
+    change(service, request, id).await
+}
+
+/// Records evidence for every approval-gate requirement the project still misses.
+async fn meet_approval_gate(service: &impl TestService, token: &str, id: &str) {
+    let project = get(service, id, None).await.body;
+    for requirement in project["requirements"].as_array().unwrap() {
+        let key = requirement["key"].as_str().unwrap();
+        if requirement["gate"] != "approval"
+            || requirement["kind"] == "derived"
+            || requirement["status"] == "met"
+        {
+            continue;
+        }
+        let orgs: Vec<Option<String>> = match requirement["organizations"].as_array() {
+            Some(orgs) => orgs
+                .iter()
+                .map(|o| Some(o["organization"].as_str().unwrap().to_owned()))
+                .collect(),
+            None => vec![None],
+        };
+        for org in orgs {
+            let body = json!({"status": "met", "link": "https://github.com/OS2/idea", "organization": org});
+            let reply = evidence(service, token, id, key, body).await;
+            assert_eq!(reply.status, 200, "{key}: {}", reply.body);
+        }
+    }
+}
+
+/// An idea by Aarhus, placed at `level` and submitted with its approval gate met.
+async fn awaiting_approval(
+    service: &impl TestService,
+    cast: &Cast,
+    level: &str,
+) -> (String, String) {
+    let created = submit_idea(service, &cast.aarhus, &idea(&format!("Idé på {level}"))).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(place(service, &cast.manager, &id, level).await.status, 200);
+    meet_approval_gate(service, &cast.aarhus, &id).await;
+    let submitted = submit(service, &cast.manager, &id).await;
+    assert_eq!(submitted.status, 200, "{}", submitted.body);
+    assert_eq!(submitted.body["state"], "awaiting_approval");
+    let approval = submitted.body["current_approval"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (id, approval)
+}
+
+async fn vote(
+    service: &impl TestService,
+    token: &str,
+    approval: &str,
+    decision: &str,
+    reason: Option<&str>,
+) -> Reply {
+    send(
+        service,
+        TestRequest::post()
+            .uri(&format!("/api/v1/approvals/{approval}/votes"))
+            .insert_header(bearer(token))
+            .set_json(json!({"decision": decision, "reason": reason})),
+    )
+    .await
+}
+
+async fn history_actions(service: &impl TestService, id: &str) -> Vec<String> {
+    let reply = send(
+        service,
+        TestRequest::get().uri(&format!("/api/v1/projects/{id}/history")),
+    )
+    .await;
+    reply
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[actix_web::test]
+async fn n1_goes_from_idea_to_approved_by_the_business_manager() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+
+    let created = submit_idea(&service, &cast.aarhus, &idea("Borgerdialog")).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.body["state"], "idea");
+    assert_eq!(created.body["owner_organization"], "751");
+    assert_eq!(created.body["participants"], json!(["101", "751"]));
+    assert_eq!(created.body["_actions"], json!(["edit", "record_evidence"]));
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        created.header("location").unwrap(),
+        format!("/api/v1/projects/{id}")
+    );
+
+    let placed = place(&service, &cast.manager, &id, "N1").await;
+    assert_eq!(placed.body["state"], "concept");
+    assert_eq!(placed.body["level"], "N1");
+    assert_eq!(placed.body["catalogue_version"], "os2-2016");
+    assert_eq!(placed.body["requirements"].as_array().unwrap().len(), 16);
+    meet_approval_gate(&service, &cast.aarhus, &id).await;
+    let submitted = submit(&service, &cast.manager, &id).await;
+    let approval = &submitted.body["current_approval"];
+    assert_eq!(approval["approver"], "forretningsleder");
+    assert_eq!(approval["level"], "N1");
+    let approval_id = approval["id"].as_str().unwrap().to_owned();
+
+    // The inbox of the business manager has it; the board's pending list does not.
+    let inbox = send(
+        &service,
+        TestRequest::get()
+            .uri("/api/v1/approvals?state=pending")
+            .insert_header(bearer(&cast.manager)),
+    )
+    .await;
+    assert_eq!(inbox.body["items"][0]["id"], approval_id.as_str());
+    let board = send(
+        &service,
+        TestRequest::get()
+            .uri("/api/v1/approvals?state=pending")
+            .insert_header(bearer(cast.member(1))),
+    )
+    .await;
+    assert_eq!(board.body["items"], json!([]));
+    // A board member cannot decide N1.
+    vote(&service, cast.member(1), &approval_id, "approve", None)
+        .await
+        .problem(403, "forbidden");
+
+    let decided = vote(&service, &cast.manager, &approval_id, "approve", None).await;
+    assert_eq!(decided.status, 201, "{}", decided.body);
+    assert_eq!(decided.body["state"], "decided");
+    assert_eq!(decided.body["outcome"], "approve");
+    assert_eq!(get(&service, &id, None).await.body["state"], "approved");
+
+    // The board is informed of N1 decisions, it does not decide them.
+    let informed = send(
+        &service,
+        TestRequest::get()
+            .uri("/api/v1/approvals?state=decided")
+            .insert_header(bearer(cast.member(1))),
+    )
+    .await;
+    let item = &informed.body["items"][0];
+    assert_eq!(item["id"], approval_id.as_str());
+    assert_eq!(item["for_information"], true);
+
+    assert_eq!(
+        history_actions(&service, &id)
+            .await
+            .iter()
+            .filter(|a| !a.starts_with("evidence"))
+            .collect::<Vec<_>>(),
+        [
+            "idea_submitted",
+            "placed",
+            "submitted",
+            "vote_cast",
+            "approved"
+        ]
+    );
+}
+
+#[actix_web::test]
+async fn n2_is_approved_by_a_majority_of_the_seated_board() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 5).await;
+    let (id, approval) = awaiting_approval(&service, &cast, "N2").await;
+    let view = get(&service, &id, Some(cast.member(2))).await;
+    assert_eq!(view.body["current_approval"]["approver"], "board");
+    assert!(
+        view.body["_actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("vote"))
+    );
+
+    // The business manager does not vote on N2.
+    vote(&service, &cast.manager, &approval, "approve", None)
+        .await
+        .problem(403, "forbidden");
+    for i in [1, 2] {
+        let reply = vote(&service, cast.member(i), &approval, "approve", None).await;
+        assert_eq!(reply.body["state"], "pending", "2 of 5 is no majority");
+    }
+    let reply = vote(&service, cast.member(3), &approval, "approve", None).await;
+    assert_eq!(reply.body["state"], "decided");
+    assert_eq!(reply.body["outcome"], "approve");
+    assert_eq!(reply.body["votes"].as_array().unwrap().len(), 3);
+    let project = get(&service, &id, None).await.body;
+    assert_eq!(project["state"], "approved");
+    // The derived board_approval now holds.
+    let board_approval = project["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "board_approval")
+        .unwrap()
+        .clone();
+    assert_eq!(board_approval["status"], "met");
+
+    // The vote is closed now.
+    vote(
+        &service,
+        cast.member(4),
+        &approval,
+        "reject",
+        Some("for sent"),
+    )
+    .await
+    .problem(409, "conflict");
+}
+
+#[actix_web::test]
+async fn n3_returned_with_a_reason_is_edited_resubmitted_and_approved() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let (id, first) = awaiting_approval(&service, &cast, "N3").await;
+
+    vote(&service, cast.member(0), &first, "return", None)
+        .await
+        .problem(422, "validation");
+    vote(
+        &service,
+        cast.member(0),
+        &first,
+        "return",
+        Some("Mangler strategisk fit"),
+    )
+    .await;
+    let reply = vote(&service, cast.member(1), &first, "return", Some("Enig")).await;
+    assert_eq!(reply.body["outcome"], "return");
+    let project = get(&service, &id, Some(&cast.aarhus)).await.body;
+    assert_eq!(project["state"], "returned");
+    assert_eq!(project["round"], 2);
+    assert!(
+        project["_actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("edit"))
+    );
+
+    let edit = TestRequest::patch()
+        .uri(&format!("/api/v1/projects/{id}"))
+        .insert_header(bearer(&cast.aarhus))
+        .set_json(json!({"summary": "Nu med strategisk sammenhæng til fællesstrategien."}));
+    let edited = change(&service, edit, &id).await;
+    assert_eq!(edited.status, 200, "{}", edited.body);
+    assert_eq!(
+        edited.body["summary"],
+        "Nu med strategisk sammenhæng til fællesstrategien."
+    );
+
+    assert_eq!(place(&service, &cast.manager, &id, "N3").await.status, 200);
+    let resubmitted = submit(&service, &cast.manager, &id).await;
+    let second = resubmitted.body["current_approval"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(second, first);
+    assert_eq!(resubmitted.body["current_approval"]["round"], 2);
+    vote(&service, cast.member(0), &second, "approve", None).await;
+    vote(&service, cast.member(2), &second, "approve", None).await;
+    assert_eq!(get(&service, &id, None).await.body["state"], "approved");
+
+    // Both rounds stay on record: the first approval still says `return`, with its reason.
+    let old = send(
+        &service,
+        TestRequest::get().uri(&format!("/api/v1/approvals/{first}")),
+    )
+    .await;
+    assert_eq!(old.body["outcome"], "return");
+    assert_eq!(old.body["reason"], "Enig");
+    let history = send(
+        &service,
+        TestRequest::get().uri(&format!("/api/v1/projects/{id}/history")),
+    )
+    .await;
+    let returned = history
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "returned")
+        .unwrap()
+        .clone();
+    assert_eq!(returned["before"]["state"], "awaiting_approval");
+    assert_eq!(returned["after"]["state"], "returned");
+    let actions = history_actions(&service, &id).await;
+    assert_eq!(actions.iter().filter(|a| *a == "submitted").count(), 2);
+    assert_eq!(actions.last().unwrap(), "approved");
+}
+
+#[actix_web::test]
+async fn a_rejected_project_is_final() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let (id, approval) = awaiting_approval(&service, &cast, "N2").await;
+    vote(
+        &service,
+        cast.member(1),
+        &approval,
+        "reject",
+        Some("Lovmedholdelighed"),
+    )
+    .await;
+    vote(&service, cast.member(2), &approval, "reject", Some("Enig")).await;
+    let project = get(&service, &id, Some(&cast.manager)).await;
+    assert_eq!(project.body["state"], "rejected");
+    assert_eq!(project.body["_actions"], json!([]));
+    place(&service, &cast.manager, &id, "N1")
+        .await
+        .problem(409, "conflict");
+    let edit = TestRequest::patch()
+        .uri(&format!("/api/v1/projects/{id}"))
+        .insert_header(bearer(&cast.aarhus))
+        .set_json(json!({"title": "Igen"}));
+    change(&service, edit, &id).await.problem(409, "conflict");
+}
+
+#[actix_web::test]
+async fn the_chair_breaks_a_tie_once_every_seated_member_has_voted() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 4).await;
+    let (id, approval) = awaiting_approval(&service, &cast, "N2").await;
+    vote(&service, cast.member(0), &approval, "approve", None).await; // the chair
+    vote(&service, cast.member(1), &approval, "approve", None).await;
+    vote(&service, cast.member(2), &approval, "reject", Some("Nej")).await;
+    let open = get(&service, &id, None).await;
+    assert_eq!(
+        open.body["state"], "awaiting_approval",
+        "2–1 of 4 is no majority yet"
+    );
+    let last = vote(&service, cast.member(3), &approval, "reject", Some("Nej")).await;
+    assert_eq!(last.body["outcome"], "approve", "2–2: the chair's side");
+    assert_eq!(get(&service, &id, None).await.body["state"], "approved");
+}
+
+#[actix_web::test]
+async fn submission_is_refused_with_the_exact_unmet_requirements_and_nothing_changes() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let mut body = idea("Uden alt");
+    body["intended_funding"] = json!("os2");
+    let id = submit_idea(&service, &cast.aarhus, &body).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    place(&service, &cast.manager, &id, "N1").await;
+    for (key, evidence_body) in [
+        ("idea_described", json!({"status": "met"})),
+        ("local_value", json!({"status": "met"})),
+        ("value_for_others", json!({"status": "met"})),
+        ("license_criteria", json!({"status": "met"})),
+        ("procurement_compliant", json!({"status": "met"})),
+        ("legally_compliant", json!({"status": "met"})),
+        (
+            "solution_documented",
+            json!({"status": "met", "link": "https://os2.eu/doc"}),
+        ),
+        (
+            "standards_follow_or_explain",
+            json!({"status": "explained", "explanation": "Egen SSO"}),
+        ),
+    ] {
+        assert_eq!(
+            evidence(&service, &cast.aarhus, &id, key, evidence_body)
+                .await
+                .status,
+            200,
+            "{key}"
+        );
+    }
+    let before = get(&service, &id, None).await;
+
+    let dry = send(
+        &service,
+        TestRequest::post()
+            .uri(&format!("/api/v1/projects/{id}/submission?dry_run=true"))
+            .insert_header(bearer(&cast.manager)),
+    )
+    .await;
+    assert_eq!(dry.status, 200);
+    assert_eq!(dry.body["ready"], false);
+    assert_eq!(dry.body["approver"], "forretningsleder");
+
+    let refused = submit(&service, &cast.manager, &id).await;
+    refused.problem(422, "unmet-requirements");
+    let unmet: Vec<&str> = refused.body["unmet_requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        unmet,
+        ["security_by_design", "local_funding", "supports_innovation"]
+    );
+    assert_eq!(refused.body["unmet_requirements"][0]["gate"], "approval");
+    assert_eq!(refused.body["unmet_requirements"][0]["level"], "N1");
+    assert_eq!(
+        dry.body["unmet_requirements"],
+        refused.body["unmet_requirements"]
+    );
+
+    let after = get(&service, &id, None).await;
+    assert_eq!(
+        after.body, before.body,
+        "a refused submission changes nothing"
+    );
+    assert_eq!(after.header("etag"), before.header("etag"));
+    assert!(
+        !history_actions(&service, &id)
+            .await
+            .contains(&"submitted".to_owned())
+    );
+}
+
+#[actix_web::test]
+async fn votes_are_refused_twice_after_closing_and_from_anyone_else() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 5).await;
+    let (_, approval) = awaiting_approval(&service, &cast, "N2").await;
+
+    vote(&service, cast.member(1), &approval, "approve", None).await;
+    let again = vote(
+        &service,
+        cast.member(1),
+        &approval,
+        "reject",
+        Some("changed my mind"),
+    )
+    .await;
+    again.problem(409, "conflict");
+    assert!(
+        again.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("already voted")
+    );
+
+    vote(&service, &cast.former, &approval, "approve", None)
+        .await
+        .problem(403, "forbidden");
+    vote(&service, &cast.aarhus, &approval, "approve", None)
+        .await
+        .problem(403, "forbidden");
+    let unseated = token_for(&app, "board-99", &[Role::BoardMember], Some("kl"));
+    vote(&service, &unseated, &approval, "approve", None)
+        .await
+        .problem(403, "forbidden");
+    vote(&service, cast.member(2), &approval, "maybe", None)
+        .await
+        .problem(422, "validation");
+    send(
+        &service,
+        TestRequest::post()
+            .uri("/api/v1/approvals/nope/votes")
+            .insert_header(bearer(cast.member(2)))
+            .set_json(json!({"decision": "approve"})),
+    )
+    .await
+    .problem(404, "not-found");
+
+    let view = send(
+        &service,
+        TestRequest::get().uri(&format!("/api/v1/approvals/{approval}")),
+    )
+    .await;
+    assert_eq!(
+        view.body["votes"].as_array().unwrap().len(),
+        1,
+        "only the first vote counts"
+    );
+}
+
+#[actix_web::test]
+async fn concurrent_votes_decide_exactly_once() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let (id, approval) = awaiting_approval(&service, &cast, "N2").await;
+    let replies = futures_util::future::join_all(
+        (0..3).map(|i| vote(&service, cast.member(i), &approval, "approve", None)),
+    )
+    .await;
+    let accepted = replies.iter().filter(|r| r.status == 201).count();
+    let closed = replies.iter().filter(|r| r.status == 409).count();
+    assert_eq!(accepted + closed, 3, "{replies:?}");
+    assert!(accepted >= 2);
+    let view = send(
+        &service,
+        TestRequest::get().uri(&format!("/api/v1/approvals/{approval}")),
+    )
+    .await;
+    assert_eq!(view.body["outcome"], "approve");
+    assert_eq!(view.body["votes"].as_array().unwrap().len(), accepted);
+    let decisions = history_actions(&service, &id)
+        .await
+        .into_iter()
+        .filter(|a| a == "approved")
+        .count();
+    assert_eq!(decisions, 1, "decided exactly once");
+}
+
+#[actix_web::test]
+async fn a_meeting_decision_recorded_by_the_business_manager_closes_a_board_approval() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let (id, approval) = awaiting_approval(&service, &cast, "N2").await;
+    let record = |token: &str, present: Value| {
+        TestRequest::post()
+            .uri(&format!("/api/v1/approvals/{approval}/meeting-decision"))
+            .insert_header(bearer(token))
+            .set_json(json!({"meeting_date": "2026-11-20", "members_present": present, "decision": "approve", "reason": "Referat pkt. 4"}))
+    };
+    send(&service, record(cast.member(0), json!(["board-0"])))
+        .await
+        .problem(403, "forbidden");
+    let stranger = send(
+        &service,
+        record(&cast.manager, json!(["board-0", "former"])),
+    )
+    .await;
+    stranger.problem(422, "validation");
+    let reply = send(
+        &service,
+        record(&cast.manager, json!(["board-0", "board-1"])),
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    assert_eq!(reply.body["meeting"]["date"], "2026-11-20");
+    assert_eq!(reply.body["decided_by"], "board_meeting");
+    assert_eq!(get(&service, &id, None).await.body["state"], "approved");
+}
+
+#[actix_web::test]
+async fn changes_need_a_current_if_match_and_refusals_change_nothing() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let id = submit_idea(&service, &cast.aarhus, &idea("ETag"))
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let stale = etag(&service, &id).await;
+    let edit = |title: &str| {
+        TestRequest::patch()
+            .uri(&format!("/api/v1/projects/{id}"))
+            .insert_header(bearer(&cast.aarhus))
+            .set_json(json!({"title": title}))
+    };
+    send(&service, edit("Uden If-Match"))
+        .await
+        .problem(428, "precondition-required");
+    let first = send(
+        &service,
+        edit("Første").insert_header(("if-match", stale.clone())),
+    )
+    .await;
+    assert_eq!(first.status, 200);
+    assert_ne!(first.header("etag"), Some(stale.as_str()));
+    send(&service, edit("Anden").insert_header(("if-match", stale)))
+        .await
+        .problem(412, "precondition-failed");
+    send(
+        &service,
+        edit("Tredje").insert_header(("if-match", "\"garbage\"")),
+    )
+    .await
+    .problem(412, "precondition-failed");
+    assert_eq!(get(&service, &id, None).await.body["title"], "Første");
+
+    let place_without = TestRequest::post()
+        .uri(&format!("/api/v1/projects/{id}/placement"))
+        .insert_header(bearer(&cast.manager))
+        .set_json(json!({"level": "N1", "rationale": "x"}));
+    send(&service, place_without)
+        .await
+        .problem(428, "precondition-required");
+}
+
+#[actix_web::test]
+async fn a_retried_idea_with_the_same_idempotency_key_creates_one_project() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let post = |body: &Value| {
+        TestRequest::post()
+            .uri("/api/v1/projects")
+            .insert_header(bearer(&cast.aarhus))
+            .insert_header(("idempotency-key", "intranet-42"))
+            .set_json(body)
+    };
+    let first = send(&service, post(&idea("Idempotent"))).await;
+    let again = send(&service, post(&idea("Idempotent"))).await;
+    assert_eq!(first.status, 201);
+    assert_eq!(again.status, 201);
+    assert_eq!(again.body["id"], first.body["id"]);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    send(&service, post(&idea("Noget andet")))
+        .await
+        .problem(422, "idempotency-key-reused");
+    let listed = send(
+        &service,
+        TestRequest::get().uri("/api/v1/projects?q=idempotent"),
+    )
+    .await;
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 1);
+}
+
+#[actix_web::test]
+async fn municipalities_act_only_for_themselves() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let mut for_aarhus = idea("Fra København");
+    for_aarhus["owner_organization"] = json!("751");
+    submit_idea(&service, &cast.copenhagen, &for_aarhus)
+        .await
+        .problem(403, "forbidden");
+    submit_idea(&service, &cast.manager, &idea("Forretningsleder"))
+        .await
+        .problem(403, "forbidden");
+
+    let id = submit_idea(&service, &cast.aarhus, &idea("Aarhus' idé"))
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let edit = TestRequest::patch()
+        .uri(&format!("/api/v1/projects/{id}"))
+        .insert_header(bearer(&cast.copenhagen))
+        .set_json(json!({"title": "Kapret"}));
+    change(&service, edit, &id).await.problem(403, "forbidden");
+    let body = json!({"status": "met"});
+    evidence(&service, &cast.copenhagen, &id, "idea_described", body)
+        .await
+        .problem(403, "forbidden");
+    place(&service, &cast.aarhus, &id, "N1")
+        .await
+        .problem(403, "forbidden");
+    // The intranet integration of Aarhus acts for Aarhus.
+    let intranet = token_for(&app, "intranet-751", &[Role::Integration], Some("751"));
+    let edit = TestRequest::patch()
+        .uri(&format!("/api/v1/projects/{id}"))
+        .insert_header(bearer(&intranet))
+        .set_json(json!({"title": "Fra intranettet"}));
+    assert_eq!(change(&service, edit, &id).await.status, 200);
+    let _ = cast.admin;
+}
+
+#[actix_web::test]
+async fn evidence_follows_the_catalogue() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let id = submit_idea(&service, &cast.aarhus, &idea("Evidens"))
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    place(&service, &cast.manager, &id, "N2").await;
+    let cases = [
+        ("municipality_count", json!({"status": "met"}), "key"),
+        (
+            "security_by_design",
+            json!({"status": "not_applicable", "explanation": "x"}),
+            "status",
+        ),
+        (
+            "idea_described",
+            json!({"status": "explained", "explanation": "x"}),
+            "status",
+        ),
+        (
+            "standards_follow_or_explain",
+            json!({"status": "explained"}),
+            "explanation",
+        ),
+        (
+            "data_processing_agreements",
+            json!({"status": "not_applicable", "explanation": " "}),
+            "explanation",
+        ),
+        ("solution_documented", json!({"status": "met"}), "link"),
+        (
+            "solution_documented",
+            json!({"status": "met", "link": "not a url"}),
+            "link",
+        ),
+        (
+            "line_management_acceptance",
+            json!({"status": "met"}),
+            "organization",
+        ),
+        (
+            "line_management_acceptance",
+            json!({"status": "met", "organization": "461"}),
+            "organization",
+        ),
+        ("idea_described", json!({"status": "done"}), "status"),
+    ];
+    for (key, body, field) in cases {
+        let reply = evidence(&service, &cast.aarhus, &id, key, body.clone()).await;
+        reply.problem(422, "validation");
+        assert_eq!(reply.error_fields(), [field], "{key} {body}");
+    }
+    evidence(
+        &service,
+        &cast.aarhus,
+        &id,
+        "no_such_key",
+        json!({"status": "met"}),
+    )
+    .await
+    .problem(404, "not-found");
+
+    let ok = evidence(
+        &service,
+        &cast.aarhus,
+        &id,
+        "data_processing_agreements",
+        json!({"status": "not_applicable", "explanation": "Ingen persondata"}),
+    )
+    .await;
+    assert_eq!(ok.status, 200);
+    let acceptance = evidence(
+        &service,
+        &cast.aarhus,
+        &id,
+        "line_management_acceptance",
+        json!({"status": "met", "organization": "751"}),
+    )
+    .await;
+    let requirement = acceptance.body["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "line_management_acceptance")
+        .unwrap()
+        .clone();
+    assert_eq!(requirement["status"], "partial");
+    assert_eq!(
+        requirement["organizations"],
+        json!([{"organization": "101", "status": "missing"}, {"organization": "751", "status": "met"}])
+    );
+    let dpa = acceptance.body["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "data_processing_agreements")
+        .unwrap()
+        .clone();
+    assert_eq!(dpa["status"], "not_applicable");
+    assert_eq!(dpa["explanation"], "Ingen persondata");
+}
+
+#[actix_web::test]
+async fn invalid_ideas_are_refused_field_by_field() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let mut bad = idea("x");
+    bad["participants"] = json!(["751", "999"]);
+    bad["intended_funding"] = json!("venture");
+    bad["contact"]["email"] = json!("nobody");
+    bad["kind"] = json!("purchase");
+    let reply = submit_idea(&service, &cast.aarhus, &bad).await;
+    reply.problem(422, "validation");
+    assert_eq!(
+        reply.error_fields(),
+        ["contact.email", "title", "kind", "intended_funding"]
+    );
+    let mut unknown_participant = idea("Ukendt deltager");
+    unknown_participant["participants"] = json!(["999"]);
+    let reply = submit_idea(&service, &cast.aarhus, &unknown_participant).await;
+    reply.problem(422, "validation");
+    assert_eq!(reply.error_fields(), ["participants"]);
+    let listed = send(&service, TestRequest::get().uri("/api/v1/projects")).await;
+    assert_eq!(listed.body["items"], json!([]));
+}
+
+#[actix_web::test]
+async fn the_portfolio_is_public_filtered_and_paged() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let mut ids = Vec::new();
+    for title in ["Æblegrød for borgere", "Skoleintra", "Affaldsplanlægning"] {
+        ids.push(
+            submit_idea(&service, &cast.aarhus, &idea(title)).await.body["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let mut adoption = idea("Overdraget løsning");
+    adoption["kind"] = json!("adoption");
+    adoption["participants"] = json!([]);
+    let copenhagen_only = submit_idea(&service, &cast.copenhagen, &adoption)
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    place(&service, &cast.manager, &ids[1], "N2").await;
+
+    let titles = |reply: &Reply| -> Vec<String> {
+        reply.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let all = send(&service, TestRequest::get().uri("/api/v1/projects")).await;
+    assert_eq!(
+        titles(&all),
+        [
+            "Overdraget løsning",
+            "Affaldsplanlægning",
+            "Skoleintra",
+            "Æblegrød for borgere"
+        ],
+        "newest first"
+    );
+    let q = send(
+        &service,
+        TestRequest::get().uri("/api/v1/projects?q=%C3%86BLEGR%C3%98D"),
+    )
+    .await;
+    assert_eq!(titles(&q), ["Æblegrød for borgere"]);
+    let concept = send(
+        &service,
+        TestRequest::get().uri("/api/v1/projects?state=concept&level=N2"),
+    )
+    .await;
+    assert_eq!(titles(&concept), ["Skoleintra"]);
+    let adoptions = send(
+        &service,
+        TestRequest::get().uri("/api/v1/projects?kind=adoption"),
+    )
+    .await;
+    assert_eq!(titles(&adoptions), ["Overdraget løsning"]);
+    // Owner or participant: Copenhagen participates in Aarhus' ideas and owns its own.
+    let copenhagen = send(
+        &service,
+        TestRequest::get().uri("/api/v1/projects?organization=101"),
+    )
+    .await;
+    assert_eq!(titles(&copenhagen).len(), 4);
+    let aarhus = send(
+        &service,
+        TestRequest::get().uri("/api/v1/projects?organization=751"),
+    )
+    .await;
+    assert!(!titles(&aarhus).contains(&"Overdraget løsning".to_owned()));
+
+    let page1 = send(&service, TestRequest::get().uri("/api/v1/projects?limit=3")).await;
+    let next = page1.body["next_cursor"].as_str().unwrap();
+    let page2 = send(
+        &service,
+        TestRequest::get().uri(&format!("/api/v1/projects?limit=3&cursor={next}")),
+    )
+    .await;
+    assert_eq!(titles(&page2), ["Æblegrød for borgere"]);
+    assert_eq!(page2.body["next_cursor"], Value::Null);
+
+    for (query, field) in [
+        ("state=done", "state"),
+        ("level=N9", "level"),
+        ("kind=x", "kind"),
+        ("organization=999", "organization"),
+    ] {
+        let reply = send(
+            &service,
+            TestRequest::get().uri(&format!("/api/v1/projects?{query}")),
+        )
+        .await;
+        reply.problem(422, "validation");
+        assert_eq!(reply.error_fields(), [field]);
+    }
+    let public = get(&service, &copenhagen_only, None).await;
+    assert_eq!(public.status, 200);
+    assert_eq!(public.body["_actions"], json!([]));
+    get(&service, "missing", None)
+        .await
+        .problem(404, "not-found");
+    send(
+        &service,
+        TestRequest::get().uri("/api/v1/projects/missing/history"),
+    )
+    .await
+    .problem(404, "not-found");
+}
+
+#[actix_web::test]
+async fn the_board_roster_has_one_seated_chair_and_checks_its_etag() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 2).await;
+    let roster = send(
+        &service,
+        TestRequest::get()
+            .uri("/api/v1/board/members")
+            .insert_header(bearer(&cast.manager)),
+    )
+    .await;
+    assert_eq!(roster.status, 200);
+    let members = roster.body["members"].as_array().unwrap();
+    assert_eq!(members.len(), 3);
+    let former = members.iter().find(|m| m["sub"] == "former").unwrap();
+    assert_eq!(former["seated"], false);
+    let etag = roster.header("etag").unwrap().to_owned();
+    let put = |body: Value, etag: &str| {
+        TestRequest::put()
+            .uri("/api/v1/board/members")
+            .insert_header(bearer(&cast.manager))
+            .insert_header(("if-match", etag.to_owned()))
+            .set_json(body)
+    };
+    let two_chairs = json!({"members": [
+        {"person": "board-0", "chair": true, "seat_from": "2020-01-01"},
+        {"person": "board-1", "chair": true, "seat_from": "2020-01-01"}]});
+    send(&service, put(two_chairs, &etag))
+        .await
+        .problem(422, "validation");
+    let unknown =
+        json!({"members": [{"person": "nobody", "chair": true, "seat_from": "2020-01-01"}]});
+    let reply = send(&service, put(unknown, &etag)).await;
+    assert_eq!(reply.error_fields(), ["members[0].person"]);
+    let one = json!({"members": [{"person": "board-1", "chair": true, "seat_from": "2020-01-01"}]});
+    let replaced = send(&service, put(one.clone(), &etag)).await;
+    assert_eq!(replaced.status, 200, "{}", replaced.body);
+    assert_eq!(replaced.body["members"].as_array().unwrap().len(), 1);
+    send(&service, put(one, &etag))
+        .await
+        .problem(412, "precondition-failed");
+    let denied = TestRequest::get()
+        .uri("/api/v1/board/members")
+        .insert_header(bearer(&cast.aarhus));
+    send(&service, denied).await.problem(403, "forbidden");
+}
+
+#[actix_web::test]
+async fn people_are_managed_by_administrators() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let admin = app.token(&[Role::Admin], None);
+    let add = |token: &str, body: Value| {
+        TestRequest::post()
+            .uri("/api/v1/people")
+            .insert_header(bearer(token))
+            .set_json(body)
+    };
+    let person = json!({"sub": "jens@aarhus.dk", "name": "Jens", "organization": "751", "email": "jens@aarhus.dk"});
+    let created = send(&service, add(&admin, person.clone())).await;
+    assert_eq!(created.status, 201);
+    assert_eq!(created.body["organization"], "751");
+    send(&service, add(&admin, person.clone()))
+        .await
+        .problem(409, "conflict");
+    let manager = app.token(&[Role::Forretningsleder], None);
+    send(&service, add(&manager, person))
+        .await
+        .problem(403, "forbidden");
+    let bad = json!({"sub": "", "name": "X", "organization": "999", "email": "nope"});
+    let reply = send(&service, add(&admin, bad)).await;
+    assert_eq!(reply.error_fields(), ["email", "sub"]);
+    let unknown_org = json!({"sub": "x", "name": "X", "organization": "999"});
+    assert_eq!(
+        send(&service, add(&admin, unknown_org))
+            .await
+            .error_fields(),
+        ["organization"]
+    );
+    let listed = send(
+        &service,
+        TestRequest::get()
+            .uri("/api/v1/people")
+            .insert_header(bearer(&admin)),
+    )
+    .await;
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 1);
+}
