@@ -38,33 +38,15 @@ pub enum Role {
     Admin,
 }
 
-impl Role {
-    pub const ALL: [Role; 7] = [
-        Role::MunicipalityUser,
-        Role::Integration,
-        Role::ProjectLeader,
-        Role::Forretningsleder,
-        Role::BoardMember,
-        Role::BoardChair,
-        Role::Admin,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::MunicipalityUser => "municipality_user",
-            Role::Integration => "integration",
-            Role::ProjectLeader => "project_leader",
-            Role::Forretningsleder => "forretningsleder",
-            Role::BoardMember => "board_member",
-            Role::BoardChair => "board_chair",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|role| role.as_str() == name)
-    }
-}
+os2pm_levels::names!(Role {
+    MunicipalityUser => "municipality_user",
+    Integration => "integration",
+    ProjectLeader => "project_leader",
+    Forretningsleder => "forretningsleder",
+    BoardMember => "board_member",
+    BoardChair => "board_chair",
+    Admin => "admin",
+});
 
 /// The authenticated caller of a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -308,7 +290,7 @@ impl Authenticator {
             })?
             .iter()
             .filter_map(Value::as_str)
-            .filter_map(Role::parse)
+            .filter_map(|name| name.parse::<Role>().ok())
             .collect();
         let org = match claim(claims, &self.config.org_claim) {
             Some(Value::String(org)) => Some(org.clone()),
@@ -495,10 +477,10 @@ mod tests {
 
     #[test]
     fn role_names_round_trip() {
-        for role in Role::ALL {
-            assert_eq!(Role::parse(role.as_str()), Some(role));
+        for &role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
             assert_eq!(serde_json::to_value(role).unwrap(), json!(role.as_str()));
         }
-        assert_eq!(Role::parse("offline_access"), None);
+        assert!("offline_access".parse::<Role>().is_err());
     }
 }

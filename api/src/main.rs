@@ -45,10 +45,8 @@ enum Command {
 }
 
 fn parse_role(name: &str) -> Result<Role, String> {
-    Role::parse(name).ok_or_else(|| {
-        let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-        format!("unknown role; one of: {}", names.join(", "))
-    })
+    name.parse()
+        .map_err(|e: os2pm_levels::UnknownValue| e.to_string())
 }
 
 #[actix_web::main]

@@ -15,6 +15,7 @@ use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError, ProblemSchema};
 use crate::handlers::board::{domain_seat, seated_today};
+use crate::handlers::to_body;
 use crate::request::{IdempotencyKey, Outcome, Page, PageParams, StoredReply};
 
 /// A vote on an approval.
@@ -128,8 +129,10 @@ impl Voter {
     }
 
     pub fn may_vote_on(&self, approval: &ApprovalRow) -> bool {
-        Approver::parse(&approval.approver)
-            .is_some_and(|a| a.accepts_vote_from(self.business_manager, self.seated_board_member))
+        approval
+            .approver
+            .parse::<Approver>()
+            .is_ok_and(|a| a.accepts_vote_from(self.business_manager, self.seated_board_member))
     }
 }
 
@@ -216,6 +219,25 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(view))
 }
 
+/// Locks a pending approval for this transaction, serialising concurrent votes on it; a
+/// decided one is a conflict.
+fn lock_open(conn: &mut DbConnection, id: &str) -> Result<ApprovalRow, ApiError> {
+    store::lock_pending(conn, id).map_err(|e| match e {
+        StoreError::Stale => ApiError::Conflict("the approval is already decided".into()),
+        other => other.into(),
+    })
+}
+
+/// 201 with the approval as it now stands.
+fn answer(conn: &mut DbConnection, id: &str) -> Result<Outcome, ApiError> {
+    let row = store::find(conn, id)?;
+    let view = ApprovalView::load(conn, row)?;
+    Ok(Outcome::created(
+        format!("/api/v1/approvals/{id}"),
+        to_body(&view)?,
+    ))
+}
+
 fn not_found(error: StoreError, id: &str) -> ApiError {
     match error {
         StoreError::NotFound => ApiError::NotFound(format!("no approval `{id}`")),
@@ -234,8 +256,9 @@ pub struct VoteRequest {
 }
 
 fn parse_decision(decision: &str, reason: Option<&str>) -> Result<Decision, ApiError> {
-    let decision = Decision::parse(decision)
-        .ok_or_else(|| ApiError::validation("decision", "must be approve, return or reject"))?;
+    let decision = decision
+        .parse::<Decision>()
+        .map_err(|e| ApiError::validation("decision", e.to_string()))?;
     if decision.needs_reason() && reason.is_none_or(|r| r.trim().is_empty()) {
         return Err(ApiError::validation(
             "reason",
@@ -328,12 +351,7 @@ pub async fn vote(
                     }));
                 }
                 // Serialises concurrent votes on this approval; a decided one is a conflict.
-                let approval = store::lock_pending(conn, &id).map_err(|e| match e {
-                    StoreError::Stale => {
-                        ApiError::Conflict("the approval is already decided".into())
-                    }
-                    other => other.into(),
-                })?;
+                let approval = lock_open(conn, &id)?;
                 store::cast(
                     conn,
                     &VoteRow {
@@ -373,7 +391,7 @@ pub async fn vote(
                     let votes: Vec<Vote> = store::votes(conn, &id)?
                         .into_iter()
                         .filter_map(|v| {
-                            Decision::parse(&v.decision).map(|decision| Vote {
+                            v.decision.parse::<Decision>().ok().map(|decision| Vote {
                                 member: v.voter_sub,
                                 decision,
                             })
@@ -401,11 +419,7 @@ pub async fn vote(
                         &caller,
                     )?;
                 }
-                let row = store::find(conn, &id)?;
-                let view = ApprovalView::load(conn, row)?;
-                let body =
-                    serde_json::to_value(&view).map_err(|e| ApiError::Internal(e.to_string()))?;
-                Ok(Outcome::created(format!("/api/v1/approvals/{id}"), body))
+                answer(conn, &id)
             })
         })
         .await
@@ -468,12 +482,7 @@ pub async fn meeting_decision(
                         "only board approvals are decided at board meetings".into(),
                     ));
                 }
-                let approval = store::lock_pending(conn, &id).map_err(|e| match e {
-                    StoreError::Stale => {
-                        ApiError::Conflict("the approval is already decided".into())
-                    }
-                    other => other.into(),
-                })?;
+                let approval = lock_open(conn, &id)?;
                 let roster: Vec<String> = os2pm_persistence::board::seats(conn)?
                     .into_iter()
                     .filter(|(seat, _)| domain_seat(seat).held_on(request.meeting_date))
@@ -506,11 +515,7 @@ pub async fn meeting_decision(
                     },
                     &caller,
                 )?;
-                let row = store::find(conn, &id)?;
-                let view = ApprovalView::load(conn, row)?;
-                let body =
-                    serde_json::to_value(&view).map_err(|e| ApiError::Internal(e.to_string()))?;
-                Ok(Outcome::created(format!("/api/v1/approvals/{id}"), body))
+                answer(conn, &id)
             })
         })
         .await

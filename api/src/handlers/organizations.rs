@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use os2pm_groups::organizations::{
     IdentifierError, OrganizationKind, check_cvr, check_kommunekode, requires_kommunekode,
 };
-use os2pm_persistence::audit::{self, NewEntry};
 use os2pm_persistence::organizations::{
     self as store, NewOrganization, OrganizationCursor, OrganizationFilter, OrganizationRow,
 };
@@ -17,9 +16,8 @@ use validator::{Validate, ValidationError};
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError, ProblemSchema};
-use crate::request::{
-    IdempotencyKey, Outcome, Page, PageParams, StoredReply, validation_errors, with_etag,
-};
+use crate::handlers::created;
+use crate::request::{IdempotencyKey, Page, PageParams, StoredReply, validation_errors, with_etag};
 
 /// An organisation.
 #[derive(Debug, Serialize, ToSchema)]
@@ -270,24 +268,14 @@ pub async fn create(
                     other => other.into(),
                 })?;
                 let organization = Organization::from(row);
-                let body = serde_json::to_value(&organization)
-                    .map_err(|e| ApiError::Internal(e.to_string()))?;
-                audit::append(
+                created(
                     conn,
-                    NewEntry {
-                        subject_type: "organization",
-                        subject_id: &organization.id,
-                        action: "created",
-                        actor: &caller.actor(),
-                        before: None,
-                        after: Some(body.to_string()),
-                        reason: None,
-                    },
-                )?;
-                Ok(Outcome::created(
+                    &caller,
+                    "organization",
+                    &organization.id,
                     format!("/api/v1/organizations/{}", organization.id),
-                    body,
-                ))
+                    &organization,
+                )
             })
         })
         .await

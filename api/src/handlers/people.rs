@@ -2,7 +2,6 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use os2pm_persistence::audit::{self, NewEntry};
 use os2pm_persistence::people::{self as store, PersonRow};
 use os2pm_persistence::{StoreError, organizations};
 use serde::{Deserialize, Serialize};
@@ -12,7 +11,8 @@ use validator::Validate;
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, ProblemSchema};
-use crate::request::{IdempotencyKey, Outcome, Page, PageParams, StoredReply, validation_errors};
+use crate::handlers::created;
+use crate::request::{IdempotencyKey, Page, PageParams, StoredReply, validation_errors};
 
 /// A person known to os2pm.
 #[derive(Debug, Serialize, ToSchema)]
@@ -117,24 +117,14 @@ pub async fn create(
                     other => other.into(),
                 })?;
                 let person = Person::from_row(row, organization.code.unwrap_or(organization.id));
-                let body =
-                    serde_json::to_value(&person).map_err(|e| ApiError::Internal(e.to_string()))?;
-                audit::append(
+                created(
                     conn,
-                    NewEntry {
-                        subject_type: "person",
-                        subject_id: &person.id,
-                        action: "created",
-                        actor: &caller.actor(),
-                        before: None,
-                        after: Some(body.to_string()),
-                        reason: None,
-                    },
-                )?;
-                Ok(Outcome::created(
+                    &caller,
+                    "person",
+                    &person.id,
                     format!("/api/v1/people/{}", person.id),
-                    body,
-                ))
+                    &person,
+                )
             })
         })
         .await

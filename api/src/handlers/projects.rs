@@ -268,7 +268,9 @@ impl Loaded {
             .project
             .state
             .parse()
-            .map_err(|e: String| ApiError::Internal(format!("stored state: {e}")))
+            .map_err(|e: os2pm_levels::UnknownValue| {
+                ApiError::Internal(format!("stored state: {e}"))
+            })
     }
 
     fn level(&self) -> Option<Level> {
@@ -504,11 +506,13 @@ fn resolve_organizations(
     }
 }
 
-fn parse_field<T: std::str::FromStr<Err = String>>(
+fn parse_field<T: std::str::FromStr<Err = os2pm_levels::UnknownValue>>(
     field: &str,
     value: &str,
 ) -> Result<T, FieldError> {
-    value.parse().map_err(|e| FieldError::new(field, e))
+    value
+        .parse()
+        .map_err(|e: os2pm_levels::UnknownValue| FieldError::new(field, e.to_string()))
 }
 
 fn audit_change(
@@ -542,7 +546,7 @@ fn project_body(
 ) -> Result<(i64, serde_json::Value), ApiError> {
     let loaded = Loaded::load(conn, id)?;
     let view = loaded.view(conn, Some(caller))?;
-    let body = serde_json::to_value(&view).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let body = crate::handlers::to_body(&view)?;
     Ok((loaded.record.project.version, body))
 }
 

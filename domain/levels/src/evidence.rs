@@ -1,11 +1,8 @@
 //! Evidence for requirements, and the gate check: which requirements are not met.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
-use crate::{Catalogue, EvidenceKind, Gate, Level, Requirement, UnknownValue};
+use crate::{Catalogue, EvidenceKind, Gate, Level, Requirement};
 
 /// What a client records for one requirement (or, for per-organisation requirements, for one
 /// organisation's part of it).
@@ -20,34 +17,11 @@ pub enum EvidenceStatus {
     NotApplicable,
 }
 
-impl EvidenceStatus {
-    pub const ALL: [EvidenceStatus; 3] = [Self::Met, Self::Explained, Self::NotApplicable];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Met => "met",
-            Self::Explained => "explained",
-            Self::NotApplicable => "not_applicable",
-        }
-    }
-}
-
-impl fmt::Display for EvidenceStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for EvidenceStatus {
-    type Err = UnknownValue;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|status| status.as_str() == s)
-            .ok_or_else(|| UnknownValue::new("evidence status", s))
-    }
-}
+crate::names!(EvidenceStatus {
+    Met => "met",
+    Explained => "explained",
+    NotApplicable => "not_applicable",
+});
 
 /// Why a piece of evidence is refused; each names the field at fault.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

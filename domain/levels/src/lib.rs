@@ -7,9 +7,6 @@
 
 pub mod evidence;
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 /// The catalogue version in force for new placements unless the business manager picks another.
@@ -24,34 +21,7 @@ pub enum Level {
     N3,
 }
 
-impl Level {
-    pub const ALL: [Level; 3] = [Level::N1, Level::N2, Level::N3];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::N1 => "N1",
-            Level::N2 => "N2",
-            Level::N3 => "N3",
-        }
-    }
-}
-
-impl fmt::Display for Level {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Level {
-    type Err = UnknownValue;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Level::ALL
-            .into_iter()
-            .find(|level| level.as_str() == s)
-            .ok_or_else(|| UnknownValue::new("level", s))
-    }
-}
+names!(Level { N1 => "N1", N2 => "N2", N3 => "N3" });
 
 /// The transition at which a requirement must hold. Ordered: a later gate also demands
 /// everything due at the earlier ones.
@@ -86,10 +56,11 @@ pub enum EvidenceKind {
     Derived,
 }
 
-/// Implements `as_str`/`FromStr` for the snake_case enums above from their serde names, so the
-/// database and the API spell them exactly as the catalogue files do.
-macro_rules! snake_case_names {
-    ($($ty:ident { $($variant:ident => $name:literal),+ $(,)? })+) => {$(
+/// Declares `ALL`, `as_str`, `Display` and `FromStr` for an enum from one list of its names,
+/// so the database, the API and the catalogue files spell each value the same way.
+#[macro_export]
+macro_rules! names {
+    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
         impl $ty {
             pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
 
@@ -98,51 +69,49 @@ macro_rules! snake_case_names {
             }
         }
 
-        impl FromStr for $ty {
-            type Err = UnknownValue;
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $ty {
+            type Err = $crate::UnknownValue;
 
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 $ty::ALL
                     .iter()
                     .copied()
                     .find(|value| value.as_str() == s)
-                    .ok_or_else(|| UnknownValue::new(stringify!($ty), s))
+                    .ok_or_else(|| $crate::UnknownValue::new(s, &[$($name),+]))
             }
         }
-
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    )+};
+    };
 }
 
-snake_case_names! {
-    Gate { Approval => "approval", Start => "start", GoLive => "go_live" }
-    Theme { Relevance => "relevance", Form => "form", Governance => "governance", Strategy => "strategy" }
-    EvidenceKind {
-        Attestation => "attestation",
-        Document => "document",
-        FollowOrExplain => "follow_or_explain",
-        Count => "count",
-        Derived => "derived",
-    }
-}
+names!(Gate { Approval => "approval", Start => "start", GoLive => "go_live" });
+names!(Theme { Relevance => "relevance", Form => "form", Governance => "governance", Strategy => "strategy" });
+names!(EvidenceKind {
+    Attestation => "attestation",
+    Document => "document",
+    FollowOrExplain => "follow_or_explain",
+    Count => "count",
+    Derived => "derived",
+});
 
 /// A value that is not one of an enum's names.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {what} `{value}`")]
+#[error("`{value}` is not one of: {}", .allowed.join(", "))]
 pub struct UnknownValue {
-    pub what: &'static str,
     pub value: String,
+    pub allowed: &'static [&'static str],
 }
 
 impl UnknownValue {
-    fn new(what: &'static str, value: &str) -> Self {
+    pub fn new(value: &str, allowed: &'static [&'static str]) -> Self {
         Self {
-            what,
             value: value.to_owned(),
+            allowed,
         }
     }
 }
@@ -393,7 +362,7 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for level in Level::ALL {
+        for &level in Level::ALL {
             assert_eq!(level.as_str().parse::<Level>(), Ok(level));
         }
         for gate in Gate::ALL {

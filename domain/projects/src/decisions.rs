@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use os2pm_levels::Level;
+use os2pm_levels::{Level, names};
 use serde::{Deserialize, Serialize};
 
 /// Where an approval goes.
@@ -15,20 +15,7 @@ pub enum Approver {
     Board,
 }
 
-impl Approver {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Forretningsleder => "forretningsleder",
-            Self::Board => "board",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        [Self::Forretningsleder, Self::Board]
-            .into_iter()
-            .find(|a| a.as_str() == name)
-    }
-}
+names!(Approver { Forretningsleder => "forretningsleder", Board => "board" });
 
 impl Approver {
     /// Whether a caller may vote on an approval that goes to this approver: the business
@@ -57,21 +44,9 @@ pub enum Decision {
     Reject,
 }
 
+names!(Decision { Approve => "approve", Return => "return", Reject => "reject" });
+
 impl Decision {
-    pub const ALL: [Decision; 3] = [Self::Approve, Self::Return, Self::Reject];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Approve => "approve",
-            Self::Return => "return",
-            Self::Reject => "reject",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|d| d.as_str() == name)
-    }
-
     /// Returning and rejecting must say why.
     pub fn needs_reason(self) -> bool {
         self != Self::Approve
@@ -107,7 +82,8 @@ pub fn tally(seated: &[String], chair: Option<&str>, votes: &[Vote]) -> Tally {
     }
     let majority = seated.len() / 2 + 1;
     if let Some(decision) = Decision::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .find(|d| sides.get(d).copied().unwrap_or(0) >= majority)
     {
         return Tally::Decided(decision);

@@ -1,45 +1,9 @@
 //! The states of an initiative and the actions each state allows.
 
-use std::fmt;
-use std::str::FromStr;
-
+use os2pm_levels::names;
 use serde::{Deserialize, Serialize};
 
 use crate::decisions::Decision;
-
-/// Names for the snake_case enums below, from one list per enum.
-macro_rules! names {
-    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
-        impl $ty {
-            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($ty::$variant => $name),+ }
-            }
-        }
-
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $ty {
-            type Err = String;
-
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                $ty::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.as_str() == s)
-                    .ok_or_else(|| {
-                        let names: Vec<&str> = $ty::ALL.iter().map(|v| v.as_str()).collect();
-                        format!("must be one of: {}", names.join(", "))
-                    })
-            }
-        }
-    };
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
