@@ -62,7 +62,7 @@ pub struct EvidenceRow {
 pub struct ProjectRecord {
     pub project: ProjectRow,
     pub description: DescriptionRow,
-    /// Participating organisations' codes (kommunekoder), sorted.
+    /// Participating organisations by code (kommunekode), or id when they have none; sorted.
     pub participants: Vec<String>,
     /// How many participants are municipalities.
     pub participating_municipalities: i64,

@@ -480,6 +480,18 @@ fn requirement_state_name(state: RequirementState) -> &'static str {
     }
 }
 
+/// Resolves one organisation code or id; an unknown one is a validation error on `field`.
+fn resolve_organization(
+    conn: &mut DbConnection,
+    field: &str,
+    code: &str,
+) -> Result<OrganizationRow, ApiError> {
+    resolve_organizations(conn, field, &[code.to_owned()])?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::validation(field, format!("`{code}` is not a known organisation")))
+}
+
 /// Resolves organisation codes to ids; unknown ones are validation errors on `field`.
 fn resolve_organizations(
     conn: &mut DbConnection,
@@ -597,12 +609,7 @@ pub async fn create(
     state
         .db(move |conn| {
             idempotency_key.run(conn, &caller.sub, &request, |conn| {
-                let owner = resolve_organizations(
-                    conn,
-                    "owner_organization",
-                    std::slice::from_ref(&owner_code),
-                )?
-                .remove(0);
+                let owner = resolve_organization(conn, "owner_organization", &owner_code)?;
                 if !caller.acts_for(&owner.id, owner.code.as_deref()) {
                     return Err(ApiError::Forbidden(format!(
                         "you act for `{}`; ideas are submitted for your own organisation",
@@ -708,11 +715,7 @@ pub async fn list(
     let rows = state
         .db(move |conn| {
             let organization_id = match &query.organization {
-                Some(org) => Some(
-                    resolve_organizations(conn, "organization", std::slice::from_ref(org))?
-                        .remove(0)
-                        .id,
-                ),
+                Some(org) => Some(resolve_organization(conn, "organization", org)?.id),
                 None => None,
             };
             let filter = ProjectFilter {
