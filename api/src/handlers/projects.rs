@@ -209,6 +209,8 @@ pub struct Snapshot {
     intended_funding: String,
     round: i32,
     version: i64,
+    /// Recorded evidence: `key` (or `key/organisation`) → status.
+    evidence: std::collections::BTreeMap<String, String>,
 }
 
 impl Snapshot {
@@ -225,6 +227,17 @@ impl Snapshot {
             intended_funding: p.intended_funding.clone(),
             round: p.approval_round,
             version: p.version,
+            evidence: record
+                .evidence
+                .iter()
+                .map(|e| {
+                    let key = match e.organization_id.as_str() {
+                        "" => e.requirement_key.clone(),
+                        org => format!("{}/{org}", e.requirement_key),
+                    };
+                    (key, e.status.clone())
+                })
+                .collect(),
         }
     }
 

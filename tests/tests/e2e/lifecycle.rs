@@ -971,6 +971,21 @@ async fn invalid_ideas_are_refused_field_by_field() {
     let reply = submit_idea(&service, &cast.aarhus, &unknown_participant).await;
     reply.problem(422, "validation");
     assert_eq!(reply.error_fields(), ["participants"]);
+    let raw = |payload: String| {
+        TestRequest::post()
+            .uri("/api/v1/projects")
+            .insert_header(bearer(&cast.aarhus))
+            .insert_header(("content-type", "application/json"))
+            .set_payload(payload)
+    };
+    send(&service, raw("{\"title\": ".into()))
+        .await
+        .problem(400, "malformed-body");
+    let mut huge = idea("Stor");
+    huge["summary"] = json!("x".repeat(70_000));
+    send(&service, raw(huge.to_string()))
+        .await
+        .problem(413, "payload-too-large");
     let listed = send(&service, TestRequest::get().uri("/api/v1/projects")).await;
     assert_eq!(listed.body["items"], json!([]));
 }
