@@ -4,7 +4,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::handlers::{
-    approvals, board, health, me, organizations, people, projects, requirements,
+    approvals, board, health, me, organizations, people, projects, requirements, running,
 };
 use crate::{auth, error, request};
 
@@ -34,6 +34,15 @@ use crate::{auth, error, request};
         approvals::get,
         approvals::vote,
         approvals::meeting_decision,
+        running::put_steering_group,
+        running::put_budget,
+        running::approve_budget,
+        running::start,
+        running::create_report,
+        running::list_reports,
+        running::pause,
+        running::resume,
+        running::cancel,
     ),
     components(schemas(
         error::ProblemSchema,
@@ -51,6 +60,7 @@ use crate::{auth, error, request};
         (name = "people", description = "People and the sub of their tokens"),
         (name = "board", description = "The board roster: seats and chair"),
         (name = "projects", description = "Ideas, evidence, placement at a level, submission, history"),
+        (name = "running", description = "From approval to a running project: steering group, budget, start, reports, pause, resume, cancel"),
         (name = "approvals", description = "Approvals routed to the business manager (N1) or the board (N2/N3), votes and meeting decisions"),
     )
 )]

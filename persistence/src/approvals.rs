@@ -25,6 +25,10 @@ pub struct ApprovalRow {
     pub members_present: Option<String>,
     pub version: i64,
     pub created_at: NaiveDateTime,
+    /// What is decided: `project`, `steering_group`, `budget` or `cancellation`.
+    pub subject: String,
+    /// What the approval puts in force when approved, as JSON.
+    pub payload: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -108,13 +112,15 @@ pub fn votes(conn: &mut DbConnection, approval_id: &str) -> Result<Vec<VoteRow>,
         .load(conn)?)
 }
 
-/// The newest approval of a project, if any.
+/// The newest approval of a project about `subject`, if any.
 pub fn latest_for_project(
     conn: &mut DbConnection,
     project_id: &str,
+    subject: &str,
 ) -> Result<Option<ApprovalRow>, StoreError> {
     Ok(approvals::table
         .filter(approvals::project_id.eq(project_id))
+        .filter(approvals::subject.eq(subject))
         .order((
             approvals::approval_round.desc(),
             approvals::created_at.desc(),
@@ -122,6 +128,20 @@ pub fn latest_for_project(
         .select(ApprovalRow::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// A project's pending approvals about anything but the project itself.
+pub fn pending_side_approvals(
+    conn: &mut DbConnection,
+    project_id: &str,
+) -> Result<Vec<ApprovalRow>, StoreError> {
+    Ok(approvals::table
+        .filter(approvals::project_id.eq(project_id))
+        .filter(approvals::state.eq("pending"))
+        .filter(approvals::subject.ne("project"))
+        .order(approvals::id)
+        .select(ApprovalRow::as_select())
+        .load(conn)?)
 }
 
 #[derive(Debug, Clone, Default)]

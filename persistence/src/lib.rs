@@ -7,6 +7,7 @@
 pub mod approvals;
 pub mod audit;
 pub mod board;
+pub mod budgets;
 pub mod catalogue;
 mod connection;
 pub mod idempotency;
@@ -14,8 +15,10 @@ pub mod migrations;
 pub mod organizations;
 pub mod people;
 pub mod projects;
+pub mod reports;
 pub mod schema;
 pub mod seed;
+pub mod steering;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};

@@ -165,6 +165,8 @@ diesel::table! {
         members_present -> Nullable<Text>,
         version -> BigInt,
         created_at -> Timestamp,
+        subject -> Text,
+        payload -> Nullable<Text>,
     }
 }
 
@@ -178,6 +180,58 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    steering_groups (project_id) {
+        project_id -> Text,
+        chair_organization_id -> Nullable<Text>,
+        project_leader_id -> Nullable<Text>,
+        project_owner_id -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    steering_seats (project_id, organization_id) {
+        project_id -> Text,
+        organization_id -> Text,
+        representative_id -> Text,
+    }
+}
+
+diesel::table! {
+    budgets (project_id) {
+        project_id -> Text,
+        amount_dkk -> BigInt,
+        period_start -> Date,
+        period_end -> Date,
+        funding -> Text,
+        expected_costs -> Nullable<Text>,
+        expected_benefits -> Nullable<Text>,
+        expected_effects -> Nullable<Text>,
+        status -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    progress_reports (id) {
+        id -> Text,
+        project_id -> Text,
+        period_start -> Date,
+        period_end -> Date,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        progress -> Text,
+        budget_dkk -> BigInt,
+        spent_dkk -> BigInt,
+        forecast_dkk -> BigInt,
+        milestones -> Text,
+        risks -> Nullable<Text>,
+        reported_by -> Text,
+        reported_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(requirements -> catalogue_versions (catalogue_version));
 diesel::joinable!(people -> organizations (organization_id));
 diesel::joinable!(board_seats -> people (person_id));
@@ -188,6 +242,8 @@ diesel::joinable!(evidence -> projects (project_id));
 diesel::joinable!(approvals -> projects (project_id));
 diesel::joinable!(projects -> organizations (owner_organization_id));
 diesel::joinable!(votes -> approvals (approval_id));
+diesel::joinable!(steering_seats -> people (representative_id));
+diesel::joinable!(steering_seats -> organizations (organization_id));
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     catalogue_versions,
@@ -203,4 +259,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     evidence,
     approvals,
     votes,
+    steering_groups,
+    steering_seats,
+    budgets,
+    progress_reports,
 );

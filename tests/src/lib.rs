@@ -227,6 +227,11 @@ impl TestApp {
 
     /// The application over `db`, with `configure` adjusting the test configuration.
     pub fn with_config(db: TestDb, configure: impl FnOnce(&DatabaseUrl) -> Config) -> Self {
+        // Errors (the causes of 500s) go to the failing test's output.
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter("error")
+            .try_init();
         let config = configure(&db.url);
         let (state, authenticator) = os2pm_api::server::prepare(&config).unwrap();
         Self {

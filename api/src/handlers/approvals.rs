@@ -3,11 +3,16 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
+use os2pm_levels::Level;
 use os2pm_persistence::approvals::{self as store, ApprovalFilter, ApprovalRow, Closing, VoteRow};
 use os2pm_persistence::audit::{self, NewEntry};
+use os2pm_persistence::budgets;
 use os2pm_persistence::projects as project_store;
+use os2pm_persistence::projects::ProjectRow;
 use os2pm_persistence::{DbConnection, StoreError};
-use os2pm_projects::{Approver, Decision, State, Tally, Vote, tally};
+use os2pm_projects::{
+    Action, Actor, Approver, BudgetStatus, Decision, State, Subject, Tally, Vote, tally,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -15,6 +20,8 @@ use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError, ProblemSchema};
 use crate::handlers::board::{domain_seat, seated_today};
+use crate::handlers::projects::Snapshot;
+use crate::handlers::running::SteeringProposal;
 use crate::handlers::to_body;
 use crate::request::{IdempotencyKey, Outcome, Page, PageParams, StoredReply};
 
@@ -33,7 +40,7 @@ pub struct VoteView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": "0193a0f4-7b1e-7c3a-9a55-2f0e1d9c8b7a", "project_id": "0193a0f4-7b1e-7c3a-9a55-2f0e1d9c8b70",
-    "project_title": "Fælles borgerdialog", "round": 1, "level": "N2", "approver": "board",
+    "project_title": "Fælles borgerdialog", "subject": "project", "round": 1, "level": "N2", "approver": "board",
     "state": "pending", "outcome": null, "reason": null, "decided_by": null, "decided_at": null,
     "meeting": null, "for_information": false,
     "votes": [{"voter": "mette@kl.dk", "decision": "approve", "reason": null, "cast_at": "2026-11-22T10:00:00Z"}]
@@ -42,6 +49,8 @@ pub struct ApprovalView {
     pub id: String,
     pub project_id: String,
     pub project_title: String,
+    /// What is decided: `project`, `steering_group`, `budget` or `cancellation`.
+    pub subject: String,
     /// The submission round: a returned project's resubmission starts a new one.
     pub round: i32,
     pub level: String,
@@ -94,6 +103,7 @@ impl ApprovalView {
             id: row.id,
             project_id: row.project_id,
             project_title,
+            subject: row.subject,
             round: row.approval_round,
             level: row.level,
             approver: row.approver,
@@ -106,6 +116,42 @@ impl ApprovalView {
             votes,
         })
     }
+}
+
+/// Opens an approval of `subject` for `project`, routed to `approver`.
+pub fn open_approval(
+    conn: &mut DbConnection,
+    project: &ProjectRow,
+    level: Level,
+    subject: Subject,
+    approver: Approver,
+    payload: Option<String>,
+) -> Result<ApprovalRow, ApiError> {
+    let row = ApprovalRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        project_id: project.id.clone(),
+        approval_round: project.approval_round,
+        level: level.to_string(),
+        approver: approver.as_str().into(),
+        state: "pending".into(),
+        outcome: None,
+        reason: None,
+        decided_by: None,
+        decided_at: None,
+        meeting_date: None,
+        members_present: None,
+        version: 1,
+        created_at: os2pm_persistence::now(),
+        subject: subject.as_str().into(),
+        payload,
+    };
+    store::insert(conn, &row).map_err(|e| match e {
+        StoreError::Conflict(_) => ApiError::Conflict(format!(
+            "a {subject} approval is already pending for this project"
+        )),
+        other => other.into(),
+    })?;
+    Ok(row)
 }
 
 /// What the caller may decide: as business manager, as a seated board member, or both.
@@ -278,29 +324,74 @@ fn decide(
     caller: &Caller,
 ) -> Result<(), ApiError> {
     store::close(conn, &approval.id, &closing)?;
+    let subject = approval
+        .subject
+        .parse::<Subject>()
+        .map_err(|e| ApiError::Internal(format!("stored subject: {e}")))?;
     let record = project_store::find(conn, &approval.project_id)?;
-    let before = crate::handlers::projects::Snapshot::of(&record);
+    let before = Snapshot::of(&record);
     let mut project = record.project.clone();
-    let next = State::decided(decision);
-    project.state = next.as_str().to_owned();
-    if next == State::Returned {
-        project.approval_round += 1;
-    }
-    let version =
-        project_store::update(conn, project.version, &project, &record.description, None)?;
-    project.version = version;
-    let after =
-        crate::handlers::projects::Snapshot::of(&project_store::find(conn, &approval.project_id)?);
+    let approved = decision == Decision::Approve;
+    let action = match (subject, decision) {
+        (Subject::Project, _) => {
+            // Only a project awaiting approval can be decided.
+            let state = project
+                .state
+                .parse::<State>()
+                .map_err(|e| ApiError::Internal(format!("stored state: {e}")))?;
+            state
+                .transition(Action::Decide, Actor::default())
+                .map_err(|e| ApiError::Conflict(e.to_string()))?;
+            let next = State::decided(decision);
+            project.state = next.as_str().to_owned();
+            if next == State::Returned {
+                project.approval_round += 1;
+            }
+            match decision {
+                Decision::Approve => "approved",
+                Decision::Return => "returned",
+                Decision::Reject => "rejected",
+            }
+        }
+        (Subject::SteeringGroup, _) if approved => {
+            let proposal: SteeringProposal = approval
+                .payload
+                .as_deref()
+                .and_then(|json| serde_json::from_str(json).ok())
+                .ok_or_else(|| {
+                    ApiError::Internal("a steering-group approval without its proposal".into())
+                })?;
+            proposal.put_in_force(conn, &approval.project_id)?;
+            "steering_group_approved"
+        }
+        (Subject::SteeringGroup, _) => "steering_group_not_approved",
+        (Subject::Budget, _) => {
+            let status = if approved {
+                BudgetStatus::Approved
+            } else {
+                BudgetStatus::Proposed
+            };
+            budgets::set_status(conn, &approval.project_id, status.as_str())?;
+            if approved {
+                "budget_approved"
+            } else {
+                "budget_not_approved"
+            }
+        }
+        (Subject::Cancellation, _) if approved => {
+            project.state = State::Cancelled.as_str().to_owned();
+            "cancelled"
+        }
+        (Subject::Cancellation, _) => "cancellation_not_confirmed",
+    };
+    project_store::update(conn, project.version, &project, &record.description, None)?;
+    let after = Snapshot::of(&project_store::find(conn, &approval.project_id)?);
     audit::append(
         conn,
         NewEntry {
             subject_type: "project",
             subject_id: &approval.project_id,
-            action: match decision {
-                Decision::Approve => "approved",
-                Decision::Return => "returned",
-                Decision::Reject => "rejected",
-            },
+            action,
             actor: &caller.actor(),
             before: before.json(),
             after: after.json(),

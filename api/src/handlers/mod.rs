@@ -9,6 +9,7 @@ pub mod organizations;
 pub mod people;
 pub mod projects;
 pub mod requirements;
+pub mod running;
 
 use actix_web::web;
 use os2pm_persistence::DbConnection;
@@ -100,6 +101,35 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 )
                 .service(
                     web::resource("/projects/{id}/history").route(web::get().to(projects::history)),
+                )
+                .service(
+                    web::resource("/projects/{id}/steering-group")
+                        .route(web::put().to(running::put_steering_group)),
+                )
+                .service(
+                    web::resource("/projects/{id}/budget")
+                        .route(web::put().to(running::put_budget)),
+                )
+                .service(
+                    web::resource("/projects/{id}/budget/approval")
+                        .route(web::post().to(running::approve_budget)),
+                )
+                .service(
+                    web::resource("/projects/{id}/start").route(web::post().to(running::start)),
+                )
+                .service(
+                    web::resource("/projects/{id}/reports")
+                        .route(web::get().to(running::list_reports))
+                        .route(web::post().to(running::create_report)),
+                )
+                .service(
+                    web::resource("/projects/{id}/pause").route(web::post().to(running::pause)),
+                )
+                .service(
+                    web::resource("/projects/{id}/resume").route(web::post().to(running::resume)),
+                )
+                .service(
+                    web::resource("/projects/{id}/cancel").route(web::post().to(running::cancel)),
                 )
                 .service(web::resource("/approvals").route(web::get().to(approvals::list)))
                 .service(web::resource("/approvals/{id}").route(web::get().to(approvals::get)))

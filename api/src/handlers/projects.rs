@@ -8,12 +8,16 @@ use os2pm_levels::evidence::{self as ev, Evidence, EvidenceStatus, Facts, Requir
 use os2pm_levels::{Catalogue, DEFAULT_CATALOGUE_VERSION, Gate, Level};
 use os2pm_persistence::approvals::{self as approval_store, ApprovalRow};
 use os2pm_persistence::audit::{self, NewEntry};
+use os2pm_persistence::budgets::{self, BudgetRow};
 use os2pm_persistence::organizations::{self, OrganizationRow};
 use os2pm_persistence::projects::{
     self as store, DescriptionRow, EvidenceRow, ProjectFilter, ProjectRecord, ProjectRow,
 };
+use os2pm_persistence::reports::{self, ReportRow};
 use os2pm_persistence::{DbConnection, StoreError, catalogue, search_text};
-use os2pm_projects::{Action, Actor, Approver, Funding, Kind, LifecycleError, State, approver_for};
+use os2pm_projects::{
+    Action, Actor, Approver, Funding, Kind, LifecycleError, State, Subject, approver_for,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -21,7 +25,8 @@ use validator::Validate;
 use crate::app::AppState;
 use crate::auth::{Caller, MaybeCaller, Role};
 use crate::error::{ApiError, FieldError, ProblemSchema, UnmetRequirement};
-use crate::handlers::approvals::{ApprovalView, Voter};
+use crate::handlers::approvals::{ApprovalView, Voter, open_approval};
+use crate::handlers::running::{BudgetView, ReportView, SteeringGroupView, SteeringInForce};
 use crate::request::{
     IdempotencyKey, IfMatch, Outcome, Page, PageParams, StoredReply, validation_errors, with_etag,
 };
@@ -173,10 +178,17 @@ pub struct ProjectView {
     /// The requirements of the project's level and every level below (N1 before placement).
     pub requirements: Vec<RequirementStatus>,
     pub current_approval: Option<ApprovalView>,
+    /// Pending approvals of the project's steering group, budget or cancellation.
+    pub open_approvals: Vec<ApprovalView>,
+    /// The steering group in force (at N2/N3 only once the board approved or appointed it).
+    pub steering_group: Option<SteeringGroupView>,
+    pub budget: Option<BudgetView>,
+    pub latest_report: Option<ReportView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    /// What the caller may do now: `edit`, `record_evidence`, `place`, `submit`, `vote`,
-    /// `record_meeting_decision`.
+    /// What the caller may do now: `edit`, `record_evidence`, `place`, `submit`,
+    /// `set_steering_group`, `set_budget`, `approve_budget`, `start`, `report`, `pause`, `resume`,
+    /// `cancel`, and on the current approval `vote`, `record_meeting_decision`.
     #[serde(rename = "_actions")]
     pub actions: Vec<String>,
 }
@@ -247,15 +259,21 @@ impl Snapshot {
 }
 
 /// A project as loaded for a request: its record, catalogue and current approval.
-struct Loaded {
-    record: ProjectRecord,
-    owner: OrganizationRow,
-    catalogue: Catalogue,
+pub(crate) struct Loaded {
+    pub(crate) record: ProjectRecord,
+    pub(crate) owner: OrganizationRow,
+    pub(crate) catalogue: Catalogue,
+    /// The newest approval of the project itself.
     approval: Option<ApprovalRow>,
+    /// Pending approvals of its steering group, budget or cancellation.
+    side_approvals: Vec<ApprovalRow>,
+    pub(crate) steering: Option<SteeringInForce>,
+    pub(crate) budget: Option<BudgetRow>,
+    latest_report: Option<ReportRow>,
 }
 
 impl Loaded {
-    fn load(conn: &mut DbConnection, id: &str) -> Result<Self, ApiError> {
+    pub(crate) fn load(conn: &mut DbConnection, id: &str) -> Result<Self, ApiError> {
         let record = store::find(conn, id).map_err(|e| match e {
             StoreError::NotFound => ApiError::NotFound(format!("no project `{id}`")),
             other => other.into(),
@@ -267,16 +285,24 @@ impl Loaded {
             .clone()
             .unwrap_or_else(|| DEFAULT_CATALOGUE_VERSION.to_owned());
         let catalogue = catalogue::load(conn, &version)?;
-        let approval = approval_store::latest_for_project(conn, id)?;
+        let approval = approval_store::latest_for_project(conn, id, Subject::Project.as_str())?;
+        let side_approvals = approval_store::pending_side_approvals(conn, id)?;
+        let steering = SteeringInForce::load(conn, id)?;
+        let budget = budgets::find(conn, id)?;
+        let latest_report = reports::for_project(conn, id)?.pop();
         Ok(Self {
             record,
             owner,
             catalogue,
             approval,
+            side_approvals,
+            steering,
+            budget,
+            latest_report,
         })
     }
 
-    fn state(&self) -> Result<State, ApiError> {
+    pub(crate) fn state(&self) -> Result<State, ApiError> {
         self.record
             .project
             .state
@@ -286,7 +312,7 @@ impl Loaded {
             })
     }
 
-    fn level(&self) -> Option<Level> {
+    pub(crate) fn level(&self) -> Option<Level> {
         self.record
             .project
             .level
@@ -317,22 +343,28 @@ impl Loaded {
             board_approved: self.approval.as_ref().is_some_and(|a| {
                 a.approver == Approver::Board.as_str() && a.outcome.as_deref() == Some("approve")
             }),
+            steering_group_in_force: self.steering.is_some(),
+            board_majority_in_steering_group: self
+                .steering
+                .as_ref()
+                .is_some_and(SteeringInForce::board_majority),
         }
     }
 
     fn actor(&self, caller: &Caller) -> Actor {
         let for_owner =
             caller.has_role(Role::MunicipalityUser) || caller.has_role(Role::Integration);
+        let steering = self.steering.as_ref();
         Actor {
             owner: for_owner && caller.acts_for(&self.owner.id, self.owner.code.as_deref()),
-            // Project leaders are named with the steering group (a later capability).
-            project_leader: false,
+            project_leader: steering.is_some_and(|s| s.is_project_leader(&caller.sub)),
             business_manager: caller.has_role(Role::Forretningsleder),
+            steering_chair: steering.is_some_and(|s| s.is_chair(&caller.sub)),
         }
     }
 
     /// Refuses an action the caller may not take (403) or the state does not allow (409).
-    fn check(&self, action: Action, caller: &Caller) -> Result<State, ApiError> {
+    pub(crate) fn check(&self, action: Action, caller: &Caller) -> Result<State, ApiError> {
         self.state()?
             .transition(action, self.actor(caller))
             .map_err(|e| match e {
@@ -343,7 +375,7 @@ impl Loaded {
             })
     }
 
-    fn unmet(&self, level: Level, gate: Gate) -> Vec<UnmetRequirement> {
+    pub(crate) fn unmet(&self, level: Level, gate: Gate) -> Vec<UnmetRequirement> {
         ev::unmet(
             &self.catalogue,
             level,
@@ -451,6 +483,11 @@ impl Loaded {
             }
             None => None,
         };
+        let open_approvals = self
+            .side_approvals
+            .iter()
+            .map(|row| ApprovalView::load(conn, row.clone()))
+            .collect::<Result<_, _>>()?;
         Ok(ProjectView {
             id: p.id.clone(),
             title: p.title.clone(),
@@ -476,6 +513,10 @@ impl Loaded {
             round: p.approval_round,
             requirements: self.requirements(),
             current_approval,
+            open_approvals,
+            steering_group: self.steering.as_ref().map(SteeringInForce::view),
+            budget: self.budget.clone().map(BudgetView::from),
+            latest_report: self.latest_report.clone().map(ReportView::from),
             created_at: p.created_at.and_utc(),
             updated_at: p.updated_at.and_utc(),
             actions,
@@ -792,7 +833,7 @@ pub async fn get(
 /// Loads a project, checks the action and the If-Match version, applies `change` and writes it
 /// with an audit entry: one transaction, nothing written on any refusal.
 #[allow(clippy::too_many_arguments)]
-fn change_project(
+pub(crate) fn change_project(
     conn: &mut DbConnection,
     caller: &Caller,
     id: &str,
@@ -829,7 +870,7 @@ fn change_project(
     })
 }
 
-fn etag_response(version: i64, body: serde_json::Value) -> HttpResponse {
+pub(crate) fn etag_response(version: i64, body: serde_json::Value) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(actix_web::http::header::ETag(crate::request::etag(version)))
         .json(body)
@@ -1191,24 +1232,13 @@ pub async fn submit(
                             return Err(ApiError::UnmetRequirements(unmet));
                         }
                         project.state = State::AwaitingApproval.as_str().into();
-                        approval_store::insert(
+                        open_approval(
                             conn,
-                            &ApprovalRow {
-                                id: uuid::Uuid::now_v7().to_string(),
-                                project_id: project.id.clone(),
-                                approval_round: project.approval_round,
-                                level: level.to_string(),
-                                approver: approver_for(level).as_str().into(),
-                                state: "pending".into(),
-                                outcome: None,
-                                reason: None,
-                                decided_by: None,
-                                decided_at: None,
-                                meeting_date: None,
-                                members_present: None,
-                                version: 1,
-                                created_at: os2pm_persistence::now(),
-                            },
+                            project,
+                            level,
+                            Subject::Project,
+                            approver_for(level),
+                            None,
                         )?;
                         Ok(None)
                     },

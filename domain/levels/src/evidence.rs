@@ -110,6 +110,10 @@ pub struct Facts {
     pub locally_funded: bool,
     /// The board approved the project.
     pub board_approved: bool,
+    /// A steering group is in force: at N2/N3 only once the board approved or appointed it.
+    pub steering_group_in_force: bool,
+    /// Board members hold a majority of the steering group's seats.
+    pub board_majority_in_steering_group: bool,
 }
 
 impl Facts {
@@ -121,6 +125,10 @@ impl Facts {
             }
             "local_funding" => Some(self.locally_funded),
             "board_approval" => Some(self.board_approved),
+            "steering_group_approved" => Some(self.steering_group_in_force),
+            "board_appointed_steering_group" => {
+                Some(self.steering_group_in_force && self.board_majority_in_steering_group)
+            }
             _ => None,
         }
     }
@@ -354,7 +362,7 @@ mod tests {
         let some = Facts {
             participating_municipalities: 1,
             locally_funded: true,
-            board_approved: false,
+            ..Facts::default()
         };
         assert_eq!(
             requirement_state(&count, &[], &[], &none),
@@ -375,12 +383,38 @@ mod tests {
     }
 
     #[test]
+    fn the_n3_steering_group_needs_the_board_and_its_majority() {
+        let appointed = requirement("board_appointed_steering_group");
+        let approved = requirement("steering_group_approved");
+        let in_force = Facts {
+            steering_group_in_force: true,
+            ..Facts::default()
+        };
+        let with_majority = Facts {
+            board_majority_in_steering_group: true,
+            ..in_force.clone()
+        };
+        assert_eq!(
+            requirement_state(&approved, &[], &[], &in_force),
+            RequirementState::Met
+        );
+        assert_eq!(
+            requirement_state(&appointed, &[], &[], &in_force),
+            RequirementState::Missing
+        );
+        assert_eq!(
+            requirement_state(&appointed, &[], &[], &with_majority),
+            RequirementState::Met
+        );
+    }
+
+    #[test]
     fn the_approval_gate_lists_exactly_what_is_missing() {
         let catalogue = catalogue();
         let facts = Facts {
             participating_municipalities: 1,
             locally_funded: true,
-            board_approved: false,
+            ..Facts::default()
         };
         let keys = |evidence: &[Evidence]| -> Vec<String> {
             unmet(&catalogue, Level::N1, Gate::Approval, evidence, &[], &facts)

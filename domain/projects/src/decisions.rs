@@ -28,6 +28,32 @@ impl Approver {
     }
 }
 
+/// What an approval decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    /// The project itself: approve, return or reject the concept.
+    Project,
+    /// A steering group's composition: approved (N2) or appointed (N3) by the board.
+    SteeringGroup,
+    /// An N2/N3 budget, after the steering group's chair approved it.
+    Budget,
+    /// Cancelling an N2/N3 project, as the steering group's chair asked.
+    Cancellation,
+}
+
+names!(Subject {
+    Project => "project",
+    SteeringGroup => "steering_group",
+    Budget => "budget",
+    Cancellation => "cancellation",
+});
+
+/// Whether cancelling a project at `level` needs the board's confirmation (N2/N3).
+pub fn cancellation_needs_board(level: Level) -> bool {
+    level != Level::N1
+}
+
 /// N1 to the business manager; N2 and N3 to the board.
 pub fn approver_for(level: Level) -> Approver {
     match level {
@@ -181,6 +207,12 @@ mod tests {
             Tally::Open,
             "no chair, no tie-break"
         );
+    }
+
+    #[test]
+    fn cancelling_needs_the_board_above_n1() {
+        assert!(!cancellation_needs_board(Level::N1));
+        assert!(cancellation_needs_board(Level::N2) && cancellation_needs_board(Level::N3));
     }
 
     #[test]

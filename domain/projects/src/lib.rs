@@ -3,8 +3,14 @@
 //! Pure rules: which state allows which action for whom, where an approval goes, and when a
 //! board vote is decided. The API asks these functions and stores what they answer.
 
+pub mod budget;
 pub mod decisions;
 pub mod lifecycle;
+pub mod reports;
 
-pub use decisions::{Approver, Decision, Tally, Vote, approver_for, tally};
+pub use budget::{BudgetError, BudgetStatus, check_budget};
+pub use decisions::{
+    Approver, Decision, Subject, Tally, Vote, approver_for, cancellation_needs_board, tally,
+};
 pub use lifecycle::{Action, Actor, Funding, Kind, LifecycleError, State};
+pub use reports::{Rag, ReportError, check_report};

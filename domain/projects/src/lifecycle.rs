@@ -16,6 +16,14 @@ pub enum State {
     Returned,
     /// Final.
     Rejected,
+    /// Started: steering group in place, budget approved, start-gate requirements met.
+    InProgress,
+    /// Reconsidered: on hold, can be resumed.
+    Paused,
+    /// Final: stopped by the steering group (at N2/N3 confirmed by the board).
+    Cancelled,
+    /// Final for the project: live, and a product from now on.
+    Implemented,
 }
 
 names!(State {
@@ -25,6 +33,10 @@ names!(State {
     Approved => "approved",
     Returned => "returned",
     Rejected => "rejected",
+    InProgress => "in_progress",
+    Paused => "paused",
+    Cancelled => "cancelled",
+    Implemented => "implemented",
 });
 
 /// `project`, or `adoption`: a solution built elsewhere, handed over to the association.
@@ -57,6 +69,14 @@ pub enum Action {
     Place,
     Submit,
     Decide,
+    SetSteeringGroup,
+    SetBudget,
+    ApproveBudget,
+    Start,
+    Report,
+    Pause,
+    Resume,
+    Cancel,
 }
 
 names!(Action {
@@ -65,16 +85,65 @@ names!(Action {
     Place => "place",
     Submit => "submit",
     Decide => "decide",
+    SetSteeringGroup => "set_steering_group",
+    SetBudget => "set_budget",
+    ApproveBudget => "approve_budget",
+    Start => "start",
+    Report => "report",
+    Pause => "pause",
+    Resume => "resume",
+    Cancel => "cancel",
 });
 
 /// The caller, as far as the life cycle cares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Actor {
     /// Acts for the owner organisation (a municipality user or its intranet integration).
     pub owner: bool,
-    /// Named project leader of this initiative.
+    /// The project leader named with the steering group.
     pub project_leader: bool,
     pub business_manager: bool,
+    /// Represents the organisation that chairs the steering group (or is the N1 project owner).
+    pub steering_chair: bool,
+}
+
+impl Action {
+    /// Whether `actor` may take this action at all, and if not, why.
+    fn permitted(self, actor: Actor) -> Result<(), &'static str> {
+        let (allowed, why) = match self {
+            Action::Edit => (
+                actor.owner || actor.business_manager,
+                "only the owner organisation or the business manager edits an idea",
+            ),
+            Action::RecordEvidence => (
+                actor.owner || actor.project_leader || actor.business_manager,
+                "only the owner organisation, the project leader or the business manager records evidence",
+            ),
+            Action::Place | Action::Submit | Action::SetSteeringGroup => (
+                actor.business_manager,
+                "only the business manager places, submits and proposes steering groups",
+            ),
+            // Who decides depends on the level (see `approver_for`); the API checks that.
+            Action::Decide => (true, ""),
+            Action::SetBudget => (
+                actor.business_manager || actor.steering_chair || actor.project_leader,
+                "only the business manager, the steering group's chair or the project leader sets the budget",
+            ),
+            Action::ApproveBudget | Action::Cancel => (
+                actor.steering_chair,
+                "only the steering group's chair approves the budget or cancels the project",
+            ),
+            Action::Start | Action::Pause | Action::Resume => (
+                actor.business_manager || actor.steering_chair,
+                "only the business manager or the steering group's chair starts, pauses or resumes",
+            ),
+            Action::Report => (
+                actor.project_leader || actor.business_manager,
+                "only the project leader or the business manager reports progress",
+            ),
+        };
+        if allowed { Ok(()) } else { Err(why) }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -92,31 +161,33 @@ impl State {
     /// `RecordEvidence` keep the state.
     pub fn transition(self, action: Action, actor: Actor) -> Result<State, LifecycleError> {
         use State::*;
-        let who_may = match action {
-            Action::Edit => actor.owner || actor.business_manager,
-            Action::RecordEvidence => actor.owner || actor.project_leader || actor.business_manager,
-            Action::Place | Action::Submit => actor.business_manager,
-            // Who decides depends on the level (see `approver_for`); the API checks that.
-            Action::Decide => true,
-        };
-        if !who_may {
-            return Err(LifecycleError::NotAllowed(match action {
-                Action::Edit => "only the owner organisation or the business manager edits an idea",
-                Action::RecordEvidence => {
-                    "only the owner organisation, the project leader or the business manager records evidence"
-                }
-                _ => "only the business manager places and submits initiatives",
-            }));
-        }
+        action
+            .permitted(actor)
+            .map_err(LifecycleError::NotAllowed)?;
+        let running = matches!(self, InProgress | Paused);
         let next = match (action, self) {
             (Action::Edit, Idea | Returned) => Some(self),
             (Action::RecordEvidence, Idea | Concept | Returned | AwaitingApproval | Approved) => {
                 Some(self)
             }
+            (Action::RecordEvidence, _) if running => Some(self),
             // Placing again before submission changes the level of a concept.
             (Action::Place, Idea | Returned | Concept) => Some(Concept),
             (Action::Submit, Concept) => Some(AwaitingApproval),
             (Action::Decide, AwaitingApproval) => Some(self),
+            (Action::SetSteeringGroup | Action::SetBudget | Action::ApproveBudget, Approved) => {
+                Some(self)
+            }
+            (Action::SetSteeringGroup | Action::SetBudget | Action::ApproveBudget, _)
+                if running =>
+            {
+                Some(self)
+            }
+            (Action::Start, Approved) => Some(InProgress),
+            (Action::Report, _) if running => Some(self),
+            (Action::Pause, InProgress) => Some(Paused),
+            (Action::Resume, Paused) => Some(InProgress),
+            (Action::Cancel, _) if running => Some(Cancelled),
             _ => None,
         };
         next.ok_or(LifecycleError::WrongState {
@@ -134,17 +205,15 @@ impl State {
         }
     }
 
-    /// The actions `actor` may take now (the `_actions` of a project).
+    /// The actions `actor` may take now (the `_actions` of a project); deciding is listed by
+    /// the approval, not here.
     pub fn actions(self, actor: Actor) -> Vec<Action> {
-        [
-            Action::Edit,
-            Action::RecordEvidence,
-            Action::Place,
-            Action::Submit,
-        ]
-        .into_iter()
-        .filter(|action| self.transition(*action, actor).is_ok())
-        .collect()
+        Action::ALL
+            .iter()
+            .copied()
+            .filter(|action| *action != Action::Decide)
+            .filter(|action| self.transition(*action, actor).is_ok())
+            .collect()
     }
 }
 
@@ -156,6 +225,7 @@ mod tests {
         owner: false,
         project_leader: false,
         business_manager: false,
+        steering_chair: false,
     };
     const OWNER: Actor = Actor {
         owner: true,
@@ -169,8 +239,13 @@ mod tests {
         business_manager: true,
         ..NOBODY
     };
+    const CHAIR: Actor = Actor {
+        steering_chair: true,
+        ..NOBODY
+    };
 
-    /// Every state × every action × every kind of caller, against the table of DOMAIN.md §2.
+    /// Every state × every action × every kind of caller, against the table of DOMAIN.md §2
+    /// and §4, written out here independently of the implementation.
     #[test]
     fn every_state_action_and_caller() {
         use Action::*;
@@ -182,20 +257,34 @@ mod tests {
                     (OWNER, "owner"),
                     (LEADER, "leader"),
                     (MANAGER, "manager"),
+                    (CHAIR, "chair"),
                 ] {
                     let allowed_caller = match action {
-                        Edit => actor.owner || actor.business_manager,
-                        RecordEvidence => actor != NOBODY,
-                        Place | Submit => actor.business_manager,
+                        Edit => actor == OWNER || actor == MANAGER,
+                        RecordEvidence => actor == OWNER || actor == LEADER || actor == MANAGER,
+                        Place | Submit | SetSteeringGroup => actor == MANAGER,
                         Decide => true,
+                        SetBudget => actor == MANAGER || actor == CHAIR || actor == LEADER,
+                        ApproveBudget | Cancel => actor == CHAIR,
+                        Start | Pause | Resume => actor == MANAGER || actor == CHAIR,
+                        Report => actor == LEADER || actor == MANAGER,
                     };
+                    let running = matches!(state, InProgress | Paused);
                     let expected = match (action, state) {
                         (Edit, Idea | Returned) => Some(state),
-                        (RecordEvidence, Rejected) => None,
+                        (RecordEvidence, Rejected | Cancelled | Implemented) => None,
                         (RecordEvidence, _) => Some(state),
                         (Place, Idea | Returned | Concept) => Some(Concept),
                         (Submit, Concept) => Some(AwaitingApproval),
                         (Decide, AwaitingApproval) => Some(AwaitingApproval),
+                        (SetSteeringGroup | SetBudget | ApproveBudget, Approved) => Some(state),
+                        (SetSteeringGroup | SetBudget | ApproveBudget | Report, _) if running => {
+                            Some(state)
+                        }
+                        (Start, Approved) => Some(InProgress),
+                        (Pause, InProgress) => Some(Paused),
+                        (Resume, Paused) => Some(InProgress),
+                        (Cancel, _) if running => Some(Cancelled),
                         _ => None,
                     };
                     let got = state.transition(action, actor);
@@ -226,9 +315,16 @@ mod tests {
     }
 
     #[test]
-    fn rejected_is_final() {
-        for &action in Action::ALL {
-            assert!(State::Rejected.transition(action, MANAGER).is_err());
+    fn rejected_cancelled_and_implemented_are_final() {
+        for &state in &[State::Rejected, State::Cancelled, State::Implemented] {
+            for &action in Action::ALL {
+                for actor in [MANAGER, CHAIR, LEADER, OWNER] {
+                    assert!(
+                        state.transition(action, actor).is_err(),
+                        "{action} in {state}"
+                    );
+                }
+            }
         }
         assert!(State::Rejected.actions(MANAGER).is_empty());
     }

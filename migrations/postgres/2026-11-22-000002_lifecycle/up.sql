@@ -28,7 +28,7 @@ CREATE TABLE projects (
     title TEXT NOT NULL,
     summary TEXT NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('project', 'adoption')),
-    state TEXT NOT NULL CHECK (state IN ('idea','concept','awaiting_approval','approved','returned','rejected')),
+    state TEXT NOT NULL CHECK (state IN ('idea','concept','awaiting_approval','approved','returned','rejected','in_progress','paused','cancelled','implemented')),
     level TEXT CHECK (level IS NULL OR level IN ('N1','N2','N3')),
     catalogue_version TEXT REFERENCES catalogue_versions (version),
     owner_organization_id TEXT NOT NULL REFERENCES organizations (id),

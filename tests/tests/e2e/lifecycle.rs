@@ -8,24 +8,24 @@ use os2pm_tests::{Reply, TestApp, bearer, send};
 use serde_json::{Value, json};
 
 /// The people of these scenarios, by the `sub` of their tokens.
-struct Cast {
-    admin: String,
-    manager: String,
-    aarhus: String,
-    copenhagen: String,
+pub(crate) struct Cast {
+    pub(crate) admin: String,
+    pub(crate) manager: String,
+    pub(crate) aarhus: String,
+    pub(crate) copenhagen: String,
     /// Board members: (sub, token).
-    board: Vec<(String, String)>,
+    pub(crate) board: Vec<(String, String)>,
     /// A board member whose seat ended.
-    former: String,
+    pub(crate) former: String,
 }
 
 impl Cast {
-    fn member(&self, i: usize) -> &str {
+    pub(crate) fn member(&self, i: usize) -> &str {
         &self.board[i].1
     }
 }
 
-trait TestService:
+pub(crate) trait TestService:
     Service<actix_http::Request, Response = ServiceResponse<Self::Body>, Error = actix_web::Error>
 {
     type Body: MessageBody;
@@ -39,7 +39,7 @@ where
     type Body = B;
 }
 
-fn token_for(app: &TestApp, sub: &str, roles: &[Role], org: Option<&str>) -> String {
+pub(crate) fn token_for(app: &TestApp, sub: &str, roles: &[Role], org: Option<&str>) -> String {
     let now = chrono::Utc::now().timestamp();
     let mut claims = json!({"sub": sub, "roles": roles, "iss": os2pm_tests::ISSUER,
         "aud": os2pm_tests::AUDIENCE, "iat": now, "exp": now + 3600});
@@ -57,7 +57,7 @@ fn token_for(app: &TestApp, sub: &str, roles: &[Role], org: Option<&str>) -> Str
 
 /// Registers the people and seats a board of `seats` members (the first chairs), plus a former
 /// member whose seat has ended.
-async fn cast(app: &TestApp, service: &impl TestService, seats: usize) -> Cast {
+pub(crate) async fn cast(app: &TestApp, service: &impl TestService, seats: usize) -> Cast {
     let admin = app.token(&[Role::Admin], None);
     let add = |sub: &str, org: &str| {
         TestRequest::post()
@@ -109,7 +109,7 @@ async fn cast(app: &TestApp, service: &impl TestService, seats: usize) -> Cast {
     }
 }
 
-fn idea(title: &str) -> Value {
+pub(crate) fn idea(title: &str) -> Value {
     json!({
         "title": title, "summary": "Én løsning til dialog med borgerne.", "participants": ["751", "101"],
         "local_value": "Kortere svartider.", "value_for_others": "Alle kommuner har behovet.",
@@ -117,7 +117,7 @@ fn idea(title: &str) -> Value {
     })
 }
 
-async fn submit_idea(service: &impl TestService, token: &str, body: &Value) -> Reply {
+pub(crate) async fn submit_idea(service: &impl TestService, token: &str, body: &Value) -> Reply {
     send(
         service,
         TestRequest::post()
@@ -128,7 +128,7 @@ async fn submit_idea(service: &impl TestService, token: &str, body: &Value) -> R
     .await
 }
 
-async fn get(service: &impl TestService, id: &str, token: Option<&str>) -> Reply {
+pub(crate) async fn get(service: &impl TestService, id: &str, token: Option<&str>) -> Reply {
     let mut request = TestRequest::get().uri(&format!("/api/v1/projects/{id}"));
     if let Some(token) = token {
         request = request.insert_header(bearer(token));
@@ -136,7 +136,7 @@ async fn get(service: &impl TestService, id: &str, token: Option<&str>) -> Reply
     send(service, request).await
 }
 
-async fn etag(service: &impl TestService, id: &str) -> String {
+pub(crate) async fn etag(service: &impl TestService, id: &str) -> String {
     get(service, id, None)
         .await
         .header("etag")
@@ -145,12 +145,12 @@ async fn etag(service: &impl TestService, id: &str) -> String {
 }
 
 /// A change to a project with the current ETag.
-async fn change(service: &impl TestService, request: TestRequest, id: &str) -> Reply {
+pub(crate) async fn change(service: &impl TestService, request: TestRequest, id: &str) -> Reply {
     let etag = etag(service, id).await;
     send(service, request.insert_header(("if-match", etag))).await
 }
 
-async fn evidence(
+pub(crate) async fn evidence(
     service: &impl TestService,
     token: &str,
     id: &str,
@@ -164,7 +164,12 @@ async fn evidence(
     change(service, request, id).await
 }
 
-async fn place(service: &impl TestService, manager: &str, id: &str, level: &str) -> Reply {
+pub(crate) async fn place(
+    service: &impl TestService,
+    manager: &str,
+    id: &str,
+    level: &str,
+) -> Reply {
     let request = TestRequest::post()
         .uri(&format!("/api/v1/projects/{id}/placement"))
         .insert_header(bearer(manager))
@@ -172,7 +177,7 @@ async fn place(service: &impl TestService, manager: &str, id: &str, level: &str)
     change(service, request, id).await
 }
 
-async fn submit(service: &impl TestService, manager: &str, id: &str) -> Reply {
+pub(crate) async fn submit(service: &impl TestService, manager: &str, id: &str) -> Reply {
     let request = TestRequest::post()
         .uri(&format!("/api/v1/projects/{id}/submission"))
         .insert_header(bearer(manager));
@@ -180,7 +185,7 @@ async fn submit(service: &impl TestService, manager: &str, id: &str) -> Reply {
 }
 
 /// Records evidence for every approval-gate requirement the project still misses.
-async fn meet_approval_gate(service: &impl TestService, token: &str, id: &str) {
+pub(crate) async fn meet_approval_gate(service: &impl TestService, token: &str, id: &str) {
     let project = get(service, id, None).await.body;
     for requirement in project["requirements"].as_array().unwrap() {
         let key = requirement["key"].as_str().unwrap();
@@ -206,7 +211,7 @@ async fn meet_approval_gate(service: &impl TestService, token: &str, id: &str) {
 }
 
 /// An idea by Aarhus, placed at `level` and submitted with its approval gate met.
-async fn awaiting_approval(
+pub(crate) async fn awaiting_approval(
     service: &impl TestService,
     cast: &Cast,
     level: &str,
@@ -226,7 +231,7 @@ async fn awaiting_approval(
     (id, approval)
 }
 
-async fn vote(
+pub(crate) async fn vote(
     service: &impl TestService,
     token: &str,
     approval: &str,
@@ -243,7 +248,7 @@ async fn vote(
     .await
 }
 
-async fn history_actions(service: &impl TestService, id: &str) -> Vec<String> {
+pub(crate) async fn history_actions(service: &impl TestService, id: &str) -> Vec<String> {
     let reply = send(
         service,
         TestRequest::get().uri(&format!("/api/v1/projects/{id}/history")),

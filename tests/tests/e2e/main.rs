@@ -8,4 +8,5 @@ mod health;
 mod lifecycle;
 mod organizations;
 mod requirements;
+mod running;
 mod storage;

@@ -1,0 +1,54 @@
+//! A project's budget and business case.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::schema::budgets;
+use crate::{DbConnection, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = budgets)]
+#[diesel(treat_none_as_null = true)]
+pub struct BudgetRow {
+    pub project_id: String,
+    pub amount_dkk: i64,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub funding: String,
+    pub expected_costs: Option<String>,
+    pub expected_benefits: Option<String>,
+    pub expected_effects: Option<String>,
+    /// `proposed`, `chair_approved` (waiting for the board) or `approved`.
+    pub status: String,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn find(conn: &mut DbConnection, project_id: &str) -> Result<Option<BudgetRow>, StoreError> {
+    Ok(budgets::table
+        .find(project_id)
+        .select(BudgetRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn save(conn: &mut DbConnection, budget: &BudgetRow) -> Result<(), StoreError> {
+    diesel::delete(budgets::table.find(&budget.project_id)).execute(conn)?;
+    diesel::insert_into(budgets::table)
+        .values(budget)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_status(
+    conn: &mut DbConnection,
+    project_id: &str,
+    status: &str,
+) -> Result<(), StoreError> {
+    diesel::update(budgets::table.find(project_id))
+        .set((
+            budgets::status.eq(status),
+            budgets::updated_at.eq(crate::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,47 @@
+//! Progress and economy reports of running projects.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::schema::progress_reports;
+use crate::{DbConnection, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = progress_reports)]
+pub struct ReportRow {
+    pub id: String,
+    pub project_id: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    /// `green`, `amber` or `red`.
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub progress: String,
+    pub budget_dkk: i64,
+    pub spent_dkk: i64,
+    pub forecast_dkk: i64,
+    /// JSON array of `{name, planned, actual}`.
+    pub milestones: String,
+    pub risks: Option<String>,
+    pub reported_by: String,
+    pub reported_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConnection, report: &ReportRow) -> Result<(), StoreError> {
+    diesel::insert_into(progress_reports::table)
+        .values(report)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A project's reports, oldest first (ids are time-ordered).
+pub fn for_project(
+    conn: &mut DbConnection,
+    project_id: &str,
+) -> Result<Vec<ReportRow>, StoreError> {
+    Ok(progress_reports::table
+        .filter(progress_reports::project_id.eq(project_id))
+        .order(progress_reports::id)
+        .select(ReportRow::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,66 @@
+//! The steering group in force for a project: its seats, chair, project leader or owner.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::schema::{steering_groups, steering_seats};
+use crate::{DbConnection, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = steering_groups)]
+#[diesel(treat_none_as_null = true)]
+pub struct SteeringGroupRow {
+    pub project_id: String,
+    pub chair_organization_id: Option<String>,
+    pub project_leader_id: Option<String>,
+    pub project_owner_id: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = steering_seats)]
+pub struct SeatRow {
+    pub project_id: String,
+    pub organization_id: String,
+    pub representative_id: String,
+}
+
+pub fn find(
+    conn: &mut DbConnection,
+    project_id: &str,
+) -> Result<Option<(SteeringGroupRow, Vec<SeatRow>)>, StoreError> {
+    let Some(group) = steering_groups::table
+        .find(project_id)
+        .select(SteeringGroupRow::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let seats = steering_seats::table
+        .filter(steering_seats::project_id.eq(project_id))
+        .order(steering_seats::organization_id)
+        .select(SeatRow::as_select())
+        .load(conn)?;
+    Ok(Some((group, seats)))
+}
+
+/// Puts a composition in force, replacing the one before.
+pub fn replace(
+    conn: &mut DbConnection,
+    group: &SteeringGroupRow,
+    seats: &[SeatRow],
+) -> Result<(), StoreError> {
+    diesel::delete(steering_seats::table.filter(steering_seats::project_id.eq(&group.project_id)))
+        .execute(conn)?;
+    diesel::delete(steering_groups::table.find(&group.project_id)).execute(conn)?;
+    diesel::insert_into(steering_groups::table)
+        .values(group)
+        .execute(conn)?;
+    for seat in seats {
+        diesel::insert_into(steering_seats::table)
+            .values(seat)
+            .execute(conn)?;
+    }
+    Ok(())
+}

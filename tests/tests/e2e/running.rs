@@ -1,0 +1,522 @@
+//! From approval to a running project: steering groups, budget, start, reports, reconsideration.
+
+use actix_web::test::TestRequest;
+use os2pm_api::auth::Role;
+use os2pm_tests::{Reply, TestApp, bearer, send};
+use serde_json::{Value, json};
+
+use crate::lifecycle::{
+    Cast, TestService, awaiting_approval, cast, change, evidence, get, history_actions, token_for,
+    vote,
+};
+
+/// The people who run projects: representatives of Aarhus and Copenhagen, a project leader.
+struct Crew {
+    jens: String,
+    pia: String,
+}
+
+async fn crew(app: &TestApp, service: &impl TestService, cast: &Cast) -> Crew {
+    for (sub, org) in [
+        ("jens", "751"),
+        ("kim", "101"),
+        ("pia", "751"),
+        ("ane", "751"),
+    ] {
+        let reply = send(
+            service,
+            TestRequest::post()
+                .uri("/api/v1/people")
+                .insert_header(bearer(&cast.admin))
+                .set_json(json!({"sub": sub, "name": sub, "organization": org})),
+        )
+        .await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+    }
+    Crew {
+        jens: token_for(app, "jens", &[Role::MunicipalityUser], Some("751")),
+        pia: token_for(app, "pia", &[Role::ProjectLeader], Some("751")),
+    }
+}
+
+/// An approved project at `level`, decided by the first seated board members (or, at N1, the
+/// business manager).
+async fn approved(service: &impl TestService, cast: &Cast, level: &str) -> String {
+    let (id, approval) = awaiting_approval(service, cast, level).await;
+    if level == "N1" {
+        vote(service, &cast.manager, &approval, "approve", None).await;
+    } else {
+        for i in 0..cast.board.len() {
+            vote(service, cast.member(i), &approval, "approve", None).await;
+        }
+    }
+    assert_eq!(get(service, &id, None).await.body["state"], "approved");
+    id
+}
+
+async fn post(service: &impl TestService, token: &str, id: &str, what: &str, body: Value) -> Reply {
+    let request = TestRequest::post()
+        .uri(&format!("/api/v1/projects/{id}/{what}"))
+        .insert_header(bearer(token))
+        .set_json(body);
+    change(service, request, id).await
+}
+
+async fn put(service: &impl TestService, token: &str, id: &str, what: &str, body: Value) -> Reply {
+    let request = TestRequest::put()
+        .uri(&format!("/api/v1/projects/{id}/{what}"))
+        .insert_header(bearer(token))
+        .set_json(body);
+    change(service, request, id).await
+}
+
+async fn approve_all(service: &impl TestService, cast: &Cast, approval: &str) -> Reply {
+    let mut last = None;
+    for i in 0..cast.board.len() {
+        let reply = vote(service, cast.member(i), approval, "approve", None).await;
+        let decided = reply.body["state"] == "decided";
+        last = Some(reply);
+        if decided {
+            break;
+        }
+    }
+    last.unwrap()
+}
+
+/// The `sub` of the representative of `organization` in the project's steering group.
+fn representative(project: &Value, organization: &str) -> String {
+    project["steering_group"]["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|seat| seat["organization"] == organization)
+        .map(|seat| seat["representative"]["sub"].as_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+fn keys(reply: &Reply) -> Vec<String> {
+    reply.body["unmet_requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn budget(funding: &str) -> Value {
+    json!({"amount_dkk": 1_200_000, "period_start": "2027-01-01", "period_end": "2027-12-31",
+        "funding": funding, "expected_costs": "900.000 udvikling", "expected_benefits": "20 timer/uge",
+        "expected_effects": "Hurtigere svar"})
+}
+
+fn report(status: &str, reason: Option<&str>, spent: i64) -> Value {
+    json!({"period_start": "2027-01-01", "period_end": "2027-03-31", "status": status,
+        "status_reason": reason, "progress": "Login er færdigt.", "budget_dkk": 1_200_000,
+        "spent_dkk": spent, "forecast_dkk": 1_250_000,
+        "milestones": [{"name": "Pilot", "planned": "2027-03-01", "actual": null}], "risks": "Leverandør"})
+}
+
+async fn file_report(service: &impl TestService, token: &str, id: &str, body: Value) -> Reply {
+    send(
+        service,
+        TestRequest::post()
+            .uri(&format!("/api/v1/projects/{id}/reports"))
+            .insert_header(bearer(token))
+            .set_json(body),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn an_n2_project_runs_with_a_board_approved_steering_group_budget_and_reports() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let id = approved(&service, &cast, "N2").await;
+
+    // Nothing but the board's approval is in place yet: start lists what is missing.
+    let refused = post(&service, &cast.manager, &id, "start", json!({})).await;
+    refused.problem(422, "unmet-requirements");
+    let missing = keys(&refused);
+    for key in [
+        "data_processing_agreements",
+        "certified_project_leader",
+        "operations_setup_described",
+        "steering_group_approved",
+        "budget_approved",
+    ] {
+        assert!(missing.contains(&key.to_owned()), "{key} in {missing:?}");
+    }
+    assert!(!missing.contains(&"board_approval".to_owned()));
+
+    // The steering group waits for the board before it is in force.
+    let group = json!({"seats": [{"organization": "751", "representative": "jens"}, {"organization": "101", "representative": "kim"}],
+        "chair": "751", "project_leader": "pia"});
+    put(&service, &crew.jens, &id, "steering-group", group.clone())
+        .await
+        .problem(403, "forbidden");
+    let proposed = put(&service, &cast.manager, &id, "steering-group", group).await;
+    assert_eq!(proposed.status, 202, "{}", proposed.body);
+    assert_eq!(proposed.body["subject"], "steering_group");
+    assert_eq!(proposed.body["approver"], "board");
+    let project = get(&service, &id, None).await.body;
+    assert_eq!(project["steering_group"], Value::Null);
+    assert_eq!(project["open_approvals"][0]["subject"], "steering_group");
+    let decided = approve_all(&service, &cast, proposed.body["id"].as_str().unwrap()).await;
+    assert_eq!(decided.body["outcome"], "approve");
+    let project = get(&service, &id, Some(&crew.jens)).await.body;
+    assert_eq!(project["steering_group"]["chair"], "751");
+    assert_eq!(project["steering_group"]["project_leader"]["sub"], "pia");
+    assert!(
+        project["_actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("start")),
+        "jens chairs"
+    );
+
+    // The budget: proposed, approved by the chair, then by the board.
+    let set = put(&service, &cast.manager, &id, "budget", budget("mixed")).await;
+    assert_eq!(set.body["budget"]["status"], "proposed");
+    post(&service, &cast.manager, &id, "budget/approval", json!({}))
+        .await
+        .problem(403, "forbidden");
+    let chair = post(&service, &crew.jens, &id, "budget/approval", json!({})).await;
+    assert_eq!(chair.body["budget"]["status"], "chair_approved");
+    let board = chair.body["open_approvals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["subject"] == "budget")
+        .unwrap()
+        .clone();
+    approve_all(&service, &cast, board["id"].as_str().unwrap()).await;
+    assert_eq!(
+        get(&service, &id, None).await.body["budget"]["status"],
+        "approved"
+    );
+
+    for (key, body) in [
+        (
+            "data_processing_agreements",
+            json!({"status": "not_applicable", "explanation": "Ingen persondata"}),
+        ),
+        (
+            "certified_project_leader",
+            json!({"status": "met", "note": "PRINCE2"}),
+        ),
+        (
+            "operations_setup_described",
+            json!({"status": "met", "link": "https://os2.eu/drift"}),
+        ),
+    ] {
+        assert_eq!(
+            evidence(&service, &crew.pia, &id, key, body).await.status,
+            200,
+            "{key}"
+        );
+    }
+    let started = post(&service, &crew.jens, &id, "start", json!({})).await;
+    assert_eq!(started.status, 200, "{}", started.body);
+    assert_eq!(started.body["state"], "in_progress");
+
+    // Reports: by the project leader (or the business manager), with a reason unless green.
+    file_report(&service, &cast.aarhus, &id, report("green", None, 1))
+        .await
+        .problem(403, "forbidden");
+    let amber = file_report(&service, &crew.pia, &id, report("amber", None, 1)).await;
+    amber.problem(422, "validation");
+    assert_eq!(amber.error_fields(), ["status_reason"]);
+    let negative = file_report(&service, &crew.pia, &id, report("green", None, -5)).await;
+    assert_eq!(negative.error_fields(), ["spent_dkk"]);
+    let first = file_report(&service, &crew.pia, &id, report("green", None, 100_000)).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let second = file_report(
+        &service,
+        &cast.manager,
+        &id,
+        report("amber", Some("Forsinket leverandør"), 350_000),
+    )
+    .await;
+    assert_eq!(second.status, 201);
+    let listed = send(
+        &service,
+        TestRequest::get().uri(&format!("/api/v1/projects/{id}/reports")),
+    )
+    .await;
+    assert_eq!(listed.body.as_array().unwrap().len(), 2);
+    let project = get(&service, &id, None).await.body;
+    assert_eq!(project["latest_report"]["status"], "amber");
+    assert_eq!(project["latest_report"]["spent_dkk"], 350_000);
+    assert_eq!(project["latest_report"]["milestones"][0]["name"], "Pilot");
+
+    // Representation follows the organisation: a new representative keeps the seat, no vote.
+    let replaced = json!({"seats": [{"organization": "751", "representative": "ane"}, {"organization": "101", "representative": "kim"}],
+        "chair": "751", "project_leader": "pia"});
+    let reply = put(&service, &cast.manager, &id, "steering-group", replaced).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(representative(&reply.body, "751"), "ane");
+    assert_eq!(representative(&reply.body, "101"), "kim");
+
+    let history = history_actions(&service, &id).await;
+    for action in [
+        "steering_group_approved",
+        "budget_approved_by_chair",
+        "budget_approved",
+        "started",
+    ] {
+        assert!(
+            history.contains(&action.to_owned()),
+            "{action} in {history:?}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn at_n3_the_board_appoints_the_steering_group_and_holds_the_majority() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    crew(&app, &service, &cast).await;
+    let id = approved(&service, &cast, "N3").await;
+
+    let minority = json!({"seats": [{"organization": "kl", "representative": "board-1"}, {"organization": "751", "representative": "jens"}],
+        "chair": "kl", "project_leader": "pia"});
+    let refused = put(&service, &cast.manager, &id, "steering-group", minority).await;
+    refused.problem(422, "validation");
+    assert_eq!(refused.error_fields(), ["seats"]);
+    assert!(
+        refused.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("majority")
+    );
+
+    let majority = json!({"seats": [{"organization": "kl", "representative": "board-1"}, {"organization": "os2", "representative": "board-2"},
+        {"organization": "751", "representative": "jens"}], "chair": "kl", "project_leader": "pia"});
+    let proposed = put(&service, &cast.manager, &id, "steering-group", majority).await;
+    assert_eq!(proposed.status, 202, "{}", proposed.body);
+    approve_all(&service, &cast, proposed.body["id"].as_str().unwrap()).await;
+    let project = get(&service, &id, None).await.body;
+    let appointed = project["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "board_appointed_steering_group")
+        .unwrap()
+        .clone();
+    assert_eq!(appointed["status"], "met");
+
+    // Replacing a board member's seat by someone off the board would break the majority.
+    let broken = json!({"seats": [{"organization": "kl", "representative": "board-1"}, {"organization": "os2", "representative": "kim"},
+        {"organization": "751", "representative": "jens"}], "chair": "kl", "project_leader": "pia"});
+    let refused = put(&service, &cast.manager, &id, "steering-group", broken).await;
+    refused.problem(422, "validation");
+    assert!(
+        refused.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("majority")
+    );
+    assert_eq!(
+        representative(&get(&service, &id, None).await.body, "os2"),
+        "board-2"
+    );
+}
+
+#[actix_web::test]
+async fn os2_funding_is_refused_at_n1_and_an_n1_owner_stands_in_for_a_group() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let id = approved(&service, &cast, "N1").await;
+
+    let refused = put(&service, &cast.manager, &id, "budget", budget("os2")).await;
+    refused.problem(422, "validation");
+    assert_eq!(refused.error_fields(), ["funding"]);
+    let mut backwards = budget("local");
+    backwards["period_end"] = json!("2026-01-01");
+    assert_eq!(
+        put(&service, &cast.manager, &id, "budget", backwards)
+            .await
+            .error_fields(),
+        ["period_end"]
+    );
+
+    // N1: a single project owner, in force at once; the owner approves the budget alone.
+    let owner = put(
+        &service,
+        &cast.manager,
+        &id,
+        "steering-group",
+        json!({"project_owner": "jens"}),
+    )
+    .await;
+    assert_eq!(owner.status, 200, "{}", owner.body);
+    assert_eq!(owner.body["steering_group"]["project_owner"]["sub"], "jens");
+    put(&service, &cast.manager, &id, "budget", budget("local")).await;
+    let approved_budget = post(&service, &crew.jens, &id, "budget/approval", json!({})).await;
+    assert_eq!(approved_budget.body["budget"]["status"], "approved");
+    post(&service, &crew.jens, &id, "budget/approval", json!({}))
+        .await
+        .problem(409, "conflict");
+}
+
+#[actix_web::test]
+async fn a_running_project_is_paused_resumed_and_cancelled() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let id = approved(&service, &cast, "N1").await;
+    put(
+        &service,
+        &cast.manager,
+        &id,
+        "steering-group",
+        json!({"project_owner": "jens"}),
+    )
+    .await;
+    put(&service, &cast.manager, &id, "budget", budget("local")).await;
+    post(&service, &crew.jens, &id, "budget/approval", json!({})).await;
+    evidence(
+        &service,
+        &cast.aarhus,
+        &id,
+        "data_processing_agreements",
+        json!({"status": "met"}),
+    )
+    .await;
+    post(&service, &crew.jens, &id, "resume", json!({}))
+        .await
+        .problem(409, "conflict");
+    let started = post(&service, &cast.manager, &id, "start", json!({})).await;
+    assert_eq!(started.body["state"], "in_progress", "{}", started.body);
+
+    post(&service, &cast.manager, &id, "pause", json!({}))
+        .await
+        .problem(422, "validation");
+    post(
+        &service,
+        &cast.copenhagen,
+        &id,
+        "pause",
+        json!({"reason": "x"}),
+    )
+    .await
+    .problem(403, "forbidden");
+    let paused = post(
+        &service,
+        &cast.manager,
+        &id,
+        "pause",
+        json!({"reason": "Afventer databehandleraftale"}),
+    )
+    .await;
+    assert_eq!(paused.body["state"], "paused");
+    let resumed = post(&service, &crew.jens, &id, "resume", json!({})).await;
+    assert_eq!(resumed.body["state"], "in_progress");
+    post(
+        &service,
+        &cast.manager,
+        &id,
+        "cancel",
+        json!({"reason": "x"}),
+    )
+    .await
+    .problem(403, "forbidden");
+    let cancelled = post(
+        &service,
+        &crew.jens,
+        &id,
+        "cancel",
+        json!({"reason": "Behovet er væk"}),
+    )
+    .await;
+    assert_eq!(cancelled.status, 200);
+    assert_eq!(
+        cancelled.body["state"], "cancelled",
+        "N1: the owner cancels alone"
+    );
+    post(&service, &cast.manager, &id, "start", json!({}))
+        .await
+        .problem(409, "conflict");
+    let history = send(
+        &service,
+        TestRequest::get().uri(&format!("/api/v1/projects/{id}/history")),
+    )
+    .await;
+    let paused = history
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "paused")
+        .unwrap()
+        .clone();
+    assert_eq!(paused["reason"], "Afventer databehandleraftale");
+}
+
+#[actix_web::test]
+async fn cancelling_an_n2_project_needs_the_boards_confirmation() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let id = approved(&service, &cast, "N2").await;
+    let group = json!({"seats": [{"organization": "751", "representative": "jens"}], "chair": "751", "project_leader": "pia"});
+    let proposed = put(&service, &cast.manager, &id, "steering-group", group).await;
+    approve_all(&service, &cast, proposed.body["id"].as_str().unwrap()).await;
+    put(&service, &cast.manager, &id, "budget", budget("os2")).await;
+    let chair = post(&service, &crew.jens, &id, "budget/approval", json!({})).await;
+    let board = chair.body["open_approvals"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    approve_all(&service, &cast, &board).await;
+    for (key, body) in [
+        ("data_processing_agreements", json!({"status": "met"})),
+        ("certified_project_leader", json!({"status": "met"})),
+        (
+            "operations_setup_described",
+            json!({"status": "met", "link": "https://os2.eu/drift"}),
+        ),
+    ] {
+        evidence(&service, &crew.pia, &id, key, body).await;
+    }
+    assert_eq!(
+        post(&service, &crew.jens, &id, "start", json!({}))
+            .await
+            .body["state"],
+        "in_progress"
+    );
+
+    let requested = post(
+        &service,
+        &crew.jens,
+        &id,
+        "cancel",
+        json!({"reason": "For dyrt"}),
+    )
+    .await;
+    assert_eq!(requested.status, 202, "{}", requested.body);
+    assert_eq!(requested.body["subject"], "cancellation");
+    assert_eq!(
+        get(&service, &id, None).await.body["state"],
+        "in_progress",
+        "until the board confirms"
+    );
+    post(
+        &service,
+        &crew.jens,
+        &id,
+        "cancel",
+        json!({"reason": "Igen"}),
+    )
+    .await
+    .problem(409, "conflict");
+    approve_all(&service, &cast, requested.body["id"].as_str().unwrap()).await;
+    assert_eq!(get(&service, &id, None).await.body["state"], "cancelled");
+}
