@@ -4,7 +4,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::handlers::{
-    approvals, board, health, me, organizations, people, projects, requirements, running,
+    approvals, board, health, me, organizations, people, products, projects, requirements, running,
 };
 use crate::{auth, error, request};
 
@@ -43,6 +43,17 @@ use crate::{auth, error, request};
         running::pause,
         running::resume,
         running::cancel,
+        products::put_project_coordination_group,
+        products::go_live,
+        products::project_level_change,
+        products::list,
+        products::get,
+        products::put_product_coordination_group,
+        products::product_level_change,
+        products::propose_closure,
+        products::create_change_request,
+        products::list_change_requests,
+        products::decide_change_request,
     ),
     components(schemas(
         error::ProblemSchema,
@@ -61,6 +72,7 @@ use crate::{auth, error, request};
         (name = "board", description = "The board roster: seats and chair"),
         (name = "projects", description = "Ideas, evidence, placement at a level, submission, history"),
         (name = "running", description = "From approval to a running project: steering group, budget, start, reports, pause, resume, cancel"),
+        (name = "products", description = "Go-live, products, coordination groups, level changes, closing, change requests"),
         (name = "approvals", description = "Approvals routed to the business manager (N1) or the board (N2/N3), votes and meeting decisions"),
     )
 )]

@@ -232,6 +232,59 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    products (id) {
+        id -> Text,
+        project_id -> Text,
+        name -> Text,
+        level -> Text,
+        catalogue_version -> Text,
+        state -> Text,
+        owner_organization_id -> Text,
+        closed_reason -> Nullable<Text>,
+        search_text -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    coordination_groups (project_id) {
+        project_id -> Text,
+        chair_organization_id -> Nullable<Text>,
+        supplier_organization_id -> Nullable<Text>,
+        yearly_budget_frame_dkk -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    coordination_members (project_id, organization_id) {
+        project_id -> Text,
+        organization_id -> Text,
+        representative_id -> Text,
+    }
+}
+
+diesel::table! {
+    change_requests (id) {
+        id -> Text,
+        product_id -> Text,
+        organization_id -> Text,
+        category -> Text,
+        description -> Text,
+        estimated_cost_dkk -> BigInt,
+        route -> Text,
+        state -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        reason -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(requirements -> catalogue_versions (catalogue_version));
 diesel::joinable!(people -> organizations (organization_id));
 diesel::joinable!(board_seats -> people (person_id));
@@ -241,6 +294,7 @@ diesel::joinable!(project_descriptions -> projects (project_id));
 diesel::joinable!(evidence -> projects (project_id));
 diesel::joinable!(approvals -> projects (project_id));
 diesel::joinable!(projects -> organizations (owner_organization_id));
+diesel::joinable!(products -> organizations (owner_organization_id));
 diesel::joinable!(votes -> approvals (approval_id));
 diesel::joinable!(steering_seats -> people (representative_id));
 diesel::joinable!(steering_seats -> organizations (organization_id));
@@ -263,4 +317,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     steering_seats,
     budgets,
     progress_reports,
+    products,
+    coordination_groups,
+    coordination_members,
+    change_requests,
 );

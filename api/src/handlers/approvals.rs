@@ -11,7 +11,7 @@ use os2pm_persistence::projects as project_store;
 use os2pm_persistence::projects::ProjectRow;
 use os2pm_persistence::{DbConnection, StoreError};
 use os2pm_projects::{
-    Action, Actor, Approver, BudgetStatus, Decision, State, Subject, Tally, Vote, tally,
+    Action, Actor, Approver, BudgetStatus, Decision, Kind, State, Subject, Tally, Vote, tally,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -347,6 +347,11 @@ fn decide(
             if next == State::Returned {
                 project.approval_round += 1;
             }
+            // An adoption is a solution built elsewhere: approved, it is a product at once.
+            if next == State::Approved && project.kind == Kind::Adoption.as_str() {
+                project.state = State::Implemented.as_str().to_owned();
+                crate::handlers::products::create_product(conn, &project)?;
+            }
             match decision {
                 Decision::Approve => "approved",
                 Decision::Return => "returned",
@@ -383,6 +388,15 @@ fn decide(
             "cancelled"
         }
         (Subject::Cancellation, _) => "cancellation_not_confirmed",
+        (Subject::LevelChange | Subject::Closure | Subject::ChangeRequest, _) => {
+            crate::handlers::products::apply_decision(
+                conn,
+                approval,
+                subject,
+                approved,
+                &mut project,
+            )?
+        }
     };
     project_store::update(conn, project.version, &project, &record.description, None)?;
     let after = Snapshot::of(&project_store::find(conn, &approval.project_id)?);

@@ -7,6 +7,7 @@ pub mod health;
 pub mod me;
 pub mod organizations;
 pub mod people;
+pub mod products;
 pub mod projects;
 pub mod requirements;
 pub mod running;
@@ -130,6 +131,41 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 )
                 .service(
                     web::resource("/projects/{id}/cancel").route(web::post().to(running::cancel)),
+                )
+                .service(
+                    web::resource("/projects/{id}/coordination-group")
+                        .route(web::put().to(products::put_project_coordination_group)),
+                )
+                .service(
+                    web::resource("/projects/{id}/go-live")
+                        .route(web::post().to(products::go_live)),
+                )
+                .service(
+                    web::resource("/projects/{id}/level-changes")
+                        .route(web::post().to(products::project_level_change)),
+                )
+                .service(web::resource("/products").route(web::get().to(products::list)))
+                .service(web::resource("/products/{id}").route(web::get().to(products::get)))
+                .service(
+                    web::resource("/products/{id}/coordination-group")
+                        .route(web::put().to(products::put_product_coordination_group)),
+                )
+                .service(
+                    web::resource("/products/{id}/level-changes")
+                        .route(web::post().to(products::product_level_change)),
+                )
+                .service(
+                    web::resource("/products/{id}/closure")
+                        .route(web::post().to(products::propose_closure)),
+                )
+                .service(
+                    web::resource("/products/{id}/change-requests")
+                        .route(web::get().to(products::list_change_requests))
+                        .route(web::post().to(products::create_change_request)),
+                )
+                .service(
+                    web::resource("/products/{id}/change-requests/{request_id}/decision")
+                        .route(web::post().to(products::decide_change_request)),
                 )
                 .service(web::resource("/approvals").route(web::get().to(approvals::list)))
                 .service(web::resource("/approvals/{id}").route(web::get().to(approvals::get)))

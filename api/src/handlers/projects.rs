@@ -26,6 +26,7 @@ use crate::app::AppState;
 use crate::auth::{Caller, MaybeCaller, Role};
 use crate::error::{ApiError, FieldError, ProblemSchema, UnmetRequirement};
 use crate::handlers::approvals::{ApprovalView, Voter, open_approval};
+use crate::handlers::products::{CoordinationGroupView, CoordinationInForce};
 use crate::handlers::running::{BudgetView, ReportView, SteeringGroupView, SteeringInForce};
 use crate::request::{
     IdempotencyKey, IfMatch, Outcome, Page, PageParams, StoredReply, validation_errors, with_etag,
@@ -184,6 +185,10 @@ pub struct ProjectView {
     pub steering_group: Option<SteeringGroupView>,
     pub budget: Option<BudgetView>,
     pub latest_report: Option<ReportView>,
+    /// Formed before go-live (required at N2/N3); it follows the product.
+    pub coordination_group: Option<CoordinationGroupView>,
+    /// The product the project became, once `implemented`.
+    pub product_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// What the caller may do now: `edit`, `record_evidence`, `place`, `submit`,
@@ -270,6 +275,10 @@ pub(crate) struct Loaded {
     pub(crate) steering: Option<SteeringInForce>,
     pub(crate) budget: Option<BudgetRow>,
     latest_report: Option<ReportRow>,
+    coordination: Option<CoordinationInForce>,
+    product: Option<os2pm_persistence::products::ProductRow>,
+    /// The board approved a level change: that is the board's approval at the new level.
+    board_moved_level: bool,
 }
 
 impl Loaded {
@@ -290,7 +299,15 @@ impl Loaded {
         let steering = SteeringInForce::load(conn, id)?;
         let budget = budgets::find(conn, id)?;
         let latest_report = reports::for_project(conn, id)?.pop();
+        let coordination = CoordinationInForce::load(conn, id)?;
+        let product = os2pm_persistence::products::for_project(conn, id)?;
+        let board_moved_level =
+            approval_store::latest_for_project(conn, id, Subject::LevelChange.as_str())?
+                .is_some_and(|a| a.outcome.as_deref() == Some("approve"));
         Ok(Self {
+            coordination,
+            product,
+            board_moved_level,
             record,
             owner,
             catalogue,
@@ -340,14 +357,21 @@ impl Loaded {
         Facts {
             participating_municipalities: self.record.participating_municipalities,
             locally_funded: self.record.project.intended_funding == Funding::Local.as_str(),
-            board_approved: self.approval.as_ref().is_some_and(|a| {
-                a.approver == Approver::Board.as_str() && a.outcome.as_deref() == Some("approve")
-            }),
+            board_approved: self.board_moved_level
+                || self.approval.as_ref().is_some_and(|a| {
+                    a.approver == Approver::Board.as_str()
+                        && a.outcome.as_deref() == Some("approve")
+                }),
             steering_group_in_force: self.steering.is_some(),
             board_majority_in_steering_group: self
                 .steering
                 .as_ref()
                 .is_some_and(SteeringInForce::board_majority),
+            coordination_group_formed: self.coordination.is_some(),
+            board_member_in_coordination_group: self
+                .coordination
+                .as_ref()
+                .is_some_and(CoordinationInForce::has_board_member),
         }
     }
 
@@ -363,8 +387,17 @@ impl Loaded {
         }
     }
 
-    /// Refuses an action the caller may not take (403) or the state does not allow (409).
+    /// Refuses an action the caller may not take (403) or the state does not allow (409); a
+    /// closed product's project takes nothing.
     pub(crate) fn check(&self, action: Action, caller: &Caller) -> Result<State, ApiError> {
+        if let Some(product) = &self.product {
+            product
+                .state
+                .parse::<os2pm_products::ProductState>()
+                .map_err(|e| ApiError::Internal(format!("stored product state: {e}")))?
+                .check_open()
+                .map_err(|e| ApiError::Conflict(e.to_string()))?;
+        }
         self.state()?
             .transition(action, self.actor(caller))
             .map_err(|e| match e {
@@ -517,6 +550,8 @@ impl Loaded {
             steering_group: self.steering.as_ref().map(SteeringInForce::view),
             budget: self.budget.clone().map(BudgetView::from),
             latest_report: self.latest_report.clone().map(ReportView::from),
+            coordination_group: self.coordination.as_ref().map(|c| c.view.clone()),
+            product_id: self.product.as_ref().map(|p| p.id.clone()),
             created_at: p.created_at.and_utc(),
             updated_at: p.updated_at.and_utc(),
             actions,

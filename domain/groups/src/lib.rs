@@ -5,5 +5,6 @@
 //! the rules its identifiers obey.
 
 pub mod board;
+pub mod coordination;
 pub mod organizations;
 pub mod steering;

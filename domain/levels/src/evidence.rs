@@ -114,6 +114,8 @@ pub struct Facts {
     pub steering_group_in_force: bool,
     /// Board members hold a majority of the steering group's seats.
     pub board_majority_in_steering_group: bool,
+    pub coordination_group_formed: bool,
+    pub board_member_in_coordination_group: bool,
 }
 
 impl Facts {
@@ -129,6 +131,8 @@ impl Facts {
             "board_appointed_steering_group" => {
                 Some(self.steering_group_in_force && self.board_majority_in_steering_group)
             }
+            "coordination_group_formed" => Some(self.coordination_group_formed),
+            "board_member_in_coordination_group" => Some(self.board_member_in_coordination_group),
             _ => None,
         }
     }

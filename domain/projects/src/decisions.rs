@@ -40,6 +40,12 @@ pub enum Subject {
     Budget,
     /// Cancelling an N2/N3 project, as the steering group's chair asked.
     Cancellation,
+    /// Moving a project or product to another level: the board always decides.
+    LevelChange,
+    /// Closing a product whose requirements turn out not to be met.
+    Closure,
+    /// A change request beyond the product's budget frame.
+    ChangeRequest,
 }
 
 names!(Subject {
@@ -47,6 +53,9 @@ names!(Subject {
     SteeringGroup => "steering_group",
     Budget => "budget",
     Cancellation => "cancellation",
+    LevelChange => "level_change",
+    Closure => "closure",
+    ChangeRequest => "change_request",
 });
 
 /// Whether cancelling a project at `level` needs the board's confirmation (N2/N3).

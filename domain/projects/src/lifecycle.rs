@@ -77,6 +77,9 @@ pub enum Action {
     Pause,
     Resume,
     Cancel,
+    SetCoordinationGroup,
+    GoLive,
+    ChangeLevel,
 }
 
 names!(Action {
@@ -93,6 +96,9 @@ names!(Action {
     Pause => "pause",
     Resume => "resume",
     Cancel => "cancel",
+    SetCoordinationGroup => "set_coordination_group",
+    GoLive => "go_live",
+    ChangeLevel => "change_level",
 });
 
 /// The caller, as far as the life cycle cares.
@@ -133,9 +139,17 @@ impl Action {
                 actor.steering_chair,
                 "only the steering group's chair approves the budget or cancels the project",
             ),
-            Action::Start | Action::Pause | Action::Resume => (
+            Action::Start
+            | Action::Pause
+            | Action::Resume
+            | Action::SetCoordinationGroup
+            | Action::GoLive => (
                 actor.business_manager || actor.steering_chair,
-                "only the business manager or the steering group's chair starts, pauses or resumes",
+                "only the business manager or the steering group's chair starts, pauses, resumes, forms the coordination group or goes live",
+            ),
+            Action::ChangeLevel => (
+                actor.business_manager,
+                "only the business manager proposes a running project's level change",
             ),
             Action::Report => (
                 actor.project_leader || actor.business_manager,
@@ -170,6 +184,8 @@ impl State {
             (Action::RecordEvidence, Idea | Concept | Returned | AwaitingApproval | Approved) => {
                 Some(self)
             }
+            // Evidence keeps being recorded while the project runs and once it is a product.
+            (Action::RecordEvidence, Implemented) => Some(self),
             (Action::RecordEvidence, _) if running => Some(self),
             // Placing again before submission changes the level of a concept.
             (Action::Place, Idea | Returned | Concept) => Some(Concept),
@@ -188,6 +204,10 @@ impl State {
             (Action::Pause, InProgress) => Some(Paused),
             (Action::Resume, Paused) => Some(InProgress),
             (Action::Cancel, _) if running => Some(Cancelled),
+            (Action::SetCoordinationGroup, _) if running => Some(self),
+            (Action::GoLive, InProgress) => Some(Implemented),
+            (Action::ChangeLevel, Approved) => Some(self),
+            (Action::ChangeLevel, _) if running => Some(self),
             _ => None,
         };
         next.ok_or(LifecycleError::WrongState {
@@ -266,13 +286,16 @@ mod tests {
                         Decide => true,
                         SetBudget => actor == MANAGER || actor == CHAIR || actor == LEADER,
                         ApproveBudget | Cancel => actor == CHAIR,
-                        Start | Pause | Resume => actor == MANAGER || actor == CHAIR,
+                        Start | Pause | Resume | SetCoordinationGroup | GoLive => {
+                            actor == MANAGER || actor == CHAIR
+                        }
                         Report => actor == LEADER || actor == MANAGER,
+                        ChangeLevel => actor == MANAGER,
                     };
                     let running = matches!(state, InProgress | Paused);
                     let expected = match (action, state) {
                         (Edit, Idea | Returned) => Some(state),
-                        (RecordEvidence, Rejected | Cancelled | Implemented) => None,
+                        (RecordEvidence, Rejected | Cancelled) => None,
                         (RecordEvidence, _) => Some(state),
                         (Place, Idea | Returned | Concept) => Some(Concept),
                         (Submit, Concept) => Some(AwaitingApproval),
@@ -285,6 +308,10 @@ mod tests {
                         (Pause, InProgress) => Some(Paused),
                         (Resume, Paused) => Some(InProgress),
                         (Cancel, _) if running => Some(Cancelled),
+                        (SetCoordinationGroup, _) if running => Some(state),
+                        (GoLive, InProgress) => Some(Implemented),
+                        (ChangeLevel, Approved) => Some(state),
+                        (ChangeLevel, _) if running => Some(state),
                         _ => None,
                     };
                     let got = state.transition(action, actor);

@@ -1,6 +1,6 @@
 -- Approvals now decide more than projects: a steering group, a budget, a cancellation.
 ALTER TABLE approvals ADD COLUMN subject TEXT NOT NULL DEFAULT 'project'
-    CHECK (subject IN ('project', 'steering_group', 'budget', 'cancellation'));
+    CHECK (subject IN ('project', 'steering_group', 'budget', 'cancellation', 'level_change', 'closure', 'change_request'));
 -- What the approval would put in force (a proposed steering group), as JSON.
 ALTER TABLE approvals ADD COLUMN payload TEXT;
 DROP INDEX approvals_one_pending_idx;

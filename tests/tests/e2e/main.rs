@@ -7,6 +7,7 @@ mod contract;
 mod health;
 mod lifecycle;
 mod organizations;
+mod products;
 mod requirements;
 mod running;
 mod storage;

@@ -6,17 +6,17 @@ use os2pm_tests::{Reply, TestApp, bearer, send};
 use serde_json::{Value, json};
 
 use crate::lifecycle::{
-    Cast, TestService, awaiting_approval, cast, change, evidence, get, history_actions, token_for,
-    vote,
+    Cast, TestService, awaiting_approval, cast, change, evidence, get, history_actions, meet_gate,
+    token_for, vote,
 };
 
 /// The people who run projects: representatives of Aarhus and Copenhagen, a project leader.
-struct Crew {
-    jens: String,
-    pia: String,
+pub(crate) struct Crew {
+    pub(crate) jens: String,
+    pub(crate) pia: String,
 }
 
-async fn crew(app: &TestApp, service: &impl TestService, cast: &Cast) -> Crew {
+pub(crate) async fn crew(app: &TestApp, service: &impl TestService, cast: &Cast) -> Crew {
     for (sub, org) in [
         ("jens", "751"),
         ("kim", "101"),
@@ -41,7 +41,7 @@ async fn crew(app: &TestApp, service: &impl TestService, cast: &Cast) -> Crew {
 
 /// An approved project at `level`, decided by the first seated board members (or, at N1, the
 /// business manager).
-async fn approved(service: &impl TestService, cast: &Cast, level: &str) -> String {
+pub(crate) async fn approved(service: &impl TestService, cast: &Cast, level: &str) -> String {
     let (id, approval) = awaiting_approval(service, cast, level).await;
     if level == "N1" {
         vote(service, &cast.manager, &approval, "approve", None).await;
@@ -54,7 +54,13 @@ async fn approved(service: &impl TestService, cast: &Cast, level: &str) -> Strin
     id
 }
 
-async fn post(service: &impl TestService, token: &str, id: &str, what: &str, body: Value) -> Reply {
+pub(crate) async fn post(
+    service: &impl TestService,
+    token: &str,
+    id: &str,
+    what: &str,
+    body: Value,
+) -> Reply {
     let request = TestRequest::post()
         .uri(&format!("/api/v1/projects/{id}/{what}"))
         .insert_header(bearer(token))
@@ -62,7 +68,13 @@ async fn post(service: &impl TestService, token: &str, id: &str, what: &str, bod
     change(service, request, id).await
 }
 
-async fn put(service: &impl TestService, token: &str, id: &str, what: &str, body: Value) -> Reply {
+pub(crate) async fn put(
+    service: &impl TestService,
+    token: &str,
+    id: &str,
+    what: &str,
+    body: Value,
+) -> Reply {
     let request = TestRequest::put()
         .uri(&format!("/api/v1/projects/{id}/{what}"))
         .insert_header(bearer(token))
@@ -70,7 +82,7 @@ async fn put(service: &impl TestService, token: &str, id: &str, what: &str, body
     change(service, request, id).await
 }
 
-async fn approve_all(service: &impl TestService, cast: &Cast, approval: &str) -> Reply {
+pub(crate) async fn approve_all(service: &impl TestService, cast: &Cast, approval: &str) -> Reply {
     let mut last = None;
     for i in 0..cast.board.len() {
         let reply = vote(service, cast.member(i), approval, "approve", None).await;
@@ -94,7 +106,43 @@ fn representative(project: &Value, organization: &str) -> String {
         .unwrap_or_default()
 }
 
-fn keys(reply: &Reply) -> Vec<String> {
+/// A project at `level`, approved, with its steering group (Aarhus chairs, Pia leads; at N3
+/// with a board majority), an approved budget and the start gate met: `in_progress`.
+pub(crate) async fn running_project(
+    service: &impl TestService,
+    cast: &Cast,
+    crew: &Crew,
+    level: &str,
+) -> String {
+    let id = approved(service, cast, level).await;
+    let mut seats = vec![json!({"organization": "751", "representative": "jens"})];
+    if level == "N3" {
+        seats.push(json!({"organization": "kl", "representative": "board-1"}));
+        seats.push(json!({"organization": "os2", "representative": "board-2"}));
+    }
+    let group = json!({"seats": seats, "chair": "751", "project_leader": "pia"});
+    let proposed = put(service, &cast.manager, &id, "steering-group", group).await;
+    if proposed.status == 202 {
+        approve_all(service, cast, proposed.body["id"].as_str().unwrap()).await;
+    }
+    let funding = if level == "N1" { "local" } else { "os2" };
+    put(service, &cast.manager, &id, "budget", budget(funding)).await;
+    let chair = post(service, &crew.jens, &id, "budget/approval", json!({})).await;
+    if let Some(board) = chair.body["open_approvals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["subject"] == "budget")
+    {
+        approve_all(service, cast, board["id"].as_str().unwrap()).await;
+    }
+    meet_gate(service, &crew.pia, &id, "start").await;
+    let started = post(service, &crew.jens, &id, "start", json!({})).await;
+    assert_eq!(started.body["state"], "in_progress", "{}", started.body);
+    id
+}
+
+pub(crate) fn keys(reply: &Reply) -> Vec<String> {
     reply.body["unmet_requirements"]
         .as_array()
         .unwrap()
@@ -103,20 +151,25 @@ fn keys(reply: &Reply) -> Vec<String> {
         .collect()
 }
 
-fn budget(funding: &str) -> Value {
+pub(crate) fn budget(funding: &str) -> Value {
     json!({"amount_dkk": 1_200_000, "period_start": "2027-01-01", "period_end": "2027-12-31",
         "funding": funding, "expected_costs": "900.000 udvikling", "expected_benefits": "20 timer/uge",
         "expected_effects": "Hurtigere svar"})
 }
 
-fn report(status: &str, reason: Option<&str>, spent: i64) -> Value {
+pub(crate) fn report(status: &str, reason: Option<&str>, spent: i64) -> Value {
     json!({"period_start": "2027-01-01", "period_end": "2027-03-31", "status": status,
         "status_reason": reason, "progress": "Login er færdigt.", "budget_dkk": 1_200_000,
         "spent_dkk": spent, "forecast_dkk": 1_250_000,
         "milestones": [{"name": "Pilot", "planned": "2027-03-01", "actual": null}], "risks": "Leverandør"})
 }
 
-async fn file_report(service: &impl TestService, token: &str, id: &str, body: Value) -> Reply {
+pub(crate) async fn file_report(
+    service: &impl TestService,
+    token: &str,
+    id: &str,
+    body: Value,
+) -> Reply {
     send(
         service,
         TestRequest::post()
@@ -465,33 +518,7 @@ async fn cancelling_an_n2_project_needs_the_boards_confirmation() {
     let service = app.service().await;
     let cast = cast(&app, &service, 3).await;
     let crew = crew(&app, &service, &cast).await;
-    let id = approved(&service, &cast, "N2").await;
-    let group = json!({"seats": [{"organization": "751", "representative": "jens"}], "chair": "751", "project_leader": "pia"});
-    let proposed = put(&service, &cast.manager, &id, "steering-group", group).await;
-    approve_all(&service, &cast, proposed.body["id"].as_str().unwrap()).await;
-    put(&service, &cast.manager, &id, "budget", budget("os2")).await;
-    let chair = post(&service, &crew.jens, &id, "budget/approval", json!({})).await;
-    let board = chair.body["open_approvals"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    approve_all(&service, &cast, &board).await;
-    for (key, body) in [
-        ("data_processing_agreements", json!({"status": "met"})),
-        ("certified_project_leader", json!({"status": "met"})),
-        (
-            "operations_setup_described",
-            json!({"status": "met", "link": "https://os2.eu/drift"}),
-        ),
-    ] {
-        evidence(&service, &crew.pia, &id, key, body).await;
-    }
-    assert_eq!(
-        post(&service, &crew.jens, &id, "start", json!({}))
-            .await
-            .body["state"],
-        "in_progress"
-    );
+    let id = running_project(&service, &cast, &crew, "N2").await;
 
     let requested = post(
         &service,

@@ -1,0 +1,1261 @@
+//! Go-live, products and their coordination groups, level changes, closing, and change
+//! requests (DOMAIN.md §2, §4, §5).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use os2pm_groups::coordination::{CoordinationGroup, CoordinationMember, check_coordination};
+use os2pm_levels::{DEFAULT_CATALOGUE_VERSION, Gate, Level};
+use os2pm_persistence::approvals::{self as approval_store, ApprovalRow};
+use os2pm_persistence::audit::{self, NewEntry};
+use os2pm_persistence::change_requests::{self as requests, ChangeRequestRow};
+use os2pm_persistence::coordination::{self, CoordinationGroupRow, MemberRow};
+use os2pm_persistence::products::{self as store, ProductFilter, ProductRow};
+use os2pm_persistence::projects::{self as project_store, ProjectRow};
+use os2pm_persistence::{
+    DbConnection, StoreError, in_transaction, organizations, people, search_text,
+};
+use os2pm_products::{
+    ChangeCategory, ProductState, Route, SATISFIED_BY_THE_BOARDS_DECISION, check_level_change,
+    gate_for_level_change, route,
+};
+use os2pm_projects::{Action, Approver, Decision, State, Subject};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::app::AppState;
+use crate::auth::{Caller, Role};
+use crate::error::{ApiError, FieldError, ProblemSchema};
+use crate::handlers::approvals::{ApprovalView, open_approval};
+use crate::handlers::board::seated_today;
+use crate::handlers::people::organization_label;
+use crate::handlers::projects::{Loaded, change_project, etag_response};
+use crate::handlers::running::PersonRef;
+use crate::handlers::{created, to_body};
+use crate::request::{
+    IdempotencyKey, IfMatch, Outcome, Page, PageParams, StoredReply, validation_errors, with_etag,
+};
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CoordinationMemberView {
+    pub organization: String,
+    pub representative: PersonRef,
+    /// Whether the representative holds a board seat today (N3 needs one).
+    pub board_member: bool,
+}
+
+/// A coordination group: the organisations using the product.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CoordinationGroupView {
+    pub members: Vec<CoordinationMemberView>,
+    /// The member organisation whose representative chairs its steering group: formally
+    /// responsible for economy and product development.
+    pub chair: Option<String>,
+    /// A supplier facilitating the group.
+    pub supplier: Option<String>,
+    pub yearly_budget_frame_dkk: Option<i64>,
+}
+
+/// The coordination group in force for a project (and the product it became).
+pub(crate) struct CoordinationInForce {
+    pub(crate) view: CoordinationGroupView,
+}
+
+impl CoordinationInForce {
+    pub(crate) fn load(
+        conn: &mut DbConnection,
+        project_id: &str,
+    ) -> Result<Option<Self>, ApiError> {
+        let Some((row, members)) = coordination::find(conn, project_id)? else {
+            return Ok(None);
+        };
+        let board: Vec<String> = seated_today(conn)?.0.into_iter().map(|p| p.sub).collect();
+        let mut views = Vec::new();
+        for member in members {
+            let person = people::find(conn, &member.representative_id)?;
+            views.push(CoordinationMemberView {
+                organization: organization_label(conn, &member.organization_id)?,
+                board_member: board.contains(&person.sub),
+                representative: PersonRef::from(&person),
+            });
+        }
+        views.sort_by(|a, b| a.organization.cmp(&b.organization));
+        let label = |conn: &mut DbConnection, id: Option<String>| {
+            id.map(|id| organization_label(conn, &id)).transpose()
+        };
+        Ok(Some(Self {
+            view: CoordinationGroupView {
+                members: views,
+                chair: label(conn, row.chair_organization_id)?,
+                supplier: label(conn, row.supplier_organization_id)?,
+                yearly_budget_frame_dkk: row.yearly_budget_frame_dkk,
+            },
+        }))
+    }
+
+    pub(crate) fn has_board_member(&self) -> bool {
+        self.view.members.iter().any(|m| m.board_member)
+    }
+
+    fn is_chair(&self, sub: &str) -> bool {
+        self.view.members.iter().any(|m| {
+            Some(&m.organization) == self.view.chair.as_ref() && m.representative.sub == sub
+        })
+    }
+
+    fn is_member_organization(&self, caller: &Caller) -> bool {
+        caller
+            .org
+            .as_ref()
+            .is_some_and(|org| self.view.members.iter().any(|m| &m.organization == org))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberRequest {
+    /// The member organisation (kommunekode or id).
+    pub organization: String,
+    /// Its representative (person id or sub).
+    pub representative: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "members": [{"organization": "751", "representative": "jens"}, {"organization": "kl", "representative": "mette"}],
+    "chair": "751", "supplier": null, "yearly_budget_frame_dkk": 500000
+}))]
+pub struct CoordinationGroupRequest {
+    #[validate(length(max = 150, message = "at most 150 members"))]
+    pub members: Vec<MemberRequest>,
+    pub chair: Option<String>,
+    pub supplier: Option<String>,
+    #[validate(range(min = 0, message = "must not be negative"))]
+    pub yearly_budget_frame_dkk: Option<i64>,
+}
+
+/// Resolves, checks at `level` and puts a coordination group in force for `project_id`.
+fn form_coordination_group(
+    conn: &mut DbConnection,
+    project_id: &str,
+    level: Level,
+    request: &CoordinationGroupRequest,
+) -> Result<(), ApiError> {
+    let board: Vec<String> = seated_today(conn)?.0.into_iter().map(|p| p.sub).collect();
+    let mut errors = Vec::new();
+    let mut rows = Vec::new();
+    let mut domain = Vec::new();
+    for (i, member) in request.members.iter().enumerate() {
+        let org = organizations::find(conn, &member.organization);
+        let person = people::find(conn, &member.representative);
+        match (org, person) {
+            (Ok(org), Ok(person)) => {
+                domain.push(CoordinationMember {
+                    organization: org.code.clone().unwrap_or(org.id.clone()),
+                    representative: person.sub.clone(),
+                    board_member: board.contains(&person.sub),
+                });
+                rows.push(MemberRow {
+                    project_id: project_id.to_owned(),
+                    organization_id: org.id,
+                    representative_id: person.id,
+                });
+            }
+            (org, person) => {
+                for (missing, field) in [
+                    (org.is_err(), "organization"),
+                    (person.is_err(), "representative"),
+                ] {
+                    if missing {
+                        errors.push(FieldError::new(
+                            format!("members[{i}].{field}"),
+                            "is not known",
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    let mut resolve = |field: &str, code: &Option<String>| -> Option<String> {
+        let code = code.as_ref()?;
+        match organizations::find(conn, code) {
+            Ok(org) => Some(org.id),
+            Err(_) => {
+                errors.push(FieldError::new(
+                    field,
+                    format!("`{code}` is not a known organisation"),
+                ));
+                None
+            }
+        }
+    };
+    let chair = resolve("chair", &request.chair);
+    let supplier = resolve("supplier", &request.supplier);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let chair_label = request.chair.as_ref().and_then(|c| {
+        rows.iter()
+            .zip(&domain)
+            .find(|(row, _)| Some(&row.organization_id) == chair.as_ref())
+            .map(|(_, d)| d.organization.clone())
+            .or_else(|| Some(c.clone()))
+    });
+    let violations: Vec<FieldError> = check_coordination(
+        &CoordinationGroup {
+            members: domain,
+            chair: chair_label,
+        },
+        level,
+    )
+    .into_iter()
+    .map(|e| FieldError::new(e.field(), e.to_string()))
+    .collect();
+    if !violations.is_empty() {
+        return Err(ApiError::Validation(violations));
+    }
+    coordination::replace(
+        conn,
+        &CoordinationGroupRow {
+            project_id: project_id.to_owned(),
+            chair_organization_id: chair,
+            supplier_organization_id: supplier,
+            yearly_budget_frame_dkk: request.yearly_budget_frame_dkk,
+            updated_at: os2pm_persistence::now(),
+        },
+        &rows,
+    )?;
+    Ok(())
+}
+
+/// Forms the coordination group of a running project (business manager or steering group
+/// chair), ahead of go-live; it follows the product afterwards.
+#[utoipa::path(
+    put, path = "/api/v1/projects/{id}/coordination-group", tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
+    request_body = CoordinationGroupRequest,
+    responses(
+        (status = 200, description = "The project with its coordination group", body = crate::handlers::projects::ProjectView),
+        (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Not running", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "A composition rule is broken (N3: a board member), or unknown members", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn put_project_coordination_group(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<CoordinationGroupRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let request = body.into_inner();
+    request
+        .validate()
+        .map_err(|e| ApiError::Validation(validation_errors(&e)))?;
+    let (version, body) = state
+        .db(move |conn| {
+            change_project(
+                conn,
+                &caller,
+                &id,
+                if_match,
+                Action::SetCoordinationGroup,
+                "coordination_group_formed",
+                None,
+                |conn, loaded, project, _| {
+                    form_coordination_group(
+                        conn,
+                        &project.id,
+                        loaded.level().unwrap_or(Level::N1),
+                        &request,
+                    )?;
+                    Ok(None)
+                },
+            )
+        })
+        .await?;
+    Ok(etag_response(version, body))
+}
+
+/// Makes a product of a project (or an approved adoption): same level, owner and catalogue;
+/// its evidence and history stay with the project it links to.
+pub(crate) fn create_product(
+    conn: &mut DbConnection,
+    project: &ProjectRow,
+) -> Result<ProductRow, ApiError> {
+    let now = os2pm_persistence::now();
+    let product = ProductRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        project_id: project.id.clone(),
+        name: project.title.clone(),
+        level: project
+            .level
+            .clone()
+            .unwrap_or_else(|| Level::N1.to_string()),
+        catalogue_version: project
+            .catalogue_version
+            .clone()
+            .unwrap_or_else(|| DEFAULT_CATALOGUE_VERSION.into()),
+        state: ProductState::Active.as_str().into(),
+        owner_organization_id: project.owner_organization_id.clone(),
+        closed_reason: None,
+        search_text: search_text(&[&project.title]),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    store::insert(conn, &product)?;
+    Ok(product)
+}
+
+/// Takes a running project live (business manager or steering group chair): every
+/// `go_live`-gate requirement must hold (at N2/N3 a coordination group, at N3 with a board
+/// member). The project becomes `implemented` and a product.
+#[utoipa::path(
+    post, path = "/api/v1/projects/{id}/go-live", tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),
+        ("Idempotency-Key" = Option<String>, Header)),
+    responses(
+        (status = 200, description = "The project, `implemented`, with `product_id`", body = crate::handlers::projects::ProjectView),
+        (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Not in progress", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Go-live requirements unmet, each listed", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn go_live(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    idempotency_key: IdempotencyKey,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    state
+        .db(move |conn| {
+            idempotency_key.run(conn, &caller.sub, &id, |conn| {
+                let (version, body) = change_project(
+                    conn,
+                    &caller,
+                    &id,
+                    if_match,
+                    Action::GoLive,
+                    "went_live",
+                    None,
+                    |conn, loaded, project, _| {
+                        let level = loaded.level().unwrap_or(Level::N1);
+                        let unmet = loaded.unmet(level, Gate::GoLive);
+                        if !unmet.is_empty() {
+                            return Err(ApiError::UnmetRequirements(unmet));
+                        }
+                        project.state = State::Implemented.as_str().into();
+                        create_product(conn, project)?;
+                        Ok(None)
+                    },
+                )?;
+                Ok(Outcome::ok(body).with_version(version))
+            })
+        })
+        .await
+        .map(StoredReply::into_response)
+}
+
+/// A product.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProductView {
+    pub id: String,
+    /// The project (or adoption) it came from: its evidence and history
+    /// (`/api/v1/projects/{project_id}/history`).
+    pub project_id: String,
+    pub name: String,
+    pub level: String,
+    pub catalogue_version: String,
+    /// `active` or `closed` (read-only).
+    pub state: String,
+    pub owner_organization: String,
+    pub closed_reason: Option<String>,
+    pub coordination_group: Option<CoordinationGroupView>,
+    /// What is left of the yearly budget frame after approved further development this year.
+    pub remaining_budget_frame_dkk: Option<i64>,
+    /// Pending board approvals: level change, closure, change requests.
+    pub open_approvals: Vec<ApprovalView>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// `set_coordination_group`, `join`, `change_level`, `propose_closure`, `request_change`.
+    #[serde(rename = "_actions")]
+    pub actions: Vec<String>,
+}
+
+/// A product as loaded for a request.
+struct LoadedProduct {
+    product: ProductRow,
+    coordination: Option<CoordinationInForce>,
+    owner: String,
+    remaining_frame: Option<i64>,
+    open: Vec<ApprovalRow>,
+}
+
+impl LoadedProduct {
+    fn load(conn: &mut DbConnection, id: &str) -> Result<Self, ApiError> {
+        let product = store::find(conn, id).map_err(|e| match e {
+            StoreError::NotFound => ApiError::NotFound(format!("no product `{id}`")),
+            other => other.into(),
+        })?;
+        let coordination = CoordinationInForce::load(conn, &product.project_id)?;
+        let owner = organization_label(conn, &product.owner_organization_id)?;
+        let spent: i64 = requests::for_product(conn, id)?
+            .iter()
+            .filter(|r| {
+                r.state == "approved" && r.category == ChangeCategory::FurtherDevelopment.as_str()
+            })
+            .map(|r| r.estimated_cost_dkk)
+            .sum();
+        let remaining_frame = coordination
+            .as_ref()
+            .and_then(|c| c.view.yearly_budget_frame_dkk)
+            .map(|frame| frame - spent);
+        let open = approval_store::pending_side_approvals(conn, &product.project_id)?;
+        Ok(Self {
+            product,
+            coordination,
+            owner,
+            remaining_frame,
+            open,
+        })
+    }
+
+    fn state(&self) -> ProductState {
+        self.product.state.parse().unwrap_or(ProductState::Closed)
+    }
+
+    fn level(&self) -> Level {
+        self.product.level.parse().unwrap_or(Level::N1)
+    }
+
+    /// The business manager or the coordination group's chair.
+    fn steers(&self, caller: &Caller) -> bool {
+        caller.has_role(Role::Forretningsleder)
+            || self
+                .coordination
+                .as_ref()
+                .is_some_and(|c| c.is_chair(&caller.sub))
+    }
+
+    fn check_open(&self) -> Result<(), ApiError> {
+        self.state()
+            .check_open()
+            .map_err(|e| ApiError::Conflict(e.to_string()))
+    }
+
+    fn view(
+        &self,
+        conn: &mut DbConnection,
+        caller: Option<&Caller>,
+    ) -> Result<ProductView, ApiError> {
+        let mut actions = Vec::new();
+        if let Some(caller) = caller
+            && self.state() == ProductState::Active
+        {
+            if self.steers(caller) {
+                actions.extend(["set_coordination_group", "change_level"]);
+            }
+            if caller.has_role(Role::Forretningsleder) {
+                actions.push("propose_closure");
+            }
+            if self
+                .coordination
+                .as_ref()
+                .is_some_and(|c| c.is_member_organization(caller))
+            {
+                actions.push("request_change");
+            }
+        }
+        let open_approvals = self
+            .open
+            .iter()
+            .map(|row| ApprovalView::load(conn, row.clone()))
+            .collect::<Result<_, _>>()?;
+        let p = &self.product;
+        Ok(ProductView {
+            id: p.id.clone(),
+            project_id: p.project_id.clone(),
+            name: p.name.clone(),
+            level: p.level.clone(),
+            catalogue_version: p.catalogue_version.clone(),
+            state: p.state.clone(),
+            owner_organization: self.owner.clone(),
+            closed_reason: p.closed_reason.clone(),
+            coordination_group: self.coordination.as_ref().map(|c| c.view.clone()),
+            remaining_budget_frame_dkk: self.remaining_frame,
+            open_approvals,
+            created_at: p.created_at.and_utc(),
+            updated_at: p.updated_at.and_utc(),
+            actions: actions.into_iter().map(str::to_owned).collect(),
+        })
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProductQuery {
+    /// `active` or `closed`.
+    pub state: Option<String>,
+    /// `N1`, `N2` or `N3`.
+    pub level: Option<String>,
+    /// The owner organisation (kommunekode or id).
+    pub organization: Option<String>,
+    /// Free text over the name.
+    pub q: Option<String>,
+}
+
+/// A product in a list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProductSummary {
+    pub id: String,
+    pub project_id: String,
+    pub name: String,
+    pub level: String,
+    pub state: String,
+    pub owner_organization: String,
+}
+
+/// The products, newest first, filtered.
+#[utoipa::path(
+    get, path = "/api/v1/products", tag = "products",
+    params(ProductQuery, PageParams),
+    responses(
+        (status = 200, description = "One page of products", body = Page<ProductSummary>),
+        (status = 422, description = "Unknown state, level or organisation; bad limit or cursor", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    query: web::Query<ProductQuery>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    if let Some(s) = &query.state {
+        s.parse::<ProductState>()
+            .map_err(|e| ApiError::validation("state", e.to_string()))?;
+    }
+    if let Some(l) = &query.level {
+        l.parse::<Level>()
+            .map_err(|e| ApiError::validation("level", e.to_string()))?;
+    }
+    let limit = page.limit()?;
+    let after = page.after::<String>()?;
+    let rows = state
+        .db(move |conn| {
+            let owner_organization_id = match &query.organization {
+                Some(org) => Some(
+                    organizations::find(conn, org)
+                        .map_err(|_| {
+                            ApiError::validation(
+                                "organization",
+                                format!("`{org}` is not a known organisation"),
+                            )
+                        })?
+                        .id,
+                ),
+                None => None,
+            };
+            let filter = ProductFilter {
+                state: query.state,
+                level: query.level,
+                owner_organization_id,
+                text: query.q.filter(|q| !q.trim().is_empty()),
+            };
+            Ok(store::list(conn, &filter, after.as_deref(), limit + 1)?)
+        })
+        .await?;
+    let page = Page::from_rows(
+        rows,
+        limit,
+        |(p, _)| p.id.clone(),
+        |(p, owner)| ProductSummary {
+            owner_organization: owner.unwrap_or_else(|| p.owner_organization_id.clone()),
+            id: p.id,
+            project_id: p.project_id,
+            name: p.name,
+            level: p.level,
+            state: p.state,
+        },
+    );
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// One product, with its coordination group, remaining budget frame and `_actions`.
+#[utoipa::path(
+    get, path = "/api/v1/products/{id}", tag = "products",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The product", body = ProductView, headers(("ETag" = String))),
+        (status = 304, description = "Unchanged since If-None-Match"),
+        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: crate::auth::MaybeCaller,
+    request: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let (version, view) = state
+        .db(move |conn| {
+            let loaded = LoadedProduct::load(conn, &id)?;
+            Ok((
+                loaded.product.version,
+                loaded.view(conn, caller.0.as_ref())?,
+            ))
+        })
+        .await?;
+    Ok(with_etag(&request, version, &view))
+}
+
+/// Loads a product, checks that it is open and the If-Match version, applies `change`, bumps
+/// the version and audits it on the product's project: one transaction.
+fn change_product(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    if_match: IfMatch,
+    audit_action: &str,
+    reason: Option<&str>,
+    change: impl FnOnce(&mut DbConnection, &LoadedProduct) -> Result<(), ApiError>,
+) -> Result<(i64, serde_json::Value), ApiError> {
+    in_transaction(conn, |conn| {
+        let loaded = LoadedProduct::load(conn, id)?;
+        loaded.check_open()?;
+        if loaded.product.version != if_match.0 {
+            return Err(StoreError::Stale.into());
+        }
+        change(conn, &loaded)?;
+        let version = store::update(conn, if_match.0, &loaded.product)?;
+        audit::append(
+            conn,
+            NewEntry {
+                subject_type: "project",
+                subject_id: &loaded.product.project_id,
+                action: audit_action,
+                actor: &caller.actor(),
+                before: None,
+                after: Some(serde_json::json!({"product": id, "version": version}).to_string()),
+                reason,
+            },
+        )?;
+        let fresh = LoadedProduct::load(conn, id)?;
+        Ok((version, to_body(&fresh.view(conn, Some(caller))?)?))
+    })
+}
+
+/// Sets the product's coordination group (business manager or the group's chair). At N3 a
+/// board member must stay in it, on every change.
+#[utoipa::path(
+    put, path = "/api/v1/products/{id}/coordination-group", tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "The product's ETag")),
+    request_body = CoordinationGroupRequest,
+    responses(
+        (status = 200, description = "The product", body = ProductView),
+        (status = 403, description = "Neither business manager nor the group's chair", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "The product is closed", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "A composition rule is broken, or unknown members", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn put_product_coordination_group(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<CoordinationGroupRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let request = body.into_inner();
+    request
+        .validate()
+        .map_err(|e| ApiError::Validation(validation_errors(&e)))?;
+    let (version, body) = state
+        .db(move |conn| {
+            change_product(conn, &caller, &id, if_match, "coordination_group_changed", None, |conn, loaded| {
+                if !loaded.steers(&caller) {
+                    return Err(ApiError::Forbidden("only the business manager or the coordination group's chair changes the group".into()));
+                }
+                form_coordination_group(conn, &loaded.product.project_id, loaded.level(), &request)
+            })
+        })
+        .await?;
+    Ok(etag_response(version, body))
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"level": "N2", "reason": "Bruges nu af 40 kommuner"}))]
+pub struct LevelChangeRequest {
+    pub level: String,
+    pub reason: String,
+}
+
+fn parse_level_change(request: &LevelChangeRequest) -> Result<Level, ApiError> {
+    if request.reason.trim().is_empty() {
+        return Err(ApiError::validation("reason", "say why"));
+    }
+    request
+        .level
+        .parse()
+        .map_err(|e: os2pm_levels::UnknownValue| ApiError::validation("level", e.to_string()))
+}
+
+/// Proposes a level change to the board; moving up must meet the target level's requirements
+/// first (422 with the unmet list, before any vote is asked for).
+fn propose_level_change(
+    conn: &mut DbConnection,
+    project: &Loaded,
+    from: Level,
+    to: Level,
+    gate: Gate,
+    reason: &str,
+) -> Result<ApprovalRow, ApiError> {
+    let up =
+        check_level_change(from, to).map_err(|e| ApiError::validation("level", e.to_string()))?;
+    if up {
+        let unmet: Vec<_> = project
+            .unmet(to, gate)
+            .into_iter()
+            .filter(|r| !SATISFIED_BY_THE_BOARDS_DECISION.contains(&r.key.as_str()))
+            .collect();
+        if !unmet.is_empty() {
+            return Err(ApiError::UnmetRequirements(unmet));
+        }
+    }
+    let payload = serde_json::json!({"to": to, "reason": reason}).to_string();
+    open_approval(
+        conn,
+        &project.record.project,
+        from,
+        Subject::LevelChange,
+        Approver::Board,
+        Some(payload),
+    )
+}
+
+/// Proposes moving a product to another level (business manager or coordination group chair);
+/// the board decides.
+#[utoipa::path(
+    post, path = "/api/v1/products/{id}/level-changes", tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = LevelChangeRequest,
+    responses(
+        (status = 201, description = "The board approval", body = ApprovalView),
+        (status = 403, description = "Neither business manager nor the coordination group's chair", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Closed, or a level change is already pending", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "The same level, no reason, or the target level's requirements unmet (listed)", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn product_level_change(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    idempotency_key: IdempotencyKey,
+    body: web::Json<LevelChangeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let request = body.into_inner();
+    let to = parse_level_change(&request)?;
+    state
+        .db(move |conn| {
+            idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+                let loaded = LoadedProduct::load(conn, &id)?;
+                loaded.check_open()?;
+                if !loaded.steers(&caller) {
+                    return Err(ApiError::Forbidden("only the business manager or the coordination group's chair proposes a level change".into()));
+                }
+                let project = Loaded::load(conn, &loaded.product.project_id)?;
+                let approval = propose_level_change(conn, &project, loaded.level(), to, gate_for_level_change(true, true), &request.reason)?;
+                approval_answer(conn, approval)
+            })
+        })
+        .await
+        .map(StoredReply::into_response)
+}
+
+/// Proposes moving a running (or approved) project to another level (business manager); the
+/// board decides.
+#[utoipa::path(
+    post, path = "/api/v1/projects/{id}/level-changes", tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = LevelChangeRequest,
+    responses(
+        (status = 201, description = "The board approval", body = ApprovalView),
+        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Not approved or running, or a level change is already pending", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "The same level, no reason, or the target level's requirements unmet (listed)", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn project_level_change(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    idempotency_key: IdempotencyKey,
+    body: web::Json<LevelChangeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let request = body.into_inner();
+    let to = parse_level_change(&request)?;
+    state
+        .db(move |conn| {
+            idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+                let project = Loaded::load(conn, &id)?;
+                let state = project.check(Action::ChangeLevel, &caller)?;
+                let from = project.level().unwrap_or(Level::N1);
+                let started = matches!(state, State::InProgress | State::Paused);
+                let approval = propose_level_change(
+                    conn,
+                    &project,
+                    from,
+                    to,
+                    gate_for_level_change(false, started),
+                    &request.reason,
+                )?;
+                approval_answer(conn, approval)
+            })
+        })
+        .await
+        .map(StoredReply::into_response)
+}
+
+fn approval_answer(conn: &mut DbConnection, approval: ApprovalRow) -> Result<Outcome, ApiError> {
+    let id = approval.id.clone();
+    let view = ApprovalView::load(conn, approval)?;
+    Ok(Outcome::created(
+        format!("/api/v1/approvals/{id}"),
+        to_body(&view)?,
+    ))
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "Databehandleraftaler mangler; lovligheden kan ikke dokumenteres"}))]
+pub struct ClosureRequest {
+    pub reason: String,
+}
+
+/// Proposes closing a product whose requirements turn out not to be met (business manager);
+/// the board decides. A closed product is read-only.
+#[utoipa::path(
+    post, path = "/api/v1/products/{id}/closure", tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = ClosureRequest,
+    responses(
+        (status = 201, description = "The board approval", body = ApprovalView),
+        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Closed already, or a closure is pending", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "No reason", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn propose_closure(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    idempotency_key: IdempotencyKey,
+    body: web::Json<ClosureRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(&[Role::Forretningsleder])?;
+    let id = id.into_inner();
+    let request = body.into_inner();
+    if request.reason.trim().is_empty() {
+        return Err(ApiError::validation("reason", "say why"));
+    }
+    state
+        .db(move |conn| {
+            idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+                let loaded = LoadedProduct::load(conn, &id)?;
+                loaded.check_open()?;
+                let project = project_store::find(conn, &loaded.product.project_id)?.project;
+                let payload = serde_json::json!({"reason": request.reason}).to_string();
+                let approval = open_approval(
+                    conn,
+                    &project,
+                    loaded.level(),
+                    Subject::Closure,
+                    Approver::Board,
+                    Some(payload),
+                )?;
+                approval_answer(conn, approval)
+            })
+        })
+        .await
+        .map(StoredReply::into_response)
+}
+
+/// A change request on a product.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChangeRequestView {
+    pub id: String,
+    pub product_id: String,
+    /// The requesting member organisation.
+    pub organization: String,
+    /// `legal_maintenance`, `technical_maintenance`, `minor_change`, `further_development`, `re_tender`.
+    pub category: String,
+    pub description: String,
+    pub estimated_cost_dkk: i64,
+    /// Who decides: `recorded` (the group is informed), `coordination_group` or `board`.
+    pub route: String,
+    /// `recorded`, `pending`, `approved` or `rejected`.
+    pub state: String,
+    pub decided_by: Option<String>,
+    pub reason: Option<String>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+fn change_request_view(
+    conn: &mut DbConnection,
+    row: ChangeRequestRow,
+) -> Result<ChangeRequestView, ApiError> {
+    Ok(ChangeRequestView {
+        organization: organization_label(conn, &row.organization_id)?,
+        id: row.id,
+        product_id: row.product_id,
+        category: row.category,
+        description: row.description,
+        estimated_cost_dkk: row.estimated_cost_dkk,
+        route: row.route,
+        state: row.state,
+        decided_by: row.decided_by,
+        reason: row.reason,
+        created_by: row.created_by,
+        created_at: row.created_at.and_utc(),
+    })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"category": "further_development", "description": "Integration til den nye ydelsesindsats", "estimated_cost_dkk": 750000}))]
+pub struct NewChangeRequest {
+    pub category: String,
+    #[validate(length(min = 1, max = 10000, message = "must be 1 to 10000 characters"))]
+    pub description: String,
+    #[validate(range(min = 0, message = "must not be negative"))]
+    pub estimated_cost_dkk: i64,
+}
+
+/// Files a change request (a member organisation of the coordination group). Maintenance and
+/// minor changes are recorded; further development is decided by the coordination group's
+/// chair, or by the board when it exceeds the remaining budget frame.
+#[utoipa::path(
+    post, path = "/api/v1/products/{id}/change-requests", tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = NewChangeRequest,
+    responses(
+        (status = 201, description = "The request with its route", body = ChangeRequestView, headers(("Location" = String))),
+        (status = 403, description = "Not acting for a member organisation", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "The product is closed", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown category, invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_change_request(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    idempotency_key: IdempotencyKey,
+    body: web::Json<NewChangeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(&[Role::MunicipalityUser, Role::Integration])?;
+    let id = id.into_inner();
+    let request = body.into_inner();
+    let mut errors = request
+        .validate()
+        .err()
+        .map(|e| validation_errors(&e))
+        .unwrap_or_default();
+    let category = request
+        .category
+        .parse::<ChangeCategory>()
+        .map_err(|e| errors.push(FieldError::new("category", e.to_string())))
+        .ok();
+    let (Some(category), true) = (category, errors.is_empty()) else {
+        return Err(ApiError::Validation(errors));
+    };
+    state
+        .db(move |conn| {
+            idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+                let loaded = LoadedProduct::load(conn, &id)?;
+                loaded.check_open()?;
+                if !loaded
+                    .coordination
+                    .as_ref()
+                    .is_some_and(|c| c.is_member_organization(&caller))
+                {
+                    return Err(ApiError::Forbidden(
+                        "only member organisations of the coordination group file change requests"
+                            .into(),
+                    ));
+                }
+                let route = route(category, request.estimated_cost_dkk, loaded.remaining_frame);
+                let organization =
+                    organizations::find(conn, caller.org.as_deref().unwrap_or_default())?;
+                let row = ChangeRequestRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    product_id: id.clone(),
+                    organization_id: organization.id,
+                    category: category.as_str().into(),
+                    description: request.description.clone(),
+                    estimated_cost_dkk: request.estimated_cost_dkk,
+                    route: route.as_str().into(),
+                    state: if route == Route::Recorded {
+                        "recorded"
+                    } else {
+                        "pending"
+                    }
+                    .into(),
+                    decided_by: None,
+                    decided_at: None,
+                    reason: None,
+                    created_by: caller.sub.clone(),
+                    created_at: os2pm_persistence::now(),
+                };
+                requests::insert(conn, &row)?;
+                if route == Route::Board {
+                    let project = project_store::find(conn, &loaded.product.project_id)?.project;
+                    let payload = serde_json::json!({"change_request": row.id}).to_string();
+                    open_approval(
+                        conn,
+                        &project,
+                        loaded.level(),
+                        Subject::ChangeRequest,
+                        Approver::Board,
+                        Some(payload),
+                    )?;
+                }
+                let view = change_request_view(conn, row)?;
+                created(
+                    conn,
+                    &caller,
+                    "project",
+                    &loaded.product.project_id,
+                    format!("/api/v1/products/{id}/change-requests/{}", view.id),
+                    &view,
+                )
+            })
+        })
+        .await
+        .map(StoredReply::into_response)
+}
+
+/// The product's change requests, oldest first.
+#[utoipa::path(
+    get, path = "/api/v1/products/{id}/change-requests", tag = "products",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The change requests", body = Vec<ChangeRequestView>),
+        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_change_requests(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let items = state
+        .db(move |conn| {
+            LoadedProduct::load(conn, &id)?;
+            requests::for_product(conn, &id)?
+                .into_iter()
+                .map(|row| change_request_view(conn, row))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"decision": "approve", "reason": "Inden for rammen"}))]
+pub struct ChangeDecisionRequest {
+    /// `approve` or `reject`.
+    pub decision: String,
+    pub reason: Option<String>,
+}
+
+/// The coordination group's chair decides a change request routed to the group.
+#[utoipa::path(
+    post, path = "/api/v1/products/{id}/change-requests/{request_id}/decision", tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("request_id" = String, Path)),
+    request_body = ChangeDecisionRequest,
+    responses(
+        (status = 200, description = "The decided request", body = ChangeRequestView),
+        (status = 403, description = "Not the coordination group's chair, or the board decides this one", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such product or request", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Already decided, or the product is closed", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown decision, or no reason to reject", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn decide_change_request(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    body: web::Json<ChangeDecisionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, request_id) = path.into_inner();
+    let request = body.into_inner();
+    let decision = request
+        .decision
+        .parse::<Decision>()
+        .ok()
+        .filter(|d| *d != Decision::Return)
+        .ok_or_else(|| ApiError::validation("decision", "must be approve or reject"))?;
+    if decision.needs_reason()
+        && request
+            .reason
+            .as_deref()
+            .is_none_or(|r| r.trim().is_empty())
+    {
+        return Err(ApiError::validation(
+            "reason",
+            "a reason is required to reject",
+        ));
+    }
+    let view = state
+        .db(move |conn| {
+            in_transaction(conn, |conn| {
+                let loaded = LoadedProduct::load(conn, &id)?;
+                loaded.check_open()?;
+                let row = requests::find(conn, &request_id)
+                    .ok()
+                    .filter(|r| r.product_id == id)
+                    .ok_or_else(|| {
+                        ApiError::NotFound(format!(
+                            "no change request `{request_id}` on this product"
+                        ))
+                    })?;
+                if row.route != Route::CoordinationGroup.as_str() {
+                    return Err(ApiError::Forbidden(format!(
+                        "this request is decided by: {}",
+                        row.route
+                    )));
+                }
+                if !loaded
+                    .coordination
+                    .as_ref()
+                    .is_some_and(|c| c.is_chair(&caller.sub))
+                {
+                    return Err(ApiError::Forbidden(
+                        "only the coordination group's chair decides further development".into(),
+                    ));
+                }
+                let state = if decision == Decision::Approve {
+                    "approved"
+                } else {
+                    "rejected"
+                };
+                requests::decide(
+                    conn,
+                    &request_id,
+                    state,
+                    &caller.sub,
+                    request.reason.as_deref(),
+                )
+                .map_err(|e| match e {
+                    StoreError::Stale => {
+                        ApiError::Conflict("the change request is already decided".into())
+                    }
+                    other => other.into(),
+                })?;
+                audit::append(
+                    conn,
+                    NewEntry {
+                        subject_type: "project",
+                        subject_id: &loaded.product.project_id,
+                        action: "change_request_decided",
+                        actor: &caller.actor(),
+                        before: None,
+                        after: Some(
+                            serde_json::json!({"change_request": request_id, "state": state})
+                                .to_string(),
+                        ),
+                        reason: request.reason.as_deref(),
+                    },
+                )?;
+                let decided = requests::find(conn, &request_id)?;
+                change_request_view(conn, decided)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// What a decided product-side approval changes: the level (projects and products), a closure,
+/// a change request. Called from the approval's transaction.
+pub(crate) fn apply_decision(
+    conn: &mut DbConnection,
+    approval: &ApprovalRow,
+    subject: Subject,
+    approved: bool,
+    project: &mut ProjectRow,
+) -> Result<&'static str, ApiError> {
+    let payload: serde_json::Value = approval
+        .payload
+        .as_deref()
+        .and_then(|p| serde_json::from_str(p).ok())
+        .unwrap_or_default();
+    let product = store::for_project(conn, &project.id)?;
+    match subject {
+        Subject::LevelChange if approved => {
+            let to = payload["to"].as_str().unwrap_or_default().to_owned();
+            // Moving re-pins the item to the catalogue in force.
+            project.level = Some(to.clone());
+            project.catalogue_version = Some(DEFAULT_CATALOGUE_VERSION.into());
+            if let Some(mut product) = product {
+                let version = product.version;
+                product.level = to;
+                product.catalogue_version = DEFAULT_CATALOGUE_VERSION.into();
+                store::update(conn, version, &product)?;
+            }
+            Ok("level_changed")
+        }
+        Subject::LevelChange => Ok("level_change_refused"),
+        Subject::Closure if approved => {
+            if let Some(mut product) = product {
+                let version = product.version;
+                product.state = ProductState::Closed.as_str().into();
+                product.closed_reason = payload["reason"].as_str().map(str::to_owned);
+                store::update(conn, version, &product)?;
+            }
+            Ok("product_closed")
+        }
+        Subject::Closure => Ok("closure_refused"),
+        Subject::ChangeRequest => {
+            let id = payload["change_request"].as_str().unwrap_or_default();
+            let state = if approved { "approved" } else { "rejected" };
+            requests::decide(conn, id, state, "board", approval.reason.as_deref())?;
+            Ok(if approved {
+                "change_request_approved"
+            } else {
+                "change_request_rejected"
+            })
+        }
+        _ => Err(ApiError::Internal(format!(
+            "{subject} is not a product decision"
+        ))),
+    }
+}

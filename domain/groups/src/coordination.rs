@@ -1,0 +1,121 @@
+//! Coordination groups (*koordinationsgrupper*, DOMAIN.md §4): any organisation using the
+//! product may join; a chair among the members; an optional facilitating supplier; at N3 at
+//! least one board member.
+
+use std::collections::HashSet;
+
+use os2pm_levels::Level;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoordinationMember {
+    pub organization: String,
+    pub representative: String,
+    /// Whether the representative holds a board seat today.
+    pub board_member: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoordinationGroup {
+    pub members: Vec<CoordinationMember>,
+    pub chair: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CoordinationError {
+    #[error("a coordination group has at least one member organisation")]
+    NoMembers,
+    #[error("`{0}` is a member once")]
+    DuplicateOrganization(String),
+    #[error("the chair must be one of the member organisations")]
+    ChairNotAMember,
+    #[error("at N3 at least one board member sits in the coordination group")]
+    NoBoardMember,
+}
+
+impl CoordinationError {
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::ChairNotAMember => "chair",
+            _ => "members",
+        }
+    }
+}
+
+/// Every rule a coordination group breaks at `level`; checked on every change.
+pub fn check_coordination(group: &CoordinationGroup, level: Level) -> Vec<CoordinationError> {
+    let mut errors = Vec::new();
+    if group.members.is_empty() {
+        errors.push(CoordinationError::NoMembers);
+    }
+    let mut seen = HashSet::new();
+    for member in &group.members {
+        if !seen.insert(member.organization.as_str()) {
+            errors.push(CoordinationError::DuplicateOrganization(
+                member.organization.clone(),
+            ));
+        }
+    }
+    if let Some(chair) = &group.chair
+        && !seen.contains(chair.as_str())
+    {
+        errors.push(CoordinationError::ChairNotAMember);
+    }
+    if level == Level::N3 && !group.members.iter().any(|m| m.board_member) {
+        errors.push(CoordinationError::NoBoardMember);
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(org: &str, board: bool) -> CoordinationMember {
+        CoordinationMember {
+            organization: org.into(),
+            representative: format!("rep-{org}"),
+            board_member: board,
+        }
+    }
+
+    #[test]
+    fn at_n3_a_board_member_sits_in_the_group() {
+        let without = CoordinationGroup {
+            members: vec![member("751", false)],
+            chair: Some("751".into()),
+        };
+        assert_eq!(check_coordination(&without, Level::N2), []);
+        assert_eq!(
+            check_coordination(&without, Level::N3),
+            [CoordinationError::NoBoardMember]
+        );
+        let with = CoordinationGroup {
+            members: vec![member("751", false), member("kl", true)],
+            chair: None,
+        };
+        assert_eq!(check_coordination(&with, Level::N3), []);
+    }
+
+    #[test]
+    fn members_are_organisations_once_and_the_chair_is_one_of_them() {
+        let group = CoordinationGroup {
+            members: vec![member("751", false), member("751", false)],
+            chair: Some("101".into()),
+        };
+        assert_eq!(
+            check_coordination(&group, Level::N2),
+            [
+                CoordinationError::DuplicateOrganization("751".into()),
+                CoordinationError::ChairNotAMember
+            ]
+        );
+        let empty = CoordinationGroup {
+            members: vec![],
+            chair: None,
+        };
+        assert_eq!(
+            check_coordination(&empty, Level::N1),
+            [CoordinationError::NoMembers]
+        );
+    }
+}

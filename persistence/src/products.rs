@@ -1,0 +1,114 @@
+//! Products: live solutions followed by a coordination group.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::schema::{organizations, products};
+use crate::{DbConnection, StoreError, like_pattern};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = products)]
+#[diesel(treat_none_as_null = true)]
+pub struct ProductRow {
+    pub id: String,
+    /// The project (or adoption) it came from: its evidence and history.
+    pub project_id: String,
+    pub name: String,
+    pub level: String,
+    pub catalogue_version: String,
+    /// `active` or `closed`.
+    pub state: String,
+    pub owner_organization_id: String,
+    pub closed_reason: Option<String>,
+    pub search_text: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConnection, product: &ProductRow) -> Result<(), StoreError> {
+    diesel::insert_into(products::table)
+        .values(product)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<ProductRow, StoreError> {
+    Ok(products::table
+        .find(id)
+        .select(ProductRow::as_select())
+        .first(conn)?)
+}
+
+pub fn for_project(
+    conn: &mut DbConnection,
+    project_id: &str,
+) -> Result<Option<ProductRow>, StoreError> {
+    Ok(products::table
+        .filter(products::project_id.eq(project_id))
+        .select(ProductRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Writes a changed product when its version is still `expected`; `Stale` otherwise.
+pub fn update(
+    conn: &mut DbConnection,
+    expected: i64,
+    product: &ProductRow,
+) -> Result<i64, StoreError> {
+    let mut changed = product.clone();
+    changed.version = expected + 1;
+    changed.updated_at = crate::now();
+    let rows = diesel::update(
+        products::table
+            .find(&product.id)
+            .filter(products::version.eq(expected)),
+    )
+    .set(&changed)
+    .execute(conn)?;
+    if rows == 0 {
+        return Err(StoreError::Stale);
+    }
+    Ok(changed.version)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProductFilter {
+    pub state: Option<String>,
+    pub level: Option<String>,
+    pub owner_organization_id: Option<String>,
+    pub text: Option<String>,
+}
+
+/// One page, newest first, each product with its owner's code.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ProductFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<(ProductRow, Option<String>)>, StoreError> {
+    let mut query = products::table
+        .inner_join(organizations::table)
+        .select((ProductRow::as_select(), organizations::code))
+        .order(products::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(state) = &filter.state {
+        query = query.filter(products::state.eq(state.clone()));
+    }
+    if let Some(level) = &filter.level {
+        query = query.filter(products::level.eq(level.clone()));
+    }
+    if let Some(owner) = &filter.owner_organization_id {
+        query = query.filter(products::owner_organization_id.eq(owner.clone()));
+    }
+    if let Some(text) = &filter.text {
+        let pattern = like_pattern(&text.to_lowercase());
+        query = query.filter(products::search_text.like(pattern).escape('\\'));
+    }
+    if let Some(after) = after {
+        query = query.filter(products::id.lt(after.to_owned()));
+    }
+    Ok(query.load(conn)?)
+}

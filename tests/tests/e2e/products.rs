@@ -1,0 +1,500 @@
+//! Go-live, products, coordination groups, level changes, closing and change requests.
+
+use actix_web::test::TestRequest;
+use os2pm_api::auth::Role;
+use os2pm_tests::{Reply, TestApp, bearer, send};
+use serde_json::{Value, json};
+
+use crate::lifecycle::{
+    Cast, TestService, cast, get, history_actions, idea, meet_gate, place, submit, submit_idea,
+    token_for, vote,
+};
+use crate::running::{
+    Crew, approve_all, approved, crew, file_report, keys, post, put, report, running_project,
+};
+
+fn coordination(members: &[(&str, &str)], chair: &str, frame: i64) -> Value {
+    let members: Vec<Value> = members
+        .iter()
+        .map(|(org, rep)| json!({"organization": org, "representative": rep}))
+        .collect();
+    json!({"members": members, "chair": chair, "yearly_budget_frame_dkk": frame})
+}
+
+async fn product(service: &impl TestService, id: &str) -> Reply {
+    send(
+        service,
+        TestRequest::get().uri(&format!("/api/v1/products/{id}")),
+    )
+    .await
+}
+
+async fn product_etag(service: &impl TestService, id: &str) -> String {
+    product(service, id)
+        .await
+        .header("etag")
+        .unwrap()
+        .to_owned()
+}
+
+/// A live N2 product whose coordination group Aarhus chairs (Jens) with `frame` DKK a year.
+async fn live_product(
+    service: &impl TestService,
+    cast: &Cast,
+    crew: &Crew,
+    frame: i64,
+) -> (String, String) {
+    let id = running_project(service, cast, crew, "N2").await;
+    let group = coordination(&[("751", "jens"), ("101", "kim")], "751", frame);
+    let formed = put(service, &cast.manager, &id, "coordination-group", group).await;
+    assert_eq!(formed.status, 200, "{}", formed.body);
+    meet_gate(service, &crew.pia, &id, "go_live").await;
+    let live = post(service, &crew.jens, &id, "go-live", json!({})).await;
+    assert_eq!(live.status, 200, "{}", live.body);
+    let product_id = live.body["product_id"].as_str().unwrap().to_owned();
+    (id, product_id)
+}
+
+#[actix_web::test]
+async fn an_n2_project_goes_live_as_a_product_after_two_reports() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let id = running_project(&service, &cast, &crew, "N2").await;
+    for spent in [200_000, 600_000] {
+        let reply = file_report(&service, &crew.pia, &id, report("green", None, spent)).await;
+        assert_eq!(reply.status, 201);
+    }
+
+    // Without a coordination group an N2 project cannot go live.
+    meet_gate(&service, &crew.pia, &id, "go_live").await;
+    let refused = post(&service, &crew.jens, &id, "go-live", json!({})).await;
+    refused.problem(422, "unmet-requirements");
+    assert_eq!(keys(&refused), ["coordination_group_formed"]);
+
+    let group = coordination(&[("751", "jens"), ("101", "kim")], "751", 500_000);
+    put(
+        &service,
+        &crew.pia,
+        &id,
+        "coordination-group",
+        group.clone(),
+    )
+    .await
+    .problem(403, "forbidden");
+    assert_eq!(
+        put(&service, &cast.manager, &id, "coordination-group", group)
+            .await
+            .status,
+        200
+    );
+    let live = post(&service, &crew.jens, &id, "go-live", json!({})).await;
+    assert_eq!(live.status, 200, "{}", live.body);
+    assert_eq!(live.body["state"], "implemented");
+    let product_id = live.body["product_id"].as_str().unwrap();
+
+    let view = product(&service, product_id).await;
+    assert_eq!(view.status, 200);
+    assert_eq!(view.body["level"], "N2");
+    assert_eq!(view.body["state"], "active");
+    assert_eq!(view.body["owner_organization"], "751");
+    assert_eq!(view.body["project_id"], id.as_str());
+    assert_eq!(view.body["coordination_group"]["chair"], "751");
+    assert_eq!(view.body["remaining_budget_frame_dkk"], 500_000);
+    let listed = send(
+        &service,
+        TestRequest::get().uri("/api/v1/products?level=N2&organization=751"),
+    )
+    .await;
+    assert_eq!(listed.body["items"][0]["id"], product_id);
+    // A project that is live takes no more reports.
+    file_report(&service, &crew.pia, &id, report("green", None, 1))
+        .await
+        .problem(409, "conflict");
+    assert!(
+        history_actions(&service, &id)
+            .await
+            .contains(&"went_live".to_owned())
+    );
+}
+
+#[actix_web::test]
+async fn an_n3_product_needs_a_board_member_in_its_coordination_group_always() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let id = running_project(&service, &cast, &crew, "N3").await;
+
+    let without = coordination(&[("751", "jens")], "751", 0);
+    let refused = put(&service, &cast.manager, &id, "coordination-group", without).await;
+    refused.problem(422, "validation");
+    assert!(
+        refused.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("board member")
+    );
+    meet_gate(&service, &crew.pia, &id, "go_live").await;
+    let not_live = post(&service, &crew.jens, &id, "go-live", json!({})).await;
+    assert_eq!(
+        keys(&not_live),
+        [
+            "coordination_group_formed",
+            "board_member_in_coordination_group"
+        ]
+    );
+
+    let with = coordination(&[("751", "jens"), ("kl", "board-1")], "751", 0);
+    assert_eq!(
+        put(&service, &cast.manager, &id, "coordination-group", with)
+            .await
+            .status,
+        200
+    );
+    let live = post(&service, &crew.jens, &id, "go-live", json!({})).await;
+    assert_eq!(live.status, 200, "{}", live.body);
+    let product_id = live.body["product_id"].as_str().unwrap().to_owned();
+
+    // On every later change too.
+    let etag = product_etag(&service, &product_id).await;
+    let drop_board = TestRequest::put()
+        .uri(&format!("/api/v1/products/{product_id}/coordination-group"))
+        .insert_header(bearer(&crew.jens))
+        .insert_header(("if-match", etag))
+        .set_json(coordination(&[("751", "jens"), ("101", "kim")], "751", 0));
+    send(&service, drop_board).await.problem(422, "validation");
+    assert_eq!(
+        product(&service, &product_id).await.body["coordination_group"]["members"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[actix_web::test]
+async fn a_level_change_n1_to_n2_is_refused_for_unmet_requirements_then_approved_by_the_board() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let id = running_project(&service, &cast, &crew, "N1").await;
+    let group = coordination(&[("751", "jens")], "751", 100_000);
+    put(&service, &cast.manager, &id, "coordination-group", group).await;
+    meet_gate(&service, &crew.pia, &id, "go_live").await;
+    let live = post(&service, &crew.jens, &id, "go-live", json!({})).await;
+    let product_id = live.body["product_id"].as_str().unwrap().to_owned();
+    let propose = |token: &str, level: &str| {
+        TestRequest::post()
+            .uri(&format!("/api/v1/products/{product_id}/level-changes"))
+            .insert_header(bearer(token))
+            .set_json(json!({"level": level, "reason": "Bruges af mange kommuner"}))
+    };
+
+    send(&service, propose(&cast.copenhagen, "N2"))
+        .await
+        .problem(403, "forbidden");
+    send(&service, propose(&cast.manager, "N1"))
+        .await
+        .problem(422, "validation");
+    let refused = send(&service, propose(&cast.manager, "N2")).await;
+    refused.problem(422, "unmet-requirements");
+    let unmet = keys(&refused);
+    assert!(
+        unmet.contains(&"common_municipal_value".to_owned()),
+        "{unmet:?}"
+    );
+    assert!(
+        unmet.iter().all(|k| k != "idea_described"),
+        "N1's are met: {unmet:?}"
+    );
+    assert!(
+        product(&service, &product_id).await.body["open_approvals"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "no vote asked for"
+    );
+
+    // The N2 requirements, recorded on the project the product came from.
+    record_n2(&service, &crew.pia, &id, "go_live").await;
+    let proposed = send(&service, propose(&cast.manager, "N2")).await;
+    assert_eq!(proposed.status, 201, "{}", proposed.body);
+    assert_eq!(proposed.body["subject"], "level_change");
+    assert_eq!(proposed.body["approver"], "board");
+    send(&service, propose(&crew.jens, "N2"))
+        .await
+        .problem(409, "conflict");
+    assert_eq!(
+        product(&service, &product_id).await.body["level"],
+        "N1",
+        "until the board decides"
+    );
+    approve_all(&service, &cast, proposed.body["id"].as_str().unwrap()).await;
+    let moved = product(&service, &product_id).await.body;
+    assert_eq!(moved["level"], "N2");
+    assert_eq!(moved["catalogue_version"], "os2-2016");
+    let project = get(&service, &id, None).await.body;
+    assert_eq!(project["level"], "N2");
+    let board = project["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "board_approval")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        board["status"], "met",
+        "the board's level change is its approval"
+    );
+    assert!(
+        history_actions(&service, &id)
+            .await
+            .contains(&"level_changed".to_owned())
+    );
+}
+
+/// Records evidence for every non-derived N2 requirement due by `gate`.
+async fn record_n2(service: &impl TestService, token: &str, id: &str, gate: &str) {
+    let n2 = send(
+        service,
+        TestRequest::get().uri(&format!("/api/v1/requirements?level=N2&gate={gate}")),
+    )
+    .await;
+    for requirement in n2.body["items"].as_array().unwrap() {
+        if requirement["level"] != "N2" || requirement["kind"] == "derived" {
+            continue;
+        }
+        let key = requirement["key"].as_str().unwrap();
+        let bodies: Vec<Value> = if requirement["per_organization"] == true {
+            ["101", "751"]
+                .iter()
+                .map(|org| json!({"status": "met", "organization": org}))
+                .collect()
+        } else if requirement["kind"] == "follow_or_explain" {
+            vec![json!({"status": "explained", "explanation": "Egen model"})]
+        } else {
+            vec![json!({"status": "met", "link": "https://os2.eu/n2"})]
+        };
+        for body in bodies {
+            let reply = crate::lifecycle::evidence(service, token, id, key, body).await;
+            assert_eq!(reply.status, 200, "{key}: {}", reply.body);
+        }
+    }
+}
+
+#[actix_web::test]
+async fn a_running_project_moves_up_a_level_once_the_board_approves() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let id = approved(&service, &cast, "N1").await;
+    let propose = |level: &str| {
+        TestRequest::post()
+            .uri(&format!("/api/v1/projects/{id}/level-changes"))
+            .insert_header(bearer(&cast.manager))
+            .set_json(json!({"level": level, "reason": "Fælleskommunal værdi"}))
+    };
+    let refused = send(&service, propose("N2")).await;
+    refused.problem(422, "unmet-requirements");
+    assert!(keys(&refused).contains(&"strategic_alignment".to_owned()));
+    assert!(
+        keys(&refused).iter().all(|k| k != "board_approval"),
+        "approval-gate only for an approved project"
+    );
+
+    // Record the N2 approval-gate evidence, then the board decides.
+    record_n2(&service, &cast.aarhus, &id, "approval").await;
+    let proposed = send(&service, propose("N2")).await;
+    assert_eq!(proposed.status, 201, "{}", proposed.body);
+    assert_eq!(proposed.body["subject"], "level_change");
+    assert_eq!(proposed.body["approver"], "board");
+    send(&service, propose("N2")).await.problem(409, "conflict");
+    assert_eq!(
+        get(&service, &id, None).await.body["level"],
+        "N1",
+        "until the board decides"
+    );
+    approve_all(&service, &cast, proposed.body["id"].as_str().unwrap()).await;
+    let moved = get(&service, &id, None).await.body;
+    assert_eq!(moved["level"], "N2");
+    assert_eq!(moved["catalogue_version"], "os2-2016");
+    assert!(
+        history_actions(&service, &id)
+            .await
+            .contains(&"level_changed".to_owned())
+    );
+}
+
+#[actix_web::test]
+async fn change_requests_are_routed_by_category_and_budget_frame() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let (_, product_id) = live_product(&service, &cast, &crew, 500_000).await;
+    let request = |token: &str, category: &str, cost: i64| {
+        TestRequest::post()
+            .uri(&format!("/api/v1/products/{product_id}/change-requests"))
+            .insert_header(bearer(token))
+            .set_json(
+                json!({"category": category, "description": "Ønske", "estimated_cost_dkk": cost}),
+            )
+    };
+    let outsider = token_for(&app, "eva", &[Role::MunicipalityUser], Some("461"));
+    send(&service, request(&outsider, "minor_change", 1))
+        .await
+        .problem(403, "forbidden");
+    let bad = send(&service, request(&cast.copenhagen, "wish", 1)).await;
+    assert_eq!(bad.error_fields(), ["category"]);
+
+    let minor = send(&service, request(&cast.copenhagen, "minor_change", 900_000)).await;
+    assert_eq!(minor.status, 201, "{}", minor.body);
+    assert_eq!(
+        (minor.body["route"].as_str(), minor.body["state"].as_str()),
+        (Some("recorded"), Some("recorded"))
+    );
+
+    let within = send(
+        &service,
+        request(&cast.aarhus, "further_development", 400_000),
+    )
+    .await;
+    assert_eq!(within.body["route"], "coordination_group");
+    let decide = |token: &str, cr: &str, decision: &str| {
+        TestRequest::post()
+            .uri(&format!(
+                "/api/v1/products/{product_id}/change-requests/{cr}/decision"
+            ))
+            .insert_header(bearer(token))
+            .set_json(json!({"decision": decision, "reason": "ok"}))
+    };
+    let cr = within.body["id"].as_str().unwrap();
+    send(&service, decide(&cast.manager, cr, "approve"))
+        .await
+        .problem(403, "forbidden");
+    let approved = send(&service, decide(&crew.jens, cr, "approve")).await;
+    assert_eq!(approved.body["state"], "approved", "{}", approved.body);
+    send(&service, decide(&crew.jens, cr, "approve"))
+        .await
+        .problem(409, "conflict");
+    assert_eq!(
+        product(&service, &product_id).await.body["remaining_budget_frame_dkk"],
+        100_000
+    );
+
+    // 150.000 is more than the 100.000 left of the frame: the board decides.
+    let over = send(
+        &service,
+        request(&cast.aarhus, "further_development", 150_000),
+    )
+    .await;
+    assert_eq!(over.body["route"], "board");
+    assert_eq!(over.body["state"], "pending");
+    send(
+        &service,
+        decide(&crew.jens, over.body["id"].as_str().unwrap(), "approve"),
+    )
+    .await
+    .problem(403, "forbidden");
+    let view = product(&service, &product_id).await.body;
+    let board = view["open_approvals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["subject"] == "change_request")
+        .unwrap()
+        .clone();
+    approve_all(&service, &cast, board["id"].as_str().unwrap()).await;
+    let listed = send(
+        &service,
+        TestRequest::get().uri(&format!("/api/v1/products/{product_id}/change-requests")),
+    )
+    .await;
+    let states: Vec<&str> = listed
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["recorded", "approved", "approved"]);
+}
+
+#[actix_web::test]
+async fn the_board_closes_a_product_and_a_closed_product_refuses_changes() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let (_, product_id) = live_product(&service, &cast, &crew, 0).await;
+    let close = |token: &str| {
+        TestRequest::post()
+            .uri(&format!("/api/v1/products/{product_id}/closure"))
+            .insert_header(bearer(token))
+            .set_json(json!({"reason": "Lovligheden kan ikke dokumenteres"}))
+    };
+    send(&service, close(&crew.jens))
+        .await
+        .problem(403, "forbidden");
+    let proposed = send(&service, close(&cast.manager)).await;
+    assert_eq!(proposed.status, 201, "{}", proposed.body);
+    assert_eq!(proposed.body["subject"], "closure");
+    approve_all(&service, &cast, proposed.body["id"].as_str().unwrap()).await;
+    let closed = product(&service, &product_id).await;
+    assert_eq!(closed.body["state"], "closed");
+    assert_eq!(
+        closed.body["closed_reason"],
+        "Lovligheden kan ikke dokumenteres"
+    );
+    assert_eq!(closed.body["_actions"], json!([]));
+
+    send(&service, close(&cast.manager))
+        .await
+        .problem(409, "conflict");
+    let wish = TestRequest::post()
+        .uri(&format!("/api/v1/products/{product_id}/change-requests"))
+        .insert_header(bearer(&cast.aarhus))
+        .set_json(json!({"category": "minor_change", "description": "x", "estimated_cost_dkk": 1}));
+    send(&service, wish).await.problem(409, "conflict");
+    let etag = closed.header("etag").unwrap().to_owned();
+    let regroup = TestRequest::put()
+        .uri(&format!("/api/v1/products/{product_id}/coordination-group"))
+        .insert_header(bearer(&cast.manager))
+        .insert_header(("if-match", etag))
+        .set_json(coordination(&[("751", "jens")], "751", 0));
+    send(&service, regroup).await.problem(409, "conflict");
+    let level = TestRequest::post()
+        .uri(&format!("/api/v1/products/{product_id}/level-changes"))
+        .insert_header(bearer(&cast.manager))
+        .set_json(json!({"level": "N1", "reason": "x"}));
+    send(&service, level).await.problem(409, "conflict");
+}
+
+#[actix_web::test]
+async fn an_approved_adoption_becomes_a_product_at_once() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let mut adoption = idea("OS2 Overdragelse");
+    adoption["kind"] = json!("adoption");
+    let created = submit_idea(&service, &cast.aarhus, &adoption).await;
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    place(&service, &cast.manager, &id, "N1").await;
+    meet_gate(&service, &cast.aarhus, &id, "approval").await;
+    let submitted = submit(&service, &cast.manager, &id).await;
+    let approval = submitted.body["current_approval"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    vote(&service, &cast.manager, &approval, "approve", None).await;
+    let project = get(&service, &id, None).await.body;
+    assert_eq!(project["state"], "implemented");
+    let product_id = project["product_id"].as_str().unwrap();
+    assert_eq!(
+        product(&service, product_id).await.body["name"],
+        "OS2 Overdragelse"
+    );
+}
