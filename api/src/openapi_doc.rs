@@ -49,6 +49,8 @@ use crate::{auth, error, request};
         products::list,
         products::get,
         products::put_product_coordination_group,
+        products::join,
+        products::leave,
         products::product_level_change,
         products::propose_closure,
         products::create_change_request,

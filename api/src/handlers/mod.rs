@@ -151,6 +151,14 @@ pub fn routes(config: &mut web::ServiceConfig) {
                         .route(web::put().to(products::put_product_coordination_group)),
                 )
                 .service(
+                    web::resource("/products/{id}/coordination-group/members")
+                        .route(web::post().to(products::join)),
+                )
+                .service(
+                    web::resource("/products/{id}/coordination-group/members/{organization}")
+                        .route(web::delete().to(products::leave)),
+                )
+                .service(
                     web::resource("/products/{id}/level-changes")
                         .route(web::post().to(products::product_level_change)),
                 )

@@ -388,7 +388,8 @@ pub struct ProductView {
     pub open_approvals: Vec<ApprovalView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    /// `set_coordination_group`, `join`, `change_level`, `propose_closure`, `request_change`.
+    /// `set_coordination_group`, `change_level`, `propose_closure`, `request_change`, `join`,
+    /// `leave`.
     #[serde(rename = "_actions")]
     pub actions: Vec<String>,
 }
@@ -469,12 +470,16 @@ impl LoadedProduct {
             if caller.has_role(Role::Forretningsleder) {
                 actions.push("propose_closure");
             }
-            if self
+            let member = self
                 .coordination
                 .as_ref()
-                .is_some_and(|c| c.is_member_organization(caller))
+                .is_some_and(|c| c.is_member_organization(caller));
+            if member {
+                actions.extend(["request_change", "leave"]);
+            } else if caller.org.is_some()
+                && (caller.has_role(Role::MunicipalityUser) || caller.has_role(Role::Integration))
             {
-                actions.push("request_change");
+                actions.push("join");
             }
         }
         let open_approvals = self
@@ -693,6 +698,158 @@ pub async fn put_product_coordination_group(
                 }
                 form_coordination_group(conn, &loaded.product.project_id, loaded.level(), &request)
             })
+        })
+        .await?;
+    Ok(etag_response(version, body))
+}
+
+impl CoordinationGroupRequest {
+    /// The group in force, as a request to change it from.
+    fn from_view(view: Option<&CoordinationGroupView>) -> Self {
+        Self {
+            members: view
+                .map(|v| {
+                    v.members
+                        .iter()
+                        .map(|m| MemberRequest {
+                            organization: m.organization.clone(),
+                            representative: m.representative.sub.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            chair: view.and_then(|v| v.chair.clone()),
+            supplier: view.and_then(|v| v.supplier.clone()),
+            yearly_budget_frame_dkk: view.and_then(|v| v.yearly_budget_frame_dkk),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"representative": "kim"}))]
+pub struct JoinRequest {
+    /// Who represents the organisation (person id or sub).
+    pub representative: String,
+}
+
+/// Joins the coordination group for the caller's own organisation: any organisation using the
+/// product may, voluntarily.
+#[utoipa::path(
+    post, path = "/api/v1/products/{id}/coordination-group/members", tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "The product's ETag")),
+    request_body = JoinRequest,
+    responses(
+        (status = 200, description = "The product with its group", body = ProductView),
+        (status = 403, description = "Not a municipality user or integration acting for an organisation", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Already a member, or the product is closed", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown representative", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn join(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<JoinRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(&[Role::MunicipalityUser, Role::Integration])?;
+    let org = caller
+        .org
+        .clone()
+        .ok_or_else(|| ApiError::Forbidden("the token names no organisation".into()))?;
+    let id = id.into_inner();
+    let representative = body.into_inner().representative;
+    let (version, body) = state
+        .db(move |conn| {
+            change_product(
+                conn,
+                &caller,
+                &id,
+                if_match,
+                "coordination_member_joined",
+                None,
+                |conn, loaded| {
+                    let current = loaded.coordination.as_ref().map(|c| &c.view);
+                    if current.is_some_and(|v| v.members.iter().any(|m| m.organization == org)) {
+                        return Err(ApiError::Conflict(format!("`{org}` is a member already")));
+                    }
+                    let mut group = CoordinationGroupRequest::from_view(current);
+                    group.members.push(MemberRequest {
+                        organization: org.clone(),
+                        representative: representative.clone(),
+                    });
+                    form_coordination_group(
+                        conn,
+                        &loaded.product.project_id,
+                        loaded.level(),
+                        &group,
+                    )
+                },
+            )
+        })
+        .await?;
+    Ok(etag_response(version, body))
+}
+
+/// Leaves the coordination group for the caller's own organisation. Refused when it would
+/// break the group's rules (the chair's organisation, the last member, at N3 the last board
+/// member).
+#[utoipa::path(
+    delete, path = "/api/v1/products/{id}/coordination-group/members/{organization}", tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("organization" = String, Path, description = "The caller's own organisation"),
+        ("If-Match" = String, Header, description = "The product's ETag")),
+    responses(
+        (status = 200, description = "The product with its group", body = ProductView),
+        (status = 403, description = "Not acting for that organisation", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such product, or not a member", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "The product is closed", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Leaving would break a rule of the group (named)", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn leave(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(&[Role::MunicipalityUser, Role::Integration])?;
+    let (id, org) = path.into_inner();
+    if caller.org.as_deref() != Some(org.as_str()) {
+        return Err(ApiError::Forbidden(
+            "an organisation leaves only by itself".into(),
+        ));
+    }
+    let (version, body) = state
+        .db(move |conn| {
+            change_product(
+                conn,
+                &caller,
+                &id,
+                if_match,
+                "coordination_member_left",
+                None,
+                |conn, loaded| {
+                    let current = loaded.coordination.as_ref().map(|c| &c.view);
+                    let mut group = CoordinationGroupRequest::from_view(current);
+                    let before = group.members.len();
+                    group.members.retain(|m| m.organization != org);
+                    if group.members.len() == before {
+                        return Err(ApiError::NotFound(format!("`{org}` is not a member")));
+                    }
+                    form_coordination_group(
+                        conn,
+                        &loaded.product.project_id,
+                        loaded.level(),
+                        &group,
+                    )
+                },
+            )
         })
         .await?;
     Ok(etag_response(version, body))

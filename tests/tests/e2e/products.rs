@@ -498,3 +498,113 @@ async fn an_approved_adoption_becomes_a_product_at_once() {
         "OS2 Overdragelse"
     );
 }
+
+#[actix_web::test]
+async fn organisations_join_and_leave_the_coordination_group_by_themselves() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let (_, product_id) = live_product(&service, &cast, &crew, 0).await;
+    send(
+        &service,
+        TestRequest::post()
+            .uri("/api/v1/people")
+            .insert_header(bearer(&cast.admin))
+            .set_json(json!({"sub": "eva", "name": "Eva", "organization": "461"})),
+    )
+    .await;
+    let odense = token_for(&app, "eva", &[Role::MunicipalityUser], Some("461"));
+    let members = |reply: &Reply| -> Vec<String> {
+        reply.body["coordination_group"]["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["organization"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let before = product(&service, &product_id).await;
+    assert!(
+        before.body["_actions"].as_array().unwrap().is_empty(),
+        "no token, no actions"
+    );
+    let seen_by_odense = send(
+        &service,
+        TestRequest::get()
+            .uri(&format!("/api/v1/products/{product_id}"))
+            .insert_header(bearer(&odense)),
+    )
+    .await;
+    assert_eq!(seen_by_odense.body["_actions"], json!(["join"]));
+
+    let join = |token: &str, etag: String| {
+        TestRequest::post()
+            .uri(&format!(
+                "/api/v1/products/{product_id}/coordination-group/members"
+            ))
+            .insert_header(bearer(token))
+            .insert_header(("if-match", etag))
+            .set_json(json!({"representative": "eva"}))
+    };
+    let joined = send(
+        &service,
+        join(&odense, product_etag(&service, &product_id).await),
+    )
+    .await;
+    assert_eq!(joined.status, 200, "{}", joined.body);
+    assert_eq!(members(&joined), ["101", "461", "751"]);
+    send(
+        &service,
+        join(&odense, product_etag(&service, &product_id).await),
+    )
+    .await
+    .problem(409, "conflict");
+    send(
+        &service,
+        join(&cast.manager, product_etag(&service, &product_id).await),
+    )
+    .await
+    .problem(403, "forbidden");
+
+    let leave = |token: &str, org: &str, etag: String| {
+        TestRequest::delete()
+            .uri(&format!(
+                "/api/v1/products/{product_id}/coordination-group/members/{org}"
+            ))
+            .insert_header(bearer(token))
+            .insert_header(("if-match", etag))
+    };
+    send(
+        &service,
+        leave(&odense, "101", product_etag(&service, &product_id).await),
+    )
+    .await
+    .problem(403, "forbidden");
+    let chair_leaves = send(
+        &service,
+        leave(
+            &cast.aarhus,
+            "751",
+            product_etag(&service, &product_id).await,
+        ),
+    )
+    .await;
+    chair_leaves.problem(422, "validation");
+    assert_eq!(chair_leaves.error_fields(), ["chair"]);
+    let left = send(
+        &service,
+        leave(&odense, "461", product_etag(&service, &product_id).await),
+    )
+    .await;
+    assert_eq!(left.status, 200, "{}", left.body);
+    assert_eq!(members(&left), ["101", "751"]);
+    send(
+        &service,
+        leave(&odense, "461", product_etag(&service, &product_id).await),
+    )
+    .await
+    .problem(404, "not-found");
+    send(&service, leave(&odense, "461", "\"1\"".into()))
+        .await
+        .problem(412, "precondition-failed");
+}
