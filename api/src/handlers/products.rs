@@ -380,6 +380,8 @@ pub struct ProductView {
     /// `active` or `closed` (read-only).
     pub state: String,
     pub owner_organization: String,
+    /// The organisations that took part in the project.
+    pub participants: Vec<String>,
     pub closed_reason: Option<String>,
     pub coordination_group: Option<CoordinationGroupView>,
     /// What is left of the yearly budget frame after approved further development this year.
@@ -397,6 +399,8 @@ pub struct ProductView {
 /// A product as loaded for a request.
 struct LoadedProduct {
     product: ProductRow,
+    /// The participating organisations of the project it came from.
+    participants: Vec<String>,
     coordination: Option<CoordinationInForce>,
     owner: String,
     remaining_frame: Option<i64>,
@@ -423,7 +427,9 @@ impl LoadedProduct {
             .and_then(|c| c.view.yearly_budget_frame_dkk)
             .map(|frame| frame - spent);
         let open = approval_store::pending_side_approvals(conn, &product.project_id)?;
+        let participants = project_store::find(conn, &product.project_id)?.participants;
         Ok(Self {
+            participants,
             product,
             coordination,
             owner,
@@ -496,6 +502,7 @@ impl LoadedProduct {
             catalogue_version: p.catalogue_version.clone(),
             state: p.state.clone(),
             owner_organization: self.owner.clone(),
+            participants: self.participants.clone(),
             closed_reason: p.closed_reason.clone(),
             coordination_group: self.coordination.as_ref().map(|c| c.view.clone()),
             remaining_budget_frame_dkk: self.remaining_frame,

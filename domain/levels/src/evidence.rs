@@ -359,6 +359,22 @@ mod tests {
     }
 
     #[test]
+    fn every_derived_requirement_of_the_catalogue_is_computed() {
+        let facts = Facts::default();
+        for requirement in catalogue()
+            .requirements
+            .iter()
+            .filter(|r| r.kind == EvidenceKind::Derived)
+        {
+            assert!(
+                facts.derived(requirement).is_some(),
+                "{} is never computed",
+                requirement.key
+            );
+        }
+    }
+
+    #[test]
     fn derived_requirements_come_from_the_facts() {
         let count = requirement("municipality_count");
         let funding = requirement("local_funding");

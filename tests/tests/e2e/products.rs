@@ -99,6 +99,7 @@ async fn an_n2_project_goes_live_as_a_product_after_two_reports() {
     assert_eq!(view.body["level"], "N2");
     assert_eq!(view.body["state"], "active");
     assert_eq!(view.body["owner_organization"], "751");
+    assert_eq!(view.body["participants"], json!(["101", "751"]));
     assert_eq!(view.body["project_id"], id.as_str());
     assert_eq!(view.body["coordination_group"]["chair"], "751");
     assert_eq!(view.body["remaining_budget_frame_dkk"], 500_000);
