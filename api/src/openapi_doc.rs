@@ -4,7 +4,8 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::handlers::{
-    approvals, board, health, me, organizations, people, products, projects, requirements, running,
+    approvals, board, health, me, meetings, organizations, people, products, projects,
+    requirements, running,
 };
 use crate::{auth, error, request};
 
@@ -22,6 +23,11 @@ use crate::{auth, error, request};
         people::list,
         board::get,
         board::put,
+        meetings::create,
+        meetings::list,
+        meetings::get,
+        meetings::add_item,
+        meetings::overdue_reports,
         projects::create,
         projects::list,
         projects::get,
@@ -72,6 +78,7 @@ use crate::{auth, error, request};
         (name = "requirements", description = "The level requirements (formkrav), a versioned catalogue"),
         (name = "people", description = "People and the sub of their tokens"),
         (name = "board", description = "The board roster: seats and chair"),
+        (name = "meetings", description = "Board meetings: deadlines, agendas, the reporting duty"),
         (name = "projects", description = "Ideas, evidence, placement at a level, submission, history"),
         (name = "running", description = "From approval to a running project: steering group, budget, start, reports, pause, resume, cancel"),
         (name = "products", description = "Go-live, products, coordination groups, level changes, closing, change requests"),

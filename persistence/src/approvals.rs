@@ -144,6 +144,15 @@ pub fn pending_side_approvals(
         .load(conn)?)
 }
 
+/// Every approval routed to the board, oldest first: the recommendations meetings take.
+pub fn for_the_board(conn: &mut DbConnection) -> Result<Vec<ApprovalRow>, StoreError> {
+    Ok(approvals::table
+        .filter(approvals::approver.eq("board"))
+        .order(approvals::id)
+        .select(ApprovalRow::as_select())
+        .load(conn)?)
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ApprovalFilter {
     pub state: Option<String>,

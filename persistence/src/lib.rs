@@ -13,6 +13,7 @@ pub mod change_requests;
 mod connection;
 pub mod coordination;
 pub mod idempotency;
+pub mod meetings;
 pub mod migrations;
 pub mod organizations;
 pub mod people;

@@ -242,3 +242,12 @@ pub fn list(
     }
     Ok(query.load(conn)?)
 }
+
+/// The projects in one of `states`, oldest first.
+pub fn in_states(conn: &mut DbConnection, states: &[&str]) -> Result<Vec<ProjectRow>, StoreError> {
+    Ok(projects::table
+        .filter(projects::state.eq_any(states))
+        .order(projects::id)
+        .select(ProjectRow::as_select())
+        .load(conn)?)
+}

@@ -285,6 +285,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    board_meetings (id) {
+        id -> Text,
+        meeting_date -> Date,
+        place -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agenda_items (id) {
+        id -> Text,
+        meeting_id -> Text,
+        kind -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(requirements -> catalogue_versions (catalogue_version));
 diesel::joinable!(people -> organizations (organization_id));
 diesel::joinable!(board_seats -> people (person_id));
@@ -321,4 +343,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     coordination_groups,
     coordination_members,
     change_requests,
+    board_meetings,
+    agenda_items,
 );

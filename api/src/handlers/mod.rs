@@ -5,6 +5,7 @@ pub mod approvals;
 pub mod board;
 pub mod health;
 pub mod me;
+pub mod meetings;
 pub mod organizations;
 pub mod people;
 pub mod products;
@@ -77,6 +78,20 @@ pub fn routes(config: &mut web::ServiceConfig) {
                     web::resource("/board/members")
                         .route(web::get().to(board::get))
                         .route(web::put().to(board::put)),
+                )
+                .service(
+                    web::resource("/board/meetings")
+                        .route(web::get().to(meetings::list))
+                        .route(web::post().to(meetings::create)),
+                )
+                .service(web::resource("/board/meetings/{id}").route(web::get().to(meetings::get)))
+                .service(
+                    web::resource("/board/meetings/{id}/agenda-items")
+                        .route(web::post().to(meetings::add_item)),
+                )
+                .service(
+                    web::resource("/portfolio/overdue-reports")
+                        .route(web::get().to(meetings::overdue_reports)),
                 )
                 .service(
                     web::resource("/projects")

@@ -6,6 +6,7 @@
 pub mod budget;
 pub mod decisions;
 pub mod lifecycle;
+pub mod meetings;
 pub mod reports;
 
 pub use budget::{BudgetError, BudgetStatus, check_budget};

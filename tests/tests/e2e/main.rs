@@ -6,6 +6,7 @@ mod auth;
 mod contract;
 mod health;
 mod lifecycle;
+mod meetings;
 mod organizations;
 mod products;
 mod requirements;

@@ -1,0 +1,2 @@
+DROP TABLE agenda_items;
+DROP TABLE board_meetings;

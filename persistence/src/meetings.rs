@@ -1,0 +1,61 @@
+//! Board meetings and their other agenda items.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::schema::{agenda_items, board_meetings};
+use crate::{DbConnection, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = board_meetings)]
+pub struct MeetingRow {
+    pub id: String,
+    pub meeting_date: NaiveDate,
+    pub place: String,
+    /// `planned`, `held` or `cancelled`.
+    pub status: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = agenda_items)]
+pub struct AgendaItemRow {
+    pub id: String,
+    pub meeting_id: String,
+    /// `orientation`, `strategy` or `other`.
+    pub kind: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConnection, meeting: &MeetingRow) -> Result<(), StoreError> {
+    diesel::insert_into(board_meetings::table)
+        .values(meeting)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Every meeting, by date.
+pub fn all(conn: &mut DbConnection) -> Result<Vec<MeetingRow>, StoreError> {
+    Ok(board_meetings::table
+        .order(board_meetings::meeting_date)
+        .select(MeetingRow::as_select())
+        .load(conn)?)
+}
+
+pub fn add_item(conn: &mut DbConnection, item: &AgendaItemRow) -> Result<(), StoreError> {
+    diesel::insert_into(agenda_items::table)
+        .values(item)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn items(conn: &mut DbConnection, meeting_id: &str) -> Result<Vec<AgendaItemRow>, StoreError> {
+    Ok(agenda_items::table
+        .filter(agenda_items::meeting_id.eq(meeting_id))
+        .order(agenda_items::id)
+        .select(AgendaItemRow::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,195 @@
+//! Board meetings: deadlines, agendas by submission date, the reporting duty.
+
+use actix_web::test::TestRequest;
+use chrono::{Days, NaiveDate, Utc};
+use os2pm_tests::{Reply, TestApp, bearer, send};
+use serde_json::json;
+
+use crate::lifecycle::{Cast, TestService, awaiting_approval, cast};
+use crate::running::{crew, file_report, report, running_project};
+
+fn in_days(days: i64) -> NaiveDate {
+    let today = Utc::now().date_naive();
+    if days >= 0 {
+        today + Days::new(days.unsigned_abs())
+    } else {
+        today - Days::new(days.unsigned_abs())
+    }
+}
+
+async fn plan(service: &impl TestService, cast: &Cast, date: NaiveDate) -> Reply {
+    send(
+        service,
+        TestRequest::post()
+            .uri("/api/v1/board/meetings")
+            .insert_header(bearer(&cast.manager))
+            .set_json(json!({"date": date, "place": "KL"})),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn meetings_show_their_deadlines_and_refuse_a_second_meeting_on_a_day() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let date = in_days(60);
+    send(
+        &service,
+        TestRequest::post()
+            .uri("/api/v1/board/meetings")
+            .insert_header(bearer(cast.member(0)))
+            .set_json(json!({"date": date, "place": "KL"})),
+    )
+    .await
+    .problem(403, "forbidden");
+    let planned = plan(&service, &cast, date).await;
+    assert_eq!(planned.status, 201, "{}", planned.body);
+    assert_eq!(planned.body["agenda_deadline"], json!(date - Days::new(28)));
+    assert_eq!(planned.body["material_date"], json!(date - Days::new(14)));
+    assert_eq!(planned.body["status"], "planned");
+    plan(&service, &cast, date).await.problem(409, "conflict");
+    let bad = send(
+        &service,
+        TestRequest::post()
+            .uri("/api/v1/board/meetings")
+            .insert_header(bearer(&cast.manager))
+            .set_json(json!({"date": "2027-02-30", "place": "KL"})),
+    )
+    .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+}
+
+#[actix_web::test]
+async fn a_recommendation_goes_to_the_first_meeting_whose_deadline_has_not_passed() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    // Deadline yesterday, and deadline tomorrow: meetings two days apart.
+    let closed = plan(&service, &cast, in_days(27)).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let open = plan(&service, &cast, in_days(29)).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (id, approval) = awaiting_approval(&service, &cast, "N2").await;
+    // N1 is decided by the business manager and never goes on the board's agenda.
+    awaiting_approval(&service, &cast, "N1").await;
+
+    let meeting = |id: String| TestRequest::get().uri(&format!("/api/v1/board/meetings/{id}"));
+    let too_late = send(&service, meeting(closed)).await;
+    assert_eq!(too_late.body["agenda"]["recommendations"], json!([]));
+    let on_time = send(&service, meeting(open.clone())).await;
+    let recommendations = on_time.body["agenda"]["recommendations"]
+        .as_array()
+        .unwrap();
+    assert_eq!(recommendations.len(), 1);
+    assert_eq!(recommendations[0]["approval_id"], approval.as_str());
+    assert_eq!(recommendations[0]["project_id"], id.as_str());
+    assert_eq!(recommendations[0]["state"], "pending");
+
+    // Decided, the agenda shows the decision.
+    for i in 0..2 {
+        crate::lifecycle::vote(&service, cast.member(i), &approval, "approve", None).await;
+    }
+    let decided = send(&service, meeting(open.clone())).await;
+    assert_eq!(
+        decided.body["agenda"]["recommendations"][0]["outcome"],
+        "approve"
+    );
+
+    let item = send(
+        &service,
+        TestRequest::post()
+            .uri(&format!("/api/v1/board/meetings/{open}/agenda-items"))
+            .insert_header(bearer(&cast.manager))
+            .set_json(json!({"kind": "strategy", "title": "Strategi 2028"})),
+    )
+    .await;
+    assert_eq!(item.status, 201, "{}", item.body);
+    assert_eq!(item.body["agenda"]["items"][0]["title"], "Strategi 2028");
+    let bad = send(
+        &service,
+        TestRequest::post()
+            .uri(&format!("/api/v1/board/meetings/{open}/agenda-items"))
+            .insert_header(bearer(&cast.manager))
+            .set_json(json!({"kind": "gossip", "title": ""})),
+    )
+    .await;
+    assert_eq!(bad.error_fields(), ["title", "kind"]);
+    send(&service, meeting("nope".into()))
+        .await
+        .problem(404, "not-found");
+    let all = send(&service, TestRequest::get().uri("/api/v1/board/meetings")).await;
+    assert_eq!(all.body.as_array().unwrap().len(), 2);
+}
+
+#[actix_web::test]
+async fn n2_and_n3_running_projects_owe_a_report_before_each_meeting() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let n2 = running_project(&service, &cast, &crew, "N2").await;
+    running_project(&service, &cast, &crew, "N1").await;
+    send(
+        &service,
+        TestRequest::get().uri("/api/v1/portfolio/overdue-reports"),
+    )
+    .await
+    .problem(404, "not-found");
+
+    // The first meeting: its material goes out in 26 days. The report is due, not overdue.
+    let later = plan(&service, &cast, in_days(40)).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let duty = send(
+        &service,
+        TestRequest::get().uri("/api/v1/portfolio/overdue-reports"),
+    )
+    .await;
+    assert_eq!(
+        duty.body["meeting_id"],
+        later.as_str(),
+        "the next meeting by default"
+    );
+    let missing = duty.body["missing"].as_array().unwrap();
+    assert_eq!(missing.len(), 1, "N1 only informs: {missing:?}");
+    assert_eq!(missing[0]["project_id"], n2.as_str());
+    assert_eq!(missing[0]["overdue"], false);
+    assert_eq!(missing[0]["due_by"], json!(in_days(26)));
+
+    assert_eq!(
+        file_report(&service, &crew.pia, &n2, report("green", None, 1))
+            .await
+            .status,
+        201
+    );
+    let done = send(
+        &service,
+        TestRequest::get().uri("/api/v1/portfolio/overdue-reports"),
+    )
+    .await;
+    assert_eq!(done.body["missing"], json!([]), "{}", done.body);
+
+    // A meeting planned in between, whose material went out four days ago: today's report was
+    // too late for it, and for the later meeting it is no longer newer than the previous one.
+    let soon = plan(&service, &cast, in_days(10)).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let duty = |meeting: &str| {
+        TestRequest::get().uri(&format!(
+            "/api/v1/portfolio/overdue-reports?meeting={meeting}"
+        ))
+    };
+    let soon_duty = send(&service, duty(&soon)).await;
+    assert_eq!(soon_duty.body["missing"][0]["overdue"], true);
+    let later_duty = send(&service, duty(&later)).await;
+    assert_eq!(later_duty.body["missing"][0]["overdue"], false);
+    assert!(later_duty.body["missing"][0]["last_report_at"].is_string());
+    send(&service, duty("nope")).await.problem(404, "not-found");
+}
