@@ -4,7 +4,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::handlers::{
-    approvals, board, health, me, meetings, organizations, people, products, projects,
+    approvals, board, health, me, meetings, organizations, people, portfolio, products, projects,
     requirements, running,
 };
 use crate::{auth, error, request};
@@ -28,6 +28,7 @@ use crate::{auth, error, request};
         meetings::get,
         meetings::add_item,
         meetings::overdue_reports,
+        portfolio::overview,
         projects::create,
         projects::list,
         projects::get,

@@ -153,6 +153,14 @@ pub fn for_the_board(conn: &mut DbConnection) -> Result<Vec<ApprovalRow>, StoreE
         .load(conn)?)
 }
 
+/// Every approval, oldest first.
+pub fn all(conn: &mut DbConnection) -> Result<Vec<ApprovalRow>, StoreError> {
+    Ok(approvals::table
+        .order(approvals::id)
+        .select(ApprovalRow::as_select())
+        .load(conn)?)
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ApprovalFilter {
     pub state: Option<String>,

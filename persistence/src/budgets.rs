@@ -52,3 +52,8 @@ pub fn set_status(
         .execute(conn)?;
     Ok(())
 }
+
+/// Every budget.
+pub fn all(conn: &mut DbConnection) -> Result<Vec<BudgetRow>, StoreError> {
+    Ok(budgets::table.select(BudgetRow::as_select()).load(conn)?)
+}

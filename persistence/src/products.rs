@@ -112,3 +112,12 @@ pub fn list(
     }
     Ok(query.load(conn)?)
 }
+
+/// Every product with its owner's code, oldest first.
+pub fn all(conn: &mut DbConnection) -> Result<Vec<(ProductRow, Option<String>)>, StoreError> {
+    Ok(products::table
+        .inner_join(organizations::table)
+        .order(products::id)
+        .select((ProductRow::as_select(), organizations::code))
+        .load(conn)?)
+}

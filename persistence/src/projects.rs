@@ -251,3 +251,12 @@ pub fn in_states(conn: &mut DbConnection, states: &[&str]) -> Result<Vec<Project
         .select(ProjectRow::as_select())
         .load(conn)?)
 }
+
+/// Every project with its owner's code, oldest first: the portfolio.
+pub fn all(conn: &mut DbConnection) -> Result<Vec<(ProjectRow, Option<String>)>, StoreError> {
+    Ok(projects::table
+        .inner_join(organizations::table)
+        .order(projects::id)
+        .select((ProjectRow::as_select(), organizations::code))
+        .load(conn)?)
+}

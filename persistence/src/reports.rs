@@ -45,3 +45,11 @@ pub fn for_project(
         .select(ReportRow::as_select())
         .load(conn)?)
 }
+
+/// Every report, oldest first.
+pub fn all(conn: &mut DbConnection) -> Result<Vec<ReportRow>, StoreError> {
+    Ok(progress_reports::table
+        .order(progress_reports::id)
+        .select(ReportRow::as_select())
+        .load(conn)?)
+}

@@ -8,6 +8,7 @@ pub mod me;
 pub mod meetings;
 pub mod organizations;
 pub mod people;
+pub mod portfolio;
 pub mod products;
 pub mod projects;
 pub mod requirements;
@@ -93,6 +94,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
                     web::resource("/portfolio/overdue-reports")
                         .route(web::get().to(meetings::overdue_reports)),
                 )
+                .service(web::resource("/portfolio").route(web::get().to(portfolio::overview)))
                 .service(
                     web::resource("/projects")
                         .route(web::get().to(projects::list))

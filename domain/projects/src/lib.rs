@@ -5,6 +5,7 @@
 
 pub mod budget;
 pub mod decisions;
+pub mod economy;
 pub mod lifecycle;
 pub mod meetings;
 pub mod reports;

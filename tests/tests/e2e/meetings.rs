@@ -193,3 +193,94 @@ async fn n2_and_n3_running_projects_owe_a_report_before_each_meeting() {
     assert!(later_duty.body["missing"][0]["last_report_at"].is_string());
     send(&service, duty("nope")).await.problem(404, "not-found");
 }
+
+#[actix_web::test]
+async fn the_overview_counts_the_portfolio_and_adds_up_its_economy() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let n2 = running_project(&service, &cast, &crew, "N2").await;
+    running_project(&service, &cast, &crew, "N1").await;
+    let (pending_project, pending) = awaiting_approval(&service, &cast, "N3").await;
+    crate::lifecycle::submit_idea(
+        &service,
+        &cast.aarhus,
+        &crate::lifecycle::idea("Bare en idé"),
+    )
+    .await;
+    // Budgets are 1.200.000 each; the N2 project reports 350.000 spent, 1.250.000 forecast.
+    let mut figures = report("amber", Some("Forsinket"), 350_000);
+    figures["budget_dkk"] = json!(1_200_000);
+    figures["forecast_dkk"] = json!(1_250_000);
+    assert_eq!(
+        file_report(&service, &crew.pia, &n2, figures).await.status,
+        201
+    );
+
+    let overview = send(&service, TestRequest::get().uri("/api/v1/portfolio")).await;
+    assert_eq!(overview.status, 200, "{}", overview.body);
+    let body = &overview.body;
+    assert_eq!(body["as_of"], json!(in_days(0)));
+    assert_eq!(
+        body["projects_by_level"],
+        json!({"N1": {"in_progress": 1}, "N2": {"in_progress": 1}, "N3": {"awaiting_approval": 1}, "unplaced": {"idea": 1}})
+    );
+    assert_eq!(
+        body["economy"],
+        json!({"budget_dkk": 2_400_000, "spent_dkk": 350_000, "forecast_dkk": 2_450_000, "variance_dkk": 50_000})
+    );
+    let line = body["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == n2.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(line["rag"], "amber");
+    assert_eq!(line["economy"]["variance_dkk"], 50_000);
+    let pending_ids: Vec<&str> = body["pending_decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["approval_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(pending_ids, [pending.as_str()]);
+    assert_eq!(
+        body["pending_decisions"][0]["project_id"],
+        pending_project.as_str()
+    );
+    let since = &body["since_previous_meeting"];
+    assert_eq!(
+        since["for_information"].as_array().unwrap().len(),
+        1,
+        "the N1 approval"
+    );
+    assert!(
+        since["decisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["approver"] == "board")
+    );
+
+    // For a meeting whose previous one lies ahead of today's decisions, nothing is "since".
+    let meeting = plan(&service, &cast, in_days(60)).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    plan(&service, &cast, in_days(30)).await;
+    let later = send(
+        &service,
+        TestRequest::get().uri(&format!("/api/v1/portfolio?meeting={meeting}")),
+    )
+    .await;
+    assert_eq!(later.body["since"], json!(in_days(30)));
+    assert_eq!(later.body["since_previous_meeting"]["decisions"], json!([]));
+    send(
+        &service,
+        TestRequest::get().uri("/api/v1/portfolio?meeting=nope"),
+    )
+    .await
+    .problem(404, "not-found");
+}

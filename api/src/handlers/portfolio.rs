@@ -1,0 +1,270 @@
+//! The portfolio overview (*porteføljeoverblik*, DOMAIN.md §6) for a board meeting: every
+//! project and product by level and state, their economy, pending decisions, and what the
+//! board decided since its previous meeting.
+
+use std::collections::{BTreeMap, HashMap};
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use os2pm_persistence::approvals::{self, ApprovalRow};
+use os2pm_persistence::meetings;
+use os2pm_persistence::{budgets, products, projects, reports};
+use os2pm_projects::economy::Economy;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::app::AppState;
+use crate::error::{ApiError, ProblemSchema};
+use crate::handlers::board::today;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OverviewQuery {
+    /// The meeting the overview is for; without it, the portfolio as of today.
+    pub meeting: Option<String>,
+}
+
+/// Budget, spent, forecast and variance (forecast − budget), in DKK.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct EconomyView {
+    pub budget_dkk: i64,
+    pub spent_dkk: i64,
+    pub forecast_dkk: i64,
+    pub variance_dkk: i64,
+}
+
+impl From<Economy> for EconomyView {
+    fn from(e: Economy) -> Self {
+        Self {
+            budget_dkk: e.budget_dkk,
+            spent_dkk: e.spent_dkk,
+            forecast_dkk: e.forecast_dkk,
+            variance_dkk: e.variance_dkk,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProjectLine {
+    pub id: String,
+    pub title: String,
+    pub level: Option<String>,
+    pub state: String,
+    pub owner_organization: String,
+    pub economy: EconomyView,
+    /// The latest report's red/amber/green status.
+    pub rag: Option<String>,
+    pub last_report_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProductLine {
+    pub id: String,
+    pub name: String,
+    pub level: String,
+    pub state: String,
+    pub owner_organization: String,
+}
+
+/// A decision, or a decision still to be taken.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DecisionLine {
+    pub approval_id: String,
+    pub subject: String,
+    pub project_id: String,
+    pub level: String,
+    pub approver: String,
+    pub outcome: Option<String>,
+    pub reason: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+impl From<&ApprovalRow> for DecisionLine {
+    fn from(a: &ApprovalRow) -> Self {
+        Self {
+            approval_id: a.id.clone(),
+            subject: a.subject.clone(),
+            project_id: a.project_id.clone(),
+            level: a.level.clone(),
+            approver: a.approver.clone(),
+            outcome: a.outcome.clone(),
+            reason: a.reason.clone(),
+            decided_at: a.decided_at.map(|at| at.and_utc()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SincePrevious {
+    /// The board's decisions (N2/N3, and level changes, closures …).
+    pub decisions: Vec<DecisionLine>,
+    pub level_changes: Vec<DecisionLine>,
+    pub new_products: Vec<ProductLine>,
+    /// N1 decisions of the business manager, for the board's information.
+    pub for_information: Vec<DecisionLine>,
+}
+
+/// The overview.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Overview {
+    pub meeting_id: Option<String>,
+    /// The day the overview is for: the meeting's date, or today.
+    pub as_of: NaiveDate,
+    /// The previous meeting's date: "since" starts the day after.
+    pub since: Option<NaiveDate>,
+    /// Count per level and state, e.g. `{"N2": {"in_progress": 3}}`; `unplaced` for ideas.
+    pub projects_by_level: BTreeMap<String, BTreeMap<String, usize>>,
+    pub products_by_level: BTreeMap<String, BTreeMap<String, usize>>,
+    pub projects: Vec<ProjectLine>,
+    pub products: Vec<ProductLine>,
+    /// The totals of every project's economy.
+    pub economy: EconomyView,
+    pub pending_decisions: Vec<DecisionLine>,
+    pub since_previous_meeting: SincePrevious,
+}
+
+fn count(
+    lines: impl Iterator<Item = (String, String)>,
+) -> BTreeMap<String, BTreeMap<String, usize>> {
+    let mut counts: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for (level, state) in lines {
+        *counts.entry(level).or_default().entry(state).or_default() += 1;
+    }
+    counts
+}
+
+/// The portfolio overview for a board meeting (or as of today). Public.
+#[utoipa::path(
+    get, path = "/api/v1/portfolio", tag = "meetings",
+    params(OverviewQuery),
+    responses(
+        (status = 200, description = "The overview", body = Overview),
+        (status = 404, description = "No such meeting", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn overview(
+    state: web::Data<AppState>,
+    query: web::Query<OverviewQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let wanted = query.into_inner().meeting;
+    let overview = state
+        .db(move |conn| {
+            let all_meetings = meetings::all(conn)?;
+            let meeting = match &wanted {
+                Some(id) => Some(
+                    all_meetings
+                        .iter()
+                        .find(|m| &m.id == id)
+                        .ok_or_else(|| ApiError::NotFound(format!("no meeting `{id}`")))?,
+                ),
+                None => None,
+            };
+            let as_of = meeting.map_or_else(today, |m| m.meeting_date);
+            let since = all_meetings
+                .iter()
+                .filter(|m| m.status != "cancelled" && m.meeting_date < as_of)
+                .map(|m| m.meeting_date)
+                .max();
+            let in_window = |at: Option<chrono::NaiveDateTime>| {
+                at.is_some_and(|at| since.is_none_or(|s| at.date() > s) && at.date() <= as_of)
+            };
+
+            let budget_of: HashMap<String, i64> = budgets::all(conn)?
+                .into_iter()
+                .map(|b| (b.project_id, b.amount_dkk))
+                .collect();
+            let mut latest_report = HashMap::new();
+            for report in reports::all(conn)? {
+                latest_report.insert(report.project_id.clone(), report);
+            }
+            let mut economies = Vec::new();
+            let project_lines: Vec<ProjectLine> = projects::all(conn)?
+                .into_iter()
+                .map(|(p, owner)| {
+                    let report = latest_report.get(&p.id);
+                    let economy = Economy::of(
+                        budget_of.get(&p.id).copied(),
+                        report.map(|r| (r.budget_dkk, r.spent_dkk, r.forecast_dkk)),
+                    );
+                    economies.push(economy);
+                    ProjectLine {
+                        owner_organization: owner
+                            .unwrap_or_else(|| p.owner_organization_id.clone()),
+                        economy: economy.into(),
+                        rag: report.map(|r| r.status.clone()),
+                        last_report_at: report.map(|r| r.reported_at.and_utc()),
+                        id: p.id,
+                        title: p.title,
+                        level: p.level,
+                        state: p.state,
+                    }
+                })
+                .collect();
+            let all_products = products::all(conn)?;
+            let product_line = |p: &products::ProductRow, owner: &Option<String>| ProductLine {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                level: p.level.clone(),
+                state: p.state.clone(),
+                owner_organization: owner
+                    .clone()
+                    .unwrap_or_else(|| p.owner_organization_id.clone()),
+            };
+            let product_lines: Vec<ProductLine> = all_products
+                .iter()
+                .map(|(p, o)| product_line(p, o))
+                .collect();
+            let new_products = all_products
+                .iter()
+                .filter(|(p, _)| in_window(Some(p.created_at)))
+                .map(|(p, o)| product_line(p, o))
+                .collect();
+
+            let all_approvals = approvals::all(conn)?;
+            let decided: Vec<&ApprovalRow> = all_approvals
+                .iter()
+                .filter(|a| a.state == "decided" && in_window(a.decided_at))
+                .collect();
+            let lines = |filter: &dyn Fn(&ApprovalRow) -> bool| -> Vec<DecisionLine> {
+                decided
+                    .iter()
+                    .filter(|a| filter(a))
+                    .map(|a| DecisionLine::from(*a))
+                    .collect()
+            };
+            Ok(Overview {
+                meeting_id: meeting.map(|m| m.id.clone()),
+                as_of,
+                since,
+                projects_by_level: count(project_lines.iter().map(|p| {
+                    (
+                        p.level.clone().unwrap_or_else(|| "unplaced".into()),
+                        p.state.clone(),
+                    )
+                })),
+                products_by_level: count(
+                    product_lines
+                        .iter()
+                        .map(|p| (p.level.clone(), p.state.clone())),
+                ),
+                economy: Economy::total(&economies).into(),
+                pending_decisions: all_approvals
+                    .iter()
+                    .filter(|a| a.state == "pending")
+                    .map(DecisionLine::from)
+                    .collect(),
+                since_previous_meeting: SincePrevious {
+                    decisions: lines(&|a| a.approver == "board"),
+                    level_changes: lines(&|a| {
+                        a.subject == "level_change" && a.outcome.as_deref() == Some("approve")
+                    }),
+                    new_products,
+                    for_information: lines(&|a| a.approver == "forretningsleder"),
+                },
+                projects: project_lines,
+                products: product_lines,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(overview))
+}
