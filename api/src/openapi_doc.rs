@@ -29,6 +29,7 @@ use crate::{auth, error, request};
         meetings::add_item,
         meetings::overdue_reports,
         portfolio::overview,
+        portfolio::decision_log,
         projects::create,
         projects::list,
         projects::get,

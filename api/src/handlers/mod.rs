@@ -96,6 +96,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 )
                 .service(web::resource("/portfolio").route(web::get().to(portfolio::overview)))
                 .service(
+                    web::resource("/portfolio/decision-log")
+                        .route(web::get().to(portfolio::decision_log)),
+                )
+                .service(
                     web::resource("/projects")
                         .route(web::get().to(projects::list))
                         .route(web::post().to(projects::create)),

@@ -284,3 +284,58 @@ async fn the_overview_counts_the_portfolio_and_adds_up_its_economy() {
     .await
     .problem(404, "not-found");
 }
+
+#[actix_web::test]
+async fn the_decision_log_replaces_the_hand_kept_markdown() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let (_, n2) = awaiting_approval(&service, &cast, "N2").await;
+    crate::lifecycle::vote(&service, cast.member(0), &n2, "approve", None).await;
+    crate::lifecycle::vote(&service, cast.member(1), &n2, "approve", None).await;
+    let (_, n1) = awaiting_approval(&service, &cast, "N1").await;
+    crate::lifecycle::vote(
+        &service,
+        &cast.manager,
+        &n1,
+        "return",
+        Some("Mangler lokal værdi"),
+    )
+    .await;
+
+    let json_log = send(
+        &service,
+        TestRequest::get().uri("/api/v1/portfolio/decision-log"),
+    )
+    .await;
+    let items = json_log.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["decision"], "Godkendt på N2");
+    assert_eq!(items[0]["decided_by"], "Bestyrelsen");
+    assert_eq!(items[1]["decision"], "Sendt tilbage (tilbageløb)");
+    assert_eq!(items[1]["basis"], "Mangler lokal værdi");
+    assert_eq!(items[1]["decided_by"], "Forretningslederen");
+
+    let markdown = send(
+        &service,
+        TestRequest::get()
+            .uri("/api/v1/portfolio/decision-log")
+            .insert_header(("accept", "text/markdown")),
+    )
+    .await;
+    assert_eq!(
+        markdown.header("content-type"),
+        Some("text/markdown; charset=utf-8")
+    );
+    let text = markdown.body.as_str().unwrap();
+    let year = in_days(0).format("%Y").to_string();
+    assert!(
+        text.starts_with(&format!("# Beslutningslog\n\n## {year}\n")),
+        "{text}"
+    );
+    assert!(
+        text.contains("| Godkendt på N2 | Indstilling fra forretningslederen | Bestyrelsen |"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("| Sendt tilbage (tilbageløb) | Mangler lokal værdi | Forretningslederen | /api/v1/approvals/{n1} |")), "{text}");
+}
