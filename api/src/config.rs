@@ -194,7 +194,7 @@ mod tests {
 
     #[test]
     fn defaults_need_no_environment() {
-        let config = config(&[]).unwrap();
+        let config = config(&[]).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(config.bind, "127.0.0.1:8080");
         assert_eq!(config.database_url, DatabaseUrl::Sqlite("os2pm.db".into()));
         assert!(config.auto_migrate);
@@ -211,7 +211,7 @@ mod tests {
             ("OS2PM_JWKS_URL", "https://idp.example/certs"),
             ("OS2PM_JWT_ROLES_CLAIM", "realm_access.roles"),
         ])
-        .unwrap();
+        .unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(
             config.auth.keys,
             KeyConfig::IdentityProvider { .. }

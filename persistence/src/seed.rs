@@ -120,7 +120,7 @@ mod tests {
 
     #[test]
     fn the_reference_data_has_98_municipalities_in_5_regions() {
-        let organizations = reference_organizations().unwrap();
+        let organizations = reference_organizations().unwrap_or_else(|e| panic!("{e}"));
         let count = |kind: OrganizationKind| {
             organizations
                 .iter()

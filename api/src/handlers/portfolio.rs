@@ -428,7 +428,7 @@ mod tests {
 
     fn entry(date: &str, item: &str, decision: &str) -> LogEntry {
         LogEntry {
-            date: date.parse().unwrap(),
+            date: date.parse().unwrap_or_else(|e| panic!("{date}: {e}")),
             item: item.into(),
             project_id: "p".into(),
             decision: decision.into(),

@@ -56,7 +56,7 @@ mod tests {
     use super::*;
 
     fn day(iso: &str) -> NaiveDate {
-        iso.parse().unwrap()
+        iso.parse().unwrap_or_else(|e| panic!("{iso}: {e}"))
     }
 
     fn seat(person: &str, chair: bool, from: &str, until: Option<&str>) -> Seat {

@@ -216,7 +216,7 @@ mod tests {
     use super::*;
 
     fn catalogue() -> Catalogue {
-        Catalogue::os2_2016().unwrap()
+        Catalogue::os2_2016().unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn requirement(key: &str) -> Requirement {
@@ -224,7 +224,7 @@ mod tests {
             .requirements
             .into_iter()
             .find(|r| r.key == key)
-            .unwrap()
+            .unwrap_or_else(|| panic!("no requirement {key}"))
     }
 
     fn evidence(key: &str, status: EvidenceStatus) -> Evidence {

@@ -59,7 +59,7 @@ mod tests {
     use super::*;
 
     fn day(iso: &str) -> NaiveDate {
-        iso.parse().unwrap()
+        iso.parse().unwrap_or_else(|e| panic!("{iso}: {e}"))
     }
 
     #[test]
