@@ -4,8 +4,8 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::handlers::{
-    approvals, board, health, me, meetings, organizations, people, portfolio, products, projects,
-    requirements, running,
+    approvals, board, health, me, meetings, organizations, people, portfolio, priorities, products,
+    projects, requirements, running,
 };
 use crate::{auth, error, request};
 
@@ -30,6 +30,9 @@ use crate::{auth, error, request};
         meetings::overdue_reports,
         portfolio::overview,
         portfolio::decision_log,
+        priorities::get,
+        priorities::put_criteria,
+        priorities::put_scores,
         projects::create,
         projects::list,
         projects::get,

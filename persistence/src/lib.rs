@@ -17,6 +17,7 @@ pub mod meetings;
 pub mod migrations;
 pub mod organizations;
 pub mod people;
+pub mod priorities;
 pub mod products;
 pub mod projects;
 pub mod reports;

@@ -307,6 +307,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    priority_criteria (version, key) {
+        version -> Integer,
+        key -> Text,
+        name -> Text,
+        weight -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    priority_scores (version, project_id, member_sub, criterion) {
+        version -> Integer,
+        project_id -> Text,
+        member_sub -> Text,
+        criterion -> Text,
+        score -> Integer,
+        scored_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(requirements -> catalogue_versions (catalogue_version));
 diesel::joinable!(people -> organizations (organization_id));
 diesel::joinable!(board_seats -> people (person_id));
@@ -345,4 +366,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     change_requests,
     board_meetings,
     agenda_items,
+    priority_criteria,
+    priority_scores,
 );

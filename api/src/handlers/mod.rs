@@ -9,6 +9,7 @@ pub mod meetings;
 pub mod organizations;
 pub mod people;
 pub mod portfolio;
+pub mod priorities;
 pub mod products;
 pub mod projects;
 pub mod requirements;
@@ -95,6 +96,17 @@ pub fn routes(config: &mut web::ServiceConfig) {
                         .route(web::get().to(meetings::overdue_reports)),
                 )
                 .service(web::resource("/portfolio").route(web::get().to(portfolio::overview)))
+                .service(
+                    web::resource("/portfolio/priorities").route(web::get().to(priorities::get)),
+                )
+                .service(
+                    web::resource("/portfolio/priorities/criteria")
+                        .route(web::put().to(priorities::put_criteria)),
+                )
+                .service(
+                    web::resource("/portfolio/priorities/scores/{project_id}")
+                        .route(web::put().to(priorities::put_scores)),
+                )
                 .service(
                     web::resource("/portfolio/decision-log")
                         .route(web::get().to(portfolio::decision_log)),

@@ -8,6 +8,7 @@ pub mod decisions;
 pub mod economy;
 pub mod lifecycle;
 pub mod meetings;
+pub mod priorities;
 pub mod reports;
 
 pub use budget::{BudgetError, BudgetStatus, check_budget};

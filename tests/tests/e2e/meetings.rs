@@ -339,3 +339,143 @@ async fn the_decision_log_replaces_the_hand_kept_markdown() {
     );
     assert!(text.contains(&format!("| Sendt tilbage (tilbageløb) | Mangler lokal værdi | Forretningslederen | /api/v1/approvals/{n1} |")), "{text}");
 }
+
+#[actix_web::test]
+async fn candidates_are_ranked_by_weighted_score_with_ties_and_stability() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let ideas: Vec<String> = {
+        let mut ids = Vec::new();
+        for title in ["Alfa", "Beta", "Gamma"] {
+            let reply = crate::lifecycle::submit_idea(
+                &service,
+                &cast.aarhus,
+                &crate::lifecycle::idea(title),
+            )
+            .await;
+            ids.push(reply.body["id"].as_str().unwrap().to_owned());
+        }
+        ids
+    };
+    let put = |token: &str, uri: String, body: serde_json::Value| {
+        TestRequest::put()
+            .uri(&uri)
+            .insert_header(bearer(token))
+            .set_json(body)
+    };
+    let score = |member: usize, id: &str, value: i32, risk: i32| {
+        put(
+            cast.member(member),
+            format!("/api/v1/portfolio/priorities/scores/{id}"),
+            json!({"scores": {"value": value, "risk": risk}}),
+        )
+    };
+    send(&service, score(0, &ideas[0], 5, 0))
+        .await
+        .problem(409, "conflict");
+    let criteria = json!({"criteria": [{"key": "value", "name": "Værdi", "weight": 20}, {"key": "risk", "name": "Risiko", "weight": 19}]});
+    send(
+        &service,
+        put(
+            cast.member(0),
+            "/api/v1/portfolio/priorities/criteria".into(),
+            criteria.clone(),
+        ),
+    )
+    .await
+    .problem(403, "forbidden");
+    let set = send(
+        &service,
+        put(
+            &cast.manager,
+            "/api/v1/portfolio/priorities/criteria".into(),
+            criteria,
+        ),
+    )
+    .await;
+    assert_eq!(set.status, 200, "{}", set.body);
+    assert_eq!(set.body["version"], 1);
+
+    // Alfa: all value; Beta: all risk (a 10 % move flips them); Gamma ties with nobody and trails.
+    assert_eq!(send(&service, score(0, &ideas[0], 5, 0)).await.status, 200);
+    send(&service, score(1, &ideas[0], 5, 0)).await;
+    send(&service, score(0, &ideas[1], 0, 5)).await;
+    let last = send(&service, score(0, &ideas[2], 1, 1)).await;
+    let ranking = last.body["ranking"].as_array().unwrap();
+    let order: Vec<(&str, u64, bool)> = ranking
+        .iter()
+        .map(|r| {
+            (
+                r["title"].as_str().unwrap(),
+                r["rank"].as_u64().unwrap(),
+                r["stable"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [("Alfa", 1, false), ("Beta", 2, false), ("Gamma", 3, true)]
+    );
+    assert_eq!(
+        ranking[0]["scores"]["board-1"]["value"], 5,
+        "each member's scores are shown"
+    );
+
+    // A tie: scored like Beta, Gamma shares its rank.
+    send(&service, score(0, &ideas[2], 0, 5)).await;
+    let tied = send(
+        &service,
+        TestRequest::get().uri("/api/v1/portfolio/priorities"),
+    )
+    .await;
+    let ranks: Vec<u64> = tied.body["ranking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["rank"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ranks, [1, 2, 2]);
+
+    let bad = send(
+        &service,
+        put(
+            cast.member(0),
+            format!("/api/v1/portfolio/priorities/scores/{}", ideas[0]),
+            json!({"scores": {"value": 6, "cost": 1}}),
+        ),
+    )
+    .await;
+    bad.problem(422, "validation");
+    assert_eq!(bad.error_fields(), ["scores", "scores"]);
+    let former = send(
+        &service,
+        put(
+            &cast.former,
+            format!("/api/v1/portfolio/priorities/scores/{}", ideas[0]),
+            json!({"scores": {"value": 1}}),
+        ),
+    )
+    .await;
+    former.problem(403, "forbidden");
+    send(
+        &service,
+        put(
+            cast.member(0),
+            "/api/v1/portfolio/priorities/scores/nope".into(),
+            json!({"scores": {"value": 1}}),
+        ),
+    )
+    .await
+    .problem(404, "not-found");
+    let weights = send(
+        &service,
+        put(
+            &cast.manager,
+            "/api/v1/portfolio/priorities/criteria".into(),
+            json!({"criteria": [{"key": "a", "name": "A", "weight": 0}]}),
+        ),
+    )
+    .await;
+    weights.problem(422, "validation");
+}

@@ -1,0 +1,2 @@
+DROP TABLE priority_scores;
+DROP TABLE priority_criteria;
