@@ -4,8 +4,8 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::handlers::{
-    approvals, board, health, me, meetings, organizations, people, portfolio, priorities, products,
-    projects, requirements, running,
+    approvals, benefits, board, health, me, meetings, organizations, people, portfolio, priorities,
+    products, projects, requirements, running,
 };
 use crate::{auth, error, request};
 
@@ -31,6 +31,9 @@ use crate::{auth, error, request};
         portfolio::overview,
         portfolio::decision_log,
         priorities::get,
+        benefits::create,
+        benefits::measure,
+        benefits::list,
         priorities::put_criteria,
         priorities::put_scores,
         projects::create,

@@ -6,6 +6,7 @@
 
 pub mod approvals;
 pub mod audit;
+pub mod benefits;
 pub mod board;
 pub mod budgets;
 pub mod catalogue;

@@ -328,6 +328,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    benefits (id) {
+        id -> Text,
+        project_id -> Text,
+        indicator -> Text,
+        unit -> Nullable<Text>,
+        baseline -> Double,
+        target -> Double,
+        owner -> Text,
+        due_date -> Date,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    benefit_measurements (id) {
+        id -> Text,
+        benefit_id -> Text,
+        measured_on -> Date,
+        value -> Double,
+        note -> Nullable<Text>,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(requirements -> catalogue_versions (catalogue_version));
 diesel::joinable!(people -> organizations (organization_id));
 diesel::joinable!(board_seats -> people (person_id));
@@ -368,4 +395,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     agenda_items,
     priority_criteria,
     priority_scores,
+    benefits,
+    benefit_measurements,
 );

@@ -2,6 +2,7 @@
 //! stores the result with its audit entry in one transaction.
 
 pub mod approvals;
+pub mod benefits;
 pub mod board;
 pub mod health;
 pub mod me;
@@ -96,6 +97,15 @@ pub fn routes(config: &mut web::ServiceConfig) {
                         .route(web::get().to(meetings::overdue_reports)),
                 )
                 .service(web::resource("/portfolio").route(web::get().to(portfolio::overview)))
+                .service(
+                    web::resource("/projects/{id}/benefits")
+                        .route(web::get().to(benefits::list))
+                        .route(web::post().to(benefits::create)),
+                )
+                .service(
+                    web::resource("/projects/{id}/benefits/{benefit_id}/measurements")
+                        .route(web::post().to(benefits::measure)),
+                )
                 .service(
                     web::resource("/portfolio/priorities").route(web::get().to(priorities::get)),
                 )

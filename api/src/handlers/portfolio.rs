@@ -15,6 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::app::AppState;
 use crate::error::{ApiError, ProblemSchema};
+use crate::handlers::benefits::{BenefitView, benefit_view};
 use crate::handlers::board::today;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -104,6 +105,17 @@ pub struct SincePrevious {
     pub for_information: Vec<DecisionLine>,
 }
 
+/// Expected benefits against what was realised.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BenefitsRollup {
+    pub expected: usize,
+    /// Benefits measured at least once.
+    pub measured: usize,
+    /// The mean share of the way from baseline to target, over the measured benefits.
+    pub mean_realised: Option<f64>,
+    pub past_due_without_measurement: Vec<BenefitView>,
+}
+
 /// The overview.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Overview {
@@ -121,6 +133,7 @@ pub struct Overview {
     pub economy: EconomyView,
     pub pending_decisions: Vec<DecisionLine>,
     pub since_previous_meeting: SincePrevious,
+    pub benefits: BenefitsRollup,
 }
 
 fn count(
@@ -220,6 +233,22 @@ pub async fn overview(
                 .map(|(p, o)| product_line(p, o))
                 .collect();
 
+            let benefit_views: Vec<BenefitView> =
+                os2pm_persistence::benefits::with_measurements(conn, None)?
+                    .into_iter()
+                    .map(|(b, m)| benefit_view(b, m, as_of))
+                    .collect();
+            let realised: Vec<f64> = benefit_views.iter().filter_map(|b| b.realised).collect();
+            let benefits = BenefitsRollup {
+                expected: benefit_views.len(),
+                measured: realised.len(),
+                mean_realised: (!realised.is_empty())
+                    .then(|| realised.iter().sum::<f64>() / realised.len() as f64),
+                past_due_without_measurement: benefit_views
+                    .into_iter()
+                    .filter(|b| b.past_due_without_measurement)
+                    .collect(),
+            };
             let all_approvals = approvals::all(conn)?;
             let decided: Vec<&ApprovalRow> = all_approvals
                 .iter()
@@ -263,6 +292,7 @@ pub async fn overview(
                 },
                 projects: project_lines,
                 products: product_lines,
+                benefits,
             })
         })
         .await?;

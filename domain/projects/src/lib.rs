@@ -3,6 +3,7 @@
 //! Pure rules: which state allows which action for whom, where an approval goes, and when a
 //! board vote is decided. The API asks these functions and stores what they answer.
 
+pub mod benefits;
 pub mod budget;
 pub mod decisions;
 pub mod economy;

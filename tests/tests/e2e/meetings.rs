@@ -479,3 +479,96 @@ async fn candidates_are_ranked_by_weighted_score_with_ties_and_stability() {
     .await;
     weights.problem(422, "validation");
 }
+
+#[actix_web::test]
+async fn benefits_are_measured_against_their_targets_and_rolled_up() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let id =
+        crate::lifecycle::submit_idea(&service, &cast.aarhus, &crate::lifecycle::idea("Gevinster"))
+            .await
+            .body["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let post = |token: &str, uri: String, body: serde_json::Value| {
+        TestRequest::post()
+            .uri(&uri)
+            .insert_header(bearer(token))
+            .set_json(body)
+    };
+    let benefit = |indicator: &str, due: NaiveDate| json!({"indicator": indicator, "unit": "dage", "baseline": 40, "target": 20, "owner": "Borgerservice", "due_date": due});
+    let uri = format!("/api/v1/projects/{id}/benefits");
+    send(
+        &service,
+        post(&cast.copenhagen, uri.clone(), benefit("x", in_days(10))),
+    )
+    .await
+    .problem(403, "forbidden");
+    let same =
+        json!({"indicator": "x", "baseline": 1, "target": 1, "owner": "o", "due_date": in_days(1)});
+    assert_eq!(
+        send(&service, post(&cast.aarhus, uri.clone(), same))
+            .await
+            .error_fields(),
+        ["target"]
+    );
+
+    let measured = send(
+        &service,
+        post(
+            &cast.aarhus,
+            uri.clone(),
+            benefit("Sagsbehandlingstid", in_days(30)),
+        ),
+    )
+    .await;
+    assert_eq!(measured.status, 201, "{}", measured.body);
+    let overdue = send(
+        &service,
+        post(&cast.aarhus, uri.clone(), benefit("Klager", in_days(-1))),
+    )
+    .await;
+    let benefit_id = measured.body["id"].as_str().unwrap();
+    let measurement = send(
+        &service,
+        post(
+            &cast.aarhus,
+            format!("{uri}/{benefit_id}/measurements"),
+            json!({"measured_on": in_days(0), "value": 30}),
+        ),
+    )
+    .await;
+    assert_eq!(measurement.status, 201, "{}", measurement.body);
+    assert_eq!(
+        measurement.body["realised"], 0.5,
+        "half way from 40 to 20 days"
+    );
+    send(
+        &service,
+        post(
+            &cast.aarhus,
+            format!("{uri}/nope/measurements"),
+            json!({"measured_on": in_days(0), "value": 1}),
+        ),
+    )
+    .await
+    .problem(404, "not-found");
+
+    let listed = send(&service, TestRequest::get().uri(&uri)).await;
+    assert_eq!(listed.body.as_array().unwrap().len(), 2);
+    let overview = send(&service, TestRequest::get().uri("/api/v1/portfolio")).await;
+    let rollup = &overview.body["benefits"];
+    assert_eq!(rollup["expected"], 2);
+    assert_eq!(rollup["measured"], 1);
+    assert_eq!(rollup["mean_realised"], 0.5);
+    let past_due: Vec<&str> = rollup["past_due_without_measurement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["indicator"].as_str().unwrap())
+        .collect();
+    assert_eq!(past_due, ["Klager"]);
+    assert_eq!(overdue.body["past_due_without_measurement"], true);
+}

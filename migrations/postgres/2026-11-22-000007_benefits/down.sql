@@ -1,0 +1,2 @@
+DROP TABLE benefit_measurements;
+DROP TABLE benefits;

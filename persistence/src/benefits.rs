@@ -1,0 +1,73 @@
+//! Expected benefits and their measurements.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::schema::{benefit_measurements, benefits};
+use crate::{DbConnection, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = benefits)]
+pub struct BenefitRow {
+    pub id: String,
+    pub project_id: String,
+    pub indicator: String,
+    pub unit: Option<String>,
+    pub baseline: f64,
+    pub target: f64,
+    pub owner: String,
+    pub due_date: NaiveDate,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = benefit_measurements)]
+pub struct MeasurementRow {
+    pub id: String,
+    pub benefit_id: String,
+    pub measured_on: NaiveDate,
+    pub value: f64,
+    pub note: Option<String>,
+    pub recorded_by: String,
+    pub recorded_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConnection, benefit: &BenefitRow) -> Result<(), StoreError> {
+    diesel::insert_into(benefits::table)
+        .values(benefit)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn measure(conn: &mut DbConnection, measurement: &MeasurementRow) -> Result<(), StoreError> {
+    diesel::insert_into(benefit_measurements::table)
+        .values(measurement)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Benefits with their measurements (oldest first); of one project, or of all with `None`.
+pub fn with_measurements(
+    conn: &mut DbConnection,
+    project_id: Option<&str>,
+) -> Result<Vec<(BenefitRow, Vec<MeasurementRow>)>, StoreError> {
+    let mut query = benefits::table
+        .order(benefits::id)
+        .select(BenefitRow::as_select())
+        .into_boxed();
+    if let Some(project_id) = project_id {
+        query = query.filter(benefits::project_id.eq(project_id.to_owned()));
+    }
+    let rows: Vec<BenefitRow> = query.load(conn)?;
+    let mut result = Vec::with_capacity(rows.len());
+    for row in rows {
+        let measurements = benefit_measurements::table
+            .filter(benefit_measurements::benefit_id.eq(&row.id))
+            .order((benefit_measurements::measured_on, benefit_measurements::id))
+            .select(MeasurementRow::as_select())
+            .load(conn)?;
+        result.push((row, measurements));
+    }
+    Ok(result)
+}
