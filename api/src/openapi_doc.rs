@@ -70,6 +70,8 @@ use crate::{auth, error, request};
         products::create_change_request,
         products::list_change_requests,
         products::decide_change_request,
+        products::evaluate,
+        products::list_evaluations,
     ),
     components(schemas(
         error::ProblemSchema,

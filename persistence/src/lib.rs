@@ -13,6 +13,7 @@ pub mod catalogue;
 pub mod change_requests;
 mod connection;
 pub mod coordination;
+pub mod evaluations;
 pub mod idempotency;
 pub mod meetings;
 pub mod migrations;

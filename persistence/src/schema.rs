@@ -355,6 +355,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    evaluations (id) {
+        id -> Text,
+        product_id -> Text,
+        period -> Text,
+        level -> Text,
+        recommended_level -> Text,
+        conclusion -> Text,
+        level_change_approval_id -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evaluation_marks (evaluation_id, requirement_key) {
+        evaluation_id -> Text,
+        requirement_key -> Text,
+        mark -> Text,
+        reasoning -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(requirements -> catalogue_versions (catalogue_version));
 diesel::joinable!(people -> organizations (organization_id));
 diesel::joinable!(board_seats -> people (person_id));
@@ -397,4 +420,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     priority_scores,
     benefits,
     benefit_measurements,
+    evaluations,
+    evaluation_marks,
 );

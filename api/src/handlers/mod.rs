@@ -190,6 +190,11 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .service(web::resource("/products").route(web::get().to(products::list)))
                 .service(web::resource("/products/{id}").route(web::get().to(products::get)))
                 .service(
+                    web::resource("/products/{id}/evaluations")
+                        .route(web::get().to(products::list_evaluations))
+                        .route(web::post().to(products::evaluate)),
+                )
+                .service(
                     web::resource("/products/{id}/coordination-group")
                         .route(web::put().to(products::put_product_coordination_group)),
                 )

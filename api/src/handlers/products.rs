@@ -15,8 +15,8 @@ use os2pm_persistence::{
     DbConnection, StoreError, in_transaction, organizations, people, search_text,
 };
 use os2pm_products::{
-    ChangeCategory, ProductState, Route, SATISFIED_BY_THE_BOARDS_DECISION, check_level_change,
-    gate_for_level_change, route,
+    ChangeCategory, Mark, ProductState, Route, SATISFIED_BY_THE_BOARDS_DECISION, check_evaluation,
+    check_level_change, gate_for_level_change, route,
 };
 use os2pm_projects::{Action, Approver, Decision, State, Subject};
 use serde::{Deserialize, Serialize};
@@ -1422,4 +1422,219 @@ pub(crate) fn apply_decision(
             "{subject} is not a product decision"
         ))),
     }
+}
+
+/// One requirement's mark in an evaluation.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkView {
+    pub key: String,
+    /// `green`, `yellow` or `red`.
+    pub mark: String,
+    /// Required for yellow and red.
+    pub reasoning: Option<String>,
+}
+
+/// An evaluation of a product.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EvaluationView {
+    pub id: String,
+    pub product_id: String,
+    pub period: String,
+    /// The product's level when evaluated.
+    pub level: String,
+    pub recommended_level: String,
+    pub conclusion: String,
+    pub marks: Vec<MarkView>,
+    /// The board approval the recommended level change became.
+    pub level_change_approval_id: Option<String>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+fn evaluation_view(
+    row: os2pm_persistence::evaluations::EvaluationRow,
+    marks: Vec<os2pm_persistence::evaluations::MarkRow>,
+) -> EvaluationView {
+    EvaluationView {
+        id: row.id,
+        product_id: row.product_id,
+        period: row.period,
+        level: row.level,
+        recommended_level: row.recommended_level,
+        conclusion: row.conclusion,
+        marks: marks
+            .into_iter()
+            .map(|m| MarkView {
+                key: m.requirement_key,
+                mark: m.mark,
+                reasoning: m.reasoning,
+            })
+            .collect(),
+        level_change_approval_id: row.level_change_approval_id,
+        created_by: row.created_by,
+        created_at: row.created_at.and_utc(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"period": "2027-H1", "marks": [{"key": "idea_described", "mark": "green"},
+    {"key": "legally_compliant", "mark": "yellow", "reasoning": "Databehandleraftale mangler for én kommune"}],
+    "recommended_level": "N1", "conclusion": "Produktet lever op til N1."}))]
+pub struct NewEvaluation {
+    /// E.g. `2027-H1`.
+    pub period: String,
+    /// One mark per requirement of the product's level (cumulative).
+    pub marks: Vec<MarkView>,
+    pub recommended_level: String,
+    pub conclusion: String,
+}
+
+/// Records the half-yearly evaluation of a product (business manager): a mark per requirement
+/// of its catalogue version and level, and a concluding level recommendation. A recommended
+/// level change becomes a level-change proposal to the board (when moving up, only if the
+/// target level's requirements are met; otherwise the evaluation says which are not).
+#[utoipa::path(
+    post, path = "/api/v1/products/{id}/evaluations", tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = NewEvaluation,
+    responses(
+        (status = 201, description = "The evaluation", body = EvaluationView, headers(("Location" = String))),
+        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "The product is closed", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Requirements unmarked, unknown or twice; yellow/red without reasoning; unknown level; or the recommended move up is blocked by unmet requirements (listed)", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn evaluate(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    idempotency_key: IdempotencyKey,
+    body: web::Json<NewEvaluation>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(&[Role::Forretningsleder])?;
+    let id = id.into_inner();
+    let request = body.into_inner();
+    let mut errors = Vec::new();
+    let recommended = request
+        .recommended_level
+        .parse::<Level>()
+        .map_err(|e| errors.push(FieldError::new("recommended_level", e.to_string())))
+        .ok();
+    let marks: Vec<(String, Mark, Option<String>)> = request
+        .marks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| match m.mark.parse::<Mark>() {
+            Ok(mark) => Some((m.key.clone(), mark, m.reasoning.clone())),
+            Err(e) => {
+                errors.push(FieldError::new(format!("marks[{i}].mark"), e.to_string()));
+                None
+            }
+        })
+        .collect();
+    if request.period.trim().is_empty() {
+        errors.push(FieldError::new("period", "name the period, e.g. 2027-H1"));
+    }
+    let (Some(recommended), true) = (recommended, errors.is_empty()) else {
+        return Err(ApiError::Validation(errors));
+    };
+    state
+        .db(move |conn| {
+            idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+                let loaded = LoadedProduct::load(conn, &id)?;
+                loaded.check_open()?;
+                let catalogue =
+                    os2pm_persistence::catalogue::load(conn, &loaded.product.catalogue_version)?;
+                let keys: Vec<&str> = catalogue
+                    .for_level(loaded.level())
+                    .map(|r| r.key.as_str())
+                    .collect();
+                let problems: Vec<FieldError> = check_evaluation(&keys, &marks)
+                    .into_iter()
+                    .map(|e| FieldError::new("marks", e.to_string()))
+                    .collect();
+                if !problems.is_empty() {
+                    return Err(ApiError::Validation(problems));
+                }
+                let approval = if recommended == loaded.level() {
+                    None
+                } else {
+                    let project = Loaded::load(conn, &loaded.product.project_id)?;
+                    let reason = format!("Evaluering {}: {}", request.period, request.conclusion);
+                    Some(propose_level_change(
+                        conn,
+                        &project,
+                        loaded.level(),
+                        recommended,
+                        gate_for_level_change(true, true),
+                        &reason,
+                    )?)
+                };
+                let row = os2pm_persistence::evaluations::EvaluationRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    product_id: id.clone(),
+                    period: request.period.clone(),
+                    level: loaded.level().to_string(),
+                    recommended_level: recommended.to_string(),
+                    conclusion: request.conclusion.clone(),
+                    level_change_approval_id: approval.map(|a| a.id),
+                    created_by: caller.sub.clone(),
+                    created_at: os2pm_persistence::now(),
+                };
+                let mark_rows: Vec<os2pm_persistence::evaluations::MarkRow> = marks
+                    .iter()
+                    .map(
+                        |(key, mark, reasoning)| os2pm_persistence::evaluations::MarkRow {
+                            evaluation_id: row.id.clone(),
+                            requirement_key: key.clone(),
+                            mark: mark.as_str().into(),
+                            reasoning: reasoning.clone(),
+                        },
+                    )
+                    .collect();
+                os2pm_persistence::evaluations::insert(conn, &row, &mark_rows)?;
+                let view = evaluation_view(row, mark_rows);
+                created(
+                    conn,
+                    &caller,
+                    "project",
+                    &loaded.product.project_id,
+                    format!("/api/v1/products/{id}/evaluations"),
+                    &view,
+                )
+            })
+        })
+        .await
+        .map(StoredReply::into_response)
+}
+
+/// A product's evaluations, oldest first. Public.
+#[utoipa::path(
+    get, path = "/api/v1/products/{id}/evaluations", tag = "products",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The evaluations", body = Vec<EvaluationView>),
+        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_evaluations(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let items = state
+        .db(move |conn| {
+            LoadedProduct::load(conn, &id)?;
+            Ok(os2pm_persistence::evaluations::for_product(conn, &id)?
+                .into_iter()
+                .map(|(row, marks)| evaluation_view(row, marks))
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(items))
 }

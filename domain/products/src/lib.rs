@@ -116,6 +116,56 @@ pub fn route(
     }
 }
 
+/// The traffic light of a requirement in the association's half-yearly evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mark {
+    Green,
+    Yellow,
+    Red,
+}
+
+names!(Mark { Green => "green", Yellow => "yellow", Red => "red" });
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EvaluationError {
+    #[error("`{0}` is not a requirement of the product's level")]
+    UnknownRequirement(String),
+    #[error("`{0}` is not marked: every requirement of the level gets a mark")]
+    Unmarked(String),
+    #[error("`{0}` is marked twice")]
+    MarkedTwice(String),
+    #[error("the yellow or red mark of `{0}` needs its reasoning")]
+    ReasoningRequired(String),
+}
+
+/// Checks an evaluation: every requirement of the level marked once, reasoning for yellow and red.
+pub fn check_evaluation(
+    requirements: &[&str],
+    marks: &[(String, Mark, Option<String>)],
+) -> Vec<EvaluationError> {
+    let mut errors = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (key, mark, reasoning) in marks {
+        if !requirements.contains(&key.as_str()) {
+            errors.push(EvaluationError::UnknownRequirement(key.clone()));
+        }
+        if !seen.insert(key.as_str()) {
+            errors.push(EvaluationError::MarkedTwice(key.clone()));
+        }
+        if *mark != Mark::Green && reasoning.as_deref().is_none_or(|r| r.trim().is_empty()) {
+            errors.push(EvaluationError::ReasoningRequired(key.clone()));
+        }
+    }
+    errors.extend(
+        requirements
+            .iter()
+            .filter(|key| !seen.contains(**key))
+            .map(|key| EvaluationError::Unmarked((*key).to_owned())),
+    );
+    errors
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +198,32 @@ mod tests {
             route(ChangeCategory::ReTender, 50, Some(100)),
             Route::CoordinationGroup
         );
+    }
+
+    #[test]
+    fn an_evaluation_marks_every_requirement_once_with_reasons_for_yellow_and_red() {
+        let requirements = ["a", "b", "c"];
+        let marks = vec![
+            ("a".to_owned(), Mark::Green, None),
+            ("b".to_owned(), Mark::Yellow, None),
+            ("b".to_owned(), Mark::Red, Some("nej".to_owned())),
+            ("z".to_owned(), Mark::Green, None),
+        ];
+        assert_eq!(
+            check_evaluation(&requirements, &marks),
+            [
+                EvaluationError::ReasoningRequired("b".into()),
+                EvaluationError::MarkedTwice("b".into()),
+                EvaluationError::UnknownRequirement("z".into()),
+                EvaluationError::Unmarked("c".into()),
+            ]
+        );
+        let complete = vec![
+            ("a".to_owned(), Mark::Green, None),
+            ("b".to_owned(), Mark::Red, Some("mangler".to_owned())),
+            ("c".to_owned(), Mark::Yellow, Some("delvist".to_owned())),
+        ];
+        assert_eq!(check_evaluation(&requirements, &complete), []);
     }
 
     #[test]

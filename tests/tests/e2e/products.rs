@@ -609,3 +609,78 @@ async fn organisations_join_and_leave_the_coordination_group_by_themselves() {
         .await
         .problem(412, "precondition-failed");
 }
+
+#[actix_web::test]
+async fn evaluations_mark_every_requirement_and_a_level_recommendation_goes_to_the_board() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let (_, product_id) = live_product(&service, &cast, &crew, 0).await;
+    let n2 = send(
+        &service,
+        TestRequest::get().uri("/api/v1/requirements?level=N2"),
+    )
+    .await;
+    let keys: Vec<String> = n2.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap().to_owned())
+        .collect();
+    let all_green: Vec<Value> = keys
+        .iter()
+        .map(|k| json!({"key": k, "mark": "green"}))
+        .collect();
+    let evaluate = |token: &str, marks: &[Value], level: &str| {
+        TestRequest::post()
+            .uri(&format!("/api/v1/products/{product_id}/evaluations"))
+            .insert_header(bearer(token))
+            .set_json(json!({"period": "2027-H1", "marks": marks, "recommended_level": level, "conclusion": "Fint"}))
+    };
+    send(&service, evaluate(&crew.jens, &all_green, "N2"))
+        .await
+        .problem(403, "forbidden");
+    let missing = send(&service, evaluate(&cast.manager, &all_green[1..], "N2")).await;
+    missing.problem(422, "validation");
+    assert!(
+        missing.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&keys[0])
+    );
+    let mut yellow = all_green.clone();
+    yellow[0] = json!({"key": keys[0], "mark": "yellow"});
+    send(&service, evaluate(&cast.manager, &yellow, "N2"))
+        .await
+        .problem(422, "validation");
+
+    let kept = send(&service, evaluate(&cast.manager, &all_green, "N2")).await;
+    assert_eq!(kept.status, 201, "{}", kept.body);
+    assert_eq!(kept.body["level_change_approval_id"], Value::Null);
+    yellow[0]["reasoning"] = json!("Materialet er forældet");
+    let down = send(&service, evaluate(&cast.manager, &yellow, "N1")).await;
+    assert_eq!(down.status, 201, "{}", down.body);
+    let approval = down.body["level_change_approval_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let view = product(&service, &product_id).await;
+    assert_eq!(view.body["open_approvals"][0]["id"], approval.as_str());
+    assert_eq!(view.body["open_approvals"][0]["subject"], "level_change");
+    let history = send(
+        &service,
+        TestRequest::get().uri(&format!("/api/v1/products/{product_id}/evaluations")),
+    )
+    .await;
+    let evaluations = history.body.as_array().unwrap();
+    assert_eq!(evaluations.len(), 2);
+    let second = evaluations[1]["marks"].as_array().unwrap();
+    let first_key = second
+        .iter()
+        .find(|m| m["key"] == keys[0].as_str())
+        .unwrap();
+    assert_eq!(first_key["mark"], "yellow");
+    assert_eq!(first_key["reasoning"], "Materialet er forældet");
+    assert_eq!(evaluations[1]["recommended_level"], "N1");
+}

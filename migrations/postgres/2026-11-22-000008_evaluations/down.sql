@@ -1,0 +1,2 @@
+DROP TABLE evaluation_marks;
+DROP TABLE evaluations;
