@@ -73,3 +73,16 @@ pub fn for_subject(
         .select(AuditRow::as_select())
         .load(conn)?)
 }
+
+/// Every entry about projects up to and including `until`, oldest first: the portfolio's past.
+pub fn projects_until(
+    conn: &mut DbConnection,
+    until: NaiveDateTime,
+) -> Result<Vec<AuditRow>, StoreError> {
+    Ok(audit_log::table
+        .filter(audit_log::subject_type.eq("project"))
+        .filter(audit_log::occurred_at.le(until))
+        .order(audit_log::id)
+        .select(AuditRow::as_select())
+        .load(conn)?)
+}

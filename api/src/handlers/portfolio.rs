@@ -23,6 +23,61 @@ use crate::handlers::board::today;
 pub struct OverviewQuery {
     /// The meeting the overview is for; without it, the portfolio as of today.
     pub meeting: Option<String>,
+    /// The portfolio as it stood then, from the audit history: a date (its end) or an RFC 3339
+    /// timestamp.
+    #[param(example = "2027-03-18")]
+    pub as_of: Option<String>,
+}
+
+/// Reads `as_of`: an RFC 3339 timestamp, or a date meaning the end of that day (UTC).
+fn parse_as_of(text: &str) -> Result<chrono::NaiveDateTime, ApiError> {
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Ok(at.with_timezone(&Utc).naive_utc());
+    }
+    text.parse::<NaiveDate>()
+        .ok()
+        .and_then(|day| day.and_hms_micro_opt(23, 59, 59, 999_999))
+        .ok_or_else(|| {
+            ApiError::validation(
+                "as_of",
+                "is neither a date (YYYY-MM-DD) nor an RFC 3339 timestamp",
+            )
+        })
+}
+
+/// What the audit history says of the projects at a moment: each one's state and level, and
+/// which products were closed by then.
+struct Past {
+    projects: HashMap<String, (String, Option<String>)>,
+    closed: std::collections::HashSet<String>,
+}
+
+impl Past {
+    fn at(
+        conn: &mut os2pm_persistence::DbConnection,
+        until: chrono::NaiveDateTime,
+    ) -> Result<Self, ApiError> {
+        let mut projects = HashMap::new();
+        let mut closed = std::collections::HashSet::new();
+        for entry in os2pm_persistence::audit::projects_until(conn, until)? {
+            if entry.action == "product_closed" {
+                closed.insert(entry.subject_id.clone());
+            }
+            let Some(after) = entry
+                .after_state
+                .as_deref()
+                .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
+            else {
+                continue;
+            };
+            // A project snapshot, as opposed to the detail of a vote or a report.
+            if let (Some(state), Some(_round)) = (after["state"].as_str(), after.get("round")) {
+                let level = after["level"].as_str().map(str::to_owned);
+                projects.insert(entry.subject_id, (state.to_owned(), level));
+            }
+        }
+        Ok(Self { projects, closed })
+    }
 }
 
 /// Budget, spent, forecast and variance (forecast − budget), in DKK.
@@ -153,13 +208,16 @@ fn count(
     responses(
         (status = 200, description = "The overview", body = Overview),
         (status = 404, description = "No such meeting", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "`as_of` is not a date or timestamp", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 pub async fn overview(
     state: web::Data<AppState>,
     query: web::Query<OverviewQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let wanted = query.into_inner().meeting;
+    let query = query.into_inner();
+    let wanted = query.meeting;
+    let historic = query.as_of.as_deref().map(parse_as_of).transpose()?;
     let overview = state
         .db(move |conn| {
             let all_meetings = meetings::all(conn)?;
@@ -172,7 +230,16 @@ pub async fn overview(
                 ),
                 None => None,
             };
-            let as_of = meeting.map_or_else(today, |m| m.meeting_date);
+            let as_of = historic.map_or_else(
+                || meeting.map_or_else(today, |m| m.meeting_date),
+                |at| at.date(),
+            );
+            let until = historic.unwrap_or_else(|| {
+                as_of
+                    .and_hms_micro_opt(23, 59, 59, 999_999)
+                    .unwrap_or_default()
+            });
+            let past = historic.map(|at| Past::at(conn, at)).transpose()?;
             let since = all_meetings
                 .iter()
                 .filter(|m| m.status != "cancelled" && m.meeting_date < as_of)
@@ -187,12 +254,23 @@ pub async fn overview(
                 .map(|b| (b.project_id, b.amount_dkk))
                 .collect();
             let mut latest_report = HashMap::new();
-            for report in reports::all(conn)? {
+            for report in reports::all(conn)?
+                .into_iter()
+                .filter(|r| r.reported_at <= until)
+            {
                 latest_report.insert(report.project_id.clone(), report);
             }
             let mut economies = Vec::new();
             let project_lines: Vec<ProjectLine> = projects::all(conn)?
                 .into_iter()
+                .filter_map(|(mut p, owner)| {
+                    if let Some(past) = &past {
+                        let (state, level) = past.projects.get(&p.id)?.clone();
+                        p.state = state;
+                        p.level = level;
+                    }
+                    Some((p, owner))
+                })
                 .map(|(p, owner)| {
                     let report = latest_report.get(&p.id);
                     let economy = Economy::of(
@@ -213,7 +291,24 @@ pub async fn overview(
                     }
                 })
                 .collect();
-            let all_products = products::all(conn)?;
+            let all_products: Vec<_> = products::all(conn)?
+                .into_iter()
+                .filter(|(p, _)| p.created_at <= until)
+                .map(|(mut p, owner)| {
+                    if let Some(past) = &past {
+                        if let Some((_, Some(level))) = past.projects.get(&p.project_id) {
+                            p.level = level.clone();
+                        }
+                        p.state = if past.closed.contains(&p.project_id) {
+                            "closed"
+                        } else {
+                            "active"
+                        }
+                        .into();
+                    }
+                    (p, owner)
+                })
+                .collect();
             let product_line = |p: &products::ProductRow, owner: &Option<String>| ProductLine {
                 id: p.id.clone(),
                 name: p.name.clone(),
@@ -249,10 +344,13 @@ pub async fn overview(
                     .filter(|b| b.past_due_without_measurement)
                     .collect(),
             };
-            let all_approvals = approvals::all(conn)?;
+            let all_approvals: Vec<ApprovalRow> = approvals::all(conn)?
+                .into_iter()
+                .filter(|a| a.created_at <= until)
+                .collect();
             let decided: Vec<&ApprovalRow> = all_approvals
                 .iter()
-                .filter(|a| a.state == "decided" && in_window(a.decided_at))
+                .filter(|a| a.decided_at.is_some_and(|at| at <= until) && in_window(a.decided_at))
                 .collect();
             let lines = |filter: &dyn Fn(&ApprovalRow) -> bool| -> Vec<DecisionLine> {
                 decided
@@ -279,7 +377,7 @@ pub async fn overview(
                 economy: Economy::total(&economies).into(),
                 pending_decisions: all_approvals
                     .iter()
-                    .filter(|a| a.state == "pending")
+                    .filter(|a| a.decided_at.is_none_or(|at| at > until))
                     .map(DecisionLine::from)
                     .collect(),
                 since_previous_meeting: SincePrevious {

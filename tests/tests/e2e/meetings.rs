@@ -572,3 +572,62 @@ async fn benefits_are_measured_against_their_targets_and_rolled_up() {
     assert_eq!(past_due, ["Klager"]);
     assert_eq!(overdue.body["past_due_without_measurement"], true);
 }
+
+#[actix_web::test]
+async fn the_overview_as_of_a_moment_shows_the_portfolio_as_it_stood() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let id = crate::running::approved(&service, &cast, "N1").await;
+    crate::products::record_n2(&service, &cast.aarhus, &id, "approval").await;
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let before = Utc::now();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let proposed = send(
+        &service,
+        TestRequest::post()
+            .uri(&format!("/api/v1/projects/{id}/level-changes"))
+            .insert_header(bearer(&cast.manager))
+            .set_json(json!({"level": "N2", "reason": "Fælleskommunal"})),
+    )
+    .await;
+    crate::running::approve_all(&service, &cast, proposed.body["id"].as_str().unwrap()).await;
+
+    let at = |when: String| {
+        TestRequest::get().uri(&format!(
+            "/api/v1/portfolio?as_of={}",
+            when.replace('+', "%2B")
+        ))
+    };
+    let then = send(&service, at(before.to_rfc3339())).await;
+    assert_eq!(then.status, 200, "{}", then.body);
+    assert_eq!(
+        then.body["projects_by_level"],
+        json!({"N1": {"approved": 1}})
+    );
+    assert_eq!(
+        then.body["since_previous_meeting"]["level_changes"],
+        json!([])
+    );
+    let now = send(&service, at(Utc::now().to_rfc3339())).await;
+    assert_eq!(
+        now.body["projects_by_level"],
+        json!({"N2": {"approved": 1}})
+    );
+    assert_eq!(
+        now.body["since_previous_meeting"]["level_changes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // Before the project existed, there was nothing.
+    let earlier = send(&service, at(in_days(-1).to_string())).await;
+    assert_eq!(earlier.body["projects"], json!([]));
+    let bad = send(
+        &service,
+        TestRequest::get().uri("/api/v1/portfolio?as_of=yesterday"),
+    )
+    .await;
+    assert_eq!(bad.error_fields(), ["as_of"]);
+}

@@ -258,7 +258,7 @@ async fn a_level_change_n1_to_n2_is_refused_for_unmet_requirements_then_approved
 }
 
 /// Records evidence for every non-derived N2 requirement due by `gate`.
-async fn record_n2(service: &impl TestService, token: &str, id: &str, gate: &str) {
+pub(crate) async fn record_n2(service: &impl TestService, token: &str, id: &str, gate: &str) {
     let n2 = send(
         service,
         TestRequest::get().uri(&format!("/api/v1/requirements?level=N2&gate={gate}")),
