@@ -11,7 +11,8 @@ use os2pm_persistence::projects as project_store;
 use os2pm_persistence::projects::ProjectRow;
 use os2pm_persistence::{DbConnection, StoreError};
 use os2pm_projects::{
-    Action, Actor, Approver, BudgetStatus, Decision, Kind, State, Subject, Tally, Vote, tally,
+    Action, Actor, Approver, BudgetStatus, Decision, Kind, State, Subject, Tally, Vote, inbox,
+    tally,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -219,16 +220,11 @@ pub async fn list(
     let items = state
         .db(move |conn| {
             let voter = Voter::of(conn, &caller)?;
-            // The business manager decides N1; the board decides N2/N3 and reads N1 decisions.
-            let approver = match (
+            let approver = inbox(
                 voter.business_manager,
                 caller.has_role(Role::BoardMember) || caller.has_role(Role::BoardChair),
-            ) {
-                (true, true) => None,
-                (true, false) => Some(Approver::Forretningsleder),
-                (false, _) if wanted == "pending" => Some(Approver::Board),
-                (false, _) => None,
-            };
+                wanted == "pending",
+            );
             let filter = ApprovalFilter {
                 state: Some(wanted),
                 approver: approver.map(|a| a.as_str().to_owned()),

@@ -11,8 +11,8 @@ use os2pm_persistence::reports::{self, ReportRow};
 use os2pm_persistence::steering::{self, SeatRow, SteeringGroupRow};
 use os2pm_persistence::{DbConnection, StoreError, organizations};
 use os2pm_projects::{
-    Action, Approver, BudgetStatus, Funding, Rag, State, Subject, cancellation_needs_board,
-    check_budget, check_report,
+    Action, Approver, BUDGET_APPROVED, BudgetStatus, Funding, Rag, State, Subject,
+    budget_blocks_start, cancellation_needs_board, check_budget, check_report,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -580,13 +580,13 @@ pub async fn approve_budget(
 /// The start-gate blockers: catalogue requirements due by `start`, and an approved budget.
 fn start_blockers(loaded: &Loaded, level: Level) -> Vec<UnmetRequirement> {
     let mut unmet = loaded.unmet(level, Gate::Start);
-    let budget_approved = loaded
+    let status = loaded
         .budget
         .as_ref()
-        .is_some_and(|b| b.status == BudgetStatus::Approved.as_str());
-    if !budget_approved {
+        .and_then(|b| b.status.parse::<BudgetStatus>().ok());
+    if budget_blocks_start(status) {
         unmet.push(UnmetRequirement {
-            key: "budget_approved".into(),
+            key: BUDGET_APPROVED.into(),
             level: level.to_string(),
             gate: Gate::Start.to_string(),
             title:

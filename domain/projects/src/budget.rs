@@ -60,6 +60,14 @@ pub fn check_budget<D: PartialOrd>(
     errors
 }
 
+/// The key under which a missing budget approval blocks the start.
+pub const BUDGET_APPROVED: &str = "budget_approved";
+
+/// A project starts only with an approved budget (the chair's, and at N2/N3 the board's).
+pub fn budget_blocks_start(status: Option<BudgetStatus>) -> bool {
+    status != Some(BudgetStatus::Approved)
+}
+
 impl BudgetStatus {
     /// The chair's approval: final at N1; at N2/N3 the board decides next.
     pub fn approve_by_chair(self, level: Level) -> Result<BudgetStatus, BudgetError> {
@@ -92,6 +100,14 @@ mod tests {
             check_budget(Level::N3, Funding::Mixed, &2, &1),
             [BudgetError::PeriodEndsBeforeStart]
         );
+    }
+
+    #[test]
+    fn only_an_approved_budget_lets_the_project_start() {
+        assert!(budget_blocks_start(None));
+        assert!(budget_blocks_start(Some(BudgetStatus::Proposed)));
+        assert!(budget_blocks_start(Some(BudgetStatus::ChairApproved)));
+        assert!(!budget_blocks_start(Some(BudgetStatus::Approved)));
     }
 
     #[test]

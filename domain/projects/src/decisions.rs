@@ -63,6 +63,17 @@ pub fn cancellation_needs_board(level: Level) -> bool {
     level != Level::N1
 }
 
+/// Which approvals a caller's inbox holds: `Some` one approver's, `None` all. The business
+/// manager decides N1; the board decides N2/N3 and reads the decided N1 approvals too.
+pub fn inbox(business_manager: bool, board_member: bool, pending: bool) -> Option<Approver> {
+    match (business_manager, board_member) {
+        (true, true) => None,
+        (true, false) => Some(Approver::Forretningsleder),
+        (false, _) if pending => Some(Approver::Board),
+        (false, _) => None,
+    }
+}
+
 /// N1 to the business manager; N2 and N3 to the board.
 pub fn approver_for(level: Level) -> Approver {
     match level {
@@ -216,6 +227,18 @@ mod tests {
             Tally::Open,
             "no chair, no tie-break"
         );
+    }
+
+    #[test]
+    fn inboxes_follow_the_routing() {
+        assert_eq!(inbox(true, false, true), Some(Approver::Forretningsleder));
+        assert_eq!(inbox(false, true, true), Some(Approver::Board));
+        assert_eq!(
+            inbox(false, true, false),
+            None,
+            "the board reads decided N1 approvals"
+        );
+        assert_eq!(inbox(true, true, true), None);
     }
 
     #[test]

@@ -12,9 +12,9 @@ pub mod meetings;
 pub mod priorities;
 pub mod reports;
 
-pub use budget::{BudgetError, BudgetStatus, check_budget};
+pub use budget::{BUDGET_APPROVED, BudgetError, BudgetStatus, budget_blocks_start, check_budget};
 pub use decisions::{
-    Approver, Decision, Subject, Tally, Vote, approver_for, cancellation_needs_board, tally,
+    Approver, Decision, Subject, Tally, Vote, approver_for, cancellation_needs_board, inbox, tally,
 };
 pub use lifecycle::{Action, Actor, Funding, Kind, LifecycleError, State};
 pub use reports::{Rag, ReportError, check_report};
