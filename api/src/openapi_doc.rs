@@ -4,8 +4,8 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::handlers::{
-    approvals, benefits, board, health, me, meetings, organizations, people, portfolio, priorities,
-    products, projects, requirements, running,
+    approvals, benefits, board, health, me, meetings, organizations, page, people, portfolio,
+    priorities, products, projects, requirements, running,
 };
 use crate::{auth, error, request};
 
@@ -27,7 +27,9 @@ use crate::{auth, error, request};
         meetings::list,
         meetings::get,
         meetings::add_item,
+        meetings::decide_recommendation,
         meetings::overdue_reports,
+        page::portfolio_page,
         portfolio::overview,
         portfolio::decision_log,
         priorities::get,

@@ -126,3 +126,17 @@ pub fn existing_codes(conn: &mut DbConnection) -> Result<Vec<String>, StoreError
         .select(organizations::code.assume_not_null())
         .load(conn)?)
 }
+
+/// Every organisation's name by the key the API shows for it: its code, or its id when it has
+/// none.
+pub fn names(
+    conn: &mut DbConnection,
+) -> Result<std::collections::HashMap<String, String>, StoreError> {
+    let rows: Vec<(String, Option<String>, String)> = organizations::table
+        .select((organizations::id, organizations::code, organizations::name))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, code, name)| (code.unwrap_or(id), name))
+        .collect())
+}

@@ -21,6 +21,8 @@ use os2pm_api::config::{AuthConfig, Config, KeyConfig};
 use os2pm_persistence::{DatabaseUrl, DbConnection, migrations};
 use serde_json::Value;
 
+pub mod browser;
+
 pub const TEST_SECRET: &str = "a-test-secret-that-is-long-enough-for-hs256";
 pub const ISSUER: &str = "os2pm-test";
 pub const AUDIENCE: &str = "os2pm";
@@ -251,6 +253,23 @@ impl TestApp {
     > {
         actix_web::test::init_service(app::build(self.state.clone(), self.authenticator.clone()))
             .await
+    }
+
+    /// Serves the application on a real loopback port (for clients outside the process, such as
+    /// a browser); returns its base URL. The server stops with the test's runtime.
+    pub fn listen(&self) -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let (state, authenticator) = (self.state.clone(), self.authenticator.clone());
+        let server =
+            actix_web::HttpServer::new(move || app::build(state.clone(), authenticator.clone()))
+                .workers(1)
+                .disable_signals()
+                .listen(listener)
+                .unwrap()
+                .run();
+        actix_web::rt::spawn(server);
+        format!("http://{address}")
     }
 
     /// A development token with `roles`, acting for `org`.

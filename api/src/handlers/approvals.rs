@@ -20,7 +20,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError, ProblemSchema};
-use crate::handlers::board::{domain_seat, seated_today};
+use crate::handlers::board::{domain_seat, seated_today, today};
 use crate::handlers::projects::Snapshot;
 use crate::handlers::running::SteeringProposal;
 use crate::handlers::to_body;
@@ -567,58 +567,103 @@ pub async fn meeting_decision(
     caller.require_any(&[Role::Forretningsleder])?;
     let id = id.into_inner();
     let request = body.into_inner();
-    let decision = parse_decision(&request.decision, request.reason.as_deref())?;
-    if request.members_present.is_empty() {
+    let minutes = Minutes::read(
+        &request.decision,
+        request.reason.clone(),
+        request.members_present.clone(),
+    )?;
+    if request.meeting_date > today() {
         return Err(ApiError::validation(
-            "members_present",
-            "name the board members present",
+            "meeting_date",
+            "lies in the future: record a decision from the minutes after the meeting",
         ));
     }
     state
         .db(move |conn| {
             idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
-                let approval = store::find(conn, &id).map_err(|e| not_found(e, &id))?;
-                if approval.approver != Approver::Board.as_str() {
-                    return Err(ApiError::Conflict(
-                        "only board approvals are decided at board meetings".into(),
-                    ));
-                }
-                let approval = lock_open(conn, &id)?;
-                let roster: Vec<String> = os2pm_persistence::board::seats(conn)?
-                    .into_iter()
-                    .filter(|(seat, _)| domain_seat(seat).held_on(request.meeting_date))
-                    .map(|(_, person)| person.sub)
-                    .collect();
-                let strangers: Vec<FieldError> = request
-                    .members_present
-                    .iter()
-                    .filter(|member| !roster.contains(member))
-                    .map(|member| {
-                        FieldError::new(
-                            "members_present",
-                            format!("`{member}` held no seat on the meeting date"),
-                        )
-                    })
-                    .collect();
-                if !strangers.is_empty() {
-                    return Err(ApiError::Validation(strangers));
-                }
-                decide(
-                    conn,
-                    &approval,
-                    decision,
-                    Closing {
-                        outcome: decision.as_str(),
-                        reason: request.reason.as_deref(),
-                        decided_by: "board_meeting",
-                        meeting_date: Some(request.meeting_date),
-                        members_present: serde_json::to_string(&request.members_present).ok(),
-                    },
-                    &caller,
-                )?;
-                answer(conn, &id)
+                minutes.record(conn, &caller, &id, request.meeting_date)
             })
         })
         .await
         .map(StoredReply::into_response)
+}
+
+/// A decision from a board meeting's minutes, checked as far as it can be without the
+/// database.
+pub(crate) struct Minutes {
+    decision: Decision,
+    reason: Option<String>,
+    members_present: Vec<String>,
+}
+
+impl Minutes {
+    pub(crate) fn read(
+        decision: &str,
+        reason: Option<String>,
+        members_present: Vec<String>,
+    ) -> Result<Self, ApiError> {
+        let decision = parse_decision(decision, reason.as_deref())?;
+        if members_present.is_empty() {
+            return Err(ApiError::validation(
+                "members_present",
+                "name the board members present",
+            ));
+        }
+        Ok(Self {
+            decision,
+            reason,
+            members_present,
+        })
+    }
+
+    /// Closes the board approval `id` with this decision, taken at a meeting on `meeting_date`
+    /// by members who held a seat that day.
+    pub(crate) fn record(
+        &self,
+        conn: &mut DbConnection,
+        caller: &Caller,
+        id: &str,
+        meeting_date: NaiveDate,
+    ) -> Result<Outcome, ApiError> {
+        let approval = store::find(conn, id).map_err(|e| not_found(e, id))?;
+        if approval.approver != Approver::Board.as_str() {
+            return Err(ApiError::Conflict(
+                "only board approvals are decided at board meetings".into(),
+            ));
+        }
+        let approval = lock_open(conn, id)?;
+        let roster: Vec<String> = os2pm_persistence::board::seats(conn)?
+            .into_iter()
+            .filter(|(seat, _)| domain_seat(seat).held_on(meeting_date))
+            .map(|(_, person)| person.sub)
+            .collect();
+        let strangers: Vec<FieldError> = self
+            .members_present
+            .iter()
+            .filter(|member| !roster.contains(member))
+            .map(|member| {
+                FieldError::new(
+                    "members_present",
+                    format!("`{member}` held no seat on the meeting date"),
+                )
+            })
+            .collect();
+        if !strangers.is_empty() {
+            return Err(ApiError::Validation(strangers));
+        }
+        decide(
+            conn,
+            &approval,
+            self.decision,
+            Closing {
+                outcome: self.decision.as_str(),
+                reason: self.reason.as_deref(),
+                decided_by: "board_meeting",
+                meeting_date: Some(meeting_date),
+                members_present: serde_json::to_string(&self.members_present).ok(),
+            },
+            caller,
+        )?;
+        answer(conn, id)
+    }
 }

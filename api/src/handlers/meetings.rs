@@ -7,10 +7,10 @@ use os2pm_levels::Level;
 use os2pm_persistence::approvals::{self as approval_store, ApprovalRow};
 use os2pm_persistence::meetings::{self as store, AgendaItemRow, MeetingRow};
 use os2pm_persistence::{DbConnection, StoreError, projects, reports};
-use os2pm_projects::State;
 use os2pm_projects::meetings::{
     agenda_deadline, material_date, meeting_for, must_report, report_in_time,
 };
+use os2pm_projects::{Approver, State};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -18,6 +18,7 @@ use validator::Validate;
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError, ProblemSchema};
+use crate::handlers::approvals::Minutes;
 use crate::handlers::board::today;
 use crate::handlers::{created, to_body};
 use crate::request::{IdempotencyKey, StoredReply, validation_errors};
@@ -36,6 +37,11 @@ pub struct Recommendation {
     /// `pending` or `decided`.
     pub state: String,
     pub outcome: Option<String>,
+    /// The decision's reason, once decided.
+    pub reason: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The approval, where the votes or the meeting decision are recorded.
+    pub href: String,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -105,6 +111,9 @@ fn meeting_view(
             submitted_on,
             state: approval.state.clone(),
             outcome: approval.outcome.clone(),
+            reason: approval.reason.clone(),
+            decided_at: approval.decided_at.map(|at| at.and_utc()),
+            href: format!("/api/v1/approvals/{}", approval.id),
         });
     }
     let items = store::items(conn, &meeting.id)?
@@ -372,61 +381,160 @@ pub async fn overdue_reports(
     let duty = state
         .db(move |conn| {
             let all = store::all(conn)?;
-            let today = today();
             let meeting = match &wanted {
-                Some(id) => find_meeting(&all, id)?.clone(),
-                None => all
-                    .iter()
-                    .find(|m| m.status == "planned" && m.meeting_date >= today)
-                    .cloned()
+                Some(id) => find_meeting(&all, id)?,
+                None => next_meeting(&all)
                     .ok_or_else(|| ApiError::NotFound("no board meeting is planned".into()))?,
             };
-            let previous = all
-                .iter()
-                .filter(|m| m.status != "cancelled" && m.meeting_date < meeting.meeting_date)
-                .map(|m| m.meeting_date)
-                .max();
-            let due_by = material_date(meeting.meeting_date);
-            let mut missing = Vec::new();
-            for project in
-                projects::in_states(conn, &[State::InProgress.as_str(), State::Paused.as_str()])?
-            {
-                let (Ok(level), Ok(state)) = (
-                    project
-                        .level
-                        .as_deref()
-                        .unwrap_or_default()
-                        .parse::<Level>(),
-                    project.state.parse::<State>(),
-                ) else {
-                    continue;
-                };
-                if !must_report(level, state) {
-                    continue;
-                }
-                let last = reports::for_project(conn, &project.id)?
-                    .pop()
-                    .map(|r| r.reported_at);
-                if report_in_time(last.map(|at| at.date()), previous, meeting.meeting_date) {
-                    continue;
-                }
-                missing.push(MissingReport {
-                    project_id: project.id,
-                    title: project.title,
-                    level: level.to_string(),
-                    state: state.to_string(),
-                    last_report_at: last.map(|at| at.and_utc()),
-                    due_by,
-                    overdue: today > due_by,
-                });
-            }
-            Ok(ReportingDuty {
-                meeting_id: meeting.id,
-                meeting_date: meeting.meeting_date,
-                material_date: due_by,
-                missing,
-            })
+            reporting_duty(conn, &all, meeting)
         })
         .await?;
     Ok(HttpResponse::Ok().json(duty))
+}
+
+/// The next planned meeting, today's included.
+pub(crate) fn next_meeting(all: &[MeetingRow]) -> Option<&MeetingRow> {
+    let today = today();
+    all.iter()
+        .find(|m| m.status == "planned" && m.meeting_date >= today)
+}
+
+/// Who must still report for `meeting`, of all the meetings `all`.
+pub(crate) fn reporting_duty(
+    conn: &mut DbConnection,
+    all: &[MeetingRow],
+    meeting: &MeetingRow,
+) -> Result<ReportingDuty, ApiError> {
+    let today = today();
+    let previous = all
+        .iter()
+        .filter(|m| m.status != "cancelled" && m.meeting_date < meeting.meeting_date)
+        .map(|m| m.meeting_date)
+        .max();
+    let due_by = material_date(meeting.meeting_date);
+    let mut missing = Vec::new();
+    for project in projects::in_states(conn, &[State::InProgress.as_str(), State::Paused.as_str()])?
+    {
+        let (Ok(level), Ok(state)) = (
+            project
+                .level
+                .as_deref()
+                .unwrap_or_default()
+                .parse::<Level>(),
+            project.state.parse::<State>(),
+        ) else {
+            continue;
+        };
+        if !must_report(level, state) {
+            continue;
+        }
+        let last = reports::for_project(conn, &project.id)?
+            .pop()
+            .map(|r| r.reported_at);
+        if report_in_time(last.map(|at| at.date()), previous, meeting.meeting_date) {
+            continue;
+        }
+        missing.push(MissingReport {
+            project_id: project.id,
+            title: project.title,
+            level: level.to_string(),
+            state: state.to_string(),
+            last_report_at: last.map(|at| at.and_utc()),
+            due_by,
+            overdue: today > due_by,
+        });
+    }
+    Ok(ReportingDuty {
+        meeting_id: meeting.id.clone(),
+        meeting_date: meeting.meeting_date,
+        material_date: due_by,
+        missing,
+    })
+}
+
+/// The board's decision on a recommendation, from the meeting's minutes.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "members_present": ["mette@kl.dk", "jens@aarhus.dk", "ole@os2.eu"],
+    "decision": "approve", "reason": "Godkendt, jf. referatets pkt. 4"
+}))]
+pub struct AgendaDecisionRequest {
+    /// The `sub`s (or person ids) of the board members present.
+    pub members_present: Vec<String>,
+    /// `approve`, `return` or `reject`; the last two need a reason.
+    pub decision: String,
+    pub reason: Option<String>,
+}
+
+/// Records the board's decision on a recommendation on this meeting's agenda (the business
+/// manager, from the minutes, once the meeting has been held). Resolves its approval.
+#[utoipa::path(
+    post, path = "/api/v1/board/meetings/{id}/recommendations/{approval_id}/decision", tag = "meetings",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("approval_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = AgendaDecisionRequest,
+    responses(
+        (status = 201, description = "The decision is recorded; the approval with it", body = crate::handlers::approvals::ApprovalView),
+        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such meeting or approval", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "The meeting is cancelled or not yet held, the recommendation is on another meeting's agenda, or it is decided already", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid decision, reason or members present", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn decide_recommendation(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    idempotency_key: IdempotencyKey,
+    body: web::Json<AgendaDecisionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(&[Role::Forretningsleder])?;
+    let (meeting_id, approval_id) = path.into_inner();
+    let request = body.into_inner();
+    let minutes = Minutes::read(
+        &request.decision,
+        request.reason.clone(),
+        request.members_present.clone(),
+    )?;
+    state
+        .db(move |conn| {
+            let key = (&meeting_id, &approval_id, &request);
+            idempotency_key.run(conn, &caller.sub, &key, |conn| {
+                let all = store::all(conn)?;
+                let meeting = find_meeting(&all, &meeting_id)?;
+                if meeting.status == "cancelled" {
+                    return Err(ApiError::Conflict(format!(
+                        "the meeting on {} was cancelled",
+                        meeting.meeting_date
+                    )));
+                }
+                if meeting.meeting_date > today() {
+                    return Err(ApiError::Conflict(format!(
+                        "the meeting on {} has not been held yet",
+                        meeting.meeting_date
+                    )));
+                }
+                let approval = approval_store::find(conn, &approval_id).map_err(|e| match e {
+                    StoreError::NotFound => {
+                        ApiError::NotFound(format!("no approval `{approval_id}`"))
+                    }
+                    other => other.into(),
+                })?;
+                let schedule = takes_items(&all);
+                let on_agenda = meeting_for(approval.created_at.date(), &schedule);
+                if approval.approver != Approver::Board.as_str()
+                    || on_agenda != Some(meeting.id.as_str())
+                {
+                    return Err(ApiError::Conflict(format!(
+                        "approval `{approval_id}` is not on the agenda of the meeting on {}",
+                        meeting.meeting_date
+                    )));
+                }
+                minutes.record(conn, &caller, &approval_id, meeting.meeting_date)
+            })
+        })
+        .await
+        .map(StoredReply::into_response)
 }

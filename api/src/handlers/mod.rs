@@ -8,6 +8,7 @@ pub mod health;
 pub mod me;
 pub mod meetings;
 pub mod organizations;
+pub mod page;
 pub mod people;
 pub mod portfolio;
 pub mod priorities;
@@ -59,6 +60,7 @@ pub fn created<T: Serialize>(
 pub fn routes(config: &mut web::ServiceConfig) {
     config
         .service(web::resource("/health/live").route(web::get().to(health::live)))
+        .service(web::resource("/portfolio").route(web::get().to(page::portfolio_page)))
         .service(web::resource("/health/ready").route(web::get().to(health::ready)))
         .service(
             web::scope("/api/v1")
@@ -91,6 +93,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .service(
                     web::resource("/board/meetings/{id}/agenda-items")
                         .route(web::post().to(meetings::add_item)),
+                )
+                .service(
+                    web::resource("/board/meetings/{id}/recommendations/{approval_id}/decision")
+                        .route(web::post().to(meetings::decide_recommendation)),
                 )
                 .service(
                     web::resource("/portfolio/overdue-reports")

@@ -216,185 +216,191 @@ pub async fn overview(
     query: web::Query<OverviewQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let wanted = query.meeting;
     let historic = query.as_of.as_deref().map(parse_as_of).transpose()?;
     let overview = state
-        .db(move |conn| {
-            let all_meetings = meetings::all(conn)?;
-            let meeting = match &wanted {
-                Some(id) => Some(
-                    all_meetings
-                        .iter()
-                        .find(|m| &m.id == id)
-                        .ok_or_else(|| ApiError::NotFound(format!("no meeting `{id}`")))?,
-                ),
-                None => None,
-            };
-            let as_of = historic.map_or_else(
-                || meeting.map_or_else(today, |m| m.meeting_date),
-                |at| at.date(),
-            );
-            let until = historic.unwrap_or_else(|| {
-                as_of
-                    .and_hms_micro_opt(23, 59, 59, 999_999)
-                    .unwrap_or_default()
-            });
-            let past = historic.map(|at| Past::at(conn, at)).transpose()?;
-            let since = all_meetings
-                .iter()
-                .filter(|m| m.status != "cancelled" && m.meeting_date < as_of)
-                .map(|m| m.meeting_date)
-                .max();
-            let in_window = |at: Option<chrono::NaiveDateTime>| {
-                at.is_some_and(|at| since.is_none_or(|s| at.date() > s) && at.date() <= as_of)
-            };
-
-            let budget_of: HashMap<String, i64> = budgets::all(conn)?
-                .into_iter()
-                .map(|b| (b.project_id, b.amount_dkk))
-                .collect();
-            let mut latest_report = HashMap::new();
-            for report in reports::all(conn)?
-                .into_iter()
-                .filter(|r| r.reported_at <= until)
-            {
-                latest_report.insert(report.project_id.clone(), report);
-            }
-            let mut economies = Vec::new();
-            let project_lines: Vec<ProjectLine> = projects::all(conn)?
-                .into_iter()
-                .filter_map(|(mut p, owner)| {
-                    if let Some(past) = &past {
-                        let (state, level) = past.projects.get(&p.id)?.clone();
-                        p.state = state;
-                        p.level = level;
-                    }
-                    Some((p, owner))
-                })
-                .map(|(p, owner)| {
-                    let report = latest_report.get(&p.id);
-                    let economy = Economy::of(
-                        budget_of.get(&p.id).copied(),
-                        report.map(|r| (r.budget_dkk, r.spent_dkk, r.forecast_dkk)),
-                    );
-                    economies.push(economy);
-                    ProjectLine {
-                        owner_organization: owner
-                            .unwrap_or_else(|| p.owner_organization_id.clone()),
-                        economy: economy.into(),
-                        rag: report.map(|r| r.status.clone()),
-                        last_report_at: report.map(|r| r.reported_at.and_utc()),
-                        id: p.id,
-                        title: p.title,
-                        level: p.level,
-                        state: p.state,
-                    }
-                })
-                .collect();
-            let all_products: Vec<_> = products::all(conn)?
-                .into_iter()
-                .filter(|(p, _)| p.created_at <= until)
-                .map(|(mut p, owner)| {
-                    if let Some(past) = &past {
-                        if let Some((_, Some(level))) = past.projects.get(&p.project_id) {
-                            p.level = level.clone();
-                        }
-                        p.state = if past.closed.contains(&p.project_id) {
-                            "closed"
-                        } else {
-                            "active"
-                        }
-                        .into();
-                    }
-                    (p, owner)
-                })
-                .collect();
-            let product_line = |p: &products::ProductRow, owner: &Option<String>| ProductLine {
-                id: p.id.clone(),
-                name: p.name.clone(),
-                level: p.level.clone(),
-                state: p.state.clone(),
-                owner_organization: owner
-                    .clone()
-                    .unwrap_or_else(|| p.owner_organization_id.clone()),
-            };
-            let product_lines: Vec<ProductLine> = all_products
-                .iter()
-                .map(|(p, o)| product_line(p, o))
-                .collect();
-            let new_products = all_products
-                .iter()
-                .filter(|(p, _)| in_window(Some(p.created_at)))
-                .map(|(p, o)| product_line(p, o))
-                .collect();
-
-            let benefit_views: Vec<BenefitView> =
-                os2pm_persistence::benefits::with_measurements(conn, None)?
-                    .into_iter()
-                    .map(|(b, m)| benefit_view(b, m, as_of))
-                    .collect();
-            let realised: Vec<f64> = benefit_views.iter().filter_map(|b| b.realised).collect();
-            let benefits = BenefitsRollup {
-                expected: benefit_views.len(),
-                measured: realised.len(),
-                mean_realised: (!realised.is_empty())
-                    .then(|| realised.iter().sum::<f64>() / realised.len() as f64),
-                past_due_without_measurement: benefit_views
-                    .into_iter()
-                    .filter(|b| b.past_due_without_measurement)
-                    .collect(),
-            };
-            let all_approvals: Vec<ApprovalRow> = approvals::all(conn)?
-                .into_iter()
-                .filter(|a| a.created_at <= until)
-                .collect();
-            let decided: Vec<&ApprovalRow> = all_approvals
-                .iter()
-                .filter(|a| a.decided_at.is_some_and(|at| at <= until) && in_window(a.decided_at))
-                .collect();
-            let lines = |filter: &dyn Fn(&ApprovalRow) -> bool| -> Vec<DecisionLine> {
-                decided
-                    .iter()
-                    .filter(|a| filter(a))
-                    .map(|a| DecisionLine::from(*a))
-                    .collect()
-            };
-            Ok(Overview {
-                meeting_id: meeting.map(|m| m.id.clone()),
-                as_of,
-                since,
-                projects_by_level: count(project_lines.iter().map(|p| {
-                    (
-                        p.level.clone().unwrap_or_else(|| "unplaced".into()),
-                        p.state.clone(),
-                    )
-                })),
-                products_by_level: count(
-                    product_lines
-                        .iter()
-                        .map(|p| (p.level.clone(), p.state.clone())),
-                ),
-                economy: Economy::total(&economies).into(),
-                pending_decisions: all_approvals
-                    .iter()
-                    .filter(|a| a.decided_at.is_none_or(|at| at > until))
-                    .map(DecisionLine::from)
-                    .collect(),
-                since_previous_meeting: SincePrevious {
-                    decisions: lines(&|a| a.approver == "board"),
-                    level_changes: lines(&|a| {
-                        a.subject == "level_change" && a.outcome.as_deref() == Some("approve")
-                    }),
-                    new_products,
-                    for_information: lines(&|a| a.approver == "forretningsleder"),
-                },
-                projects: project_lines,
-                products: product_lines,
-                benefits,
-            })
-        })
+        .db(move |conn| overview_for(conn, query.meeting.as_deref(), historic))
         .await?;
     Ok(HttpResponse::Ok().json(overview))
+}
+
+/// The overview for the meeting `wanted` (or today), as the portfolio stood at `historic` when
+/// given.
+pub(crate) fn overview_for(
+    conn: &mut os2pm_persistence::DbConnection,
+    wanted: Option<&str>,
+    historic: Option<chrono::NaiveDateTime>,
+) -> Result<Overview, ApiError> {
+    let all_meetings = meetings::all(conn)?;
+    let meeting = match wanted {
+        Some(id) => Some(
+            all_meetings
+                .iter()
+                .find(|m| m.id == id)
+                .ok_or_else(|| ApiError::NotFound(format!("no meeting `{id}`")))?,
+        ),
+        None => None,
+    };
+    let as_of = historic.map_or_else(
+        || meeting.map_or_else(today, |m| m.meeting_date),
+        |at| at.date(),
+    );
+    let until = historic.unwrap_or_else(|| {
+        as_of
+            .and_hms_micro_opt(23, 59, 59, 999_999)
+            .unwrap_or_default()
+    });
+    let past = historic.map(|at| Past::at(conn, at)).transpose()?;
+    let since = all_meetings
+        .iter()
+        .filter(|m| m.status != "cancelled" && m.meeting_date < as_of)
+        .map(|m| m.meeting_date)
+        .max();
+    let in_window = |at: Option<chrono::NaiveDateTime>| {
+        at.is_some_and(|at| since.is_none_or(|s| at.date() > s) && at.date() <= as_of)
+    };
+
+    let budget_of: HashMap<String, i64> = budgets::all(conn)?
+        .into_iter()
+        .map(|b| (b.project_id, b.amount_dkk))
+        .collect();
+    let mut latest_report = HashMap::new();
+    for report in reports::all(conn)?
+        .into_iter()
+        .filter(|r| r.reported_at <= until)
+    {
+        latest_report.insert(report.project_id.clone(), report);
+    }
+    let mut economies = Vec::new();
+    let project_lines: Vec<ProjectLine> = projects::all(conn)?
+        .into_iter()
+        .filter_map(|(mut p, owner)| {
+            if let Some(past) = &past {
+                let (state, level) = past.projects.get(&p.id)?.clone();
+                p.state = state;
+                p.level = level;
+            }
+            Some((p, owner))
+        })
+        .map(|(p, owner)| {
+            let report = latest_report.get(&p.id);
+            let economy = Economy::of(
+                budget_of.get(&p.id).copied(),
+                report.map(|r| (r.budget_dkk, r.spent_dkk, r.forecast_dkk)),
+            );
+            economies.push(economy);
+            ProjectLine {
+                owner_organization: owner.unwrap_or_else(|| p.owner_organization_id.clone()),
+                economy: economy.into(),
+                rag: report.map(|r| r.status.clone()),
+                last_report_at: report.map(|r| r.reported_at.and_utc()),
+                id: p.id,
+                title: p.title,
+                level: p.level,
+                state: p.state,
+            }
+        })
+        .collect();
+    let all_products: Vec<_> = products::all(conn)?
+        .into_iter()
+        .filter(|(p, _)| p.created_at <= until)
+        .map(|(mut p, owner)| {
+            if let Some(past) = &past {
+                if let Some((_, Some(level))) = past.projects.get(&p.project_id) {
+                    p.level = level.clone();
+                }
+                p.state = if past.closed.contains(&p.project_id) {
+                    "closed"
+                } else {
+                    "active"
+                }
+                .into();
+            }
+            (p, owner)
+        })
+        .collect();
+    let product_line = |p: &products::ProductRow, owner: &Option<String>| ProductLine {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        level: p.level.clone(),
+        state: p.state.clone(),
+        owner_organization: owner
+            .clone()
+            .unwrap_or_else(|| p.owner_organization_id.clone()),
+    };
+    let product_lines: Vec<ProductLine> = all_products
+        .iter()
+        .map(|(p, o)| product_line(p, o))
+        .collect();
+    let new_products = all_products
+        .iter()
+        .filter(|(p, _)| in_window(Some(p.created_at)))
+        .map(|(p, o)| product_line(p, o))
+        .collect();
+
+    let benefit_views: Vec<BenefitView> =
+        os2pm_persistence::benefits::with_measurements(conn, None)?
+            .into_iter()
+            .map(|(b, m)| benefit_view(b, m, as_of))
+            .collect();
+    let realised: Vec<f64> = benefit_views.iter().filter_map(|b| b.realised).collect();
+    let benefits = BenefitsRollup {
+        expected: benefit_views.len(),
+        measured: realised.len(),
+        mean_realised: (!realised.is_empty())
+            .then(|| realised.iter().sum::<f64>() / realised.len() as f64),
+        past_due_without_measurement: benefit_views
+            .into_iter()
+            .filter(|b| b.past_due_without_measurement)
+            .collect(),
+    };
+    let all_approvals: Vec<ApprovalRow> = approvals::all(conn)?
+        .into_iter()
+        .filter(|a| a.created_at <= until)
+        .collect();
+    let decided: Vec<&ApprovalRow> = all_approvals
+        .iter()
+        .filter(|a| a.decided_at.is_some_and(|at| at <= until) && in_window(a.decided_at))
+        .collect();
+    let lines = |filter: &dyn Fn(&ApprovalRow) -> bool| -> Vec<DecisionLine> {
+        decided
+            .iter()
+            .filter(|a| filter(a))
+            .map(|a| DecisionLine::from(*a))
+            .collect()
+    };
+    Ok(Overview {
+        meeting_id: meeting.map(|m| m.id.clone()),
+        as_of,
+        since,
+        projects_by_level: count(project_lines.iter().map(|p| {
+            (
+                p.level.clone().unwrap_or_else(|| "unplaced".into()),
+                p.state.clone(),
+            )
+        })),
+        products_by_level: count(
+            product_lines
+                .iter()
+                .map(|p| (p.level.clone(), p.state.clone())),
+        ),
+        economy: Economy::total(&economies).into(),
+        pending_decisions: all_approvals
+            .iter()
+            .filter(|a| a.decided_at.is_none_or(|at| at > until))
+            .map(DecisionLine::from)
+            .collect(),
+        since_previous_meeting: SincePrevious {
+            decisions: lines(&|a| a.approver == "board"),
+            level_changes: lines(&|a| {
+                a.subject == "level_change" && a.outcome.as_deref() == Some("approve")
+            }),
+            new_products,
+            for_information: lines(&|a| a.approver == "forretningsleder"),
+        },
+        projects: project_lines,
+        products: product_lines,
+        benefits,
+    })
 }
 
 /// One line of the decision log (*beslutningslog*).

@@ -723,6 +723,17 @@ async fn a_meeting_decision_recorded_by_the_business_manager_closes_a_board_appr
     )
     .await;
     stranger.problem(422, "validation");
+    let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
+    let minutes_ahead = send(
+        &service,
+        TestRequest::post()
+            .uri(&format!("/api/v1/approvals/{approval}/meeting-decision"))
+            .insert_header(bearer(&cast.manager))
+            .set_json(json!({"meeting_date": tomorrow, "members_present": ["board-0"], "decision": "approve"})),
+    )
+    .await;
+    minutes_ahead.problem(422, "validation");
+    assert_eq!(minutes_ahead.error_fields(), ["meeting_date"]);
     let reply = send(
         &service,
         record(&cast.manager, json!(["board-0", "board-1"])),

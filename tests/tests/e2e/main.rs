@@ -8,6 +8,7 @@ mod health;
 mod lifecycle;
 mod meetings;
 mod organizations;
+mod page;
 mod products;
 mod requirements;
 mod running;

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::lifecycle::{Cast, TestService, awaiting_approval, cast};
 use crate::running::{crew, file_report, report, running_project};
 
-fn in_days(days: i64) -> NaiveDate {
+pub(crate) fn in_days(days: i64) -> NaiveDate {
     let today = Utc::now().date_naive();
     if days >= 0 {
         today + Days::new(days.unsigned_abs())
@@ -17,7 +17,7 @@ fn in_days(days: i64) -> NaiveDate {
     }
 }
 
-async fn plan(service: &impl TestService, cast: &Cast, date: NaiveDate) -> Reply {
+pub(crate) async fn plan(service: &impl TestService, cast: &Cast, date: NaiveDate) -> Reply {
     send(
         service,
         TestRequest::post()
@@ -630,4 +630,132 @@ async fn the_overview_as_of_a_moment_shows_the_portfolio_as_it_stood() {
     )
     .await;
     assert_eq!(bad.error_fields(), ["as_of"]);
+}
+
+/// Moves an approval's submission back to `day`, as if it had been recommended then.
+fn submitted_on(app: &TestApp, approval: &str, day: NaiveDate) {
+    use diesel::connection::SimpleConnection;
+    app.db
+        .connect()
+        .batch_execute(&format!(
+            "UPDATE approvals SET created_at = '{day} 10:00:00' WHERE id = '{approval}'"
+        ))
+        .unwrap();
+}
+
+#[actix_web::test]
+async fn a_decision_recorded_for_an_agenda_item_resolves_its_approval() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    // Held two days ago; the recommendation came in before its agenda deadline.
+    let held = plan(&service, &cast, in_days(-2)).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let ahead = plan(&service, &cast, in_days(40)).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (project, approval) = awaiting_approval(&service, &cast, "N2").await;
+    let (_, for_later) = awaiting_approval(&service, &cast, "N3").await;
+    submitted_on(&app, &approval, in_days(-40));
+    let (_, n1) = awaiting_approval(&service, &cast, "N1").await;
+    let decide = |meeting: &str, approval: &str, token: &str, body: serde_json::Value| {
+        TestRequest::post()
+            .uri(&format!(
+                "/api/v1/board/meetings/{meeting}/recommendations/{approval}/decision"
+            ))
+            .insert_header(bearer(token))
+            .set_json(body)
+    };
+    let minutes = json!({"members_present": ["board-0", "board-1"], "decision": "approve",
+        "reason": "Godkendt, jf. referatets pkt. 4"});
+
+    // Refusals: wrong role, unknown meeting or approval, not on this meeting's agenda (the N3
+    // recommendation is on the later meeting's, the N1 one on none), a meeting not yet held,
+    // a member who held no seat, a return without a reason.
+    send(
+        &service,
+        decide(&held, &approval, cast.member(0), minutes.clone()),
+    )
+    .await
+    .problem(403, "forbidden");
+    send(
+        &service,
+        decide("nope", &approval, &cast.manager, minutes.clone()),
+    )
+    .await
+    .problem(404, "not-found");
+    send(
+        &service,
+        decide(&held, "nope", &cast.manager, minutes.clone()),
+    )
+    .await
+    .problem(404, "not-found");
+    for elsewhere in [&for_later, &n1] {
+        let refused = send(
+            &service,
+            decide(&held, elsewhere, &cast.manager, minutes.clone()),
+        )
+        .await;
+        let detail = refused.problem(409, "conflict")["detail"].as_str().unwrap();
+        assert!(detail.contains("not on the agenda"), "{detail}");
+    }
+    let early = send(
+        &service,
+        decide(&ahead, &for_later, &cast.manager, minutes.clone()),
+    )
+    .await;
+    let detail = early.problem(409, "conflict")["detail"].as_str().unwrap();
+    assert!(detail.contains("not been held"), "{detail}");
+    let stranger = json!({"members_present": ["board-0", "former"], "decision": "approve"});
+    let refused = send(&service, decide(&held, &approval, &cast.manager, stranger)).await;
+    assert_eq!(
+        refused.problem(422, "validation")["errors"][0]["field"],
+        "members_present"
+    );
+    let bare = json!({"members_present": ["board-0"], "decision": "return"});
+    send(&service, decide(&held, &approval, &cast.manager, bare))
+        .await
+        .problem(422, "validation");
+    let untouched = send(
+        &service,
+        TestRequest::get().uri(&format!("/api/v1/approvals/{approval}")),
+    )
+    .await;
+    assert_eq!(
+        untouched.body["state"], "pending",
+        "refusals change nothing"
+    );
+
+    // Recorded: the approval is decided by the meeting, the project approved, and the agenda
+    // item links to the decision.
+    let recorded = send(
+        &service,
+        decide(&held, &approval, &cast.manager, minutes.clone()),
+    )
+    .await;
+    assert_eq!(recorded.status, 201, "{}", recorded.body);
+    assert_eq!(recorded.body["decided_by"], "board_meeting");
+    assert_eq!(recorded.body["meeting"]["date"], json!(in_days(-2)));
+    assert_eq!(
+        crate::lifecycle::get(&service, &project, None).await.body["state"],
+        "approved"
+    );
+    let meeting = send(
+        &service,
+        TestRequest::get().uri(&format!("/api/v1/board/meetings/{held}")),
+    )
+    .await;
+    let item = &meeting.body["agenda"]["recommendations"][0];
+    assert_eq!(item["approval_id"], approval.as_str());
+    assert_eq!(item["state"], "decided");
+    assert_eq!(item["outcome"], "approve");
+    assert_eq!(item["reason"], "Godkendt, jf. referatets pkt. 4");
+    assert_eq!(item["href"], format!("/api/v1/approvals/{approval}"));
+    assert!(item["decided_at"].is_string());
+    send(&service, decide(&held, &approval, &cast.manager, minutes))
+        .await
+        .problem(409, "conflict");
 }
