@@ -4,8 +4,8 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::handlers::{
-    approvals, benefits, board, health, me, meetings, organizations, page, people, portfolio,
-    priorities, products, projects, requirements, running,
+    approvals, benefits, board, events, health, me, meetings, organizations, page, people,
+    portfolio, priorities, products, projects, requirements, running,
 };
 use crate::{auth, error, request};
 
@@ -23,6 +23,7 @@ use crate::{auth, error, request};
         people::list,
         board::get,
         board::put,
+        events::feed,
         meetings::create,
         meetings::list,
         meetings::get,
@@ -95,6 +96,7 @@ use crate::{auth, error, request};
         (name = "running", description = "From approval to a running project: steering group, budget, start, reports, pause, resume, cancel"),
         (name = "products", description = "Go-live, products, coordination groups, level changes, closing, change requests"),
         (name = "approvals", description = "Approvals routed to the business manager (N1) or the board (N2/N3), votes and meeting decisions"),
+        (name = "events", description = "The event feed and signed webhooks, for municipal intranets and the association's tools"),
     )
 )]
 struct ApiDoc;

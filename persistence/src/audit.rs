@@ -42,18 +42,22 @@ pub struct AuditRow {
     pub reason: Option<String>,
 }
 
+/// Appends `entry` to the audit log and writes its event to the outbox (`events`): call it
+/// inside the change's transaction.
 pub fn append(conn: &mut DbConnection, entry: NewEntry<'_>) -> Result<(), StoreError> {
+    let occurred_at = crate::now();
+    crate::events::record(conn, &entry, occurred_at)?;
     diesel::insert_into(audit_log::table)
         .values((
-            audit_log::occurred_at.eq(crate::now()),
+            audit_log::occurred_at.eq(occurred_at),
             audit_log::subject_type.eq(entry.subject_type),
             audit_log::subject_id.eq(entry.subject_id),
             audit_log::action.eq(entry.action),
             audit_log::actor_sub.eq(&entry.actor.sub),
             audit_log::actor_roles.eq(entry.actor.roles.join(",")),
             audit_log::actor_org.eq(&entry.actor.org),
-            audit_log::before_state.eq(entry.before),
-            audit_log::after_state.eq(entry.after),
+            audit_log::before_state.eq(&entry.before),
+            audit_log::after_state.eq(&entry.after),
             audit_log::reason.eq(entry.reason),
         ))
         .execute(conn)?;

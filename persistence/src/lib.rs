@@ -14,6 +14,7 @@ pub mod change_requests;
 mod connection;
 pub mod coordination;
 pub mod evaluations;
+pub mod events;
 pub mod idempotency;
 pub mod meetings;
 pub mod migrations;

@@ -378,6 +378,61 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    events (id) {
+        id -> BigInt,
+        event_id -> Text,
+        event_type -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        organization_id -> Nullable<Text>,
+        public -> Bool,
+        occurred_at -> Timestamp,
+        actor_sub -> Text,
+        payload -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        organization_id -> Nullable<Text>,
+        url -> Text,
+        event_types -> Text,
+        secret -> Text,
+        cursor -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        delivery_id -> Text,
+        webhook_id -> Text,
+        event_seq -> BigInt,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        leased_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    delivery_attempts (id) {
+        id -> BigInt,
+        delivery_id -> BigInt,
+        attempted_at -> Timestamp,
+        status_code -> Nullable<Integer>,
+        error -> Nullable<Text>,
+        duration_ms -> BigInt,
+    }
+}
+
 diesel::joinable!(requirements -> catalogue_versions (catalogue_version));
 diesel::joinable!(people -> organizations (organization_id));
 diesel::joinable!(board_seats -> people (person_id));
@@ -389,6 +444,9 @@ diesel::joinable!(approvals -> projects (project_id));
 diesel::joinable!(projects -> organizations (owner_organization_id));
 diesel::joinable!(products -> organizations (owner_organization_id));
 diesel::joinable!(votes -> approvals (approval_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+diesel::joinable!(webhook_deliveries -> events (event_seq));
+diesel::joinable!(delivery_attempts -> webhook_deliveries (delivery_id));
 diesel::joinable!(steering_seats -> people (representative_id));
 diesel::joinable!(steering_seats -> organizations (organization_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -422,4 +480,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     benefit_measurements,
     evaluations,
     evaluation_marks,
+    events,
+    webhooks,
+    webhook_deliveries,
+    delivery_attempts,
 );

@@ -4,6 +4,7 @@
 pub mod approvals;
 pub mod benefits;
 pub mod board;
+pub mod events;
 pub mod health;
 pub mod me;
 pub mod meetings;
@@ -74,6 +75,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 )
                 .service(web::resource("/requirements").route(web::get().to(requirements::list)))
                 .service(web::resource("/me").route(web::get().to(me::get)))
+                .service(web::resource("/events").route(web::get().to(events::feed)))
                 .service(
                     web::resource("/people")
                         .route(web::get().to(people::list))

@@ -4,6 +4,7 @@
 
 mod auth;
 mod contract;
+mod events;
 mod health;
 mod lifecycle;
 mod meetings;

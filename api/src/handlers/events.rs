@@ -1,0 +1,185 @@
+//! The event feed: every change, in commit order, resumable from any cursor.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use os2pm_persistence::events::{self as store, Audience, EventRow, TypeFilter};
+use os2pm_persistence::{DbConnection, organizations};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::app::AppState;
+use crate::auth::{Caller, Role};
+use crate::error::{ApiError, FieldError, ProblemSchema};
+
+pub const DEFAULT_EVENTS: i64 = 100;
+pub const MAX_EVENTS: i64 = 1000;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FeedQuery {
+    /// The `cursor` of the last event you have (or the page's `next_cursor`); from the start
+    /// without it.
+    #[param(example = "1042")]
+    pub after: Option<String>,
+    /// Comma-separated event types (`project.placed`) or whole subjects (`project.*`).
+    #[param(example = "project.*,board.meeting_created")]
+    pub types: Option<String>,
+    /// How many events, 1 to 1000.
+    #[param(minimum = 1, maximum = 1000, default = 100)]
+    pub limit: Option<i64>,
+}
+
+/// What happened, to what, when and by whom, with the subject's new state.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "cursor": "1042", "id": "0193…", "type": "project.placed",
+    "subject": {"type": "project", "id": "0193…"}, "occurred_at": "2026-11-22T10:15:00Z",
+    "actor": "forretningsleder@os2.eu", "payload": {"state": "concept", "level": "N2"}
+}))]
+pub struct EventView {
+    /// The event's place in the feed: pass it as `after` to continue from here.
+    pub cursor: String,
+    /// The event's id: stable across retries and redeliveries, for de-duplication.
+    pub id: String,
+    /// `<subject>.<action>`.
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub subject: EventSubject,
+    pub occurred_at: DateTime<Utc>,
+    /// The `sub` of who made the change.
+    pub actor: String,
+    /// The subject's state after the change.
+    #[schema(value_type = Object)]
+    pub payload: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EventSubject {
+    #[serde(rename = "type")]
+    pub subject_type: String,
+    pub id: String,
+}
+
+impl From<EventRow> for EventView {
+    fn from(row: EventRow) -> Self {
+        Self {
+            cursor: row.id.to_string(),
+            id: row.event_id,
+            event_type: row.event_type,
+            subject: EventSubject {
+                subject_type: row.subject_type,
+                id: row.subject_id,
+            },
+            occurred_at: row.occurred_at.and_utc(),
+            actor: row.actor_sub,
+            payload: row
+                .payload
+                .as_deref()
+                .and_then(|json| serde_json::from_str(json).ok()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EventPage {
+    pub items: Vec<EventView>,
+    /// Where to continue: the last event's cursor, or the `after` you sent when nothing new
+    /// has happened. Never null, so a client can keep polling with it.
+    pub next_cursor: String,
+}
+
+/// Reads `types`: exact types or `subject.*`, each `[a-z_]+.[a-z_]+`.
+pub fn parse_types(types: Option<&str>, field: &str) -> Result<TypeFilter, ApiError> {
+    let wanted: Vec<String> = types
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let well_formed = |t: &str| {
+        let word = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+        t.split_once('.')
+            .is_some_and(|(subject, action)| word(subject) && (action == "*" || word(action)))
+    };
+    let errors: Vec<FieldError> = wanted
+        .iter()
+        .filter(|t| !well_formed(t))
+        .map(|t| FieldError::new(field, format!("`{t}` is not an event type or `subject.*`")))
+        .collect();
+    if errors.is_empty() {
+        Ok(TypeFilter(wanted))
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// Who may read events, and which: the administrator all; an integration public items' and
+/// its own organisation's.
+pub fn audience(conn: &mut DbConnection, caller: &Caller) -> Result<Audience, ApiError> {
+    if caller.has_role(Role::Admin) {
+        return Ok(Audience::Everything);
+    }
+    let Some(org) = caller.org.as_deref() else {
+        return Err(ApiError::Forbidden(
+            "an integration token names its organisation".into(),
+        ));
+    };
+    let organization = organizations::find(conn, org)
+        .map_err(|_| ApiError::Forbidden(format!("the token's organisation `{org}` is unknown")))?;
+    Ok(Audience::Organization(organization.id))
+}
+
+/// The event feed (administrator, integration): every change in commit order, with no gaps and
+/// no duplicates across pages; an integration sees public items' events and its own
+/// organisation's.
+#[utoipa::path(
+    get, path = "/api/v1/events", tag = "events",
+    security(("bearer" = [])),
+    params(FeedQuery),
+    responses(
+        (status = 200, description = "The next events", body = EventPage),
+        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 403, description = "Neither administrator nor integration", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid cursor, types or limit", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn feed(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<FeedQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(&[Role::Admin, Role::Integration])?;
+    let query = query.into_inner();
+    let after = match query.after.as_deref() {
+        None => 0,
+        Some(text) => text
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 0)
+            .ok_or_else(|| ApiError::validation("after", "is not a cursor from this feed"))?,
+    };
+    let limit = match query.limit {
+        None => DEFAULT_EVENTS,
+        Some(n) if (1..=MAX_EVENTS).contains(&n) => n,
+        Some(_) => {
+            return Err(ApiError::validation(
+                "limit",
+                format!("must be between 1 and {MAX_EVENTS}"),
+            ));
+        }
+    };
+    let types = parse_types(query.types.as_deref(), "types")?;
+    let page = state
+        .db(move |conn| {
+            let audience = audience(conn, &caller)?;
+            let rows = store::after(conn, after, &audience, &types, limit)?;
+            let next_cursor = rows.last().map_or(after, |e| e.id).to_string();
+            Ok(EventPage {
+                items: rows.into_iter().map(EventView::from).collect(),
+                next_cursor,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}

@@ -1,0 +1,218 @@
+//! The event feed: every change once, in commit order, resumable, and only what the reader may
+//! see.
+
+use std::collections::HashSet;
+
+use actix_web::test::TestRequest;
+use os2pm_api::auth::Role;
+use os2pm_tests::{Reply, TestApp, bearer, send};
+use serde_json::{Value, json};
+
+use crate::lifecycle::{TestService, cast, etag, idea, submit_idea, token_for};
+
+async fn read(service: &impl TestService, token: &str, query: &str) -> Reply {
+    send(
+        service,
+        TestRequest::get()
+            .uri(&format!("/api/v1/events?{query}"))
+            .insert_header(bearer(token)),
+    )
+    .await
+}
+
+/// Every event after `cursor`, page by page; returns them and the cursor to resume from.
+async fn drain(
+    service: &impl TestService,
+    token: &str,
+    mut cursor: String,
+    limit: usize,
+) -> (Vec<Value>, String) {
+    let mut events = Vec::new();
+    loop {
+        let page = read(service, token, &format!("after={cursor}&limit={limit}")).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let items = page.body["items"].as_array().unwrap().clone();
+        cursor = page.body["next_cursor"].as_str().unwrap().to_owned();
+        let done = items.len() < limit;
+        events.extend(items);
+        if done {
+            return (events, cursor);
+        }
+    }
+}
+
+fn cursors(events: &[Value]) -> Vec<i64> {
+    events
+        .iter()
+        .map(|e| e["cursor"].as_str().unwrap().parse().unwrap())
+        .collect()
+}
+
+#[actix_web::test]
+async fn the_feed_has_every_change_once_in_commit_order_under_concurrent_writers() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 1).await;
+    let (before, start) = drain(&service, &cast.admin, "0".into(), 50).await;
+    assert!(!before.is_empty(), "setting up the cast made events");
+
+    // Four writers submit ten ideas each while a reader follows the feed in small pages; once
+    // the writers are done, the reader catches up once more. A reader that skipped an event
+    // committed late (a gap) would not see it again.
+    let writing = std::cell::Cell::new(true);
+    let writers = async {
+        let writers = (0..4).map(|w| {
+            let (service, token) = (&service, &cast.aarhus);
+            async move {
+                for i in 0..10 {
+                    let created = submit_idea(service, token, &idea(&format!("Idé {w}-{i}"))).await;
+                    assert_eq!(created.status, 201, "{}", created.body);
+                }
+            }
+        });
+        futures_util::future::join_all(writers).await;
+        writing.set(false);
+    };
+    let reader = async {
+        let mut seen = Vec::new();
+        let mut cursor = start.clone();
+        loop {
+            let last_round = !writing.get();
+            let (events, next) = drain(&service, &cast.admin, cursor, 7).await;
+            seen.extend(events);
+            cursor = next;
+            if last_round {
+                return seen;
+            }
+            actix_web::rt::task::yield_now().await;
+        }
+    };
+    let (_, followed) = tokio::join!(writers, reader);
+
+    let (everything, _) = drain(&service, &cast.admin, start, 1000).await;
+    assert_eq!(everything.len(), 40, "one event per change");
+    let order = cursors(&followed);
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "in order: {order:?}");
+    assert_eq!(order, cursors(&everything), "the live reader missed none");
+    let ids: HashSet<&str> = everything
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 40, "no duplicates");
+    assert!(
+        everything
+            .iter()
+            .all(|e| e["type"] == "project.idea_submitted")
+    );
+    assert_eq!(everything[0]["subject"]["type"], "project");
+    assert_eq!(everything[0]["actor"], "jens");
+    assert_eq!(everything[0]["payload"]["state"], "idea");
+}
+
+#[actix_web::test]
+async fn a_refused_change_writes_no_event_and_a_change_writes_its_new_state() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 1).await;
+    let id = submit_idea(&service, &cast.aarhus, &idea("Hændelser"))
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, cursor) = drain(&service, &cast.admin, "0".into(), 1000).await;
+    let stale = etag(&service, &id).await;
+    let edit = |title: &str, etag: &str| {
+        TestRequest::patch()
+            .uri(&format!("/api/v1/projects/{id}"))
+            .insert_header(bearer(&cast.aarhus))
+            .insert_header(("if-match", etag.to_owned()))
+            .set_json(json!({"title": title}))
+    };
+    assert_eq!(send(&service, edit("Ny titel", &stale)).await.status, 200);
+    send(&service, edit("Forældet", &stale))
+        .await
+        .problem(412, "precondition-failed");
+    let current = etag(&service, &id).await;
+    let foreign = TestRequest::patch()
+        .uri(&format!("/api/v1/projects/{id}"))
+        .insert_header(bearer(&cast.copenhagen))
+        .insert_header(("if-match", current))
+        .set_json(json!({"title": "Ikke min"}));
+    send(&service, foreign).await.problem(403, "forbidden");
+    let (events, _) = drain(&service, &cast.admin, cursor, 1000).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["subject"]["id"], id.as_str());
+    assert_eq!(events[0]["payload"]["title"], "Ny titel");
+}
+
+#[actix_web::test]
+async fn an_integration_sees_public_events_and_its_own_organisations_only() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 1).await;
+    let person = |sub: &str, org: &str| {
+        TestRequest::post()
+            .uri("/api/v1/people")
+            .insert_header(bearer(&cast.admin))
+            .set_json(json!({"sub": sub, "name": "Medarbejder", "organization": org}))
+    };
+    assert_eq!(send(&service, person("mette", "751")).await.status, 201);
+    assert_eq!(send(&service, person("kaj", "101")).await.status, 201);
+    submit_idea(&service, &cast.copenhagen, &idea("Københavns idé")).await;
+    let aarhus = token_for(&app, "intranet-751", &[Role::Integration], Some("751"));
+
+    let (seen, _) = drain(&service, &aarhus, "0".into(), 1000).await;
+    let people: Vec<&str> = seen
+        .iter()
+        .filter(|e| e["type"] == "person.created")
+        .map(|e| e["payload"]["sub"].as_str().unwrap())
+        .collect();
+    assert_eq!(people, ["mette"], "people are Aarhus' own only");
+    assert!(
+        seen.iter().any(|e| e["type"] == "project.idea_submitted"),
+        "public items' events are everyone's"
+    );
+    let (all, _) = drain(&service, &cast.admin, "0".into(), 1000).await;
+    assert!(all.len() > seen.len());
+
+    // Types: exact, or a whole subject.
+    let only = read(&service, &cast.admin, "types=project.idea_submitted").await;
+    let types: Vec<&Value> = only.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["type"])
+        .collect();
+    assert_eq!(types, [&json!("project.idea_submitted")]);
+    let subject = read(&service, &cast.admin, "types=person.*").await;
+    assert!(
+        subject.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["subject"]["type"] == "person")
+    );
+
+    // Refusals.
+    let refused = read(&service, &cast.aarhus, "").await;
+    refused.problem(403, "forbidden");
+    send(&service, TestRequest::get().uri("/api/v1/events"))
+        .await
+        .problem(401, "unauthorized");
+    for (query, field) in [
+        ("after=abc", "after"),
+        ("after=-1", "after"),
+        ("limit=0", "limit"),
+        ("limit=1001", "limit"),
+        ("types=project", "types"),
+        ("types=Project.*", "types"),
+    ] {
+        let reply = read(&service, &cast.admin, query).await;
+        reply.problem(422, "validation");
+        assert_eq!(reply.error_fields(), [field], "{query}");
+    }
+    // Past the end: an empty page that keeps the cursor.
+    let end = read(&service, &cast.admin, "after=999999").await;
+    assert_eq!(end.body, json!({"items": [], "next_cursor": "999999"}));
+}
