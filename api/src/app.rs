@@ -22,6 +22,8 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// How long readiness waits for a connection before it answers 503.
     pub readiness_timeout: Duration,
+    /// Webhook targets may be `http://` on loopback (development).
+    pub webhooks_allow_http_loopback: bool,
 }
 
 impl AppState {

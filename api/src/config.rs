@@ -25,6 +25,24 @@ pub struct Config {
     /// `OS2PM_LOG_FORMAT`: `text` or `json`.
     pub json_logs: bool,
     pub auth: AuthConfig,
+    pub webhooks: WebhookConfig,
+}
+
+/// How webhooks are delivered.
+#[derive(Debug, Clone)]
+pub struct WebhookConfig {
+    /// `OS2PM_WEBHOOK_ALLOW_HTTP_LOOPBACK`: accept `http://` targets on loopback (development).
+    pub allow_http_loopback: bool,
+    /// `OS2PM_WEBHOOK_MAX_ATTEMPTS`: attempts before a delivery is marked failed.
+    pub max_attempts: u32,
+    /// `OS2PM_WEBHOOK_TIMEOUT`: how long one attempt may take.
+    pub timeout: Duration,
+    /// `OS2PM_WEBHOOK_BACKOFF`: the first retry's delay; it doubles per attempt, with jitter.
+    pub backoff: Duration,
+    /// `OS2PM_WEBHOOK_MAX_BACKOFF`: the longest delay between two attempts.
+    pub max_backoff: Duration,
+    /// `OS2PM_WEBHOOK_POLL`: how often the dispatcher looks for new events.
+    pub poll: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -138,6 +156,26 @@ impl Config {
                 org_claim: var("OS2PM_JWT_ORG_CLAIM", "org"),
                 leeway: duration("OS2PM_JWT_LEEWAY", &var("OS2PM_JWT_LEEWAY", "30s"))?,
                 keys,
+            },
+            webhooks: WebhookConfig {
+                allow_http_loopback: boolean(
+                    "OS2PM_WEBHOOK_ALLOW_HTTP_LOOPBACK",
+                    &var("OS2PM_WEBHOOK_ALLOW_HTTP_LOOPBACK", "false"),
+                )?,
+                max_attempts: number(
+                    "OS2PM_WEBHOOK_MAX_ATTEMPTS",
+                    &var("OS2PM_WEBHOOK_MAX_ATTEMPTS", "10"),
+                )?,
+                timeout: duration(
+                    "OS2PM_WEBHOOK_TIMEOUT",
+                    &var("OS2PM_WEBHOOK_TIMEOUT", "10s"),
+                )?,
+                backoff: duration("OS2PM_WEBHOOK_BACKOFF", &var("OS2PM_WEBHOOK_BACKOFF", "2s"))?,
+                max_backoff: duration(
+                    "OS2PM_WEBHOOK_MAX_BACKOFF",
+                    &var("OS2PM_WEBHOOK_MAX_BACKOFF", "10m"),
+                )?,
+                poll: duration("OS2PM_WEBHOOK_POLL", &var("OS2PM_WEBHOOK_POLL", "1s"))?,
             },
         })
     }

@@ -8,3 +8,4 @@ pub mod handlers;
 pub mod openapi_doc;
 pub mod request;
 pub mod server;
+pub mod webhooks;

@@ -5,7 +5,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::handlers::{
     approvals, benefits, board, events, health, me, meetings, organizations, page, people,
-    portfolio, priorities, products, projects, requirements, running,
+    portfolio, priorities, products, projects, requirements, running, webhooks,
 };
 use crate::{auth, error, request};
 
@@ -24,6 +24,12 @@ use crate::{auth, error, request};
         board::get,
         board::put,
         events::feed,
+        webhooks::create,
+        webhooks::list,
+        webhooks::get,
+        webhooks::delete,
+        webhooks::deliveries,
+        webhooks::redeliver,
         meetings::create,
         meetings::list,
         meetings::get,

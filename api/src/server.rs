@@ -54,6 +54,7 @@ pub fn prepare(config: &Config) -> Result<(AppState, Authenticator), StartError>
         backend: config.database_url.backend_name(),
         max_body_bytes: config.max_body_bytes,
         readiness_timeout: config.db_timeout.min(Duration::from_secs(2)),
+        webhooks_allow_http_loopback: config.webhooks.allow_http_loopback,
     };
     Ok((state, Authenticator::new(config.auth.clone())?))
 }
@@ -65,6 +66,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         .await
         .map_err(|e| StartError::Serve(std::io::Error::other(e.to_string())))??;
     let authenticator = web::Data::new(authenticator);
+    let _dispatcher = crate::webhooks::spawn(state.pool.clone(), config.webhooks.clone());
     let mut server = HttpServer::new(move || app::build(state.clone(), authenticator.clone()))
         .shutdown_timeout(30)
         // Slow or stalled clients are cut off instead of holding a worker.

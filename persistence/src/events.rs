@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::audit::NewEntry;
-use crate::schema::{events, people, products, projects};
+use crate::schema::{events, people, products, projects, webhooks};
 use crate::{DbConnection, StoreError};
 
 /// The advisory lock that orders event writers on PostgreSQL ("os2pm events").
@@ -71,7 +71,8 @@ impl TypeFilter {
 }
 
 /// The organisation a subject belongs to, and whether its events are public. People are
-/// personal data: their events go only to their own organisation and the administrator.
+/// personal data and webhooks hold secrets' whereabouts: their events go only to their own
+/// organisation and the administrator.
 fn belongs_to(
     conn: &mut DbConnection,
     subject_type: &str,
@@ -103,6 +104,15 @@ fn belongs_to(
             false,
         ),
         "organization" => (Some(subject_id.to_owned()), true),
+        "webhook" => (
+            webhooks::table
+                .find(subject_id)
+                .select(webhooks::organization_id)
+                .first::<Option<String>>(conn)
+                .optional()?
+                .flatten(),
+            false,
+        ),
         _ => (None, true),
     })
 }
@@ -134,16 +144,19 @@ pub(crate) fn record(
     Ok(())
 }
 
-/// Up to `limit` events after `after` that `audience` may see and `types` asks for, in order.
-pub fn after(
+/// Up to `limit` events after `after` (and up to `upto`) that `audience` may see and `types`
+/// asks for, in order.
+pub fn between(
     conn: &mut DbConnection,
     after: i64,
+    upto: i64,
     audience: &Audience,
     types: &TypeFilter,
     limit: i64,
 ) -> Result<Vec<EventRow>, StoreError> {
     let mut query = events::table
         .filter(events::id.gt(after))
+        .filter(events::id.le(upto))
         .order(events::id)
         .limit(limit)
         .select(EventRow::as_select())
@@ -166,7 +179,16 @@ pub fn after(
     Ok(query.load(conn)?)
 }
 
-/// The newest event's id, 0 when there is none: where a new subscription starts.
+/// One event by its place in the feed.
+pub fn at(conn: &mut DbConnection, id: i64) -> Result<EventRow, StoreError> {
+    Ok(events::table
+        .find(id)
+        .select(EventRow::as_select())
+        .first(conn)?)
+}
+
+/// The newest event's id, 0 when there is none: where a new subscription starts. Every event
+/// up to it has committed (writers commit in id order).
 pub fn latest(conn: &mut DbConnection) -> Result<i64, StoreError> {
     Ok(events::table
         .select(diesel::dsl::max(events::id))

@@ -27,6 +27,7 @@ pub mod reports;
 pub mod schema;
 pub mod seed;
 pub mod steering;
+pub mod webhooks;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};

@@ -200,6 +200,12 @@ pub fn test_config(url: &DatabaseUrl) -> Config {
     config.pool_size = 4;
     config.db_timeout = Duration::from_millis(700);
     config.max_body_bytes = 64 * 1024;
+    config.webhooks.allow_http_loopback = true;
+    config.webhooks.max_attempts = 50;
+    config.webhooks.timeout = Duration::from_secs(1);
+    config.webhooks.backoff = Duration::from_millis(40);
+    config.webhooks.max_backoff = Duration::from_millis(300);
+    config.webhooks.poll = Duration::from_millis(30);
     config.auth = AuthConfig {
         issuer: ISSUER.into(),
         audience: AUDIENCE.into(),
@@ -217,6 +223,7 @@ pub fn test_config(url: &DatabaseUrl) -> Config {
 /// A running application over its own database.
 pub struct TestApp {
     pub db: TestDb,
+    pub config: Config,
     pub state: AppState,
     pub authenticator: web::Data<Authenticator>,
 }
@@ -238,6 +245,7 @@ impl TestApp {
         let (state, authenticator) = os2pm_api::server::prepare(&config).unwrap();
         Self {
             db,
+            config,
             state,
             authenticator: web::Data::new(authenticator),
         }
@@ -270,6 +278,12 @@ impl TestApp {
                 .run();
         actix_web::rt::spawn(server);
         format!("http://{address}")
+    }
+
+    /// Starts a webhook dispatcher, as `os2pm serve` does; aborting the handle stops it
+    /// wherever it is, like a killed process.
+    pub fn dispatch(&self) -> actix_web::rt::task::JoinHandle<()> {
+        os2pm_api::webhooks::spawn(self.state.pool.clone(), self.config.webhooks.clone())
     }
 
     /// A development token with `roles`, acting for `org`.

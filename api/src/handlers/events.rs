@@ -88,7 +88,7 @@ pub struct EventPage {
     pub next_cursor: String,
 }
 
-/// Reads `types`: exact types or `subject.*`, each `[a-z_]+.[a-z_]+`.
+/// Reads `types`, comma-separated.
 pub fn parse_types(types: Option<&str>, field: &str) -> Result<TypeFilter, ApiError> {
     let wanted: Vec<String> = types
         .unwrap_or_default()
@@ -97,6 +97,11 @@ pub fn parse_types(types: Option<&str>, field: &str) -> Result<TypeFilter, ApiEr
         .filter(|t| !t.is_empty())
         .map(str::to_owned)
         .collect();
+    validate_types(wanted, field)
+}
+
+/// Checks event types: exact types or `subject.*`, each `[a-z_]+.[a-z_]+`.
+pub fn validate_types(wanted: Vec<String>, field: &str) -> Result<TypeFilter, ApiError> {
     let well_formed = |t: &str| {
         let word = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '_');
         t.split_once('.')
@@ -173,7 +178,7 @@ pub async fn feed(
     let page = state
         .db(move |conn| {
             let audience = audience(conn, &caller)?;
-            let rows = store::after(conn, after, &audience, &types, limit)?;
+            let rows = store::between(conn, after, i64::MAX, &audience, &types, limit)?;
             let next_cursor = rows.last().map_or(after, |e| e.id).to_string();
             Ok(EventPage {
                 items: rows.into_iter().map(EventView::from).collect(),

@@ -17,6 +17,7 @@ pub mod products;
 pub mod projects;
 pub mod requirements;
 pub mod running;
+pub mod webhooks;
 
 use actix_web::web;
 use os2pm_persistence::DbConnection;
@@ -76,6 +77,24 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .service(web::resource("/requirements").route(web::get().to(requirements::list)))
                 .service(web::resource("/me").route(web::get().to(me::get)))
                 .service(web::resource("/events").route(web::get().to(events::feed)))
+                .service(
+                    web::resource("/webhooks")
+                        .route(web::get().to(webhooks::list))
+                        .route(web::post().to(webhooks::create)),
+                )
+                .service(
+                    web::resource("/webhooks/{id}")
+                        .route(web::get().to(webhooks::get))
+                        .route(web::delete().to(webhooks::delete)),
+                )
+                .service(
+                    web::resource("/webhooks/{id}/deliveries")
+                        .route(web::get().to(webhooks::deliveries)),
+                )
+                .service(
+                    web::resource("/webhooks/{id}/deliveries/{delivery_id}/redeliver")
+                        .route(web::post().to(webhooks::redeliver)),
+                )
                 .service(
                     web::resource("/people")
                         .route(web::get().to(people::list))

@@ -14,3 +14,4 @@ mod products;
 mod requirements;
 mod running;
 mod storage;
+mod webhooks;

@@ -1,0 +1,319 @@
+//! Webhook subscriptions and their deliveries: the dispatcher's durable queue. A delivery is
+//! written before it is attempted and finished only after the receiver answered, so a restart
+//! loses nothing (it may deliver again: at least once).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::events::{self, Audience, EventRow, TypeFilter};
+use crate::schema::{delivery_attempts, webhook_deliveries, webhooks};
+use crate::{DbConnection, StoreError, in_transaction};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = webhooks)]
+pub struct WebhookRow {
+    pub id: String,
+    /// The subscribing integration's organisation; `None` for the administrator's.
+    pub organization_id: Option<String>,
+    pub url: String,
+    /// A JSON array of types (`project.placed`) or subjects (`project.*`).
+    pub event_types: String,
+    pub secret: String,
+    pub cursor: i64,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+impl WebhookRow {
+    pub fn types(&self) -> TypeFilter {
+        TypeFilter(serde_json::from_str(&self.event_types).unwrap_or_default())
+    }
+
+    /// Whose events the subscription may receive: its organisation's view, or everything.
+    pub fn audience(&self) -> Audience {
+        self.organization_id
+            .clone()
+            .map_or(Audience::Everything, Audience::Organization)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = webhook_deliveries)]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub delivery_id: String,
+    pub webhook_id: String,
+    pub event_seq: i64,
+    /// `pending`, `delivered` or `failed`.
+    pub state: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub leased_until: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub finished_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = delivery_attempts)]
+pub struct AttemptRow {
+    pub id: i64,
+    pub delivery_id: i64,
+    pub attempted_at: NaiveDateTime,
+    pub status_code: Option<i32>,
+    pub error: Option<String>,
+    pub duration_ms: i64,
+}
+
+pub fn insert(conn: &mut DbConnection, webhook: &WebhookRow) -> Result<(), StoreError> {
+    diesel::insert_into(webhooks::table)
+        .values(webhook)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A subscription that has not been deleted.
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<WebhookRow, StoreError> {
+    Ok(webhooks::table
+        .find(id)
+        .filter(webhooks::deleted_at.is_null())
+        .select(WebhookRow::as_select())
+        .first(conn)?)
+}
+
+/// The live subscriptions, of one organisation (`Some`) or all.
+pub fn list(
+    conn: &mut DbConnection,
+    organization_id: Option<&str>,
+) -> Result<Vec<WebhookRow>, StoreError> {
+    let mut query = webhooks::table
+        .filter(webhooks::deleted_at.is_null())
+        .order(webhooks::created_at)
+        .select(WebhookRow::as_select())
+        .into_boxed();
+    if let Some(organization) = organization_id {
+        query = query.filter(webhooks::organization_id.eq(organization.to_owned()));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// Deletes a subscription: nothing more is delivered; its deliveries stay readable.
+pub fn delete(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result<(), StoreError> {
+    let deleted = diesel::update(
+        webhooks::table
+            .find(id)
+            .filter(webhooks::deleted_at.is_null()),
+    )
+    .set(webhooks::deleted_at.eq(at))
+    .execute(conn)?;
+    if deleted == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Queues a delivery of every new event the subscription wants, up to `batch` events, and
+/// moves its cursor past what it considered. One transaction: no event is queued twice or
+/// skipped.
+pub fn enqueue_new_events(
+    conn: &mut DbConnection,
+    webhook_id: &str,
+    batch: i64,
+    now: NaiveDateTime,
+) -> Result<usize, StoreError> {
+    in_transaction(conn, |conn| {
+        let webhook = find(conn, webhook_id)?;
+        // Every event up to `upto` has committed, so none below it can still appear.
+        let upto = events::latest(conn)?.min(webhook.cursor.saturating_add(batch));
+        if upto <= webhook.cursor {
+            return Ok(0);
+        }
+        let wanted = events::between(
+            conn,
+            webhook.cursor,
+            upto,
+            &webhook.audience(),
+            &webhook.types(),
+            batch,
+        )?;
+        for event in &wanted {
+            queue(conn, webhook_id, event.id, now)?;
+        }
+        diesel::update(webhooks::table.find(webhook_id))
+            .set(webhooks::cursor.eq(upto))
+            .execute(conn)?;
+        Ok(wanted.len())
+    })
+}
+
+fn queue(
+    conn: &mut DbConnection,
+    webhook_id: &str,
+    event_seq: i64,
+    now: NaiveDateTime,
+) -> Result<String, StoreError> {
+    let delivery_id = uuid::Uuid::now_v7().to_string();
+    diesel::insert_into(webhook_deliveries::table)
+        .values((
+            webhook_deliveries::delivery_id.eq(&delivery_id),
+            webhook_deliveries::webhook_id.eq(webhook_id),
+            webhook_deliveries::event_seq.eq(event_seq),
+            webhook_deliveries::state.eq("pending"),
+            webhook_deliveries::attempts.eq(0),
+            webhook_deliveries::next_attempt_at.eq(now),
+            webhook_deliveries::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(delivery_id)
+}
+
+/// The subscription's oldest unfinished delivery and its event: the next to send, since
+/// deliveries go out in order.
+pub fn head(
+    conn: &mut DbConnection,
+    webhook_id: &str,
+) -> Result<Option<(DeliveryRow, EventRow)>, StoreError> {
+    let delivery: Option<DeliveryRow> = webhook_deliveries::table
+        .filter(webhook_deliveries::webhook_id.eq(webhook_id))
+        .filter(webhook_deliveries::state.eq("pending"))
+        .order(webhook_deliveries::id)
+        .select(DeliveryRow::as_select())
+        .first(conn)
+        .optional()?;
+    delivery
+        .map(|d| Ok((events::at(conn, d.event_seq)?, d)))
+        .transpose()
+        .map(|found| found.map(|(event, delivery)| (delivery, event)))
+}
+
+/// Takes the delivery for one attempt until `until`, unless another dispatcher holds it.
+pub fn lease(
+    conn: &mut DbConnection,
+    delivery: i64,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+) -> Result<bool, StoreError> {
+    let taken = diesel::update(
+        webhook_deliveries::table
+            .find(delivery)
+            .filter(webhook_deliveries::state.eq("pending"))
+            .filter(
+                webhook_deliveries::leased_until
+                    .is_null()
+                    .or(webhook_deliveries::leased_until.lt(now)),
+            ),
+    )
+    .set(webhook_deliveries::leased_until.eq(until))
+    .execute(conn)?;
+    Ok(taken == 1)
+}
+
+/// What one attempt came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    pub at: NaiveDateTime,
+    pub status_code: Option<i32>,
+    pub error: Option<String>,
+    pub duration_ms: i64,
+    /// `delivered`, `failed`, or `pending` with the time of the next attempt.
+    pub next: Next,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    Delivered,
+    Failed,
+    RetryAt(NaiveDateTime),
+}
+
+/// Records an attempt and its consequence for the delivery, together.
+pub fn record_attempt(
+    conn: &mut DbConnection,
+    delivery: i64,
+    attempt: &Attempt,
+) -> Result<(), StoreError> {
+    in_transaction(conn, |conn| {
+        diesel::insert_into(delivery_attempts::table)
+            .values((
+                delivery_attempts::delivery_id.eq(delivery),
+                delivery_attempts::attempted_at.eq(attempt.at),
+                delivery_attempts::status_code.eq(attempt.status_code),
+                delivery_attempts::error.eq(&attempt.error),
+                delivery_attempts::duration_ms.eq(attempt.duration_ms),
+            ))
+            .execute(conn)?;
+        let (state, next_attempt_at, finished_at) = match attempt.next {
+            Next::Delivered => ("delivered", attempt.at, Some(attempt.at)),
+            Next::Failed => ("failed", attempt.at, Some(attempt.at)),
+            Next::RetryAt(at) => ("pending", at, None),
+        };
+        diesel::update(webhook_deliveries::table.find(delivery))
+            .set((
+                webhook_deliveries::state.eq(state),
+                webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
+                webhook_deliveries::next_attempt_at.eq(next_attempt_at),
+                webhook_deliveries::leased_until.eq(None::<NaiveDateTime>),
+                webhook_deliveries::finished_at.eq(finished_at),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// A subscription's deliveries, newest first, each with its event type and attempts.
+pub fn deliveries(
+    conn: &mut DbConnection,
+    webhook_id: &str,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<(DeliveryRow, EventRow, Vec<AttemptRow>)>, StoreError> {
+    let mut query = webhook_deliveries::table
+        .filter(webhook_deliveries::webhook_id.eq(webhook_id))
+        .order(webhook_deliveries::id.desc())
+        .limit(limit)
+        .select(DeliveryRow::as_select())
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(webhook_deliveries::id.lt(before));
+    }
+    let rows: Vec<DeliveryRow> = query.load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|d| d.id).collect();
+    let attempts: Vec<AttemptRow> = delivery_attempts::table
+        .filter(delivery_attempts::delivery_id.eq_any(&ids))
+        .order(delivery_attempts::id)
+        .select(AttemptRow::as_select())
+        .load(conn)?;
+    rows.into_iter()
+        .map(|delivery| {
+            let event = events::at(conn, delivery.event_seq)?;
+            let mine = attempts
+                .iter()
+                .filter(|a| a.delivery_id == delivery.id)
+                .cloned()
+                .collect();
+            Ok((delivery, event, mine))
+        })
+        .collect()
+}
+
+/// Queues the event of a finished delivery again, behind what is queued already.
+pub fn redeliver(
+    conn: &mut DbConnection,
+    webhook_id: &str,
+    delivery_id: &str,
+    now: NaiveDateTime,
+) -> Result<String, StoreError> {
+    in_transaction(conn, |conn| {
+        let original: DeliveryRow = webhook_deliveries::table
+            .filter(webhook_deliveries::webhook_id.eq(webhook_id))
+            .filter(webhook_deliveries::delivery_id.eq(delivery_id))
+            .select(DeliveryRow::as_select())
+            .first(conn)?;
+        if original.state == "pending" {
+            return Err(StoreError::Conflict(
+                "the delivery is still being attempted".into(),
+            ));
+        }
+        queue(conn, webhook_id, original.event_seq, now)
+    })
+}
