@@ -5,7 +5,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::handlers::{
     approvals, benefits, board, events, health, me, meetings, organizations, page, people,
-    portfolio, priorities, products, projects, requirements, running, webhooks,
+    portfolio, priorities, products, projects, publiccode, requirements, running, webhooks,
 };
 use crate::{auth, error, request};
 
@@ -24,6 +24,7 @@ use crate::{auth, error, request};
         board::get,
         board::put,
         events::feed,
+        publiccode::publiccode,
         webhooks::create,
         webhooks::list,
         webhooks::get,

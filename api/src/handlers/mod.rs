@@ -15,6 +15,7 @@ pub mod portfolio;
 pub mod priorities;
 pub mod products;
 pub mod projects;
+pub mod publiccode;
 pub mod requirements;
 pub mod running;
 pub mod webhooks;
@@ -215,6 +216,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
                         .route(web::post().to(products::project_level_change)),
                 )
                 .service(web::resource("/products").route(web::get().to(products::list)))
+                .service(
+                    web::resource("/products/{id}/publiccode.yml")
+                        .route(web::get().to(publiccode::publiccode)),
+                )
                 .service(web::resource("/products/{id}").route(web::get().to(products::get)))
                 .service(
                     web::resource("/products/{id}/evaluations")

@@ -498,6 +498,51 @@ async fn an_approved_adoption_becomes_a_product_at_once() {
         product(&service, product_id).await.body["name"],
         "OS2 Overdragelse"
     );
+    // No repository link was ever recorded: no publiccode.yml, and the problem says why.
+    let yml = send(
+        &service,
+        TestRequest::get().uri(&format!("/api/v1/products/{product_id}/publiccode.yml")),
+    )
+    .await;
+    let detail = yml.problem(409, "conflict")["detail"].as_str().unwrap();
+    assert!(detail.contains("source_shared"), "{detail}");
+}
+
+#[actix_web::test]
+async fn a_product_is_described_in_publiccode_yml() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crate::running::crew(&app, &service, &cast).await;
+    let (_, product_id) = live_product(&service, &cast, &crew, 100_000).await;
+    let reply = send(
+        &service,
+        TestRequest::get().uri(&format!("/api/v1/products/{product_id}/publiccode.yml")),
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/yaml; charset=utf-8")
+    );
+    let yml: serde_json::Value =
+        serde_yaml_ng::from_str(reply.body.as_str().unwrap()).unwrap();
+    assert_eq!(yml["publiccodeYmlVersion"], "0.4");
+    assert_eq!(yml["name"], product(&service, &product_id).await.body["name"]);
+    assert_eq!(yml["url"], "https://github.com/OS2/idea", "the source_shared link");
+    assert_eq!(yml["developmentStatus"], "stable");
+    assert_eq!(yml["legal"]["mainCopyrightOwner"], "Aarhus Kommune");
+    assert_eq!(yml["maintenance"]["contacts"][0]["email"], "jens@aarhus.dk");
+    assert_eq!(
+        yml["description"]["da"]["shortDescription"],
+        "Én løsning til dialog med borgerne."
+    );
+    send(
+        &service,
+        TestRequest::get().uri("/api/v1/products/nope/publiccode.yml"),
+    )
+    .await
+    .problem(404, "not-found");
 }
 
 #[actix_web::test]
