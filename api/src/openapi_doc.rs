@@ -5,7 +5,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::handlers::{
     approvals, benefits, board, events, health, me, meetings, organizations, page, people,
-    portfolio, priorities, products, projects, publiccode, requirements, running, webhooks,
+    portfolio, priorities, products, projects, publiccode, requirements, running, self_assessments,
+    webhooks,
 };
 use crate::{auth, error, request};
 
@@ -25,6 +26,8 @@ use crate::{auth, error, request};
         board::put,
         events::feed,
         publiccode::publiccode,
+        self_assessments::import,
+        self_assessments::export,
         webhooks::create,
         webhooks::list,
         webhooks::get,

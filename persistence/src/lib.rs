@@ -26,6 +26,7 @@ pub mod projects;
 pub mod reports;
 pub mod schema;
 pub mod seed;
+pub mod self_assessments;
 pub mod steering;
 pub mod webhooks;
 

@@ -433,6 +433,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    self_assessments (id) {
+        id -> Text,
+        product_id -> Text,
+        checklist_version -> Text,
+        product_name -> Text,
+        filled_by -> Text,
+        filled_date -> Text,
+        generated_at -> Nullable<Text>,
+        original -> Text,
+        imported_by -> Text,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    self_assessment_answers (self_assessment_id, item_id) {
+        self_assessment_id -> Text,
+        item_id -> Text,
+        answer -> Nullable<Text>,
+        documentation -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(requirements -> catalogue_versions (catalogue_version));
 diesel::joinable!(people -> organizations (organization_id));
 diesel::joinable!(board_seats -> people (person_id));
@@ -484,4 +508,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhooks,
     webhook_deliveries,
     delivery_attempts,
+    self_assessments,
+    self_assessment_answers,
 );

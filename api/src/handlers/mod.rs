@@ -18,6 +18,7 @@ pub mod projects;
 pub mod publiccode;
 pub mod requirements;
 pub mod running;
+pub mod self_assessments;
 pub mod webhooks;
 
 use actix_web::web;
@@ -216,6 +217,11 @@ pub fn routes(config: &mut web::ServiceConfig) {
                         .route(web::post().to(products::project_level_change)),
                 )
                 .service(web::resource("/products").route(web::get().to(products::list)))
+                .service(
+                    web::resource("/products/{id}/self-assessments")
+                        .route(web::get().to(self_assessments::export))
+                        .route(web::post().to(self_assessments::import)),
+                )
                 .service(
                     web::resource("/products/{id}/publiccode.yml")
                         .route(web::get().to(publiccode::publiccode)),

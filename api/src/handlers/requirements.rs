@@ -1,7 +1,8 @@
 //! The requirement catalogue (*formkrav*), cumulative per level.
 
 use actix_web::{HttpResponse, web};
-use os2pm_levels::{DEFAULT_CATALOGUE_VERSION, Gate, Level, Requirement};
+use os2pm_levels::styringsmodel::{Checklist, ChecklistItem, ChecklistLevel, STYRINGSMODEL_2025};
+use os2pm_levels::{DEFAULT_CATALOGUE_VERSION, EvidenceKind, Gate, Level, Requirement, Theme};
 use os2pm_persistence::{StoreError, catalogue};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -12,13 +13,15 @@ use crate::error::{ApiError, ProblemSchema};
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RequirementQuery {
-    /// The level: its own requirements and every level's below it. Without it, the whole catalogue.
-    #[param(example = "N2", pattern = "^N[123]$")]
+    /// The level: its own requirements and every level's below it. Without it, the whole
+    /// catalogue. `N1`–`N3`; for `os2-styringsmodel-2025` also `sandkasse` and `1`–`3`.
+    #[param(example = "N2")]
     pub level: Option<String>,
     /// Only the requirements due by this gate (`approval`, `start`, `go_live`); gates are cumulative.
     #[param(example = "approval")]
     pub gate: Option<String>,
-    /// The catalogue version; default `os2-2016`.
+    /// The catalogue version: `os2-2016` (default) or `os2-styringsmodel-2025`, the
+    /// association's current checklist.
     #[param(example = "os2-2016")]
     pub catalogue: Option<String>,
 }
@@ -53,6 +56,12 @@ pub struct RequirementView {
     pub per_organization: bool,
     /// The least count, for counted requirements.
     pub minimum: Option<i64>,
+    /// *(anbefaling)*: recommended, never blocking (2025 checklist).
+    pub recommended: bool,
+    /// What to document, in the association's words (2025 checklist).
+    pub guideline_da: Option<String>,
+    /// The `os2-2016` requirements a 2025 checklist item corresponds to.
+    pub os2_2016: Vec<String>,
 }
 
 impl From<&Requirement> for RequirementView {
@@ -69,6 +78,38 @@ impl From<&Requirement> for RequirementView {
             not_applicable_allowed: r.not_applicable_allowed,
             per_organization: r.per_organization,
             minimum: r.minimum,
+            recommended: false,
+            guideline_da: None,
+            os2_2016: Vec::new(),
+        }
+    }
+}
+
+impl From<&ChecklistItem> for RequirementView {
+    fn from(item: &ChecklistItem) -> Self {
+        let theme = match item.category.as_str() {
+            "relevans" => Theme::Relevance,
+            "strategisk" => Theme::Strategy,
+            "governance" => Theme::Governance,
+            _ => Theme::Form,
+        };
+        Self {
+            key: item.id.clone(),
+            level: item.level.to_string(),
+            max_level: None,
+            theme: theme.to_string(),
+            kind: EvidenceKind::Attestation.to_string(),
+            // The checklist has no gates: an item holds for its level, from approval on.
+            gate: Gate::Approval.to_string(),
+            title_da: item.text.clone(),
+            // The checklist exists in Danish only.
+            title_en: item.text.clone(),
+            not_applicable_allowed: false,
+            per_organization: false,
+            minimum: None,
+            recommended: item.recommended,
+            guideline_da: Some(item.guideline.clone()),
+            os2_2016: item.os2_2016.clone(),
         }
     }
 }
@@ -101,6 +142,9 @@ pub async fn list(
     query: web::Query<RequirementQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
+    if query.catalogue.as_deref() == Some(STYRINGSMODEL_2025) {
+        return checklist(query.level.as_deref());
+    }
     let level = query
         .level
         .as_deref()
@@ -137,6 +181,30 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(RequirementList {
         catalogue: catalogue.version,
         title: catalogue.title,
+        level: level.map(|l| l.to_string()),
+        items,
+        next_cursor: None,
+    }))
+}
+
+/// The 2025 checklist (`os2-styringsmodel-2025`), cumulative up to `level` (`sandkasse`, 1–3,
+/// or N1–N3).
+fn checklist(level: Option<&str>) -> Result<HttpResponse, ApiError> {
+    let level = level
+        .map(ChecklistLevel::read)
+        .transpose()
+        .map_err(|e| ApiError::validation("level", e.to_string()))?;
+    let checklist =
+        Checklist::styringsmodel_2025().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let items = checklist
+        .items
+        .iter()
+        .filter(|item| level.is_none_or(|level| item.level <= level))
+        .map(RequirementView::from)
+        .collect();
+    Ok(HttpResponse::Ok().json(RequirementList {
+        catalogue: checklist.version,
+        title: checklist.title,
         level: level.map(|l| l.to_string()),
         items,
         next_cursor: None,

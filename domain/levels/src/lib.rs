@@ -99,6 +99,9 @@ names!(EvidenceKind {
     Derived => "derived",
 });
 
+// After the macro: the checklist module uses `names!`.
+pub mod styringsmodel;
+
 /// A value that is not one of an enum's names.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{value}` is not one of: {}", .allowed.join(", "))]

@@ -13,5 +13,6 @@ mod page;
 mod products;
 mod requirements;
 mod running;
+mod self_assessments;
 mod storage;
 mod webhooks;

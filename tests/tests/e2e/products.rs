@@ -38,7 +38,7 @@ async fn product_etag(service: &impl TestService, id: &str) -> String {
 }
 
 /// A live N2 product whose coordination group Aarhus chairs (Jens) with `frame` DKK a year.
-async fn live_product(
+pub(crate) async fn live_product(
     service: &impl TestService,
     cast: &Cast,
     crew: &Crew,
@@ -525,11 +525,16 @@ async fn a_product_is_described_in_publiccode_yml() {
         reply.header("content-type"),
         Some("application/yaml; charset=utf-8")
     );
-    let yml: serde_json::Value =
-        serde_yaml_ng::from_str(reply.body.as_str().unwrap()).unwrap();
+    let yml: serde_json::Value = serde_yaml_ng::from_str(reply.body.as_str().unwrap()).unwrap();
     assert_eq!(yml["publiccodeYmlVersion"], "0.4");
-    assert_eq!(yml["name"], product(&service, &product_id).await.body["name"]);
-    assert_eq!(yml["url"], "https://github.com/OS2/idea", "the source_shared link");
+    assert_eq!(
+        yml["name"],
+        product(&service, &product_id).await.body["name"]
+    );
+    assert_eq!(
+        yml["url"], "https://github.com/OS2/idea",
+        "the source_shared link"
+    );
     assert_eq!(yml["developmentStatus"], "stable");
     assert_eq!(yml["legal"]["mainCopyrightOwner"], "Aarhus Kommune");
     assert_eq!(yml["maintenance"]["contacts"][0]["email"], "jens@aarhus.dk");

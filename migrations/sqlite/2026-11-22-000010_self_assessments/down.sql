@@ -1,0 +1,2 @@
+DROP TABLE self_assessment_answers;
+DROP TABLE self_assessments;
