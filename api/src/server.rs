@@ -59,6 +59,12 @@ pub fn prepare(config: &Config) -> Result<(AppState, Authenticator), StartError>
     Ok((state, Authenticator::new(config.auth.clone())?))
 }
 
+/// How long a client may take to send a request's head: slow or stalled clients (slow-loris)
+/// are cut off instead of holding a connection.
+pub const CLIENT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a closing connection may linger.
+pub const CLIENT_DISCONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Serves until SIGTERM or SIGINT, then finishes the requests in flight.
 pub async fn serve(config: Config) -> Result<(), StartError> {
     let prepare_config = config.clone();
@@ -69,9 +75,8 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let _dispatcher = crate::webhooks::spawn(state.pool.clone(), config.webhooks.clone());
     let mut server = HttpServer::new(move || app::build(state.clone(), authenticator.clone()))
         .shutdown_timeout(30)
-        // Slow or stalled clients are cut off instead of holding a worker.
-        .client_request_timeout(Duration::from_secs(10))
-        .client_disconnect_timeout(Duration::from_secs(5));
+        .client_request_timeout(CLIENT_REQUEST_TIMEOUT)
+        .client_disconnect_timeout(CLIENT_DISCONNECT_TIMEOUT);
     if let Some(workers) = config.workers {
         server = server.workers(workers);
     }

@@ -273,6 +273,8 @@ impl TestApp {
             actix_web::HttpServer::new(move || app::build(state.clone(), authenticator.clone()))
                 .workers(1)
                 .disable_signals()
+                .client_request_timeout(os2pm_api::server::CLIENT_REQUEST_TIMEOUT)
+                .client_disconnect_timeout(os2pm_api::server::CLIENT_DISCONNECT_TIMEOUT)
                 .listen(listener)
                 .unwrap()
                 .run();

@@ -2,6 +2,7 @@
 //! `OS2PM_TEST_DATABASE_URL`). One binary, one module per resource.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+mod abuse;
 mod auth;
 mod contract;
 mod events;
