@@ -1,8 +1,12 @@
 //! The published contract: the document's metadata and security scheme, and the committed
 //! `openapi.json` that the served document must match.
 
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ContactBuilder, InfoBuilder, LicenseBuilder, OpenApi};
+use utoipa::openapi::{
+    ContactBuilder, ContentBuilder, InfoBuilder, LicenseBuilder, OpenApi, Ref, RefOr,
+    ResponseBuilder,
+};
 
 /// Where the service serves the document.
 pub const DOCUMENT_PATH: &str = "/api-docs/openapi.json";
@@ -10,8 +14,101 @@ pub const DOCUMENT_PATH: &str = "/api-docs/openapi.json";
 /// The document as committed; a test fails when the served one differs.
 pub const COMMITTED: &str = include_str!("../openapi.json");
 
-/// Adds what no handler annotation carries: the description, licence and the bearer scheme.
+/// The schema every error response has.
+const PROBLEM_SCHEMA: &str = "Problem";
+
+/// Adds the refusals every operation of a kind can give, where its annotation does not name
+/// them: the same middleware and extractors answer them for every handler, so listing them
+/// per handler would only repeat (and forget) them.
+fn add_common_responses(operation: &mut Operation) {
+    let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+    let with_body = operation.request_body.is_some();
+    let has_parameter = |place: ParameterIn, name: Option<&str>| {
+        operation.parameters.iter().flatten().any(|p| {
+            matches!(p, RefOr::T(p) if p.parameter_in == place
+                && name.is_none_or(|name| p.name.eq_ignore_ascii_case(name)))
+        })
+    };
+    let with_if_match = has_parameter(ParameterIn::Header, Some("If-Match"));
+    let with_path = has_parameter(ParameterIn::Path, None);
+    let with_input = with_body || has_parameter(ParameterIn::Query, None);
+    let health = operation.tags.iter().flatten().any(|t| t == "health");
+    let common = [
+        (
+            true,
+            "400",
+            "The request could not be read: a malformed path, query or body",
+        ),
+        (secured, "401", "No valid token"),
+        (
+            secured,
+            "403",
+            "The caller's role or organisation may not do this",
+        ),
+        (
+            with_path,
+            "404",
+            "No such resource, or not one the caller may see",
+        ),
+        (
+            with_if_match,
+            "412",
+            "The If-Match ETag is stale: read the resource again",
+        ),
+        (
+            with_body,
+            "413",
+            "The body is larger than the configured limit",
+        ),
+        (with_body, "415", "The body is not `application/json`"),
+        (
+            with_input,
+            "422",
+            "A field is not valid: `errors` names each one",
+        ),
+        (with_if_match, "428", "If-Match is required"),
+        (
+            !health,
+            "503",
+            "The database cannot be reached; retry later",
+        ),
+    ];
+    for (applies, status, description) in common {
+        if applies && !operation.responses.responses.contains_key(status) {
+            let problem = ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name(PROBLEM_SCHEMA)))
+                        .build(),
+                )
+                .build();
+            operation
+                .responses
+                .responses
+                .insert(status.to_owned(), RefOr::T(problem));
+        }
+    }
+}
+
+/// Adds what no handler annotation carries: the description, licence, the bearer scheme and
+/// the common refusals.
 pub fn finish(mut doc: OpenApi) -> OpenApi {
+    for item in doc.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            add_common_responses(operation);
+        }
+    }
     doc.info = InfoBuilder::new()
         .title("os2pm")
         .version(env!("CARGO_PKG_VERSION"))

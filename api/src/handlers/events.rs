@@ -48,8 +48,8 @@ pub struct EventView {
     pub occurred_at: DateTime<Utc>,
     /// The `sub` of who made the change.
     pub actor: String,
-    /// The subject's state after the change.
-    #[schema(value_type = Object)]
+    /// The subject's state after the change: an object, or a list for collections such as
+    /// the prioritisation criteria.
     pub payload: Option<serde_json::Value>,
 }
 

@@ -499,8 +499,8 @@ pub fn to_markdown(log: &DecisionLog) -> String {
 #[utoipa::path(
     get, path = "/api/v1/portfolio/decision-log", tag = "meetings",
     responses(
-        (status = 200, description = "The decision log", body = DecisionLog),
-        (status = 200, description = "The decision log in Markdown", content_type = "text/markdown", body = String),
+        (status = 200, description = "The decision log: JSON, or Markdown with `Accept: text/markdown`",
+            content((DecisionLog = "application/json"), (String = "text/markdown"))),
     )
 )]
 pub async fn decision_log(

@@ -1293,9 +1293,9 @@ pub struct HistoryEntry {
     /// `submitted`, `vote_cast`, `approved`, `returned`, `rejected`.
     pub action: String,
     pub actor: HistoryActor,
-    #[schema(value_type = Object)]
+    /// The state before the change; `null` when the action created the item.
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Object)]
+    /// The state after the change; `null` when the action removed it.
     pub after: Option<serde_json::Value>,
     pub reason: Option<String>,
 }
