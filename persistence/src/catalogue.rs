@@ -22,6 +22,8 @@ struct RequirementRow {
     not_applicable_allowed: bool,
     per_organization: bool,
     minimum: Option<i64>,
+    recommended: bool,
+    computed_as: Option<String>,
 }
 
 impl RequirementRow {
@@ -40,6 +42,8 @@ impl RequirementRow {
             not_applicable_allowed: r.not_applicable_allowed,
             per_organization: r.per_organization,
             minimum: r.minimum,
+            recommended: r.recommended,
+            computed_as: r.computed_as.clone(),
         })
     }
 
@@ -64,6 +68,8 @@ impl RequirementRow {
             not_applicable_allowed: self.not_applicable_allowed,
             per_organization: self.per_organization,
             minimum: self.minimum,
+            recommended: self.recommended,
+            computed_as: self.computed_as,
         })
     }
 }
@@ -86,6 +92,12 @@ pub fn insert_if_missing(
         .values((
             catalogue_versions::version.eq(&catalogue.version),
             catalogue_versions::title.eq(&catalogue.title),
+            catalogue_versions::levels.eq(catalogue
+                .levels
+                .iter()
+                .map(|l| l.as_str())
+                .collect::<Vec<_>>()
+                .join(",")),
             catalogue_versions::created_at.eq(crate::now()),
         ))
         .execute(conn)?;
@@ -103,10 +115,15 @@ pub fn insert_if_missing(
 
 /// Loads one stored catalogue version.
 pub fn load(conn: &mut DbConnection, version: &str) -> Result<Catalogue, StoreError> {
-    let title = catalogue_versions::table
+    let (title, levels) = catalogue_versions::table
         .find(version)
-        .select(catalogue_versions::title)
-        .first::<String>(conn)?;
+        .select((catalogue_versions::title, catalogue_versions::levels))
+        .first::<(String, String)>(conn)?;
+    let levels = levels
+        .split(',')
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .map_err(|e| StoreError::Seed(format!("catalogue {version}: {e}")))?;
     let requirements = requirements::table
         .filter(requirements::catalogue_version.eq(version))
         .order(requirements::position)
@@ -118,6 +135,7 @@ pub fn load(conn: &mut DbConnection, version: &str) -> Result<Catalogue, StoreEr
     Ok(Catalogue {
         version: version.to_owned(),
         title,
+        levels,
         requirements,
     })
 }

@@ -20,6 +20,7 @@ diesel::table! {
         version -> Text,
         title -> Text,
         created_at -> Timestamp,
+        levels -> Text,
     }
 }
 
@@ -38,6 +39,8 @@ diesel::table! {
         not_applicable_allowed -> Bool,
         per_organization -> Bool,
         minimum -> Nullable<BigInt>,
+        recommended -> Bool,
+        computed_as -> Nullable<Text>,
     }
 }
 

@@ -890,14 +890,18 @@ fn propose_level_change(
     gate: Gate,
     reason: &str,
 ) -> Result<ApprovalRow, ApiError> {
+    if !project.catalogue.offers(to) {
+        return Err(ApiError::validation(
+            "level",
+            format!("{} has no level {to}", project.catalogue.version),
+        ));
+    }
     let up =
         check_level_change(from, to).map_err(|e| ApiError::validation("level", e.to_string()))?;
     if up {
-        let unmet: Vec<_> = project
-            .unmet(to, gate)
-            .into_iter()
-            .filter(|r| !SATISFIED_BY_THE_BOARDS_DECISION.contains(&r.key.as_str()))
-            .collect();
+        let unmet = project.unmet_where(to, gate, |r| {
+            !SATISFIED_BY_THE_BOARDS_DECISION.contains(&r.computation_key())
+        });
         if !unmet.is_empty() {
             return Err(ApiError::UnmetRequirements(unmet));
         }

@@ -5,7 +5,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use os2pm_levels::evidence::{self as ev, Evidence, EvidenceStatus, Facts, RequirementState};
-use os2pm_levels::{Catalogue, DEFAULT_CATALOGUE_VERSION, Gate, Level};
+use os2pm_levels::{Catalogue, DEFAULT_CATALOGUE_VERSION, Gate, Level, Requirement};
 use os2pm_persistence::approvals::{self as approval_store, ApprovalRow};
 use os2pm_persistence::audit::{self, NewEntry};
 use os2pm_persistence::budgets::{self, BudgetRow};
@@ -122,9 +122,13 @@ pub struct EvidenceRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"level": "N2", "rationale": "Fælleskommunal værdi; kræver strategisk forankring."}))]
 pub struct PlacementRequest {
-    /// `N1`, `N2` or `N3`.
+    /// `N1`, `N2` or `N3`; `sandkasse` (the sandbox below N1) in a catalogue that has it.
+    #[schema(example = "N2")]
     pub level: String,
     pub rationale: String,
+    /// The catalogue version to pin the project to; `os2-2016` when left out.
+    #[schema(example = "os2-styringsmodel-2025")]
+    pub catalogue: Option<String>,
 }
 
 /// One requirement's status on a project.
@@ -136,6 +140,8 @@ pub struct RequirementStatus {
     pub kind: String,
     pub title_da: String,
     pub title_en: String,
+    /// *(anbefaling)*: recommended, shown, never blocking a gate.
+    pub recommended: bool,
     /// `met`, `explained`, `not_applicable`, `partial` (some organisations attested) or `missing`.
     #[schema(example = "missing")]
     pub status: String,
@@ -409,6 +415,16 @@ impl Loaded {
     }
 
     pub(crate) fn unmet(&self, level: Level, gate: Gate) -> Vec<UnmetRequirement> {
+        self.unmet_where(level, gate, |_| true)
+    }
+
+    /// The unmet requirements `keep` keeps.
+    pub(crate) fn unmet_where(
+        &self,
+        level: Level,
+        gate: Gate,
+        keep: impl Fn(&Requirement) -> bool,
+    ) -> Vec<UnmetRequirement> {
         ev::unmet(
             &self.catalogue,
             level,
@@ -418,6 +434,7 @@ impl Loaded {
             &self.facts(),
         )
         .into_iter()
+        .filter(|r| keep(r))
         .map(|r| UnmetRequirement {
             key: r.key.clone(),
             level: r.level.to_string(),
@@ -471,6 +488,7 @@ impl Loaded {
                     kind: r.kind.to_string(),
                     title_da: r.title_da.clone(),
                     title_en: r.title_en.clone(),
+                    recommended: r.recommended,
                     status: requirement_state_name(state).into(),
                     explanation: row.and_then(|e| e.explanation.clone()),
                     link: row.and_then(|e| e.link.clone()),
@@ -794,7 +812,7 @@ pub async fn list(
     if let Some(l) = &query.level
         && l.parse::<Level>().is_err()
     {
-        problems.push(FieldError::new("level", "must be N1, N2 or N3"));
+        problems.push(FieldError::new("level", "must be sandkasse, N1, N2 or N3"));
     }
     if !problems.is_empty() {
         return Err(ApiError::Validation(problems));
@@ -1109,8 +1127,8 @@ pub async fn record_evidence(
     Ok(etag_response(version, body))
 }
 
-/// Places an idea at a level (business manager): pins it to the catalogue in force and makes it
-/// a `concept`.
+/// Places an idea at a level (business manager): pins it to a catalogue version (`os2-2016`
+/// unless another is named; `sandkasse` only in one that has it) and makes it a `concept`.
 #[utoipa::path(
     post, path = "/api/v1/projects/{id}/placement", tag = "projects",
     security(("bearer" = [])),
@@ -1124,7 +1142,7 @@ pub async fn record_evidence(
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Cannot be placed in its state", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown level, or no rationale", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown level or catalogue, a level the catalogue does not have, or no rationale", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
@@ -1142,7 +1160,7 @@ pub async fn place(
     let level = request
         .level
         .parse::<Level>()
-        .map_err(|_| problems.push(FieldError::new("level", "must be N1, N2 or N3")))
+        .map_err(|e| problems.push(FieldError::new("level", e.to_string())))
         .ok();
     if request.rationale.trim().is_empty() || request.rationale.len() > 10_000 {
         problems.push(FieldError::new(
@@ -1156,6 +1174,7 @@ pub async fn place(
     state
         .db(move |conn| {
             idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+                let pinned = pinnable_catalogue(conn, request.catalogue.as_deref(), level)?;
                 let (version, body) = change_project(
                     conn,
                     &caller,
@@ -1167,8 +1186,8 @@ pub async fn place(
                     |_, _, project, description| {
                         project.state = State::Concept.as_str().into();
                         project.level = Some(level.to_string());
-                        // Pinned to the catalogue in force now; a later placement re-pins.
-                        project.catalogue_version = Some(DEFAULT_CATALOGUE_VERSION.into());
+                        // A later placement re-pins.
+                        project.catalogue_version = Some(pinned.clone());
                         description.placement_rationale = Some(request.rationale.clone());
                         Ok(None)
                     },
@@ -1178,6 +1197,37 @@ pub async fn place(
         })
         .await
         .map(StoredReply::into_response)
+}
+
+/// The catalogue version a placement pins to (`os2-2016` unless named), if it offers `level`.
+fn pinnable_catalogue(
+    conn: &mut DbConnection,
+    version: Option<&str>,
+    level: Level,
+) -> Result<String, ApiError> {
+    let version = version.unwrap_or(DEFAULT_CATALOGUE_VERSION);
+    let known = catalogue::versions(conn)?;
+    if !known.iter().any(|v| v == version) {
+        return Err(ApiError::validation(
+            "catalogue",
+            format!(
+                "there is no catalogue `{version}`; there are: {}",
+                known.join(", ")
+            ),
+        ));
+    }
+    let pinned = catalogue::load(conn, version)?;
+    if !pinned.offers(level) {
+        let levels: Vec<&str> = pinned.levels.iter().map(|l| l.as_str()).collect();
+        return Err(ApiError::validation(
+            "level",
+            format!(
+                "{version} has no level {level}; it has {}",
+                levels.join(", ")
+            ),
+        ));
+    }
+    Ok(pinned.version)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

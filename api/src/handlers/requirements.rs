@@ -150,7 +150,7 @@ pub async fn list(
         .as_deref()
         .map(str::parse::<Level>)
         .transpose()
-        .map_err(|_| ApiError::validation("level", "must be N1, N2 or N3"))?;
+        .map_err(|e| ApiError::validation("level", e.to_string()))?;
     let gate = query
         .gate
         .as_deref()

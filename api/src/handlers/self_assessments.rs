@@ -1,6 +1,7 @@
 //! Self-assessments (*selvevaluering*) in the association's JSON format: imported onto a
-//! product's evidence through the 2025 checklist's correspondences with `os2-2016`, and
-//! exported back in the same format.
+//! product's evidence (item by item for a product pinned to the 2025 checklist, through the
+//! checklist's correspondences for one pinned to `os2-2016`), and exported back in the same
+//! format.
 
 use std::collections::HashMap;
 
@@ -8,7 +9,7 @@ use actix_web::{HttpResponse, web};
 use chrono::{NaiveDateTime, SecondsFormat, Utc};
 use os2pm_levels::evidence::{Evidence, EvidenceStatus, check_evidence};
 use os2pm_levels::styringsmodel::{
-    Answer, Checklist, FormatError, STYRINGSMODEL_2025, read_self_assessment,
+    Answer, Checklist, ChecklistItem, FormatError, STYRINGSMODEL_2025, read_self_assessment,
 };
 use os2pm_levels::{Catalogue, Level};
 use os2pm_persistence::audit::{self, NewEntry};
@@ -31,7 +32,7 @@ use crate::request::{IdempotencyKey, Outcome, StoredReply};
 pub struct Recorded {
     /// The checklist item (`F1`).
     pub item: String,
-    /// The `os2-2016` requirement it was recorded for.
+    /// The requirement of the product's catalogue it was recorded for.
     pub requirement: String,
 }
 
@@ -97,6 +98,16 @@ fn pinned(conn: &mut DbConnection, id: &str) -> Result<Pinned, ApiError> {
     })
 }
 
+/// The requirements of the product's catalogue an item's answer stands for: the item itself
+/// when the product is pinned to the checklist, else its `os2-2016` correspondences.
+fn evidence_keys(pinned: &Pinned, item: &ChecklistItem) -> Vec<String> {
+    if pinned.catalogue.version == STYRINGSMODEL_2025 {
+        vec![item.id.clone()]
+    } else {
+        item.os2_2016.clone()
+    }
+}
+
 /// What a `Ja` with `documentation` becomes for `key`, or why it cannot.
 fn as_evidence(
     pinned: &Pinned,
@@ -138,7 +149,8 @@ fn as_evidence(
 }
 
 /// Imports a self-assessment file exactly as the association writes it (the product's
-/// business manager or owner organisation). `Ja` answers become evidence for the
+/// business manager or owner organisation). `Ja` answers become evidence: for the items
+/// themselves when the product is pinned to `os2-styringsmodel-2025`, else for the
 /// corresponding `os2-2016` requirements; the report lists what could not. The original file
 /// is kept. A malformed file changes nothing.
 #[utoipa::path(
@@ -200,7 +212,8 @@ pub async fn import(
                         if line.answer != Some(Answer::Ja) {
                             continue;
                         }
-                        if item.os2_2016.is_empty() {
+                        let keys = evidence_keys(&pinned, item);
+                        if keys.is_empty() {
                             not_mapped.push(NotMapped {
                                 item: item.id.clone(),
                                 requirement: None,
@@ -209,7 +222,7 @@ pub async fn import(
                                     .into(),
                             });
                         }
-                        for key in &item.os2_2016 {
+                        for key in &keys {
                             match as_evidence(&pinned, key, line.documentation.as_deref()) {
                                 Ok(evidence) => {
                                     project_store::record_evidence(
@@ -366,14 +379,13 @@ pub async fn export(
                 .map(|item| {
                     let answered = answers.get(&item.id);
                     // Newer evidence for every corresponding requirement says `Ja`.
-                    let newer: Vec<&EvidenceRow> = item
-                        .os2_2016
+                    let keys = evidence_keys(&pinned, item);
+                    let newer: Vec<&EvidenceRow> = keys
                         .iter()
                         .filter_map(|key| evidence.get(key))
                         .filter(|e| imported_at.is_none_or(|at| e.recorded_at > at))
                         .collect();
-                    let by_evidence =
-                        !item.os2_2016.is_empty() && newer.len() == item.os2_2016.len();
+                    let by_evidence = !keys.is_empty() && newer.len() == keys.len();
                     let documentation = answered
                         .and_then(|a| a.documentation.clone())
                         .or_else(|| {

@@ -67,7 +67,7 @@ impl SteeringError {
 pub fn check_composition(group: &SteeringGroup, level: Level) -> Vec<SteeringError> {
     let mut errors = Vec::new();
     if group.project_owner.is_some() {
-        if level != Level::N1 {
+        if !level.is_local() {
             errors.push(SteeringError::OwnerAboveN1);
         }
         if !group.seats.is_empty() {
@@ -124,7 +124,7 @@ pub fn needs_board(
     current: Option<&SteeringGroup>,
     proposed: &SteeringGroup,
 ) -> bool {
-    if level == Level::N1 {
+    if level.is_local() {
         return false;
     }
     let Some(current) = current else {

@@ -121,7 +121,7 @@ pub struct Facts {
 impl Facts {
     /// Whether a derived requirement holds; `None` for one this version cannot compute yet.
     fn derived(&self, requirement: &Requirement) -> Option<bool> {
-        match requirement.key.as_str() {
+        match requirement.computation_key() {
             "municipality_count" => {
                 Some(self.participating_municipalities >= requirement.minimum.unwrap_or(1))
             }
@@ -196,7 +196,8 @@ pub fn requirement_state(
     }
 }
 
-/// The requirements of `level` due by `gate` that do not hold, in catalogue order.
+/// The requirements of `level` due by `gate` that do not hold, in catalogue order; recommended
+/// requirements never do.
 pub fn unmet<'a>(
     catalogue: &'a Catalogue,
     level: Level,
@@ -207,6 +208,7 @@ pub fn unmet<'a>(
 ) -> Vec<&'a Requirement> {
     catalogue
         .due_at(level, gate)
+        .filter(|r| !r.recommended)
         .filter(|r| !requirement_state(r, evidence, participants, facts).holds())
         .collect()
 }

@@ -1,4 +1,4 @@
-//! Product levels (N1, N2, N3) and the versioned requirement catalogue (*formkrav*).
+//! Product levels (the sandbox, N1, N2, N3) and the versioned requirement catalogue (*formkrav*).
 //!
 //! The catalogue is data: each version is a JSON file under `catalogues/`, parsed here and
 //! seeded into the database by `persistence`. Levels are cumulative: a level carries every
@@ -16,12 +16,23 @@ const OS2_2016_JSON: &str = include_str!("../catalogues/os2-2016.json");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Level {
+    /// *Sandkasse*, below N1: exists only in catalogues that offer it (the 2025 checklist).
+    Sandbox,
     N1,
     N2,
     N3,
 }
 
-names!(Level { N1 => "N1", N2 => "N2", N3 => "N3" });
+names!(Level { Sandbox => "sandkasse", N1 => "N1", N2 => "N2", N3 => "N3" });
+
+impl Level {
+    /// Whether the level is governed locally: decided by the business manager, funded by the
+    /// municipalities themselves, run by a project owner (the sandbox and N1). Above it the
+    /// board decides.
+    pub fn is_local(self) -> bool {
+        self <= Level::N1
+    }
+}
 
 /// The transition at which a requirement must hold. Ordered: a later gate also demands
 /// everything due at the earlier ones.
@@ -140,6 +151,13 @@ pub struct Requirement {
     /// For counted and derived-count requirements: the least acceptable count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum: Option<i64>,
+    /// *(anbefaling)*: shown and recorded, never blocking a gate.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub recommended: bool,
+    /// For a derived requirement of a later catalogue: the `os2-2016` requirement whose
+    /// computation it shares (the 2025 checklist's G5 is the 2016 `board_approval`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed_as: Option<String>,
 }
 
 impl Requirement {
@@ -152,6 +170,11 @@ impl Requirement {
     pub fn due_by(&self, gate: Gate) -> bool {
         self.gate <= gate
     }
+
+    /// The key the server computes a derived requirement by.
+    pub fn computation_key(&self) -> &str {
+        self.computed_as.as_deref().unwrap_or(&self.key)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -160,6 +183,10 @@ pub enum CatalogueError {
     Malformed(String),
     #[error("requirement `{0}` appears twice")]
     DuplicateKey(String),
+    #[error("checklist item `{item}` corresponds to `{key}`, which os2-2016 does not have")]
+    UnknownCounterpart { item: String, key: String },
+    #[error("requirement `{key}` is at {level}, a level the catalogue does not offer")]
+    LevelNotOffered { key: String, level: Level },
     #[error("requirement `{key}` has max_level {max_level} below its level {level}")]
     EmptyLevelRange {
         key: String,
@@ -173,6 +200,9 @@ pub enum CatalogueError {
 pub struct Catalogue {
     pub version: String,
     pub title: String,
+    /// The levels a project pinned to this version can be placed at, lowest first.
+    #[serde(default = "Catalogue::default_levels")]
+    pub levels: Vec<Level>,
     pub requirements: Vec<Requirement>,
 }
 
@@ -190,9 +220,27 @@ impl Catalogue {
         Self::from_json(OS2_2016_JSON)
     }
 
+    /// The 2025 checklist as a catalogue (`os2-styringsmodel-2025`), with the sandbox level.
+    pub fn styringsmodel_2025() -> Result<Self, CatalogueError> {
+        let checklist = styringsmodel::Checklist::styringsmodel_2025()?;
+        let catalogue = checklist.to_catalogue(&Self::os2_2016()?)?;
+        catalogue.check()?;
+        Ok(catalogue)
+    }
+
     /// Every catalogue version shipped with os2pm, oldest first.
     pub fn bundled() -> Result<Vec<Self>, CatalogueError> {
-        Ok(vec![Self::os2_2016()?])
+        Ok(vec![Self::os2_2016()?, Self::styringsmodel_2025()?])
+    }
+
+    /// The levels of the 2016 report.
+    pub fn default_levels() -> Vec<Level> {
+        vec![Level::N1, Level::N2, Level::N3]
+    }
+
+    /// Whether a project pinned to this version can be placed at `level`.
+    pub fn offers(&self, level: Level) -> bool {
+        self.levels.contains(&level)
     }
 
     fn check(&self) -> Result<(), CatalogueError> {
@@ -200,6 +248,12 @@ impl Catalogue {
         for requirement in &self.requirements {
             if !seen.insert(requirement.key.as_str()) {
                 return Err(CatalogueError::DuplicateKey(requirement.key.clone()));
+            }
+            if !self.offers(requirement.level) {
+                return Err(CatalogueError::LevelNotOffered {
+                    key: requirement.key.clone(),
+                    level: requirement.level,
+                });
             }
             if let Some(max_level) = requirement.max_level
                 && max_level < requirement.level
@@ -221,7 +275,8 @@ impl Catalogue {
             .filter(move |requirement| requirement.applies_at(level))
     }
 
-    /// The requirements that must hold at `level` when passing `gate`.
+    /// The requirements that must hold at `level` when passing `gate`; recommended ones are
+    /// among them but never block (see `evidence::unmet`).
     pub fn due_at(&self, level: Level, gate: Gate) -> impl Iterator<Item = &Requirement> {
         self.for_level(level)
             .filter(move |requirement| requirement.due_by(gate))

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{CatalogueError, Level};
+use crate::{Catalogue, CatalogueError, EvidenceKind, Gate, Level, Requirement, Theme};
 
 pub const STYRINGSMODEL_2025: &str = "os2-styringsmodel-2025";
 
@@ -41,12 +41,23 @@ impl ChecklistLevel {
         }
     }
 
-    /// The checklist level of a 2016 level.
+    /// The checklist's name of a level.
     pub fn of(level: Level) -> Self {
         match level {
+            Level::Sandbox => Self::Sandkasse,
             Level::N1 => Self::One,
             Level::N2 => Self::Two,
             Level::N3 => Self::Three,
+        }
+    }
+
+    /// The level this checklist name stands for.
+    pub fn level(self) -> Level {
+        match self {
+            Self::Sandkasse => Level::Sandbox,
+            Self::One => Level::N1,
+            Self::Two => Level::N2,
+            Self::Three => Level::N3,
         }
     }
 }
@@ -95,6 +106,83 @@ impl Checklist {
 
     pub fn item(&self, id: &str) -> Option<&ChecklistItem> {
         self.items.iter().find(|item| item.id == id)
+    }
+
+    /// The checklist as a catalogue a project can be pinned to. The checklist names no gates
+    /// and no kinds of evidence, so each item takes them from the `os2-2016` requirements it
+    /// corresponds to: the earliest of their gates (go-live when it has none); derived when
+    /// its one counterpart is computed by the server (G5 is `board_approval`); otherwise
+    /// follow-or-explain, as the association answers *Ja*, or *Nej* with documentation.
+    pub fn to_catalogue(&self, os2_2016: &Catalogue) -> Result<Catalogue, CatalogueError> {
+        let requirements = self
+            .items
+            .iter()
+            .map(|item| {
+                let counterparts = item
+                    .os2_2016
+                    .iter()
+                    .map(|key| {
+                        os2_2016
+                            .requirements
+                            .iter()
+                            .find(|r| &r.key == key)
+                            .ok_or_else(|| CatalogueError::UnknownCounterpart {
+                                item: item.id.clone(),
+                                key: key.clone(),
+                            })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                let derived = match counterparts.as_slice() {
+                    [only] if only.kind == EvidenceKind::Derived => Some(*only),
+                    _ => None,
+                };
+                Ok(Requirement {
+                    key: item.id.clone(),
+                    level: item.level.level(),
+                    max_level: None,
+                    theme: theme(&item.category)?,
+                    kind: derived.map_or(EvidenceKind::FollowOrExplain, |r| r.kind),
+                    gate: counterparts
+                        .iter()
+                        .map(|r| r.gate)
+                        .min()
+                        .unwrap_or(Gate::GoLive),
+                    title_da: item.text.clone(),
+                    title_en: match counterparts.as_slice() {
+                        [] => item.text.clone(),
+                        some => some
+                            .iter()
+                            .map(|r| r.title_en.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    },
+                    not_applicable_allowed: counterparts.iter().any(|r| r.not_applicable_allowed),
+                    per_organization: counterparts.iter().any(|r| r.per_organization),
+                    minimum: derived.and_then(|r| r.minimum),
+                    recommended: item.recommended,
+                    computed_as: derived.map(|r| r.key.clone()),
+                })
+            })
+            .collect::<Result<_, CatalogueError>>()?;
+        Ok(Catalogue {
+            version: self.version.clone(),
+            title: self.title.clone(),
+            levels: ChecklistLevel::ALL.iter().map(|l| l.level()).collect(),
+            requirements,
+        })
+    }
+}
+
+/// The theme of a checklist category.
+fn theme(category: &str) -> Result<Theme, CatalogueError> {
+    match category {
+        "relevans" => Ok(Theme::Relevance),
+        "formkrav" => Ok(Theme::Form),
+        "strategisk" => Ok(Theme::Strategy),
+        "governance" => Ok(Theme::Governance),
+        other => Err(CatalogueError::Malformed(format!(
+            "unknown checklist category `{other}`"
+        ))),
     }
 }
 
@@ -288,6 +376,80 @@ mod tests {
 
     fn checklist() -> Checklist {
         Checklist::styringsmodel_2025().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn as_catalogue() -> Catalogue {
+        Catalogue::styringsmodel_2025().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_checklist_as_a_catalogue_offers_the_sandbox_and_takes_gates_from_2016() {
+        let catalogue = as_catalogue();
+        assert_eq!(catalogue.version, STYRINGSMODEL_2025);
+        assert_eq!(
+            catalogue.levels,
+            [Level::Sandbox, Level::N1, Level::N2, Level::N3]
+        );
+        let sandbox: Vec<&str> = catalogue
+            .for_level(Level::Sandbox)
+            .map(|r| r.key.as_str())
+            .collect();
+        assert_eq!(sandbox, ["R1", "F1", "F2", "F3", "F4", "F5"]);
+        assert_eq!(catalogue.for_level(Level::N3).count(), 43);
+        let get = |key: &str| {
+            catalogue
+                .requirements
+                .iter()
+                .find(|r| r.key == key)
+                .unwrap_or_else(|| panic!("no {key}"))
+        };
+        // Gates and kinds come from the 2016 counterparts; without one, go-live and
+        // follow-or-explain.
+        assert_eq!(get("F5").gate, Gate::Approval);
+        assert_eq!(get("F1").gate, Gate::GoLive);
+        assert_eq!(
+            (get("F6").gate, get("F6").kind),
+            (Gate::GoLive, EvidenceKind::FollowOrExplain)
+        );
+        assert_eq!(get("G5").kind, EvidenceKind::Derived);
+        assert_eq!(get("G5").computation_key(), "board_approval");
+        assert_eq!(get("G5").gate, Gate::Start);
+        assert!(get("R2").per_organization);
+        assert_eq!(
+            get("F3").title_da,
+            "Udbudsregler og alm. lovformlighed er overholdt"
+        );
+        let recommended: Vec<&str> = catalogue
+            .requirements
+            .iter()
+            .filter(|r| r.recommended)
+            .map(|r| r.key.as_str())
+            .collect();
+        assert_eq!(recommended, ["F19", "F20", "G7", "G8", "G9", "G10"]);
+    }
+
+    #[test]
+    fn recommended_items_never_block_a_gate() {
+        let catalogue = as_catalogue();
+        let facts = crate::evidence::Facts::default();
+        for gate in Gate::ALL {
+            let due = catalogue.due_at(Level::N3, *gate).filter(|r| r.recommended);
+            let unmet = crate::evidence::unmet(&catalogue, Level::N3, *gate, &[], &[], &facts);
+            assert!(due.count() > 0 || *gate == Gate::Start);
+            assert!(unmet.iter().all(|r| !r.recommended), "{gate}: {unmet:?}");
+            assert!(!unmet.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_catalogue_refuses_a_requirement_at_a_level_it_does_not_offer() {
+        let mut catalogue = Catalogue::os2_2016().unwrap_or_else(|e| panic!("{e}"));
+        catalogue.requirements[0].level = Level::Sandbox;
+        let json = serde_json::to_string(&catalogue).unwrap_or_default();
+        assert!(matches!(
+            Catalogue::from_json(&json),
+            Err(CatalogueError::LevelNotOffered { .. })
+        ));
     }
 
     #[test]

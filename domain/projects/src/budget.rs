@@ -51,7 +51,7 @@ pub fn check_budget<D: PartialOrd>(
     period_end: &D,
 ) -> Vec<BudgetError> {
     let mut errors = Vec::new();
-    if level == Level::N1 && funding != Funding::Local {
+    if level.is_local() && funding != Funding::Local {
         errors.push(BudgetError::Os2FundingAtN1);
     }
     if period_end < period_start {
@@ -72,7 +72,7 @@ impl BudgetStatus {
     /// The chair's approval: final at N1; at N2/N3 the board decides next.
     pub fn approve_by_chair(self, level: Level) -> Result<BudgetStatus, BudgetError> {
         match self {
-            Self::Proposed if level == Level::N1 => Ok(Self::Approved),
+            Self::Proposed if level.is_local() => Ok(Self::Approved),
             Self::Proposed => Ok(Self::ChairApproved),
             Self::ChairApproved => Err(BudgetError::WaitingForBoard),
             Self::Approved => Err(BudgetError::AlreadyApproved),

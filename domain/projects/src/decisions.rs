@@ -60,7 +60,7 @@ names!(Subject {
 
 /// Whether cancelling a project at `level` needs the board's confirmation (N2/N3).
 pub fn cancellation_needs_board(level: Level) -> bool {
-    level != Level::N1
+    !level.is_local()
 }
 
 /// Which approvals a caller's inbox holds: `Some` one approver's, `None` all. The business
@@ -74,11 +74,12 @@ pub fn inbox(business_manager: bool, board_member: bool, pending: bool) -> Optio
     }
 }
 
-/// N1 to the business manager; N2 and N3 to the board.
+/// The sandbox and N1 to the business manager; N2 and N3 to the board.
 pub fn approver_for(level: Level) -> Approver {
-    match level {
-        Level::N1 => Approver::Forretningsleder,
-        Level::N2 | Level::N3 => Approver::Board,
+    if level.is_local() {
+        Approver::Forretningsleder
+    } else {
+        Approver::Board
     }
 }
 

@@ -36,9 +36,9 @@ pub fn meeting_for<I: AsRef<str>>(
 }
 
 /// Whether a project must report progress and economy before a meeting: N2 and N3 projects
-/// that run; N1 projects only inform (status).
+/// that run; N1 (and sandbox) projects only inform (status).
 pub fn must_report(level: Level, state: State) -> bool {
-    level != Level::N1 && matches!(state, State::InProgress | State::Paused)
+    !level.is_local() && matches!(state, State::InProgress | State::Paused)
 }
 
 /// Whether the project's last report satisfies the duty for a meeting: it must be newer than

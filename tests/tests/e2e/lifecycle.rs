@@ -164,16 +164,47 @@ pub(crate) async fn evidence(
     change(service, request, id).await
 }
 
-pub(crate) async fn place(
+/// Where a placement puts a project: a level, in the default catalogue unless one is named.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct At<'a> {
+    pub level: &'a str,
+    pub catalogue: Option<&'a str>,
+}
+
+impl<'a> At<'a> {
+    pub fn in_2025(level: &'a str) -> Self {
+        Self {
+            level,
+            catalogue: Some("os2-styringsmodel-2025"),
+        }
+    }
+
+    /// Decided by the business manager, funded locally.
+    pub fn is_local(self) -> bool {
+        matches!(self.level, "N1" | "sandkasse")
+    }
+}
+
+impl<'a> From<&'a str> for At<'a> {
+    fn from(level: &'a str) -> Self {
+        Self {
+            level,
+            catalogue: None,
+        }
+    }
+}
+
+pub(crate) async fn place<'a>(
     service: &impl TestService,
     manager: &str,
     id: &str,
-    level: &str,
+    at: impl Into<At<'a>>,
 ) -> Reply {
+    let At { level, catalogue } = at.into();
     let request = TestRequest::post()
         .uri(&format!("/api/v1/projects/{id}/placement"))
         .insert_header(bearer(manager))
-        .set_json(json!({"level": level, "rationale": format!("Placed at {level}")}));
+        .set_json(json!({"level": level, "rationale": format!("Placed at {level}"), "catalogue": catalogue}));
     change(service, request, id).await
 }
 
@@ -215,16 +246,19 @@ pub(crate) async fn meet_gate(service: &impl TestService, token: &str, id: &str,
     }
 }
 
-/// An idea by Aarhus, placed at `level` and submitted with its approval gate met.
-pub(crate) async fn awaiting_approval(
+/// An idea by Aarhus, placed at `at` and submitted with its approval gate met.
+pub(crate) async fn awaiting_approval<'a>(
     service: &impl TestService,
     cast: &Cast,
-    level: &str,
+    at: impl Into<At<'a>>,
 ) -> (String, String) {
-    let created = submit_idea(service, &cast.aarhus, &idea(&format!("Idé på {level}"))).await;
+    let at = at.into();
+    let title = format!("Idé på {}", at.level);
+    let created = submit_idea(service, &cast.aarhus, &idea(&title)).await;
     assert_eq!(created.status, 201, "{}", created.body);
     let id = created.body["id"].as_str().unwrap().to_owned();
-    assert_eq!(place(service, &cast.manager, &id, level).await.status, 200);
+    let placed = place(service, &cast.manager, &id, at).await;
+    assert_eq!(placed.status, 200, "{}", placed.body);
     meet_approval_gate(service, &cast.aarhus, &id).await;
     let submitted = submit(service, &cast.manager, &id).await;
     assert_eq!(submitted.status, 200, "{}", submitted.body);

@@ -4,6 +4,7 @@
 
 mod abuse;
 mod auth;
+mod catalogues;
 mod contract;
 mod events;
 mod health;

@@ -6,7 +6,7 @@ use os2pm_tests::{Reply, TestApp, bearer, send};
 use serde_json::{Value, json};
 
 use crate::lifecycle::{
-    Cast, TestService, cast, get, history_actions, idea, meet_gate, place, submit, submit_idea,
+    At, Cast, TestService, cast, get, history_actions, idea, meet_gate, place, submit, submit_idea,
     token_for, vote,
 };
 use crate::running::{
@@ -21,7 +21,7 @@ fn coordination(members: &[(&str, &str)], chair: &str, frame: i64) -> Value {
     json!({"members": members, "chair": chair, "yearly_budget_frame_dkk": frame})
 }
 
-async fn product(service: &impl TestService, id: &str) -> Reply {
+pub(crate) async fn product(service: &impl TestService, id: &str) -> Reply {
     send(
         service,
         TestRequest::get().uri(&format!("/api/v1/products/{id}")),
@@ -44,7 +44,18 @@ pub(crate) async fn live_product(
     crew: &Crew,
     frame: i64,
 ) -> (String, String) {
-    let id = running_project(service, cast, crew, "N2").await;
+    live_product_at(service, cast, crew, frame, "N2".into()).await
+}
+
+/// A product from a project run at `at`.
+pub(crate) async fn live_product_at(
+    service: &impl TestService,
+    cast: &Cast,
+    crew: &Crew,
+    frame: i64,
+    at: At<'_>,
+) -> (String, String) {
+    let id = running_project(service, cast, crew, at).await;
     let group = coordination(&[("751", "jens"), ("101", "kim")], "751", frame);
     let formed = put(service, &cast.manager, &id, "coordination-group", group).await;
     assert_eq!(formed.status, 200, "{}", formed.body);

@@ -6,8 +6,8 @@ use os2pm_tests::{Reply, TestApp, bearer, send};
 use serde_json::{Value, json};
 
 use crate::lifecycle::{
-    Cast, TestService, awaiting_approval, cast, change, evidence, get, history_actions, meet_gate,
-    token_for, vote,
+    At, Cast, TestService, awaiting_approval, cast, change, evidence, get, history_actions,
+    meet_gate, token_for, vote,
 };
 
 /// The people who run projects: representatives of Aarhus and Copenhagen, a project leader.
@@ -41,9 +41,14 @@ pub(crate) async fn crew(app: &TestApp, service: &impl TestService, cast: &Cast)
 
 /// An approved project at `level`, decided by the first seated board members (or, at N1, the
 /// business manager).
-pub(crate) async fn approved(service: &impl TestService, cast: &Cast, level: &str) -> String {
-    let (id, approval) = awaiting_approval(service, cast, level).await;
-    if level == "N1" {
+pub(crate) async fn approved<'a>(
+    service: &impl TestService,
+    cast: &Cast,
+    at: impl Into<At<'a>>,
+) -> String {
+    let at = at.into();
+    let (id, approval) = awaiting_approval(service, cast, at).await;
+    if at.is_local() {
         vote(service, &cast.manager, &approval, "approve", None).await;
     } else {
         for i in 0..cast.board.len() {
@@ -108,15 +113,16 @@ fn representative(project: &Value, organization: &str) -> String {
 
 /// A project at `level`, approved, with its steering group (Aarhus chairs, Pia leads; at N3
 /// with a board majority), an approved budget and the start gate met: `in_progress`.
-pub(crate) async fn running_project(
+pub(crate) async fn running_project<'a>(
     service: &impl TestService,
     cast: &Cast,
     crew: &Crew,
-    level: &str,
+    at: impl Into<At<'a>>,
 ) -> String {
-    let id = approved(service, cast, level).await;
+    let at = at.into();
+    let id = approved(service, cast, at).await;
     let mut seats = vec![json!({"organization": "751", "representative": "jens"})];
-    if level == "N3" {
+    if at.level == "N3" {
         seats.push(json!({"organization": "kl", "representative": "board-1"}));
         seats.push(json!({"organization": "os2", "representative": "board-2"}));
     }
@@ -125,7 +131,7 @@ pub(crate) async fn running_project(
     if proposed.status == 202 {
         approve_all(service, cast, proposed.body["id"].as_str().unwrap()).await;
     }
-    let funding = if level == "N1" { "local" } else { "os2" };
+    let funding = if at.is_local() { "local" } else { "os2" };
     put(service, &cast.manager, &id, "budget", budget(funding)).await;
     let chair = post(service, &crew.jens, &id, "budget/approval", json!({})).await;
     if let Some(board) = chair.body["open_approvals"]

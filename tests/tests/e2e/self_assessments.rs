@@ -9,12 +9,12 @@ use crate::lifecycle::{Cast, TestService, cast, get, history_actions};
 use crate::products::live_product;
 use crate::running::crew;
 
-const SAMPLES: [&str; 2] = [
+pub(crate) const SAMPLES: [&str; 2] = [
     "os2-test-selvevaluering-20260501T202615Z.json",
     "os2test-20260501T122728Z.json",
 ];
 
-fn sample(name: &str) -> String {
+pub(crate) fn sample(name: &str) -> String {
     let path = format!(
         "{}/../../shared/data/os2-self-assessments/{name}",
         env!("CARGO_MANIFEST_DIR")
@@ -22,7 +22,12 @@ fn sample(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-async fn import(service: &impl TestService, token: &str, product: &str, file: &str) -> Reply {
+pub(crate) async fn import(
+    service: &impl TestService,
+    token: &str,
+    product: &str,
+    file: &str,
+) -> Reply {
     send(
         service,
         TestRequest::post()
@@ -34,7 +39,7 @@ async fn import(service: &impl TestService, token: &str, product: &str, file: &s
     .await
 }
 
-async fn export(service: &impl TestService, product: &str) -> Value {
+pub(crate) async fn export(service: &impl TestService, product: &str) -> Value {
     let reply = send(
         service,
         TestRequest::get().uri(&format!("/api/v1/products/{product}/self-assessments")),

@@ -6,7 +6,7 @@ use os2pm_persistence::{DatabaseUrl, StoreError, migrations, organizations};
 use os2pm_tests::TestDb;
 
 #[actix_web::test]
-async fn seeding_twice_leaves_98_municipalities_and_one_catalogue() {
+async fn seeding_twice_leaves_98_municipalities_and_the_two_catalogues() {
     let db = TestDb::empty();
     let first = migrations::prepare(&db.url, true).unwrap();
     assert!(!first.is_empty(), "the first start applies the migrations");
@@ -28,10 +28,12 @@ async fn seeding_twice_leaves_98_municipalities_and_one_catalogue() {
     );
     assert_eq!(
         os2pm_persistence::catalogue::versions(&mut conn).unwrap(),
-        ["os2-2016"]
+        ["os2-2016", "os2-styringsmodel-2025"]
     );
-    let catalogue = os2pm_persistence::catalogue::load(&mut conn, "os2-2016").unwrap();
-    assert_eq!(catalogue, os2pm_levels::Catalogue::os2_2016().unwrap());
+    for bundled in os2pm_levels::Catalogue::bundled().unwrap() {
+        let stored = os2pm_persistence::catalogue::load(&mut conn, &bundled.version).unwrap();
+        assert_eq!(stored, bundled);
+    }
 }
 
 #[actix_web::test]
@@ -79,4 +81,105 @@ async fn the_audit_trail_cannot_be_edited_or_deleted() {
         audit::for_subject(&mut conn, "organization", "x").unwrap()[0].action,
         "created"
     );
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// The rows of every table the sandbox migration rebuilds on SQLite.
+fn rebuilt_table_counts(conn: &mut os2pm_persistence::DbConnection) -> Vec<(String, i64)> {
+    [
+        "requirements",
+        "projects",
+        "approvals",
+        "products",
+        "evaluations",
+    ]
+    .into_iter()
+    .map(|table| {
+        let count = diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+            .get_result::<Count>(conn)
+            .unwrap();
+        (table.to_owned(), count.n)
+    })
+    .collect()
+}
+
+#[actix_web::test]
+async fn the_sandbox_migration_keeps_every_row_and_reference_both_ways() {
+    use diesel_migrations::{FileBasedMigrations, MigrationHarness};
+    use os2pm_persistence::DbConnection;
+
+    let app = os2pm_tests::TestApp::new();
+    let service = app.service().await;
+    let cast = crate::lifecycle::cast(&app, &service, 3).await;
+    let crew = crate::running::crew(&app, &service, &cast).await;
+    let (project, product) = crate::products::live_product(&service, &cast, &crew, 100_000).await;
+    // An evaluation recommending N1: a row that references a level-change approval.
+    let n2 = os2pm_tests::send(
+        &service,
+        actix_web::test::TestRequest::get().uri("/api/v1/requirements?level=N2"),
+    )
+    .await;
+    let marks: Vec<serde_json::Value> = n2.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::json!({"key": r["key"], "mark": "green"}))
+        .collect();
+    let evaluated = os2pm_tests::send(
+        &service,
+        actix_web::test::TestRequest::post()
+            .uri(&format!("/api/v1/products/{product}/evaluations"))
+            .insert_header(os2pm_tests::bearer(&cast.manager))
+            .set_json(serde_json::json!({"period": "2027-H1", "marks": marks,
+                "recommended_level": "N1", "conclusion": "Bruges mindre"})),
+    )
+    .await;
+    assert_eq!(evaluated.status, 201, "{}", evaluated.body);
+    let mut conn = app.db.connect();
+    let before = rebuilt_table_counts(&mut conn);
+    assert!(before.iter().all(|(_, n)| *n > 0), "{before:?}");
+
+    let backend = match &conn {
+        DbConnection::Postgresql(_) => "postgres",
+        DbConnection::Sqlite(_) => "sqlite",
+    };
+    let tree = format!("{}/../migrations/{backend}", env!("CARGO_MANIFEST_DIR"));
+    let source = FileBasedMigrations::from_path(&tree).unwrap();
+    // Down and up again, with a live product and its approvals in the tables.
+    let reverted = match &mut conn {
+        DbConnection::Postgresql(pg) => pg.revert_last_migration(source.clone()),
+        DbConnection::Sqlite(sqlite) => sqlite.revert_last_migration(source.clone()),
+    }
+    .unwrap();
+    assert_eq!(reverted.to_string(), "20261122000011");
+    // Down removes the 2025 catalogue (nothing is pinned to it) and nothing else.
+    let without_2025: Vec<(String, i64)> = before
+        .iter()
+        .map(|(table, n)| match table.as_str() {
+            "requirements" => (table.clone(), 34),
+            _ => (table.clone(), *n),
+        })
+        .collect();
+    assert_eq!(rebuilt_table_counts(&mut conn), without_2025);
+    // The next start migrates and seeds the catalogue again.
+    drop(conn);
+    migrations::prepare(&app.db.url, true).unwrap();
+    let mut conn = app.db.connect();
+    assert_eq!(rebuilt_table_counts(&mut conn), before);
+    if let DbConnection::Sqlite(sqlite) = &mut conn {
+        let broken = diesel::sql_query("SELECT COUNT(*) AS n FROM pragma_foreign_key_check")
+            .get_result::<Count>(sqlite)
+            .unwrap();
+        assert_eq!(broken.n, 0, "every reference still resolves");
+    }
+    // The service reads what it wrote before.
+    let view = crate::lifecycle::get(&service, &project, None).await;
+    assert_eq!(view.body["state"], "implemented", "{}", view.body);
+    let product_view = crate::products::product(&service, &product).await;
+    assert_eq!(product_view.body["project_id"], project.as_str());
 }
