@@ -7,6 +7,7 @@ mod auth;
 mod catalogues;
 mod contract;
 mod events;
+mod faults;
 mod health;
 mod lifecycle;
 mod meetings;
