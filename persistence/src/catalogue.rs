@@ -1,5 +1,8 @@
 //! The requirement catalogue versions, stored as rows.
 
+use std::collections::BTreeMap;
+use std::sync::RwLock;
+
 use diesel::prelude::*;
 use os2pm_levels::{Catalogue, Requirement};
 
@@ -114,6 +117,11 @@ pub fn insert_if_missing(
 }
 
 /// Loads one stored catalogue version.
+///
+/// A version never changes once stored (seeding only adds missing versions; a changed checklist
+/// is a new version), so its requirements are read from the database once per process and
+/// kept. The version's own row is read every time: a version that is not in this database is
+/// not found, whatever another database held.
 pub fn load(conn: &mut DbConnection, version: &str) -> Result<Catalogue, StoreError> {
     let (title, levels) = catalogue_versions::table
         .find(version)
@@ -124,7 +132,24 @@ pub fn load(conn: &mut DbConnection, version: &str) -> Result<Catalogue, StoreEr
         .map(str::parse)
         .collect::<Result<_, _>>()
         .map_err(|e| StoreError::Seed(format!("catalogue {version}: {e}")))?;
-    let requirements = requirements::table
+    Ok(Catalogue {
+        version: version.to_owned(),
+        title,
+        levels,
+        requirements: requirements_of(conn, version)?,
+    })
+}
+
+fn requirements_of(conn: &mut DbConnection, version: &str) -> Result<Vec<Requirement>, StoreError> {
+    static KNOWN: RwLock<BTreeMap<String, Vec<Requirement>>> = RwLock::new(BTreeMap::new());
+    if let Some(requirements) = KNOWN
+        .read()
+        .ok()
+        .and_then(|known| known.get(version).cloned())
+    {
+        return Ok(requirements);
+    }
+    let requirements: Vec<Requirement> = requirements::table
         .filter(requirements::catalogue_version.eq(version))
         .order(requirements::position)
         .select(RequirementRow::as_select())
@@ -132,12 +157,10 @@ pub fn load(conn: &mut DbConnection, version: &str) -> Result<Catalogue, StoreEr
         .into_iter()
         .map(RequirementRow::into_requirement)
         .collect::<Result<_, _>>()?;
-    Ok(Catalogue {
-        version: version.to_owned(),
-        title,
-        levels,
-        requirements,
-    })
+    if let Ok(mut known) = KNOWN.write() {
+        known.insert(version.to_owned(), requirements.clone());
+    }
+    Ok(requirements)
 }
 
 /// The stored versions, oldest first.
