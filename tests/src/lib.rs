@@ -95,8 +95,13 @@ impl TestDb {
     }
 
     /// Makes the database unreachable for new and existing connections (the "outage").
+    ///
+    /// On PostgreSQL, with `OS2PM_TEST_PG_CTL` set to a `pg_ctl` command line for the test
+    /// server (`.ci/run` starts a private one), the server itself is stopped; otherwise the
+    /// database refuses connections and its backends are terminated, as a stop would do.
     pub fn take_offline(&self) -> Outage<'_> {
         match (&self.url, &self.postgres) {
+            (DatabaseUrl::Postgres(_), Some(_)) if pg_ctl().is_some() => pg_ctl_run("stop -m fast"),
             (DatabaseUrl::Postgres(_), Some((server, name))) => {
                 admin(server).batch_execute_sql(&format!(
                     "ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false; \
@@ -120,12 +125,30 @@ pub struct Outage<'a> {
 impl Drop for Outage<'_> {
     fn drop(&mut self) {
         match (&self.db.url, &self.db.postgres) {
+            (DatabaseUrl::Postgres(_), Some(_)) if pg_ctl().is_some() => pg_ctl_run("start -w"),
             (DatabaseUrl::Postgres(_), Some((server, name))) => admin(server)
                 .batch_execute_sql(&format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true")),
             (DatabaseUrl::Sqlite(path), _) => std::fs::rename(moved(path), path).unwrap(),
             _ => {}
         }
     }
+}
+
+/// The command line that controls the test's PostgreSQL server, if the test may stop it.
+fn pg_ctl() -> Option<String> {
+    std::env::var("OS2PM_TEST_PG_CTL")
+        .ok()
+        .filter(|c| !c.is_empty())
+}
+
+fn pg_ctl_run(action: &str) {
+    let command = format!("{} {action}", pg_ctl().unwrap());
+    let status = std::process::Command::new("sh")
+        .args(["-c", &command])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "`{command}` failed");
 }
 
 fn moved(path: &std::path::Path) -> std::path::PathBuf {
