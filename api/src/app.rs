@@ -24,6 +24,8 @@ pub struct AppState {
     pub readiness_timeout: Duration,
     /// Webhook targets may be `http://` on loopback (development).
     pub webhooks_allow_http_loopback: bool,
+    /// Project views as built, while current.
+    pub project_views: std::sync::Arc<crate::view_cache::ProjectViews>,
 }
 
 impl AppState {

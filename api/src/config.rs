@@ -24,6 +24,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// `OS2PM_LOG_FORMAT`: `text` or `json`.
     pub json_logs: bool,
+    /// `OS2PM_VIEW_CACHE_MB`: memory for built project views (0 builds every view afresh).
+    pub view_cache_mb: u64,
     pub auth: AuthConfig,
     pub webhooks: WebhookConfig,
 }
@@ -139,6 +141,7 @@ impl Config {
                 "OS2PM_MAX_BODY_BYTES",
                 &var("OS2PM_MAX_BODY_BYTES", "262144"),
             )?,
+            view_cache_mb: number("OS2PM_VIEW_CACHE_MB", &var("OS2PM_VIEW_CACHE_MB", "16"))?,
             json_logs: match var("OS2PM_LOG_FORMAT", "text").as_str() {
                 "text" => false,
                 "json" => true,

@@ -8,4 +8,5 @@ pub mod handlers;
 pub mod openapi_doc;
 pub mod request;
 pub mod server;
+pub mod view_cache;
 pub mod webhooks;

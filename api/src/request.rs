@@ -184,12 +184,7 @@ pub fn etag(version: i64) -> EntityTag {
 /// 200 with the body and its ETag, or 304 when the client already has this version.
 pub fn with_etag<T: Serialize>(request: &HttpRequest, version: i64, body: &T) -> HttpResponse {
     let tag = etag(version);
-    let unchanged = match request.get_header::<IfNoneMatch>() {
-        Some(IfNoneMatch::Any) => true,
-        Some(IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(&tag)),
-        None => false,
-    };
-    if unchanged {
+    if already_has(request.get_header::<IfNoneMatch>().as_ref(), &tag) {
         return HttpResponse::NotModified()
             .insert_header(header::ETag(tag))
             .finish();
@@ -197,6 +192,15 @@ pub fn with_etag<T: Serialize>(request: &HttpRequest, version: i64, body: &T) ->
     HttpResponse::Ok()
         .insert_header(header::ETag(tag))
         .json(body)
+}
+
+/// Whether the client's `If-None-Match` names `tag`: it already has this representation.
+pub fn already_has(if_none_match: Option<&IfNoneMatch>, tag: &EntityTag) -> bool {
+    match if_none_match {
+        Some(IfNoneMatch::Any) => true,
+        Some(IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(tag)),
+        None => false,
+    }
 }
 
 /// The `Idempotency-Key` header of a POST, when sent.
@@ -368,7 +372,8 @@ impl IfMatch {
             .to_str()
             .ok()
             .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
-            .and_then(|v| v.parse::<i64>().ok())
+            // A project's ETag goes on after its version (`"7.12.3.20261122"`).
+            .and_then(|v| v.split('.').next()?.parse::<i64>().ok())
             .map(IfMatch)
             .ok_or_else(|| {
                 ApiError::PreconditionFailed("If-Match is not an ETag this service gave out".into())

@@ -55,6 +55,9 @@ pub fn prepare(config: &Config) -> Result<(AppState, Authenticator), StartError>
         max_body_bytes: config.max_body_bytes,
         readiness_timeout: config.db_timeout.min(Duration::from_secs(2)),
         webhooks_allow_http_loopback: config.webhooks.allow_http_loopback,
+        project_views: std::sync::Arc::new(crate::view_cache::ProjectViews::new(
+            config.view_cache_mb.saturating_mul(1024 * 1024),
+        )),
     };
     Ok((state, Authenticator::new(config.auth.clone())?))
 }

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::schema::{
-    evidence, organizations, project_descriptions, project_participants, projects,
+    evidence, organizations, project_descriptions, project_participants, projects, shared_revision,
 };
 use crate::{DbConnection, StoreError, like_pattern};
 
@@ -139,6 +139,37 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<ProjectRecord, StoreErr
         participating_municipalities: i64::try_from(participating_municipalities)
             .unwrap_or(i64::MAX),
         evidence,
+    })
+}
+
+/// What a project's view is built from, counted: `version` by every change to the project row,
+/// `revision` by every change to its other rows (description, participants, evidence,
+/// approvals and votes, groups, budget, reports, product) and `shared` by every change to
+/// organisations, people and the board. The database's triggers keep the counts, so a view built
+/// after reading a stamp is current for as long as the stamp reads the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ViewStamp {
+    pub version: i64,
+    pub revision: i64,
+    pub shared: i64,
+}
+
+/// The project's [`ViewStamp`] in one indexed read.
+pub fn view_stamp(conn: &mut DbConnection, id: &str) -> Result<ViewStamp, StoreError> {
+    let (version, revision, shared) = projects::table
+        .find(id)
+        .select((
+            projects::version,
+            projects::revision,
+            shared_revision::table
+                .select(shared_revision::revision)
+                .single_value(),
+        ))
+        .first::<(i64, i64, Option<i64>)>(conn)?;
+    Ok(ViewStamp {
+        version,
+        revision,
+        shared: shared.unwrap_or_default(),
     })
 }
 

@@ -117,6 +117,14 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        revision -> BigInt,
+    }
+}
+
+diesel::table! {
+    shared_revision (id) {
+        id -> Integer,
+        revision -> BigInt,
     }
 }
 
@@ -513,4 +521,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     delivery_attempts,
     self_assessments,
     self_assessment_answers,
+    shared_revision,
 );

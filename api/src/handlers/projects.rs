@@ -2,7 +2,11 @@
 //! submission for approval. The rules are the domain's (`os2pm_projects`, `os2pm_levels`);
 //! this module loads, asks, stores and answers.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use std::sync::Arc;
+
+use actix_web::http::header::{self, IfNoneMatch};
+use actix_web::web::Bytes;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use os2pm_levels::evidence::{self as ev, Evidence, EvidenceStatus, Facts, RequirementState};
 use os2pm_levels::{Catalogue, DEFAULT_CATALOGUE_VERSION, Gate, Level, Requirement};
@@ -26,11 +30,13 @@ use crate::app::AppState;
 use crate::auth::{Caller, MaybeCaller, Role};
 use crate::error::{ApiError, FieldError, ProblemSchema, UnmetRequirement};
 use crate::handlers::approvals::{ApprovalView, Voter, open_approval};
+use crate::handlers::board::today;
 use crate::handlers::products::{CoordinationGroupView, CoordinationInForce};
 use crate::handlers::running::{BudgetView, ReportView, SteeringGroupView, SteeringInForce};
 use crate::request::{
-    IdempotencyKey, IfMatch, Outcome, Page, PageParams, StoredReply, validation_errors, with_etag,
+    IdempotencyKey, IfMatch, Outcome, Page, PageParams, StoredReply, already_has, validation_errors,
 };
+use crate::view_cache::{CachedProject, ViewKey};
 
 /// How to reach the idea's contact person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
@@ -289,10 +295,7 @@ pub(crate) struct Loaded {
 
 impl Loaded {
     pub(crate) fn load(conn: &mut DbConnection, id: &str) -> Result<Self, ApiError> {
-        let record = store::find(conn, id).map_err(|e| match e {
-            StoreError::NotFound => ApiError::NotFound(format!("no project `{id}`")),
-            other => other.into(),
-        })?;
+        let record = store::find(conn, id).map_err(|e| not_found(id, e))?;
         let owner = organizations::find(conn, &record.project.owner_organization_id)?;
         let version = record
             .project
@@ -382,14 +385,16 @@ impl Loaded {
     }
 
     fn actor(&self, caller: &Caller) -> Actor {
-        let for_owner =
-            caller.has_role(Role::MunicipalityUser) || caller.has_role(Role::Integration);
-        let steering = self.steering.as_ref();
-        Actor {
-            owner: for_owner && caller.acts_for(&self.owner.id, self.owner.code.as_deref()),
-            project_leader: steering.is_some_and(|s| s.is_project_leader(&caller.sub)),
-            business_manager: caller.has_role(Role::Forretningsleder),
-            steering_chair: steering.is_some_and(|s| s.is_chair(&caller.sub)),
+        actor(&self.owner, self.steering.as_ref(), caller)
+    }
+
+    /// What decides a caller's `_actions`, apart from the view.
+    pub(crate) fn action_inputs(&self) -> ActionInputs {
+        ActionInputs {
+            state: self.state().ok(),
+            owner: self.owner.clone(),
+            steering: self.steering.clone(),
+            approval: self.approval.clone(),
         }
     }
 
@@ -499,41 +504,28 @@ impl Loaded {
             .collect()
     }
 
+    /// The view with the caller's `_actions` (none for an anonymous caller).
     fn view(
         &self,
         conn: &mut DbConnection,
         caller: Option<&Caller>,
     ) -> Result<ProjectView, ApiError> {
+        let mut view = self.anonymous_view(conn)?;
+        if let Some(caller) = caller {
+            view.actions = self.action_inputs().actions(conn, caller)?;
+        }
+        Ok(view)
+    }
+
+    /// The view as anyone may read it: the same for every caller, `_actions` empty.
+    fn anonymous_view(&self, conn: &mut DbConnection) -> Result<ProjectView, ApiError> {
         let p = &self.record.project;
         let d = &self.record.description;
-        let mut actions: Vec<String> = match (caller, self.state()) {
-            (Some(caller), Ok(state)) => state
-                .actions(self.actor(caller))
-                .into_iter()
-                .map(|a| a.as_str().to_owned())
-                .collect(),
-            _ => Vec::new(),
-        };
-        let current_approval = match &self.approval {
-            Some(row) => {
-                if let Some(caller) = caller
-                    && row.state == "pending"
-                {
-                    let voter = Voter::of(conn, caller)?;
-                    let voted = approval_store::votes(conn, &row.id)?
-                        .iter()
-                        .any(|v| v.voter_sub == caller.sub);
-                    if voter.may_vote_on(row) && !voted {
-                        actions.push("vote".into());
-                    }
-                    if voter.business_manager && row.approver == Approver::Board.as_str() {
-                        actions.push("record_meeting_decision".into());
-                    }
-                }
-                Some(ApprovalView::load(conn, row.clone())?)
-            }
-            None => None,
-        };
+        let current_approval = self
+            .approval
+            .clone()
+            .map(|row| ApprovalView::load(conn, row))
+            .transpose()?;
         let open_approvals = self
             .side_approvals
             .iter()
@@ -572,8 +564,63 @@ impl Loaded {
             product_id: self.product.as_ref().map(|p| p.id.clone()),
             created_at: p.created_at.and_utc(),
             updated_at: p.updated_at.and_utc(),
-            actions,
+            actions: Vec::new(),
         })
+    }
+}
+
+fn actor(owner: &OrganizationRow, steering: Option<&SteeringInForce>, caller: &Caller) -> Actor {
+    let for_owner = caller.has_role(Role::MunicipalityUser) || caller.has_role(Role::Integration);
+    Actor {
+        owner: for_owner && caller.acts_for(&owner.id, owner.code.as_deref()),
+        project_leader: steering.is_some_and(|s| s.is_project_leader(&caller.sub)),
+        business_manager: caller.has_role(Role::Forretningsleder),
+        steering_chair: steering.is_some_and(|s| s.is_chair(&caller.sub)),
+    }
+}
+
+/// What decides a caller's `_actions` on a project: kept beside a cached view, so the view is
+/// built once for every caller.
+#[derive(Clone)]
+pub(crate) struct ActionInputs {
+    state: Option<State>,
+    owner: OrganizationRow,
+    steering: Option<SteeringInForce>,
+    /// The newest approval of the project itself.
+    approval: Option<ApprovalRow>,
+}
+
+impl ActionInputs {
+    /// What `caller` may do now; on a pending approval also `vote` (an eligible voter who has
+    /// not voted) and `record_meeting_decision` (the business manager, for the board).
+    pub(crate) fn actions(
+        &self,
+        conn: &mut DbConnection,
+        caller: &Caller,
+    ) -> Result<Vec<String>, ApiError> {
+        let Some(state) = self.state else {
+            return Ok(Vec::new());
+        };
+        let mut actions: Vec<String> = state
+            .actions(actor(&self.owner, self.steering.as_ref(), caller))
+            .into_iter()
+            .map(|a| a.as_str().to_owned())
+            .collect();
+        if let Some(row) = &self.approval
+            && row.state == "pending"
+        {
+            let voter = Voter::of(conn, caller)?;
+            let voted = approval_store::votes(conn, &row.id)?
+                .iter()
+                .any(|v| v.voter_sub == caller.sub);
+            if voter.may_vote_on(row) && !voted {
+                actions.push("vote".into());
+            }
+            if voter.business_manager && row.approver == Approver::Board.as_str() {
+                actions.push("record_meeting_decision".into());
+            }
+        }
+        Ok(actions)
     }
 }
 
@@ -873,14 +920,82 @@ pub async fn get(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let (version, view) = state
+    let known = request.get_header::<IfNoneMatch>();
+    let views = state.project_views.clone();
+    let (tag, body) = state
         .db(move |conn| {
-            let loaded = Loaded::load(conn, &id)?;
-            let view = loaded.view(conn, caller.0.as_ref())?;
-            Ok((loaded.record.project.version, view))
+            // The stamp is read before the view is built, so a view is never filed under a
+            // stamp newer than itself.
+            let key = ViewKey {
+                stamp: store::view_stamp(conn, &id).map_err(|e| not_found(&id, e))?,
+                day: today(),
+            };
+            let tag = key.etag();
+            if already_has(known.as_ref(), &tag) {
+                return Ok((tag, None));
+            }
+            let entry = match views.get(&id, &key) {
+                Some(entry) => entry,
+                None => {
+                    let loaded = Loaded::load(conn, &id)?;
+                    let view = loaded.anonymous_view(conn)?;
+                    let entry = Arc::new(CachedProject {
+                        key,
+                        body: serde_json::to_vec(&view)
+                            .map_err(|e| ApiError::Internal(format!("project view: {e}")))?
+                            .into(),
+                        actions: loaded.action_inputs(),
+                    });
+                    views.insert(&id, entry.clone());
+                    entry
+                }
+            };
+            let body = match caller.0.as_ref() {
+                None => entry.body.clone(),
+                Some(caller) => with_actions(&entry.body, &entry.actions.actions(conn, caller)?)?,
+            };
+            Ok((tag, Some(body)))
         })
         .await?;
-    Ok(with_etag(&request, version, &view))
+    // `_actions` depend on the caller.
+    let vary = (
+        header::VARY,
+        header::HeaderValue::from_static("Authorization"),
+    );
+    Ok(match body {
+        None => HttpResponse::NotModified()
+            .insert_header(header::ETag(tag))
+            .insert_header(vary)
+            .finish(),
+        Some(body) => HttpResponse::Ok()
+            .insert_header(header::ETag(tag))
+            .insert_header(vary)
+            .content_type(header::ContentType::json())
+            .body(body),
+    })
+}
+
+/// The anyone-view's JSON with the caller's `_actions`: they are the view's last field, so the
+/// JSON ends in `"_actions":[]}`.
+fn with_actions(anonymous: &[u8], actions: &[String]) -> Result<Bytes, ApiError> {
+    const NO_ACTIONS: &[u8] = br#""_actions":[]}"#;
+    let head = anonymous
+        .strip_suffix(NO_ACTIONS)
+        .ok_or_else(|| ApiError::Internal("a project view does not end in `_actions`".into()))?;
+    let mut body = Vec::with_capacity(anonymous.len() + 16 * actions.len());
+    body.extend_from_slice(head);
+    body.extend_from_slice(br#""_actions":"#);
+    serde_json::to_writer(&mut body, actions)
+        .map_err(|e| ApiError::Internal(format!("project actions: {e}")))?;
+    body.push(b'}');
+    Ok(body.into())
+}
+
+fn not_found(id: &str, error: StoreError) -> ApiError {
+    match error {
+        StoreError::NotFound => ApiError::NotFound(format!("no project `{id}`")),
+        other => other.into(),
+    }
 }
 
 /// Loads a project, checks the action and the If-Match version, applies `change` and writes it

@@ -67,6 +67,7 @@ pub struct SteeringGroupView {
 }
 
 /// The steering group in force, with the people in it.
+#[derive(Clone)]
 pub(crate) struct SteeringInForce {
     group: SteeringGroupView,
 }

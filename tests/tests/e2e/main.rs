@@ -18,4 +18,5 @@ mod requirements;
 mod running;
 mod self_assessments;
 mod storage;
+mod views;
 mod webhooks;

@@ -1,0 +1,85 @@
+//! Project views as built, kept for as long as the database says they are current.
+//!
+//! A project's view takes a dozen queries to build and is the same for every caller but for
+//! `_actions`. Each entry is filed under the [`ViewStamp`] read before it was built and the day
+//! (board seats run by date); a reader reads the stamp again (one indexed query) and uses the
+//! entry only when both match. The stamp is kept by database triggers in the writer's
+//! transaction, so every instance over the same database sees a change at its commit, and
+//! nothing has to be told to forget.
+
+use std::sync::Arc;
+
+use actix_web::web::Bytes;
+use chrono::NaiveDate;
+use os2pm_persistence::projects::ViewStamp;
+use quick_cache::Weighter;
+use quick_cache::sync::Cache;
+
+use crate::handlers::projects::ActionInputs;
+
+/// What a built view was current for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ViewKey {
+    pub(crate) stamp: ViewStamp,
+    pub(crate) day: NaiveDate,
+}
+
+impl ViewKey {
+    /// The strong ETag of the project's representation: the version first, as `If-Match`
+    /// reads it, then what else the representation depends on.
+    pub(crate) fn etag(&self) -> actix_web::http::header::EntityTag {
+        let ViewStamp {
+            version,
+            revision,
+            shared,
+        } = self.stamp;
+        actix_web::http::header::EntityTag::new_strong(format!(
+            "{version}.{revision}.{shared}.{}",
+            self.day.format("%Y%m%d")
+        ))
+    }
+}
+
+/// A built view: the JSON anyone may read (`_actions` empty) and what decides a caller's
+/// `_actions`.
+pub(crate) struct CachedProject {
+    pub(crate) key: ViewKey,
+    pub(crate) body: Bytes,
+    pub(crate) actions: ActionInputs,
+}
+
+/// Weighs an entry by its body, which is most of its memory.
+#[derive(Clone)]
+struct BodySize;
+
+impl Weighter<String, Arc<CachedProject>> for BodySize {
+    fn weight(&self, id: &String, entry: &Arc<CachedProject>) -> u64 {
+        // A fixed allowance for the key, the action inputs and the bookkeeping.
+        u64::try_from(id.len() + entry.body.len() + 1024).unwrap_or(u64::MAX)
+    }
+}
+
+/// Built project views by project id, the least used dropped beyond a memory budget.
+pub struct ProjectViews(Cache<String, Arc<CachedProject>, BodySize>);
+
+/// What an entry weighs on average, to size the cache's tables.
+const TYPICAL_ENTRY_BYTES: u64 = 8 * 1024;
+
+impl ProjectViews {
+    /// A cache holding up to `budget_bytes` of views; 0 keeps none.
+    pub fn new(budget_bytes: u64) -> Self {
+        let items = usize::try_from(budget_bytes / TYPICAL_ENTRY_BYTES)
+            .unwrap_or(usize::MAX)
+            .max(1);
+        Self(Cache::with_weighter(items, budget_bytes, BodySize))
+    }
+
+    /// The view of `id` when it was built under `key`.
+    pub(crate) fn get(&self, id: &str, key: &ViewKey) -> Option<Arc<CachedProject>> {
+        self.0.get(id).filter(|entry| entry.key == *key)
+    }
+
+    pub(crate) fn insert(&self, id: &str, entry: Arc<CachedProject>) {
+        self.0.insert(id.to_owned(), entry);
+    }
+}

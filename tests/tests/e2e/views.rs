@@ -1,0 +1,156 @@
+//! A project's view and its ETag follow every row the view shows, however it changed: the
+//! view is built once and kept while the database's revision counts stay the same.
+
+use actix_web::test::TestRequest;
+use os2pm_tests::{TestApp, bearer, send};
+use serde_json::{Value, json};
+
+use crate::lifecycle::{TestService, awaiting_approval, cast, get, vote};
+use crate::running::{crew, running_project};
+
+async fn get_if_none_match(service: &impl TestService, id: &str, etag: &str) -> os2pm_tests::Reply {
+    send(
+        service,
+        TestRequest::get()
+            .uri(&format!("/api/v1/projects/{id}"))
+            .insert_header(("if-none-match", etag)),
+    )
+    .await
+}
+
+fn actions(view: &Value) -> Vec<&str> {
+    view["_actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect()
+}
+
+#[actix_web::test]
+async fn a_vote_changes_the_project_view_and_its_etag() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 5).await;
+    let (id, approval) = awaiting_approval(&service, &cast, "N2").await;
+
+    let first = get(&service, &id, None).await;
+    let first_tag = first.header("etag").unwrap().to_owned();
+    assert_eq!(first.header("vary"), Some("Authorization"));
+    assert_eq!(first.body["current_approval"]["votes"], json!([]));
+    assert_eq!(first.body["_actions"], json!([]));
+    let unchanged = get_if_none_match(&service, &id, &first_tag).await;
+    assert_eq!(unchanged.status, 304);
+    assert_eq!(unchanged.header("etag"), Some(first_tag.as_str()));
+
+    // A vote leaves the project row as it was; its view and ETag change all the same.
+    let voted = vote(&service, cast.member(1), &approval, "approve", None).await;
+    assert_eq!(voted.body["state"], "pending", "{}", voted.body);
+    let second = get_if_none_match(&service, &id, &first_tag).await;
+    assert_eq!(second.status, 200, "{}", second.body);
+    let second_tag = second.header("etag").unwrap().to_owned();
+    assert_ne!(second_tag, first_tag);
+    assert_eq!(
+        second.body["current_approval"]["votes"][0]["voter"], "board-1",
+        "{}",
+        second.body
+    );
+    assert_eq!(
+        get_if_none_match(&service, &id, &second_tag).await.status,
+        304
+    );
+
+    // The same view, with each caller's own actions.
+    let voter = get(&service, &id, Some(cast.member(1))).await;
+    let other = get(&service, &id, Some(cast.member(2))).await;
+    assert!(!actions(&voter.body).contains(&"vote"), "{}", voter.body);
+    assert!(actions(&other.body).contains(&"vote"), "{}", other.body);
+    assert_eq!(
+        voter.body["current_approval"],
+        second.body["current_approval"]
+    );
+    assert_eq!(voter.header("etag"), Some(second_tag.as_str()));
+
+    // The ETag still serves as If-Match: it starts with the project's version.
+    let placed = send(
+        &service,
+        TestRequest::patch()
+            .uri(&format!("/api/v1/projects/{id}"))
+            .insert_header(bearer(&cast.manager))
+            .insert_header(("if-match", second_tag.as_str()))
+            .set_json(json!({"title": "Ny titel"})),
+    )
+    .await;
+    // Not editable while awaiting approval: the precondition passed, the state refused.
+    placed.problem(409, "conflict");
+}
+
+#[actix_web::test]
+async fn a_new_board_changes_the_steering_group_in_the_project_view() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 5).await;
+    let crew = crew(&app, &service, &cast).await;
+    let id = running_project(&service, &cast, &crew, "N3").await;
+    let board_seats = |view: &Value| -> Vec<(String, bool)> {
+        let mut seats: Vec<_> = view["steering_group"]["seats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["representative"]["sub"].as_str().unwrap().to_owned(),
+                    s["board_member"].as_bool().unwrap(),
+                )
+            })
+            .collect();
+        seats.sort();
+        seats
+    };
+    let before = get(&service, &id, None).await;
+    assert_eq!(
+        board_seats(&before.body),
+        [
+            ("board-1".to_owned(), true),
+            ("board-2".to_owned(), true),
+            ("jens".to_owned(), false)
+        ]
+    );
+
+    // Board members 1 and 2 leave the board: no project row changes.
+    let roster = send(
+        &service,
+        TestRequest::get()
+            .uri("/api/v1/board/members")
+            .insert_header(bearer(&cast.admin)),
+    )
+    .await;
+    let members = json!([
+        {"person": "board-0", "chair": true, "seat_from": "2020-01-01"},
+        {"person": "board-1", "seat_from": "2020-01-01", "seat_until": "2021-12-31"},
+        {"person": "board-2", "seat_from": "2020-01-01", "seat_until": "2021-12-31"},
+        {"person": "board-3", "seat_from": "2020-01-01"},
+        {"person": "board-4", "seat_from": "2020-01-01"},
+    ]);
+    let replaced = send(
+        &service,
+        TestRequest::put()
+            .uri("/api/v1/board/members")
+            .insert_header(bearer(&cast.admin))
+            .insert_header(("if-match", roster.header("etag").unwrap()))
+            .set_json(json!({"members": members})),
+    )
+    .await;
+    assert_eq!(replaced.status, 200, "{}", replaced.body);
+
+    let after = get_if_none_match(&service, &id, before.header("etag").unwrap()).await;
+    assert_eq!(after.status, 200, "{}", after.body);
+    assert_eq!(
+        board_seats(&after.body),
+        [
+            ("board-1".to_owned(), false),
+            ("board-2".to_owned(), false),
+            ("jens".to_owned(), false)
+        ]
+    );
+}
