@@ -46,7 +46,6 @@ pub struct AuditRow {
 /// inside the change's transaction.
 pub fn append(conn: &mut DbConnection, entry: NewEntry<'_>) -> Result<(), StoreError> {
     let occurred_at = crate::now();
-    crate::events::record(conn, &entry, occurred_at)?;
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::occurred_at.eq(occurred_at),
@@ -61,7 +60,8 @@ pub fn append(conn: &mut DbConnection, entry: NewEntry<'_>) -> Result<(), StoreE
             audit_log::reason.eq(entry.reason),
         ))
         .execute(conn)?;
-    Ok(())
+    // Last: the event takes the commit-order lock, held until the transaction ends.
+    crate::events::record(conn, &entry, occurred_at)
 }
 
 /// Every entry about one subject, oldest first.

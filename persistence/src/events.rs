@@ -123,11 +123,11 @@ pub(crate) fn record(
     entry: &NewEntry<'_>,
     occurred_at: NaiveDateTime,
 ) -> Result<(), StoreError> {
+    let (organization_id, public) = belongs_to(conn, entry.subject_type, entry.subject_id)?;
     if let DbConnection::Postgresql(pg) = conn {
         diesel::sql_query(format!("SELECT pg_advisory_xact_lock({EVENT_ORDER_LOCK})"))
             .execute(pg)?;
     }
-    let (organization_id, public) = belongs_to(conn, entry.subject_type, entry.subject_id)?;
     diesel::insert_into(events::table)
         .values((
             events::event_id.eq(uuid::Uuid::now_v7().to_string()),

@@ -80,6 +80,21 @@ pub fn find(conn: &mut DbConnection, id_or_code: &str) -> Result<OrganizationRow
         .first(conn)?)
 }
 
+/// The organisations any of `ids_or_codes` names, in one query; those named by none are left out.
+pub fn find_all(
+    conn: &mut DbConnection,
+    ids_or_codes: &[String],
+) -> Result<Vec<OrganizationRow>, StoreError> {
+    Ok(organizations::table
+        .filter(
+            organizations::id
+                .eq_any(ids_or_codes)
+                .or(organizations::code.eq_any(ids_or_codes)),
+        )
+        .select(OrganizationRow::as_select())
+        .load(conn)?)
+}
+
 /// One page in (name, id) order, at most `limit` rows, starting after `after`.
 pub fn list(
     conn: &mut DbConnection,

@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::organizations::OrganizationRow;
 use crate::schema::{
     evidence, organizations, project_descriptions, project_participants, projects, shared_revision,
 };
@@ -81,7 +82,7 @@ pub fn insert(
     diesel::insert_into(project_descriptions::table)
         .values(description)
         .execute(conn)?;
-    set_participants(conn, &project.id, participant_ids)
+    add_participants(conn, &project.id, participant_ids)
 }
 
 fn set_participants(
@@ -93,6 +94,15 @@ fn set_participants(
         project_participants::table.filter(project_participants::project_id.eq(project_id)),
     )
     .execute(conn)?;
+    add_participants(conn, project_id, ids)
+}
+
+fn add_participants(
+    conn: &mut DbConnection,
+    project_id: &str,
+    ids: &[String],
+) -> Result<(), StoreError> {
+    // One statement per row: the multi-backend connection has no batch insert.
     for id in ids {
         diesel::insert_into(project_participants::table)
             .values((
@@ -118,28 +128,58 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<ProjectRecord, StoreErr
         .filter(project_participants::project_id.eq(id))
         .select((organizations::code, organizations::kind))
         .load(conn)?;
-    let participating_municipalities = participants
-        .iter()
-        .filter(|(_, kind)| kind == "municipality")
-        .count();
-    let mut codes: Vec<String> = participants
-        .into_iter()
-        .filter_map(|(code, _)| code)
-        .collect();
-    codes.sort();
     let evidence = evidence::table
         .filter(evidence::project_id.eq(id))
         .order((evidence::requirement_key, evidence::organization_id))
         .select(EvidenceRow::as_select())
         .load(conn)?;
-    Ok(ProjectRecord {
+    Ok(ProjectRecord::of(
         project,
         description,
-        participants: codes,
-        participating_municipalities: i64::try_from(participating_municipalities)
-            .unwrap_or(i64::MAX),
+        participants,
         evidence,
-    })
+    ))
+}
+
+impl ProjectRecord {
+    /// The record of a project just inserted with these participants: no evidence yet.
+    pub fn inserted(
+        project: ProjectRow,
+        description: DescriptionRow,
+        participants: &[OrganizationRow],
+    ) -> Self {
+        let participants = participants
+            .iter()
+            .map(|o| (o.code.clone(), o.kind.clone()))
+            .collect();
+        Self::of(project, description, participants, Vec::new())
+    }
+
+    /// `participants` as (code, kind) of each organisation.
+    fn of(
+        project: ProjectRow,
+        description: DescriptionRow,
+        participants: Vec<(Option<String>, String)>,
+        evidence: Vec<EvidenceRow>,
+    ) -> Self {
+        let participating_municipalities = participants
+            .iter()
+            .filter(|(_, kind)| kind == "municipality")
+            .count();
+        let mut codes: Vec<String> = participants
+            .into_iter()
+            .filter_map(|(code, _)| code)
+            .collect();
+        codes.sort();
+        Self {
+            project,
+            description,
+            participants: codes,
+            participating_municipalities: i64::try_from(participating_municipalities)
+                .unwrap_or(i64::MAX),
+            evidence,
+        }
+    }
 }
 
 /// What a project's view is built from, counted: `version` by every change to the project row,

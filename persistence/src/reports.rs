@@ -46,6 +46,19 @@ pub fn for_project(
         .load(conn)?)
 }
 
+/// A project's newest report.
+pub fn latest_for_project(
+    conn: &mut DbConnection,
+    project_id: &str,
+) -> Result<Option<ReportRow>, StoreError> {
+    Ok(progress_reports::table
+        .filter(progress_reports::project_id.eq(project_id))
+        .order(progress_reports::id.desc())
+        .select(ReportRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// Every report, oldest first.
 pub fn all(conn: &mut DbConnection) -> Result<Vec<ReportRow>, StoreError> {
     Ok(progress_reports::table

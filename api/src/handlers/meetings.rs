@@ -428,9 +428,7 @@ pub(crate) fn reporting_duty(
         if !must_report(level, state) {
             continue;
         }
-        let last = reports::for_project(conn, &project.id)?
-            .pop()
-            .map(|r| r.reported_at);
+        let last = reports::latest_for_project(conn, &project.id)?.map(|r| r.reported_at);
         if report_in_time(last.map(|at| at.date()), previous, meeting.meeting_date) {
             continue;
         }

@@ -307,7 +307,7 @@ impl Loaded {
         let side_approvals = approval_store::pending_side_approvals(conn, id)?;
         let steering = SteeringInForce::load(conn, id)?;
         let budget = budgets::find(conn, id)?;
-        let latest_report = reports::for_project(conn, id)?.pop();
+        let latest_report = reports::latest_for_project(conn, id)?;
         let coordination = CoordinationInForce::load(conn, id)?;
         let product = os2pm_persistence::products::for_project(conn, id)?;
         let board_moved_level =
@@ -325,6 +325,37 @@ impl Loaded {
             steering,
             budget,
             latest_report,
+        })
+    }
+
+    /// A project just inserted: nothing but its own rows exists yet, so nothing is read back
+    /// but its catalogue.
+    fn inserted(
+        conn: &mut DbConnection,
+        project: ProjectRow,
+        description: DescriptionRow,
+        owner: OrganizationRow,
+        participants: &[OrganizationRow],
+    ) -> Result<Self, ApiError> {
+        let catalogue = catalogue::load(
+            conn,
+            project
+                .catalogue_version
+                .as_deref()
+                .unwrap_or(DEFAULT_CATALOGUE_VERSION),
+        )?;
+        Ok(Self {
+            record: ProjectRecord::inserted(project, description, participants),
+            owner,
+            catalogue,
+            approval: None,
+            side_approvals: Vec::new(),
+            steering: None,
+            budget: None,
+            latest_report: None,
+            coordination: None,
+            product: None,
+            board_moved_level: false,
         })
     }
 
@@ -652,17 +683,20 @@ fn resolve_organizations(
     field: &str,
     codes: &[String],
 ) -> Result<Vec<OrganizationRow>, ApiError> {
-    let mut found = Vec::new();
+    let known = organizations::find_all(conn, codes)?;
+    let mut found: Vec<OrganizationRow> = Vec::new();
     let mut unknown = Vec::new();
     for code in codes {
-        match organizations::find(conn, code) {
-            Ok(org) if !found.iter().any(|o: &OrganizationRow| o.id == org.id) => found.push(org),
-            Ok(_) => {}
-            Err(StoreError::NotFound) => unknown.push(FieldError::new(
+        match known
+            .iter()
+            .find(|o| o.id == *code || o.code.as_deref() == Some(code.as_str()))
+        {
+            Some(org) if !found.iter().any(|o| o.id == org.id) => found.push(org.clone()),
+            Some(_) => {}
+            None => unknown.push(FieldError::new(
                 field,
                 format!("`{code}` is not a known organisation"),
             )),
-            Err(other) => return Err(other.into()),
         }
     }
     if unknown.is_empty() {
@@ -684,12 +718,13 @@ fn parse_field<T: std::str::FromStr<Err = os2pm_levels::UnknownValue>>(
 fn audit_change(
     conn: &mut DbConnection,
     caller: &Caller,
-    project_id: &str,
+    after: &ProjectRecord,
     action: &str,
     before: Option<&Snapshot>,
     reason: Option<&str>,
 ) -> Result<(), ApiError> {
-    let after = Snapshot::of(&store::find(conn, project_id)?);
+    let project_id = &after.project.id;
+    let after = Snapshot::of(after);
     audit::append(
         conn,
         NewEntry {
@@ -707,10 +742,9 @@ fn audit_change(
 
 fn project_body(
     conn: &mut DbConnection,
-    id: &str,
+    loaded: &Loaded,
     caller: &Caller,
 ) -> Result<(i64, serde_json::Value), ApiError> {
-    let loaded = Loaded::load(conn, id)?;
     let view = loaded.view(conn, Some(caller))?;
     let body = crate::handlers::to_body(&view)?;
     Ok((loaded.record.project.version, body))
@@ -802,10 +836,12 @@ pub async fn create(
                     contact_email: request.contact.email.clone(),
                     placement_rationale: None,
                 };
-                let ids: Vec<String> = participants.into_iter().map(|o| o.id).collect();
+                let ids: Vec<String> = participants.iter().map(|o| o.id.clone()).collect();
                 store::insert(conn, &project, &description, &ids)?;
-                audit_change(conn, &caller, &id, "idea_submitted", None, None)?;
-                let (_, body) = project_body(conn, &id, &caller)?;
+                let loaded = Loaded::inserted(conn, project, description, owner, &participants)?;
+                let (_, body) = project_body(conn, &loaded, &caller)?;
+                // Last, as the event holds every writer's commit-order lock until the commit.
+                audit_change(conn, &caller, &loaded.record, "idea_submitted", None, None)?;
                 Ok(Outcome::created(format!("/api/v1/projects/{id}"), body))
             })
         })
@@ -1033,8 +1069,18 @@ pub(crate) fn change_project(
             &description,
             participants.as_deref(),
         )?;
-        audit_change(conn, caller, id, audit_action, Some(&before), reason)?;
-        project_body(conn, id, caller)
+        let after = Loaded::load(conn, id)?;
+        let body = project_body(conn, &after, caller)?;
+        // Last, as the event holds every writer's commit-order lock until the commit.
+        audit_change(
+            conn,
+            caller,
+            &after.record,
+            audit_action,
+            Some(&before),
+            reason,
+        )?;
+        Ok(body)
     })
 }
 

@@ -154,3 +154,19 @@ async fn a_new_board_changes_the_steering_group_in_the_project_view() {
         ]
     );
 }
+
+#[actix_web::test]
+async fn a_new_idea_answers_the_view_a_later_read_gives() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    // Copenhagen submits with Aarhus and the association (not a municipality) taking part.
+    let mut idea = crate::lifecycle::idea("Fælles booking");
+    idea["participants"] = json!(["751", "os2"]);
+    let created = crate::lifecycle::submit_idea(&service, &cast.copenhagen, &idea).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["id"].as_str().unwrap();
+    let read = get(&service, id, Some(&cast.copenhagen)).await;
+    assert_eq!(created.body, read.body);
+    assert_eq!(read.body["participants"], json!(["101", "751", "os2"]));
+}
