@@ -1,13 +1,15 @@
 //! The application: shared state, the route table and the middleware around it.
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::{Compress, ErrorHandlers};
 use actix_web::{App, HttpMessage, web};
-use os2pm_persistence::{DbConnection, Pool};
+use os2pm_persistence::{DbConnection, Pool, StoreError};
+use tokio::sync::Semaphore;
 use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::auth::Authenticator;
@@ -24,20 +26,38 @@ pub struct AppState {
     pub readiness_timeout: Duration,
     /// Webhook targets may be `http://` on loopback (development).
     pub webhooks_allow_http_loopback: bool,
+    /// One slot per pooled connection: requests wait for a slot here, asleep, instead of each
+    /// holding a blocking thread while it waits for a connection.
+    pub db_slots: Arc<Semaphore>,
+    /// How long a request waits for a slot and a connection together before it answers 503.
+    pub db_timeout: Duration,
     /// Project views as built, while current.
-    pub project_views: std::sync::Arc<crate::view_cache::ProjectViews>,
+    pub project_views: Arc<crate::view_cache::ProjectViews>,
 }
 
 impl AppState {
     /// Runs database work on the blocking pool, with a connection from the pool; a database
-    /// that cannot be reached within the pool's timeout is a 503.
+    /// that cannot be reached within `db_timeout` is a 503.
     pub async fn db<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
+        let deadline = Instant::now() + self.db_timeout;
+        let unavailable = || {
+            ApiError::from(StoreError::Unavailable(
+                "no database connection in time".into(),
+            ))
+        };
+        let slot = tokio::time::timeout_at(deadline.into(), self.db_slots.clone().acquire_owned())
+            .await
+            .map_err(|_| unavailable())?
+            .map_err(|_| unavailable())?;
         let pool = self.pool.clone();
         web::block(move || {
-            let mut conn = pool.get().map_err(os2pm_persistence::StoreError::from)?;
+            let _slot = slot;
+            let mut conn = pool
+                .get_timeout(deadline.saturating_duration_since(Instant::now()))
+                .map_err(StoreError::from)?;
             work(&mut conn)
         })
         .await?

@@ -55,6 +55,10 @@ pub fn prepare(config: &Config) -> Result<(AppState, Authenticator), StartError>
         max_body_bytes: config.max_body_bytes,
         readiness_timeout: config.db_timeout.min(Duration::from_secs(2)),
         webhooks_allow_http_loopback: config.webhooks.allow_http_loopback,
+        db_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(
+            usize::try_from(config.pool_size).unwrap_or(usize::MAX),
+        )),
+        db_timeout: config.db_timeout,
         project_views: std::sync::Arc::new(crate::view_cache::ProjectViews::new(
             config.view_cache_mb.saturating_mul(1024 * 1024),
         )),
@@ -75,11 +79,15 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         .await
         .map_err(|e| StartError::Serve(std::io::Error::other(e.to_string())))??;
     let authenticator = web::Data::new(authenticator);
+    let pool_threads = usize::try_from(config.pool_size).unwrap_or(usize::MAX);
     let _dispatcher = crate::webhooks::spawn(state.pool.clone(), config.webhooks.clone());
     let mut server = HttpServer::new(move || app::build(state.clone(), authenticator.clone()))
         .shutdown_timeout(30)
         .client_request_timeout(CLIENT_REQUEST_TIMEOUT)
-        .client_disconnect_timeout(CLIENT_DISCONNECT_TIMEOUT);
+        .client_disconnect_timeout(CLIENT_DISCONNECT_TIMEOUT)
+        // Database work holds one of `pool_size` slots (`AppState::db`): more threads would only
+        // wait, each with its own stack and allocator arena.
+        .worker_max_blocking_threads(pool_threads);
     if let Some(workers) = config.workers {
         server = server.workers(workers);
     }
