@@ -65,7 +65,7 @@ impl DatabaseUrl {
                 // WAL lets readers run beside the one writer; busy_timeout makes concurrent
                 // writers wait for each other instead of failing with "database is locked".
                 conn.batch_execute(
-                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -1024; \
                      PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
                 )
                 .map_err(|e| StoreError::Unavailable(format!("SQLite set-up: {e}")))?;
