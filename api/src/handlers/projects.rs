@@ -939,12 +939,22 @@ pub async fn list(
 }
 
 /// One project: its requirements' status, its current approval with votes, and `_actions`.
+///
+/// The ETag changes with anything the view shows (votes, reports, groups, the board included);
+/// send it as `If-None-Match` to get 304 while nothing changed, or as `If-Match` to change the
+/// project.
 #[utoipa::path(
     get, path = "/api/v1/projects/{id}", tag = "projects",
-    params(("id" = String, Path)),
+    params(
+        ("id" = String, Path),
+        ("If-None-Match" = Option<String>, Header, description = "An ETag this project was read with"),
+    ),
     responses(
-        (status = 200, description = "The project", body = ProjectView, headers(("ETag" = String))),
-        (status = 304, description = "Unchanged since If-None-Match"),
+        (status = 200, description = "The project", body = ProjectView, headers(
+            ("ETag" = String, description = "`\"version.revision.shared.day\"`: the project's version, then what else the view depends on"),
+            ("Vary" = String, description = "`Authorization`: `_actions` depend on the caller"),
+        )),
+        (status = 304, description = "Unchanged since If-None-Match", headers(("ETag" = String))),
         (status = 401, description = "A token was sent and is not valid", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
     )
