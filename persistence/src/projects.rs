@@ -273,15 +273,31 @@ pub struct ProjectFilter {
 
 /// One page, newest first (ids are time-ordered), starting after `after`; each project with
 /// its owner's code.
+/// What a list shows of a project: no search text, version or authorship.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = projects)]
+pub struct ListedProject {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub kind: String,
+    pub state: String,
+    pub level: Option<String>,
+    pub owner_organization_id: String,
+    pub intended_funding: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
 pub fn list(
     conn: &mut DbConnection,
     filter: &ProjectFilter,
     after: Option<&str>,
     limit: i64,
-) -> Result<Vec<(ProjectRow, Option<String>)>, StoreError> {
+) -> Result<Vec<(ListedProject, Option<String>)>, StoreError> {
     let mut query = projects::table
         .inner_join(organizations::table)
-        .select((ProjectRow::as_select(), organizations::code))
+        .select((ListedProject::as_select(), organizations::code))
         .order(projects::id.desc())
         .limit(limit)
         .into_boxed();
