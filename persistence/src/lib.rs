@@ -66,6 +66,17 @@ impl From<DieselError> for StoreError {
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 Self::Unavailable(info.message().to_owned())
             }
+            // Two transactions waited on each other's rows (PostgreSQL's 40001 and 40P01, which
+            // diesel does not name): one was rolled back and may simply be sent again.
+            DieselError::DatabaseError(kind, info)
+                if kind == DatabaseErrorKind::SerializationFailure
+                    || info.message().starts_with("deadlock detected") =>
+            {
+                Self::Conflict(format!(
+                    "a concurrent change got in the way; send the request again ({})",
+                    info.message()
+                ))
+            }
             other => Self::Database(other),
         }
     }
@@ -175,6 +186,32 @@ mod tests {
     #[test]
     fn like_patterns_escape_wildcards() {
         assert_eq!(like_pattern("a%b_c\\"), "%a\\%b\\_c\\\\%");
+    }
+
+    #[test]
+    fn a_transaction_lost_to_a_concurrent_one_is_a_conflict_to_retry() {
+        let error = |kind, message: &str| {
+            StoreError::from(DieselError::DatabaseError(
+                kind,
+                Box::new(message.to_owned()),
+            ))
+        };
+        for lost in [
+            error(
+                DatabaseErrorKind::SerializationFailure,
+                "could not serialize access",
+            ),
+            error(DatabaseErrorKind::Unknown, "deadlock detected"),
+        ] {
+            assert!(
+                matches!(&lost, StoreError::Conflict(m) if m.contains("send the request again")),
+                "{lost:?}"
+            );
+        }
+        assert!(matches!(
+            error(DatabaseErrorKind::Unknown, "division by zero"),
+            StoreError::Database(_)
+        ));
     }
 
     #[test]
