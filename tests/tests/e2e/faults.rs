@@ -95,7 +95,24 @@ async fn the_database_going_away_under_write_load_loses_nothing_and_recovers_by_
     let writers: Vec<_> = (0..WRITERS)
         .map(|n| actix_web::rt::spawn(writer(base.clone(), token.clone(), n, stop.clone())))
         .collect();
-    actix_web::rt::time::sleep(Duration::from_millis(600)).await;
+    // The outage starts once the writers have stored something: a slow machine may need a while.
+    let mut conn = app.db.connect();
+    let warming = Instant::now();
+    while projects::table
+        .filter(projects::created_by.eq("test-municipality_user"))
+        .count()
+        .get_result::<i64>(&mut conn)
+        .unwrap()
+        == 0
+    {
+        assert!(
+            warming.elapsed() < Duration::from_secs(30),
+            "no idea stored"
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(conn);
+    actix_web::rt::time::sleep(Duration::from_millis(200)).await;
 
     let outage_started;
     {

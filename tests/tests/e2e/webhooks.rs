@@ -148,12 +148,12 @@ impl Receiver {
     }
 }
 
-/// Waits up to 30 s for `done`.
+/// Waits up to 60 s for `done` (a loaded CI machine runs ninety other tests beside this one).
 async fn until(what: &str, mut done: impl FnMut() -> bool) {
     let started = Instant::now();
     while !done() {
         assert!(
-            started.elapsed() < Duration::from_secs(30),
+            started.elapsed() < Duration::from_secs(60),
             "timed out waiting for {what}"
         );
         actix_web::rt::time::sleep(Duration::from_millis(20)).await;
