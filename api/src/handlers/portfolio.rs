@@ -23,8 +23,8 @@ use crate::handlers::board::today;
 pub struct OverviewQuery {
     /// The meeting the overview is for; without it, the portfolio as of today.
     pub meeting: Option<String>,
-    /// The portfolio as it stood then, from the audit history: a date (its end) or an RFC 3339
-    /// timestamp.
+    /// The portfolio as it stood then, from the audit history (states, levels, budgets, reports,
+    /// products and decisions): a date (its end) or an RFC 3339 timestamp.
     #[param(example = "2027-03-18")]
     pub as_of: Option<String>,
 }
@@ -45,10 +45,12 @@ fn parse_as_of(text: &str) -> Result<chrono::NaiveDateTime, ApiError> {
         })
 }
 
-/// What the audit history says of the projects at a moment: each one's state and level, and
-/// which products were closed by then.
+/// What the audit history says of the projects at a moment: each one's state and level, its
+/// budget, and which products were closed by then.
 struct Past {
     projects: HashMap<String, (String, Option<String>)>,
+    /// The budget proposed last by then; `None` when that entry predates budgets in snapshots.
+    budgets: HashMap<String, Option<i64>>,
     closed: std::collections::HashSet<String>,
 }
 
@@ -58,6 +60,7 @@ impl Past {
         until: chrono::NaiveDateTime,
     ) -> Result<Self, ApiError> {
         let mut projects = HashMap::new();
+        let mut budgets = HashMap::new();
         let mut closed = std::collections::HashSet::new();
         for entry in os2pm_persistence::audit::projects_until(conn, until)? {
             if entry.action == "product_closed" {
@@ -73,10 +76,23 @@ impl Past {
             // A project snapshot, as opposed to the detail of a vote or a report.
             if let (Some(state), Some(_round)) = (after["state"].as_str(), after.get("round")) {
                 let level = after["level"].as_str().map(str::to_owned);
+                if entry.action == "budget_proposed" {
+                    budgets.insert(entry.subject_id.clone(), after["budget_dkk"].as_i64());
+                }
                 projects.insert(entry.subject_id, (state.to_owned(), level));
             }
         }
-        Ok(Self { projects, closed })
+        Ok(Self {
+            projects,
+            budgets,
+            closed,
+        })
+    }
+
+    /// The budget `project` had then; an entry from before snapshots held the amount falls back
+    /// to the `current` one.
+    fn budget(&self, project: &str, current: Option<i64>) -> Option<i64> {
+        self.budgets.get(project).map(|then| then.or(current))?
     }
 }
 
@@ -283,8 +299,10 @@ pub(crate) fn overview_for(
         })
         .map(|(p, owner)| {
             let report = latest_report.get(&p.id);
+            let budget = budget_of.get(&p.id).copied();
             let economy = Economy::of(
-                budget_of.get(&p.id).copied(),
+                past.as_ref()
+                    .map_or(budget, |past| past.budget(&p.id, budget)),
                 report.map(|r| (r.budget_dkk, r.spent_dkk, r.forecast_dkk)),
             );
             economies.push(economy);

@@ -240,6 +240,9 @@ pub struct Snapshot {
     version: i64,
     /// Recorded evidence: `key` (or `key/organisation`) → status.
     evidence: std::collections::BTreeMap<String, String>,
+    /// The budget's amount, so the portfolio can be told as it stood (absent: not known here).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    budget_dkk: Option<i64>,
 }
 
 impl Snapshot {
@@ -267,6 +270,15 @@ impl Snapshot {
                     (key, e.status.clone())
                 })
                 .collect(),
+            budget_dkk: None,
+        }
+    }
+
+    /// The snapshot of a loaded project, its budget included.
+    fn of_loaded(loaded: &Loaded) -> Self {
+        Self {
+            budget_dkk: loaded.budget.as_ref().map(|b| b.amount_dkk),
+            ..Self::of(&loaded.record)
         }
     }
 
@@ -718,13 +730,13 @@ fn parse_field<T: std::str::FromStr<Err = os2pm_levels::UnknownValue>>(
 fn audit_change(
     conn: &mut DbConnection,
     caller: &Caller,
-    after: &ProjectRecord,
+    after: &Loaded,
     action: &str,
     before: Option<&Snapshot>,
     reason: Option<&str>,
 ) -> Result<(), ApiError> {
-    let project_id = &after.project.id;
-    let after = Snapshot::of(after);
+    let project_id = &after.record.project.id;
+    let after = Snapshot::of_loaded(after);
     audit::append(
         conn,
         NewEntry {
@@ -841,7 +853,7 @@ pub async fn create(
                 let loaded = Loaded::inserted(conn, project, description, owner, &participants)?;
                 let (_, body) = project_body(conn, &loaded, &caller)?;
                 // Last, as the event holds every writer's commit-order lock until the commit.
-                audit_change(conn, &caller, &loaded.record, "idea_submitted", None, None)?;
+                audit_change(conn, &caller, &loaded, "idea_submitted", None, None)?;
                 Ok(Outcome::created(format!("/api/v1/projects/{id}"), body))
             })
         })
@@ -1068,7 +1080,7 @@ pub(crate) fn change_project(
         if loaded.record.project.version != if_match.0 {
             return Err(StoreError::Stale.into());
         }
-        let before = Snapshot::of(&loaded.record);
+        let before = Snapshot::of_loaded(&loaded);
         let mut project = loaded.record.project.clone();
         let mut description = loaded.record.description.clone();
         let participants = change(conn, &loaded, &mut project, &mut description)?;
@@ -1082,14 +1094,7 @@ pub(crate) fn change_project(
         let after = Loaded::load(conn, id)?;
         let body = project_body(conn, &after, caller)?;
         // Last, as the event holds every writer's commit-order lock until the commit.
-        audit_change(
-            conn,
-            caller,
-            &after.record,
-            audit_action,
-            Some(&before),
-            reason,
-        )?;
+        audit_change(conn, caller, &after, audit_action, Some(&before), reason)?;
         Ok(body)
     })
 }

@@ -592,6 +592,16 @@ async fn the_overview_as_of_a_moment_shows_the_portfolio_as_it_stood() {
     )
     .await;
     crate::running::approve_all(&service, &cast, proposed.body["id"].as_str().unwrap()).await;
+    let budget = |amount: i64| {
+        let mut budget = crate::running::budget("local");
+        budget["amount_dkk"] = json!(amount);
+        crate::running::put(&service, &cast.manager, &id, "budget", budget)
+    };
+    assert_eq!(budget(1_200_000).await.status, 200);
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let budgeted = Utc::now();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    assert_eq!(budget(900_000).await.status, 200);
 
     let at = |when: String| {
         TestRequest::get().uri(&format!(
@@ -609,11 +619,15 @@ async fn the_overview_as_of_a_moment_shows_the_portfolio_as_it_stood() {
         then.body["since_previous_meeting"]["level_changes"],
         json!([])
     );
+    assert_eq!(then.body["economy"]["budget_dkk"], 0, "no budget yet");
+    let budgeted = send(&service, at(budgeted.to_rfc3339())).await;
+    assert_eq!(budgeted.body["economy"]["budget_dkk"], 1_200_000);
     let now = send(&service, at(Utc::now().to_rfc3339())).await;
     assert_eq!(
         now.body["projects_by_level"],
         json!({"N2": {"approved": 1}})
     );
+    assert_eq!(now.body["economy"]["budget_dkk"], 900_000);
     assert_eq!(
         now.body["since_previous_meeting"]["level_changes"]
             .as_array()
