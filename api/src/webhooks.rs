@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use chrono::TimeDelta;
 use hmac::{Hmac, Mac};
-use os2pm_persistence::events::EventRow;
+use os2pm_persistence::events::{self, EventRow};
 use os2pm_persistence::webhooks::{self as store, Attempt, DeliveryRow, Next, WebhookRow};
 use os2pm_persistence::{Pool, StoreError};
 use rand::Rng;
@@ -118,6 +118,11 @@ impl Dispatcher {
 
     /// One round over every subscription, side by side: a slow receiver delays only its own.
     async fn round(&self) {
+        // Committed events get their places in the feed here even when nobody reads it.
+        if let Err(error) = self.db(events::sequence).await {
+            tracing::warn!(%error, "webhooks: cannot give new events their places");
+            return;
+        }
         let subscriptions = match self.db(|conn| store::list(conn, None)).await {
             Ok(subscriptions) => subscriptions,
             Err(error) => {

@@ -45,6 +45,24 @@ pub struct AuditRow {
 /// Appends `entry` to the audit log and writes its event to the outbox (`events`): call it
 /// inside the change's transaction.
 pub fn append(conn: &mut DbConnection, entry: NewEntry<'_>) -> Result<(), StoreError> {
+    write(conn, &entry, None)
+}
+
+/// [`append`] for a subject whose owning organisation (by id) the caller has at hand, which
+/// saves the event a read of it.
+pub fn append_owned(
+    conn: &mut DbConnection,
+    entry: NewEntry<'_>,
+    owner: &str,
+) -> Result<(), StoreError> {
+    write(conn, &entry, Some(owner))
+}
+
+fn write(
+    conn: &mut DbConnection,
+    entry: &NewEntry<'_>,
+    owner: Option<&str>,
+) -> Result<(), StoreError> {
     let occurred_at = crate::now();
     diesel::insert_into(audit_log::table)
         .values((
@@ -60,8 +78,7 @@ pub fn append(conn: &mut DbConnection, entry: NewEntry<'_>) -> Result<(), StoreE
             audit_log::reason.eq(entry.reason),
         ))
         .execute(conn)?;
-    // Last: the event takes the commit-order lock, held until the transaction ends.
-    crate::events::record(conn, &entry, occurred_at)
+    crate::events::record(conn, entry, occurred_at, owner)
 }
 
 /// Every entry about one subject, oldest first.

@@ -119,10 +119,18 @@ pub fn insert_if_missing(
 /// Loads one stored catalogue version.
 ///
 /// A version never changes once stored (seeding only adds missing versions; a changed checklist
-/// is a new version), so its requirements are read from the database once per process and
-/// kept. The version's own row is read every time: a version that is not in this database is
-/// not found, whatever another database held.
+/// is a new version), and every database the process serves is seeded with the same bundled
+/// versions when it starts. So a version is read from the database once per process and kept;
+/// a version that is not stored is looked for every time, and not found.
 pub fn load(conn: &mut DbConnection, version: &str) -> Result<Catalogue, StoreError> {
+    static KNOWN: RwLock<BTreeMap<String, Catalogue>> = RwLock::new(BTreeMap::new());
+    if let Some(catalogue) = KNOWN
+        .read()
+        .ok()
+        .and_then(|known| known.get(version).cloned())
+    {
+        return Ok(catalogue);
+    }
     let (title, levels) = catalogue_versions::table
         .find(version)
         .select((catalogue_versions::title, catalogue_versions::levels))
@@ -132,24 +140,7 @@ pub fn load(conn: &mut DbConnection, version: &str) -> Result<Catalogue, StoreEr
         .map(str::parse)
         .collect::<Result<_, _>>()
         .map_err(|e| StoreError::Seed(format!("catalogue {version}: {e}")))?;
-    Ok(Catalogue {
-        version: version.to_owned(),
-        title,
-        levels,
-        requirements: requirements_of(conn, version)?,
-    })
-}
-
-fn requirements_of(conn: &mut DbConnection, version: &str) -> Result<Vec<Requirement>, StoreError> {
-    static KNOWN: RwLock<BTreeMap<String, Vec<Requirement>>> = RwLock::new(BTreeMap::new());
-    if let Some(requirements) = KNOWN
-        .read()
-        .ok()
-        .and_then(|known| known.get(version).cloned())
-    {
-        return Ok(requirements);
-    }
-    let requirements: Vec<Requirement> = requirements::table
+    let requirements = requirements::table
         .filter(requirements::catalogue_version.eq(version))
         .order(requirements::position)
         .select(RequirementRow::as_select())
@@ -157,10 +148,16 @@ fn requirements_of(conn: &mut DbConnection, version: &str) -> Result<Vec<Require
         .into_iter()
         .map(RequirementRow::into_requirement)
         .collect::<Result<_, _>>()?;
+    let catalogue = Catalogue {
+        version: version.to_owned(),
+        title,
+        levels,
+        requirements,
+    };
     if let Ok(mut known) = KNOWN.write() {
-        known.insert(version.to_owned(), requirements.clone());
+        known.insert(version.to_owned(), catalogue.clone());
     }
-    Ok(requirements)
+    Ok(catalogue)
 }
 
 /// The stored versions, oldest first.

@@ -1,10 +1,14 @@
 //! The event outbox and feed. Every audit entry writes an event in the same transaction, so a
 //! change, its audit entry and its event land together or not at all.
 //!
-//! The feed's order is the `id` order, and it must have no gaps: a reader must never see id 7
-//! before id 6 has committed, or a client resuming after 7 would miss 6. So writers take one
-//! lock before inserting an event and hold it until they commit (PostgreSQL: a transaction-level
-//! advisory lock; SQLite: its single writer). Ids therefore become visible in the order given.
+//! The feed's order is `seq`, and it must have no gaps: a reader must never see place 7 before
+//! place 6 is readable, or a client resuming after 7 would miss 6. Writers therefore insert
+//! events without a place, and [`sequence`] gives the committed ones the next places, one
+//! sequencer at a time; a reader sees only events that have one. On SQLite, whose one writer
+//! commits before the next begins, the schema gives each event its id as its place at once.
+//!
+//! (Writers used to take one lock from their event until their commit instead; that made
+//! every commit wait for the one before, and capped writes at one disk flush each.)
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -13,13 +17,18 @@ use crate::audit::NewEntry;
 use crate::schema::{events, people, products, projects, webhooks};
 use crate::{DbConnection, StoreError};
 
-/// The advisory lock that orders event writers on PostgreSQL ("os2pm events").
-const EVENT_ORDER_LOCK: i64 = 0x0052_5032_4556;
+/// The advisory lock that lets one sequencer at a time give places on PostgreSQL
+/// ("os2pm events").
+const SEQUENCER_LOCK: i64 = 0x0052_5032_4556;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = events)]
 pub struct EventRow {
+    /// The row; deliveries refer to it.
     pub id: i64,
+    /// The event's place in the feed. Only events that have one are read.
+    #[diesel(select_expression = events::seq.assume_not_null())]
+    pub seq: i64,
     pub event_id: String,
     pub event_type: String,
     pub subject_type: String,
@@ -70,64 +79,57 @@ impl TypeFilter {
     }
 }
 
-/// The organisation a subject belongs to, and whether its events are public. People are
-/// personal data and webhooks hold secrets' whereabouts: their events go only to their own
-/// organisation and the administrator.
-fn belongs_to(
+/// Whether a subject's events are public. People are personal data and webhooks hold
+/// secrets' whereabouts: their events go only to their own organisation and the administrator.
+fn is_public(subject_type: &str) -> bool {
+    !matches!(subject_type, "person" | "webhook")
+}
+
+/// The organisation (by id) a subject belongs to.
+fn owner_of(
     conn: &mut DbConnection,
     subject_type: &str,
     subject_id: &str,
-) -> Result<(Option<String>, bool), StoreError> {
+) -> Result<Option<String>, StoreError> {
     Ok(match subject_type {
-        "project" => (
-            projects::table
-                .find(subject_id)
-                .select(projects::owner_organization_id)
-                .first(conn)
-                .optional()?,
-            true,
-        ),
-        "product" => (
-            products::table
-                .find(subject_id)
-                .select(products::owner_organization_id)
-                .first(conn)
-                .optional()?,
-            true,
-        ),
-        "person" => (
-            people::table
-                .filter(people::id.eq(subject_id).or(people::sub.eq(subject_id)))
-                .select(people::organization_id)
-                .first(conn)
-                .optional()?,
-            false,
-        ),
-        "organization" => (Some(subject_id.to_owned()), true),
-        "webhook" => (
-            webhooks::table
-                .find(subject_id)
-                .select(webhooks::organization_id)
-                .first::<Option<String>>(conn)
-                .optional()?
-                .flatten(),
-            false,
-        ),
-        _ => (None, true),
+        "project" => projects::table
+            .find(subject_id)
+            .select(projects::owner_organization_id)
+            .first(conn)
+            .optional()?,
+        "product" => products::table
+            .find(subject_id)
+            .select(products::owner_organization_id)
+            .first(conn)
+            .optional()?,
+        "person" => people::table
+            .filter(people::id.eq(subject_id).or(people::sub.eq(subject_id)))
+            .select(people::organization_id)
+            .first(conn)
+            .optional()?,
+        "organization" => Some(subject_id.to_owned()),
+        "webhook" => webhooks::table
+            .find(subject_id)
+            .select(webhooks::organization_id)
+            .first::<Option<String>>(conn)
+            .optional()?
+            .flatten(),
+        _ => None,
     })
 }
 
-/// Writes the event of `entry`; called by `audit::append`, inside the change's transaction.
+/// Writes the event of `entry`, inside the change's transaction; `owner` is the subject's
+/// organisation when the caller knows it, else it is read.
 pub(crate) fn record(
     conn: &mut DbConnection,
     entry: &NewEntry<'_>,
     occurred_at: NaiveDateTime,
+    owner: Option<&str>,
 ) -> Result<(), StoreError> {
-    let (organization_id, public) = belongs_to(conn, entry.subject_type, entry.subject_id)?;
-    if let DbConnection::Postgresql(pg) = conn {
-        diesel::sql_query(format!("SELECT pg_advisory_xact_lock({EVENT_ORDER_LOCK})"))
-            .execute(pg)?;
-    }
+    let organization_id = match owner {
+        Some(owner) => Some(owner.to_owned()),
+        None => owner_of(conn, entry.subject_type, entry.subject_id)?,
+    };
     diesel::insert_into(events::table)
         .values((
             events::event_id.eq(uuid::Uuid::now_v7().to_string()),
@@ -135,12 +137,34 @@ pub(crate) fn record(
             events::subject_type.eq(entry.subject_type),
             events::subject_id.eq(entry.subject_id),
             events::organization_id.eq(organization_id),
-            events::public.eq(public),
+            events::public.eq(is_public(entry.subject_type)),
             events::occurred_at.eq(occurred_at),
             events::actor_sub.eq(&entry.actor.sub),
             events::payload.eq(&entry.after),
         ))
         .execute(conn)?;
+    Ok(())
+}
+
+/// Gives every committed event without a place the next places, in id order. PostgreSQL only:
+/// SQLite's events have theirs as they are written. Call it before reading the feed, so a
+/// reader sees what has committed; the webhook dispatcher calls it every round.
+pub fn sequence(conn: &mut DbConnection) -> Result<(), StoreError> {
+    let DbConnection::Postgresql(pg) = conn else {
+        return Ok(());
+    };
+    pg.transaction(|pg| {
+        diesel::sql_query(format!("SELECT pg_advisory_xact_lock({SEQUENCER_LOCK})")).execute(pg)?;
+        // A fresh snapshot after the lock: it sees the places the previous sequencer gave.
+        diesel::sql_query(
+            "UPDATE events SET seq = placed.seq \
+             FROM (SELECT id, (SELECT COALESCE(MAX(seq), 0) FROM events) \
+                              + row_number() OVER (ORDER BY id) AS seq \
+                   FROM events WHERE seq IS NULL) AS placed \
+             WHERE events.id = placed.id",
+        )
+        .execute(pg)
+    })?;
     Ok(())
 }
 
@@ -155,9 +179,9 @@ pub fn between(
     limit: i64,
 ) -> Result<Vec<EventRow>, StoreError> {
     let mut query = events::table
-        .filter(events::id.gt(after))
-        .filter(events::id.le(upto))
-        .order(events::id)
+        .filter(events::seq.gt(after))
+        .filter(events::seq.le(upto))
+        .order(events::seq)
         .limit(limit)
         .select(EventRow::as_select())
         .into_boxed();
@@ -179,7 +203,7 @@ pub fn between(
     Ok(query.load(conn)?)
 }
 
-/// One event by its place in the feed.
+/// One event by its row (a delivery's `event_seq`).
 pub fn at(conn: &mut DbConnection, id: i64) -> Result<EventRow, StoreError> {
     Ok(events::table
         .find(id)
@@ -187,11 +211,11 @@ pub fn at(conn: &mut DbConnection, id: i64) -> Result<EventRow, StoreError> {
         .first(conn)?)
 }
 
-/// The newest event's id, 0 when there is none: where a new subscription starts. Every event
-/// up to it has committed (writers commit in id order).
+/// The last place given, 0 when there is none: where a new subscription starts (after
+/// [`sequence`]). Every place up to it is taken by a committed event.
 pub fn latest(conn: &mut DbConnection) -> Result<i64, StoreError> {
     Ok(events::table
-        .select(diesel::dsl::max(events::id))
+        .select(diesel::dsl::max(events::seq))
         .first::<Option<i64>>(conn)?
         .unwrap_or(0))
 }

@@ -147,12 +147,15 @@ fn sqlite_write_turn(
 ///
 /// A deferred transaction that reads first and writes later cannot wait for another writer:
 /// SQLite answers "database is locked" at once. A write statement as the first statement takes
-/// the write lock through `busy_timeout` instead, so concurrent writers queue. It changes no row.
+/// the write lock through `busy_timeout` instead, so concurrent writers queue. It deletes no row;
+/// a typed DELETE, unlike raw SQL or an UPDATE, is prepared once per connection and kept.
 fn take_sqlite_write_lock(conn: &mut diesel::SqliteConnection) -> Result<(), DieselError> {
-    use diesel::RunQueryDsl;
-    diesel::sql_query("UPDATE catalogue_versions SET title = title WHERE 1 = 0")
-        .execute(conn)
-        .map(drop)
+    use diesel::{IntoSql, QueryDsl, RunQueryDsl};
+    diesel::delete(
+        schema::catalogue_versions::table.filter(false.into_sql::<diesel::sql_types::Bool>()),
+    )
+    .execute(conn)
+    .map(drop)
 }
 
 /// The current time as stored: UTC, truncated to the microseconds both backends keep.

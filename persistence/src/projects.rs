@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::Text;
 
 use crate::organizations::OrganizationRow;
 use crate::schema::{
@@ -76,11 +77,36 @@ pub fn insert(
     description: &DescriptionRow,
     participant_ids: &[String],
 ) -> Result<(), StoreError> {
+    // Tuples, not the rows: diesel takes every field of a derived insert for one that may be
+    // DEFAULT and prepares the statement anew each time; a tuple's statement is prepared once.
     diesel::insert_into(projects::table)
-        .values(project)
+        .values((
+            projects::id.eq(&project.id),
+            projects::title.eq(&project.title),
+            projects::summary.eq(&project.summary),
+            projects::kind.eq(&project.kind),
+            projects::state.eq(&project.state),
+            projects::level.eq(&project.level),
+            projects::catalogue_version.eq(&project.catalogue_version),
+            projects::owner_organization_id.eq(&project.owner_organization_id),
+            projects::intended_funding.eq(&project.intended_funding),
+            projects::approval_round.eq(project.approval_round),
+            projects::search_text.eq(&project.search_text),
+            projects::version.eq(project.version),
+            projects::created_by.eq(&project.created_by),
+            projects::created_at.eq(project.created_at),
+            projects::updated_at.eq(project.updated_at),
+        ))
         .execute(conn)?;
     diesel::insert_into(project_descriptions::table)
-        .values(description)
+        .values((
+            project_descriptions::project_id.eq(&description.project_id),
+            project_descriptions::local_value.eq(&description.local_value),
+            project_descriptions::value_for_others.eq(&description.value_for_others),
+            project_descriptions::contact_name.eq(&description.contact_name),
+            project_descriptions::contact_email.eq(&description.contact_email),
+            project_descriptions::placement_rationale.eq(&description.placement_rationale),
+        ))
         .execute(conn)?;
     add_participants(conn, &project.id, participant_ids)
 }
@@ -102,15 +128,19 @@ fn add_participants(
     project_id: &str,
     ids: &[String],
 ) -> Result<(), StoreError> {
-    // One statement per row: the multi-backend connection has no batch insert.
-    for id in ids {
-        diesel::insert_into(project_participants::table)
-            .values((
-                project_participants::project_id.eq(project_id),
-                project_participants::organization_id.eq(id),
-            ))
-            .execute(conn)?;
-    }
+    // One statement for them all: the multi-backend connection has no batch insert, but it
+    // inserts what a select gives.
+    diesel::insert_into(project_participants::table)
+        .values(
+            organizations::table
+                .filter(organizations::id.eq_any(ids))
+                .select((project_id.into_sql::<Text>(), organizations::id)),
+        )
+        .into_columns((
+            project_participants::project_id,
+            project_participants::organization_id,
+        ))
+        .execute(conn)?;
     Ok(())
 }
 

@@ -401,6 +401,7 @@ diesel::table! {
         occurred_at -> Timestamp,
         actor_sub -> Text,
         payload -> Nullable<Text>,
+        seq -> Nullable<BigInt>,
     }
 }
 

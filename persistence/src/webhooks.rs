@@ -44,6 +44,7 @@ pub struct DeliveryRow {
     pub id: i64,
     pub delivery_id: String,
     pub webhook_id: String,
+    /// The event's row (`events.id`), not its place in the feed.
     pub event_seq: i64,
     /// `pending`, `delivered` or `failed`.
     pub state: String,
@@ -123,7 +124,7 @@ pub fn enqueue_new_events(
 ) -> Result<usize, StoreError> {
     in_transaction(conn, |conn| {
         let webhook = find(conn, webhook_id)?;
-        // Every event up to `upto` has committed, so none below it can still appear.
+        // Every place up to `upto` is taken, so no event can still appear below it.
         let upto = events::latest(conn)?.min(webhook.cursor.saturating_add(batch));
         if upto <= webhook.cursor {
             return Ok(0);

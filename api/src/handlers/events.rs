@@ -63,7 +63,7 @@ pub struct EventSubject {
 impl From<EventRow> for EventView {
     fn from(row: EventRow) -> Self {
         Self {
-            cursor: row.id.to_string(),
+            cursor: row.seq.to_string(),
             id: row.event_id,
             event_type: row.event_type,
             subject: EventSubject {
@@ -178,8 +178,9 @@ pub async fn feed(
     let page = state
         .db(move |conn| {
             let audience = audience(conn, &caller)?;
+            store::sequence(conn)?;
             let rows = store::between(conn, after, i64::MAX, &audience, &types, limit)?;
-            let next_cursor = rows.last().map_or(after, |e| e.id).to_string();
+            let next_cursor = rows.last().map_or(after, |e| e.seq).to_string();
             Ok(EventPage {
                 items: rows.into_iter().map(EventView::from).collect(),
                 next_cursor,

@@ -683,10 +683,8 @@ fn resolve_organization(
     field: &str,
     code: &str,
 ) -> Result<OrganizationRow, ApiError> {
-    resolve_organizations(conn, field, &[code.to_owned()])?
-        .into_iter()
-        .next()
-        .ok_or_else(|| ApiError::validation(field, format!("`{code}` is not a known organisation")))
+    let known = organizations::find_all(conn, &[code.to_owned()])?;
+    pick_organization(&known, field, code)
 }
 
 /// Resolves organisation codes to ids; unknown ones are validation errors on `field`.
@@ -696,19 +694,44 @@ fn resolve_organizations(
     codes: &[String],
 ) -> Result<Vec<OrganizationRow>, ApiError> {
     let known = organizations::find_all(conn, codes)?;
+    pick_organizations(&known, field, codes)
+}
+
+/// The organisation `code` (or id) names among `known`.
+fn named<'a>(known: &'a [OrganizationRow], code: &str) -> Option<&'a OrganizationRow> {
+    known
+        .iter()
+        .find(|o| o.id == code || o.code.as_deref() == Some(code))
+}
+
+fn unknown_organization(field: &str, code: &str) -> FieldError {
+    FieldError::new(field, format!("`{code}` is not a known organisation"))
+}
+
+fn pick_organization(
+    known: &[OrganizationRow],
+    field: &str,
+    code: &str,
+) -> Result<OrganizationRow, ApiError> {
+    named(known, code)
+        .cloned()
+        .ok_or_else(|| ApiError::Validation(vec![unknown_organization(field, code)]))
+}
+
+/// The organisations `codes` name among `known`, each once, in order; every unknown code is
+/// a validation error on `field`.
+fn pick_organizations(
+    known: &[OrganizationRow],
+    field: &str,
+    codes: &[String],
+) -> Result<Vec<OrganizationRow>, ApiError> {
     let mut found: Vec<OrganizationRow> = Vec::new();
     let mut unknown = Vec::new();
     for code in codes {
-        match known
-            .iter()
-            .find(|o| o.id == *code || o.code.as_deref() == Some(code.as_str()))
-        {
+        match named(known, code) {
             Some(org) if !found.iter().any(|o| o.id == org.id) => found.push(org.clone()),
             Some(_) => {}
-            None => unknown.push(FieldError::new(
-                field,
-                format!("`{code}` is not a known organisation"),
-            )),
+            None => unknown.push(unknown_organization(field, code)),
         }
     }
     if unknown.is_empty() {
@@ -735,9 +758,10 @@ fn audit_change(
     before: Option<&Snapshot>,
     reason: Option<&str>,
 ) -> Result<(), ApiError> {
-    let project_id = &after.record.project.id;
+    let project = &after.record.project;
+    let (project_id, owner) = (&project.id, &project.owner_organization_id);
     let after = Snapshot::of_loaded(after);
-    audit::append(
+    audit::append_owned(
         conn,
         NewEntry {
             subject_type: "project",
@@ -748,6 +772,7 @@ fn audit_change(
             after: after.json(),
             reason,
         },
+        owner,
     )?;
     Ok(())
 }
@@ -809,7 +834,12 @@ pub async fn create(
     state
         .db(move |conn| {
             idempotency_key.run(conn, &caller.sub, &request, |conn| {
-                let owner = resolve_organization(conn, "owner_organization", &owner_code)?;
+                // The owner and the participants in one read.
+                let named: Vec<String> = std::iter::once(owner_code.clone())
+                    .chain(request.participants.iter().cloned())
+                    .collect();
+                let known = organizations::find_all(conn, &named)?;
+                let owner = pick_organization(&known, "owner_organization", &owner_code)?;
                 if !caller.acts_for(&owner.id, owner.code.as_deref()) {
                     return Err(ApiError::Forbidden(format!(
                         "you act for `{}`; ideas are submitted for your own organisation",
@@ -817,7 +847,7 @@ pub async fn create(
                     )));
                 }
                 let mut participants =
-                    resolve_organizations(conn, "participants", &request.participants)?;
+                    pick_organizations(&known, "participants", &request.participants)?;
                 if !participants.iter().any(|p| p.id == owner.id) {
                     participants.insert(0, owner.clone());
                 }
@@ -852,7 +882,6 @@ pub async fn create(
                 store::insert(conn, &project, &description, &ids)?;
                 let loaded = Loaded::inserted(conn, project, description, owner, &participants)?;
                 let (_, body) = project_body(conn, &loaded, &caller)?;
-                // Last, as the event holds every writer's commit-order lock until the commit.
                 audit_change(conn, &caller, &loaded, "idea_submitted", None, None)?;
                 Ok(Outcome::created(format!("/api/v1/projects/{id}"), body))
             })
@@ -1093,7 +1122,6 @@ pub(crate) fn change_project(
         )?;
         let after = Loaded::load(conn, id)?;
         let body = project_body(conn, &after, caller)?;
-        // Last, as the event holds every writer's commit-order lock until the commit.
         audit_change(conn, caller, &after, audit_action, Some(&before), reason)?;
         Ok(body)
     })

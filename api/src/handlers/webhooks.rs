@@ -190,6 +190,8 @@ pub async fn create(
                     .secret
                     .clone()
                     .unwrap_or_else(|| hex::encode(rand::rng().random::<[u8; 32]>()));
+                // It starts after every event that has committed.
+                events::sequence(conn)?;
                 let row = WebhookRow {
                     id: uuid::Uuid::now_v7().to_string(),
                     organization_id,

@@ -216,3 +216,93 @@ async fn an_integration_sees_public_events_and_its_own_organisations_only() {
     let end = read(&service, &cast.admin, "after=999999").await;
     assert_eq!(end.body, json!({"items": [], "next_cursor": "999999"}));
 }
+
+/// One event about an organisation, written by `conn` (inside whatever transaction it is in).
+fn write_event(conn: &mut os2pm_persistence::DbConnection, subject: &str) {
+    let actor = os2pm_persistence::audit::Actor {
+        sub: "writer".into(),
+        roles: vec!["admin".into()],
+        org: None,
+    };
+    os2pm_persistence::audit::append(
+        conn,
+        os2pm_persistence::audit::NewEntry {
+            subject_type: "organization",
+            subject_id: subject,
+            action: "updated",
+            actor: &actor,
+            before: None,
+            after: None,
+            reason: None,
+        },
+    )
+    .unwrap();
+}
+
+/// Every event a reader gets after `after`, with its place.
+fn read_after(conn: &mut os2pm_persistence::DbConnection, after: i64) -> Vec<(i64, i64, String)> {
+    use os2pm_persistence::events::{self, Audience, TypeFilter};
+    events::sequence(conn).unwrap();
+    events::between(
+        conn,
+        after,
+        i64::MAX,
+        &Audience::Everything,
+        &TypeFilter::default(),
+        100,
+    )
+    .unwrap()
+    .into_iter()
+    .map(|e| (e.seq, e.id, e.subject_id))
+    .collect()
+}
+
+#[actix_web::test]
+async fn an_event_that_commits_late_comes_after_everything_read_before_it() {
+    use diesel::Connection;
+    use os2pm_persistence::DatabaseUrl;
+
+    let db = os2pm_tests::TestDb::seeded();
+    let (mut slow, mut reader) = (db.connect(), db.connect());
+    let start = read_after(&mut reader, 0).last().map_or(0, |e| e.0);
+    let mut seen_meanwhile = Vec::new();
+    slow.transaction(|slow| {
+        write_event(slow, "late");
+        // PostgreSQL: another writer commits meanwhile, its event numbered after the open
+        // one's. (SQLite's one writer cannot begin before the open transaction ends.)
+        if matches!(db.url, DatabaseUrl::Postgres(_)) {
+            write_event(&mut db.connect(), "early");
+        }
+        seen_meanwhile = read_after(&mut reader, start);
+        Ok::<_, diesel::result::Error>(())
+    })
+    .unwrap();
+    let cursor = seen_meanwhile.last().map_or(start, |e| e.0);
+    let after_commit = read_after(&mut reader, cursor);
+
+    let subjects = |events: &[(i64, i64, String)]| -> Vec<String> {
+        events.iter().map(|e| e.2.clone()).collect()
+    };
+    assert_eq!(
+        subjects(&after_commit),
+        ["late"],
+        "the reader resuming from its cursor gets the late event"
+    );
+    if let DatabaseUrl::Postgres(_) = db.url {
+        assert_eq!(
+            subjects(&seen_meanwhile),
+            ["early"],
+            "uncommitted is unseen"
+        );
+        assert!(
+            after_commit[0].1 < seen_meanwhile[0].1,
+            "the late event was written first: {after_commit:?} {seen_meanwhile:?}"
+        );
+    } else {
+        assert!(seen_meanwhile.is_empty());
+    }
+    assert!(
+        after_commit[0].0 > cursor,
+        "its place comes after the cursor"
+    );
+}
