@@ -290,10 +290,9 @@ impl IdempotencyKey {
                 replayed: false,
             });
         };
+        // No read of the key first: a first request (nearly every one) goes straight to its
+        // change, and recording the key fails for a retry, whose change is then rolled back.
         let attempt = in_transaction(conn, |conn| {
-            if let Some(stored) = idempotency::find(conn, caller, key)? {
-                return Ok((stored, true));
-            }
             let outcome = change(conn)?;
             let stored = StoredResponse {
                 request_body: request_body.clone(),
@@ -303,17 +302,20 @@ impl IdempotencyKey {
                 etag: outcome.version.map(|v| etag(v).to_string()),
             };
             idempotency::record(conn, caller, key, &stored)?;
-            Ok::<_, ApiError>((stored, false))
+            Ok::<_, ApiError>(stored)
         });
         let (stored, replayed) = match attempt {
-            Ok(outcome) => outcome,
-            // Either the change itself clashed, or a concurrent first request with this key
-            // recorded its response first: then that response is the answer.
-            Err(ApiError::Conflict(cause)) => match idempotency::find(conn, caller, key)? {
+            Ok(stored) => (stored, false),
+            // The database failed, not the request: nothing to look up (on what may be a
+            // connection that died with it).
+            Err(error @ (ApiError::Unavailable(_) | ApiError::Internal(_))) => return Err(error),
+            // A response recorded for the key, by an earlier request or a concurrent first one,
+            // is the answer, whatever this attempt made of the request: a retry may find the
+            // state its first request left (an idea already submitted) and be refused.
+            Err(error) => match idempotency::find(conn, caller, key)? {
                 Some(stored) => (stored, true),
-                None => return Err(ApiError::Conflict(cause)),
+                None => return Err(error),
             },
-            Err(other) => return Err(other),
         };
         if stored.request_body != request_body {
             return Err(ApiError::IdempotencyKeyReused);

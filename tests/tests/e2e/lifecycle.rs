@@ -857,6 +857,52 @@ async fn a_retried_idea_with_the_same_idempotency_key_creates_one_project() {
 }
 
 #[actix_web::test]
+async fn a_retried_change_gets_its_first_answer_though_the_project_has_moved_on() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let id = submit_idea(&service, &cast.aarhus, &idea("Gentaget placering"))
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let before = etag(&service, &id).await;
+    let placement = || {
+        TestRequest::post()
+            .uri(&format!("/api/v1/projects/{id}/placement"))
+            .insert_header(bearer(&cast.manager))
+            .insert_header(("if-match", before.clone()))
+            .insert_header(("idempotency-key", "placering-1"))
+            .set_json(json!({"level": "N2", "rationale": "Fælles løsning"}))
+    };
+    let first = send(&service, placement()).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(first.body["level"], "N2");
+
+    // The retry's If-Match is stale now, and placing again would be refused: the key's first
+    // answer is the answer all the same, and nothing is placed twice.
+    let again = send(&service, placement()).await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.body, first.body);
+    assert_eq!(
+        history_actions(&service, &id).await,
+        ["idea_submitted", "placed"]
+    );
+
+    // Without the key, the same stale request is refused as any other.
+    let unkeyed = TestRequest::post()
+        .uri(&format!("/api/v1/projects/{id}/placement"))
+        .insert_header(bearer(&cast.manager))
+        .insert_header(("if-match", before.clone()))
+        .set_json(json!({"level": "N2", "rationale": "Fælles løsning"}));
+    send(&service, unkeyed)
+        .await
+        .problem(412, "precondition-failed");
+}
+
+#[actix_web::test]
 async fn municipalities_act_only_for_themselves() {
     let app = TestApp::new();
     let service = app.service().await;
