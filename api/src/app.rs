@@ -58,7 +58,11 @@ impl AppState {
             let mut conn = pool
                 .get_timeout(deadline.saturating_duration_since(Instant::now()))
                 .map_err(StoreError::from)?;
-            work(&mut conn)
+            let done = work(&mut conn);
+            if done.is_ok() {
+                conn.vouch();
+            }
+            done
         })
         .await?
     }

@@ -1,7 +1,7 @@
 //! One connection type for both backends, and a pool that keeps the real connection errors.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
@@ -88,6 +88,40 @@ fn uri_escape(path: &Path) -> String {
         .collect()
 }
 
+/// A pooled connection, and until when it may be handed out again without a ping.
+pub struct Pooled {
+    conn: DbConnection,
+    trusted_until: Option<Instant>,
+}
+
+/// How long a connection that has just served a request is handed out again without a ping
+/// (HikariCP's alive-bypass window): under load, a connection is back in use within
+/// milliseconds, and pinging it each time would cost a round trip per request.
+pub const TRUST_WINDOW: Duration = Duration::from_millis(500);
+
+impl Pooled {
+    /// Says the connection has just served a request: checked out again within
+    /// [`TRUST_WINDOW`], it is not pinged. Work that failed vouches for nothing, so a connection
+    /// that lost its server is pinged, and replaced, at its next checkout.
+    pub fn vouch(&mut self) {
+        self.trusted_until = Some(Instant::now() + TRUST_WINDOW);
+    }
+}
+
+impl std::ops::Deref for Pooled {
+    type Target = DbConnection;
+
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Pooled {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}
+
 /// An r2d2 manager that picks the backend from the URL and keeps the backend's own error text.
 #[derive(Debug, Clone)]
 pub struct ConnectionManager {
@@ -101,14 +135,17 @@ impl ConnectionManager {
 }
 
 impl r2d2::ManageConnection for ConnectionManager {
-    type Connection = DbConnection;
+    type Connection = Pooled;
     type Error = StoreError;
 
-    fn connect(&self) -> Result<DbConnection, StoreError> {
-        self.url.connect(false)
+    fn connect(&self) -> Result<Pooled, StoreError> {
+        Ok(Pooled {
+            conn: self.url.connect(false)?,
+            trusted_until: None,
+        })
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), StoreError> {
+    fn is_valid(&self, pooled: &mut Pooled) -> Result<(), StoreError> {
         if let DatabaseUrl::Sqlite(path) = &self.url
             && !path.exists()
         {
@@ -117,15 +154,27 @@ impl r2d2::ManageConnection for ConnectionManager {
                 path.display()
             )));
         }
-        diesel::sql_query("SELECT 1")
-            .execute(conn)
-            .map(|_| ())
-            .map_err(|e| StoreError::Unavailable(e.to_string()))
+        if pooled
+            .trusted_until
+            .take()
+            .is_some_and(|until| Instant::now() < until)
+        {
+            return Ok(());
+        }
+        ping(&mut pooled.conn)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+    fn has_broken(&self, _conn: &mut Pooled) -> bool {
         false
     }
+}
+
+/// One round trip that fails when the database cannot be reached.
+pub fn ping(conn: &mut DbConnection) -> Result<(), StoreError> {
+    diesel::sql_query("SELECT 1")
+        .execute(conn)
+        .map(|_| ())
+        .map_err(|e| StoreError::Unavailable(e.to_string()))
 }
 
 /// Pool settings, from the service configuration.

@@ -34,7 +34,8 @@ use chrono::{NaiveDateTime, SubsecRound, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 pub use connection::{
-    ConnectionManager, DatabaseUrl, DbConnection, Pool, PoolOptions, PooledConnection, build_pool,
+    ConnectionManager, DatabaseUrl, DbConnection, Pool, PoolOptions, Pooled, PooledConnection,
+    build_pool, ping,
 };
 
 #[derive(Debug, thiserror::Error)]

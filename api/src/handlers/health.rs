@@ -1,6 +1,7 @@
 //! Liveness and readiness for orchestrators and load balancers.
 
 use actix_web::{HttpResponse, web};
+use os2pm_persistence::{StoreError, ping};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -44,10 +45,14 @@ pub async fn live() -> HttpResponse {
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let pool = state.pool.clone();
     let timeout = state.readiness_timeout;
-    // Checking a connection out runs a query on it (`test_on_check_out`).
-    web::block(move || pool.get_timeout(timeout).map(drop))
-        .await?
-        .map_err(|e| ApiError::Unavailable(e.to_string()))?;
+    // A round trip every time: a connection that served a request just before the database
+    // went away is handed out without a ping (`Pooled::vouch`).
+    web::block(move || {
+        let mut conn = pool.get_timeout(timeout).map_err(StoreError::from)?;
+        ping(&mut conn)
+    })
+    .await?
+    .map_err(|e| ApiError::Unavailable(e.to_string()))?;
     Ok(HttpResponse::Ok().json(Health {
         status: "ready",
         database: Some(state.backend),

@@ -189,3 +189,50 @@ async fn the_sandbox_migration_keeps_every_row_and_reference_both_ways() {
     let product_view = crate::products::product(&service, &product).await;
     assert_eq!(product_view.body["project_id"], project.as_str());
 }
+
+#[actix_web::test]
+async fn a_connection_that_lost_its_database_is_replaced_at_its_next_checkout() {
+    use os2pm_persistence::{PoolOptions, build_pool, ping};
+
+    let db = TestDb::seeded();
+    let pool = build_pool(
+        db.url.clone(),
+        &PoolOptions {
+            max_size: 1,
+            connection_timeout: std::time::Duration::from_secs(2),
+        },
+    );
+    let mut conn = pool.get().unwrap();
+    ping(&mut conn).unwrap();
+    conn.vouch();
+    drop(conn);
+
+    match &db.url {
+        DatabaseUrl::Postgres(_) => {
+            // The server ends the pooled session, just after it served a request.
+            diesel::sql_query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            )
+            .execute(&mut db.connect())
+            .unwrap();
+            // Trusted, it is handed out without a ping, and the work on it fails …
+            let mut trusted = pool.get().unwrap();
+            assert!(matches!(
+                ping(&mut trusted),
+                Err(StoreError::Unavailable(_))
+            ));
+            drop(trusted);
+            // … which vouches for nothing: the next checkout pings it and connects anew.
+            let mut replaced = pool.get().unwrap();
+            ping(&mut replaced).unwrap();
+        }
+        DatabaseUrl::Sqlite(path) => {
+            // A vanished file is noticed even on a trusted connection, which is not handed out
+            // (and no new one can open the file).
+            std::fs::remove_file(path).unwrap();
+            let error = pool.get().map(drop).unwrap_err();
+            assert!(error.to_string().contains("SQLite file"), "{error}");
+        }
+    }
+}
