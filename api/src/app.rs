@@ -55,14 +55,9 @@ impl AppState {
         let pool = self.pool.clone();
         web::block(move || {
             let _slot = slot;
-            let mut conn = pool
-                .get_timeout(deadline.saturating_duration_since(Instant::now()))
-                .map_err(StoreError::from)?;
-            let done = work(&mut conn);
-            if done.is_ok() {
-                conn.vouch();
-            }
-            done
+            pool.get_timeout(deadline.saturating_duration_since(Instant::now()))
+                .map_err(StoreError::from)?
+                .serve(work)
         })
         .await?
     }

@@ -111,16 +111,9 @@ impl Dispatcher {
         + 'static,
     ) -> Result<T, StoreError> {
         let pool = self.pool.clone();
-        actix_web::rt::task::spawn_blocking(move || {
-            let mut conn = pool.get()?;
-            let done = work(&mut conn);
-            if done.is_ok() {
-                conn.vouch();
-            }
-            done
-        })
-        .await
-        .map_err(|e| StoreError::Unavailable(e.to_string()))?
+        actix_web::rt::task::spawn_blocking(move || pool.get()?.serve(work))
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?
     }
 
     /// One round over every subscription, side by side: a slow receiver delays only its own.

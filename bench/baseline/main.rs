@@ -63,7 +63,7 @@ async fn db<T: Send + 'static>(
     work: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
 ) -> actix_web::Result<T> {
     // Every checkout is pinged (r2d2's `test_on_check_out`): os2pm's trust window for a
-    // connection that has just served a request (`Pooled::vouch`) is not in the baseline.
+    // connection that has just served a request (`Pooled::serve`) is not in the baseline.
     web::block(move || work(&mut **shared.pool.get()?))
         .await?
         .map_err(|e| match e {

@@ -100,11 +100,18 @@ pub struct Pooled {
 pub const TRUST_WINDOW: Duration = Duration::from_millis(500);
 
 impl Pooled {
-    /// Says the connection has just served a request: checked out again within
-    /// [`TRUST_WINDOW`], it is not pinged. Work that failed vouches for nothing, so a connection
-    /// that lost its server is pinged, and replaced, at its next checkout.
-    pub fn vouch(&mut self) {
-        self.trusted_until = Some(Instant::now() + TRUST_WINDOW);
+    /// Runs `work` on the connection. When it succeeds, the connection is trusted: checked out
+    /// again within [`TRUST_WINDOW`], it is not pinged. Work that failed vouches for nothing,
+    /// so a connection that lost its server is pinged, and replaced, at its next checkout.
+    pub fn serve<T, E>(
+        &mut self,
+        work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let done = work(&mut self.conn);
+        if done.is_ok() {
+            self.trusted_until = Some(Instant::now() + TRUST_WINDOW);
+        }
+        done
     }
 }
 

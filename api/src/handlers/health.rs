@@ -46,7 +46,7 @@ pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError>
     let pool = state.pool.clone();
     let timeout = state.readiness_timeout;
     // A round trip every time: a connection that served a request just before the database
-    // went away is handed out without a ping (`Pooled::vouch`).
+    // went away is handed out without a ping (`Pooled::serve`).
     web::block(move || {
         let mut conn = pool.get_timeout(timeout).map_err(StoreError::from)?;
         ping(&mut conn)

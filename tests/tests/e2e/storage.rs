@@ -202,10 +202,7 @@ async fn a_connection_that_lost_its_database_is_replaced_at_its_next_checkout() 
             connection_timeout: std::time::Duration::from_secs(2),
         },
     );
-    let mut conn = pool.get().unwrap();
-    ping(&mut conn).unwrap();
-    conn.vouch();
-    drop(conn);
+    pool.get().unwrap().serve(ping).unwrap();
 
     match &db.url {
         DatabaseUrl::Postgres(_) => {
