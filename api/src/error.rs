@@ -236,6 +236,10 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => Self::NotFound("no such resource".into()),
             StoreError::Unavailable(cause) => Self::Unavailable(cause),
             StoreError::Conflict(cause) => Self::Conflict(cause),
+            StoreError::NulInText => Self::validation(
+                "request",
+                "text must not contain the NUL character (U+0000)",
+            ),
             StoreError::Stale => Self::PreconditionFailed(
                 "the resource changed since the ETag in If-Match; read it again".into(),
             ),

@@ -53,6 +53,9 @@ pub enum StoreError {
     Migration(String),
     #[error("reference data is invalid: {0}")]
     Seed(String),
+    /// Text with the NUL character, which PostgreSQL cannot store (SQLite can).
+    #[error("text contains the NUL character")]
+    NulInText,
     #[error("database error: {0}")]
     Database(DieselError),
 }
@@ -77,6 +80,13 @@ impl From<DieselError> for StoreError {
                     "a concurrent change got in the way; send the request again ({})",
                     info.message()
                 ))
+            }
+            DieselError::DatabaseError(_, info)
+                if info
+                    .message()
+                    .starts_with("invalid byte sequence for encoding") =>
+            {
+                Self::NulInText
             }
             other => Self::Database(other),
         }

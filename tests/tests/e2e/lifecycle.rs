@@ -1092,6 +1092,34 @@ async fn invalid_ideas_are_refused_field_by_field() {
 }
 
 #[actix_web::test]
+async fn text_with_a_nul_character_is_refused_or_kept_never_a_server_error() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let postgres = matches!(app.db.url, os2pm_persistence::DatabaseUrl::Postgres(_));
+    let created = submit_idea(&service, &cast.aarhus, &idea("Nul\u{0}tegn")).await;
+    let looked_up = send(
+        &service,
+        TestRequest::get().uri("/api/v1/requirements?catalogue=os2%00"),
+    )
+    .await;
+    if postgres {
+        // PostgreSQL cannot store it: a 422 naming the problem, and nothing is written.
+        created.problem(422, "validation");
+        assert_eq!(created.error_fields(), ["request"]);
+        looked_up.problem(422, "validation");
+        let listed = send(&service, TestRequest::get().uri("/api/v1/projects")).await;
+        assert_eq!(listed.body["items"], json!([]));
+    } else {
+        // SQLite stores text as it comes.
+        assert_eq!(created.status, 201, "{}", created.body);
+        assert_eq!(created.body["title"], "Nul\u{0}tegn");
+        looked_up.problem(422, "validation");
+        assert_eq!(looked_up.error_fields(), ["catalogue"]);
+    }
+}
+
+#[actix_web::test]
 async fn the_portfolio_is_public_filtered_and_paged() {
     let app = TestApp::new();
     let service = app.service().await;
