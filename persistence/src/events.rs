@@ -203,7 +203,7 @@ pub fn between(
     Ok(query.load(conn)?)
 }
 
-/// One event by its row (a delivery's `event_seq`).
+/// One event by its row (a delivery's `event_row`).
 pub fn at(conn: &mut DbConnection, id: i64) -> Result<EventRow, StoreError> {
     Ok(events::table
         .find(id)

@@ -79,6 +79,7 @@ pub fn insert(
 ) -> Result<(), StoreError> {
     // Tuples, not the rows: diesel takes every field of a derived insert for one that may be
     // DEFAULT and prepares the statement anew each time; a tuple's statement is prepared once.
+    // A column added to the rows must be added here too (a NOT NULL one fails every idea test).
     diesel::insert_into(projects::table)
         .values((
             projects::id.eq(&project.id),

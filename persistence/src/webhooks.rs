@@ -44,8 +44,10 @@ pub struct DeliveryRow {
     pub id: i64,
     pub delivery_id: String,
     pub webhook_id: String,
-    /// The event's row (`events.id`), not its place in the feed.
-    pub event_seq: i64,
+    /// The event's row (`events.id`), not its place in the feed (`events.seq`); the column
+    /// kept its older name.
+    #[diesel(column_name = event_seq)]
+    pub event_row: i64,
     /// `pending`, `delivered` or `failed`.
     pub state: String,
     pub attempts: i32,
@@ -150,7 +152,7 @@ pub fn enqueue_new_events(
 fn queue(
     conn: &mut DbConnection,
     webhook_id: &str,
-    event_seq: i64,
+    event_row: i64,
     now: NaiveDateTime,
 ) -> Result<String, StoreError> {
     let delivery_id = uuid::Uuid::now_v7().to_string();
@@ -158,7 +160,7 @@ fn queue(
         .values((
             webhook_deliveries::delivery_id.eq(&delivery_id),
             webhook_deliveries::webhook_id.eq(webhook_id),
-            webhook_deliveries::event_seq.eq(event_seq),
+            webhook_deliveries::event_seq.eq(event_row),
             webhook_deliveries::state.eq("pending"),
             webhook_deliveries::attempts.eq(0),
             webhook_deliveries::next_attempt_at.eq(now),
@@ -182,7 +184,7 @@ pub fn head(
         .first(conn)
         .optional()?;
     delivery
-        .map(|d| Ok((events::at(conn, d.event_seq)?, d)))
+        .map(|d| Ok((events::at(conn, d.event_row)?, d)))
         .transpose()
         .map(|found| found.map(|(event, delivery)| (delivery, event)))
 }
@@ -286,7 +288,7 @@ pub fn deliveries(
         .load(conn)?;
     rows.into_iter()
         .map(|delivery| {
-            let event = events::at(conn, delivery.event_seq)?;
+            let event = events::at(conn, delivery.event_row)?;
             let mine = attempts
                 .iter()
                 .filter(|a| a.delivery_id == delivery.id)
@@ -315,6 +317,6 @@ pub fn redeliver(
                 "the delivery is still being attempted".into(),
             ));
         }
-        queue(conn, webhook_id, original.event_seq, now)
+        queue(conn, webhook_id, original.event_row, now)
     })
 }

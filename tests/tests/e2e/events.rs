@@ -5,10 +5,13 @@ use std::collections::HashSet;
 
 use actix_web::test::TestRequest;
 use os2pm_api::auth::Role;
-use os2pm_tests::{Reply, TestApp, bearer, send};
+use os2pm_persistence::audit::{self, Actor, NewEntry};
+use os2pm_persistence::events::{self as store, Audience, TypeFilter};
+use os2pm_persistence::{DatabaseUrl, DbConnection};
+use os2pm_tests::{Reply, TestApp, TestDb, bearer, send};
 use serde_json::{Value, json};
 
-use crate::lifecycle::{TestService, cast, etag, idea, submit_idea, token_for};
+use crate::lifecycle::{TestService, cast, etag, idea, new_idea, submit_idea, token_for};
 
 async fn read(service: &impl TestService, token: &str, query: &str) -> Reply {
     send(
@@ -114,12 +117,7 @@ async fn a_refused_change_writes_no_event_and_a_change_writes_its_new_state() {
     let app = TestApp::new();
     let service = app.service().await;
     let cast = cast(&app, &service, 1).await;
-    let id = submit_idea(&service, &cast.aarhus, &idea("Hændelser"))
-        .await
-        .body["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = new_idea(&service, &cast.aarhus, &idea("Hændelser")).await;
     let (_, cursor) = drain(&service, &cast.admin, "0".into(), 1000).await;
     let stale = etag(&service, &id).await;
     let edit = |title: &str, etag: &str| {
@@ -218,15 +216,15 @@ async fn an_integration_sees_public_events_and_its_own_organisations_only() {
 }
 
 /// One event about an organisation, written by `conn` (inside whatever transaction it is in).
-fn write_event(conn: &mut os2pm_persistence::DbConnection, subject: &str) {
-    let actor = os2pm_persistence::audit::Actor {
+fn write_event(conn: &mut DbConnection, subject: &str) {
+    let actor = Actor {
         sub: "writer".into(),
         roles: vec!["admin".into()],
         org: None,
     };
-    os2pm_persistence::audit::append(
+    audit::append(
         conn,
-        os2pm_persistence::audit::NewEntry {
+        NewEntry {
             subject_type: "organization",
             subject_id: subject,
             action: "updated",
@@ -240,10 +238,9 @@ fn write_event(conn: &mut os2pm_persistence::DbConnection, subject: &str) {
 }
 
 /// Every event a reader gets after `after`, with its place.
-fn read_after(conn: &mut os2pm_persistence::DbConnection, after: i64) -> Vec<(i64, i64, String)> {
-    use os2pm_persistence::events::{self, Audience, TypeFilter};
-    events::sequence(conn).unwrap();
-    events::between(
+fn read_after(conn: &mut DbConnection, after: i64) -> Vec<(i64, i64, String)> {
+    store::sequence(conn).unwrap();
+    store::between(
         conn,
         after,
         i64::MAX,
@@ -260,9 +257,8 @@ fn read_after(conn: &mut os2pm_persistence::DbConnection, after: i64) -> Vec<(i6
 #[actix_web::test]
 async fn an_event_that_commits_late_comes_after_everything_read_before_it() {
     use diesel::Connection;
-    use os2pm_persistence::DatabaseUrl;
 
-    let db = os2pm_tests::TestDb::seeded();
+    let db = TestDb::seeded();
     let (mut slow, mut reader) = (db.connect(), db.connect());
     let start = read_after(&mut reader, 0).last().map_or(0, |e| e.0);
     let mut seen_meanwhile = Vec::new();

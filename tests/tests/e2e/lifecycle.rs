@@ -128,6 +128,13 @@ pub(crate) async fn submit_idea(service: &impl TestService, token: &str, body: &
     .await
 }
 
+/// Submits an idea that must be accepted, and gives its id.
+pub(crate) async fn new_idea(service: &impl TestService, token: &str, body: &Value) -> String {
+    let created = submit_idea(service, token, body).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    created.body["id"].as_str().unwrap().to_owned()
+}
+
 pub(crate) async fn get(service: &impl TestService, id: &str, token: Option<&str>) -> Reply {
     let mut request = TestRequest::get().uri(&format!("/api/v1/projects/{id}"));
     if let Some(token) = token {
@@ -574,10 +581,7 @@ async fn submission_is_refused_with_the_exact_unmet_requirements_and_nothing_cha
     let cast = cast(&app, &service, 3).await;
     let mut body = idea("Uden alt");
     body["intended_funding"] = json!("os2");
-    let id = submit_idea(&service, &cast.aarhus, &body).await.body["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = new_idea(&service, &cast.aarhus, &body).await;
     place(&service, &cast.manager, &id, "N1").await;
     for (key, evidence_body) in [
         ("idea_described", json!({"status": "met"})),
@@ -784,12 +788,7 @@ async fn changes_need_a_current_if_match_and_refusals_change_nothing() {
     let app = TestApp::new();
     let service = app.service().await;
     let cast = cast(&app, &service, 3).await;
-    let id = submit_idea(&service, &cast.aarhus, &idea("ETag"))
-        .await
-        .body["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = new_idea(&service, &cast.aarhus, &idea("ETag")).await;
     let stale = etag(&service, &id).await;
     let edit = |title: &str| {
         TestRequest::patch()
@@ -861,12 +860,7 @@ async fn a_retried_change_gets_its_first_answer_though_the_project_has_moved_on(
     let app = TestApp::new();
     let service = app.service().await;
     let cast = cast(&app, &service, 3).await;
-    let id = submit_idea(&service, &cast.aarhus, &idea("Gentaget placering"))
-        .await
-        .body["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = new_idea(&service, &cast.aarhus, &idea("Gentaget placering")).await;
     let before = etag(&service, &id).await;
     let placement = || {
         TestRequest::post()
@@ -916,12 +910,7 @@ async fn municipalities_act_only_for_themselves() {
         .await
         .problem(403, "forbidden");
 
-    let id = submit_idea(&service, &cast.aarhus, &idea("Aarhus' idé"))
-        .await
-        .body["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = new_idea(&service, &cast.aarhus, &idea("Aarhus' idé")).await;
     let edit = TestRequest::patch()
         .uri(&format!("/api/v1/projects/{id}"))
         .insert_header(bearer(&cast.copenhagen))
@@ -949,12 +938,7 @@ async fn evidence_follows_the_catalogue() {
     let app = TestApp::new();
     let service = app.service().await;
     let cast = cast(&app, &service, 3).await;
-    let id = submit_idea(&service, &cast.aarhus, &idea("Evidens"))
-        .await
-        .body["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = new_idea(&service, &cast.aarhus, &idea("Evidens")).await;
     place(&service, &cast.manager, &id, "N2").await;
     let cases = [
         ("municipality_count", json!({"status": "met"}), "key"),
@@ -1126,22 +1110,12 @@ async fn the_portfolio_is_public_filtered_and_paged() {
     let cast = cast(&app, &service, 3).await;
     let mut ids = Vec::new();
     for title in ["Æblegrød for borgere", "Skoleintra", "Affaldsplanlægning"] {
-        ids.push(
-            submit_idea(&service, &cast.aarhus, &idea(title)).await.body["id"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        );
+        ids.push(new_idea(&service, &cast.aarhus, &idea(title)).await);
     }
     let mut adoption = idea("Overdraget løsning");
     adoption["kind"] = json!("adoption");
     adoption["participants"] = json!([]);
-    let copenhagen_only = submit_idea(&service, &cast.copenhagen, &adoption)
-        .await
-        .body["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let copenhagen_only = new_idea(&service, &cast.copenhagen, &adoption).await;
     place(&service, &cast.manager, &ids[1], "N2").await;
 
     let titles = |reply: &Reply| -> Vec<String> {
