@@ -10,7 +10,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use os2pm_persistence::idempotency::{self, StoredResponse};
-use os2pm_persistence::{DbConnection, in_transaction};
+use os2pm_persistence::{DbConnection, WriteSet, in_transaction};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use utoipa::{IntoParams, ToSchema};
@@ -278,41 +278,63 @@ impl IdempotencyKey {
         request: &R,
         change: impl FnOnce(&mut DbConnection) -> Result<Outcome, ApiError>,
     ) -> Result<StoredReply, ApiError> {
-        let request_body =
-            serde_json::to_string(request).map_err(|e| ApiError::Internal(e.to_string()))?;
-        let Some(key) = &self.0 else {
-            let outcome = in_transaction(conn, change)?;
-            return Ok(StoredReply {
-                status: outcome.status.as_u16(),
-                location: outcome.location,
-                etag: outcome.version.map(|v| etag(v).to_string()),
-                body: outcome.body.to_string(),
-                replayed: false,
-            });
-        };
-        // No read of the key first: a first request (nearly every one) goes straight to its
-        // change, and recording the key fails for a retry, whose change is then rolled back.
+        let request_body = canonical(request)?;
         let attempt = in_transaction(conn, |conn| {
-            let outcome = change(conn)?;
-            let stored = StoredResponse {
-                request_body: request_body.clone(),
-                status: i32::from(outcome.status.as_u16()),
-                location: outcome.location,
-                body: outcome.body.to_string(),
-                etag: outcome.version.map(|v| etag(v).to_string()),
-            };
-            idempotency::record(conn, caller, key, &stored)?;
-            Ok::<_, ApiError>(stored)
+            let stored = stored_response(change(conn)?, &request_body);
+            if let Some(key) = &self.0 {
+                idempotency::record(conn, caller, key, &stored)?;
+            }
+            Ok(stored)
         });
-        let (stored, replayed) = match attempt {
-            Ok(stored) => (stored, false),
+        self.reply(conn, caller, &request_body, attempt)
+    }
+
+    /// [`run`](Self::run) for a change that only reads before it writes, and hands its writes
+    /// back instead of making them: they go with the key's record as one [`WriteSet`] (one
+    /// round trip on PostgreSQL, and on SQLite the one writer's turn is not spent building the
+    /// response). For changes whose reads need no lock or snapshot shared with the writes, such
+    /// as creating a resource from reference data the database checks again (foreign keys).
+    pub fn run_writes<R: Serialize>(
+        &self,
+        conn: &mut DbConnection,
+        caller: &str,
+        request: &R,
+        prepare: impl FnOnce(&mut DbConnection) -> Result<(Outcome, WriteSet), ApiError>,
+    ) -> Result<StoredReply, ApiError> {
+        let request_body = canonical(request)?;
+        let attempt = || {
+            let (outcome, mut writes) = prepare(conn)?;
+            let stored = stored_response(outcome, &request_body);
+            if let Some(key) = &self.0 {
+                idempotency::push_record(&mut writes, caller, key, &stored);
+            }
+            writes.run(conn)?;
+            Ok(stored)
+        };
+        let attempt = attempt();
+        self.reply(conn, caller, &request_body, attempt)
+    }
+
+    /// The reply to an attempt: its own response, or for a key already recorded (by an
+    /// earlier request or a concurrent first one) the response recorded, whatever this
+    /// attempt made of the request: a retry may find the state its first request left (an
+    /// idea already submitted) and be refused.
+    fn reply(
+        &self,
+        conn: &mut DbConnection,
+        caller: &str,
+        request_body: &str,
+        attempt: Result<StoredResponse, ApiError>,
+    ) -> Result<StoredReply, ApiError> {
+        let (stored, replayed) = match (attempt, &self.0) {
+            (Ok(stored), _) => (stored, false),
+            (Err(error), None) => return Err(error),
             // The database failed, not the request: nothing to look up (on what may be a
             // connection that died with it).
-            Err(error @ (ApiError::Unavailable(_) | ApiError::Internal(_))) => return Err(error),
-            // A response recorded for the key, by an earlier request or a concurrent first one,
-            // is the answer, whatever this attempt made of the request: a retry may find the
-            // state its first request left (an idea already submitted) and be refused.
-            Err(error) => match idempotency::find(conn, caller, key)? {
+            (Err(error @ (ApiError::Unavailable(_) | ApiError::Internal(_))), _) => {
+                return Err(error);
+            }
+            (Err(error), Some(key)) => match idempotency::find(conn, caller, key)? {
                 Some(stored) => (stored, true),
                 None => return Err(error),
             },
@@ -327,6 +349,21 @@ impl IdempotencyKey {
             body: stored.body,
             replayed,
         })
+    }
+}
+
+/// The request as stored with its key: a retry must send the same.
+fn canonical<R: Serialize>(request: &R) -> Result<String, ApiError> {
+    serde_json::to_string(request).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+fn stored_response(outcome: Outcome, request_body: &str) -> StoredResponse {
+    StoredResponse {
+        request_body: request_body.to_owned(),
+        status: i32::from(outcome.status.as_u16()),
+        location: outcome.location,
+        body: outcome.body.to_string(),
+        etag: outcome.version.map(|v| etag(v).to_string()),
     }
 }
 

@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::schema::audit_log;
+use crate::writes::WriteSet;
 use crate::{DbConnection, StoreError};
 
 /// Who did something, as the token said.
@@ -45,40 +46,33 @@ pub struct AuditRow {
 /// Appends `entry` to the audit log and writes its event to the outbox (`events`): call it
 /// inside the change's transaction.
 pub fn append(conn: &mut DbConnection, entry: NewEntry<'_>) -> Result<(), StoreError> {
-    write(conn, &entry, None)
+    let owner = crate::events::owner_of(conn, entry.subject_type, entry.subject_id)?;
+    writes(&entry, owner).run(conn)
 }
 
-/// [`append`] for a subject whose owning organisation (by id) the caller has at hand, which
-/// saves the event a read of it.
-pub fn append_owned(
-    conn: &mut DbConnection,
-    entry: NewEntry<'_>,
-    owner: &str,
-) -> Result<(), StoreError> {
-    write(conn, &entry, Some(owner))
+/// The audit entry and its event, sent with the rest of a change's writes; `owner` is the
+/// subject's organisation (by id), which saves the event a read of it.
+pub fn push_owned(changes: &mut WriteSet, entry: NewEntry<'_>, owner: &str) {
+    changes.append(writes(&entry, Some(owner.to_owned())));
 }
 
-fn write(
-    conn: &mut DbConnection,
-    entry: &NewEntry<'_>,
-    owner: Option<&str>,
-) -> Result<(), StoreError> {
+fn writes(entry: &NewEntry<'_>, owner: Option<String>) -> WriteSet {
     let occurred_at = crate::now();
-    diesel::insert_into(audit_log::table)
-        .values((
-            audit_log::occurred_at.eq(occurred_at),
-            audit_log::subject_type.eq(entry.subject_type),
-            audit_log::subject_id.eq(entry.subject_id),
-            audit_log::action.eq(entry.action),
-            audit_log::actor_sub.eq(&entry.actor.sub),
-            audit_log::actor_roles.eq(entry.actor.roles.join(",")),
-            audit_log::actor_org.eq(&entry.actor.org),
-            audit_log::before_state.eq(&entry.before),
-            audit_log::after_state.eq(&entry.after),
-            audit_log::reason.eq(entry.reason),
-        ))
-        .execute(conn)?;
-    crate::events::record(conn, entry, occurred_at, owner)
+    let mut set = WriteSet::default();
+    set.push(diesel::insert_into(audit_log::table).values((
+        audit_log::occurred_at.eq(occurred_at),
+        audit_log::subject_type.eq(entry.subject_type.to_owned()),
+        audit_log::subject_id.eq(entry.subject_id.to_owned()),
+        audit_log::action.eq(entry.action.to_owned()),
+        audit_log::actor_sub.eq(entry.actor.sub.clone()),
+        audit_log::actor_roles.eq(entry.actor.roles.join(",")),
+        audit_log::actor_org.eq(entry.actor.org.clone()),
+        audit_log::before_state.eq(entry.before.clone()),
+        audit_log::after_state.eq(entry.after.clone()),
+        audit_log::reason.eq(entry.reason.map(str::to_owned)),
+    )));
+    set.push(crate::events::insert(entry, occurred_at, owner));
+    set
 }
 
 /// Every entry about one subject, oldest first.

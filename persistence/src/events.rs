@@ -13,7 +13,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use diesel::query_builder::QueryFragment;
+
 use crate::audit::NewEntry;
+use crate::connection::MultiBackend;
 use crate::schema::{events, people, products, projects, webhooks};
 use crate::{DbConnection, StoreError};
 
@@ -86,7 +89,7 @@ fn is_public(subject_type: &str) -> bool {
 }
 
 /// The organisation (by id) a subject belongs to.
-fn owner_of(
+pub(crate) fn owner_of(
     conn: &mut DbConnection,
     subject_type: &str,
     subject_id: &str,
@@ -118,32 +121,24 @@ fn owner_of(
     })
 }
 
-/// Writes the event of `entry`, inside the change's transaction; `owner` is the subject's
-/// organisation when the caller knows it, else it is read.
-pub(crate) fn record(
-    conn: &mut DbConnection,
+/// The event of `entry`, to be written in the change's transaction; `organization_id` is the
+/// subject's organisation.
+pub(crate) fn insert(
     entry: &NewEntry<'_>,
     occurred_at: NaiveDateTime,
-    owner: Option<&str>,
-) -> Result<(), StoreError> {
-    let organization_id = match owner {
-        Some(owner) => Some(owner.to_owned()),
-        None => owner_of(conn, entry.subject_type, entry.subject_id)?,
-    };
-    diesel::insert_into(events::table)
-        .values((
-            events::event_id.eq(uuid::Uuid::now_v7().to_string()),
-            events::event_type.eq(format!("{}.{}", entry.subject_type, entry.action)),
-            events::subject_type.eq(entry.subject_type),
-            events::subject_id.eq(entry.subject_id),
-            events::organization_id.eq(organization_id),
-            events::public.eq(is_public(entry.subject_type)),
-            events::occurred_at.eq(occurred_at),
-            events::actor_sub.eq(&entry.actor.sub),
-            events::payload.eq(&entry.after),
-        ))
-        .execute(conn)?;
-    Ok(())
+    organization_id: Option<String>,
+) -> impl QueryFragment<MultiBackend> + Send + 'static {
+    diesel::insert_into(events::table).values((
+        events::event_id.eq(uuid::Uuid::now_v7().to_string()),
+        events::event_type.eq(format!("{}.{}", entry.subject_type, entry.action)),
+        events::subject_type.eq(entry.subject_type.to_owned()),
+        events::subject_id.eq(entry.subject_id.to_owned()),
+        events::organization_id.eq(organization_id),
+        events::public.eq(is_public(entry.subject_type)),
+        events::occurred_at.eq(occurred_at),
+        events::actor_sub.eq(entry.actor.sub.clone()),
+        events::payload.eq(entry.after.clone()),
+    ))
 }
 
 /// Gives every committed event without a place the next places, in id order. PostgreSQL only:

@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use crate::schema::idempotency_keys;
-use crate::{DbConnection, StoreError};
+use crate::{DbConnection, StoreError, WriteSet};
 
 /// A response as it was first sent.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
@@ -43,17 +43,21 @@ pub fn record(
     key: &str,
     response: &StoredResponse,
 ) -> Result<(), StoreError> {
-    diesel::insert_into(idempotency_keys::table)
-        .values((
-            idempotency_keys::caller.eq(caller),
-            idempotency_keys::key.eq(key),
-            idempotency_keys::request_body.eq(&response.request_body),
-            idempotency_keys::status.eq(response.status),
-            idempotency_keys::location.eq(&response.location),
-            idempotency_keys::body.eq(&response.body),
-            idempotency_keys::etag.eq(&response.etag),
-            idempotency_keys::created_at.eq(crate::now()),
-        ))
-        .execute(conn)?;
-    Ok(())
+    let mut set = WriteSet::default();
+    push_record(&mut set, caller, key, response);
+    set.run(conn)
+}
+
+/// [`record`], sent with the rest of the change's writes.
+pub fn push_record(changes: &mut WriteSet, caller: &str, key: &str, response: &StoredResponse) {
+    changes.push(diesel::insert_into(idempotency_keys::table).values((
+        idempotency_keys::caller.eq(caller.to_owned()),
+        idempotency_keys::key.eq(key.to_owned()),
+        idempotency_keys::request_body.eq(response.request_body.clone()),
+        idempotency_keys::status.eq(response.status),
+        idempotency_keys::location.eq(response.location.clone()),
+        idempotency_keys::body.eq(response.body.clone()),
+        idempotency_keys::etag.eq(response.etag.clone()),
+        idempotency_keys::created_at.eq(crate::now()),
+    )));
 }

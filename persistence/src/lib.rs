@@ -29,6 +29,7 @@ pub mod seed;
 pub mod self_assessments;
 pub mod steering;
 pub mod webhooks;
+mod writes;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -37,6 +38,7 @@ pub use connection::{
     ConnectionManager, DatabaseUrl, DbConnection, Pool, PoolOptions, Pooled, PooledConnection,
     build_pool, ping,
 };
+pub use writes::WriteSet;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

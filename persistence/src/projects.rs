@@ -2,13 +2,15 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::query_builder::{QueryFragment, QueryId};
 use diesel::sql_types::Text;
 
+use crate::connection::MultiBackend;
 use crate::organizations::OrganizationRow;
 use crate::schema::{
     evidence, organizations, project_descriptions, project_participants, projects, shared_revision,
 };
-use crate::{DbConnection, StoreError, like_pattern};
+use crate::{DbConnection, StoreError, WriteSet, like_pattern};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = projects)]
@@ -71,45 +73,46 @@ pub struct ProjectRecord {
     pub evidence: Vec<EvidenceRow>,
 }
 
+/// A new project with its description and participants (by id), to be sent with the rest of
+/// the change's writes.
 pub fn insert(
-    conn: &mut DbConnection,
+    changes: &mut WriteSet,
     project: &ProjectRow,
     description: &DescriptionRow,
     participant_ids: &[String],
-) -> Result<(), StoreError> {
+) {
     // Tuples, not the rows: diesel takes every field of a derived insert for one that may be
     // DEFAULT and prepares the statement anew each time; a tuple's statement is prepared once.
     // A column added to the rows must be added here too (a NOT NULL one fails every idea test).
-    diesel::insert_into(projects::table)
-        .values((
-            projects::id.eq(&project.id),
-            projects::title.eq(&project.title),
-            projects::summary.eq(&project.summary),
-            projects::kind.eq(&project.kind),
-            projects::state.eq(&project.state),
-            projects::level.eq(&project.level),
-            projects::catalogue_version.eq(&project.catalogue_version),
-            projects::owner_organization_id.eq(&project.owner_organization_id),
-            projects::intended_funding.eq(&project.intended_funding),
-            projects::approval_round.eq(project.approval_round),
-            projects::search_text.eq(&project.search_text),
-            projects::version.eq(project.version),
-            projects::created_by.eq(&project.created_by),
-            projects::created_at.eq(project.created_at),
-            projects::updated_at.eq(project.updated_at),
-        ))
-        .execute(conn)?;
-    diesel::insert_into(project_descriptions::table)
-        .values((
-            project_descriptions::project_id.eq(&description.project_id),
-            project_descriptions::local_value.eq(&description.local_value),
-            project_descriptions::value_for_others.eq(&description.value_for_others),
-            project_descriptions::contact_name.eq(&description.contact_name),
-            project_descriptions::contact_email.eq(&description.contact_email),
-            project_descriptions::placement_rationale.eq(&description.placement_rationale),
-        ))
-        .execute(conn)?;
-    add_participants(conn, &project.id, participant_ids)
+    let participants = participants_insert(&project.id, participant_ids);
+    let project = project.clone();
+    changes.push(diesel::insert_into(projects::table).values((
+        projects::id.eq(project.id),
+        projects::title.eq(project.title),
+        projects::summary.eq(project.summary),
+        projects::kind.eq(project.kind),
+        projects::state.eq(project.state),
+        projects::level.eq(project.level),
+        projects::catalogue_version.eq(project.catalogue_version),
+        projects::owner_organization_id.eq(project.owner_organization_id),
+        projects::intended_funding.eq(project.intended_funding),
+        projects::approval_round.eq(project.approval_round),
+        projects::search_text.eq(project.search_text),
+        projects::version.eq(project.version),
+        projects::created_by.eq(project.created_by),
+        projects::created_at.eq(project.created_at),
+        projects::updated_at.eq(project.updated_at),
+    )));
+    let description = description.clone();
+    changes.push(diesel::insert_into(project_descriptions::table).values((
+        project_descriptions::project_id.eq(description.project_id),
+        project_descriptions::local_value.eq(description.local_value),
+        project_descriptions::value_for_others.eq(description.value_for_others),
+        project_descriptions::contact_name.eq(description.contact_name),
+        project_descriptions::contact_email.eq(description.contact_email),
+        project_descriptions::placement_rationale.eq(description.placement_rationale),
+    )));
+    changes.push(participants);
 }
 
 fn set_participants(
@@ -121,28 +124,26 @@ fn set_participants(
         project_participants::table.filter(project_participants::project_id.eq(project_id)),
     )
     .execute(conn)?;
-    add_participants(conn, project_id, ids)
+    participants_insert(project_id, ids).execute(conn)?;
+    Ok(())
 }
 
-fn add_participants(
-    conn: &mut DbConnection,
+/// One statement for them all: the multi-backend connection has no batch insert, but it
+/// inserts what a select gives.
+fn participants_insert(
     project_id: &str,
     ids: &[String],
-) -> Result<(), StoreError> {
-    // One statement for them all: the multi-backend connection has no batch insert, but it
-    // inserts what a select gives.
+) -> impl QueryFragment<MultiBackend> + QueryId + RunQueryDsl<DbConnection> + Send + 'static {
     diesel::insert_into(project_participants::table)
         .values(
             organizations::table
-                .filter(organizations::id.eq_any(ids))
-                .select((project_id.into_sql::<Text>(), organizations::id)),
+                .filter(organizations::id.eq_any(ids.to_vec()))
+                .select((project_id.to_owned().into_sql::<Text>(), organizations::id)),
         )
         .into_columns((
             project_participants::project_id,
             project_participants::organization_id,
         ))
-        .execute(conn)?;
-    Ok(())
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<ProjectRecord, StoreError> {

@@ -18,7 +18,7 @@ use os2pm_persistence::projects::{
     self as store, DescriptionRow, EvidenceRow, ProjectFilter, ProjectRecord, ProjectRow,
 };
 use os2pm_persistence::reports::{self, ReportRow};
-use os2pm_persistence::{DbConnection, StoreError, catalogue, search_text};
+use os2pm_persistence::{DbConnection, StoreError, WriteSet, catalogue, search_text};
 use os2pm_projects::{
     Action, Actor, Approver, Funding, Kind, LifecycleError, State, Subject, approver_for,
 };
@@ -758,11 +758,26 @@ fn audit_change(
     before: Option<&Snapshot>,
     reason: Option<&str>,
 ) -> Result<(), ApiError> {
+    let mut writes = WriteSet::default();
+    push_audit(&mut writes, caller, after, action, before, reason);
+    writes.run(conn)?;
+    Ok(())
+}
+
+/// The audit entry (and event) of a change to a project, with the change's other writes.
+fn push_audit(
+    writes: &mut WriteSet,
+    caller: &Caller,
+    after: &Loaded,
+    action: &str,
+    before: Option<&Snapshot>,
+    reason: Option<&str>,
+) {
     let project = &after.record.project;
     let (project_id, owner) = (&project.id, &project.owner_organization_id);
     let after = Snapshot::of_loaded(after);
-    audit::append_owned(
-        conn,
+    audit::push_owned(
+        writes,
         NewEntry {
             subject_type: "project",
             subject_id: project_id,
@@ -773,8 +788,7 @@ fn audit_change(
             reason,
         },
         owner,
-    )?;
-    Ok(())
+    );
 }
 
 fn project_body(
@@ -833,7 +847,7 @@ pub async fn create(
         })?;
     state
         .db(move |conn| {
-            idempotency_key.run(conn, &caller.sub, &request, |conn| {
+            idempotency_key.run_writes(conn, &caller.sub, &request, |conn| {
                 // The owner and the participants in one read.
                 let named: Vec<String> = std::iter::once(owner_code.clone())
                     .chain(request.participants.iter().cloned())
@@ -879,11 +893,15 @@ pub async fn create(
                     placement_rationale: None,
                 };
                 let ids: Vec<String> = participants.iter().map(|o| o.id.clone()).collect();
-                store::insert(conn, &project, &description, &ids)?;
+                let mut writes = WriteSet::default();
+                store::insert(&mut writes, &project, &description, &ids);
                 let loaded = Loaded::inserted(conn, project, description, owner, &participants)?;
                 let (_, body) = project_body(conn, &loaded, &caller)?;
-                audit_change(conn, &caller, &loaded, "idea_submitted", None, None)?;
-                Ok(Outcome::created(format!("/api/v1/projects/{id}"), body))
+                push_audit(&mut writes, &caller, &loaded, "idea_submitted", None, None);
+                Ok((
+                    Outcome::created(format!("/api/v1/projects/{id}"), body),
+                    writes,
+                ))
             })
         })
         .await

@@ -856,6 +856,33 @@ async fn a_retried_idea_with_the_same_idempotency_key_creates_one_project() {
 }
 
 #[actix_web::test]
+async fn concurrent_ideas_with_one_idempotency_key_create_exactly_one_project() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let keyed = || {
+        TestRequest::post()
+            .uri("/api/v1/projects")
+            .insert_header(bearer(&cast.aarhus))
+            .insert_header(("idempotency-key", "race"))
+            .set_json(idea("Samtidig"))
+    };
+    let replies = futures_util::future::join_all((0..4).map(|_| send(&service, keyed()))).await;
+    for reply in &replies {
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        assert_eq!(reply.body, replies[0].body);
+    }
+    let listed = send(
+        &service,
+        TestRequest::get().uri("/api/v1/projects?q=samtidig"),
+    )
+    .await;
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 1);
+    let id = replies[0].body["id"].as_str().unwrap();
+    assert_eq!(history_actions(&service, id).await, ["idea_submitted"]);
+}
+
+#[actix_web::test]
 async fn a_retried_change_gets_its_first_answer_though_the_project_has_moved_on() {
     let app = TestApp::new();
     let service = app.service().await;

@@ -1,8 +1,10 @@
 //! What the database itself guarantees: idempotent seeding, an append-only audit trail.
 
-use diesel::RunQueryDsl;
+use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
 use os2pm_persistence::audit::{self, Actor, NewEntry};
-use os2pm_persistence::{DatabaseUrl, StoreError, migrations, organizations};
+use os2pm_persistence::idempotency::{self, StoredResponse};
+use os2pm_persistence::schema::events;
+use os2pm_persistence::{DatabaseUrl, StoreError, WriteSet, migrations, organizations};
 use os2pm_tests::TestDb;
 
 #[actix_web::test]
@@ -81,6 +83,62 @@ async fn the_audit_trail_cannot_be_edited_or_deleted() {
         audit::for_subject(&mut conn, "organization", "x").unwrap()[0].action,
         "created"
     );
+}
+
+#[actix_web::test]
+async fn a_write_set_lands_whole_or_not_at_all() {
+    let db = TestDb::seeded();
+    let mut conn = db.connect();
+    let actor = Actor {
+        sub: "a".into(),
+        roles: vec!["admin".into()],
+        org: None,
+    };
+    let entry = |subject_id| NewEntry {
+        subject_type: "organization",
+        subject_id,
+        action: "created",
+        actor: &actor,
+        before: None,
+        after: None,
+        reason: None,
+    };
+    let reply = StoredResponse {
+        request_body: "{}".into(),
+        status: 201,
+        location: None,
+        body: "{}".into(),
+        etag: None,
+    };
+    let mut first = WriteSet::default();
+    audit::push_owned(&mut first, entry("landed"), "x");
+    idempotency::push_record(&mut first, "caller", "key", &reply);
+    first.run(&mut conn).unwrap();
+
+    // The key again: the set's last statement fails, and the audit entry and event before it
+    // are not written either (on PostgreSQL one statement, on SQLite one transaction).
+    let mut second = WriteSet::default();
+    audit::push_owned(&mut second, entry("rolled-back"), "x");
+    idempotency::push_record(&mut second, "caller", "key", &reply);
+    let refused = second.run(&mut conn);
+    assert!(
+        matches!(refused, Err(StoreError::Conflict(_))),
+        "{refused:?}"
+    );
+
+    let written = |conn: &mut os2pm_persistence::DbConnection, subject: &str| {
+        let events: i64 = events::table
+            .filter(events::subject_id.eq(subject))
+            .count()
+            .get_result(conn)
+            .unwrap();
+        let entries = audit::for_subject(conn, "organization", subject)
+            .unwrap()
+            .len();
+        (entries, events)
+    };
+    assert_eq!(written(&mut conn, "landed"), (1, 1));
+    assert_eq!(written(&mut conn, "rolled-back"), (0, 0));
 }
 
 #[derive(diesel::QueryableByName)]
