@@ -33,6 +33,8 @@ pub struct AppState {
     pub db_timeout: Duration,
     /// Project views as built, while current.
     pub project_views: Arc<crate::view_cache::ProjectViews>,
+    /// Organisations as read: the ones an idea names are rarely new.
+    pub organizations: Arc<os2pm_persistence::organizations::Directory>,
 }
 
 impl AppState {

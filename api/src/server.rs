@@ -62,6 +62,7 @@ pub fn prepare(config: &Config) -> Result<(AppState, Authenticator), StartError>
         project_views: std::sync::Arc::new(crate::view_cache::ProjectViews::new(
             config.view_cache_mb.saturating_mul(1024 * 1024),
         )),
+        organizations: std::sync::Arc::default(),
     };
     Ok((state, Authenticator::new(config.auth.clone())?))
 }

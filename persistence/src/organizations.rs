@@ -1,7 +1,10 @@
 //! Organisations: rows, inserts and the paged, filtered listing.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use parking_lot::RwLock;
 
 use crate::schema::organizations;
 use crate::{DbConnection, StoreError, like_pattern};
@@ -45,6 +48,7 @@ pub struct OrganizationCursor {
     pub id: String,
 }
 
+/// Adds an organisation. There is no update or delete: [`Directory`] relies on that.
 pub fn insert(
     conn: &mut DbConnection,
     new: &NewOrganization,
@@ -93,6 +97,45 @@ pub fn find_all(
         )
         .select(OrganizationRow::as_select())
         .load(conn)?)
+}
+
+/// Organisations as read, by id and by code, for one database. An organisation is written once
+/// and never changed or removed (nothing updates or deletes one), so a row read once stays
+/// true; a name not found is looked up again each time, since it may be added later.
+#[derive(Debug, Default)]
+pub struct Directory {
+    known: RwLock<HashMap<String, OrganizationRow>>,
+}
+
+impl Directory {
+    /// [`find_all`], without a query when every name has been read before.
+    pub fn find_all(
+        &self,
+        conn: &mut DbConnection,
+        ids_or_codes: &[String],
+    ) -> Result<Vec<OrganizationRow>, StoreError> {
+        let remembered: Option<Vec<OrganizationRow>> = {
+            let known = self.known.read();
+            ids_or_codes
+                .iter()
+                .map(|name| known.get(name).cloned())
+                .collect()
+        };
+        if let Some(mut rows) = remembered {
+            rows.sort_by(|a, b| a.id.cmp(&b.id));
+            rows.dedup_by(|a, b| a.id == b.id);
+            return Ok(rows);
+        }
+        let rows = find_all(conn, ids_or_codes)?;
+        let mut known = self.known.write();
+        for row in &rows {
+            known.insert(row.id.clone(), row.clone());
+            if let Some(code) = &row.code {
+                known.insert(code.clone(), row.clone());
+            }
+        }
+        Ok(rows)
+    }
 }
 
 /// One page in (name, id) order, at most `limit` rows, starting after `after`.

@@ -3,7 +3,6 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::query_builder::{QueryFragment, QueryId};
-use diesel::sql_types::Text;
 
 use crate::connection::MultiBackend;
 use crate::organizations::OrganizationRow;
@@ -84,7 +83,7 @@ pub fn insert(
     // Tuples, not the rows: diesel takes every field of a derived insert for one that may be
     // DEFAULT and prepares the statement anew each time; a tuple's statement is prepared once.
     // A column added to the rows must be added here too (a NOT NULL one fails every idea test).
-    let participants = participants_insert(&project.id, participant_ids);
+    let participants = participant_inserts(&project.id, participant_ids);
     let project = project.clone();
     changes.push(diesel::insert_into(projects::table).values((
         projects::id.eq(project.id),
@@ -112,7 +111,7 @@ pub fn insert(
         project_descriptions::contact_email.eq(description.contact_email),
         project_descriptions::placement_rationale.eq(description.placement_rationale),
     )));
-    changes.push(participants);
+    participants.for_each(|insert| changes.push(insert));
 }
 
 fn set_participants(
@@ -124,26 +123,28 @@ fn set_participants(
         project_participants::table.filter(project_participants::project_id.eq(project_id)),
     )
     .execute(conn)?;
-    participants_insert(project_id, ids).execute(conn)?;
+    for insert in participant_inserts(project_id, ids) {
+        insert.execute(conn)?;
+    }
     Ok(())
 }
 
-/// One statement for them all: the multi-backend connection has no batch insert, but it
-/// inserts what a select gives.
-fn participants_insert(
+/// One insert per participant (by id; the foreign key refuses an unknown one): each is the
+/// same statement, prepared once, where one insert for them all would be a new statement for
+/// every number of participants on SQLite.
+fn participant_inserts(
     project_id: &str,
     ids: &[String],
-) -> impl QueryFragment<MultiBackend> + QueryId + RunQueryDsl<DbConnection> + Send + 'static {
-    diesel::insert_into(project_participants::table)
-        .values(
-            organizations::table
-                .filter(organizations::id.eq_any(ids.to_vec()))
-                .select((project_id.to_owned().into_sql::<Text>(), organizations::id)),
-        )
-        .into_columns((
-            project_participants::project_id,
-            project_participants::organization_id,
+) -> impl Iterator<
+    Item = impl QueryFragment<MultiBackend> + QueryId + RunQueryDsl<DbConnection> + Send + 'static,
+> {
+    let project_id = project_id.to_owned();
+    ids.iter().cloned().map(move |id| {
+        diesel::insert_into(project_participants::table).values((
+            project_participants::project_id.eq(project_id.clone()),
+            project_participants::organization_id.eq(id),
         ))
+    })
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<ProjectRecord, StoreError> {

@@ -845,14 +845,15 @@ pub async fn create(
         .ok_or_else(|| {
             ApiError::Forbidden("the token names no organisation to submit for".into())
         })?;
+    let directory = state.organizations.clone();
     state
         .db(move |conn| {
             idempotency_key.run_writes(conn, &caller.sub, &request, |conn| {
-                // The owner and the participants in one read.
+                // The owner and the participants in one read, or none.
                 let named: Vec<String> = std::iter::once(owner_code.clone())
                     .chain(request.participants.iter().cloned())
                     .collect();
-                let known = organizations::find_all(conn, &named)?;
+                let known = directory.find_all(conn, &named)?;
                 let owner = pick_organization(&known, "owner_organization", &owner_code)?;
                 if !caller.acts_for(&owner.id, owner.code.as_deref()) {
                     return Err(ApiError::Forbidden(format!(

@@ -384,3 +384,23 @@ async fn concurrent_posts_with_one_idempotency_key_create_exactly_one() {
     .await;
     assert_eq!(listed.body["items"].as_array().unwrap().len(), 1);
 }
+
+#[actix_web::test]
+async fn an_organisation_added_after_an_idea_named_it_takes_part_in_the_next() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let admin = app.token(&[Role::Admin], None);
+    let aarhus = app.token(&[Role::MunicipalityUser], Some("751"));
+    let mut idea = crate::lifecycle::idea("Med styrelsen");
+    idea["participants"] = json!(["751", "digst"]);
+
+    // Organisations once read are remembered; one not found is looked up again next time.
+    let before = crate::lifecycle::submit_idea(&service, &aarhus, &idea).await;
+    before.problem(422, "validation");
+    assert_eq!(before.error_fields(), ["participants"]);
+    let added = send(&service, post(&new_agency(), &admin)).await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    let after = crate::lifecycle::submit_idea(&service, &aarhus, &idea).await;
+    assert_eq!(after.status, 201, "{}", after.body);
+    assert_eq!(after.body["participants"], json!(["751", "digst"]));
+}
