@@ -270,7 +270,9 @@ impl Outcome {
 
 impl IdempotencyKey {
     /// Runs `change` in one transaction with the key's record, so a retry with the same key
-    /// and request gets the first response and changes nothing.
+    /// and request gets the first response and changes nothing. The key is not read first: a
+    /// first request (nearly every one) goes straight to its change, and a retry's recording of
+    /// the key fails, which rolls its change back.
     pub fn run<R: Serialize>(
         &self,
         conn: &mut DbConnection,
@@ -302,16 +304,14 @@ impl IdempotencyKey {
         prepare: impl FnOnce(&mut DbConnection) -> Result<(Outcome, WriteSet), ApiError>,
     ) -> Result<StoredReply, ApiError> {
         let request_body = canonical(request)?;
-        let attempt = || {
-            let (outcome, mut writes) = prepare(conn)?;
+        let attempt = prepare(conn).and_then(|(outcome, mut writes)| {
             let stored = stored_response(outcome, &request_body);
             if let Some(key) = &self.0 {
                 idempotency::push_record(&mut writes, caller, key, &stored);
             }
             writes.run(conn)?;
             Ok(stored)
-        };
-        let attempt = attempt();
+        });
         self.reply(conn, caller, &request_body, attempt)
     }
 
