@@ -12,7 +12,6 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-
 use diesel::query_builder::QueryFragment;
 
 use crate::audit::NewEntry;

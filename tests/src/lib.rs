@@ -18,6 +18,7 @@ use diesel::{Connection, RunQueryDsl};
 use os2pm_api::app::{self, AppState};
 use os2pm_api::auth::{Authenticator, Role};
 use os2pm_api::config::{AuthConfig, Config, KeyConfig};
+use os2pm_persistence::audit::{Actor, NewEntry};
 use os2pm_persistence::{DatabaseUrl, DbConnection, migrations};
 use serde_json::Value;
 
@@ -395,6 +396,33 @@ where
         status,
         headers,
         body,
+    }
+}
+
+/// The administrator as the actor of audit entries a test writes straight to the store.
+pub fn administrator() -> Actor {
+    Actor {
+        sub: "test-admin".into(),
+        roles: vec!["admin".into()],
+        org: None,
+    }
+}
+
+/// An audit entry about an organisation, with no states, for a test that writes it straight
+/// to the store.
+pub fn organisation_entry<'a>(
+    actor: &'a Actor,
+    subject_id: &'a str,
+    action: &'a str,
+) -> NewEntry<'a> {
+    NewEntry {
+        subject_type: "organization",
+        subject_id,
+        action,
+        actor,
+        before: None,
+        after: None,
+        reason: None,
     }
 }
 

@@ -5,10 +5,10 @@ use std::collections::HashSet;
 
 use actix_web::test::TestRequest;
 use os2pm_api::auth::Role;
-use os2pm_persistence::audit::{self, Actor, NewEntry};
+use os2pm_persistence::audit;
 use os2pm_persistence::events::{self as store, Audience, TypeFilter};
 use os2pm_persistence::{DatabaseUrl, DbConnection};
-use os2pm_tests::{Reply, TestApp, TestDb, bearer, send};
+use os2pm_tests::{Reply, TestApp, TestDb, administrator, bearer, organisation_entry, send};
 use serde_json::{Value, json};
 
 use crate::lifecycle::{TestService, cast, etag, idea, new_idea, submit_idea, token_for};
@@ -217,24 +217,8 @@ async fn an_integration_sees_public_events_and_its_own_organisations_only() {
 
 /// One event about an organisation, written by `conn` (inside whatever transaction it is in).
 fn write_event(conn: &mut DbConnection, subject: &str) {
-    let actor = Actor {
-        sub: "writer".into(),
-        roles: vec!["admin".into()],
-        org: None,
-    };
-    audit::append(
-        conn,
-        NewEntry {
-            subject_type: "organization",
-            subject_id: subject,
-            action: "updated",
-            actor: &actor,
-            before: None,
-            after: None,
-            reason: None,
-        },
-    )
-    .unwrap();
+    let actor = administrator();
+    audit::append(conn, organisation_entry(&actor, subject, "updated")).unwrap();
 }
 
 /// Every event a reader gets after `after`, with its place.

@@ -1,11 +1,11 @@
 //! What the database itself guarantees: idempotent seeding, an append-only audit trail.
 
 use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
-use os2pm_persistence::audit::{self, Actor, NewEntry};
+use os2pm_persistence::audit;
 use os2pm_persistence::idempotency::{self, StoredResponse};
 use os2pm_persistence::schema::events;
 use os2pm_persistence::{DatabaseUrl, StoreError, WriteSet, migrations, organizations};
-use os2pm_tests::TestDb;
+use os2pm_tests::{TestDb, administrator, organisation_entry};
 
 #[actix_web::test]
 async fn seeding_twice_leaves_98_municipalities_and_the_two_catalogues() {
@@ -57,24 +57,8 @@ async fn without_auto_migration_a_missing_schema_is_reported_not_created() {
 async fn the_audit_trail_cannot_be_edited_or_deleted() {
     let db = TestDb::seeded();
     let mut conn = db.connect();
-    let actor = Actor {
-        sub: "a".into(),
-        roles: vec!["admin".into()],
-        org: None,
-    };
-    audit::append(
-        &mut conn,
-        NewEntry {
-            subject_type: "organization",
-            subject_id: "x",
-            action: "created",
-            actor: &actor,
-            before: None,
-            after: None,
-            reason: None,
-        },
-    )
-    .unwrap();
+    let actor = administrator();
+    audit::append(&mut conn, organisation_entry(&actor, "x", "created")).unwrap();
     let update = diesel::sql_query("UPDATE audit_log SET action = 'forged'").execute(&mut conn);
     assert!(update.unwrap_err().to_string().contains("append-only"));
     let delete = diesel::sql_query("DELETE FROM audit_log").execute(&mut conn);
@@ -89,20 +73,8 @@ async fn the_audit_trail_cannot_be_edited_or_deleted() {
 async fn a_write_set_lands_whole_or_not_at_all() {
     let db = TestDb::seeded();
     let mut conn = db.connect();
-    let actor = Actor {
-        sub: "a".into(),
-        roles: vec!["admin".into()],
-        org: None,
-    };
-    let entry = |subject_id| NewEntry {
-        subject_type: "organization",
-        subject_id,
-        action: "created",
-        actor: &actor,
-        before: None,
-        after: None,
-        reason: None,
-    };
+    let actor = administrator();
+    let entry = |subject_id| organisation_entry(&actor, subject_id, "created");
     let reply = StoredResponse {
         request_body: "{}".into(),
         status: 201,
