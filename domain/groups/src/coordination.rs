@@ -1,4 +1,4 @@
-//! Coordination groups (*koordinationsgrupper*, DOMAIN.md §4): any organisation using the
+//! Coordination groups (*koordinationsgrupper*, governance.md §4): any organisation using the
 //! product may join; a chair among the members; an optional facilitating supplier; at N3 at
 //! least one board member.
 

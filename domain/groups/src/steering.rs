@@ -1,4 +1,4 @@
-//! Steering groups (*styregrupper*, DOMAIN.md §4): seats held by organisations, each with a
+//! Steering groups (*styregrupper*, governance.md §4): seats held by organisations, each with a
 //! named representative; a chair among the members; a project leader who never votes. A small
 //! N1 project may name a single project owner instead.
 

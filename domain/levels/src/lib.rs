@@ -215,7 +215,7 @@ impl Catalogue {
         Ok(catalogue)
     }
 
-    /// The catalogue of the 2016 report, `os2-2016` (DOMAIN.md §3).
+    /// The catalogue of the 2016 report, `os2-2016` (governance.md §3).
     pub fn os2_2016() -> Result<Self, CatalogueError> {
         Self::from_json(OS2_2016_JSON)
     }

@@ -1,4 +1,4 @@
-//! The association's current checklist, the 2025 *styringsmodel* (DOMAIN.md §8), and its
+//! The association's current checklist, the 2025 *styringsmodel* (governance.md §8), and its
 //! self-assessment files (*selvevaluering*).
 //!
 //! Its items (R1–R4, F1–F22, S1–S5, G1–G14) sit on the levels `sandkasse`, 1, 2 and 3;

@@ -1,4 +1,4 @@
-//! Products, level changes and change-request routing (DOMAIN.md §2, §5).
+//! Products, level changes and change-request routing (governance.md §2, §5).
 
 use os2pm_levels::{Gate, Level, names};
 use serde::{Deserialize, Serialize};

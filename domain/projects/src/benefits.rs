@@ -1,4 +1,4 @@
-//! Benefits realisation (DOMAIN.md §6): the benefits expected at approval, measured later and
+//! Benefits realisation (governance.md §6): the benefits expected at approval, measured later and
 //! shown against the expectation.
 
 use chrono::NaiveDate;

@@ -1,4 +1,4 @@
-//! The budget and business case of a project (DOMAIN.md §2, §4): proposed, approved by the
+//! The budget and business case of a project (governance.md §2, §4): proposed, approved by the
 //! steering group's chair and, at N2/N3, also by the board.
 
 use os2pm_levels::{Level, names};

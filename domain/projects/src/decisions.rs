@@ -1,4 +1,4 @@
-//! Who approves, and when a board vote is decided (DOMAIN.md §7).
+//! Who approves, and when a board vote is decided (governance.md §7).
 
 use std::collections::HashMap;
 

@@ -1,4 +1,4 @@
-//! The economy of the portfolio (DOMAIN.md §6): budget, spent, forecast and variance per item
+//! The economy of the portfolio (governance.md §6): budget, spent, forecast and variance per item
 //! and in total.
 
 use serde::Serialize;

@@ -1,4 +1,4 @@
-//! The initiative life cycle: ideas, placement, approval routing and decisions (DOMAIN.md §2, §7).
+//! The initiative life cycle: ideas, placement, approval routing and decisions (governance.md §2, §7).
 //!
 //! Pure rules: which state allows which action for whom, where an approval goes, and when a
 //! board vote is decided. The API asks these functions and stores what they answer.

@@ -264,7 +264,7 @@ mod tests {
         ..NOBODY
     };
 
-    /// Every state × every action × every kind of caller, against the table of DOMAIN.md §2
+    /// Every state × every action × every kind of caller, against the table of governance.md §2
     /// and §4, written out here independently of the implementation.
     #[test]
     fn every_state_action_and_caller() {

@@ -1,4 +1,4 @@
-//! Board meetings and their deadlines (DOMAIN.md §6): proposals for the agenda close four weeks
+//! Board meetings and their deadlines (governance.md §6): proposals for the agenda close four weeks
 //! before a meeting, the agenda and material go out two weeks before; a recommendation
 //! submitted after a deadline goes to the following meeting.
 

@@ -1,4 +1,4 @@
-//! Prioritisation (DOMAIN.md §6): the board's weighted criteria, members' scores 0–5 per
+//! Prioritisation (governance.md §6): the board's weighted criteria, members' scores 0–5 per
 //! criterion, candidates ranked by weighted score, and whether a rank survives any one weight
 //! moving by ±10 %.
 

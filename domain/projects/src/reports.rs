@@ -1,4 +1,4 @@
-//! Progress and economy reports (DOMAIN.md §6): a red/amber/green status, with a reason when
+//! Progress and economy reports (governance.md §6): a red/amber/green status, with a reason when
 //! it is not green.
 
 use os2pm_levels::names;

@@ -16,7 +16,7 @@ pub(crate) const SAMPLES: [&str; 2] = [
 
 pub(crate) fn sample(name: &str) -> String {
     let path = format!(
-        "{}/../../shared/data/os2-self-assessments/{name}",
+        "{}/fixtures/self-assessments/{name}",
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
