@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::middleware::{Compress, ErrorHandlers};
+use actix_web::middleware::{Compress, ErrorHandlers, from_fn};
 use actix_web::{App, HttpMessage, web};
 use os2pm_persistence::{DbConnection, Pool, StoreError};
 use tokio::sync::Semaphore;
@@ -90,8 +90,12 @@ pub fn build(
         .app_data(web::PayloadConfig::new(max_body_bytes))
         .configure(handlers::routes)
         .service(openapi_doc::swagger_ui())
+        // A newcomer who opens the bare address, or types the UI's path without its slash.
+        .route("/", web::get().to(to_swagger_ui))
+        .route("/swagger-ui", web::get().to(to_swagger_ui))
         .default_service(web::to(not_found))
         .wrap(ErrorHandlers::new().default_handler(problem_safety_net))
+        .wrap(from_fn(request::limit_head))
         .wrap(Compress::default())
         .wrap_fn(|request, service| {
             use actix_web::dev::Service;
@@ -110,6 +114,12 @@ pub fn build(
             }
         })
         .wrap(TracingLogger::default())
+}
+
+async fn to_swagger_ui() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Found()
+        .insert_header((actix_web::http::header::LOCATION, "/swagger-ui/"))
+        .finish()
 }
 
 async fn not_found(request: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {

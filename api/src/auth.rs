@@ -25,7 +25,7 @@ use utoipa::ToSchema;
 use crate::config::{AuthConfig, KeyConfig, MIN_SECRET_BYTES};
 use crate::error::ApiError;
 
-/// The token roles of DOMAIN.md §1. Group roles (chairs, members) are memberships, not roles.
+/// The token roles of governance.md §1. Group roles (chairs, members) are memberships, not roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {

@@ -80,6 +80,37 @@ pub enum KeyConfig {
     },
 }
 
+/// What `os2pm serve --help` says of the environment; the README's configuration table says the
+/// same at more length.
+pub const ENVIRONMENT_HELP: &str = "\
+Environment (the README's configuration table says more):
+  OS2PM_BIND                         address to listen on, HOST:PORT [127.0.0.1:8080]
+  DATABASE_URL                       a SQLite file path or sqlite://path, or postgres://user@host:port/db [os2pm.db]
+  OS2PM_AUTO_MIGRATE                 apply pending migrations at start: true or false [true]
+  OS2PM_DB_POOL_SIZE                 database connections, at least 1 [10]
+  OS2PM_DB_TIMEOUT                   how long a request waits for the database before a 503 [5s]
+  OS2PM_WORKERS                      HTTP worker threads, at least 1 [one per core]
+  OS2PM_MAX_BODY_BYTES               the largest request body, at least 1 [262144]
+  OS2PM_VIEW_CACHE_MB                memory for built project views; 0 turns the cache off [16]
+  OS2PM_LOG_FORMAT                   text (colours on a terminal only) or json (one object a line) [text]
+  RUST_LOG                           log filter [info]
+  OS2PM_JWT_ISSUER                   the required `iss` [os2pm]
+  OS2PM_JWT_AUDIENCE                 the required `aud` [os2pm]
+  OS2PM_JWT_ROLES_CLAIM              the claim holding the roles, a dotted path [roles]
+  OS2PM_JWT_ORG_CLAIM                the claim holding the caller's organisation [org]
+  OS2PM_JWT_LEEWAY                   clock skew allowed on `exp` and `nbf` [30s]
+  OS2PM_JWT_SECRET                   development HS256 secret, at least 32 bytes [a random key in a file]
+  OS2PM_JWT_KEY_FILE                 where the random development key is kept [<sqlite file>.jwt-key]
+  OS2PM_JWKS_URL                     the identity provider's JWKS; turns off development tokens
+  OS2PM_JWKS_CACHE_TTL               how long fetched keys are used [10m]
+  OS2PM_JWKS_REFRESH_MIN_INTERVAL    the least time between two JWKS fetches [10s]
+  OS2PM_WEBHOOK_ALLOW_HTTP_LOOPBACK  accept http:// webhook targets on loopback [false]
+  OS2PM_WEBHOOK_MAX_ATTEMPTS         attempts before a delivery fails, at least 1 [10]
+  OS2PM_WEBHOOK_TIMEOUT              how long one delivery attempt may take [10s]
+  OS2PM_WEBHOOK_BACKOFF              the first retry's delay, doubling per attempt [2s]
+  OS2PM_WEBHOOK_MAX_BACKOFF          the longest delay between two attempts [10m]
+  OS2PM_WEBHOOK_POLL                 how often the dispatcher looks for new events [1s]";
+
 /// A variable whose value cannot be used.
 #[derive(Debug, thiserror::Error)]
 #[error("{variable}: {message}")]
@@ -100,7 +131,11 @@ impl Config {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let var =
             |name: &'static str, default: &str| lookup(name).unwrap_or_else(|| default.into());
-        let database_url = DatabaseUrl::parse(&var("DATABASE_URL", "os2pm.db"));
+        let database_url =
+            DatabaseUrl::parse(&var("DATABASE_URL", "os2pm.db")).map_err(|e| ConfigError {
+                variable: "DATABASE_URL",
+                message: e.to_string(),
+            })?;
         let keys = match lookup("OS2PM_JWKS_URL") {
             Some(jwks_url) => KeyConfig::IdentityProvider {
                 jwks_url,
@@ -129,15 +164,15 @@ impl Config {
             }
         };
         Ok(Self {
-            bind: var("OS2PM_BIND", "127.0.0.1:8080"),
+            bind: bind_address(&var("OS2PM_BIND", "127.0.0.1:8080"))?,
             database_url,
             auto_migrate: boolean("OS2PM_AUTO_MIGRATE", &var("OS2PM_AUTO_MIGRATE", "true"))?,
-            pool_size: number("OS2PM_DB_POOL_SIZE", &var("OS2PM_DB_POOL_SIZE", "10"))?,
+            pool_size: positive("OS2PM_DB_POOL_SIZE", &var("OS2PM_DB_POOL_SIZE", "10"))?,
             db_timeout: duration("OS2PM_DB_TIMEOUT", &var("OS2PM_DB_TIMEOUT", "5s"))?,
             workers: lookup("OS2PM_WORKERS")
-                .map(|v| number("OS2PM_WORKERS", &v))
+                .map(|v| positive("OS2PM_WORKERS", &v))
                 .transpose()?,
-            max_body_bytes: number(
+            max_body_bytes: positive(
                 "OS2PM_MAX_BODY_BYTES",
                 &var("OS2PM_MAX_BODY_BYTES", "262144"),
             )?,
@@ -165,7 +200,7 @@ impl Config {
                     "OS2PM_WEBHOOK_ALLOW_HTTP_LOOPBACK",
                     &var("OS2PM_WEBHOOK_ALLOW_HTTP_LOOPBACK", "false"),
                 )?,
-                max_attempts: number(
+                max_attempts: positive(
                     "OS2PM_WEBHOOK_MAX_ATTEMPTS",
                     &var("OS2PM_WEBHOOK_MAX_ATTEMPTS", "10"),
                 )?,
@@ -206,8 +241,40 @@ fn duration(variable: &'static str, value: &str) -> Result<Duration, ConfigError
 fn number<T: std::str::FromStr>(variable: &'static str, value: &str) -> Result<T, ConfigError> {
     value.parse().map_err(|_| ConfigError {
         variable,
-        message: format!("`{value}` is not a positive whole number"),
+        message: format!("`{value}` is not a whole number (0, 1, 2, …)"),
     })
+}
+
+/// A whole number of at least 1: a pool, a worker count or a body limit of 0 serves nothing.
+fn positive<T: std::str::FromStr + PartialOrd + From<u8>>(
+    variable: &'static str,
+    value: &str,
+) -> Result<T, ConfigError> {
+    value
+        .parse()
+        .ok()
+        .filter(|n: &T| *n >= T::from(1))
+        .ok_or_else(|| ConfigError {
+            variable,
+            message: format!("`{value}` is not a whole number of at least 1 (1, 2, 3, …)"),
+        })
+}
+
+/// `HOST:PORT`, the port a number: checked here so a typo stops the start with its name.
+fn bind_address(value: &str) -> Result<String, ConfigError> {
+    let valid = value
+        .rsplit_once(':')
+        .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
+    if valid {
+        Ok(value.to_owned())
+    } else {
+        Err(ConfigError {
+            variable: "OS2PM_BIND",
+            message: format!(
+                "`{value}` is not HOST:PORT, e.g. 127.0.0.1:8080, 0.0.0.0:8080 or [::1]:8080"
+            ),
+        })
+    }
 }
 
 fn boolean(variable: &'static str, value: &str) -> Result<bool, ConfigError> {
@@ -271,5 +338,71 @@ mod tests {
         assert_eq!(error(&[("OS2PM_DB_TIMEOUT", "soon")]), "OS2PM_DB_TIMEOUT");
         assert_eq!(error(&[("OS2PM_DB_POOL_SIZE", "-1")]), "OS2PM_DB_POOL_SIZE");
         assert_eq!(error(&[("OS2PM_LOG_FORMAT", "xml")]), "OS2PM_LOG_FORMAT");
+    }
+
+    /// Every variable this file reads is in `serve --help` and in the README's table.
+    #[test]
+    fn every_variable_is_documented() {
+        let source = include_str!("config.rs");
+        let readme = include_str!("../../README.md");
+        let mut variables: Vec<&str> = source
+            .split('"')
+            .filter(|word| {
+                ((word.len() > 6 && word.starts_with("OS2PM_")) || *word == "DATABASE_URL")
+                    && word
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            })
+            .collect();
+        variables.sort_unstable();
+        variables.dedup();
+        assert!(variables.len() > 20, "{variables:?}");
+        for variable in variables {
+            assert!(
+                ENVIRONMENT_HELP.contains(variable),
+                "{variable} not in --help"
+            );
+            assert!(
+                readme.contains(&format!("| `{variable}` |")),
+                "{variable} not in the README's configuration table"
+            );
+        }
+    }
+
+    #[test]
+    fn settings_that_would_serve_nothing_stop_the_start() {
+        let refusal = |vars: &[(&str, &str)]| {
+            let error = config(vars).unwrap_err();
+            (error.variable, error.message)
+        };
+        for variable in [
+            "OS2PM_WORKERS",
+            "OS2PM_DB_POOL_SIZE",
+            "OS2PM_MAX_BODY_BYTES",
+        ] {
+            let (named, message) = refusal(&[(variable, "0")]);
+            assert_eq!(named, variable);
+            assert!(message.contains("at least 1"), "{message}");
+        }
+        let (named, message) = refusal(&[("DATABASE_URL", "mysql://root@localhost/os2pm")]);
+        assert_eq!(named, "DATABASE_URL");
+        assert!(message.contains("postgres://") && message.contains("sqlite://"));
+        for bind in [
+            "notaport",
+            "127.0.0.1",
+            ":8080",
+            "localhost:http",
+            "127.0.0.1:70000",
+        ] {
+            let (named, message) = refusal(&[("OS2PM_BIND", bind)]);
+            assert_eq!(named, "OS2PM_BIND");
+            assert!(message.contains("HOST:PORT"), "{message}");
+        }
+        let accepted = config(&[("OS2PM_BIND", "[::1]:9000"), ("OS2PM_WORKERS", "1")])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (accepted.bind.as_str(), accepted.workers),
+            ("[::1]:9000", Some(1))
+        );
     }
 }

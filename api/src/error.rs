@@ -99,6 +99,10 @@ pub enum ApiError {
     PayloadTooLarge(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
+    #[error("{0}")]
+    UriTooLong(String),
+    #[error("{0}")]
+    HeadersTooLarge(String),
     #[error("{} field(s) are not valid", .0.len())]
     Validation(Vec<FieldError>),
     #[error("the Idempotency-Key was already used with a different request")]
@@ -136,6 +140,12 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => {
                 (415, "unsupported-media-type", "Unsupported media type")
             }
+            Self::UriTooLong(_) => (414, "uri-too-long", "The URL is too long"),
+            Self::HeadersTooLarge(_) => (
+                431,
+                "headers-too-large",
+                "The request headers are too large",
+            ),
             Self::Validation(_) => (422, "validation", "The request is not valid"),
             Self::IdempotencyKeyReused => (
                 422,

@@ -12,7 +12,8 @@ use os2pm_api::{openapi_doc, server};
 #[command(
     name = "os2pm",
     version,
-    about = "The OS2 project and product portfolio service"
+    about = "The OS2 project and product portfolio service",
+    after_help = "`os2pm serve --help` lists the environment variables."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -22,6 +23,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the API (the default): migrates and seeds, then listens on OS2PM_BIND.
+    #[command(after_help = os2pm_api::config::ENVIRONMENT_HELP)]
     Serve,
     /// Print a signed development token (development key only).
     Token {

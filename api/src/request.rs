@@ -3,9 +3,12 @@
 
 use std::future::{Ready, ready};
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, EntityTag, IfNoneMatch};
+use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -17,6 +20,46 @@ use utoipa::{IntoParams, ToSchema};
 use validator::{ValidationErrors, ValidationErrorsKind};
 
 use crate::error::{ApiError, FieldError};
+
+/// The longest URL (path and query) answered: longer ones are a 414.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// The most header bytes (names and values) answered: more are a 431. A head beyond actix's
+/// own 128 KiB read buffer never reaches the application and gets actix's empty 431.
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+
+/// Refuses an oversized URL or header block as problem+json before any handler runs.
+pub async fn limit_head(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let uri = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |p| p.as_str().len());
+    let headers: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    let refusal = if uri > MAX_URI_BYTES {
+        Some(ApiError::UriTooLong(format!(
+            "the URL has {uri} bytes; at most {MAX_URI_BYTES} are answered"
+        )))
+    } else if headers > MAX_HEADER_BYTES {
+        Some(ApiError::HeadersTooLarge(format!(
+            "the headers have {headers} bytes; at most {MAX_HEADER_BYTES} are answered"
+        )))
+    } else {
+        None
+    };
+    match refusal {
+        Some(error) => Ok(request.error_response(error).map_into_right_body()),
+        None => next
+            .call(request)
+            .await
+            .map(ServiceResponse::map_into_left_body),
+    }
+}
 
 pub fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default()
@@ -154,6 +197,29 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// Pages a short list that is read whole (a project's history, reports or benefits, the
+    /// board's meetings): the cursor is the position after the last item of the page.
+    pub fn from_list(items: Vec<T>, params: &PageParams) -> Result<Self, ApiError> {
+        let limit = params.limit()?;
+        let start = params.after::<usize>()?.unwrap_or(0);
+        let rows = items
+            .into_iter()
+            .enumerate()
+            .skip(start)
+            .take(
+                usize::try_from(limit)
+                    .unwrap_or(usize::MAX)
+                    .saturating_add(1),
+            )
+            .collect();
+        Ok(Self::from_rows(
+            rows,
+            limit,
+            |(at, _)| at + 1,
+            |(_, item)| item,
+        ))
+    }
+
     /// Builds a page from up to `limit + 1` rows: the extra row only says there is more.
     pub fn from_rows<R, K: Serialize>(
         mut rows: Vec<R>,
@@ -237,8 +303,8 @@ pub struct Outcome {
     pub status: StatusCode,
     pub location: Option<String>,
     pub body: serde_json::Value,
-    /// The version of the changed resource, sent as its ETag.
-    pub version: Option<i64>,
+    /// The changed resource's ETag, as a following GET would send it.
+    pub etag: Option<EntityTag>,
 }
 
 impl Outcome {
@@ -248,7 +314,7 @@ impl Outcome {
             status: StatusCode::CREATED,
             location: Some(location),
             body,
-            version: None,
+            etag: None,
         }
     }
 
@@ -258,12 +324,12 @@ impl Outcome {
             status: StatusCode::OK,
             location: None,
             body,
-            version: None,
+            etag: None,
         }
     }
 
-    pub fn with_version(mut self, version: i64) -> Self {
-        self.version = Some(version);
+    pub fn with_etag(mut self, tag: EntityTag) -> Self {
+        self.etag = Some(tag);
         self
     }
 }
@@ -363,7 +429,7 @@ fn stored_response(outcome: Outcome, request_body: &str) -> StoredResponse {
         status: i32::from(outcome.status.as_u16()),
         location: outcome.location,
         body: outcome.body.to_string(),
-        etag: outcome.version.map(|v| etag(v).to_string()),
+        etag: outcome.etag.map(|tag| tag.to_string()),
     }
 }
 
@@ -378,6 +444,17 @@ pub struct StoredReply {
 }
 
 impl StoredReply {
+    /// Where the created resource is (a 201's `Location`).
+    pub fn location(&self) -> Option<&str> {
+        self.location.as_deref()
+    }
+
+    /// Sends `tag` as the ETag, for a resource whose ETag is known only after the write.
+    pub fn with_etag(mut self, tag: &EntityTag) -> Self {
+        self.etag = Some(tag.to_string());
+        self
+    }
+
     pub fn into_response(self) -> HttpResponse {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::OK);
         let mut response = HttpResponse::build(status);

@@ -21,12 +21,15 @@ pub enum StartError {
     Serve(std::io::Error),
 }
 
-/// Structured logs on stderr; `RUST_LOG` filters (default `info`).
+/// Structured logs on stderr; `RUST_LOG` filters (default `info`). Colours only on a terminal,
+/// so a log file or a log shipper gets plain text; `json` gives one object a line.
 pub fn init_tracing(json: bool) {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(!json && std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     // A second initialisation (tests) keeps the first subscriber.
     let _ = if json {
@@ -75,6 +78,11 @@ pub const CLIENT_DISCONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Serves until SIGTERM or SIGINT, then finishes the requests in flight.
 pub async fn serve(config: Config) -> Result<(), StartError> {
+    // The port first: a busy one is reported before migrations run or a key file is written.
+    let listener = std::net::TcpListener::bind(&config.bind).map_err(|cause| StartError::Bind {
+        bind: config.bind.clone(),
+        cause,
+    })?;
     let prepare_config = config.clone();
     let (state, authenticator) = web::block(move || prepare(&prepare_config))
         .await
@@ -92,12 +100,10 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     if let Some(workers) = config.workers {
         server = server.workers(workers);
     }
-    let server = server
-        .bind(&config.bind)
-        .map_err(|cause| StartError::Bind {
-            bind: config.bind.clone(),
-            cause,
-        })?;
+    let server = server.listen(listener).map_err(|cause| StartError::Bind {
+        bind: config.bind.clone(),
+        cause,
+    })?;
     for address in server.addrs() {
         tracing::info!(
             url = %format!("http://{address}"),

@@ -153,7 +153,7 @@ async fn insert(
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
-    let url = DatabaseUrl::parse(&args.database_url);
+    let url = DatabaseUrl::parse(&args.database_url)?;
     let owner = organizations::table
         .filter(organizations::kind.eq("municipality"))
         .select(organizations::id)

@@ -25,7 +25,7 @@ struct Args {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
-    let url = DatabaseUrl::parse(&args.database_url);
+    let url = DatabaseUrl::parse(&args.database_url)?;
     let took = seed(
         &url,
         Plan {

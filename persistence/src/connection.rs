@@ -27,18 +27,35 @@ pub enum DatabaseUrl {
     Sqlite(PathBuf),
 }
 
+/// A `DATABASE_URL` with a scheme os2pm does not speak.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{scheme}://` is not a database os2pm speaks; use postgres:// or postgresql:// (PostgreSQL), or sqlite:// or a file path (SQLite)"
+)]
+pub struct UnknownScheme {
+    pub scheme: String,
+}
+
 impl DatabaseUrl {
-    /// `postgres://…`/`postgresql://…` is PostgreSQL; anything else is a SQLite file path,
-    /// optionally written `sqlite://path` or `sqlite:path`.
-    pub fn parse(url: &str) -> Self {
+    /// `postgres://…`/`postgresql://…` is PostgreSQL; `sqlite://path`, `sqlite:path` or a plain
+    /// file path is SQLite; any other `scheme://` (say `mysql://`) is refused, so a mistyped
+    /// URL never becomes a SQLite file of that name.
+    pub fn parse(url: &str) -> Result<Self, UnknownScheme> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Self::Postgres(url.to_owned());
+            return Ok(Self::Postgres(url.to_owned()));
         }
-        let path = url
+        if let Some(path) = url
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
-            .unwrap_or(url);
-        Self::Sqlite(PathBuf::from(path))
+        {
+            return Ok(Self::Sqlite(PathBuf::from(path)));
+        }
+        match url.split_once("://") {
+            Some((scheme, _)) => Err(UnknownScheme {
+                scheme: scheme.to_owned(),
+            }),
+            None => Ok(Self::Sqlite(PathBuf::from(url))),
+        }
     }
 
     pub fn backend_name(&self) -> &'static str {
@@ -208,22 +225,27 @@ mod tests {
 
     #[test]
     fn urls_pick_the_backend() {
+        let parse = |url| DatabaseUrl::parse(url).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
-            DatabaseUrl::parse("postgres://u@h/db"),
+            parse("postgres://u@h/db"),
             DatabaseUrl::Postgres("postgres://u@h/db".into())
         );
         assert!(matches!(
-            DatabaseUrl::parse("postgresql://h/db"),
+            parse("postgresql://h/db"),
             DatabaseUrl::Postgres(_)
         ));
         assert_eq!(
-            DatabaseUrl::parse("sqlite://./x.db"),
+            parse("sqlite://./x.db"),
             DatabaseUrl::Sqlite("./x.db".into())
         );
-        assert_eq!(
-            DatabaseUrl::parse("os2pm.db"),
-            DatabaseUrl::Sqlite("os2pm.db".into())
-        );
+        assert_eq!(parse("os2pm.db"), DatabaseUrl::Sqlite("os2pm.db".into()));
+    }
+
+    #[test]
+    fn other_schemes_are_refused_by_name() {
+        let error = DatabaseUrl::parse("mysql://u@h/db").unwrap_err();
+        assert_eq!(error.scheme, "mysql");
+        assert!(error.to_string().contains("postgres://"));
     }
 
     #[test]

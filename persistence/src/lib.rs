@@ -36,7 +36,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 pub use connection::{
     ConnectionManager, DatabaseUrl, DbConnection, Pool, PoolOptions, Pooled, PooledConnection,
-    build_pool, ping,
+    UnknownScheme, build_pool, ping,
 };
 pub use writes::WriteSet;
 

@@ -1,4 +1,4 @@
-//! Benefits realisation (DOMAIN.md §6): expected benefits (indicator, baseline, target, owner,
+//! Benefits realisation (governance.md §6): expected benefits (indicator, baseline, target, owner,
 //! due date) and their measurements, shown against the expectation.
 
 use actix_web::{HttpResponse, web};
@@ -17,7 +17,7 @@ use crate::error::{ApiError, ProblemSchema};
 use crate::handlers::board::today;
 use crate::handlers::projects::Loaded;
 use crate::handlers::{created, to_body};
-use crate::request::{IdempotencyKey, Outcome, StoredReply, validation_errors};
+use crate::request::{IdempotencyKey, Outcome, Page, PageParams, StoredReply, validation_errors};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MeasurementView {
@@ -253,15 +253,16 @@ pub async fn measure(
 /// A project's (or its product's) expected benefits with their measurements. Public.
 #[utoipa::path(
     get, path = "/api/v1/projects/{id}/benefits", tag = "meetings",
-    params(("id" = String, Path)),
+    params(("id" = String, Path), PageParams),
     responses(
-        (status = 200, description = "The benefits", body = Vec<BenefitView>),
+        (status = 200, description = "The benefits, oldest first, one page at a time", body = Page<BenefitView>),
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 pub async fn list(
     state: web::Data<AppState>,
     id: web::Path<String>,
+    page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let views = state
@@ -274,5 +275,5 @@ pub async fn list(
                 .collect::<Vec<_>>())
         })
         .await?;
-    Ok(HttpResponse::Ok().json(views))
+    Ok(HttpResponse::Ok().json(Page::from_list(views, &page)?))
 }

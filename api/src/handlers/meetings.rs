@@ -1,4 +1,4 @@
-//! Board meetings (DOMAIN.md §6): deadlines computed from the date, agendas that take every
+//! Board meetings (governance.md §6): deadlines computed from the date, agendas that take every
 //! recommendation to the board by its submission date, and the reporting duty before each one.
 
 use actix_web::{HttpResponse, web};
@@ -21,7 +21,7 @@ use crate::error::{ApiError, FieldError, ProblemSchema};
 use crate::handlers::approvals::Minutes;
 use crate::handlers::board::today;
 use crate::handlers::{created, to_body};
-use crate::request::{IdempotencyKey, StoredReply, validation_errors};
+use crate::request::{IdempotencyKey, Page, PageParams, StoredReply, validation_errors};
 
 /// A recommendation (*indstilling*) on a meeting's agenda: a board approval, and once decided,
 /// its decision.
@@ -215,9 +215,13 @@ pub async fn create(
 /// Every board meeting by date, with deadlines and agendas. Public.
 #[utoipa::path(
     get, path = "/api/v1/board/meetings", tag = "meetings",
-    responses((status = 200, description = "The meetings", body = Vec<MeetingView>))
+    params(PageParams),
+    responses((status = 200, description = "The meetings by date, one page at a time", body = Page<MeetingView>))
 )]
-pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
     let meetings = state
         .db(|conn| {
             let all = store::all(conn)?;
@@ -227,7 +231,7 @@ pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> 
                 .collect::<Result<Vec<_>, _>>()
         })
         .await?;
-    Ok(HttpResponse::Ok().json(meetings))
+    Ok(HttpResponse::Ok().json(Page::from_list(meetings, &page)?))
 }
 
 /// One meeting with its agenda. Public.

@@ -1,4 +1,4 @@
-//! The portfolio overview (*porteføljeoverblik*, DOMAIN.md §6) for a board meeting: every
+//! The portfolio overview (*porteføljeoverblik*, governance.md §6) for a board meeting: every
 //! project and product by level and state, their economy, pending decisions, and what the
 //! board decided since its previous meeting.
 

@@ -1,4 +1,4 @@
-//! Prioritisation (DOMAIN.md §6): the board's weighted criteria (kept by the business manager on
+//! Prioritisation (governance.md §6): the board's weighted criteria (kept by the business manager on
 //! its behalf), board members' scores, and the ranking with its stability.
 
 use std::collections::BTreeMap;

@@ -1,6 +1,7 @@
 //! Go-live, products and their coordination groups, level changes, closing, and change
-//! requests (DOMAIN.md §2, §4, §5).
+//! requests (governance.md §2, §4, §5).
 
+use actix_web::http::header::EntityTag;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use os2pm_groups::coordination::{CoordinationGroup, CoordinationMember, check_coordination};
@@ -33,7 +34,8 @@ use crate::handlers::projects::{Loaded, change_project, etag_response};
 use crate::handlers::running::PersonRef;
 use crate::handlers::{created, to_body};
 use crate::request::{
-    IdempotencyKey, IfMatch, Outcome, Page, PageParams, StoredReply, validation_errors, with_etag,
+    IdempotencyKey, IfMatch, Outcome, Page, PageParams, StoredReply, etag, validation_errors,
+    with_etag,
 };
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -360,7 +362,7 @@ pub async fn go_live(
                         Ok(None)
                     },
                 )?;
-                Ok(Outcome::ok(body).with_version(version))
+                Ok(Outcome::ok(body).with_etag(version))
             })
         })
         .await
@@ -642,7 +644,7 @@ fn change_product(
     audit_action: &str,
     reason: Option<&str>,
     change: impl FnOnce(&mut DbConnection, &LoadedProduct) -> Result<(), ApiError>,
-) -> Result<(i64, serde_json::Value), ApiError> {
+) -> Result<(EntityTag, serde_json::Value), ApiError> {
     in_transaction(conn, |conn| {
         let loaded = LoadedProduct::load(conn, id)?;
         loaded.check_open()?;
@@ -664,7 +666,7 @@ fn change_product(
             },
         )?;
         let fresh = LoadedProduct::load(conn, id)?;
-        Ok((version, to_body(&fresh.view(conn, Some(caller))?)?))
+        Ok((etag(version), to_body(&fresh.view(conn, Some(caller))?)?))
     })
 }
 
@@ -1232,15 +1234,16 @@ pub async fn create_change_request(
 /// The product's change requests, oldest first.
 #[utoipa::path(
     get, path = "/api/v1/products/{id}/change-requests", tag = "products",
-    params(("id" = String, Path)),
+    params(("id" = String, Path), PageParams),
     responses(
-        (status = 200, description = "The change requests", body = Vec<ChangeRequestView>),
+        (status = 200, description = "The change requests, oldest first, one page at a time", body = Page<ChangeRequestView>),
         (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_change_requests(
     state: web::Data<AppState>,
     id: web::Path<String>,
+    page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let items = state
@@ -1252,7 +1255,7 @@ pub async fn list_change_requests(
                 .collect::<Result<Vec<_>, _>>()
         })
         .await?;
-    Ok(HttpResponse::Ok().json(items))
+    Ok(HttpResponse::Ok().json(Page::from_list(items, &page)?))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -1620,15 +1623,16 @@ pub async fn evaluate(
 /// A product's evaluations, oldest first. Public.
 #[utoipa::path(
     get, path = "/api/v1/products/{id}/evaluations", tag = "products",
-    params(("id" = String, Path)),
+    params(("id" = String, Path), PageParams),
     responses(
-        (status = 200, description = "The evaluations", body = Vec<EvaluationView>),
+        (status = 200, description = "The evaluations, oldest first, one page at a time", body = Page<EvaluationView>),
         (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_evaluations(
     state: web::Data<AppState>,
     id: web::Path<String>,
+    page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let items = state
@@ -1640,5 +1644,5 @@ pub async fn list_evaluations(
                 .collect::<Vec<_>>())
         })
         .await?;
-    Ok(HttpResponse::Ok().json(items))
+    Ok(HttpResponse::Ok().json(Page::from_list(items, &page)?))
 }

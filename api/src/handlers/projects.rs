@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use actix_web::http::header::{self, IfNoneMatch};
+use actix_web::http::header::{self, EntityTag, IfNoneMatch};
 use actix_web::web::Bytes;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -795,10 +795,8 @@ fn project_body(
     conn: &mut DbConnection,
     loaded: &Loaded,
     caller: &Caller,
-) -> Result<(i64, serde_json::Value), ApiError> {
-    let view = loaded.view(conn, Some(caller))?;
-    let body = crate::handlers::to_body(&view)?;
-    Ok((loaded.record.project.version, body))
+) -> Result<serde_json::Value, ApiError> {
+    crate::handlers::to_body(&loaded.view(conn, Some(caller))?)
 }
 
 /// Submits an idea for the caller's own organisation.
@@ -848,7 +846,7 @@ pub async fn create(
     let directory = state.organizations.clone();
     state
         .db(move |conn| {
-            idempotency_key.run_writes(conn, &caller.sub, &request, |conn| {
+            let reply = idempotency_key.run_writes(conn, &caller.sub, &request, |conn| {
                 // The owner and the participants in one read, or none.
                 let named: Vec<String> = std::iter::once(owner_code.clone())
                     .chain(request.participants.iter().cloned())
@@ -897,13 +895,21 @@ pub async fn create(
                 let mut writes = WriteSet::default();
                 store::insert(&mut writes, &project, &description, &ids);
                 let loaded = Loaded::inserted(conn, project, description, owner, &participants)?;
-                let (_, body) = project_body(conn, &loaded, &caller)?;
+                let body = project_body(conn, &loaded, &caller)?;
                 push_audit(&mut writes, &caller, &loaded, "idea_submitted", None, None);
                 Ok((
                     Outcome::created(format!("/api/v1/projects/{id}"), body),
                     writes,
                 ))
-            })
+            })?;
+            // The ETag a GET sends counts the rows the database's triggers wrote, so it is
+            // read once the idea is stored (for a replay too: the project may have moved on).
+            let id = reply
+                .location()
+                .and_then(|location| location.rsplit('/').next())
+                .unwrap_or_default()
+                .to_owned();
+            Ok(reply.with_etag(&project_etag(conn, &id)?))
         })
         .await
         .map(StoredReply::into_response)
@@ -1121,7 +1127,7 @@ pub(crate) fn change_project(
         &mut ProjectRow,
         &mut DescriptionRow,
     ) -> Result<Option<Vec<String>>, ApiError>,
-) -> Result<(i64, serde_json::Value), ApiError> {
+) -> Result<(EntityTag, serde_json::Value), ApiError> {
     os2pm_persistence::in_transaction(conn, |conn| {
         let loaded = Loaded::load(conn, id)?;
         loaded.check(action, caller)?;
@@ -1142,13 +1148,23 @@ pub(crate) fn change_project(
         let after = Loaded::load(conn, id)?;
         let body = project_body(conn, &after, caller)?;
         audit_change(conn, caller, &after, audit_action, Some(&before), reason)?;
-        Ok(body)
+        Ok((project_etag(conn, id)?, body))
     })
 }
 
-pub(crate) fn etag_response(version: i64, body: serde_json::Value) -> HttpResponse {
+/// The ETag a GET of the project would send now: read after a change, in its transaction, so
+/// the answer to a change can be used at once for `If-Match` and `If-None-Match`.
+pub(crate) fn project_etag(conn: &mut DbConnection, id: &str) -> Result<EntityTag, ApiError> {
+    let key = ViewKey {
+        stamp: store::view_stamp(conn, id)?,
+        day: today(),
+    };
+    Ok(key.etag())
+}
+
+pub(crate) fn etag_response(tag: EntityTag, body: serde_json::Value) -> HttpResponse {
     HttpResponse::Ok()
-        .insert_header(actix_web::http::header::ETag(crate::request::etag(version)))
+        .insert_header(actix_web::http::header::ETag(tag))
         .json(body)
 }
 
@@ -1415,7 +1431,7 @@ pub async fn place(
                         Ok(None)
                     },
                 )?;
-                Ok(Outcome::ok(body).with_version(version))
+                Ok(Outcome::ok(body).with_etag(version))
             })
         })
         .await
@@ -1551,7 +1567,7 @@ pub async fn submit(
                         Ok(None)
                     },
                 )?;
-                Ok(Outcome::ok(body).with_version(version))
+                Ok(Outcome::ok(body).with_etag(version))
             })
         })
         .await
@@ -1583,15 +1599,16 @@ pub struct HistoryActor {
 /// The project's audit trail: every change, vote and decision, oldest first. Append-only.
 #[utoipa::path(
     get, path = "/api/v1/projects/{id}/history", tag = "projects",
-    params(("id" = String, Path)),
+    params(("id" = String, Path), PageParams),
     responses(
-        (status = 200, description = "The history, oldest first", body = Vec<HistoryEntry>),
+        (status = 200, description = "The history, oldest first, one page at a time", body = Page<HistoryEntry>),
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 pub async fn history(
     state: web::Data<AppState>,
     id: web::Path<String>,
+    page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let entries = state
@@ -1624,5 +1641,5 @@ pub async fn history(
             reason: e.reason,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(items))
+    Ok(HttpResponse::Ok().json(Page::from_list(items, &page)?))
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::app::AppState;
 use crate::error::{ApiError, ProblemSchema};
 
-/// The requirement whose link is the repository (DOMAIN.md §3: source shared on a public site).
+/// The requirement whose link is the repository (governance.md §3: source shared on a public site).
 const REPOSITORY_REQUIREMENT: &str = "source_shared";
 
 #[derive(Debug, Serialize)]

@@ -1,4 +1,4 @@
-//! From approval to a running project (DOMAIN.md §2, §4, §6): the steering group, the budget and
+//! From approval to a running project (governance.md §2, §4, §6): the steering group, the budget and
 //! business case, the start, progress reports, and pausing, resuming or cancelling.
 
 use actix_web::{HttpResponse, web};
@@ -26,7 +26,9 @@ use crate::handlers::board::seated_today;
 use crate::handlers::people::organization_label;
 use crate::handlers::projects::{Loaded, change_project, etag_response};
 use crate::handlers::to_body;
-use crate::request::{IdempotencyKey, IfMatch, Outcome, StoredReply, validation_errors};
+use crate::request::{
+    IdempotencyKey, IfMatch, Outcome, Page, PageParams, StoredReply, validation_errors,
+};
 
 /// A person as groups show them.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -571,7 +573,7 @@ pub async fn approve_budget(
                         Ok(None)
                     },
                 )?;
-                Ok(Outcome::ok(body).with_version(version))
+                Ok(Outcome::ok(body).with_etag(version))
             })
         })
         .await
@@ -645,7 +647,7 @@ pub async fn start(
                         Ok(None)
                     },
                 )?;
-                Ok(Outcome::ok(body).with_version(version))
+                Ok(Outcome::ok(body).with_etag(version))
             })
         })
         .await
@@ -816,15 +818,16 @@ pub async fn create_report(
 /// The project's reports, oldest first.
 #[utoipa::path(
     get, path = "/api/v1/projects/{id}/reports", tag = "running",
-    params(("id" = String, Path)),
+    params(("id" = String, Path), PageParams),
     responses(
-        (status = 200, description = "The reports", body = Vec<ReportView>),
+        (status = 200, description = "The reports, oldest first, one page at a time", body = Page<ReportView>),
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_reports(
     state: web::Data<AppState>,
     id: web::Path<String>,
+    page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let items = state
@@ -834,7 +837,7 @@ pub async fn list_reports(
         })
         .await?;
     let items: Vec<ReportView> = items.into_iter().map(ReportView::from).collect();
-    Ok(HttpResponse::Ok().json(items))
+    Ok(HttpResponse::Ok().json(Page::from_list(items, &page)?))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -845,7 +848,7 @@ pub struct ReconsiderRequest {
     pub reason: Option<String>,
 }
 
-/// Pauses, resumes or cancels a running project (DOMAIN.md §2, reconsideration).
+/// Pauses, resumes or cancels a running project (governance.md §2, reconsideration).
 async fn reconsider(
     state: web::Data<AppState>,
     caller: Caller,

@@ -14,7 +14,7 @@ use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError, ProblemSchema};
 use crate::handlers::events::{EventSubject, validate_types};
 use crate::handlers::{created, to_body};
-use crate::request::{IdempotencyKey, StoredReply};
+use crate::request::{IdempotencyKey, Page, PageParams, StoredReply};
 
 const MIN_SECRET: usize = 24;
 const MAX_SECRET: usize = 256;
@@ -229,13 +229,18 @@ pub async fn create(
 #[utoipa::path(
     get, path = "/api/v1/webhooks", tag = "events",
     security(("bearer" = [])),
+    params(PageParams),
     responses(
-        (status = 200, description = "The subscriptions", body = [WebhookView]),
+        (status = 200, description = "The subscriptions, one page at a time", body = Page<WebhookView>),
         (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Neither administrator nor integration", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
-pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
     caller.require_any(&[Role::Admin, Role::Integration])?;
     let views = state
         .db(move |conn| {
@@ -246,7 +251,7 @@ pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResp
                 .collect::<Vec<_>>())
         })
         .await?;
-    Ok(HttpResponse::Ok().json(views))
+    Ok(HttpResponse::Ok().json(Page::from_list(views, &page)?))
 }
 
 /// One subscription.

@@ -300,8 +300,7 @@ pub(crate) async fn history_actions(service: &impl TestService, id: &str) -> Vec
         TestRequest::get().uri(&format!("/api/v1/projects/{id}/history")),
     )
     .await;
-    reply
-        .body
+    reply.body["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -512,8 +511,7 @@ async fn n3_returned_with_a_reason_is_edited_resubmitted_and_approved() {
         TestRequest::get().uri(&format!("/api/v1/projects/{id}/history")),
     )
     .await;
-    let returned = history
-        .body
+    let returned = history.body["items"]
         .as_array()
         .unwrap()
         .iter()

@@ -11,6 +11,7 @@ mod faults;
 mod health;
 mod lifecycle;
 mod meetings;
+mod newcomer;
 mod organizations;
 mod page;
 mod products;

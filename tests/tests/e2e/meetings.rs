@@ -123,7 +123,7 @@ async fn a_recommendation_goes_to_the_first_meeting_whose_deadline_has_not_passe
         .await
         .problem(404, "not-found");
     let all = send(&service, TestRequest::get().uri("/api/v1/board/meetings")).await;
-    assert_eq!(all.body.as_array().unwrap().len(), 2);
+    assert_eq!(all.body["items"].as_array().unwrap().len(), 2);
 }
 
 #[actix_web::test]
@@ -557,7 +557,7 @@ async fn benefits_are_measured_against_their_targets_and_rolled_up() {
     .problem(404, "not-found");
 
     let listed = send(&service, TestRequest::get().uri(&uri)).await;
-    assert_eq!(listed.body.as_array().unwrap().len(), 2);
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 2);
     let overview = send(&service, TestRequest::get().uri("/api/v1/portfolio")).await;
     let rollup = &overview.body["benefits"];
     assert_eq!(rollup["expected"], 2);

@@ -425,8 +425,7 @@ async fn change_requests_are_routed_by_category_and_budget_frame() {
         TestRequest::get().uri(&format!("/api/v1/products/{product_id}/change-requests")),
     )
     .await;
-    let states: Vec<&str> = listed
-        .body
+    let states: Vec<&str> = listed.body["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -734,7 +733,7 @@ async fn evaluations_mark_every_requirement_and_a_level_recommendation_goes_to_t
         TestRequest::get().uri(&format!("/api/v1/products/{product_id}/evaluations")),
     )
     .await;
-    let evaluations = history.body.as_array().unwrap();
+    let evaluations = history.body["items"].as_array().unwrap();
     assert_eq!(evaluations.len(), 2);
     let second = evaluations[1]["marks"].as_array().unwrap();
     let first_key = second

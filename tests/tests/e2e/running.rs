@@ -304,7 +304,7 @@ async fn an_n2_project_runs_with_a_board_approved_steering_group_budget_and_repo
         TestRequest::get().uri(&format!("/api/v1/projects/{id}/reports")),
     )
     .await;
-    assert_eq!(listed.body.as_array().unwrap().len(), 2);
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 2);
     let project = get(&service, &id, None).await.body;
     assert_eq!(project["latest_report"]["status"], "amber");
     assert_eq!(project["latest_report"]["spent_dkk"], 350_000);
@@ -507,8 +507,7 @@ async fn a_running_project_is_paused_resumed_and_cancelled() {
         TestRequest::get().uri(&format!("/api/v1/projects/{id}/history")),
     )
     .await;
-    let paused = history
-        .body
+    let paused = history.body["items"]
         .as_array()
         .unwrap()
         .iter()

@@ -1,0 +1,175 @@
+//! A newcomer's first hour: every error is problem+json with a request id, even the ones
+//! answered before a handler runs; every list has one shape; a write answers the ETag a
+//! following GET sends; the bare address leads to the documentation.
+
+use actix_web::test::TestRequest;
+use os2pm_tests::{Reply, TestApp, bearer, send};
+use serde_json::json;
+
+use crate::lifecycle::{cast, etag, evidence, get, idea, new_idea, place, submit_idea};
+
+#[track_caller]
+fn has_request_id(reply: &Reply) {
+    assert!(
+        reply
+            .header("x-request-id")
+            .is_some_and(|id| id.len() >= 32),
+        "{:?}",
+        reply.headers
+    );
+}
+
+#[actix_web::test]
+async fn oversized_urls_and_headers_are_problems_with_a_request_id() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let long = "a".repeat(os2pm_api::request::MAX_URI_BYTES);
+    let reply = send(
+        &service,
+        TestRequest::get().uri(&format!("/api/v1/organizations?q={long}")),
+    )
+    .await;
+    reply.problem(414, "uri-too-long");
+    has_request_id(&reply);
+
+    let mut request = TestRequest::get().uri("/health/live");
+    for i in 0..5 {
+        let value = "b".repeat(os2pm_api::request::MAX_HEADER_BYTES / 4);
+        request = request.insert_header((format!("x-padding-{i}"), value));
+    }
+    let reply = send(&service, request).await;
+    reply.problem(431, "headers-too-large");
+    has_request_id(&reply);
+
+    // A query string that cannot be read is the API's own 400.
+    let reply = send(
+        &service,
+        TestRequest::get().uri("/api/v1/organizations?limit=ten"),
+    )
+    .await;
+    reply.problem(400, "invalid-query");
+    has_request_id(&reply);
+    let reply = send(
+        &service,
+        TestRequest::get().uri("/api/v1/organizations?cursor=%3Cnext_cursor%3E"),
+    )
+    .await;
+    assert_eq!(
+        reply.problem(422, "validation")["errors"][0]["field"],
+        "cursor"
+    );
+    has_request_id(&reply);
+}
+
+#[actix_web::test]
+async fn the_bare_address_and_the_ui_without_its_slash_lead_to_the_documentation() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    for path in ["/", "/swagger-ui"] {
+        let reply = send(&service, TestRequest::get().uri(path)).await;
+        assert_eq!(reply.status, 302, "{path}");
+        assert_eq!(reply.header("location"), Some("/swagger-ui/"), "{path}");
+    }
+    let ui = send(&service, TestRequest::get().uri("/swagger-ui/")).await;
+    assert_eq!(ui.status, 200);
+}
+
+/// Every list answers `{"items": [...], "next_cursor": ...}` and pages with `limit` and `cursor`.
+#[actix_web::test]
+async fn every_list_has_one_shape_and_pages() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 1).await;
+    let id = new_idea(&service, &cast.aarhus, &idea("Lister")).await;
+    assert_eq!(place(&service, &cast.manager, &id, "N2").await.status, 200);
+    let lists = [
+        format!("/api/v1/projects/{id}/history"),
+        format!("/api/v1/projects/{id}/benefits"),
+        format!("/api/v1/projects/{id}/reports"),
+        "/api/v1/board/meetings".to_owned(),
+        "/api/v1/webhooks".to_owned(),
+        "/api/v1/organizations".to_owned(),
+        "/api/v1/projects".to_owned(),
+    ];
+    for uri in &lists {
+        let reply = send(
+            &service,
+            TestRequest::get()
+                .uri(uri)
+                .insert_header(bearer(&cast.admin)),
+        )
+        .await;
+        assert_eq!(reply.status, 200, "{uri}: {}", reply.body);
+        assert!(reply.body["items"].is_array(), "{uri}: {}", reply.body);
+        assert!(
+            reply.body.as_object().unwrap().contains_key("next_cursor"),
+            "{uri}: {}",
+            reply.body
+        );
+    }
+
+    // The history has two entries: one a page, then the second, then no more.
+    let page = |cursor: Option<&str>| {
+        let cursor = cursor.map(|c| format!("&cursor={c}")).unwrap_or_default();
+        TestRequest::get().uri(&format!("/api/v1/projects/{id}/history?limit=1{cursor}"))
+    };
+    let first = send(&service, page(None)).await;
+    assert_eq!(first.body["items"][0]["action"], "idea_submitted");
+    let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
+    let second = send(&service, page(Some(&cursor))).await;
+    assert_eq!(second.body["items"][0]["action"], "placed");
+    assert_eq!(second.body["next_cursor"], json!(null));
+    let bad = send(&service, page(Some("nonsense"))).await;
+    assert_eq!(bad.error_fields(), ["cursor"]);
+}
+
+/// The ETag a write answers is the one a GET right after it sends: usable at once for
+/// `If-Match` and `If-None-Match`.
+#[actix_web::test]
+async fn a_write_answers_the_etag_a_following_get_sends() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 1).await;
+    let created = submit_idea(&service, &cast.aarhus, &idea("Mærker")).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let tag = created
+        .header("etag")
+        .expect("201 sends an ETag")
+        .to_owned();
+    assert_eq!(tag, etag(&service, &id).await);
+
+    let placed = place(&service, &cast.manager, &id, "N2").await;
+    let tag = placed.header("etag").unwrap().to_owned();
+    assert_eq!(tag, etag(&service, &id).await);
+    let unchanged = send(
+        &service,
+        TestRequest::get()
+            .uri(&format!("/api/v1/projects/{id}"))
+            .insert_header(("if-none-match", tag.clone())),
+    )
+    .await;
+    assert_eq!(unchanged.status, 304);
+
+    let attested = evidence(
+        &service,
+        &cast.aarhus,
+        &id,
+        "idea_described",
+        json!({"status": "met"}),
+    )
+    .await;
+    let tag = attested.header("etag").unwrap().to_owned();
+    assert_eq!(tag, get(&service, &id, None).await.header("etag").unwrap());
+    // And it is good for the next change at once.
+    let edited = send(
+        &service,
+        TestRequest::put()
+            .uri(&format!("/api/v1/projects/{id}/requirements/local_value"))
+            .insert_header(bearer(&cast.aarhus))
+            .insert_header(("if-match", tag))
+            .set_json(json!({"status": "met"})),
+    )
+    .await;
+    assert_eq!(edited.status, 200, "{}", edited.body);
+}
