@@ -1,8 +1,9 @@
 //! The end-to-end test harness: a real database per test and the real application over HTTP.
 //!
 //! The backend comes from `OS2PM_TEST_DATABASE_URL`: unset, every test gets its own SQLite file
-//! in a temporary folder; `postgres://…`, every test gets its own database, copied from a
-//! template that is migrated and seeded once per test process.
+//! in a temporary folder; `postgres://…`, that database is migrated and seeded once per test
+//! process and every test gets its own copy of it, dropped when the test ends, so a run leaves
+//! no database behind.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed set-up is a failed test
 
 use std::sync::{Mutex, OnceLock};
@@ -177,8 +178,10 @@ impl ExecuteSql for diesel::PgConnection {
     }
 }
 
+/// A connection for creating and dropping databases: to the server's `postgres` database, so
+/// that it never holds the template, which PostgreSQL copies only while no one is connected.
 fn admin(server: &str) -> diesel::PgConnection {
-    diesel::PgConnection::establish(server).unwrap()
+    diesel::PgConnection::establish(&with_database(server, "postgres")).unwrap()
 }
 
 fn short_id() -> String {
@@ -203,16 +206,14 @@ fn with_database(url: &str, name: &str) -> String {
     format!("{base}/{name}{query}")
 }
 
-/// The migrated and seeded template of this test process, made once.
+/// The template of this test process: the database `OS2PM_TEST_DATABASE_URL` names, migrated
+/// and seeded once. It is the caller's; nothing is created that a run could leave behind.
 fn postgres_template(server: &str) -> String {
     static TEMPLATE: OnceLock<String> = OnceLock::new();
     TEMPLATE
         .get_or_init(|| {
-            let name = format!("{}_tpl_{}", database_name(server), short_id());
-            admin(server).batch_execute_sql(&format!("CREATE DATABASE \"{name}\""));
-            migrations::prepare(&DatabaseUrl::Postgres(with_database(server, &name)), true)
-                .unwrap();
-            name
+            migrations::prepare(&DatabaseUrl::Postgres(server.to_owned()), true).unwrap();
+            database_name(server)
         })
         .clone()
 }
