@@ -166,6 +166,25 @@ expect 201 curl -s -X POST $API/api/v1/approvals/$SMALL_APPROVAL/votes -H "Autho
   -H 'Content-Type: application/json' -d '{"decision": "approve"}' >/dev/null
 expect 200 curl -s $API/api/v1/projects/$SMALL | jq -r '"   \(.title): \(.state) at \(.level)"' >&2
 
+# attest TOKEN KEY…: the project $ID's requirements met; document TOKEN KEY…: met, with a link each
+attest() {
+  local token=$1 key
+  shift
+  for key in "$@"; do
+    expect 200 curl -s -X PUT $API/api/v1/projects/$ID/requirements/$key -H "Authorization: Bearer $token" \
+      -H "If-Match: $(etag $ID)" -H 'Content-Type: application/json' -d '{"status": "met"}' >/dev/null
+  done
+}
+document() {
+  local token=$1 key
+  shift
+  for key in "$@"; do
+    expect 200 curl -s -X PUT $API/api/v1/projects/$ID/requirements/$key -H "Authorization: Bearer $token" \
+      -H "If-Match: $(etag $ID)" -H 'Content-Type: application/json' \
+      -d "{\"status\": \"met\", \"link\": \"https://github.com/OS2/borgerdialog/blob/main/docs/$key.md\"}" >/dev/null
+  done
+}
+
 say "An N2 idea: Aarhus submits it from its intranet, the business manager places it"
 ID=$(expect 201 curl -s -X POST $API/api/v1/projects -H "Authorization: Bearer $AARHUS" -H 'Content-Type: application/json' \
   -H 'Idempotency-Key: intranet-2026-0042' -d '{
@@ -182,16 +201,9 @@ expect 422 curl -s -X POST $API/api/v1/projects/$ID/submission -H "Authorization
   | jq -r '.detail, (.unmet_requirements[] | "     \(.key) (\(.level), \(.gate))")' >&2
 
 say "Evidence for every approval-gate requirement (per organisation where the catalogue says so)"
-for key in idea_described local_value value_for_others license_criteria procurement_compliant legally_compliant \
-  security_by_design supports_innovation common_municipal_value; do
-  expect 200 curl -s -X PUT $API/api/v1/projects/$ID/requirements/$key -H "Authorization: Bearer $AARHUS" \
-    -H "If-Match: $(etag $ID)" -H 'Content-Type: application/json' -d '{"status": "met"}' >/dev/null
-done
-for key in solution_documented strategic_communication_material presentation_material strategic_alignment; do
-  expect 200 curl -s -X PUT $API/api/v1/projects/$ID/requirements/$key -H "Authorization: Bearer $AARHUS" \
-    -H "If-Match: $(etag $ID)" -H 'Content-Type: application/json' \
-    -d "{\"status\": \"met\", \"link\": \"https://github.com/OS2/borgerdialog/blob/main/docs/$key.md\"}" >/dev/null
-done
+attest "$AARHUS" idea_described local_value value_for_others license_criteria procurement_compliant \
+  legally_compliant security_by_design supports_innovation common_municipal_value
+document "$AARHUS" solution_documented strategic_communication_material presentation_material strategic_alignment
 expect 200 curl -s -X PUT $API/api/v1/projects/$ID/requirements/line_management_acceptance -H "Authorization: Bearer $AARHUS" \
   -H "If-Match: $(etag $ID)" -H 'Content-Type: application/json' -d '{"status": "met", "organization": "751"}' >/dev/null
 # København's acceptance, recorded by the business manager on its behalf with the document
@@ -263,10 +275,8 @@ vote_board "$BUDGET_APPROVAL"
 say "Start: every start-gate requirement, derived ones included"
 expect 200 curl -s -X PUT $API/api/v1/projects/$ID/requirements/certified_project_leader -H "Authorization: Bearer $PIA" \
   -H "If-Match: $(etag $ID)" -H 'Content-Type: application/json' -d '{"status": "met", "link": "https://www.aarhus.dk/pia-prince2.pdf"}' >/dev/null
-expect 200 curl -s -X PUT $API/api/v1/projects/$ID/requirements/operations_setup_described -H "Authorization: Bearer $PIA" \
-  -H "If-Match: $(etag $ID)" -H 'Content-Type: application/json' -d '{"status": "met", "link": "https://github.com/OS2/borgerdialog/blob/main/docs/drift.md"}' >/dev/null
-expect 200 curl -s -X PUT $API/api/v1/projects/$ID/requirements/data_processing_agreements -H "Authorization: Bearer $PIA" \
-  -H "If-Match: $(etag $ID)" -H 'Content-Type: application/json' -d '{"status": "met"}' >/dev/null
+document "$PIA" operations_setup_described
+attest "$PIA" data_processing_agreements
 expect 200 curl -s -X POST $API/api/v1/projects/$ID/start -H "Authorization: Bearer $JENS" -H "If-Match: $(etag $ID)" | jq -r '"   \(.state)"' >&2
 
 say "A progress report from the project leader"
@@ -280,13 +290,8 @@ say "The coordination group, the go-live evidence, and go-live into a product"
 expect 200 curl -s -X PUT $API/api/v1/projects/$ID/coordination-group -H "Authorization: Bearer $MANAGER" -H "If-Match: $(etag $ID)" \
   -H 'Content-Type: application/json' -d '{"members": [{"organization": "751", "representative": "jens"}],
     "chair": "751", "yearly_budget_frame_dkk": 500000}' >/dev/null
-for key in source_shared operations_requirements training_material best_practice_documented; do
-  expect 200 curl -s -X PUT $API/api/v1/projects/$ID/requirements/$key -H "Authorization: Bearer $PIA" \
-    -H "If-Match: $(etag $ID)" -H 'Content-Type: application/json' \
-    -d "{\"status\": \"met\", \"link\": \"https://github.com/OS2/borgerdialog/blob/main/docs/$key.md\"}" >/dev/null
-done
-expect 200 curl -s -X PUT $API/api/v1/projects/$ID/requirements/single_core_codebase -H "Authorization: Bearer $PIA" \
-  -H "If-Match: $(etag $ID)" -H 'Content-Type: application/json' -d '{"status": "met"}' >/dev/null
+document "$PIA" source_shared operations_requirements training_material best_practice_documented
+attest "$PIA" single_core_codebase
 PRODUCT=$(expect 200 curl -s -X POST $API/api/v1/projects/$ID/go-live -H "Authorization: Bearer $JENS" -H "If-Match: $(etag $ID)" | jq -r .product_id)
 expect 200 curl -s "$API/api/v1/products?level=N2&organization=751" | jq -r '.items[] | "   product: \(.name) (\(.level), \(.state))"' >&2
 expect 200 curl -s $API/api/v1/products/$PRODUCT >/dev/null

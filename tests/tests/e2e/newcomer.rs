@@ -173,3 +173,25 @@ async fn a_write_answers_the_etag_a_following_get_sends() {
     .await;
     assert_eq!(edited.status, 200, "{}", edited.body);
 }
+
+/// The README names every role with what it may do, says how long a development token lives
+/// and how to start again; the licence file is the one `Cargo.toml` names.
+#[test]
+fn the_readme_and_the_licence_tell_a_newcomer_what_they_need() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let read = |name: &str| {
+        std::fs::read_to_string(format!("{root}/{name}")).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let readme = read("README.md");
+    for role in os2pm_api::auth::Role::ALL {
+        assert!(
+            readme.contains(&format!("| `{}` |", role.as_str())),
+            "the README's role table lacks {role}"
+        );
+    }
+    assert!(readme.contains("A token lives 1 hour unless you say `--ttl`"));
+    assert!(readme.contains("**Starting again from nothing.**"));
+    let manifest = read("Cargo.toml");
+    assert!(manifest.contains("license = \"MPL-2.0\""));
+    assert!(read("LICENSE").starts_with("Mozilla Public License Version 2.0"));
+}
