@@ -5,6 +5,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod handlers;
+pub mod names;
 pub mod openapi_doc;
 pub mod request;
 pub mod server;

@@ -33,6 +33,7 @@ use crate::handlers::people::organization_label;
 use crate::handlers::projects::{Loaded, change_project, etag_response};
 use crate::handlers::running::PersonRef;
 use crate::handlers::{created, to_body};
+use crate::names::Names;
 use crate::request::{
     IdempotencyKey, IfMatch, Outcome, Page, PageParams, StoredReply, etag, validation_errors,
     with_etag,
@@ -145,58 +146,35 @@ fn form_coordination_group(
     request: &CoordinationGroupRequest,
 ) -> Result<(), ApiError> {
     let board: Vec<String> = seated_today(conn)?.0.into_iter().map(|p| p.sub).collect();
-    let mut errors = Vec::new();
+    let mut names = Names::new(conn);
     let mut rows = Vec::new();
     let mut domain = Vec::new();
     for (i, member) in request.members.iter().enumerate() {
-        let org = organizations::find(conn, &member.organization);
-        let person = people::find(conn, &member.representative);
-        match (org, person) {
-            (Ok(org), Ok(person)) => {
-                domain.push(CoordinationMember {
-                    organization: org.code.clone().unwrap_or(org.id.clone()),
-                    representative: person.sub.clone(),
-                    board_member: board.contains(&person.sub),
-                });
-                rows.push(MemberRow {
-                    project_id: project_id.to_owned(),
-                    organization_id: org.id,
-                    representative_id: person.id,
-                });
-            }
-            (org, person) => {
-                for (missing, field) in [
-                    (org.is_err(), "organization"),
-                    (person.is_err(), "representative"),
-                ] {
-                    if missing {
-                        errors.push(FieldError::new(
-                            format!("members[{i}].{field}"),
-                            "is not known",
-                        ));
-                    }
-                }
-            }
+        let org = names.organization(format!("members[{i}].organization"), &member.organization)?;
+        let person = names.person(
+            format!("members[{i}].representative"),
+            &member.representative,
+        )?;
+        if let (Some(org), Some(person)) = (org, person) {
+            domain.push(CoordinationMember {
+                organization: org.code.clone().unwrap_or(org.id.clone()),
+                representative: person.sub.clone(),
+                board_member: board.contains(&person.sub),
+            });
+            rows.push(MemberRow {
+                project_id: project_id.to_owned(),
+                organization_id: org.id,
+                representative_id: person.id,
+            });
         }
     }
-    let mut resolve = |field: &str, code: &Option<String>| -> Option<String> {
-        let code = code.as_ref()?;
-        match organizations::find(conn, code) {
-            Ok(org) => Some(org.id),
-            Err(_) => {
-                errors.push(FieldError::new(
-                    field,
-                    format!("`{code}` is not a known organisation"),
-                ));
-                None
-            }
-        }
+    let mut resolve = |field: &str, code: &Option<String>| match code {
+        Some(code) => Ok(names.organization(field, code)?.map(|org| org.id)),
+        None => Ok::<_, ApiError>(None),
     };
-    let chair = resolve("chair", &request.chair);
-    let supplier = resolve("supplier", &request.supplier);
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    let chair = resolve("chair", &request.chair)?;
+    let supplier = resolve("supplier", &request.supplier)?;
+    names.finish()?;
     let chair_label = request.chair.as_ref().and_then(|c| {
         rows.iter()
             .zip(&domain)

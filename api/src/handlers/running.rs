@@ -9,7 +9,7 @@ use os2pm_persistence::budgets::{self, BudgetRow};
 use os2pm_persistence::people::{self, PersonRow};
 use os2pm_persistence::reports::{self, ReportRow};
 use os2pm_persistence::steering::{self, SeatRow, SteeringGroupRow};
-use os2pm_persistence::{DbConnection, StoreError, organizations};
+use os2pm_persistence::{DbConnection, organizations};
 use os2pm_projects::{
     Action, Approver, BUDGET_APPROVED, BudgetStatus, Funding, Rag, State, Subject,
     budget_blocks_start, cancellation_needs_board, check_budget, check_report,
@@ -26,6 +26,7 @@ use crate::handlers::board::seated_today;
 use crate::handlers::people::organization_label;
 use crate::handlers::projects::{Loaded, change_project, etag_response};
 use crate::handlers::to_body;
+use crate::names::Names;
 use crate::request::{
     IdempotencyKey, IfMatch, Outcome, Page, PageParams, StoredReply, validation_errors,
 };
@@ -133,8 +134,7 @@ impl SteeringInForce {
     }
 
     pub(crate) fn board_majority(&self) -> bool {
-        let board = self.group.seats.iter().filter(|s| s.board_member).count();
-        board * 2 > self.group.seats.len()
+        self.domain().board_majority()
     }
 
     fn domain(&self) -> SteeringGroup {
@@ -221,75 +221,38 @@ pub struct SteeringGroupRequest {
     pub project_owner: Option<String>,
 }
 
-fn find_person(
-    conn: &mut DbConnection,
-    field: String,
-    id: &str,
-) -> Result<Result<PersonRow, FieldError>, ApiError> {
-    match people::find(conn, id) {
-        Ok(person) => Ok(Ok(person)),
-        Err(StoreError::NotFound) => Ok(Err(FieldError::new(
-            field,
-            format!("no person with id or sub `{id}`"),
-        ))),
-        Err(other) => Err(other.into()),
-    }
-}
-
 impl SteeringGroupRequest {
     /// Resolves organisations and people; unknown ones are listed by field.
     fn resolve(&self, conn: &mut DbConnection) -> Result<SteeringGroupView, ApiError> {
         let board: Vec<String> = seated_today(conn)?.0.into_iter().map(|p| p.sub).collect();
-        let mut errors = Vec::new();
+        let mut names = Names::new(conn);
         let mut seats = Vec::new();
         for (i, seat) in self.seats.iter().enumerate() {
-            let organization = match organizations::find(conn, &seat.organization) {
-                Ok(org) => Some(org.code.unwrap_or(org.id)),
-                Err(StoreError::NotFound) => {
-                    errors.push(FieldError::new(
-                        format!("seats[{i}].organization"),
-                        "is not a known organisation",
-                    ));
-                    None
-                }
-                Err(other) => return Err(other.into()),
-            };
-            let person = find_person(
-                conn,
-                format!("seats[{i}].representative"),
-                &seat.representative,
-            )?
-            .map_err(|e| errors.push(e))
-            .ok();
+            let organization =
+                names.organization(format!("seats[{i}].organization"), &seat.organization)?;
+            let person =
+                names.person(format!("seats[{i}].representative"), &seat.representative)?;
             if let (Some(organization), Some(person)) = (organization, person) {
                 seats.push(SteeringSeatView {
-                    organization,
+                    organization: organization.code.unwrap_or(organization.id),
                     board_member: board.contains(&person.sub),
                     representative: PersonRef::from(&person),
                 });
             }
         }
         let chair = match &self.chair {
-            Some(chair) => organizations::find(conn, chair)
-                .ok()
+            Some(chair) => names
+                .organization("chair", chair)?
                 .map(|o| o.code.unwrap_or(o.id)),
             None => None,
         };
-        let mut person =
-            |field: &str, id: &Option<String>| -> Result<Option<PersonRef>, ApiError> {
-                Ok(match id {
-                    Some(id) => find_person(conn, field.to_owned(), id)?
-                        .map_err(|e| errors.push(e))
-                        .ok()
-                        .map(|p| PersonRef::from(&p)),
-                    None => None,
-                })
-            };
+        let mut person = |field: &str, id: &Option<String>| match id {
+            Some(id) => Ok(names.person(field, id)?.map(|p| PersonRef::from(&p))),
+            None => Ok::<_, ApiError>(None),
+        };
         let project_leader = person("project_leader", &self.project_leader)?;
         let project_owner = person("project_owner", &self.project_owner)?;
-        if !errors.is_empty() {
-            return Err(ApiError::Validation(errors));
-        }
+        names.finish()?;
         Ok(SteeringGroupView {
             seats,
             chair,

@@ -26,6 +26,18 @@ pub struct SteeringGroup {
     pub project_owner: Option<String>,
 }
 
+impl SteeringGroup {
+    /// Board members hold more than half of the seats (report 5.5: at N3 the board holds the
+    /// voting majority of the steering group).
+    pub fn board_majority(&self) -> bool {
+        self.board_seats() * 2 > self.seats.len()
+    }
+
+    fn board_seats(&self) -> usize {
+        self.seats.iter().filter(|s| s.board_member).count()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SteeringError {
     #[error("a steering group needs at least one seat (or, at N1, a project owner)")]
@@ -105,14 +117,11 @@ pub fn check_composition(group: &SteeringGroup, level: Level) -> Vec<SteeringErr
     {
         errors.push(SteeringError::ProjectLeaderVotes);
     }
-    if level == Level::N3 {
-        let board = group.seats.iter().filter(|s| s.board_member).count();
-        if board * 2 <= group.seats.len() {
-            errors.push(SteeringError::NoBoardMajority {
-                board,
-                seats: group.seats.len(),
-            });
-        }
+    if level == Level::N3 && !group.board_majority() {
+        errors.push(SteeringError::NoBoardMajority {
+            board: group.board_seats(),
+            seats: group.seats.len(),
+        });
     }
     errors
 }
@@ -242,6 +251,9 @@ mod tests {
             [],
             "no such rule at N2"
         );
+        // The same rule tells a view whether a group in force still has its majority.
+        assert!(two_of_three.board_majority());
+        assert!(!half.board_majority());
     }
 
     #[test]

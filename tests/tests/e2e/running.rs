@@ -552,3 +552,50 @@ async fn cancelling_an_n2_project_needs_the_boards_confirmation() {
     approve_all(&service, &cast, requested.body["id"].as_str().unwrap()).await;
     assert_eq!(get(&service, &id, None).await.body["state"], "cancelled");
 }
+
+/// Steering and coordination groups look names up in one way: every unknown organisation or
+/// person is named by its field in one answer, the chair included.
+#[actix_web::test]
+async fn unknown_names_in_either_group_are_listed_by_field_in_one_answer() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let id = approved(&service, &cast, "N2").await;
+    let steering = json!({"seats": [{"organization": "999", "representative": "jens"},
+        {"organization": "101", "representative": "nobody"}], "chair": "998", "project_leader": "ghost"});
+    let refused = put(&service, &cast.manager, &id, "steering-group", steering).await;
+    assert_eq!(
+        refused.error_fields(),
+        [
+            "seats[0].organization",
+            "seats[1].representative",
+            "chair",
+            "project_leader"
+        ],
+        "{}",
+        refused.body
+    );
+    let running = running_project(&service, &cast, &crew, "N2").await;
+    let coordination = json!({"members": [{"organization": "999", "representative": "nobody"}],
+        "chair": "998", "supplier": "997"});
+    let refused = put(
+        &service,
+        &cast.manager,
+        &running,
+        "coordination-group",
+        coordination,
+    )
+    .await;
+    assert_eq!(
+        refused.error_fields(),
+        [
+            "members[0].organization",
+            "members[0].representative",
+            "chair",
+            "supplier"
+        ],
+        "{}",
+        refused.body
+    );
+}

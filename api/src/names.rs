@@ -1,0 +1,82 @@
+//! The organisations and people a request names (group seats, members, chairs, project
+//! leaders), looked up in one way for steering and coordination groups alike: a name that is
+//! not known is a field error, collected so that one answer lists them all; any other failure
+//! of the store (a database outage) passes through as itself, a 503, never as "not known".
+
+use os2pm_persistence::organizations::{self, OrganizationRow};
+use os2pm_persistence::people::{self, PersonRow};
+use os2pm_persistence::{DbConnection, StoreError};
+
+use crate::error::{ApiError, FieldError};
+
+/// Looks names up and keeps the ones that are not known, by request field.
+pub struct Names<'c> {
+    conn: &'c mut DbConnection,
+    unknown: Vec<FieldError>,
+}
+
+impl<'c> Names<'c> {
+    pub fn new(conn: &'c mut DbConnection) -> Self {
+        Self {
+            conn,
+            unknown: Vec::new(),
+        }
+    }
+
+    /// The organisation `code` (kommunekode or id) names; `None` when it is not known.
+    pub fn organization(
+        &mut self,
+        field: impl Into<String>,
+        code: &str,
+    ) -> Result<Option<OrganizationRow>, ApiError> {
+        let found = organizations::find(self.conn, code);
+        self.keep(found, field, || {
+            format!("`{code}` is not a known organisation")
+        })
+    }
+
+    /// The person `id` (person id or `sub`) names; `None` when no one is.
+    pub fn person(
+        &mut self,
+        field: impl Into<String>,
+        id: &str,
+    ) -> Result<Option<PersonRow>, ApiError> {
+        let found = people::find(self.conn, id);
+        self.keep(found, field, || format!("no person with id or sub `{id}`"))
+    }
+
+    /// Whatever the names were needed for, with the connection they were looked up on.
+    pub fn conn(&mut self) -> &mut DbConnection {
+        self.conn
+    }
+
+    /// A field error of the caller's own, listed with the unknown names.
+    pub fn refuse(&mut self, error: FieldError) {
+        self.unknown.push(error);
+    }
+
+    /// Every name was known (and nothing was refused): `Ok`; else one 422 listing them all.
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.unknown.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(self.unknown))
+        }
+    }
+
+    fn keep<T>(
+        &mut self,
+        found: Result<T, StoreError>,
+        field: impl Into<String>,
+        message: impl FnOnce() -> String,
+    ) -> Result<Option<T>, ApiError> {
+        match found {
+            Ok(row) => Ok(Some(row)),
+            Err(StoreError::NotFound) => {
+                self.unknown.push(FieldError::new(field, message()));
+                Ok(None)
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+}
