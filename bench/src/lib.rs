@@ -256,7 +256,8 @@ pub struct Paths {
     pub baseline: Vec<String>,
 }
 
-/// `count` single-project paths to random projects.
+/// `count` single-project paths to random projects, in random order (every project when
+/// `count` is at least their number).
 pub fn single_paths(
     conn: &mut DbConnection,
     count: usize,
