@@ -118,4 +118,14 @@ mod tests {
         assert!(s.held_on(day("2026-01-01")) && s.held_on(day(TODAY)));
         assert!(!s.held_on(day("2025-12-31")) && !s.held_on(day("2026-11-23")));
     }
+
+    #[test]
+    fn a_one_day_seat_is_a_period() {
+        // A seat may begin and end on the same day; only an end before the start is refused.
+        let roster = [
+            seat("a", true, "2026-01-01", None),
+            seat("b", false, TODAY, Some(TODAY)),
+        ];
+        assert_eq!(check_roster(&roster, day(TODAY)), []);
+    }
 }

@@ -118,4 +118,17 @@ mod tests {
             [CoordinationError::NoMembers]
         );
     }
+
+    /// Each error names the request field it is about, so a 422 points at it.
+    #[test]
+    fn each_error_names_its_request_field() {
+        assert_eq!(CoordinationError::ChairNotAMember.field(), "chair");
+        for error in [
+            CoordinationError::NoMembers,
+            CoordinationError::DuplicateOrganization("751".into()),
+            CoordinationError::NoBoardMember,
+        ] {
+            assert_eq!(error.field(), "members", "{error}");
+        }
+    }
 }

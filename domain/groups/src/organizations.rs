@@ -112,4 +112,15 @@ mod tests {
         }
         assert!("county".parse::<OrganizationKind>().is_err());
     }
+
+    #[test]
+    fn only_municipalities_carry_a_kommunekode() {
+        for kind in OrganizationKind::ALL {
+            assert_eq!(
+                requires_kommunekode(*kind),
+                *kind == OrganizationKind::Municipality,
+                "{kind}"
+            );
+        }
+    }
 }

@@ -277,4 +277,29 @@ mod tests {
         assert!(needs_board(Level::N2, None, &current));
         assert!(!needs_board(Level::N1, None, &current));
     }
+
+    /// Each error names the request field it is about, so a 422 points at it.
+    #[test]
+    fn each_error_names_its_request_field() {
+        let cases = [
+            (SteeringError::NoSeats, "seats"),
+            (SteeringError::DuplicateOrganization("751".into()), "seats"),
+            (
+                SteeringError::DuplicateRepresentative("jens".into()),
+                "seats",
+            ),
+            (
+                SteeringError::NoBoardMajority { board: 1, seats: 2 },
+                "seats",
+            ),
+            (SteeringError::OwnerAboveN1, "project_owner"),
+            (SteeringError::OwnerAndSeats, "project_owner"),
+            (SteeringError::ChairNotAMember, "chair"),
+            (SteeringError::NoChair, "chair"),
+            (SteeringError::ProjectLeaderVotes, "project_leader"),
+        ];
+        for (error, field) in cases {
+            assert_eq!(error.field(), field, "{error}");
+        }
+    }
 }

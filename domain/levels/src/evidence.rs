@@ -469,4 +469,27 @@ mod tests {
         assert_eq!(keys(&complete), Vec::<String>::new());
         assert_eq!(keys(&complete[1..]), ["idea_described"]);
     }
+
+    /// Each error names the request field it is about, so a 422 points at it.
+    #[test]
+    fn each_error_names_its_request_field() {
+        let cases = [
+            (EvidenceError::Derived("board_approval".into()), "key"),
+            (EvidenceError::ExplainedNotAllowed, "status"),
+            (EvidenceError::NotApplicableNotAllowed("x".into()), "status"),
+            (EvidenceError::ExplanationRequired, "explanation"),
+            (EvidenceError::LinkRequired, "link"),
+            (
+                EvidenceError::OrganizationRequired("x".into()),
+                "organization",
+            ),
+            (
+                EvidenceError::OrganizationNotAllowed("x".into()),
+                "organization",
+            ),
+        ];
+        for (error, field) in cases {
+            assert_eq!(error.field(), field, "{error}");
+        }
+    }
 }

@@ -437,4 +437,31 @@ mod tests {
         assert!("N4".parse::<Level>().is_err());
         assert!("golive".parse::<Gate>().is_err());
     }
+
+    #[test]
+    fn the_sandbox_and_n1_are_local_and_the_board_decides_above() {
+        let local: Vec<Level> = Level::ALL
+            .iter()
+            .copied()
+            .filter(|l| l.is_local())
+            .collect();
+        assert_eq!(local, [Level::Sandbox, Level::N1]);
+    }
+
+    #[test]
+    fn both_catalogues_are_bundled_and_a_catalogue_without_levels_has_the_reports() {
+        let versions: Vec<String> = Catalogue::bundled()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .map(|c| c.version)
+            .collect();
+        assert_eq!(
+            versions,
+            [DEFAULT_CATALOGUE_VERSION, "os2-styringsmodel-2025"]
+        );
+        assert_eq!(
+            Catalogue::default_levels(),
+            [Level::N1, Level::N2, Level::N3]
+        );
+    }
 }

@@ -559,4 +559,81 @@ mod tests {
             Some("krav".into())
         );
     }
+
+    /// Only an item whose one counterpart os2pm computes is computed itself.
+    #[test]
+    fn an_item_is_derived_only_when_its_one_counterpart_is() {
+        let catalogue = as_catalogue();
+        let item = |key: &str| {
+            catalogue
+                .requirements
+                .iter()
+                .find(|r| r.key == key)
+                .map(|r| (r.kind, r.computed_as.clone()))
+                .unwrap_or_else(|| panic!("no {key}"))
+        };
+        assert_eq!(
+            item("G5"),
+            (EvidenceKind::Derived, Some("board_approval".into())),
+            "G5 is the board's approval"
+        );
+        // R1 corresponds to one attested requirement (the local value): answered, not computed.
+        assert_eq!(item("R1"), (EvidenceKind::FollowOrExplain, None));
+    }
+
+    fn fields(file: &Value) -> Vec<String> {
+        match read_self_assessment(file) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors.into_iter().map(|e| e.field).collect(),
+        }
+    }
+
+    #[test]
+    fn required_text_is_present_and_not_blank() {
+        let mut blank = file();
+        blank["productName"] = json!("   ");
+        blank["generatedAt"] = json!(" ");
+        blank["krav"][0]["id"] = json!(" ");
+        assert_eq!(fields(&blank), ["productName", "generatedAt", "krav[0].id"]);
+        let mut missing = file();
+        let object = missing
+            .as_object_mut()
+            .unwrap_or_else(|| panic!("an object"));
+        object.remove("filledBy");
+        object.remove("generatedAt");
+        assert_eq!(
+            fields(&missing),
+            ["filledBy"],
+            "generatedAt may be left out"
+        );
+    }
+
+    #[test]
+    fn the_fill_date_is_a_calendar_date() {
+        for (date, valid) in [
+            ("2026-12-31", true),
+            ("2026-13-01", false),
+            ("2026-12-32", false),
+            ("0999-12-01", false),
+            ("2026-1-01", false),
+        ] {
+            let mut dated = file();
+            dated["filledDate"] = json!(date);
+            let expected: &[&str] = if valid { &[] } else { &["filledDate"] };
+            assert_eq!(fields(&dated), expected, "{date}");
+        }
+    }
+
+    #[test]
+    fn a_file_holds_at_most_max_items() {
+        let item = |i: usize| {
+            json!({"id": format!("X{i}"), "kategori": "relevans", "krav": "…",
+                "produktniveau": "1", "retningslinjer": "…", "efterlevet": null, "dokumentation": ""})
+        };
+        let mut full = file();
+        full["krav"] = Value::Array((0..MAX_ITEMS).map(item).collect());
+        assert_eq!(fields(&full), Vec::<String>::new());
+        full["krav"] = Value::Array((0..=MAX_ITEMS).map(item).collect());
+        assert_eq!(fields(&full), ["krav"]);
+    }
 }

@@ -47,10 +47,10 @@ pub const SATISFIED_BY_THE_BOARDS_DECISION: &[&str] = &["board_approval"];
 
 /// A level change is a real change; moving up must meet the target level's requirements.
 pub fn check_level_change(from: Level, to: Level) -> Result<bool, ProductError> {
-    if from == to {
-        return Err(ProductError::SameLevel(to));
+    match to.cmp(&from) {
+        std::cmp::Ordering::Equal => Err(ProductError::SameLevel(to)),
+        direction => Ok(direction == std::cmp::Ordering::Greater),
     }
-    Ok(to > from)
 }
 
 /// KOMBIT's change-request categories.

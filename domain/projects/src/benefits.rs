@@ -69,4 +69,13 @@ mod tests {
         assert!(!past_due_without_measurement(due, after, true));
         assert!(!past_due_without_measurement(due, due, false));
     }
+
+    #[test]
+    fn each_error_names_its_request_field_and_any_real_difference_is_a_target() {
+        assert_eq!(BenefitError::TargetIsBaseline.field(), "target");
+        assert_eq!(BenefitError::NotFinite.field(), "value");
+        // The smallest step away from the baseline is still a target.
+        assert_eq!(check_benefit(1.0, 1.0 + f64::EPSILON), Ok(()));
+        assert_eq!(check_benefit(1.0, 1.0), Err(BenefitError::TargetIsBaseline));
+    }
 }

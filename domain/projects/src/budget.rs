@@ -133,4 +133,23 @@ mod tests {
             Err(BudgetError::AlreadyApproved)
         );
     }
+
+    #[test]
+    fn a_one_day_period_is_a_period_and_each_error_names_its_field() {
+        let day = 20_270_101;
+        assert_eq!(check_budget(Level::N2, Funding::Os2, &day, &day), []);
+        assert_eq!(
+            check_budget(Level::N2, Funding::Os2, &day, &(day - 1)),
+            [BudgetError::PeriodEndsBeforeStart]
+        );
+        let cases = [
+            (BudgetError::Os2FundingAtN1, "funding"),
+            (BudgetError::PeriodEndsBeforeStart, "period_end"),
+            (BudgetError::AlreadyApproved, "status"),
+            (BudgetError::WaitingForBoard, "status"),
+        ];
+        for (error, field) in cases {
+            assert_eq!(error.field(), field, "{error}");
+        }
+    }
 }

@@ -258,4 +258,62 @@ mod tests {
         );
         assert_eq!(check_criteria(&[]), [PriorityError::NoCriteria]);
     }
+
+    /// A move of ten per cent is a factor, not an addition: with weights 200 and 190 a tenth
+    /// more on the smaller one (209) overtakes the larger; 1.1 more (191.1) would not.
+    #[test]
+    fn a_ten_percent_move_is_relative_to_the_weight() {
+        let candidates = vec![
+            (
+                "x".to_owned(),
+                scores(&[("a", &[("value", 5), ("risk", 0)])]),
+            ),
+            (
+                "y".to_owned(),
+                scores(&[("a", &[("value", 0), ("risk", 5)])]),
+            ),
+        ];
+        let close = rank(&criteria(&[("value", 200), ("risk", 190)]), &candidates);
+        assert!(close.iter().all(|r| !r.stable), "{close:?}");
+        let apart = rank(&criteria(&[("value", 200), ("risk", 100)]), &candidates);
+        assert!(apart.iter().all(|r| r.stable), "{apart:?}");
+    }
+
+    /// Moving a weight by ten per cent means ×1.1 and ×0.9, not ÷0.9 (×1.11): here y's one
+    /// criterion would overtake x's two at +11 %, but not at +10 %.
+    #[test]
+    fn a_ten_percent_move_is_no_more_than_ten_percent() {
+        let candidates = vec![
+            (
+                "x".to_owned(),
+                scores(&[("m", &[("a", 1), ("b", 1), ("c", 0)])]),
+            ),
+            (
+                "y".to_owned(),
+                scores(&[("m", &[("a", 0), ("b", 0), ("c", 1)])]),
+            ),
+        ];
+        let ranked = rank(
+            &criteria(&[("a", 525), ("b", 525), ("c", 950)]),
+            &candidates,
+        );
+        assert!(ranked.iter().all(|r| r.stable), "{ranked:?}");
+    }
+
+    #[test]
+    fn positive_weights_and_distinct_keys_pass_and_each_fault_is_named() {
+        assert_eq!(check_criteria(&criteria(&[("a", 1), ("b", 30)])), []);
+        assert_eq!(
+            check_criteria(&criteria(&[("a", 1), ("b", 0)])),
+            [PriorityError::Weight]
+        );
+        assert_eq!(
+            check_criteria(&criteria(&[("a", -3)])),
+            [PriorityError::Weight]
+        );
+        assert_eq!(
+            check_criteria(&criteria(&[("a", 1), ("a", 2)])),
+            [PriorityError::DuplicateCriterion("a".into())]
+        );
+    }
 }

@@ -85,4 +85,25 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn a_one_day_report_with_amounts_of_zero_or_more_passes() {
+        let day = 20_270_101;
+        assert_eq!(
+            check_report(Rag::Green, None, (&day, &day), &[0, 1_200_000]),
+            []
+        );
+        assert_eq!(
+            check_report(Rag::Green, None, (&day, &day), &[350_000, -1]),
+            [ReportError::NegativeAmount]
+        );
+        let cases = [
+            (ReportError::ReasonRequired, "status_reason"),
+            (ReportError::PeriodEndsBeforeStart, "period_end"),
+            (ReportError::NegativeAmount, "spent_dkk"),
+        ];
+        for (error, field) in cases {
+            assert_eq!(error.field(), field, "{error}");
+        }
+    }
 }
