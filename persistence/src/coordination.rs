@@ -3,7 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::schema::{coordination_groups, coordination_members};
+use crate::people::{PersonRow, Representation};
+use crate::schema::{coordination_groups, coordination_members, organizations, people};
 use crate::{DbConnection, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -24,10 +25,11 @@ pub struct MemberRow {
     pub representative_id: String,
 }
 
+/// The group and its members, each with its organisation and representative.
 pub fn find(
     conn: &mut DbConnection,
     project_id: &str,
-) -> Result<Option<(CoordinationGroupRow, Vec<MemberRow>)>, StoreError> {
+) -> Result<Option<(CoordinationGroupRow, Vec<Representation>)>, StoreError> {
     let Some(group) = coordination_groups::table
         .find(project_id)
         .select(CoordinationGroupRow::as_select())
@@ -37,9 +39,20 @@ pub fn find(
         return Ok(None);
     };
     let members = coordination_members::table
+        .inner_join(
+            organizations::table.on(organizations::id.eq(coordination_members::organization_id)),
+        )
+        .inner_join(people::table.on(people::id.eq(coordination_members::representative_id)))
         .filter(coordination_members::project_id.eq(project_id))
-        .select(MemberRow::as_select())
-        .load(conn)?;
+        .select((
+            organizations::id,
+            organizations::code,
+            PersonRow::as_select(),
+        ))
+        .load(conn)?
+        .into_iter()
+        .map(Representation::of)
+        .collect();
     Ok(Some((group, members)))
 }
 

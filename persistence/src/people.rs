@@ -17,6 +17,26 @@ pub struct PersonRow {
     pub created_at: NaiveDateTime,
 }
 
+/// A group seat or membership as a view shows it: the organisation holding it, by id and by
+/// label (its kommunekode, or its id), and the person representing it. Read in one query with
+/// the seats, not one query per seat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Representation {
+    pub organization_id: String,
+    pub organization: String,
+    pub person: PersonRow,
+}
+
+impl Representation {
+    pub(crate) fn of((organization_id, code, person): (String, Option<String>, PersonRow)) -> Self {
+        Self {
+            organization: code.unwrap_or_else(|| organization_id.clone()),
+            organization_id,
+            person,
+        }
+    }
+}
+
 pub fn insert(conn: &mut DbConnection, person: &PersonRow) -> Result<(), StoreError> {
     diesel::insert_into(people::table)
         .values(person)

@@ -147,6 +147,14 @@ fn participant_inserts(
     })
 }
 
+/// A project's title: what an approval's view names it by.
+pub fn title(conn: &mut DbConnection, id: &str) -> Result<String, StoreError> {
+    Ok(projects::table
+        .find(id)
+        .select(projects::title)
+        .first(conn)?)
+}
+
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<ProjectRecord, StoreError> {
     let project = projects::table
         .find(id)

@@ -3,7 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::schema::{steering_groups, steering_seats};
+use crate::people::{PersonRow, Representation};
+use crate::schema::{organizations, people, steering_groups, steering_seats};
 use crate::{DbConnection, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
@@ -25,10 +26,11 @@ pub struct SeatRow {
     pub representative_id: String,
 }
 
+/// The group in force and its seats, each with its organisation and representative.
 pub fn find(
     conn: &mut DbConnection,
     project_id: &str,
-) -> Result<Option<(SteeringGroupRow, Vec<SeatRow>)>, StoreError> {
+) -> Result<Option<(SteeringGroupRow, Vec<Representation>)>, StoreError> {
     let Some(group) = steering_groups::table
         .find(project_id)
         .select(SteeringGroupRow::as_select())
@@ -38,10 +40,19 @@ pub fn find(
         return Ok(None);
     };
     let seats = steering_seats::table
+        .inner_join(organizations::table.on(organizations::id.eq(steering_seats::organization_id)))
+        .inner_join(people::table.on(people::id.eq(steering_seats::representative_id)))
         .filter(steering_seats::project_id.eq(project_id))
         .order(steering_seats::organization_id)
-        .select(SeatRow::as_select())
-        .load(conn)?;
+        .select((
+            organizations::id,
+            organizations::code,
+            PersonRow::as_select(),
+        ))
+        .load(conn)?
+        .into_iter()
+        .map(Representation::of)
+        .collect();
     Ok(Some((group, seats)))
 }
 

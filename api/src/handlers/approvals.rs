@@ -80,6 +80,17 @@ pub struct Meeting {
 
 impl ApprovalView {
     pub fn load(conn: &mut DbConnection, row: ApprovalRow) -> Result<Self, ApiError> {
+        let project_title = project_store::title(conn, &row.project_id)?;
+        Self::with_title(conn, row, project_title)
+    }
+
+    /// The view of an approval whose project's title the caller has read already (a project
+    /// view): one query, for the votes.
+    pub fn with_title(
+        conn: &mut DbConnection,
+        row: ApprovalRow,
+        project_title: String,
+    ) -> Result<Self, ApiError> {
         let votes = store::votes(conn, &row.id)?
             .into_iter()
             .map(|v| VoteView {
@@ -89,7 +100,6 @@ impl ApprovalView {
                 cast_at: v.cast_at.and_utc(),
             })
             .collect();
-        let project_title = project_store::find(conn, &row.project_id)?.project.title;
         let meeting = row.meeting_date.map(|date| Meeting {
             date,
             members_present: row

@@ -67,6 +67,20 @@ pub fn organization_label(
     Ok(org.code.unwrap_or(org.id))
 }
 
+/// The label of organisation `id` (a group's chair or supplier): read from the group's seats
+/// when it holds one, from the store otherwise.
+pub fn label_among(
+    conn: &mut os2pm_persistence::DbConnection,
+    seats: &[os2pm_persistence::people::Representation],
+    id: Option<String>,
+) -> Result<Option<String>, ApiError> {
+    id.map(|id| match seats.iter().find(|s| s.organization_id == id) {
+        Some(seat) => Ok(seat.organization.clone()),
+        None => organization_label(conn, &id),
+    })
+    .transpose()
+}
+
 /// Adds a person (administrators only).
 #[utoipa::path(
     post, path = "/api/v1/people", tag = "people",

@@ -12,9 +12,7 @@ use os2pm_persistence::change_requests::{self as requests, ChangeRequestRow};
 use os2pm_persistence::coordination::{self, CoordinationGroupRow, MemberRow};
 use os2pm_persistence::products::{self as store, ProductFilter, ProductRow};
 use os2pm_persistence::projects::{self as project_store, ProjectRow};
-use os2pm_persistence::{
-    DbConnection, StoreError, in_transaction, organizations, people, search_text,
-};
+use os2pm_persistence::{DbConnection, StoreError, in_transaction, organizations, search_text};
 use os2pm_products::{
     ChangeCategory, Mark, ProductState, Route, SATISFIED_BY_THE_BOARDS_DECISION, check_evaluation,
     check_level_change, gate_for_level_change, route,
@@ -29,7 +27,7 @@ use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError, ProblemSchema};
 use crate::handlers::approvals::{ApprovalView, open_approval};
 use crate::handlers::board::seated_today;
-use crate::handlers::people::organization_label;
+use crate::handlers::people::{label_among, organization_label};
 use crate::handlers::projects::{Loaded, change_project, etag_response};
 use crate::handlers::running::PersonRef;
 use crate::handlers::{created, to_body};
@@ -73,24 +71,22 @@ impl CoordinationInForce {
             return Ok(None);
         };
         let board: Vec<String> = seated_today(conn)?.0.into_iter().map(|p| p.sub).collect();
-        let mut views = Vec::new();
-        for member in members {
-            let person = people::find(conn, &member.representative_id)?;
-            views.push(CoordinationMemberView {
-                organization: organization_label(conn, &member.organization_id)?,
-                board_member: board.contains(&person.sub),
-                representative: PersonRef::from(&person),
-            });
-        }
+        let chair = label_among(conn, &members, row.chair_organization_id)?;
+        let supplier = label_among(conn, &members, row.supplier_organization_id)?;
+        let mut views: Vec<CoordinationMemberView> = members
+            .into_iter()
+            .map(|member| CoordinationMemberView {
+                board_member: board.contains(&member.person.sub),
+                representative: PersonRef::from(&member.person),
+                organization: member.organization,
+            })
+            .collect();
         views.sort_by(|a, b| a.organization.cmp(&b.organization));
-        let label = |conn: &mut DbConnection, id: Option<String>| {
-            id.map(|id| organization_label(conn, &id)).transpose()
-        };
         Ok(Some(Self {
             view: CoordinationGroupView {
                 members: views,
-                chair: label(conn, row.chair_organization_id)?,
-                supplier: label(conn, row.supplier_organization_id)?,
+                chair,
+                supplier,
                 yearly_budget_frame_dkk: row.yearly_budget_frame_dkk,
             },
         }))

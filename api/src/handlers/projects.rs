@@ -567,12 +567,12 @@ impl Loaded {
         let current_approval = self
             .approval
             .clone()
-            .map(|row| ApprovalView::load(conn, row))
+            .map(|row| ApprovalView::with_title(conn, row, p.title.clone()))
             .transpose()?;
         let open_approvals = self
             .side_approvals
             .iter()
-            .map(|row| ApprovalView::load(conn, row.clone()))
+            .map(|row| ApprovalView::with_title(conn, row.clone(), p.title.clone()))
             .collect::<Result<_, _>>()?;
         Ok(ProjectView {
             id: p.id.clone(),

@@ -23,7 +23,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, FieldError, ProblemSchema, UnmetRequirement};
 use crate::handlers::approvals::{ApprovalView, open_approval};
 use crate::handlers::board::seated_today;
-use crate::handlers::people::organization_label;
+use crate::handlers::people::label_among;
 use crate::handlers::projects::{Loaded, change_project, etag_response};
 use crate::handlers::to_body;
 use crate::names::Names;
@@ -84,25 +84,21 @@ impl SteeringInForce {
             return Ok(None);
         };
         let board: Vec<String> = seated_today(conn)?.0.into_iter().map(|p| p.sub).collect();
-        let mut views = Vec::new();
-        for seat in seats {
-            let person = people::find(conn, &seat.representative_id)?;
-            views.push(SteeringSeatView {
-                organization: organization_label(conn, &seat.organization_id)?,
-                board_member: board.contains(&person.sub),
-                representative: PersonRef::from(&person),
-            });
-        }
+        let chair = label_among(conn, &seats, row.chair_organization_id)?;
+        let views = seats
+            .into_iter()
+            .map(|seat| SteeringSeatView {
+                board_member: board.contains(&seat.person.sub),
+                representative: PersonRef::from(&seat.person),
+                organization: seat.organization,
+            })
+            .collect();
         let person =
             |conn: &mut DbConnection, id: Option<String>| -> Result<Option<PersonRef>, ApiError> {
                 id.map(|id| people::find(conn, &id).map(|p| PersonRef::from(&p)))
                     .transpose()
                     .map_err(ApiError::from)
             };
-        let chair = row
-            .chair_organization_id
-            .map(|id| organization_label(conn, &id))
-            .transpose()?;
         Ok(Some(Self {
             group: SteeringGroupView {
                 seats: views,

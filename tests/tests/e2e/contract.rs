@@ -65,3 +65,85 @@ async fn swagger_ui_is_served_from_the_binary() {
         "the UI's script is vendored, not fetched"
     );
 }
+
+/// The routes as `handlers::routes` declares them: (method, path) with `{…}` parameters, read
+/// from its source, where each resource is `web::resource("…")` followed by its methods, and
+/// those after `web::scope("/api/v1")` are under it.
+fn declared_routes() -> Vec<(String, String)> {
+    let source = include_str!("../../../api/src/handlers/mod.rs");
+    let table = &source[source.find("pub fn routes").unwrap()..];
+    let mut routes = Vec::new();
+    let mut resource = None;
+    let mut prefix = "";
+    for piece in table.split("web::").skip(1) {
+        if piece.starts_with("scope(\"/api/v1\")") {
+            prefix = "/api/v1";
+        }
+        if let Some(rest) = piece.strip_prefix("resource(\"") {
+            let path = &rest[..rest.find('"').unwrap()];
+            resource = Some(format!("{prefix}{path}"));
+        }
+        for method in ["get", "post", "put", "patch", "delete"] {
+            if piece.starts_with(&format!("{method}()")) {
+                routes.push((method.to_owned(), resource.clone().unwrap()));
+            }
+        }
+    }
+    routes.sort();
+    routes
+}
+
+/// Every route is documented and every documented operation is routed: the route table and
+/// the OpenAPI document name the same (method, path) pairs, and each answers from its handler.
+#[actix_web::test]
+async fn the_route_table_and_the_document_name_the_same_operations() {
+    let document: Value = serde_json::from_str(os2pm_openapi::COMMITTED).unwrap();
+    let mut documented: Vec<(String, String)> = document["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .filter(|m| ["get", "post", "put", "patch", "delete"].contains(&m.as_str()))
+                .map(|m| (m.clone(), path.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    documented.sort();
+    let routes = declared_routes();
+    assert!(routes.len() > 60, "{routes:?}");
+    let undocumented: Vec<_> = routes.iter().filter(|r| !documented.contains(r)).collect();
+    let unrouted: Vec<_> = documented.iter().filter(|d| !routes.contains(d)).collect();
+    assert!(
+        undocumented.is_empty() && unrouted.is_empty(),
+        "routed but not documented: {undocumented:?}\ndocumented but not routed: {unrouted:?}"
+    );
+
+    // And each reaches a handler: never the fallback's 404 or a 405.
+    let app = TestApp::new();
+    let service = app.service().await;
+    for (method, path) in &documented {
+        let uri = path
+            .split('/')
+            .map(|part| if part.starts_with('{') { "x" } else { part })
+            .collect::<Vec<_>>()
+            .join("/");
+        let method = actix_web::http::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let reply = send(
+            &service,
+            TestRequest::default().method(method.clone()).uri(&uri),
+        )
+        .await;
+        assert_ne!(reply.status, 405, "{method} {uri}");
+        assert!(
+            !(reply.status == 404
+                && reply.body["detail"]
+                    .as_str()
+                    .is_some_and(|d| d.starts_with("no resource at"))),
+            "{method} {uri} is not routed: {}",
+            reply.body
+        );
+    }
+}
