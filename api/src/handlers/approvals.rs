@@ -209,7 +209,6 @@ pub struct InboxQuery {
     params(InboxQuery, PageParams),
     responses(
         (status = 200, description = "The caller's approvals, oldest first", body = Page<ApprovalView>),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Neither business manager nor board member", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Unknown state", body = ProblemSchema, content_type = "application/problem+json"),
     )
@@ -431,7 +430,6 @@ fn decide(
     request_body = VoteRequest,
     responses(
         (status = 201, description = "The vote is cast; the approval as it now stands", body = ApprovalView),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not this approval's approver (or a board member without a seat)", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such approval", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Already decided, or this member already voted", body = ProblemSchema, content_type = "application/problem+json"),
@@ -560,7 +558,6 @@ pub struct MeetingDecisionRequest {
     request_body = MeetingDecisionRequest,
     responses(
         (status = 201, description = "The decision is recorded", body = ApprovalView),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such approval", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Already decided, or not a board approval", body = ProblemSchema, content_type = "application/problem+json"),

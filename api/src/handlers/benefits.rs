@@ -118,7 +118,6 @@ pub struct NewBenefit {
     request_body = NewBenefit,
     responses(
         (status = 201, description = "The benefit", body = BenefitView, headers(("Location" = String))),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed on this project", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Rejected, cancelled or a closed product", body = ProblemSchema, content_type = "application/problem+json"),

@@ -119,7 +119,6 @@ pub fn seated_today(conn: &mut DbConnection) -> Result<(Vec<PersonRow>, Option<S
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The roster", body = Roster, headers(("ETag" = String))),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Neither administrator nor business manager", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
@@ -141,11 +140,8 @@ pub async fn get(
     params(("If-Match" = String, Header, description = "The roster's ETag")),
     responses(
         (status = 200, description = "The new roster", body = Roster, headers(("ETag" = String))),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Neither administrator nor business manager", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 412, description = "The roster changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Unknown people, or not exactly one seated chair", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 pub async fn put(

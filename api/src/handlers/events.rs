@@ -144,7 +144,6 @@ pub fn audience(conn: &mut DbConnection, caller: &Caller) -> Result<Audience, Ap
     params(FeedQuery),
     responses(
         (status = 200, description = "The next events", body = EventPage),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Neither administrator nor integration", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Invalid cursor, types or limit", body = ProblemSchema, content_type = "application/problem+json"),
     )

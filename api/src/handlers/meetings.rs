@@ -162,7 +162,6 @@ pub struct NewMeeting {
     request_body = NewMeeting,
     responses(
         (status = 201, description = "The meeting with its deadlines and agenda", body = MeetingView, headers(("Location" = String))),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "A meeting on that date exists", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
@@ -279,7 +278,6 @@ pub struct NewAgendaItem {
     request_body = NewAgendaItem,
     responses(
         (status = 201, description = "The meeting with the item", body = MeetingView, headers(("Location" = String))),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such meeting", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
@@ -478,7 +476,6 @@ pub struct AgendaDecisionRequest {
     request_body = AgendaDecisionRequest,
     responses(
         (status = 201, description = "The decision is recorded; the approval with it", body = crate::handlers::approvals::ApprovalView),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such meeting or approval", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "The meeting is cancelled or not yet held, the recommendation is on another meeting's agenda, or it is decided already", body = ProblemSchema, content_type = "application/problem+json"),

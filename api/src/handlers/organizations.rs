@@ -215,11 +215,8 @@ impl NewOrganizationRequest {
     responses(
         (status = 201, description = "Created", body = Organization,
             headers(("Location" = String, description = "The new organisation"))),
-        (status = 400, description = "Malformed JSON", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "The code is taken", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields (each listed), or an Idempotency-Key reused with another body",
             body = ProblemSchema, content_type = "application/problem+json"),
     )

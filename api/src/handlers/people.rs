@@ -89,7 +89,6 @@ pub fn label_among(
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body return the first response")),
     responses(
         (status = 201, description = "Created", body = Person, headers(("Location" = String))),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "A person with this sub exists", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or an unknown organisation", body = ProblemSchema, content_type = "application/problem+json"),
@@ -152,7 +151,6 @@ pub async fn create(
     params(PageParams),
     responses(
         (status = 200, description = "One page of people", body = Page<Person>),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]

@@ -147,7 +147,6 @@ pub async fn get(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     request_body = CriteriaRequest,
     responses(
         (status = 200, description = "The new version and the (empty) ranking", body = Priorities),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "No criteria, a weight that is not positive, a key twice", body = ProblemSchema, content_type = "application/problem+json"),
     )
@@ -229,7 +228,6 @@ pub async fn put_criteria(
     request_body = ScoresRequest,
     responses(
         (status = 200, description = "The ranking now", body = Priorities),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not a board member seated today", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "No criteria are set yet", body = ProblemSchema, content_type = "application/problem+json"),

@@ -216,9 +216,7 @@ fn form_coordination_group(
         (status = 200, description = "The project with its coordination group", body = crate::handlers::projects::ProjectView),
         (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Not running", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "A composition rule is broken (N3: a board member), or unknown members", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 pub async fn put_project_coordination_group(
@@ -301,9 +299,7 @@ pub(crate) fn create_product(
         (status = 200, description = "The project, `implemented`, with `product_id`", body = crate::handlers::projects::ProjectView),
         (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Not in progress", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Go-live requirements unmet, each listed", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 pub async fn go_live(
@@ -656,9 +652,7 @@ fn change_product(
         (status = 403, description = "Neither business manager nor the group's chair", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "The product is closed", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "A composition rule is broken, or unknown members", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 pub async fn put_product_coordination_group(
@@ -728,7 +722,6 @@ pub struct JoinRequest {
         (status = 403, description = "Not a municipality user or integration acting for an organisation", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Already a member, or the product is closed", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Unknown representative", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
@@ -791,7 +784,6 @@ pub async fn join(
         (status = 403, description = "Not acting for that organisation", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such product, or not a member", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "The product is closed", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Leaving would break a rule of the group (named)", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
@@ -1483,7 +1475,6 @@ pub struct NewEvaluation {
     request_body = NewEvaluation,
     responses(
         (status = 201, description = "The evaluation", body = EvaluationView, headers(("Location" = String))),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "The product is closed", body = ProblemSchema, content_type = "application/problem+json"),

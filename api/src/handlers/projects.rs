@@ -807,10 +807,7 @@ fn project_body(
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body return the first response and create nothing")),
     responses(
         (status = 201, description = "The idea, in state `idea`", body = ProjectView, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, description = "Malformed JSON", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not a municipality user or integration, or not for the caller's own organisation", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields (each listed), unknown organisations, or an Idempotency-Key reused", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
@@ -937,7 +934,6 @@ pub struct ProjectQuery {
     params(ProjectQuery, PageParams),
     responses(
         (status = 200, description = "One page of projects", body = Page<ProjectSummary>),
-        (status = 400, description = "Malformed query string", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Unknown state, level, kind or organisation; bad limit or cursor", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
@@ -1176,13 +1172,10 @@ pub(crate) fn etag_response(tag: EntityTag, body: serde_json::Value) -> HttpResp
     request_body = ProjectPatch,
     responses(
         (status = 200, description = "The edited project", body = ProjectView, headers(("ETag" = String))),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Neither the owner organisation nor the business manager", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Not editable in its state", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 pub async fn patch(
@@ -1279,13 +1272,10 @@ pub async fn patch(
     request_body = EvidenceRequest,
     responses(
         (status = 200, description = "The project with the evidence recorded", body = ProjectView, headers(("ETag" = String))),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed to record evidence on this project", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such project, or no such requirement in its catalogue", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Evidence cannot be recorded in its state", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Derived requirement, status not allowed, explanation or link missing, organisation not participating", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 pub async fn record_evidence(
@@ -1376,13 +1366,10 @@ pub async fn record_evidence(
     request_body = PlacementRequest,
     responses(
         (status = 200, description = "The concept", body = ProjectView, headers(("ETag" = String))),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Cannot be placed in its state", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Unknown level or catalogue, a level the catalogue does not have, or no rationale", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 pub async fn place(
@@ -1496,16 +1483,13 @@ pub struct SubmissionCheck {
         ("Idempotency-Key" = Option<String>, Header)),
     responses(
         (status = 200, description = "Submitted (the project, now `awaiting_approval`), or the dry run's check", body = ProjectView, headers(("ETag" = String))),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Not a concept", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Requirements not met: `unmet_requirements` lists each", body = ProblemSchema, content_type = "application/problem+json",
             example = json!({"type": "/problems/unmet-requirements", "title": "Requirements are not met", "status": 422,
                 "detail": "1 requirement(s) are not met",
                 "unmet_requirements": [{"key": "idea_described", "level": "N1", "gate": "approval", "title": "The basic idea is described"}]})),
-        (status = 428, description = "If-Match missing", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 pub async fn submit(

@@ -270,13 +270,10 @@ impl SteeringGroupRequest {
     responses(
         (status = 200, description = "In force: the project", body = crate::handlers::projects::ProjectView),
         (status = 202, description = "Waiting for the board: the approval", body = ApprovalView),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Not approved or running, or a proposal is already pending", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "A composition rule is broken (named), or unknown people/organisations", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 pub async fn put_steering_group(
@@ -404,13 +401,10 @@ pub struct BudgetRequest {
     request_body = BudgetRequest,
     responses(
         (status = 200, description = "The project with its proposed budget", body = crate::handlers::projects::ProjectView),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed to set the budget", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Not approved or running", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "OS2 funding at N1, a period that ends before it starts, invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 pub async fn put_budget(
@@ -480,12 +474,9 @@ pub async fn put_budget(
         ("Idempotency-Key" = Option<String>, Header)),
     responses(
         (status = 200, description = "The project; its budget approved, or waiting for the board", body = crate::handlers::projects::ProjectView),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not the steering group's chair", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "No budget, already approved, or waiting for the board", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 pub async fn approve_budget(
@@ -568,13 +559,10 @@ fn start_blockers(loaded: &Loaded, level: Level) -> Vec<UnmetRequirement> {
         ("Idempotency-Key" = Option<String>, Header)),
     responses(
         (status = 200, description = "The project, `in_progress`", body = crate::handlers::projects::ProjectView),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Not approved", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Start-gate requirements unmet, each listed", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 pub async fn start(
@@ -695,7 +683,6 @@ pub struct ReportRequest {
     request_body = ReportRequest,
     responses(
         (status = 201, description = "The report", body = ReportView, headers(("Location" = String))),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Neither project leader nor business manager", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Not running", body = ProblemSchema, content_type = "application/problem+json"),
@@ -880,7 +867,6 @@ async fn reconsider(
         (status = 200, description = "The project, `paused`", body = crate::handlers::projects::ProjectView),
         (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Not in progress", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "No reason", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
@@ -912,7 +898,6 @@ pub async fn pause(
         (status = 200, description = "The project, `in_progress`", body = crate::handlers::projects::ProjectView),
         (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Not paused", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 pub async fn resume(
@@ -945,7 +930,6 @@ pub async fn resume(
         (status = 202, description = "Waiting for the board (N2/N3): the approval", body = ApprovalView),
         (status = 403, description = "Not the steering group's chair", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Not running, or a cancellation is already pending", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the ETag", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "No reason", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]

@@ -160,7 +160,6 @@ fn as_evidence(
     request_body(content = Object, description = "A self-assessment file (`productName`, `filledBy`, `filledDate`, `generatedAt`, `krav[]`)", content_type = "application/json"),
     responses(
         (status = 201, description = "Imported; what became evidence and what did not", body = ImportReport),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Neither the business manager nor the owner organisation", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "The product is closed", body = ProblemSchema, content_type = "application/problem+json"),

@@ -127,7 +127,6 @@ fn own(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<WebhookRow,
     request_body = NewWebhook,
     responses(
         (status = 201, description = "Subscribed; the secret is shown this once", body = WebhookView, headers(("Location" = String))),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Neither administrator nor integration, or another organisation", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Invalid URL, event types, secret or organisation", body = ProblemSchema, content_type = "application/problem+json"),
     )
@@ -232,7 +231,6 @@ pub async fn create(
     params(PageParams),
     responses(
         (status = 200, description = "The subscriptions, one page at a time", body = Page<WebhookView>),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Neither administrator nor integration", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
@@ -261,7 +259,6 @@ pub async fn list(
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "The subscription", body = WebhookView),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not yours", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such webhook", body = ProblemSchema, content_type = "application/problem+json"),
     )
@@ -285,7 +282,6 @@ pub async fn get(
     params(("id" = String, Path)),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not yours", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such webhook", body = ProblemSchema, content_type = "application/problem+json"),
     )
@@ -405,7 +401,6 @@ pub struct DeliveryPage {
     params(("id" = String, Path), DeliveriesQuery),
     responses(
         (status = 200, description = "The deliveries", body = DeliveryPage),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not yours", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such webhook", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Invalid limit or cursor", body = ProblemSchema, content_type = "application/problem+json"),
@@ -458,7 +453,6 @@ pub async fn deliveries(
     params(("id" = String, Path), ("delivery_id" = String, Path)),
     responses(
         (status = 202, description = "Queued again: the new delivery", body = DeliveryView),
-        (status = 401, description = "No valid token", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 403, description = "Not yours", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such webhook or delivery", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "The delivery is still pending", body = ProblemSchema, content_type = "application/problem+json"),
