@@ -3,8 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::people::{PersonRow, Representation};
-use crate::schema::{coordination_groups, coordination_members, organizations, people};
+use crate::people::{Representation, representations};
+use crate::schema::{coordination_groups, coordination_members};
 use crate::{DbConnection, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -38,21 +38,7 @@ pub fn find(
     else {
         return Ok(None);
     };
-    let members = coordination_members::table
-        .inner_join(
-            organizations::table.on(organizations::id.eq(coordination_members::organization_id)),
-        )
-        .inner_join(people::table.on(people::id.eq(coordination_members::representative_id)))
-        .filter(coordination_members::project_id.eq(project_id))
-        .select((
-            organizations::id,
-            organizations::code,
-            PersonRow::as_select(),
-        ))
-        .load(conn)?
-        .into_iter()
-        .map(Representation::of)
-        .collect();
+    let members = representations!(conn, coordination_members, project_id);
     Ok(Some((group, members)))
 }
 

@@ -27,6 +27,35 @@ pub struct Representation {
     pub person: PersonRow,
 }
 
+/// The rows of a seat table (`steering_seats`, `coordination_members`: a project, an
+/// organisation, a representative) for one project, each with its organisation and person, in
+/// organisation order: one query.
+macro_rules! representations {
+    ($conn:expr, $seats:ident, $project_id:expr) => {
+        $seats::table
+            .inner_join(
+                crate::schema::organizations::table
+                    .on(crate::schema::organizations::id.eq($seats::organization_id)),
+            )
+            .inner_join(
+                crate::schema::people::table
+                    .on(crate::schema::people::id.eq($seats::representative_id)),
+            )
+            .filter($seats::project_id.eq($project_id))
+            .order($seats::organization_id)
+            .select((
+                crate::schema::organizations::id,
+                crate::schema::organizations::code,
+                crate::people::PersonRow::as_select(),
+            ))
+            .load($conn)?
+            .into_iter()
+            .map(crate::people::Representation::of)
+            .collect()
+    };
+}
+pub(crate) use representations;
+
 impl Representation {
     pub(crate) fn of((organization_id, code, person): (String, Option<String>, PersonRow)) -> Self {
         Self {

@@ -3,8 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::people::{PersonRow, Representation};
-use crate::schema::{organizations, people, steering_groups, steering_seats};
+use crate::people::{Representation, representations};
+use crate::schema::{steering_groups, steering_seats};
 use crate::{DbConnection, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
@@ -39,20 +39,7 @@ pub fn find(
     else {
         return Ok(None);
     };
-    let seats = steering_seats::table
-        .inner_join(organizations::table.on(organizations::id.eq(steering_seats::organization_id)))
-        .inner_join(people::table.on(people::id.eq(steering_seats::representative_id)))
-        .filter(steering_seats::project_id.eq(project_id))
-        .order(steering_seats::organization_id)
-        .select((
-            organizations::id,
-            organizations::code,
-            PersonRow::as_select(),
-        ))
-        .load(conn)?
-        .into_iter()
-        .map(Representation::of)
-        .collect();
+    let seats = representations!(conn, steering_seats, project_id);
     Ok(Some((group, seats)))
 }
 
