@@ -113,21 +113,41 @@ pub fn votes(conn: &mut DbConnection, approval_id: &str) -> Result<Vec<VoteRow>,
 }
 
 /// The newest approval of a project about `subject`, if any.
-pub fn latest_for_project(
+/// What a project's view shows of its approvals, from one read of them all.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectApprovals {
+    /// The newest approval of the project itself (highest round, then latest).
+    pub project: Option<ApprovalRow>,
+    /// The newest approval of a level change.
+    pub level_change: Option<ApprovalRow>,
+    /// The pending approvals about anything but the project itself, oldest first.
+    pub pending_side: Vec<ApprovalRow>,
+}
+
+pub fn of_project(
     conn: &mut DbConnection,
     project_id: &str,
-    subject: &str,
-) -> Result<Option<ApprovalRow>, StoreError> {
-    Ok(approvals::table
+) -> Result<ProjectApprovals, StoreError> {
+    let rows: Vec<ApprovalRow> = approvals::table
         .filter(approvals::project_id.eq(project_id))
-        .filter(approvals::subject.eq(subject))
-        .order((
-            approvals::approval_round.desc(),
-            approvals::created_at.desc(),
-        ))
+        .order(approvals::id)
         .select(ApprovalRow::as_select())
-        .first(conn)
-        .optional()?)
+        .load(conn)?;
+    let newest = |subject: &str| {
+        rows.iter()
+            .filter(|r| r.subject == subject)
+            .max_by_key(|r| (r.approval_round, r.created_at))
+            .cloned()
+    };
+    Ok(ProjectApprovals {
+        project: newest("project"),
+        level_change: newest("level_change"),
+        pending_side: rows
+            .iter()
+            .filter(|r| r.state == "pending" && r.subject != "project")
+            .cloned()
+            .collect(),
+    })
 }
 
 /// A project's pending approvals about anything but the project itself.

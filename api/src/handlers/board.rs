@@ -113,6 +113,11 @@ pub fn seated_today(conn: &mut DbConnection) -> Result<(Vec<PersonRow>, Option<S
     Ok((seated, chair))
 }
 
+/// The `sub`s of the members seated today: who counts as a board member in a group.
+pub fn seated_subs(conn: &mut DbConnection) -> Result<Vec<String>, ApiError> {
+    Ok(seated_today(conn)?.0.into_iter().map(|p| p.sub).collect())
+}
+
 /// The board roster, with each member's seat period and whether they are seated today.
 #[utoipa::path(
     get, path = "/api/v1/board/members", tag = "board",

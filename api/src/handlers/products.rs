@@ -26,7 +26,7 @@ use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError, ProblemSchema};
 use crate::handlers::approvals::{ApprovalView, open_approval};
-use crate::handlers::board::seated_today;
+use crate::handlers::board::seated_subs;
 use crate::handlers::people::{label_among, organization_label};
 use crate::handlers::projects::{Loaded, change_project, etag_response};
 use crate::handlers::running::PersonRef;
@@ -63,14 +63,15 @@ pub(crate) struct CoordinationInForce {
 }
 
 impl CoordinationInForce {
+    /// The group in force for `project_id`; `board` are the members seated today.
     pub(crate) fn load(
         conn: &mut DbConnection,
         project_id: &str,
+        board: &[String],
     ) -> Result<Option<Self>, ApiError> {
         let Some((row, members)) = coordination::find(conn, project_id)? else {
             return Ok(None);
         };
-        let board: Vec<String> = seated_today(conn)?.0.into_iter().map(|p| p.sub).collect();
         let chair = label_among(conn, &members, row.chair_organization_id)?;
         let supplier = label_among(conn, &members, row.supplier_organization_id)?;
         let mut views: Vec<CoordinationMemberView> = members
@@ -141,7 +142,7 @@ fn form_coordination_group(
     level: Level,
     request: &CoordinationGroupRequest,
 ) -> Result<(), ApiError> {
-    let board: Vec<String> = seated_today(conn)?.0.into_iter().map(|p| p.sub).collect();
+    let board = seated_subs(conn)?;
     let mut names = Names::new(conn);
     let mut rows = Vec::new();
     let mut domain = Vec::new();
@@ -385,7 +386,8 @@ impl LoadedProduct {
             StoreError::NotFound => ApiError::NotFound(format!("no product `{id}`")),
             other => other.into(),
         })?;
-        let coordination = CoordinationInForce::load(conn, &product.project_id)?;
+        let board = seated_subs(conn)?;
+        let coordination = CoordinationInForce::load(conn, &product.project_id, &board)?;
         let owner = organization_label(conn, &product.owner_organization_id)?;
         let spent: i64 = requests::for_product(conn, id)?
             .iter()

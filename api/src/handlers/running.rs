@@ -22,7 +22,7 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldError, ProblemSchema, UnmetRequirement};
 use crate::handlers::approvals::{ApprovalView, open_approval};
-use crate::handlers::board::seated_today;
+use crate::handlers::board::seated_subs;
 use crate::handlers::people::label_among;
 use crate::handlers::projects::{Loaded, change_project, etag_response};
 use crate::handlers::to_body;
@@ -76,14 +76,15 @@ pub(crate) struct SteeringInForce {
 }
 
 impl SteeringInForce {
+    /// The group in force for `project_id`; `board` are the members seated today.
     pub(crate) fn load(
         conn: &mut DbConnection,
         project_id: &str,
+        board: &[String],
     ) -> Result<Option<Self>, ApiError> {
         let Some((row, seats)) = steering::find(conn, project_id)? else {
             return Ok(None);
         };
-        let board: Vec<String> = seated_today(conn)?.0.into_iter().map(|p| p.sub).collect();
         let chair = label_among(conn, &seats, row.chair_organization_id)?;
         let views = seats
             .into_iter()
@@ -220,7 +221,7 @@ pub struct SteeringGroupRequest {
 impl SteeringGroupRequest {
     /// Resolves organisations and people; unknown ones are listed by field.
     fn resolve(&self, conn: &mut DbConnection) -> Result<SteeringGroupView, ApiError> {
-        let board: Vec<String> = seated_today(conn)?.0.into_iter().map(|p| p.sub).collect();
+        let board = seated_subs(conn)?;
         let mut names = Names::new(conn);
         let mut seats = Vec::new();
         for (i, seat) in self.seats.iter().enumerate() {
