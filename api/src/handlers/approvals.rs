@@ -11,8 +11,7 @@ use os2pm_persistence::projects as project_store;
 use os2pm_persistence::projects::ProjectRow;
 use os2pm_persistence::{DbConnection, StoreError};
 use os2pm_projects::{
-    Action, Actor, Approver, BudgetStatus, Decision, Kind, State, Subject, Tally, Vote, inbox,
-    tally,
+    Approver, BudgetStatus, Decision, Kind, State, Subject, Tally, Vote, inbox, tally,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -339,22 +338,22 @@ fn decide(
     let approved = decision == Decision::Approve;
     let action = match (subject, decision) {
         (Subject::Project, _) => {
-            // Only a project awaiting approval can be decided.
             let state = project
                 .state
                 .parse::<State>()
                 .map_err(|e| ApiError::Internal(format!("stored state: {e}")))?;
-            state
-                .transition(Action::Decide, Actor::default())
+            let kind = project
+                .kind
+                .parse::<Kind>()
+                .map_err(|e| ApiError::Internal(format!("stored kind: {e}")))?;
+            let decided = state
+                .decide(kind, decision)
                 .map_err(|e| ApiError::Conflict(e.to_string()))?;
-            let next = State::decided(decision);
-            project.state = next.as_str().to_owned();
-            if next == State::Returned {
+            project.state = decided.state.as_str().to_owned();
+            if decided.new_round {
                 project.approval_round += 1;
             }
-            // An adoption is a solution built elsewhere: approved, it is a product at once.
-            if next == State::Approved && project.kind == Kind::Adoption.as_str() {
-                project.state = State::Implemented.as_str().to_owned();
+            if decided.becomes_product {
                 crate::handlers::products::create_product(conn, &project)?;
             }
             match decision {

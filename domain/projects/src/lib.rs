@@ -16,5 +16,5 @@ pub use budget::{BUDGET_APPROVED, BudgetError, BudgetStatus, budget_blocks_start
 pub use decisions::{
     Approver, Decision, Subject, Tally, Vote, approver_for, cancellation_needs_board, inbox, tally,
 };
-pub use lifecycle::{Action, Actor, Funding, Kind, LifecycleError, State};
+pub use lifecycle::{Action, Actor, Decided, Funding, Kind, LifecycleError, State};
 pub use reports::{Rag, ReportError, check_report};

@@ -170,6 +170,16 @@ pub enum LifecycleError {
     WrongState { action: Action, state: State },
 }
 
+/// The effect of a decision on a project's own approval: the state to store, and what follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decided {
+    pub state: State,
+    /// A return opens the next approval round.
+    pub new_round: bool,
+    /// The project becomes a product now.
+    pub becomes_product: bool,
+}
+
 impl State {
     /// Where `action` leads from this state, for the caller `actor`; `Edit` and
     /// `RecordEvidence` keep the state.
@@ -223,6 +233,25 @@ impl State {
             Decision::Return => State::Returned,
             Decision::Reject => State::Rejected,
         }
+    }
+
+    /// What deciding the project's own approval does, from this state (only a project awaiting
+    /// approval is decided): approve → approved, and an adoption, a solution built elsewhere,
+    /// is implemented as a product at once; return → returned, in a new approval round
+    /// (*tilbageløb*); reject → rejected (governance.md §2, §7).
+    pub fn decide(self, kind: Kind, decision: Decision) -> Result<Decided, LifecycleError> {
+        self.transition(Action::Decide, Actor::default())?;
+        let next = State::decided(decision);
+        let becomes_product = next == State::Approved && kind == Kind::Adoption;
+        Ok(Decided {
+            state: if becomes_product {
+                State::Implemented
+            } else {
+                next
+            },
+            new_round: next == State::Returned,
+            becomes_product,
+        })
     }
 
     /// The actions `actor` may take now (the `_actions` of a project); deciding is listed by
@@ -390,5 +419,39 @@ mod tests {
             assert_eq!(kind.as_str().parse(), Ok(kind));
         }
         assert!("done".parse::<State>().is_err());
+    }
+
+    #[test]
+    fn a_decision_sets_the_state_the_round_and_whether_a_product_follows() {
+        let decided = |kind, decision| State::AwaitingApproval.decide(kind, decision);
+        let effect = |state, new_round, becomes_product| {
+            Ok(Decided {
+                state,
+                new_round,
+                becomes_product,
+            })
+        };
+        assert_eq!(
+            decided(Kind::Project, Decision::Approve),
+            effect(State::Approved, false, false)
+        );
+        assert_eq!(
+            decided(Kind::Adoption, Decision::Approve),
+            effect(State::Implemented, false, true)
+        );
+        for kind in [Kind::Project, Kind::Adoption] {
+            assert_eq!(
+                decided(kind, Decision::Return),
+                effect(State::Returned, true, false)
+            );
+            assert_eq!(
+                decided(kind, Decision::Reject),
+                effect(State::Rejected, false, false)
+            );
+        }
+        assert!(matches!(
+            State::Concept.decide(Kind::Project, Decision::Approve),
+            Err(LifecycleError::WrongState { .. })
+        ));
     }
 }
