@@ -118,6 +118,20 @@ pub fn seated_subs(conn: &mut DbConnection) -> Result<Vec<String>, ApiError> {
     Ok(seated_today(conn)?.0.into_iter().map(|p| p.sub).collect())
 }
 
+/// [`seated_subs`], read when first asked for and then kept: a project view reads the roster
+/// once for both its groups, and not at all when it has neither.
+#[derive(Debug, Default)]
+pub struct SeatedToday(Option<Vec<String>>);
+
+impl SeatedToday {
+    pub fn subs(&mut self, conn: &mut DbConnection) -> Result<&[String], ApiError> {
+        if self.0.is_none() {
+            self.0 = Some(seated_subs(conn)?);
+        }
+        Ok(self.0.as_deref().unwrap_or_default())
+    }
+}
+
 /// The board roster, with each member's seat period and whether they are seated today.
 #[utoipa::path(
     get, path = "/api/v1/board/members", tag = "board",

@@ -26,7 +26,7 @@ use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError, ProblemSchema};
 use crate::handlers::approvals::{ApprovalView, open_approval};
-use crate::handlers::board::seated_subs;
+use crate::handlers::board::{SeatedToday, seated_subs};
 use crate::handlers::people::{label_among, organization_label};
 use crate::handlers::projects::{Loaded, change_project, etag_response};
 use crate::handlers::running::PersonRef;
@@ -63,15 +63,16 @@ pub(crate) struct CoordinationInForce {
 }
 
 impl CoordinationInForce {
-    /// The group in force for `project_id`; `board` are the members seated today.
+    /// The group in force for `project_id`, its board members marked from `board`.
     pub(crate) fn load(
         conn: &mut DbConnection,
         project_id: &str,
-        board: &[String],
+        board: &mut SeatedToday,
     ) -> Result<Option<Self>, ApiError> {
         let Some((row, members)) = coordination::find(conn, project_id)? else {
             return Ok(None);
         };
+        let board = board.subs(conn)?;
         let chair = label_among(conn, &members, row.chair_organization_id)?;
         let supplier = label_among(conn, &members, row.supplier_organization_id)?;
         let mut views: Vec<CoordinationMemberView> = members
@@ -386,8 +387,8 @@ impl LoadedProduct {
             StoreError::NotFound => ApiError::NotFound(format!("no product `{id}`")),
             other => other.into(),
         })?;
-        let board = seated_subs(conn)?;
-        let coordination = CoordinationInForce::load(conn, &product.project_id, &board)?;
+        let coordination =
+            CoordinationInForce::load(conn, &product.project_id, &mut SeatedToday::default())?;
         let owner = organization_label(conn, &product.owner_organization_id)?;
         let spent: i64 = requests::for_product(conn, id)?
             .iter()

@@ -30,7 +30,7 @@ use crate::app::AppState;
 use crate::auth::{Caller, MaybeCaller, Role};
 use crate::error::{ApiError, FieldError, ProblemSchema, UnmetRequirement};
 use crate::handlers::approvals::{ApprovalView, Voter, open_approval};
-use crate::handlers::board::{seated_subs, today};
+use crate::handlers::board::{SeatedToday, today};
 use crate::handlers::products::{CoordinationGroupView, CoordinationInForce};
 use crate::handlers::running::{BudgetView, ReportView, SteeringGroupView, SteeringInForce};
 use crate::request::{
@@ -316,12 +316,11 @@ impl Loaded {
             .unwrap_or_else(|| DEFAULT_CATALOGUE_VERSION.to_owned());
         let catalogue = catalogue::load(conn, &version)?;
         let approvals = approval_store::of_project(conn, id)?;
-        // Both groups mark their board members: the roster is read once for both.
-        let board = seated_subs(conn)?;
-        let steering = SteeringInForce::load(conn, id, &board)?;
+        let mut board = SeatedToday::default();
+        let steering = SteeringInForce::load(conn, id, &mut board)?;
         let budget = budgets::find(conn, id)?;
         let latest_report = reports::latest_for_project(conn, id)?;
-        let coordination = CoordinationInForce::load(conn, id, &board)?;
+        let coordination = CoordinationInForce::load(conn, id, &mut board)?;
         let product = os2pm_persistence::products::for_project(conn, id)?;
         let board_moved_level = approvals
             .level_change

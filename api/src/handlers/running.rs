@@ -22,7 +22,7 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldError, ProblemSchema, UnmetRequirement};
 use crate::handlers::approvals::{ApprovalView, open_approval};
-use crate::handlers::board::seated_subs;
+use crate::handlers::board::{SeatedToday, seated_subs};
 use crate::handlers::people::label_among;
 use crate::handlers::projects::{Loaded, change_project, etag_response};
 use crate::handlers::to_body;
@@ -76,15 +76,16 @@ pub(crate) struct SteeringInForce {
 }
 
 impl SteeringInForce {
-    /// The group in force for `project_id`; `board` are the members seated today.
+    /// The group in force for `project_id`, its board members marked from `board`.
     pub(crate) fn load(
         conn: &mut DbConnection,
         project_id: &str,
-        board: &[String],
+        board: &mut SeatedToday,
     ) -> Result<Option<Self>, ApiError> {
         let Some((row, seats)) = steering::find(conn, project_id)? else {
             return Ok(None);
         };
+        let board = board.subs(conn)?;
         let chair = label_among(conn, &seats, row.chair_organization_id)?;
         let views = seats
             .into_iter()
