@@ -156,13 +156,11 @@ pub fn title(conn: &mut DbConnection, id: &str) -> Result<String, StoreError> {
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<ProjectRecord, StoreError> {
-    let project = projects::table
-        .find(id)
-        .select(ProjectRow::as_select())
-        .first(conn)?;
-    let description = project_descriptions::table
-        .find(id)
-        .select(DescriptionRow::as_select())
+    // Every project has its description from its first write: one row of each, in one read.
+    let (project, description) = projects::table
+        .inner_join(project_descriptions::table)
+        .filter(projects::id.eq(id))
+        .select((ProjectRow::as_select(), DescriptionRow::as_select()))
         .first(conn)?;
     let participants: Vec<(Option<String>, String)> = project_participants::table
         .inner_join(organizations::table)
