@@ -45,17 +45,7 @@ impl<'c> Names<'c> {
         self.keep(found, field, || format!("no person with id or sub `{id}`"))
     }
 
-    /// Whatever the names were needed for, with the connection they were looked up on.
-    pub fn conn(&mut self) -> &mut DbConnection {
-        self.conn
-    }
-
-    /// A field error of the caller's own, listed with the unknown names.
-    pub fn refuse(&mut self, error: FieldError) {
-        self.unknown.push(error);
-    }
-
-    /// Every name was known (and nothing was refused): `Ok`; else one 422 listing them all.
+    /// Every name was known: `Ok`; else one 422 listing the unknown ones.
     pub fn finish(self) -> Result<(), ApiError> {
         if self.unknown.is_empty() {
             Ok(())
