@@ -9,5 +9,6 @@ pub mod names;
 pub mod openapi_doc;
 pub mod request;
 pub mod server;
+pub mod usecases;
 pub mod view_cache;
 pub mod webhooks;

@@ -17,7 +17,7 @@ use rand::Rng;
 use sha2::Sha256;
 
 use crate::config::WebhookConfig;
-use crate::handlers::events::EventView;
+use crate::usecases::events::EventView;
 
 pub const DELIVERY_HEADER: &str = "x-os2pm-delivery";
 pub const EVENT_HEADER: &str = "x-os2pm-event";

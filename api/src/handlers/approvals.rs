@@ -2,195 +2,28 @@
 //! from a board meeting. A decision is final and never edited.
 
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, NaiveDate, Utc};
-use os2pm_levels::Level;
-use os2pm_persistence::approvals::{self as store, ApprovalFilter, ApprovalRow, Closing, VoteRow};
+use chrono::NaiveDate;
+use os2pm_persistence::StoreError;
+use os2pm_persistence::approvals::{self as store, ApprovalFilter, Closing, VoteRow};
 use os2pm_persistence::audit::{self, NewEntry};
-use os2pm_persistence::budgets;
-use os2pm_persistence::projects as project_store;
-use os2pm_persistence::projects::ProjectRow;
-use os2pm_persistence::{DbConnection, StoreError};
-use os2pm_projects::{
-    Approver, BudgetStatus, Decision, Kind, State, Subject, Tally, Vote, inbox, tally,
-};
+use os2pm_projects::{Approver, Decision, Tally, Vote, inbox, tally};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
-use crate::error::{ApiError, FieldError, ProblemSchema};
-use crate::handlers::board::{domain_seat, seated_today, today};
-use crate::handlers::projects::Snapshot;
-use crate::handlers::running::SteeringProposal;
-use crate::handlers::to_body;
-use crate::request::{IdempotencyKey, Outcome, Page, PageParams, StoredReply};
-
-/// A vote on an approval.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct VoteView {
-    /// The voter's `sub`.
-    pub voter: String,
-    #[schema(example = "approve")]
-    pub decision: String,
-    pub reason: Option<String>,
-    pub cast_at: DateTime<Utc>,
-}
-
-/// An approval: routed to the business manager (N1) or the board (N2/N3).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": "0193a0f4-7b1e-7c3a-9a55-2f0e1d9c8b7a", "project_id": "0193a0f4-7b1e-7c3a-9a55-2f0e1d9c8b70",
-    "project_title": "Fælles borgerdialog", "subject": "project", "round": 1, "level": "N2", "approver": "board",
-    "state": "pending", "outcome": null, "reason": null, "decided_by": null, "decided_at": null,
-    "meeting": null, "for_information": false,
-    "votes": [{"voter": "mette@kl.dk", "decision": "approve", "reason": null, "cast_at": "2026-11-22T10:00:00Z"}]
-}))]
-pub struct ApprovalView {
-    pub id: String,
-    pub project_id: String,
-    pub project_title: String,
-    /// What is decided: `project`, `steering_group`, `budget` or `cancellation`.
-    pub subject: String,
-    /// The submission round: a returned project's resubmission starts a new one.
-    pub round: i32,
-    pub level: String,
-    /// `forretningsleder` (N1) or `board` (N2/N3).
-    pub approver: String,
-    /// `pending` or `decided`.
-    pub state: String,
-    /// `approve`, `return` or `reject` once decided.
-    pub outcome: Option<String>,
-    pub reason: Option<String>,
-    pub decided_by: Option<String>,
-    pub decided_at: Option<DateTime<Utc>>,
-    /// For a decision recorded from a board meeting.
-    pub meeting: Option<Meeting>,
-    /// An N1 decision, listed for the board's information: the board does not decide it.
-    pub for_information: bool,
-    pub votes: Vec<VoteView>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct Meeting {
-    pub date: NaiveDate,
-    /// The `sub`s of the board members present.
-    pub members_present: Vec<String>,
-}
-
-impl ApprovalView {
-    pub fn load(conn: &mut DbConnection, row: ApprovalRow) -> Result<Self, ApiError> {
-        let project_title = project_store::title(conn, &row.project_id)?;
-        Self::with_title(conn, row, project_title)
-    }
-
-    /// The view of an approval whose project's title the caller has read already (a project
-    /// view): one query, for the votes.
-    pub fn with_title(
-        conn: &mut DbConnection,
-        row: ApprovalRow,
-        project_title: String,
-    ) -> Result<Self, ApiError> {
-        let votes = store::votes(conn, &row.id)?
-            .into_iter()
-            .map(|v| VoteView {
-                voter: v.voter_sub,
-                decision: v.decision,
-                reason: v.reason,
-                cast_at: v.cast_at.and_utc(),
-            })
-            .collect();
-        let meeting = row.meeting_date.map(|date| Meeting {
-            date,
-            members_present: row
-                .members_present
-                .as_deref()
-                .and_then(|json| serde_json::from_str(json).ok())
-                .unwrap_or_default(),
-        });
-        Ok(Self {
-            for_information: row.approver == Approver::Forretningsleder.as_str()
-                && row.state == "decided",
-            id: row.id,
-            project_id: row.project_id,
-            project_title,
-            subject: row.subject,
-            round: row.approval_round,
-            level: row.level,
-            approver: row.approver,
-            state: row.state,
-            outcome: row.outcome,
-            reason: row.reason,
-            decided_by: row.decided_by,
-            decided_at: row.decided_at.map(|at| at.and_utc()),
-            meeting,
-            votes,
-        })
-    }
-}
-
-/// Opens an approval of `subject` for `project`, routed to `approver`.
-pub fn open_approval(
-    conn: &mut DbConnection,
-    project: &ProjectRow,
-    level: Level,
-    subject: Subject,
-    approver: Approver,
-    payload: Option<String>,
-) -> Result<ApprovalRow, ApiError> {
-    let row = ApprovalRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        project_id: project.id.clone(),
-        approval_round: project.approval_round,
-        level: level.to_string(),
-        approver: approver.as_str().into(),
-        state: "pending".into(),
-        outcome: None,
-        reason: None,
-        decided_by: None,
-        decided_at: None,
-        meeting_date: None,
-        members_present: None,
-        version: 1,
-        created_at: os2pm_persistence::now(),
-        subject: subject.as_str().into(),
-        payload,
-    };
-    store::insert(conn, &row).map_err(|e| match e {
-        StoreError::Conflict(_) => ApiError::Conflict(format!(
-            "a {subject} approval is already pending for this project"
-        )),
-        other => other.into(),
-    })?;
-    Ok(row)
-}
-
-/// What the caller may decide: as business manager, as a seated board member, or both.
-pub struct Voter {
-    pub business_manager: bool,
-    pub seated_board_member: bool,
-}
-
-impl Voter {
-    pub fn of(conn: &mut DbConnection, caller: &Caller) -> Result<Self, ApiError> {
-        let board_role = caller.has_role(Role::BoardMember) || caller.has_role(Role::BoardChair);
-        let seated_board_member = board_role
-            && seated_today(conn)?
-                .0
-                .iter()
-                .any(|person| person.sub == caller.sub);
-        Ok(Self {
-            business_manager: caller.has_role(Role::Forretningsleder),
-            seated_board_member,
-        })
-    }
-
-    pub fn may_vote_on(&self, approval: &ApprovalRow) -> bool {
-        approval
-            .approver
-            .parse::<Approver>()
-            .is_ok_and(|a| a.accepts_vote_from(self.business_manager, self.seated_board_member))
-    }
-}
+use crate::error::{ApiError, ProblemSchema};
+use crate::request::{IdempotencyKey, Page, PageParams, StoredReply};
+use crate::usecases::approvals::ApprovalView;
+use crate::usecases::approvals::Minutes;
+use crate::usecases::approvals::Voter;
+use crate::usecases::approvals::answer;
+use crate::usecases::approvals::decide;
+use crate::usecases::approvals::lock_open;
+use crate::usecases::approvals::not_found;
+use crate::usecases::approvals::parse_decision;
+use crate::usecases::board::seated_today;
+use crate::usecases::board::today;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -269,32 +102,6 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(view))
 }
 
-/// Locks a pending approval for this transaction, serialising concurrent votes on it; a
-/// decided one is a conflict.
-fn lock_open(conn: &mut DbConnection, id: &str) -> Result<ApprovalRow, ApiError> {
-    store::lock_pending(conn, id).map_err(|e| match e {
-        StoreError::Stale => ApiError::Conflict("the approval is already decided".into()),
-        other => other.into(),
-    })
-}
-
-/// 201 with the approval as it now stands.
-fn answer(conn: &mut DbConnection, id: &str) -> Result<Outcome, ApiError> {
-    let row = store::find(conn, id)?;
-    let view = ApprovalView::load(conn, row)?;
-    Ok(Outcome::created(
-        format!("/api/v1/approvals/{id}"),
-        to_body(&view)?,
-    ))
-}
-
-fn not_found(error: StoreError, id: &str) -> ApiError {
-    match error {
-        StoreError::NotFound => ApiError::NotFound(format!("no approval `{id}`")),
-        other => other.into(),
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"decision": "return", "reason": "Mangler strategisk sammenhæng"}))]
@@ -303,120 +110,6 @@ pub struct VoteRequest {
     pub decision: String,
     /// Required to return or reject.
     pub reason: Option<String>,
-}
-
-fn parse_decision(decision: &str, reason: Option<&str>) -> Result<Decision, ApiError> {
-    let decision = decision
-        .parse::<Decision>()
-        .map_err(|e| ApiError::validation("decision", e.to_string()))?;
-    if decision.needs_reason() && reason.is_none_or(|r| r.trim().is_empty()) {
-        return Err(ApiError::validation(
-            "reason",
-            "a reason is required to return or reject",
-        ));
-    }
-    Ok(decision)
-}
-
-/// Closes the approval with `decision` and moves its project to the decided state, in the
-/// caller's transaction, with the audit entry.
-fn decide(
-    conn: &mut DbConnection,
-    approval: &ApprovalRow,
-    decision: Decision,
-    closing: Closing<'_>,
-    caller: &Caller,
-) -> Result<(), ApiError> {
-    store::close(conn, &approval.id, &closing)?;
-    let subject = approval
-        .subject
-        .parse::<Subject>()
-        .map_err(|e| ApiError::Internal(format!("stored subject: {e}")))?;
-    let record = project_store::find(conn, &approval.project_id)?;
-    let before = Snapshot::of(&record);
-    let mut project = record.project.clone();
-    let approved = decision == Decision::Approve;
-    let action = match (subject, decision) {
-        (Subject::Project, _) => {
-            let state = project
-                .state
-                .parse::<State>()
-                .map_err(|e| ApiError::Internal(format!("stored state: {e}")))?;
-            let kind = project
-                .kind
-                .parse::<Kind>()
-                .map_err(|e| ApiError::Internal(format!("stored kind: {e}")))?;
-            let decided = state
-                .decide(kind, decision)
-                .map_err(|e| ApiError::Conflict(e.to_string()))?;
-            project.state = decided.state.as_str().to_owned();
-            if decided.new_round {
-                project.approval_round += 1;
-            }
-            if decided.becomes_product {
-                crate::handlers::products::create_product(conn, &project)?;
-            }
-            match decision {
-                Decision::Approve => "approved",
-                Decision::Return => "returned",
-                Decision::Reject => "rejected",
-            }
-        }
-        (Subject::SteeringGroup, _) if approved => {
-            let proposal: SteeringProposal = approval
-                .payload
-                .as_deref()
-                .and_then(|json| serde_json::from_str(json).ok())
-                .ok_or_else(|| {
-                    ApiError::Internal("a steering-group approval without its proposal".into())
-                })?;
-            proposal.put_in_force(conn, &approval.project_id)?;
-            "steering_group_approved"
-        }
-        (Subject::SteeringGroup, _) => "steering_group_not_approved",
-        (Subject::Budget, _) => {
-            let status = if approved {
-                BudgetStatus::Approved
-            } else {
-                BudgetStatus::Proposed
-            };
-            budgets::set_status(conn, &approval.project_id, status.as_str())?;
-            if approved {
-                "budget_approved"
-            } else {
-                "budget_not_approved"
-            }
-        }
-        (Subject::Cancellation, _) if approved => {
-            project.state = State::Cancelled.as_str().to_owned();
-            "cancelled"
-        }
-        (Subject::Cancellation, _) => "cancellation_not_confirmed",
-        (Subject::LevelChange | Subject::Closure | Subject::ChangeRequest, _) => {
-            crate::handlers::products::apply_decision(
-                conn,
-                approval,
-                subject,
-                approved,
-                &mut project,
-            )?
-        }
-    };
-    project_store::update(conn, project.version, &project, &record.description, None)?;
-    let after = Snapshot::of(&project_store::find(conn, &approval.project_id)?);
-    audit::append(
-        conn,
-        NewEntry {
-            subject_type: "project",
-            subject_id: &approval.project_id,
-            action,
-            actor: &caller.actor(),
-            before: before.json(),
-            after: after.json(),
-            reason: closing.reason,
-        },
-    )?;
-    Ok(())
 }
 
 /// Votes on an approval. N1: the business manager decides alone. N2/N3: seated board members
@@ -592,84 +285,4 @@ pub async fn meeting_decision(
         })
         .await
         .map(StoredReply::into_response)
-}
-
-/// A decision from a board meeting's minutes, checked as far as it can be without the
-/// database.
-pub(crate) struct Minutes {
-    decision: Decision,
-    reason: Option<String>,
-    members_present: Vec<String>,
-}
-
-impl Minutes {
-    pub(crate) fn read(
-        decision: &str,
-        reason: Option<String>,
-        members_present: Vec<String>,
-    ) -> Result<Self, ApiError> {
-        let decision = parse_decision(decision, reason.as_deref())?;
-        if members_present.is_empty() {
-            return Err(ApiError::validation(
-                "members_present",
-                "name the board members present",
-            ));
-        }
-        Ok(Self {
-            decision,
-            reason,
-            members_present,
-        })
-    }
-
-    /// Closes the board approval `id` with this decision, taken at a meeting on `meeting_date`
-    /// by members who held a seat that day.
-    pub(crate) fn record(
-        &self,
-        conn: &mut DbConnection,
-        caller: &Caller,
-        id: &str,
-        meeting_date: NaiveDate,
-    ) -> Result<Outcome, ApiError> {
-        let approval = store::find(conn, id).map_err(|e| not_found(e, id))?;
-        if approval.approver != Approver::Board.as_str() {
-            return Err(ApiError::Conflict(
-                "only board approvals are decided at board meetings".into(),
-            ));
-        }
-        let approval = lock_open(conn, id)?;
-        let roster: Vec<String> = os2pm_persistence::board::seats(conn)?
-            .into_iter()
-            .filter(|(seat, _)| domain_seat(seat).held_on(meeting_date))
-            .map(|(_, person)| person.sub)
-            .collect();
-        let strangers: Vec<FieldError> = self
-            .members_present
-            .iter()
-            .filter(|member| !roster.contains(member))
-            .map(|member| {
-                FieldError::new(
-                    "members_present",
-                    format!("`{member}` held no seat on the meeting date"),
-                )
-            })
-            .collect();
-        if !strangers.is_empty() {
-            return Err(ApiError::Validation(strangers));
-        }
-        decide(
-            conn,
-            &approval,
-            self.decision,
-            Closing {
-                outcome: self.decision.as_str(),
-                reason: self.reason.as_deref(),
-                decided_by: "board_meeting",
-                meeting_date: Some(meeting_date),
-                members_present: serde_json::to_string(&self.members_present).ok(),
-            },
-            caller,
-        )?;
-        answer(conn, id)
-    }
 }

@@ -3,14 +3,11 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use os2pm_levels::Level;
 use os2pm_persistence::approvals::{self as approval_store, ApprovalRow};
 use os2pm_persistence::meetings::{self as store, AgendaItemRow, MeetingRow};
-use os2pm_persistence::{DbConnection, StoreError, projects, reports};
-use os2pm_projects::meetings::{
-    agenda_deadline, material_date, meeting_for, must_report, report_in_time,
-};
-use os2pm_projects::{Approver, State};
+use os2pm_persistence::{DbConnection, StoreError, projects};
+use os2pm_projects::Approver;
+use os2pm_projects::meetings::{agenda_deadline, material_date, meeting_for};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -18,10 +15,14 @@ use validator::Validate;
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError, ProblemSchema};
-use crate::handlers::approvals::Minutes;
-use crate::handlers::board::today;
-use crate::handlers::{created, to_body};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply, validation_errors};
+use crate::usecases::approvals::Minutes;
+use crate::usecases::board::today;
+use crate::usecases::created;
+use crate::usecases::meetings::ReportingDuty;
+use crate::usecases::meetings::next_meeting;
+use crate::usecases::meetings::reporting_duty;
+use crate::usecases::to_body;
 
 /// A recommendation (*indstilling*) on a meeting's agenda: a board approval, and once decided,
 /// its decision.
@@ -343,28 +344,6 @@ pub struct OverdueQuery {
     pub meeting: Option<String>,
 }
 
-/// A project whose progress report is missing for a meeting.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct MissingReport {
-    pub project_id: String,
-    pub title: String,
-    pub level: String,
-    pub state: String,
-    pub last_report_at: Option<DateTime<Utc>>,
-    /// The meeting's material date: the report is due by then.
-    pub due_by: NaiveDate,
-    /// The material date has passed without it.
-    pub overdue: bool,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ReportingDuty {
-    pub meeting_id: String,
-    pub meeting_date: NaiveDate,
-    pub material_date: NaiveDate,
-    pub missing: Vec<MissingReport>,
-}
-
 /// The N2/N3 running projects without a progress report newer than the previous meeting and
 /// in before the meeting's material date (N1 projects only inform). Public.
 #[utoipa::path(
@@ -394,64 +373,6 @@ pub async fn overdue_reports(
     Ok(HttpResponse::Ok().json(duty))
 }
 
-/// The next planned meeting, today's included.
-pub(crate) fn next_meeting(all: &[MeetingRow]) -> Option<&MeetingRow> {
-    let today = today();
-    all.iter()
-        .find(|m| m.status == "planned" && m.meeting_date >= today)
-}
-
-/// Who must still report for `meeting`, of all the meetings `all`.
-pub(crate) fn reporting_duty(
-    conn: &mut DbConnection,
-    all: &[MeetingRow],
-    meeting: &MeetingRow,
-) -> Result<ReportingDuty, ApiError> {
-    let today = today();
-    let previous = all
-        .iter()
-        .filter(|m| m.status != "cancelled" && m.meeting_date < meeting.meeting_date)
-        .map(|m| m.meeting_date)
-        .max();
-    let due_by = material_date(meeting.meeting_date);
-    let mut missing = Vec::new();
-    for project in projects::in_states(conn, &[State::InProgress.as_str(), State::Paused.as_str()])?
-    {
-        let (Ok(level), Ok(state)) = (
-            project
-                .level
-                .as_deref()
-                .unwrap_or_default()
-                .parse::<Level>(),
-            project.state.parse::<State>(),
-        ) else {
-            continue;
-        };
-        if !must_report(level, state) {
-            continue;
-        }
-        let last = reports::latest_for_project(conn, &project.id)?.map(|r| r.reported_at);
-        if report_in_time(last.map(|at| at.date()), previous, meeting.meeting_date) {
-            continue;
-        }
-        missing.push(MissingReport {
-            project_id: project.id,
-            title: project.title,
-            level: level.to_string(),
-            state: state.to_string(),
-            last_report_at: last.map(|at| at.and_utc()),
-            due_by,
-            overdue: today > due_by,
-        });
-    }
-    Ok(ReportingDuty {
-        meeting_id: meeting.id.clone(),
-        meeting_date: meeting.meeting_date,
-        material_date: due_by,
-        missing,
-    })
-}
-
 /// The board's decision on a recommendation, from the meeting's minutes.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -475,7 +396,7 @@ pub struct AgendaDecisionRequest {
     params(("id" = String, Path), ("approval_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = AgendaDecisionRequest,
     responses(
-        (status = 201, description = "The decision is recorded; the approval with it", body = crate::handlers::approvals::ApprovalView),
+        (status = 201, description = "The decision is recorded; the approval with it", body = crate::usecases::approvals::ApprovalView),
         (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such meeting or approval", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "The meeting is cancelled or not yet held, the recommendation is on another meeting's agenda, or it is decided already", body = ProblemSchema, content_type = "application/problem+json"),

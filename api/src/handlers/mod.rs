@@ -22,43 +22,6 @@ pub mod self_assessments;
 pub mod webhooks;
 
 use actix_web::web;
-use os2pm_persistence::DbConnection;
-use os2pm_persistence::audit::{self, NewEntry};
-use serde::Serialize;
-
-use crate::auth::Caller;
-use crate::error::ApiError;
-use crate::request::Outcome;
-
-/// A response body as JSON.
-pub fn to_body<T: Serialize>(view: &T) -> Result<serde_json::Value, ApiError> {
-    serde_json::to_value(view).map_err(|e| ApiError::Internal(e.to_string()))
-}
-
-/// Audits the creation of `view` (subject `subject_type`/`id`) and answers 201 with it.
-pub fn created<T: Serialize>(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    subject_type: &str,
-    id: &str,
-    location: String,
-    view: &T,
-) -> Result<Outcome, ApiError> {
-    let body = to_body(view)?;
-    audit::append(
-        conn,
-        NewEntry {
-            subject_type,
-            subject_id: id,
-            action: "created",
-            actor: &caller.actor(),
-            before: None,
-            after: Some(body.to_string()),
-            reason: None,
-        },
-    )?;
-    Ok(Outcome::created(location, body))
-}
 
 /// The route table. Resources (not bare routes) so a wrong method answers 405, not 404.
 pub fn routes(config: &mut web::ServiceConfig) {

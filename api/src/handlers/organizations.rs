@@ -16,8 +16,8 @@ use validator::{Validate, ValidationError};
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError, ProblemSchema};
-use crate::handlers::created;
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply, validation_errors, with_etag};
+use crate::usecases::created;
 
 /// An organisation.
 #[derive(Debug, Serialize, ToSchema)]

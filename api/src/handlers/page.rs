@@ -16,8 +16,12 @@ use os2pm_projects::{Approver, Rag, State, Subject};
 
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::handlers::meetings::{ReportingDuty, next_meeting, reporting_duty};
-use crate::handlers::portfolio::{DecisionLine, Overview, overview_for};
+use crate::usecases::meetings::ReportingDuty;
+use crate::usecases::meetings::next_meeting;
+use crate::usecases::meetings::reporting_duty;
+use crate::usecases::portfolio::DecisionLine;
+use crate::usecases::portfolio::Overview;
+use crate::usecases::portfolio::overview_for;
 
 /// What the page shows: the next meeting (if one is planned), its overview and reporting duty.
 struct PageData {

@@ -1,7 +1,6 @@
 //! People: who a token's `sub` is, by name and organisation (administrators manage them).
 
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, Utc};
 use os2pm_persistence::people::{self as store, PersonRow};
 use os2pm_persistence::{StoreError, organizations};
 use serde::{Deserialize, Serialize};
@@ -11,38 +10,10 @@ use validator::Validate;
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, ProblemSchema};
-use crate::handlers::created;
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply, validation_errors};
-
-/// A person known to os2pm.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": "0193a0f4-7b1e-7c3a-9a55-2f0e1d9c8b7a", "sub": "jens@aarhus.dk", "name": "Jens Hansen",
-    "organization": "751", "email": "jens@aarhus.dk", "created_at": "2026-11-22T10:00:00Z"
-}))]
-pub struct Person {
-    pub id: String,
-    /// The `sub` claim of the person's tokens.
-    pub sub: String,
-    pub name: String,
-    /// The organisation's code (kommunekode) or id.
-    pub organization: String,
-    pub email: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl Person {
-    pub fn from_row(row: PersonRow, organization: String) -> Self {
-        Self {
-            id: row.id,
-            sub: row.sub,
-            name: row.name,
-            organization,
-            email: row.email,
-            created_at: row.created_at.and_utc(),
-        }
-    }
-}
+use crate::usecases::created;
+use crate::usecases::people::Person;
+use crate::usecases::people::organization_label;
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -56,29 +27,6 @@ pub struct NewPersonRequest {
     pub organization: String,
     #[validate(email(message = "is not an e-mail address"))]
     pub email: Option<String>,
-}
-
-/// The code an organisation is shown by: its code, else its id.
-pub fn organization_label(
-    conn: &mut os2pm_persistence::DbConnection,
-    id: &str,
-) -> Result<String, ApiError> {
-    let org = organizations::find(conn, id)?;
-    Ok(org.code.unwrap_or(org.id))
-}
-
-/// The label of organisation `id` (a group's chair or supplier): read from the group's seats
-/// when it holds one, from the store otherwise.
-pub fn label_among(
-    conn: &mut os2pm_persistence::DbConnection,
-    seats: &[os2pm_persistence::people::Representation],
-    id: Option<String>,
-) -> Result<Option<String>, ApiError> {
-    id.map(|id| match seats.iter().find(|s| s.organization_id == id) {
-        Some(seat) => Ok(seat.organization.clone()),
-        None => organization_label(conn, &id),
-    })
-    .transpose()
 }
 
 /// Adds a person (administrators only).

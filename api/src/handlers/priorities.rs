@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError, ProblemSchema};
-use crate::handlers::approvals::Voter;
+use crate::usecases::approvals::Voter;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

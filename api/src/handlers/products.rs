@@ -1,18 +1,15 @@
 //! Go-live, products and their coordination groups, level changes, closing, and change
 //! requests (governance.md §2, §4, §5).
 
-use actix_web::http::header::EntityTag;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use os2pm_groups::coordination::{CoordinationGroup, CoordinationMember, check_coordination};
-use os2pm_levels::{DEFAULT_CATALOGUE_VERSION, Gate, Level};
-use os2pm_persistence::approvals::{self as approval_store, ApprovalRow};
+use os2pm_levels::{Gate, Level};
+use os2pm_persistence::approvals::ApprovalRow;
 use os2pm_persistence::audit::{self, NewEntry};
 use os2pm_persistence::change_requests::{self as requests, ChangeRequestRow};
-use os2pm_persistence::coordination::{self, CoordinationGroupRow, MemberRow};
-use os2pm_persistence::products::{self as store, ProductFilter, ProductRow};
-use os2pm_persistence::projects::{self as project_store, ProjectRow};
-use os2pm_persistence::{DbConnection, StoreError, in_transaction, organizations, search_text};
+use os2pm_persistence::products::{self as store, ProductFilter};
+use os2pm_persistence::projects::{self as project_store};
+use os2pm_persistence::{DbConnection, StoreError, in_transaction, organizations};
 use os2pm_products::{
     ChangeCategory, Mark, ProductState, Route, SATISFIED_BY_THE_BOARDS_DECISION, check_evaluation,
     check_level_change, gate_for_level_change, route,
@@ -25,92 +22,23 @@ use validator::Validate;
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError, ProblemSchema};
-use crate::handlers::approvals::{ApprovalView, open_approval};
-use crate::handlers::board::{SeatedToday, seated_subs};
-use crate::handlers::people::{label_among, organization_label};
-use crate::handlers::projects::{Loaded, change_project, etag_response};
-use crate::handlers::running::PersonRef;
-use crate::handlers::{created, to_body};
-use crate::names::Names;
 use crate::request::{
-    IdempotencyKey, IfMatch, Outcome, Page, PageParams, StoredReply, etag, validation_errors,
-    with_etag,
+    IdempotencyKey, IfMatch, Outcome, Page, PageParams, StoredReply, validation_errors, with_etag,
 };
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct CoordinationMemberView {
-    pub organization: String,
-    pub representative: PersonRef,
-    /// Whether the representative holds a board seat today (N3 needs one).
-    pub board_member: bool,
-}
-
-/// A coordination group: the organisations using the product.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct CoordinationGroupView {
-    pub members: Vec<CoordinationMemberView>,
-    /// The member organisation whose representative chairs its steering group: formally
-    /// responsible for economy and product development.
-    pub chair: Option<String>,
-    /// A supplier facilitating the group.
-    pub supplier: Option<String>,
-    pub yearly_budget_frame_dkk: Option<i64>,
-}
-
-/// The coordination group in force for a project (and the product it became).
-pub(crate) struct CoordinationInForce {
-    pub(crate) view: CoordinationGroupView,
-}
-
-impl CoordinationInForce {
-    /// The group in force for `project_id`, its board members marked from `board`.
-    pub(crate) fn load(
-        conn: &mut DbConnection,
-        project_id: &str,
-        board: &mut SeatedToday,
-    ) -> Result<Option<Self>, ApiError> {
-        let Some((row, members)) = coordination::find(conn, project_id)? else {
-            return Ok(None);
-        };
-        let board = board.subs(conn)?;
-        let chair = label_among(conn, &members, row.chair_organization_id)?;
-        let supplier = label_among(conn, &members, row.supplier_organization_id)?;
-        let mut views: Vec<CoordinationMemberView> = members
-            .into_iter()
-            .map(|member| CoordinationMemberView {
-                board_member: board.contains(&member.person.sub),
-                representative: PersonRef::from(&member.person),
-                organization: member.organization,
-            })
-            .collect();
-        views.sort_by(|a, b| a.organization.cmp(&b.organization));
-        Ok(Some(Self {
-            view: CoordinationGroupView {
-                members: views,
-                chair,
-                supplier,
-                yearly_budget_frame_dkk: row.yearly_budget_frame_dkk,
-            },
-        }))
-    }
-
-    pub(crate) fn has_board_member(&self) -> bool {
-        self.view.members.iter().any(|m| m.board_member)
-    }
-
-    fn is_chair(&self, sub: &str) -> bool {
-        self.view.members.iter().any(|m| {
-            Some(&m.organization) == self.view.chair.as_ref() && m.representative.sub == sub
-        })
-    }
-
-    fn is_member_organization(&self, caller: &Caller) -> bool {
-        caller
-            .org
-            .as_ref()
-            .is_some_and(|org| self.view.members.iter().any(|m| &m.organization == org))
-    }
-}
+use crate::usecases::approvals::ApprovalView;
+use crate::usecases::approvals::open_approval;
+use crate::usecases::created;
+use crate::usecases::groups::CoordinationGroupView;
+use crate::usecases::groups::form_coordination_group;
+use crate::usecases::people::organization_label;
+use crate::usecases::products::LoadedProduct;
+use crate::usecases::products::ProductView;
+use crate::usecases::products::change_product;
+use crate::usecases::products::create_product;
+use crate::usecases::project::Loaded;
+use crate::usecases::project::change_project;
+use crate::usecases::project::etag_response;
+use crate::usecases::to_body;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -136,77 +64,6 @@ pub struct CoordinationGroupRequest {
     pub yearly_budget_frame_dkk: Option<i64>,
 }
 
-/// Resolves, checks at `level` and puts a coordination group in force for `project_id`.
-fn form_coordination_group(
-    conn: &mut DbConnection,
-    project_id: &str,
-    level: Level,
-    request: &CoordinationGroupRequest,
-) -> Result<(), ApiError> {
-    let board = seated_subs(conn)?;
-    let mut names = Names::new(conn);
-    let mut rows = Vec::new();
-    let mut domain = Vec::new();
-    for (i, member) in request.members.iter().enumerate() {
-        let org = names.organization(format!("members[{i}].organization"), &member.organization)?;
-        let person = names.person(
-            format!("members[{i}].representative"),
-            &member.representative,
-        )?;
-        if let (Some(org), Some(person)) = (org, person) {
-            domain.push(CoordinationMember {
-                organization: org.code.clone().unwrap_or(org.id.clone()),
-                representative: person.sub.clone(),
-                board_member: board.contains(&person.sub),
-            });
-            rows.push(MemberRow {
-                project_id: project_id.to_owned(),
-                organization_id: org.id,
-                representative_id: person.id,
-            });
-        }
-    }
-    let mut resolve = |field: &str, code: &Option<String>| match code {
-        Some(code) => Ok(names.organization(field, code)?.map(|org| org.id)),
-        None => Ok::<_, ApiError>(None),
-    };
-    let chair = resolve("chair", &request.chair)?;
-    let supplier = resolve("supplier", &request.supplier)?;
-    names.finish()?;
-    let chair_label = request.chair.as_ref().and_then(|c| {
-        rows.iter()
-            .zip(&domain)
-            .find(|(row, _)| Some(&row.organization_id) == chair.as_ref())
-            .map(|(_, d)| d.organization.clone())
-            .or_else(|| Some(c.clone()))
-    });
-    let violations: Vec<FieldError> = check_coordination(
-        &CoordinationGroup {
-            members: domain,
-            chair: chair_label,
-        },
-        level,
-    )
-    .into_iter()
-    .map(|e| FieldError::new(e.field(), e.to_string()))
-    .collect();
-    if !violations.is_empty() {
-        return Err(ApiError::Validation(violations));
-    }
-    coordination::replace(
-        conn,
-        &CoordinationGroupRow {
-            project_id: project_id.to_owned(),
-            chair_organization_id: chair,
-            supplier_organization_id: supplier,
-            yearly_budget_frame_dkk: request.yearly_budget_frame_dkk,
-            updated_at: os2pm_persistence::now(),
-        },
-        &rows,
-    )?;
-    Ok(())
-}
-
 /// Forms the coordination group of a running project (business manager or steering group
 /// chair), ahead of go-live; it follows the product afterwards.
 #[utoipa::path(
@@ -215,7 +72,7 @@ fn form_coordination_group(
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = CoordinationGroupRequest,
     responses(
-        (status = 200, description = "The project with its coordination group", body = crate::handlers::projects::ProjectView),
+        (status = 200, description = "The project with its coordination group", body = crate::usecases::project::view::ProjectView),
         (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Not running", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "A composition rule is broken (N3: a board member), or unknown members", body = ProblemSchema, content_type = "application/problem+json"),
@@ -258,37 +115,6 @@ pub async fn put_project_coordination_group(
     Ok(etag_response(version, body))
 }
 
-/// Makes a product of a project (or an approved adoption): same level, owner and catalogue;
-/// its evidence and history stay with the project it links to.
-pub(crate) fn create_product(
-    conn: &mut DbConnection,
-    project: &ProjectRow,
-) -> Result<ProductRow, ApiError> {
-    let now = os2pm_persistence::now();
-    let product = ProductRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        project_id: project.id.clone(),
-        name: project.title.clone(),
-        level: project
-            .level
-            .clone()
-            .unwrap_or_else(|| Level::N1.to_string()),
-        catalogue_version: project
-            .catalogue_version
-            .clone()
-            .unwrap_or_else(|| DEFAULT_CATALOGUE_VERSION.into()),
-        state: ProductState::Active.as_str().into(),
-        owner_organization_id: project.owner_organization_id.clone(),
-        closed_reason: None,
-        search_text: search_text(&[&project.title]),
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
-    store::insert(conn, &product)?;
-    Ok(product)
-}
-
 /// Takes a running project live (business manager or steering group chair): every
 /// `go_live`-gate requirement must hold (at N2/N3 a coordination group, at N3 with a board
 /// member). The project becomes `implemented` and a product.
@@ -298,7 +124,7 @@ pub(crate) fn create_product(
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),
         ("Idempotency-Key" = Option<String>, Header)),
     responses(
-        (status = 200, description = "The project, `implemented`, with `product_id`", body = crate::handlers::projects::ProjectView),
+        (status = 200, description = "The project, `implemented`, with `product_id`", body = crate::usecases::project::view::ProjectView),
         (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Not in progress", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Go-live requirements unmet, each listed", body = ProblemSchema, content_type = "application/problem+json"),
@@ -339,154 +165,6 @@ pub async fn go_live(
         })
         .await
         .map(StoredReply::into_response)
-}
-
-/// A product.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ProductView {
-    pub id: String,
-    /// The project (or adoption) it came from: its evidence and history
-    /// (`/api/v1/projects/{project_id}/history`).
-    pub project_id: String,
-    pub name: String,
-    pub level: String,
-    pub catalogue_version: String,
-    /// `active` or `closed` (read-only).
-    pub state: String,
-    pub owner_organization: String,
-    /// The organisations that took part in the project.
-    pub participants: Vec<String>,
-    pub closed_reason: Option<String>,
-    pub coordination_group: Option<CoordinationGroupView>,
-    /// What is left of the yearly budget frame after approved further development this year.
-    pub remaining_budget_frame_dkk: Option<i64>,
-    /// Pending board approvals: level change, closure, change requests.
-    pub open_approvals: Vec<ApprovalView>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    /// `set_coordination_group`, `change_level`, `propose_closure`, `request_change`, `join`,
-    /// `leave`.
-    #[serde(rename = "_actions")]
-    pub actions: Vec<String>,
-}
-
-/// A product as loaded for a request.
-struct LoadedProduct {
-    product: ProductRow,
-    /// The participating organisations of the project it came from.
-    participants: Vec<String>,
-    coordination: Option<CoordinationInForce>,
-    owner: String,
-    remaining_frame: Option<i64>,
-    open: Vec<ApprovalRow>,
-}
-
-impl LoadedProduct {
-    fn load(conn: &mut DbConnection, id: &str) -> Result<Self, ApiError> {
-        let product = store::find(conn, id).map_err(|e| match e {
-            StoreError::NotFound => ApiError::NotFound(format!("no product `{id}`")),
-            other => other.into(),
-        })?;
-        let coordination =
-            CoordinationInForce::load(conn, &product.project_id, &mut SeatedToday::default())?;
-        let owner = organization_label(conn, &product.owner_organization_id)?;
-        let spent: i64 = requests::for_product(conn, id)?
-            .iter()
-            .filter(|r| {
-                r.state == "approved" && r.category == ChangeCategory::FurtherDevelopment.as_str()
-            })
-            .map(|r| r.estimated_cost_dkk)
-            .sum();
-        let remaining_frame = coordination
-            .as_ref()
-            .and_then(|c| c.view.yearly_budget_frame_dkk)
-            .map(|frame| frame - spent);
-        let open = approval_store::pending_side_approvals(conn, &product.project_id)?;
-        let participants = project_store::find(conn, &product.project_id)?.participants;
-        Ok(Self {
-            participants,
-            product,
-            coordination,
-            owner,
-            remaining_frame,
-            open,
-        })
-    }
-
-    fn state(&self) -> ProductState {
-        self.product.state.parse().unwrap_or(ProductState::Closed)
-    }
-
-    fn level(&self) -> Level {
-        self.product.level.parse().unwrap_or(Level::N1)
-    }
-
-    /// The business manager or the coordination group's chair.
-    fn steers(&self, caller: &Caller) -> bool {
-        caller.has_role(Role::Forretningsleder)
-            || self
-                .coordination
-                .as_ref()
-                .is_some_and(|c| c.is_chair(&caller.sub))
-    }
-
-    fn check_open(&self) -> Result<(), ApiError> {
-        self.state()
-            .check_open()
-            .map_err(|e| ApiError::Conflict(e.to_string()))
-    }
-
-    fn view(
-        &self,
-        conn: &mut DbConnection,
-        caller: Option<&Caller>,
-    ) -> Result<ProductView, ApiError> {
-        let mut actions = Vec::new();
-        if let Some(caller) = caller
-            && self.state() == ProductState::Active
-        {
-            if self.steers(caller) {
-                actions.extend(["set_coordination_group", "change_level"]);
-            }
-            if caller.has_role(Role::Forretningsleder) {
-                actions.push("propose_closure");
-            }
-            let member = self
-                .coordination
-                .as_ref()
-                .is_some_and(|c| c.is_member_organization(caller));
-            if member {
-                actions.extend(["request_change", "leave"]);
-            } else if caller.org.is_some()
-                && (caller.has_role(Role::MunicipalityUser) || caller.has_role(Role::Integration))
-            {
-                actions.push("join");
-            }
-        }
-        let open_approvals = self
-            .open
-            .iter()
-            .map(|row| ApprovalView::load(conn, row.clone()))
-            .collect::<Result<_, _>>()?;
-        let p = &self.product;
-        Ok(ProductView {
-            id: p.id.clone(),
-            project_id: p.project_id.clone(),
-            name: p.name.clone(),
-            level: p.level.clone(),
-            catalogue_version: p.catalogue_version.clone(),
-            state: p.state.clone(),
-            owner_organization: self.owner.clone(),
-            participants: self.participants.clone(),
-            closed_reason: p.closed_reason.clone(),
-            coordination_group: self.coordination.as_ref().map(|c| c.view.clone()),
-            remaining_budget_frame_dkk: self.remaining_frame,
-            open_approvals,
-            created_at: p.created_at.and_utc(),
-            updated_at: p.updated_at.and_utc(),
-            actions: actions.into_iter().map(str::to_owned).collect(),
-        })
-    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -605,42 +283,6 @@ pub async fn get(
         })
         .await?;
     Ok(with_etag(&request, version, &view))
-}
-
-/// Loads a product, checks that it is open and the If-Match version, applies `change`, bumps
-/// the version and audits it on the product's project: one transaction.
-fn change_product(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    id: &str,
-    if_match: IfMatch,
-    audit_action: &str,
-    reason: Option<&str>,
-    change: impl FnOnce(&mut DbConnection, &LoadedProduct) -> Result<(), ApiError>,
-) -> Result<(EntityTag, serde_json::Value), ApiError> {
-    in_transaction(conn, |conn| {
-        let loaded = LoadedProduct::load(conn, id)?;
-        loaded.check_open()?;
-        if loaded.product.version != if_match.0 {
-            return Err(StoreError::Stale.into());
-        }
-        change(conn, &loaded)?;
-        let version = store::update(conn, if_match.0, &loaded.product)?;
-        audit::append(
-            conn,
-            NewEntry {
-                subject_type: "project",
-                subject_id: &loaded.product.project_id,
-                action: audit_action,
-                actor: &caller.actor(),
-                before: None,
-                after: Some(serde_json::json!({"product": id, "version": version}).to_string()),
-                reason,
-            },
-        )?;
-        let fresh = LoadedProduct::load(conn, id)?;
-        Ok((etag(version), to_body(&fresh.view(conn, Some(caller))?)?))
-    })
 }
 
 /// Sets the product's coordination group (business manager or the group's chair). At N3 a
@@ -1342,62 +984,6 @@ pub async fn decide_change_request(
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
-}
-
-/// What a decided product-side approval changes: the level (projects and products), a closure,
-/// a change request. Called from the approval's transaction.
-pub(crate) fn apply_decision(
-    conn: &mut DbConnection,
-    approval: &ApprovalRow,
-    subject: Subject,
-    approved: bool,
-    project: &mut ProjectRow,
-) -> Result<&'static str, ApiError> {
-    let payload: serde_json::Value = approval
-        .payload
-        .as_deref()
-        .and_then(|p| serde_json::from_str(p).ok())
-        .unwrap_or_default();
-    let product = store::for_project(conn, &project.id)?;
-    match subject {
-        Subject::LevelChange if approved => {
-            let to = payload["to"].as_str().unwrap_or_default().to_owned();
-            // Moving re-pins the item to the catalogue in force.
-            project.level = Some(to.clone());
-            project.catalogue_version = Some(DEFAULT_CATALOGUE_VERSION.into());
-            if let Some(mut product) = product {
-                let version = product.version;
-                product.level = to;
-                product.catalogue_version = DEFAULT_CATALOGUE_VERSION.into();
-                store::update(conn, version, &product)?;
-            }
-            Ok("level_changed")
-        }
-        Subject::LevelChange => Ok("level_change_refused"),
-        Subject::Closure if approved => {
-            if let Some(mut product) = product {
-                let version = product.version;
-                product.state = ProductState::Closed.as_str().into();
-                product.closed_reason = payload["reason"].as_str().map(str::to_owned);
-                store::update(conn, version, &product)?;
-            }
-            Ok("product_closed")
-        }
-        Subject::Closure => Ok("closure_refused"),
-        Subject::ChangeRequest => {
-            let id = payload["change_request"].as_str().unwrap_or_default();
-            let state = if approved { "approved" } else { "rejected" };
-            requests::decide(conn, id, state, "board", approval.reason.as_deref())?;
-            Ok(if approved {
-                "change_request_approved"
-            } else {
-                "change_request_rejected"
-            })
-        }
-        _ => Err(ApiError::Internal(format!(
-            "{subject} is not a product decision"
-        ))),
-    }
 }
 
 /// One requirement's mark in an evaluation.

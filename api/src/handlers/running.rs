@@ -2,17 +2,15 @@
 //! business case, the start, progress reports, and pausing, resuming or cancelling.
 
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, NaiveDate, Utc};
-use os2pm_groups::steering::{SteeringGroup, SteeringSeat, check_composition, needs_board};
-use os2pm_levels::{Gate, Level};
+use chrono::NaiveDate;
+use os2pm_groups::steering::{check_composition, needs_board};
+use os2pm_levels::Level;
+use os2pm_persistence::DbConnection;
 use os2pm_persistence::budgets::{self, BudgetRow};
-use os2pm_persistence::people::{self, PersonRow};
 use os2pm_persistence::reports::{self, ReportRow};
-use os2pm_persistence::steering::{self, SeatRow, SteeringGroupRow};
-use os2pm_persistence::{DbConnection, organizations};
 use os2pm_projects::{
-    Action, Approver, BUDGET_APPROVED, BudgetStatus, Funding, Rag, State, Subject,
-    budget_blocks_start, cancellation_needs_board, check_budget, check_report,
+    Action, Approver, BudgetStatus, Funding, Rag, State, Subject, cancellation_needs_board,
+    check_budget, check_report,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -20,178 +18,27 @@ use validator::Validate;
 
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiError, FieldError, ProblemSchema, UnmetRequirement};
-use crate::handlers::approvals::{ApprovalView, open_approval};
-use crate::handlers::board::{SeatedToday, seated_subs};
-use crate::handlers::people::label_among;
-use crate::handlers::projects::{Loaded, change_project, etag_response};
-use crate::handlers::to_body;
+use crate::error::{ApiError, FieldError, ProblemSchema};
 use crate::names::Names;
 use crate::request::{
     IdempotencyKey, IfMatch, Outcome, Page, PageParams, StoredReply, validation_errors,
 };
-
-/// A person as groups show them.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct PersonRef {
-    pub id: String,
-    pub sub: String,
-    pub name: String,
-}
-
-impl From<&PersonRow> for PersonRef {
-    fn from(p: &PersonRow) -> Self {
-        Self {
-            id: p.id.clone(),
-            sub: p.sub.clone(),
-            name: p.name.clone(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct SteeringSeatView {
-    /// The organisation that holds the seat.
-    pub organization: String,
-    pub representative: PersonRef,
-    /// Whether the representative holds a board seat today (counts for the N3 majority).
-    pub board_member: bool,
-}
-
-/// A steering group: seats held by organisations, a chair among them, a project leader who
-/// does not vote; or, at N1, a single project owner.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct SteeringGroupView {
-    pub seats: Vec<SteeringSeatView>,
-    /// The organisation that chairs.
-    pub chair: Option<String>,
-    pub project_leader: Option<PersonRef>,
-    pub project_owner: Option<PersonRef>,
-}
-
-/// The steering group in force, with the people in it.
-#[derive(Clone)]
-pub(crate) struct SteeringInForce {
-    group: SteeringGroupView,
-}
-
-impl SteeringInForce {
-    /// The group in force for `project_id`, its board members marked from `board`.
-    pub(crate) fn load(
-        conn: &mut DbConnection,
-        project_id: &str,
-        board: &mut SeatedToday,
-    ) -> Result<Option<Self>, ApiError> {
-        let Some((row, seats)) = steering::find(conn, project_id)? else {
-            return Ok(None);
-        };
-        let board = board.subs(conn)?;
-        let chair = label_among(conn, &seats, row.chair_organization_id)?;
-        let views = seats
-            .into_iter()
-            .map(|seat| SteeringSeatView {
-                board_member: board.contains(&seat.person.sub),
-                representative: PersonRef::from(&seat.person),
-                organization: seat.organization,
-            })
-            .collect();
-        let person =
-            |conn: &mut DbConnection, id: Option<String>| -> Result<Option<PersonRef>, ApiError> {
-                id.map(|id| people::find(conn, &id).map(|p| PersonRef::from(&p)))
-                    .transpose()
-                    .map_err(ApiError::from)
-            };
-        Ok(Some(Self {
-            group: SteeringGroupView {
-                seats: views,
-                chair,
-                project_leader: person(conn, row.project_leader_id)?,
-                project_owner: person(conn, row.project_owner_id)?,
-            },
-        }))
-    }
-
-    pub(crate) fn view(&self) -> SteeringGroupView {
-        self.group.clone()
-    }
-
-    /// The chair's representative, or the N1 project owner.
-    pub(crate) fn is_chair(&self, sub: &str) -> bool {
-        let g = &self.group;
-        g.project_owner.as_ref().is_some_and(|o| o.sub == sub)
-            || g.seats
-                .iter()
-                .any(|s| Some(&s.organization) == g.chair.as_ref() && s.representative.sub == sub)
-    }
-
-    pub(crate) fn is_project_leader(&self, sub: &str) -> bool {
-        self.group
-            .project_leader
-            .as_ref()
-            .is_some_and(|l| l.sub == sub)
-    }
-
-    pub(crate) fn board_majority(&self) -> bool {
-        self.domain().board_majority()
-    }
-
-    fn domain(&self) -> SteeringGroup {
-        domain_group(&self.group)
-    }
-}
-
-fn domain_group(view: &SteeringGroupView) -> SteeringGroup {
-    SteeringGroup {
-        seats: view
-            .seats
-            .iter()
-            .map(|s| SteeringSeat {
-                organization: s.organization.clone(),
-                representative: s.representative.sub.clone(),
-                board_member: s.board_member,
-            })
-            .collect(),
-        chair: view.chair.clone(),
-        project_leader: view.project_leader.as_ref().map(|p| p.sub.clone()),
-        project_owner: view.project_owner.as_ref().map(|p| p.sub.clone()),
-    }
-}
-
-/// A steering group waiting for the board, kept in its approval until then.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SteeringProposal {
-    group: SteeringGroupView,
-}
-
-impl SteeringProposal {
-    /// Makes the proposal the group in force.
-    pub fn put_in_force(&self, conn: &mut DbConnection, project_id: &str) -> Result<(), ApiError> {
-        let org_id = |conn: &mut DbConnection, code: &str| -> Result<String, ApiError> {
-            Ok(organizations::find(conn, code)?.id)
-        };
-        let mut seats = Vec::new();
-        for seat in &self.group.seats {
-            seats.push(SeatRow {
-                project_id: project_id.to_owned(),
-                organization_id: org_id(conn, &seat.organization)?,
-                representative_id: seat.representative.id.clone(),
-            });
-        }
-        let chair_organization_id = match &self.group.chair {
-            Some(chair) => Some(org_id(conn, chair)?),
-            None => None,
-        };
-        let row = SteeringGroupRow {
-            project_id: project_id.to_owned(),
-            chair_organization_id,
-            project_leader_id: self.group.project_leader.as_ref().map(|p| p.id.clone()),
-            project_owner_id: self.group.project_owner.as_ref().map(|p| p.id.clone()),
-            updated_at: os2pm_persistence::now(),
-        };
-        steering::replace(conn, &row, &seats)?;
-        Ok(())
-    }
-}
+use crate::usecases::approvals::ApprovalView;
+use crate::usecases::approvals::open_approval;
+use crate::usecases::board::seated_subs;
+use crate::usecases::groups::PersonRef;
+use crate::usecases::groups::SteeringGroupView;
+use crate::usecases::groups::SteeringInForce;
+use crate::usecases::groups::SteeringProposal;
+use crate::usecases::groups::SteeringSeatView;
+use crate::usecases::groups::domain_group;
+use crate::usecases::project::Loaded;
+use crate::usecases::project::change_project;
+use crate::usecases::project::etag_response;
+use crate::usecases::running::Milestone;
+use crate::usecases::running::ReportView;
+use crate::usecases::running::start_blockers;
+use crate::usecases::to_body;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -270,7 +117,7 @@ impl SteeringGroupRequest {
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = SteeringGroupRequest,
     responses(
-        (status = 200, description = "In force: the project", body = crate::handlers::projects::ProjectView),
+        (status = 200, description = "In force: the project", body = crate::usecases::project::view::ProjectView),
         (status = 202, description = "Waiting for the board: the approval", body = ApprovalView),
         (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
@@ -343,36 +190,6 @@ pub async fn put_steering_group(
     })
 }
 
-/// A budget and its business case.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct BudgetView {
-    pub amount_dkk: i64,
-    pub period_start: NaiveDate,
-    pub period_end: NaiveDate,
-    /// `local`, `os2` (not at N1) or `mixed`.
-    pub funding: String,
-    pub expected_costs: Option<String>,
-    pub expected_benefits: Option<String>,
-    pub expected_effects: Option<String>,
-    /// `proposed`, `chair_approved` (waiting for the board, N2/N3) or `approved`.
-    pub status: String,
-}
-
-impl From<BudgetRow> for BudgetView {
-    fn from(b: BudgetRow) -> Self {
-        Self {
-            amount_dkk: b.amount_dkk,
-            period_start: b.period_start,
-            period_end: b.period_end,
-            funding: b.funding,
-            expected_costs: b.expected_costs,
-            expected_benefits: b.expected_benefits,
-            expected_effects: b.expected_effects,
-            status: b.status,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
@@ -402,7 +219,7 @@ pub struct BudgetRequest {
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = BudgetRequest,
     responses(
-        (status = 200, description = "The project with its proposed budget", body = crate::handlers::projects::ProjectView),
+        (status = 200, description = "The project with its proposed budget", body = crate::usecases::project::view::ProjectView),
         (status = 403, description = "Not allowed to set the budget", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Not approved or running", body = ProblemSchema, content_type = "application/problem+json"),
@@ -475,7 +292,7 @@ pub async fn put_budget(
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),
         ("Idempotency-Key" = Option<String>, Header)),
     responses(
-        (status = 200, description = "The project; its budget approved, or waiting for the board", body = crate::handlers::projects::ProjectView),
+        (status = 200, description = "The project; its budget approved, or waiting for the board", body = crate::usecases::project::view::ProjectView),
         (status = 403, description = "Not the steering group's chair", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "No budget, already approved, or waiting for the board", body = ProblemSchema, content_type = "application/problem+json"),
@@ -532,26 +349,6 @@ pub async fn approve_budget(
         .map(StoredReply::into_response)
 }
 
-/// The start-gate blockers: catalogue requirements due by `start`, and an approved budget.
-fn start_blockers(loaded: &Loaded, level: Level) -> Vec<UnmetRequirement> {
-    let mut unmet = loaded.unmet(level, Gate::Start);
-    let status = loaded
-        .budget
-        .as_ref()
-        .and_then(|b| b.status.parse::<BudgetStatus>().ok());
-    if budget_blocks_start(status) {
-        unmet.push(UnmetRequirement {
-            key: BUDGET_APPROVED.into(),
-            level: level.to_string(),
-            gate: Gate::Start.to_string(),
-            title:
-                "The budget is approved (by the steering group's chair; at N2/N3 also the board)"
-                    .into(),
-        });
-    }
-    unmet
-}
-
 /// Starts an approved project (business manager or steering group chair): every `start`-gate
 /// requirement must hold, including the derived ones and the approved budget.
 #[utoipa::path(
@@ -560,7 +357,7 @@ fn start_blockers(loaded: &Loaded, level: Level) -> Vec<UnmetRequirement> {
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),
         ("Idempotency-Key" = Option<String>, Header)),
     responses(
-        (status = 200, description = "The project, `in_progress`", body = crate::handlers::projects::ProjectView),
+        (status = 200, description = "The project, `in_progress`", body = crate::usecases::project::view::ProjectView),
         (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Not approved", body = ProblemSchema, content_type = "application/problem+json"),
@@ -601,52 +398,6 @@ pub async fn start(
         })
         .await
         .map(StoredReply::into_response)
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct Milestone {
-    pub name: String,
-    pub planned: NaiveDate,
-    pub actual: Option<NaiveDate>,
-}
-
-/// A progress and economy report.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ReportView {
-    pub id: String,
-    pub period_start: NaiveDate,
-    pub period_end: NaiveDate,
-    /// `green`, `amber` or `red`.
-    pub status: String,
-    pub status_reason: Option<String>,
-    pub progress: String,
-    pub budget_dkk: i64,
-    pub spent_dkk: i64,
-    pub forecast_dkk: i64,
-    pub milestones: Vec<Milestone>,
-    pub risks: Option<String>,
-    pub reported_by: String,
-    pub reported_at: DateTime<Utc>,
-}
-
-impl From<ReportRow> for ReportView {
-    fn from(r: ReportRow) -> Self {
-        Self {
-            milestones: serde_json::from_str(&r.milestones).unwrap_or_default(),
-            id: r.id,
-            period_start: r.period_start,
-            period_end: r.period_end,
-            status: r.status,
-            status_reason: r.status_reason,
-            progress: r.progress,
-            budget_dkk: r.budget_dkk,
-            spent_dkk: r.spent_dkk,
-            forecast_dkk: r.forecast_dkk,
-            risks: r.risks,
-            reported_by: r.reported_by,
-            reported_at: r.reported_at.and_utc(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
@@ -749,7 +500,7 @@ pub async fn create_report(
                 };
                 reports::insert(conn, &row)?;
                 let view = ReportView::from(row);
-                crate::handlers::created(
+                crate::usecases::created(
                     conn,
                     &caller,
                     "project",
@@ -866,7 +617,7 @@ async fn reconsider(
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = ReconsiderRequest,
     responses(
-        (status = 200, description = "The project, `paused`", body = crate::handlers::projects::ProjectView),
+        (status = 200, description = "The project, `paused`", body = crate::usecases::project::view::ProjectView),
         (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Not in progress", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "No reason", body = ProblemSchema, content_type = "application/problem+json"),
@@ -897,7 +648,7 @@ pub async fn pause(
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = ReconsiderRequest,
     responses(
-        (status = 200, description = "The project, `in_progress`", body = crate::handlers::projects::ProjectView),
+        (status = 200, description = "The project, `in_progress`", body = crate::usecases::project::view::ProjectView),
         (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Not paused", body = ProblemSchema, content_type = "application/problem+json"),
     )
@@ -928,7 +679,7 @@ pub async fn resume(
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = ReconsiderRequest,
     responses(
-        (status = 200, description = "The project, `cancelled` (N1)", body = crate::handlers::projects::ProjectView),
+        (status = 200, description = "The project, `cancelled` (N1)", body = crate::usecases::project::view::ProjectView),
         (status = 202, description = "Waiting for the board (N2/N3): the approval", body = ApprovalView),
         (status = 403, description = "Not the steering group's chair", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Not running, or a cancellation is already pending", body = ProblemSchema, content_type = "application/problem+json"),

@@ -24,8 +24,8 @@ use utoipa::ToSchema;
 use crate::app::AppState;
 use crate::auth::{Caller, MaybeCaller, Role};
 use crate::error::{ApiError, FieldError, ProblemSchema};
-use crate::handlers::to_body;
 use crate::request::{IdempotencyKey, Outcome, StoredReply};
+use crate::usecases::to_body;
 
 /// A `Ja` answer that became evidence.
 #[derive(Debug, Clone, Serialize, ToSchema)]

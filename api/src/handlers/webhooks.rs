@@ -12,9 +12,11 @@ use utoipa::{IntoParams, ToSchema};
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError, ProblemSchema};
-use crate::handlers::events::{EventSubject, validate_types};
-use crate::handlers::{created, to_body};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply};
+use crate::usecases::created;
+use crate::usecases::events::EventSubject;
+use crate::usecases::events::validate_types;
+use crate::usecases::to_body;
 
 const MIN_SECRET: usize = 24;
 const MAX_SECRET: usize = 256;
@@ -99,7 +101,7 @@ fn check_url(url: &str, allow_http_loopback: bool) -> Result<(), FieldError> {
 
 /// The caller's organisation id (an integration), or `None` for the administrator.
 fn scope(conn: &mut DbConnection, caller: &Caller) -> Result<Option<String>, ApiError> {
-    match crate::handlers::events::audience(conn, caller)? {
+    match crate::usecases::events::audience(conn, caller)? {
         events::Audience::Everything => Ok(None),
         events::Audience::Organization(id) => Ok(Some(id)),
     }

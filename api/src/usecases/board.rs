@@ -1,0 +1,105 @@
+//! The board roster: the seated members and their chair. Only a seated member's vote counts.
+
+use crate::error::ApiError;
+use crate::usecases::people::organization_label;
+use chrono::{NaiveDate, Utc};
+use os2pm_groups::board::Seat;
+use os2pm_persistence::DbConnection;
+use os2pm_persistence::board::{self as store, SeatRow};
+use os2pm_persistence::people::PersonRow;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One seat on the board.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BoardMember {
+    pub person_id: String,
+    /// The `sub` of the member's tokens.
+    pub sub: String,
+    pub name: String,
+    pub organization: String,
+    pub chair: bool,
+    pub seat_from: NaiveDate,
+    /// The last day of the seat; `null` while open-ended.
+    pub seat_until: Option<NaiveDate>,
+    /// Whether the seat is held today: only then does the member's vote count.
+    pub seated: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"members": [{
+    "person_id": "0193a0f4-7b1e-7c3a-9a55-2f0e1d9c8b7a", "sub": "mette@kl.dk", "name": "Mette Madsen",
+    "organization": "kl", "chair": true, "seat_from": "2026-01-01", "seat_until": null, "seated": true
+}]}))]
+pub struct Roster {
+    pub members: Vec<BoardMember>,
+}
+
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+pub(crate) fn load_roster(conn: &mut DbConnection) -> Result<(i64, Roster), ApiError> {
+    let version = store::version(conn)?;
+    let today = today();
+    let members = store::seats(conn)?
+        .into_iter()
+        .map(|(seat, person)| {
+            Ok(BoardMember {
+                seated: domain_seat(&seat).held_on(today),
+                organization: organization_label(conn, &person.organization_id)?,
+                person_id: person.id,
+                sub: person.sub,
+                name: person.name,
+                chair: seat.chair,
+                seat_from: seat.seat_from,
+                seat_until: seat.seat_until,
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    Ok((version, Roster { members }))
+}
+
+pub fn domain_seat(seat: &SeatRow) -> Seat {
+    Seat {
+        person: seat.person_id.clone(),
+        chair: seat.chair,
+        from: seat.seat_from,
+        until: seat.seat_until,
+    }
+}
+
+/// The members seated today, with the chair's `sub`, for counting votes.
+pub fn seated_today(conn: &mut DbConnection) -> Result<(Vec<PersonRow>, Option<String>), ApiError> {
+    let today = today();
+    let mut seated = Vec::new();
+    let mut chair = None;
+    for (seat, person) in store::seats(conn)? {
+        if domain_seat(&seat).held_on(today) {
+            if seat.chair {
+                chair = Some(person.sub.clone());
+            }
+            seated.push(person);
+        }
+    }
+    Ok((seated, chair))
+}
+
+/// The `sub`s of the members seated today: who counts as a board member in a group.
+pub fn seated_subs(conn: &mut DbConnection) -> Result<Vec<String>, ApiError> {
+    Ok(seated_today(conn)?.0.into_iter().map(|p| p.sub).collect())
+}
+
+/// [`seated_subs`], read when first asked for and then kept: a project view reads the roster
+/// once for both its groups, and not at all when it has neither.
+#[derive(Debug, Default)]
+pub struct SeatedToday(Option<Vec<String>>);
+
+impl SeatedToday {
+    pub fn subs(&mut self, conn: &mut DbConnection) -> Result<&[String], ApiError> {
+        if self.0.is_none() {
+            self.0 = Some(seated_subs(conn)?);
+        }
+        Ok(self.0.as_deref().unwrap_or_default())
+    }
+}

@@ -1,0 +1,326 @@
+//! Steering and coordination groups as they stand: who sits, who chairs, and the views of both.
+
+use crate::auth::Caller;
+use crate::error::{ApiError, FieldError};
+use crate::handlers::products::CoordinationGroupRequest;
+use crate::names::Names;
+use crate::usecases::board::SeatedToday;
+use crate::usecases::board::seated_subs;
+use crate::usecases::people::label_among;
+use os2pm_groups::coordination::{CoordinationGroup, CoordinationMember, check_coordination};
+use os2pm_groups::steering::{SteeringGroup, SteeringSeat};
+use os2pm_levels::Level;
+use os2pm_persistence::coordination::{self, CoordinationGroupRow, MemberRow};
+use os2pm_persistence::people::{self, PersonRow};
+use os2pm_persistence::steering::{self, SeatRow, SteeringGroupRow};
+use os2pm_persistence::{DbConnection, organizations};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A person as groups show them.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PersonRef {
+    pub id: String,
+    pub sub: String,
+    pub name: String,
+}
+
+impl From<&PersonRow> for PersonRef {
+    fn from(p: &PersonRow) -> Self {
+        Self {
+            id: p.id.clone(),
+            sub: p.sub.clone(),
+            name: p.name.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SteeringSeatView {
+    /// The organisation that holds the seat.
+    pub organization: String,
+    pub representative: PersonRef,
+    /// Whether the representative holds a board seat today (counts for the N3 majority).
+    pub board_member: bool,
+}
+
+/// A steering group: seats held by organisations, a chair among them, a project leader who
+/// does not vote; or, at N1, a single project owner.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SteeringGroupView {
+    pub seats: Vec<SteeringSeatView>,
+    /// The organisation that chairs.
+    pub chair: Option<String>,
+    pub project_leader: Option<PersonRef>,
+    pub project_owner: Option<PersonRef>,
+}
+
+/// The steering group in force, with the people in it.
+#[derive(Clone)]
+pub(crate) struct SteeringInForce {
+    group: SteeringGroupView,
+}
+
+impl SteeringInForce {
+    /// The group in force for `project_id`, its board members marked from `board`.
+    pub(crate) fn load(
+        conn: &mut DbConnection,
+        project_id: &str,
+        board: &mut SeatedToday,
+    ) -> Result<Option<Self>, ApiError> {
+        let Some((row, seats)) = steering::find(conn, project_id)? else {
+            return Ok(None);
+        };
+        let board = board.subs(conn)?;
+        let chair = label_among(conn, &seats, row.chair_organization_id)?;
+        let views = seats
+            .into_iter()
+            .map(|seat| SteeringSeatView {
+                board_member: board.contains(&seat.person.sub),
+                representative: PersonRef::from(&seat.person),
+                organization: seat.organization,
+            })
+            .collect();
+        let person =
+            |conn: &mut DbConnection, id: Option<String>| -> Result<Option<PersonRef>, ApiError> {
+                id.map(|id| people::find(conn, &id).map(|p| PersonRef::from(&p)))
+                    .transpose()
+                    .map_err(ApiError::from)
+            };
+        Ok(Some(Self {
+            group: SteeringGroupView {
+                seats: views,
+                chair,
+                project_leader: person(conn, row.project_leader_id)?,
+                project_owner: person(conn, row.project_owner_id)?,
+            },
+        }))
+    }
+
+    pub(crate) fn view(&self) -> SteeringGroupView {
+        self.group.clone()
+    }
+
+    /// The chair's representative, or the N1 project owner.
+    pub(crate) fn is_chair(&self, sub: &str) -> bool {
+        let g = &self.group;
+        g.project_owner.as_ref().is_some_and(|o| o.sub == sub)
+            || g.seats
+                .iter()
+                .any(|s| Some(&s.organization) == g.chair.as_ref() && s.representative.sub == sub)
+    }
+
+    pub(crate) fn is_project_leader(&self, sub: &str) -> bool {
+        self.group
+            .project_leader
+            .as_ref()
+            .is_some_and(|l| l.sub == sub)
+    }
+
+    pub(crate) fn board_majority(&self) -> bool {
+        self.domain().board_majority()
+    }
+
+    pub(crate) fn domain(&self) -> SteeringGroup {
+        domain_group(&self.group)
+    }
+}
+
+pub(crate) fn domain_group(view: &SteeringGroupView) -> SteeringGroup {
+    SteeringGroup {
+        seats: view
+            .seats
+            .iter()
+            .map(|s| SteeringSeat {
+                organization: s.organization.clone(),
+                representative: s.representative.sub.clone(),
+                board_member: s.board_member,
+            })
+            .collect(),
+        chair: view.chair.clone(),
+        project_leader: view.project_leader.as_ref().map(|p| p.sub.clone()),
+        project_owner: view.project_owner.as_ref().map(|p| p.sub.clone()),
+    }
+}
+
+/// A steering group waiting for the board, kept in its approval until then.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SteeringProposal {
+    pub(crate) group: SteeringGroupView,
+}
+
+impl SteeringProposal {
+    /// Makes the proposal the group in force.
+    pub fn put_in_force(&self, conn: &mut DbConnection, project_id: &str) -> Result<(), ApiError> {
+        let org_id = |conn: &mut DbConnection, code: &str| -> Result<String, ApiError> {
+            Ok(organizations::find(conn, code)?.id)
+        };
+        let mut seats = Vec::new();
+        for seat in &self.group.seats {
+            seats.push(SeatRow {
+                project_id: project_id.to_owned(),
+                organization_id: org_id(conn, &seat.organization)?,
+                representative_id: seat.representative.id.clone(),
+            });
+        }
+        let chair_organization_id = match &self.group.chair {
+            Some(chair) => Some(org_id(conn, chair)?),
+            None => None,
+        };
+        let row = SteeringGroupRow {
+            project_id: project_id.to_owned(),
+            chair_organization_id,
+            project_leader_id: self.group.project_leader.as_ref().map(|p| p.id.clone()),
+            project_owner_id: self.group.project_owner.as_ref().map(|p| p.id.clone()),
+            updated_at: os2pm_persistence::now(),
+        };
+        steering::replace(conn, &row, &seats)?;
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CoordinationMemberView {
+    pub organization: String,
+    pub representative: PersonRef,
+    /// Whether the representative holds a board seat today (N3 needs one).
+    pub board_member: bool,
+}
+
+/// A coordination group: the organisations using the product.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CoordinationGroupView {
+    pub members: Vec<CoordinationMemberView>,
+    /// The member organisation whose representative chairs its steering group: formally
+    /// responsible for economy and product development.
+    pub chair: Option<String>,
+    /// A supplier facilitating the group.
+    pub supplier: Option<String>,
+    pub yearly_budget_frame_dkk: Option<i64>,
+}
+
+/// The coordination group in force for a project (and the product it became).
+pub(crate) struct CoordinationInForce {
+    pub(crate) view: CoordinationGroupView,
+}
+
+impl CoordinationInForce {
+    /// The group in force for `project_id`, its board members marked from `board`.
+    pub(crate) fn load(
+        conn: &mut DbConnection,
+        project_id: &str,
+        board: &mut SeatedToday,
+    ) -> Result<Option<Self>, ApiError> {
+        let Some((row, members)) = coordination::find(conn, project_id)? else {
+            return Ok(None);
+        };
+        let board = board.subs(conn)?;
+        let chair = label_among(conn, &members, row.chair_organization_id)?;
+        let supplier = label_among(conn, &members, row.supplier_organization_id)?;
+        let mut views: Vec<CoordinationMemberView> = members
+            .into_iter()
+            .map(|member| CoordinationMemberView {
+                board_member: board.contains(&member.person.sub),
+                representative: PersonRef::from(&member.person),
+                organization: member.organization,
+            })
+            .collect();
+        views.sort_by(|a, b| a.organization.cmp(&b.organization));
+        Ok(Some(Self {
+            view: CoordinationGroupView {
+                members: views,
+                chair,
+                supplier,
+                yearly_budget_frame_dkk: row.yearly_budget_frame_dkk,
+            },
+        }))
+    }
+
+    pub(crate) fn has_board_member(&self) -> bool {
+        self.view.members.iter().any(|m| m.board_member)
+    }
+
+    pub(crate) fn is_chair(&self, sub: &str) -> bool {
+        self.view.members.iter().any(|m| {
+            Some(&m.organization) == self.view.chair.as_ref() && m.representative.sub == sub
+        })
+    }
+
+    pub(crate) fn is_member_organization(&self, caller: &Caller) -> bool {
+        caller
+            .org
+            .as_ref()
+            .is_some_and(|org| self.view.members.iter().any(|m| &m.organization == org))
+    }
+}
+
+/// Resolves, checks at `level` and puts a coordination group in force for `project_id`.
+pub(crate) fn form_coordination_group(
+    conn: &mut DbConnection,
+    project_id: &str,
+    level: Level,
+    request: &CoordinationGroupRequest,
+) -> Result<(), ApiError> {
+    let board = seated_subs(conn)?;
+    let mut names = Names::new(conn);
+    let mut rows = Vec::new();
+    let mut domain = Vec::new();
+    for (i, member) in request.members.iter().enumerate() {
+        let org = names.organization(format!("members[{i}].organization"), &member.organization)?;
+        let person = names.person(
+            format!("members[{i}].representative"),
+            &member.representative,
+        )?;
+        if let (Some(org), Some(person)) = (org, person) {
+            domain.push(CoordinationMember {
+                organization: org.code.clone().unwrap_or(org.id.clone()),
+                representative: person.sub.clone(),
+                board_member: board.contains(&person.sub),
+            });
+            rows.push(MemberRow {
+                project_id: project_id.to_owned(),
+                organization_id: org.id,
+                representative_id: person.id,
+            });
+        }
+    }
+    let mut resolve = |field: &str, code: &Option<String>| match code {
+        Some(code) => Ok(names.organization(field, code)?.map(|org| org.id)),
+        None => Ok::<_, ApiError>(None),
+    };
+    let chair = resolve("chair", &request.chair)?;
+    let supplier = resolve("supplier", &request.supplier)?;
+    names.finish()?;
+    let chair_label = request.chair.as_ref().and_then(|c| {
+        rows.iter()
+            .zip(&domain)
+            .find(|(row, _)| Some(&row.organization_id) == chair.as_ref())
+            .map(|(_, d)| d.organization.clone())
+            .or_else(|| Some(c.clone()))
+    });
+    let violations: Vec<FieldError> = check_coordination(
+        &CoordinationGroup {
+            members: domain,
+            chair: chair_label,
+        },
+        level,
+    )
+    .into_iter()
+    .map(|e| FieldError::new(e.field(), e.to_string()))
+    .collect();
+    if !violations.is_empty() {
+        return Err(ApiError::Validation(violations));
+    }
+    coordination::replace(
+        conn,
+        &CoordinationGroupRow {
+            project_id: project_id.to_owned(),
+            chair_organization_id: chair,
+            supplier_organization_id: supplier,
+            yearly_budget_frame_dkk: request.yearly_budget_frame_dkk,
+            updated_at: os2pm_persistence::now(),
+        },
+        &rows,
+    )?;
+    Ok(())
+}

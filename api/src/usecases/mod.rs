@@ -1,0 +1,53 @@
+//! The application's use cases, between the handlers (HTTP only) and the domain crates (every
+//! rule). A use case loads what it needs, asks the domain what may happen and what follows,
+//! stores the result with its audit entry and event in one transaction, and returns a typed
+//! outcome or a view. Views are built here, once, whoever asks.
+
+pub mod approvals;
+pub mod benefits;
+pub mod board;
+pub mod events;
+pub mod groups;
+pub mod meetings;
+pub mod people;
+pub mod portfolio;
+pub mod products;
+pub mod project;
+pub mod running;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::request::Outcome;
+use os2pm_persistence::DbConnection;
+use os2pm_persistence::audit::{self, NewEntry};
+use serde::Serialize;
+
+/// A response body as JSON.
+pub fn to_body<T: Serialize>(view: &T) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(view).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// Audits the creation of `view` (subject `subject_type`/`id`) and answers 201 with it.
+pub fn created<T: Serialize>(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    subject_type: &str,
+    id: &str,
+    location: String,
+    view: &T,
+) -> Result<Outcome, ApiError> {
+    let body = to_body(view)?;
+    audit::append(
+        conn,
+        NewEntry {
+            subject_type,
+            subject_id: id,
+            action: "created",
+            actor: &caller.actor(),
+            before: None,
+            after: Some(body.to_string()),
+            reason: None,
+        },
+    )?;
+    Ok(Outcome::created(location, body))
+}

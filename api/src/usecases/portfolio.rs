@@ -1,0 +1,386 @@
+//! The portfolio overview (*porteføljeoverblik*, governance.md §6) for a board meeting: every
+//! project and product by level and state, their economy, pending decisions, and what the
+//! board decided since its previous meeting.
+
+use crate::error::ApiError;
+use crate::usecases::benefits::BenefitView;
+use crate::usecases::benefits::benefit_view;
+use crate::usecases::board::today;
+use chrono::{DateTime, NaiveDate, Utc};
+use os2pm_persistence::approvals::{self, ApprovalRow};
+use os2pm_persistence::meetings;
+use os2pm_persistence::{budgets, products, projects, reports};
+use os2pm_projects::economy::Economy;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use utoipa::ToSchema;
+
+/// Reads `as_of`: an RFC 3339 timestamp, or a date meaning the end of that day (UTC).
+pub(crate) fn parse_as_of(text: &str) -> Result<chrono::NaiveDateTime, ApiError> {
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Ok(at.with_timezone(&Utc).naive_utc());
+    }
+    text.parse::<NaiveDate>()
+        .ok()
+        .and_then(|day| day.and_hms_micro_opt(23, 59, 59, 999_999))
+        .ok_or_else(|| {
+            ApiError::validation(
+                "as_of",
+                "is neither a date (YYYY-MM-DD) nor an RFC 3339 timestamp",
+            )
+        })
+}
+
+/// What the audit history says of the projects at a moment: each one's state and level, its
+/// budget, and which products were closed by then.
+struct Past {
+    projects: HashMap<String, (String, Option<String>)>,
+    /// The budget proposed last by then; `None` when that entry predates budgets in snapshots.
+    budgets: HashMap<String, Option<i64>>,
+    closed: std::collections::HashSet<String>,
+}
+
+impl Past {
+    fn at(
+        conn: &mut os2pm_persistence::DbConnection,
+        until: chrono::NaiveDateTime,
+    ) -> Result<Self, ApiError> {
+        let mut projects = HashMap::new();
+        let mut budgets = HashMap::new();
+        let mut closed = std::collections::HashSet::new();
+        for entry in os2pm_persistence::audit::projects_until(conn, until)? {
+            if entry.action == "product_closed" {
+                closed.insert(entry.subject_id.clone());
+            }
+            let Some(after) = entry
+                .after_state
+                .as_deref()
+                .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
+            else {
+                continue;
+            };
+            // A project snapshot, as opposed to the detail of a vote or a report.
+            if let (Some(state), Some(_round)) = (after["state"].as_str(), after.get("round")) {
+                let level = after["level"].as_str().map(str::to_owned);
+                if entry.action == "budget_proposed" {
+                    budgets.insert(entry.subject_id.clone(), after["budget_dkk"].as_i64());
+                }
+                projects.insert(entry.subject_id, (state.to_owned(), level));
+            }
+        }
+        Ok(Self {
+            projects,
+            budgets,
+            closed,
+        })
+    }
+
+    /// The budget `project` had then; an entry from before snapshots held the amount falls back
+    /// to the `current` one.
+    fn budget(&self, project: &str, current: Option<i64>) -> Option<i64> {
+        self.budgets.get(project).map(|then| then.or(current))?
+    }
+}
+
+/// Budget, spent, forecast and variance (forecast − budget), in DKK.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct EconomyView {
+    pub budget_dkk: i64,
+    pub spent_dkk: i64,
+    pub forecast_dkk: i64,
+    pub variance_dkk: i64,
+}
+
+impl From<Economy> for EconomyView {
+    fn from(e: Economy) -> Self {
+        Self {
+            budget_dkk: e.budget_dkk,
+            spent_dkk: e.spent_dkk,
+            forecast_dkk: e.forecast_dkk,
+            variance_dkk: e.variance_dkk,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProjectLine {
+    pub id: String,
+    pub title: String,
+    pub level: Option<String>,
+    pub state: String,
+    pub owner_organization: String,
+    pub economy: EconomyView,
+    /// The latest report's red/amber/green status.
+    pub rag: Option<String>,
+    pub last_report_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProductLine {
+    pub id: String,
+    pub name: String,
+    pub level: String,
+    pub state: String,
+    pub owner_organization: String,
+}
+
+/// A decision, or a decision still to be taken.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DecisionLine {
+    pub approval_id: String,
+    pub subject: String,
+    pub project_id: String,
+    pub level: String,
+    pub approver: String,
+    pub outcome: Option<String>,
+    pub reason: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+impl From<&ApprovalRow> for DecisionLine {
+    fn from(a: &ApprovalRow) -> Self {
+        Self {
+            approval_id: a.id.clone(),
+            subject: a.subject.clone(),
+            project_id: a.project_id.clone(),
+            level: a.level.clone(),
+            approver: a.approver.clone(),
+            outcome: a.outcome.clone(),
+            reason: a.reason.clone(),
+            decided_at: a.decided_at.map(|at| at.and_utc()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SincePrevious {
+    /// The board's decisions (N2/N3, and level changes, closures …).
+    pub decisions: Vec<DecisionLine>,
+    pub level_changes: Vec<DecisionLine>,
+    pub new_products: Vec<ProductLine>,
+    /// N1 decisions of the business manager, for the board's information.
+    pub for_information: Vec<DecisionLine>,
+}
+
+/// Expected benefits against what was realised.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BenefitsRollup {
+    pub expected: usize,
+    /// Benefits measured at least once.
+    pub measured: usize,
+    /// The mean share of the way from baseline to target, over the measured benefits.
+    pub mean_realised: Option<f64>,
+    pub past_due_without_measurement: Vec<BenefitView>,
+}
+
+/// The overview.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Overview {
+    pub meeting_id: Option<String>,
+    /// The day the overview is for: the meeting's date, or today.
+    pub as_of: NaiveDate,
+    /// The previous meeting's date: "since" starts the day after.
+    pub since: Option<NaiveDate>,
+    /// Count per level and state, e.g. `{"N2": {"in_progress": 3}}`; `unplaced` for ideas.
+    pub projects_by_level: BTreeMap<String, BTreeMap<String, usize>>,
+    pub products_by_level: BTreeMap<String, BTreeMap<String, usize>>,
+    pub projects: Vec<ProjectLine>,
+    pub products: Vec<ProductLine>,
+    /// The totals of every project's economy.
+    pub economy: EconomyView,
+    pub pending_decisions: Vec<DecisionLine>,
+    pub since_previous_meeting: SincePrevious,
+    pub benefits: BenefitsRollup,
+}
+
+fn count(
+    lines: impl Iterator<Item = (String, String)>,
+) -> BTreeMap<String, BTreeMap<String, usize>> {
+    let mut counts: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for (level, state) in lines {
+        *counts.entry(level).or_default().entry(state).or_default() += 1;
+    }
+    counts
+}
+
+/// The overview for the meeting `wanted` (or today), as the portfolio stood at `historic` when
+/// given.
+pub(crate) fn overview_for(
+    conn: &mut os2pm_persistence::DbConnection,
+    wanted: Option<&str>,
+    historic: Option<chrono::NaiveDateTime>,
+) -> Result<Overview, ApiError> {
+    let all_meetings = meetings::all(conn)?;
+    let meeting = match wanted {
+        Some(id) => Some(
+            all_meetings
+                .iter()
+                .find(|m| m.id == id)
+                .ok_or_else(|| ApiError::NotFound(format!("no meeting `{id}`")))?,
+        ),
+        None => None,
+    };
+    let as_of = historic.map_or_else(
+        || meeting.map_or_else(today, |m| m.meeting_date),
+        |at| at.date(),
+    );
+    let until = historic.unwrap_or_else(|| {
+        as_of
+            .and_hms_micro_opt(23, 59, 59, 999_999)
+            .unwrap_or_default()
+    });
+    let past = historic.map(|at| Past::at(conn, at)).transpose()?;
+    let since = all_meetings
+        .iter()
+        .filter(|m| m.status != "cancelled" && m.meeting_date < as_of)
+        .map(|m| m.meeting_date)
+        .max();
+    let in_window = |at: Option<chrono::NaiveDateTime>| {
+        at.is_some_and(|at| since.is_none_or(|s| at.date() > s) && at.date() <= as_of)
+    };
+
+    let budget_of: HashMap<String, i64> = budgets::all(conn)?
+        .into_iter()
+        .map(|b| (b.project_id, b.amount_dkk))
+        .collect();
+    let mut latest_report = HashMap::new();
+    for report in reports::all(conn)?
+        .into_iter()
+        .filter(|r| r.reported_at <= until)
+    {
+        latest_report.insert(report.project_id.clone(), report);
+    }
+    let mut economies = Vec::new();
+    let project_lines: Vec<ProjectLine> = projects::all(conn)?
+        .into_iter()
+        .filter_map(|(mut p, owner)| {
+            if let Some(past) = &past {
+                let (state, level) = past.projects.get(&p.id)?.clone();
+                p.state = state;
+                p.level = level;
+            }
+            Some((p, owner))
+        })
+        .map(|(p, owner)| {
+            let report = latest_report.get(&p.id);
+            let budget = budget_of.get(&p.id).copied();
+            let economy = Economy::of(
+                past.as_ref()
+                    .map_or(budget, |past| past.budget(&p.id, budget)),
+                report.map(|r| (r.budget_dkk, r.spent_dkk, r.forecast_dkk)),
+            );
+            economies.push(economy);
+            ProjectLine {
+                owner_organization: owner.unwrap_or_else(|| p.owner_organization_id.clone()),
+                economy: economy.into(),
+                rag: report.map(|r| r.status.clone()),
+                last_report_at: report.map(|r| r.reported_at.and_utc()),
+                id: p.id,
+                title: p.title,
+                level: p.level,
+                state: p.state,
+            }
+        })
+        .collect();
+    let all_products: Vec<_> = products::all(conn)?
+        .into_iter()
+        .filter(|(p, _)| p.created_at <= until)
+        .map(|(mut p, owner)| {
+            if let Some(past) = &past {
+                if let Some((_, Some(level))) = past.projects.get(&p.project_id) {
+                    p.level = level.clone();
+                }
+                p.state = if past.closed.contains(&p.project_id) {
+                    "closed"
+                } else {
+                    "active"
+                }
+                .into();
+            }
+            (p, owner)
+        })
+        .collect();
+    let product_line = |p: &products::ProductRow, owner: &Option<String>| ProductLine {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        level: p.level.clone(),
+        state: p.state.clone(),
+        owner_organization: owner
+            .clone()
+            .unwrap_or_else(|| p.owner_organization_id.clone()),
+    };
+    let product_lines: Vec<ProductLine> = all_products
+        .iter()
+        .map(|(p, o)| product_line(p, o))
+        .collect();
+    let new_products = all_products
+        .iter()
+        .filter(|(p, _)| in_window(Some(p.created_at)))
+        .map(|(p, o)| product_line(p, o))
+        .collect();
+
+    let benefit_views: Vec<BenefitView> =
+        os2pm_persistence::benefits::with_measurements(conn, None)?
+            .into_iter()
+            .map(|(b, m)| benefit_view(b, m, as_of))
+            .collect();
+    let realised: Vec<f64> = benefit_views.iter().filter_map(|b| b.realised).collect();
+    let benefits = BenefitsRollup {
+        expected: benefit_views.len(),
+        measured: realised.len(),
+        mean_realised: (!realised.is_empty())
+            .then(|| realised.iter().sum::<f64>() / realised.len() as f64),
+        past_due_without_measurement: benefit_views
+            .into_iter()
+            .filter(|b| b.past_due_without_measurement)
+            .collect(),
+    };
+    let all_approvals: Vec<ApprovalRow> = approvals::all(conn)?
+        .into_iter()
+        .filter(|a| a.created_at <= until)
+        .collect();
+    let decided: Vec<&ApprovalRow> = all_approvals
+        .iter()
+        .filter(|a| a.decided_at.is_some_and(|at| at <= until) && in_window(a.decided_at))
+        .collect();
+    let lines = |filter: &dyn Fn(&ApprovalRow) -> bool| -> Vec<DecisionLine> {
+        decided
+            .iter()
+            .filter(|a| filter(a))
+            .map(|a| DecisionLine::from(*a))
+            .collect()
+    };
+    Ok(Overview {
+        meeting_id: meeting.map(|m| m.id.clone()),
+        as_of,
+        since,
+        projects_by_level: count(project_lines.iter().map(|p| {
+            (
+                p.level.clone().unwrap_or_else(|| "unplaced".into()),
+                p.state.clone(),
+            )
+        })),
+        products_by_level: count(
+            product_lines
+                .iter()
+                .map(|p| (p.level.clone(), p.state.clone())),
+        ),
+        economy: Economy::total(&economies).into(),
+        pending_decisions: all_approvals
+            .iter()
+            .filter(|a| a.decided_at.is_none_or(|at| at > until))
+            .map(DecisionLine::from)
+            .collect(),
+        since_previous_meeting: SincePrevious {
+            decisions: lines(&|a| a.approver == "board"),
+            level_changes: lines(&|a| {
+                a.subject == "level_change" && a.outcome.as_deref() == Some("approve")
+            }),
+            new_products,
+            for_information: lines(&|a| a.approver == "forretningsleder"),
+        },
+        projects: project_lines,
+        products: product_lines,
+        benefits,
+    })
+}

@@ -1,0 +1,296 @@
+//! Go-live, products and their coordination groups, level changes, closing, and change
+//! requests (governance.md §2, §4, §5).
+
+use crate::auth::{Caller, Role};
+use crate::error::ApiError;
+use crate::request::{IfMatch, etag};
+use crate::usecases::approvals::ApprovalView;
+use crate::usecases::board::SeatedToday;
+use crate::usecases::groups::CoordinationGroupView;
+use crate::usecases::groups::CoordinationInForce;
+use crate::usecases::people::organization_label;
+use crate::usecases::to_body;
+use actix_web::http::header::EntityTag;
+use chrono::{DateTime, Utc};
+use os2pm_levels::{DEFAULT_CATALOGUE_VERSION, Level};
+use os2pm_persistence::approvals::{self as approval_store, ApprovalRow};
+use os2pm_persistence::audit::{self, NewEntry};
+use os2pm_persistence::change_requests::{self as requests};
+use os2pm_persistence::products::{self as store, ProductRow};
+use os2pm_persistence::projects::{self as project_store, ProjectRow};
+use os2pm_persistence::{DbConnection, StoreError, in_transaction, search_text};
+use os2pm_products::{ChangeCategory, ProductState};
+use os2pm_projects::Subject;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Makes a product of a project (or an approved adoption): same level, owner and catalogue;
+/// its evidence and history stay with the project it links to.
+pub(crate) fn create_product(
+    conn: &mut DbConnection,
+    project: &ProjectRow,
+) -> Result<ProductRow, ApiError> {
+    let now = os2pm_persistence::now();
+    let product = ProductRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        project_id: project.id.clone(),
+        name: project.title.clone(),
+        level: project
+            .level
+            .clone()
+            .unwrap_or_else(|| Level::N1.to_string()),
+        catalogue_version: project
+            .catalogue_version
+            .clone()
+            .unwrap_or_else(|| DEFAULT_CATALOGUE_VERSION.into()),
+        state: ProductState::Active.as_str().into(),
+        owner_organization_id: project.owner_organization_id.clone(),
+        closed_reason: None,
+        search_text: search_text(&[&project.title]),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    store::insert(conn, &product)?;
+    Ok(product)
+}
+
+/// A product.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProductView {
+    pub id: String,
+    /// The project (or adoption) it came from: its evidence and history
+    /// (`/api/v1/projects/{project_id}/history`).
+    pub project_id: String,
+    pub name: String,
+    pub level: String,
+    pub catalogue_version: String,
+    /// `active` or `closed` (read-only).
+    pub state: String,
+    pub owner_organization: String,
+    /// The organisations that took part in the project.
+    pub participants: Vec<String>,
+    pub closed_reason: Option<String>,
+    pub coordination_group: Option<CoordinationGroupView>,
+    /// What is left of the yearly budget frame after approved further development this year.
+    pub remaining_budget_frame_dkk: Option<i64>,
+    /// Pending board approvals: level change, closure, change requests.
+    pub open_approvals: Vec<ApprovalView>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// `set_coordination_group`, `change_level`, `propose_closure`, `request_change`, `join`,
+    /// `leave`.
+    #[serde(rename = "_actions")]
+    pub actions: Vec<String>,
+}
+
+/// A product as loaded for a request.
+pub(crate) struct LoadedProduct {
+    pub(crate) product: ProductRow,
+    /// The participating organisations of the project it came from.
+    participants: Vec<String>,
+    pub(crate) coordination: Option<CoordinationInForce>,
+    owner: String,
+    pub(crate) remaining_frame: Option<i64>,
+    open: Vec<ApprovalRow>,
+}
+
+impl LoadedProduct {
+    pub(crate) fn load(conn: &mut DbConnection, id: &str) -> Result<Self, ApiError> {
+        let product = store::find(conn, id).map_err(|e| match e {
+            StoreError::NotFound => ApiError::NotFound(format!("no product `{id}`")),
+            other => other.into(),
+        })?;
+        let coordination =
+            CoordinationInForce::load(conn, &product.project_id, &mut SeatedToday::default())?;
+        let owner = organization_label(conn, &product.owner_organization_id)?;
+        let spent: i64 = requests::for_product(conn, id)?
+            .iter()
+            .filter(|r| {
+                r.state == "approved" && r.category == ChangeCategory::FurtherDevelopment.as_str()
+            })
+            .map(|r| r.estimated_cost_dkk)
+            .sum();
+        let remaining_frame = coordination
+            .as_ref()
+            .and_then(|c| c.view.yearly_budget_frame_dkk)
+            .map(|frame| frame - spent);
+        let open = approval_store::pending_side_approvals(conn, &product.project_id)?;
+        let participants = project_store::find(conn, &product.project_id)?.participants;
+        Ok(Self {
+            participants,
+            product,
+            coordination,
+            owner,
+            remaining_frame,
+            open,
+        })
+    }
+
+    fn state(&self) -> ProductState {
+        self.product.state.parse().unwrap_or(ProductState::Closed)
+    }
+
+    pub(crate) fn level(&self) -> Level {
+        self.product.level.parse().unwrap_or(Level::N1)
+    }
+
+    /// The business manager or the coordination group's chair.
+    pub(crate) fn steers(&self, caller: &Caller) -> bool {
+        caller.has_role(Role::Forretningsleder)
+            || self
+                .coordination
+                .as_ref()
+                .is_some_and(|c| c.is_chair(&caller.sub))
+    }
+
+    pub(crate) fn check_open(&self) -> Result<(), ApiError> {
+        self.state()
+            .check_open()
+            .map_err(|e| ApiError::Conflict(e.to_string()))
+    }
+
+    pub(crate) fn view(
+        &self,
+        conn: &mut DbConnection,
+        caller: Option<&Caller>,
+    ) -> Result<ProductView, ApiError> {
+        let mut actions = Vec::new();
+        if let Some(caller) = caller
+            && self.state() == ProductState::Active
+        {
+            if self.steers(caller) {
+                actions.extend(["set_coordination_group", "change_level"]);
+            }
+            if caller.has_role(Role::Forretningsleder) {
+                actions.push("propose_closure");
+            }
+            let member = self
+                .coordination
+                .as_ref()
+                .is_some_and(|c| c.is_member_organization(caller));
+            if member {
+                actions.extend(["request_change", "leave"]);
+            } else if caller.org.is_some()
+                && (caller.has_role(Role::MunicipalityUser) || caller.has_role(Role::Integration))
+            {
+                actions.push("join");
+            }
+        }
+        let open_approvals = self
+            .open
+            .iter()
+            .map(|row| ApprovalView::load(conn, row.clone()))
+            .collect::<Result<_, _>>()?;
+        let p = &self.product;
+        Ok(ProductView {
+            id: p.id.clone(),
+            project_id: p.project_id.clone(),
+            name: p.name.clone(),
+            level: p.level.clone(),
+            catalogue_version: p.catalogue_version.clone(),
+            state: p.state.clone(),
+            owner_organization: self.owner.clone(),
+            participants: self.participants.clone(),
+            closed_reason: p.closed_reason.clone(),
+            coordination_group: self.coordination.as_ref().map(|c| c.view.clone()),
+            remaining_budget_frame_dkk: self.remaining_frame,
+            open_approvals,
+            created_at: p.created_at.and_utc(),
+            updated_at: p.updated_at.and_utc(),
+            actions: actions.into_iter().map(str::to_owned).collect(),
+        })
+    }
+}
+
+/// Loads a product, checks that it is open and the If-Match version, applies `change`, bumps
+/// the version and audits it on the product's project: one transaction.
+pub(crate) fn change_product(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    if_match: IfMatch,
+    audit_action: &str,
+    reason: Option<&str>,
+    change: impl FnOnce(&mut DbConnection, &LoadedProduct) -> Result<(), ApiError>,
+) -> Result<(EntityTag, serde_json::Value), ApiError> {
+    in_transaction(conn, |conn| {
+        let loaded = LoadedProduct::load(conn, id)?;
+        loaded.check_open()?;
+        if loaded.product.version != if_match.0 {
+            return Err(StoreError::Stale.into());
+        }
+        change(conn, &loaded)?;
+        let version = store::update(conn, if_match.0, &loaded.product)?;
+        audit::append(
+            conn,
+            NewEntry {
+                subject_type: "project",
+                subject_id: &loaded.product.project_id,
+                action: audit_action,
+                actor: &caller.actor(),
+                before: None,
+                after: Some(serde_json::json!({"product": id, "version": version}).to_string()),
+                reason,
+            },
+        )?;
+        let fresh = LoadedProduct::load(conn, id)?;
+        Ok((etag(version), to_body(&fresh.view(conn, Some(caller))?)?))
+    })
+}
+
+/// What a decided product-side approval changes: the level (projects and products), a closure,
+/// a change request. Called from the approval's transaction.
+pub(crate) fn apply_decision(
+    conn: &mut DbConnection,
+    approval: &ApprovalRow,
+    subject: Subject,
+    approved: bool,
+    project: &mut ProjectRow,
+) -> Result<&'static str, ApiError> {
+    let payload: serde_json::Value = approval
+        .payload
+        .as_deref()
+        .and_then(|p| serde_json::from_str(p).ok())
+        .unwrap_or_default();
+    let product = store::for_project(conn, &project.id)?;
+    match subject {
+        Subject::LevelChange if approved => {
+            let to = payload["to"].as_str().unwrap_or_default().to_owned();
+            // Moving re-pins the item to the catalogue in force.
+            project.level = Some(to.clone());
+            project.catalogue_version = Some(DEFAULT_CATALOGUE_VERSION.into());
+            if let Some(mut product) = product {
+                let version = product.version;
+                product.level = to;
+                product.catalogue_version = DEFAULT_CATALOGUE_VERSION.into();
+                store::update(conn, version, &product)?;
+            }
+            Ok("level_changed")
+        }
+        Subject::LevelChange => Ok("level_change_refused"),
+        Subject::Closure if approved => {
+            if let Some(mut product) = product {
+                let version = product.version;
+                product.state = ProductState::Closed.as_str().into();
+                product.closed_reason = payload["reason"].as_str().map(str::to_owned);
+                store::update(conn, version, &product)?;
+            }
+            Ok("product_closed")
+        }
+        Subject::Closure => Ok("closure_refused"),
+        Subject::ChangeRequest => {
+            let id = payload["change_request"].as_str().unwrap_or_default();
+            let state = if approved { "approved" } else { "rejected" };
+            requests::decide(conn, id, state, "board", approval.reason.as_deref())?;
+            Ok(if approved {
+                "change_request_approved"
+            } else {
+                "change_request_rejected"
+            })
+        }
+        _ => Err(ApiError::Internal(format!(
+            "{subject} is not a product decision"
+        ))),
+    }
+}

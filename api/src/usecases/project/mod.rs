@@ -1,0 +1,692 @@
+//! Projects (initiatives): ideas from municipalities, their evidence, placement at a level and
+//! submission for approval. The rules are the domain's (`os2pm_projects`, `os2pm_levels`);
+//! this module loads, asks, stores and answers.
+
+pub mod view;
+
+use crate::auth::{Caller, Role};
+use crate::error::{ApiError, FieldError, UnmetRequirement};
+use crate::request::IfMatch;
+use crate::usecases::approvals::ApprovalView;
+use crate::usecases::approvals::Voter;
+use crate::usecases::board::SeatedToday;
+use crate::usecases::board::today;
+use crate::usecases::groups::CoordinationInForce;
+use crate::usecases::groups::SteeringInForce;
+use crate::usecases::project::view::Contact;
+use crate::usecases::project::view::OrganizationAttestation;
+use crate::usecases::project::view::ProjectView;
+use crate::usecases::project::view::RequirementStatus;
+use crate::usecases::running::BudgetView;
+use crate::usecases::running::ReportView;
+use crate::view_cache::ViewKey;
+use actix_web::HttpResponse;
+use actix_web::http::header::EntityTag;
+use actix_web::web::Bytes;
+use os2pm_levels::evidence::{self as ev, Evidence, EvidenceStatus, Facts, RequirementState};
+use os2pm_levels::{Catalogue, DEFAULT_CATALOGUE_VERSION, Gate, Level, Requirement};
+use os2pm_persistence::approvals::{self as approval_store, ApprovalRow};
+use os2pm_persistence::audit::{self, NewEntry};
+use os2pm_persistence::budgets::{self, BudgetRow};
+use os2pm_persistence::organizations::{self, OrganizationRow};
+use os2pm_persistence::projects::{self as store, DescriptionRow, ProjectRecord, ProjectRow};
+use os2pm_persistence::reports::{self, ReportRow};
+use os2pm_persistence::{DbConnection, StoreError, WriteSet, catalogue};
+use os2pm_projects::{Action, Actor, Approver, Funding, LifecycleError, State};
+use serde::Serialize;
+
+/// What the audit trail keeps of a project before and after a change.
+#[derive(Debug, Serialize)]
+pub struct Snapshot {
+    state: String,
+    level: Option<String>,
+    catalogue_version: Option<String>,
+    title: String,
+    summary: String,
+    kind: String,
+    participants: Vec<String>,
+    intended_funding: String,
+    round: i32,
+    version: i64,
+    /// Recorded evidence: `key` (or `key/organisation`) → status.
+    evidence: std::collections::BTreeMap<String, String>,
+    /// The budget's amount, so the portfolio can be told as it stood (absent: not known here).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    budget_dkk: Option<i64>,
+}
+
+impl Snapshot {
+    pub fn of(record: &ProjectRecord) -> Self {
+        let p = &record.project;
+        Self {
+            state: p.state.clone(),
+            level: p.level.clone(),
+            catalogue_version: p.catalogue_version.clone(),
+            title: p.title.clone(),
+            summary: p.summary.clone(),
+            kind: p.kind.clone(),
+            participants: record.participants.clone(),
+            intended_funding: p.intended_funding.clone(),
+            round: p.approval_round,
+            version: p.version,
+            evidence: record
+                .evidence
+                .iter()
+                .map(|e| {
+                    let key = match e.organization_id.as_str() {
+                        "" => e.requirement_key.clone(),
+                        org => format!("{}/{org}", e.requirement_key),
+                    };
+                    (key, e.status.clone())
+                })
+                .collect(),
+            budget_dkk: None,
+        }
+    }
+
+    /// The snapshot of a loaded project, its budget included.
+    fn of_loaded(loaded: &Loaded) -> Self {
+        Self {
+            budget_dkk: loaded.budget.as_ref().map(|b| b.amount_dkk),
+            ..Self::of(&loaded.record)
+        }
+    }
+
+    pub fn json(&self) -> Option<String> {
+        serde_json::to_string(self).ok()
+    }
+}
+
+/// A project as loaded for a request: its record, catalogue and current approval.
+pub(crate) struct Loaded {
+    pub(crate) record: ProjectRecord,
+    pub(crate) owner: OrganizationRow,
+    pub(crate) catalogue: Catalogue,
+    /// The newest approval of the project itself.
+    approval: Option<ApprovalRow>,
+    /// Pending approvals of its steering group, budget or cancellation.
+    side_approvals: Vec<ApprovalRow>,
+    pub(crate) steering: Option<SteeringInForce>,
+    pub(crate) budget: Option<BudgetRow>,
+    latest_report: Option<ReportRow>,
+    coordination: Option<CoordinationInForce>,
+    product: Option<os2pm_persistence::products::ProductRow>,
+    /// The board approved a level change: that is the board's approval at the new level.
+    board_moved_level: bool,
+}
+
+impl Loaded {
+    pub(crate) fn load(conn: &mut DbConnection, id: &str) -> Result<Self, ApiError> {
+        let record = store::find(conn, id).map_err(|e| not_found(id, e))?;
+        let owner = organizations::find(conn, &record.project.owner_organization_id)?;
+        let version = record
+            .project
+            .catalogue_version
+            .clone()
+            .unwrap_or_else(|| DEFAULT_CATALOGUE_VERSION.to_owned());
+        let catalogue = catalogue::load(conn, &version)?;
+        let approvals = approval_store::of_project(conn, id)?;
+        let mut board = SeatedToday::default();
+        let steering = SteeringInForce::load(conn, id, &mut board)?;
+        let budget = budgets::find(conn, id)?;
+        let latest_report = reports::latest_for_project(conn, id)?;
+        let coordination = CoordinationInForce::load(conn, id, &mut board)?;
+        let product = os2pm_persistence::products::for_project(conn, id)?;
+        let board_moved_level = approvals
+            .level_change
+            .is_some_and(|a| a.outcome.as_deref() == Some("approve"));
+        let (approval, side_approvals) = (approvals.project, approvals.pending_side);
+        Ok(Self {
+            coordination,
+            product,
+            board_moved_level,
+            record,
+            owner,
+            catalogue,
+            approval,
+            side_approvals,
+            steering,
+            budget,
+            latest_report,
+        })
+    }
+
+    /// A project just inserted: nothing but its own rows exists yet, so nothing is read back
+    /// but its catalogue.
+    pub(crate) fn inserted(
+        conn: &mut DbConnection,
+        project: ProjectRow,
+        description: DescriptionRow,
+        owner: OrganizationRow,
+        participants: &[OrganizationRow],
+    ) -> Result<Self, ApiError> {
+        let catalogue = catalogue::load(
+            conn,
+            project
+                .catalogue_version
+                .as_deref()
+                .unwrap_or(DEFAULT_CATALOGUE_VERSION),
+        )?;
+        Ok(Self {
+            record: ProjectRecord::inserted(project, description, participants),
+            owner,
+            catalogue,
+            approval: None,
+            side_approvals: Vec::new(),
+            steering: None,
+            budget: None,
+            latest_report: None,
+            coordination: None,
+            product: None,
+            board_moved_level: false,
+        })
+    }
+
+    pub(crate) fn state(&self) -> Result<State, ApiError> {
+        self.record
+            .project
+            .state
+            .parse()
+            .map_err(|e: os2pm_levels::UnknownValue| {
+                ApiError::Internal(format!("stored state: {e}"))
+            })
+    }
+
+    pub(crate) fn level(&self) -> Option<Level> {
+        self.record
+            .project
+            .level
+            .as_deref()
+            .and_then(|l| l.parse().ok())
+    }
+
+    fn evidence(&self) -> Vec<Evidence> {
+        self.record
+            .evidence
+            .iter()
+            .filter_map(|row| {
+                Some(Evidence {
+                    key: row.requirement_key.clone(),
+                    organization: Some(row.organization_id.clone()).filter(|o| !o.is_empty()),
+                    status: row.status.parse().ok()?,
+                    explanation: row.explanation.clone(),
+                    link: row.link.clone(),
+                })
+            })
+            .collect()
+    }
+
+    fn facts(&self) -> Facts {
+        Facts {
+            participating_municipalities: self.record.participating_municipalities,
+            locally_funded: self.record.project.intended_funding == Funding::Local.as_str(),
+            board_approved: self.board_moved_level
+                || self.approval.as_ref().is_some_and(|a| {
+                    a.approver == Approver::Board.as_str()
+                        && a.outcome.as_deref() == Some("approve")
+                }),
+            steering_group_in_force: self.steering.is_some(),
+            board_majority_in_steering_group: self
+                .steering
+                .as_ref()
+                .is_some_and(SteeringInForce::board_majority),
+            coordination_group_formed: self.coordination.is_some(),
+            board_member_in_coordination_group: self
+                .coordination
+                .as_ref()
+                .is_some_and(CoordinationInForce::has_board_member),
+        }
+    }
+
+    fn actor(&self, caller: &Caller) -> Actor {
+        actor(&self.owner, self.steering.as_ref(), caller)
+    }
+
+    /// What decides a caller's `_actions`, apart from the view.
+    pub(crate) fn action_inputs(&self) -> ActionInputs {
+        ActionInputs {
+            state: self.state().ok(),
+            owner: self.owner.clone(),
+            steering: self.steering.clone(),
+            approval: self.approval.clone(),
+        }
+    }
+
+    /// Refuses an action the caller may not take (403) or the state does not allow (409); a
+    /// closed product's project takes nothing.
+    pub(crate) fn check(&self, action: Action, caller: &Caller) -> Result<State, ApiError> {
+        if let Some(product) = &self.product {
+            product
+                .state
+                .parse::<os2pm_products::ProductState>()
+                .map_err(|e| ApiError::Internal(format!("stored product state: {e}")))?
+                .check_open()
+                .map_err(|e| ApiError::Conflict(e.to_string()))?;
+        }
+        self.state()?
+            .transition(action, self.actor(caller))
+            .map_err(|e| match e {
+                LifecycleError::NotAllowed(why) => ApiError::Forbidden(why.into()),
+                wrong_state @ LifecycleError::WrongState { .. } => {
+                    ApiError::Conflict(wrong_state.to_string())
+                }
+            })
+    }
+
+    pub(crate) fn unmet(&self, level: Level, gate: Gate) -> Vec<UnmetRequirement> {
+        self.unmet_where(level, gate, |_| true)
+    }
+
+    /// The unmet requirements `keep` keeps.
+    pub(crate) fn unmet_where(
+        &self,
+        level: Level,
+        gate: Gate,
+        keep: impl Fn(&Requirement) -> bool,
+    ) -> Vec<UnmetRequirement> {
+        ev::unmet(
+            &self.catalogue,
+            level,
+            gate,
+            &self.evidence(),
+            &self.participant_ids(),
+            &self.facts(),
+        )
+        .into_iter()
+        .filter(|r| keep(r))
+        .map(|r| UnmetRequirement {
+            key: r.key.clone(),
+            level: r.level.to_string(),
+            gate: r.gate.to_string(),
+            title: r.title_en.clone(),
+        })
+        .collect()
+    }
+
+    /// Participants as evidence names them (kommunekoder).
+    fn participant_ids(&self) -> Vec<String> {
+        self.record.participants.clone()
+    }
+
+    fn requirements(&self) -> Vec<RequirementStatus> {
+        let evidence = self.evidence();
+        let participants = self.participant_ids();
+        let facts = self.facts();
+        self.catalogue
+            .for_level(self.level().unwrap_or(Level::N1))
+            .map(|r| {
+                let state = ev::requirement_state(r, &evidence, &participants, &facts);
+                let row = self
+                    .record
+                    .evidence
+                    .iter()
+                    .find(|e| e.requirement_key == r.key && e.organization_id.is_empty());
+                let organizations = if r.per_organization {
+                    participants
+                        .iter()
+                        .map(|org| OrganizationAttestation {
+                            organization: org.clone(),
+                            status: if evidence.iter().any(|e| {
+                                e.key == r.key
+                                    && e.organization.as_ref() == Some(org)
+                                    && e.status == EvidenceStatus::Met
+                            }) {
+                                "met".into()
+                            } else {
+                                "missing".into()
+                            },
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                RequirementStatus {
+                    key: r.key.clone(),
+                    level: r.level.to_string(),
+                    gate: r.gate.to_string(),
+                    kind: r.kind.to_string(),
+                    title_da: r.title_da.clone(),
+                    title_en: r.title_en.clone(),
+                    recommended: r.recommended,
+                    status: requirement_state_name(state).into(),
+                    explanation: row.and_then(|e| e.explanation.clone()),
+                    link: row.and_then(|e| e.link.clone()),
+                    note: row.and_then(|e| e.note.clone()),
+                    organizations,
+                }
+            })
+            .collect()
+    }
+
+    /// The view with the caller's `_actions` (none for an anonymous caller).
+    fn view(
+        &self,
+        conn: &mut DbConnection,
+        caller: Option<&Caller>,
+    ) -> Result<ProjectView, ApiError> {
+        let mut view = self.anonymous_view(conn)?;
+        if let Some(caller) = caller {
+            view.actions = self.action_inputs().actions(conn, caller)?;
+        }
+        Ok(view)
+    }
+
+    /// The view as anyone may read it: the same for every caller, `_actions` empty.
+    pub(crate) fn anonymous_view(&self, conn: &mut DbConnection) -> Result<ProjectView, ApiError> {
+        let p = &self.record.project;
+        let d = &self.record.description;
+        let current_approval = self
+            .approval
+            .clone()
+            .map(|row| ApprovalView::with_title(conn, row, p.title.clone()))
+            .transpose()?;
+        let open_approvals = self
+            .side_approvals
+            .iter()
+            .map(|row| ApprovalView::with_title(conn, row.clone(), p.title.clone()))
+            .collect::<Result<_, _>>()?;
+        Ok(ProjectView {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            summary: p.summary.clone(),
+            kind: p.kind.clone(),
+            state: p.state.clone(),
+            level: p.level.clone(),
+            catalogue_version: self.catalogue.version.clone(),
+            owner_organization: self
+                .owner
+                .code
+                .clone()
+                .unwrap_or_else(|| self.owner.id.clone()),
+            participants: self.record.participants.clone(),
+            intended_funding: p.intended_funding.clone(),
+            local_value: d.local_value.clone(),
+            value_for_others: d.value_for_others.clone(),
+            contact: Contact {
+                name: d.contact_name.clone(),
+                email: d.contact_email.clone(),
+            },
+            placement_rationale: d.placement_rationale.clone(),
+            round: p.approval_round,
+            requirements: self.requirements(),
+            current_approval,
+            open_approvals,
+            steering_group: self.steering.as_ref().map(SteeringInForce::view),
+            budget: self.budget.clone().map(BudgetView::from),
+            latest_report: self.latest_report.clone().map(ReportView::from),
+            coordination_group: self.coordination.as_ref().map(|c| c.view.clone()),
+            product_id: self.product.as_ref().map(|p| p.id.clone()),
+            created_at: p.created_at.and_utc(),
+            updated_at: p.updated_at.and_utc(),
+            actions: Vec::new(),
+        })
+    }
+}
+
+fn actor(owner: &OrganizationRow, steering: Option<&SteeringInForce>, caller: &Caller) -> Actor {
+    let for_owner = caller.has_role(Role::MunicipalityUser) || caller.has_role(Role::Integration);
+    Actor {
+        owner: for_owner && caller.acts_for(&owner.id, owner.code.as_deref()),
+        project_leader: steering.is_some_and(|s| s.is_project_leader(&caller.sub)),
+        business_manager: caller.has_role(Role::Forretningsleder),
+        steering_chair: steering.is_some_and(|s| s.is_chair(&caller.sub)),
+    }
+}
+
+/// What decides a caller's `_actions` on a project: kept beside a cached view, so the view is
+/// built once for every caller.
+#[derive(Clone)]
+pub(crate) struct ActionInputs {
+    state: Option<State>,
+    owner: OrganizationRow,
+    steering: Option<SteeringInForce>,
+    /// The newest approval of the project itself.
+    approval: Option<ApprovalRow>,
+}
+
+impl ActionInputs {
+    /// What `caller` may do now; on a pending approval also `vote` (an eligible voter who has
+    /// not voted) and `record_meeting_decision` (the business manager, for the board).
+    pub(crate) fn actions(
+        &self,
+        conn: &mut DbConnection,
+        caller: &Caller,
+    ) -> Result<Vec<String>, ApiError> {
+        let Some(state) = self.state else {
+            return Ok(Vec::new());
+        };
+        let mut actions: Vec<String> = state
+            .actions(actor(&self.owner, self.steering.as_ref(), caller))
+            .into_iter()
+            .map(|a| a.as_str().to_owned())
+            .collect();
+        if let Some(row) = &self.approval
+            && row.state == "pending"
+        {
+            let voter = Voter::of(conn, caller)?;
+            let voted = approval_store::votes(conn, &row.id)?
+                .iter()
+                .any(|v| v.voter_sub == caller.sub);
+            if voter.may_vote_on(row) && !voted {
+                actions.push("vote".into());
+            }
+            if voter.business_manager && row.approver == Approver::Board.as_str() {
+                actions.push("record_meeting_decision".into());
+            }
+        }
+        Ok(actions)
+    }
+}
+
+fn requirement_state_name(state: RequirementState) -> &'static str {
+    match state {
+        RequirementState::Met => "met",
+        RequirementState::Explained => "explained",
+        RequirementState::NotApplicable => "not_applicable",
+        RequirementState::Partial => "partial",
+        RequirementState::Missing => "missing",
+    }
+}
+
+/// Resolves one organisation code or id; an unknown one is a validation error on `field`.
+pub(crate) fn resolve_organization(
+    conn: &mut DbConnection,
+    field: &str,
+    code: &str,
+) -> Result<OrganizationRow, ApiError> {
+    let known = organizations::find_all(conn, &[code.to_owned()])?;
+    pick_organization(&known, field, code)
+}
+
+/// Resolves organisation codes to ids; unknown ones are validation errors on `field`.
+pub(crate) fn resolve_organizations(
+    conn: &mut DbConnection,
+    field: &str,
+    codes: &[String],
+) -> Result<Vec<OrganizationRow>, ApiError> {
+    let known = organizations::find_all(conn, codes)?;
+    pick_organizations(&known, field, codes)
+}
+
+/// The organisation `code` (or id) names among `known`.
+fn named<'a>(known: &'a [OrganizationRow], code: &str) -> Option<&'a OrganizationRow> {
+    known
+        .iter()
+        .find(|o| o.id == code || o.code.as_deref() == Some(code))
+}
+
+fn unknown_organization(field: &str, code: &str) -> FieldError {
+    FieldError::new(field, format!("`{code}` is not a known organisation"))
+}
+
+pub(crate) fn pick_organization(
+    known: &[OrganizationRow],
+    field: &str,
+    code: &str,
+) -> Result<OrganizationRow, ApiError> {
+    named(known, code)
+        .cloned()
+        .ok_or_else(|| ApiError::Validation(vec![unknown_organization(field, code)]))
+}
+
+/// The organisations `codes` name among `known`, each once, in order; every unknown code is
+/// a validation error on `field`.
+pub(crate) fn pick_organizations(
+    known: &[OrganizationRow],
+    field: &str,
+    codes: &[String],
+) -> Result<Vec<OrganizationRow>, ApiError> {
+    let mut found: Vec<OrganizationRow> = Vec::new();
+    let mut unknown = Vec::new();
+    for code in codes {
+        match named(known, code) {
+            Some(org) if !found.iter().any(|o| o.id == org.id) => found.push(org.clone()),
+            Some(_) => {}
+            None => unknown.push(unknown_organization(field, code)),
+        }
+    }
+    if unknown.is_empty() {
+        Ok(found)
+    } else {
+        Err(ApiError::Validation(unknown))
+    }
+}
+
+pub(crate) fn parse_field<T: std::str::FromStr<Err = os2pm_levels::UnknownValue>>(
+    field: &str,
+    value: &str,
+) -> Result<T, FieldError> {
+    value
+        .parse()
+        .map_err(|e: os2pm_levels::UnknownValue| FieldError::new(field, e.to_string()))
+}
+
+fn audit_change(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    after: &Loaded,
+    action: &str,
+    before: Option<&Snapshot>,
+    reason: Option<&str>,
+) -> Result<(), ApiError> {
+    let mut writes = WriteSet::default();
+    push_audit(&mut writes, caller, after, action, before, reason);
+    writes.run(conn)?;
+    Ok(())
+}
+
+/// The audit entry (and event) of a change to a project, with the change's other writes.
+pub(crate) fn push_audit(
+    writes: &mut WriteSet,
+    caller: &Caller,
+    after: &Loaded,
+    action: &str,
+    before: Option<&Snapshot>,
+    reason: Option<&str>,
+) {
+    let project = &after.record.project;
+    let (project_id, owner) = (&project.id, &project.owner_organization_id);
+    let after = Snapshot::of_loaded(after);
+    audit::push_owned(
+        writes,
+        NewEntry {
+            subject_type: "project",
+            subject_id: project_id,
+            action,
+            actor: &caller.actor(),
+            before: before.and_then(Snapshot::json),
+            after: after.json(),
+            reason,
+        },
+        owner,
+    );
+}
+
+pub(crate) fn project_body(
+    conn: &mut DbConnection,
+    loaded: &Loaded,
+    caller: &Caller,
+) -> Result<serde_json::Value, ApiError> {
+    crate::usecases::to_body(&loaded.view(conn, Some(caller))?)
+}
+
+/// The anyone-view's JSON with the caller's `_actions`: they are the view's last field, so the
+/// JSON ends in `"_actions":[]}`.
+pub(crate) fn with_actions(anonymous: &[u8], actions: &[String]) -> Result<Bytes, ApiError> {
+    const NO_ACTIONS: &[u8] = br#""_actions":[]}"#;
+    let head = anonymous
+        .strip_suffix(NO_ACTIONS)
+        .ok_or_else(|| ApiError::Internal("a project view does not end in `_actions`".into()))?;
+    let mut body = Vec::with_capacity(anonymous.len() + 16 * actions.len());
+    body.extend_from_slice(head);
+    body.extend_from_slice(br#""_actions":"#);
+    serde_json::to_writer(&mut body, actions)
+        .map_err(|e| ApiError::Internal(format!("project actions: {e}")))?;
+    body.push(b'}');
+    Ok(body.into())
+}
+
+pub(crate) fn not_found(id: &str, error: StoreError) -> ApiError {
+    match error {
+        StoreError::NotFound => ApiError::NotFound(format!("no project `{id}`")),
+        other => other.into(),
+    }
+}
+
+/// Loads a project, checks the action and the If-Match version, applies `change` and writes it
+/// with an audit entry: one transaction, nothing written on any refusal.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn change_project(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    if_match: IfMatch,
+    action: Action,
+    audit_action: &str,
+    reason: Option<&str>,
+    change: impl FnOnce(
+        &mut DbConnection,
+        &Loaded,
+        &mut ProjectRow,
+        &mut DescriptionRow,
+    ) -> Result<Option<Vec<String>>, ApiError>,
+) -> Result<(EntityTag, serde_json::Value), ApiError> {
+    os2pm_persistence::in_transaction(conn, |conn| {
+        let loaded = Loaded::load(conn, id)?;
+        loaded.check(action, caller)?;
+        if loaded.record.project.version != if_match.0 {
+            return Err(StoreError::Stale.into());
+        }
+        let before = Snapshot::of_loaded(&loaded);
+        let mut project = loaded.record.project.clone();
+        let mut description = loaded.record.description.clone();
+        let participants = change(conn, &loaded, &mut project, &mut description)?;
+        store::update(
+            conn,
+            if_match.0,
+            &project,
+            &description,
+            participants.as_deref(),
+        )?;
+        let after = Loaded::load(conn, id)?;
+        let body = project_body(conn, &after, caller)?;
+        audit_change(conn, caller, &after, audit_action, Some(&before), reason)?;
+        Ok((project_etag(conn, id)?, body))
+    })
+}
+
+/// The ETag a GET of the project would send now: read after a change, in its transaction, so
+/// the answer to a change can be used at once for `If-Match` and `If-None-Match`.
+pub(crate) fn project_etag(conn: &mut DbConnection, id: &str) -> Result<EntityTag, ApiError> {
+    let key = ViewKey {
+        stamp: store::view_stamp(conn, id)?,
+        day: today(),
+    };
+    Ok(key.etag())
+}
+
+pub(crate) fn etag_response(tag: EntityTag, body: serde_json::Value) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(actix_web::http::header::ETag(tag))
+        .json(body)
+}

@@ -1,0 +1,108 @@
+//! From approval to a running project (governance.md §2, §4, §6): the steering group, the budget and
+//! business case, the start, progress reports, and pausing, resuming or cancelling.
+
+use crate::error::UnmetRequirement;
+use crate::usecases::project::Loaded;
+use chrono::{DateTime, NaiveDate, Utc};
+use os2pm_levels::{Gate, Level};
+use os2pm_persistence::budgets::BudgetRow;
+use os2pm_persistence::reports::ReportRow;
+use os2pm_projects::{BUDGET_APPROVED, BudgetStatus, budget_blocks_start};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A budget and its business case.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BudgetView {
+    pub amount_dkk: i64,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    /// `local`, `os2` (not at N1) or `mixed`.
+    pub funding: String,
+    pub expected_costs: Option<String>,
+    pub expected_benefits: Option<String>,
+    pub expected_effects: Option<String>,
+    /// `proposed`, `chair_approved` (waiting for the board, N2/N3) or `approved`.
+    pub status: String,
+}
+
+impl From<BudgetRow> for BudgetView {
+    fn from(b: BudgetRow) -> Self {
+        Self {
+            amount_dkk: b.amount_dkk,
+            period_start: b.period_start,
+            period_end: b.period_end,
+            funding: b.funding,
+            expected_costs: b.expected_costs,
+            expected_benefits: b.expected_benefits,
+            expected_effects: b.expected_effects,
+            status: b.status,
+        }
+    }
+}
+
+/// The start-gate blockers: catalogue requirements due by `start`, and an approved budget.
+pub(crate) fn start_blockers(loaded: &Loaded, level: Level) -> Vec<UnmetRequirement> {
+    let mut unmet = loaded.unmet(level, Gate::Start);
+    let status = loaded
+        .budget
+        .as_ref()
+        .and_then(|b| b.status.parse::<BudgetStatus>().ok());
+    if budget_blocks_start(status) {
+        unmet.push(UnmetRequirement {
+            key: BUDGET_APPROVED.into(),
+            level: level.to_string(),
+            gate: Gate::Start.to_string(),
+            title:
+                "The budget is approved (by the steering group's chair; at N2/N3 also the board)"
+                    .into(),
+        });
+    }
+    unmet
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Milestone {
+    pub name: String,
+    pub planned: NaiveDate,
+    pub actual: Option<NaiveDate>,
+}
+
+/// A progress and economy report.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReportView {
+    pub id: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    /// `green`, `amber` or `red`.
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub progress: String,
+    pub budget_dkk: i64,
+    pub spent_dkk: i64,
+    pub forecast_dkk: i64,
+    pub milestones: Vec<Milestone>,
+    pub risks: Option<String>,
+    pub reported_by: String,
+    pub reported_at: DateTime<Utc>,
+}
+
+impl From<ReportRow> for ReportView {
+    fn from(r: ReportRow) -> Self {
+        Self {
+            milestones: serde_json::from_str(&r.milestones).unwrap_or_default(),
+            id: r.id,
+            period_start: r.period_start,
+            period_end: r.period_end,
+            status: r.status,
+            status_reason: r.status_reason,
+            progress: r.progress,
+            budget_dkk: r.budget_dkk,
+            spent_dkk: r.spent_dkk,
+            forecast_dkk: r.forecast_dkk,
+            risks: r.risks,
+            reported_by: r.reported_by,
+            reported_at: r.reported_at.and_utc(),
+        }
+    }
+}
