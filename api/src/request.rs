@@ -20,6 +20,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::{ValidationErrors, ValidationErrorsKind};
 
 use crate::error::{ApiError, FieldError};
+use crate::usecases::Proposed;
 
 /// The longest URL (path and query) answered: longer ones are a 414.
 pub const MAX_URI_BYTES: usize = 8 * 1024;
@@ -503,5 +504,21 @@ impl FromRequest for IfMatch {
 
     fn from_request(request: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         ready(Self::from_request_headers(request))
+    }
+}
+
+/// 200 with `body` and its ETag.
+pub fn etag_response(tag: EntityTag, body: serde_json::Value) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(header::ETag(tag))
+        .json(body)
+}
+
+/// 200 with the project when a change is in force, 202 with the approval when the board must
+/// decide it first.
+pub fn proposed_response(proposed: Proposed) -> HttpResponse {
+    match proposed {
+        Proposed::InForce(tag, body) => etag_response(tag, body),
+        Proposed::AwaitingBoard(approval) => HttpResponse::Accepted().json(approval),
     }
 }

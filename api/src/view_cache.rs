@@ -15,7 +15,7 @@ use os2pm_persistence::projects::ViewStamp;
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
-use crate::usecases::project::ActionInputs;
+use crate::usecases::projects::ActionInputs;
 
 /// What a built view was current for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,7 +19,7 @@ use crate::usecases::benefits::BenefitView;
 use crate::usecases::benefits::benefit_view;
 use crate::usecases::board::today;
 use crate::usecases::created;
-use crate::usecases::project::Loaded;
+use crate::usecases::projects::Loaded;
 use crate::usecases::to_body;
 
 fn one(

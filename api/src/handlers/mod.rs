@@ -17,7 +17,6 @@ pub mod products;
 pub mod projects;
 pub mod publiccode;
 pub mod requirements;
-pub mod running;
 pub mod self_assessments;
 pub mod webhooks;
 
@@ -115,57 +114,62 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 )
                 .service(
                     web::resource("/projects")
-                        .route(web::get().to(projects::list))
-                        .route(web::post().to(projects::create)),
+                        .route(web::get().to(projects::read::list))
+                        .route(web::post().to(projects::create::create)),
                 )
                 .service(
                     web::resource("/projects/{id}")
-                        .route(web::get().to(projects::get))
-                        .route(web::patch().to(projects::patch)),
+                        .route(web::get().to(projects::read::get))
+                        .route(web::patch().to(projects::edit::patch)),
                 )
                 .service(
                     web::resource("/projects/{id}/requirements/{key}")
-                        .route(web::put().to(projects::record_evidence)),
+                        .route(web::put().to(projects::evidence::record_evidence)),
                 )
                 .service(
                     web::resource("/projects/{id}/placement")
-                        .route(web::post().to(projects::place)),
+                        .route(web::post().to(projects::placement::place)),
                 )
                 .service(
                     web::resource("/projects/{id}/submission")
-                        .route(web::post().to(projects::submit)),
+                        .route(web::post().to(projects::submission::submit)),
                 )
                 .service(
-                    web::resource("/projects/{id}/history").route(web::get().to(projects::history)),
+                    web::resource("/projects/{id}/history")
+                        .route(web::get().to(projects::history::history)),
                 )
                 .service(
                     web::resource("/projects/{id}/steering-group")
-                        .route(web::put().to(running::put_steering_group)),
+                        .route(web::put().to(projects::steering_group::put_steering_group)),
                 )
                 .service(
                     web::resource("/projects/{id}/budget")
-                        .route(web::put().to(running::put_budget)),
+                        .route(web::put().to(projects::budget::put_budget)),
                 )
                 .service(
                     web::resource("/projects/{id}/budget/approval")
-                        .route(web::post().to(running::approve_budget)),
+                        .route(web::post().to(projects::budget::approve_budget)),
                 )
                 .service(
-                    web::resource("/projects/{id}/start").route(web::post().to(running::start)),
+                    web::resource("/projects/{id}/start")
+                        .route(web::post().to(projects::start::start)),
                 )
                 .service(
                     web::resource("/projects/{id}/reports")
-                        .route(web::get().to(running::list_reports))
-                        .route(web::post().to(running::create_report)),
+                        .route(web::get().to(projects::reports::list_reports))
+                        .route(web::post().to(projects::reports::create_report)),
                 )
                 .service(
-                    web::resource("/projects/{id}/pause").route(web::post().to(running::pause)),
+                    web::resource("/projects/{id}/pause")
+                        .route(web::post().to(projects::reconsideration::pause)),
                 )
                 .service(
-                    web::resource("/projects/{id}/resume").route(web::post().to(running::resume)),
+                    web::resource("/projects/{id}/resume")
+                        .route(web::post().to(projects::reconsideration::resume)),
                 )
                 .service(
-                    web::resource("/projects/{id}/cancel").route(web::post().to(running::cancel)),
+                    web::resource("/projects/{id}/cancel")
+                        .route(web::post().to(projects::reconsideration::cancel)),
                 )
                 .service(
                     web::resource("/projects/{id}/coordination-group")

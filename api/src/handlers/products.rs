@@ -22,6 +22,7 @@ use validator::Validate;
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError, ProblemSchema};
+use crate::request::etag_response;
 use crate::request::{
     IdempotencyKey, IfMatch, Outcome, Page, PageParams, StoredReply, validation_errors, with_etag,
 };
@@ -35,9 +36,9 @@ use crate::usecases::products::LoadedProduct;
 use crate::usecases::products::ProductView;
 use crate::usecases::products::change_product;
 use crate::usecases::products::create_product;
-use crate::usecases::project::Loaded;
-use crate::usecases::project::change_project;
-use crate::usecases::project::etag_response;
+use crate::usecases::projects::Loaded;
+use crate::usecases::projects::ProjectChange;
+use crate::usecases::projects::change_project;
 use crate::usecases::to_body;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -72,7 +73,7 @@ pub struct CoordinationGroupRequest {
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = CoordinationGroupRequest,
     responses(
-        (status = 200, description = "The project with its coordination group", body = crate::usecases::project::view::ProjectView),
+        (status = 200, description = "The project with its coordination group", body = crate::usecases::projects::view::ProjectView),
         (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Not running", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "A composition rule is broken (N3: a board member), or unknown members", body = ProblemSchema, content_type = "application/problem+json"),
@@ -95,11 +96,13 @@ pub async fn put_project_coordination_group(
             change_project(
                 conn,
                 &caller,
-                &id,
-                if_match,
-                Action::SetCoordinationGroup,
-                "coordination_group_formed",
-                None,
+                ProjectChange {
+                    id: &id,
+                    if_match,
+                    action: Action::SetCoordinationGroup,
+                    audit_action: "coordination_group_formed",
+                    reason: None,
+                },
                 |conn, loaded, project, _| {
                     form_coordination_group(
                         conn,
@@ -124,7 +127,7 @@ pub async fn put_project_coordination_group(
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),
         ("Idempotency-Key" = Option<String>, Header)),
     responses(
-        (status = 200, description = "The project, `implemented`, with `product_id`", body = crate::usecases::project::view::ProjectView),
+        (status = 200, description = "The project, `implemented`, with `product_id`", body = crate::usecases::projects::view::ProjectView),
         (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Not in progress", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Go-live requirements unmet, each listed", body = ProblemSchema, content_type = "application/problem+json"),
@@ -144,18 +147,19 @@ pub async fn go_live(
                 let (version, body) = change_project(
                     conn,
                     &caller,
-                    &id,
-                    if_match,
-                    Action::GoLive,
-                    "went_live",
-                    None,
+                    ProjectChange {
+                        id: &id,
+                        if_match,
+                        action: Action::GoLive,
+                        audit_action: "went_live",
+                        reason: None,
+                    },
                     |conn, loaded, project, _| {
                         let level = loaded.level().unwrap_or(Level::N1);
                         let unmet = loaded.unmet(level, Gate::GoLive);
                         if !unmet.is_empty() {
                             return Err(ApiError::UnmetRequirements(unmet));
                         }
-                        project.state = State::Implemented.as_str().into();
                         create_product(conn, project)?;
                         Ok(None)
                     },

@@ -7,7 +7,7 @@ use crate::request::Outcome;
 use crate::usecases::board::domain_seat;
 use crate::usecases::board::seated_today;
 use crate::usecases::groups::SteeringProposal;
-use crate::usecases::project::Snapshot;
+use crate::usecases::projects::Snapshot;
 use crate::usecases::to_body;
 use chrono::{DateTime, NaiveDate, Utc};
 use os2pm_levels::Level;

@@ -12,12 +12,13 @@ pub mod meetings;
 pub mod people;
 pub mod portfolio;
 pub mod products;
-pub mod project;
+pub mod projects;
 pub mod running;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::request::Outcome;
+use actix_web::http::header::EntityTag;
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::audit::{self, NewEntry};
 use serde::Serialize;
@@ -50,4 +51,29 @@ pub fn created<T: Serialize>(
         },
     )?;
     Ok(Outcome::created(location, body))
+}
+
+/// What a change that may need the board leads to.
+pub enum Proposed {
+    /// In force now: the project as it stands, with its ETag.
+    InForce(EntityTag, serde_json::Value),
+    /// Waiting for the board: the approval that was opened.
+    AwaitingBoard(serde_json::Value),
+}
+
+impl Proposed {
+    /// The approval `opened`, if one was, else the changed project.
+    pub(crate) fn of(
+        conn: &mut DbConnection,
+        changed: (EntityTag, serde_json::Value),
+        opened: Option<String>,
+    ) -> Result<Self, ApiError> {
+        Ok(match opened {
+            Some(approval) => {
+                let row = os2pm_persistence::approvals::find(conn, &approval)?;
+                Self::AwaitingBoard(to_body(&approvals::ApprovalView::load(conn, row)?)?)
+            }
+            None => Self::InForce(changed.0, changed.1),
+        })
+    }
 }

@@ -1,13 +1,9 @@
 //! From approval to a running project (governance.md §2, §4, §6): the steering group, the budget and
 //! business case, the start, progress reports, and pausing, resuming or cancelling.
 
-use crate::error::UnmetRequirement;
-use crate::usecases::project::Loaded;
 use chrono::{DateTime, NaiveDate, Utc};
-use os2pm_levels::{Gate, Level};
 use os2pm_persistence::budgets::BudgetRow;
 use os2pm_persistence::reports::ReportRow;
-use os2pm_projects::{BUDGET_APPROVED, BudgetStatus, budget_blocks_start};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -39,26 +35,6 @@ impl From<BudgetRow> for BudgetView {
             status: b.status,
         }
     }
-}
-
-/// The start-gate blockers: catalogue requirements due by `start`, and an approved budget.
-pub(crate) fn start_blockers(loaded: &Loaded, level: Level) -> Vec<UnmetRequirement> {
-    let mut unmet = loaded.unmet(level, Gate::Start);
-    let status = loaded
-        .budget
-        .as_ref()
-        .and_then(|b| b.status.parse::<BudgetStatus>().ok());
-    if budget_blocks_start(status) {
-        unmet.push(UnmetRequirement {
-            key: BUDGET_APPROVED.into(),
-            level: level.to_string(),
-            gate: Gate::Start.to_string(),
-            title:
-                "The budget is approved (by the steering group's chair; at N2/N3 also the board)"
-                    .into(),
-        });
-    }
-    unmet
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

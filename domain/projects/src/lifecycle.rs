@@ -3,7 +3,9 @@
 use os2pm_levels::names;
 use serde::{Deserialize, Serialize};
 
-use crate::decisions::Decision;
+use os2pm_levels::Level;
+
+use crate::decisions::{Decision, cancellation_needs_board};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -181,6 +183,9 @@ pub struct Decided {
 }
 
 impl State {
+    /// Every project starts as an idea from a municipality.
+    pub const INITIAL: State = State::Idea;
+
     /// Where `action` leads from this state, for the caller `actor`; `Edit` and
     /// `RecordEvidence` keep the state.
     pub fn transition(self, action: Action, actor: Actor) -> Result<State, LifecycleError> {
@@ -224,6 +229,20 @@ impl State {
             action,
             state: self,
         })
+    }
+
+    /// Where `action` leads for a project at `level` (`None` before placement): as
+    /// [`State::transition`], except that a cancellation the board must confirm (N2/N3) keeps
+    /// the state until the board decides (governance.md §2).
+    pub fn transition_at(
+        self,
+        action: Action,
+        actor: Actor,
+        level: Option<Level>,
+    ) -> Result<State, LifecycleError> {
+        let next = self.transition(action, actor)?;
+        let awaits_board = action == Action::Cancel && level.is_some_and(cancellation_needs_board);
+        Ok(if awaits_board { self } else { next })
     }
 
     /// The state a final decision leads to.
@@ -292,6 +311,30 @@ mod tests {
         steering_chair: true,
         ..NOBODY
     };
+
+    #[test]
+    fn a_cancellation_the_board_confirms_keeps_the_state_until_it_does() {
+        for running in [State::InProgress, State::Paused] {
+            let at = |level| running.transition_at(Action::Cancel, CHAIR, level);
+            assert_eq!(at(Some(Level::N1)), Ok(State::Cancelled));
+            assert_eq!(at(Some(Level::N2)), Ok(running));
+            assert_eq!(at(Some(Level::N3)), Ok(running));
+        }
+        // Everything else leads where `transition` says, at any level.
+        assert_eq!(
+            State::Concept.transition_at(Action::Submit, MANAGER, Some(Level::N3)),
+            Ok(State::AwaitingApproval)
+        );
+        assert_eq!(
+            State::InProgress.transition_at(Action::Pause, CHAIR, Some(Level::N3)),
+            Ok(State::Paused)
+        );
+        assert!(
+            State::Idea
+                .transition_at(Action::Cancel, CHAIR, Some(Level::N2))
+                .is_err()
+        );
+    }
 
     /// Every state × every action × every kind of caller, against the table of governance.md §2
     /// and §4, written out here independently of the implementation.

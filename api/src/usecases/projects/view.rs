@@ -2,7 +2,7 @@
 
 use crate::usecases::groups::CoordinationGroupView;
 use crate::usecases::groups::SteeringGroupView;
-use crate::usecases::project::ApprovalView;
+use crate::usecases::projects::ApprovalView;
 use crate::usecases::running::BudgetView;
 use crate::usecases::running::ReportView;
 use chrono::{DateTime, Utc};

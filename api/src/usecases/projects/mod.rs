@@ -2,6 +2,17 @@
 //! submission for approval. The rules are the domain's (`os2pm_projects`, `os2pm_levels`);
 //! this module loads, asks, stores and answers.
 
+pub mod budget;
+pub mod evidence;
+pub mod history;
+pub mod idea;
+pub mod placement;
+pub mod read;
+pub mod reconsideration;
+pub mod reports;
+pub mod start;
+pub mod steering;
+pub mod submission;
 pub mod view;
 
 use crate::auth::{Caller, Role};
@@ -13,14 +24,13 @@ use crate::usecases::board::SeatedToday;
 use crate::usecases::board::today;
 use crate::usecases::groups::CoordinationInForce;
 use crate::usecases::groups::SteeringInForce;
-use crate::usecases::project::view::Contact;
-use crate::usecases::project::view::OrganizationAttestation;
-use crate::usecases::project::view::ProjectView;
-use crate::usecases::project::view::RequirementStatus;
+use crate::usecases::projects::view::Contact;
+use crate::usecases::projects::view::OrganizationAttestation;
+use crate::usecases::projects::view::ProjectView;
+use crate::usecases::projects::view::RequirementStatus;
 use crate::usecases::running::BudgetView;
 use crate::usecases::running::ReportView;
 use crate::view_cache::ViewKey;
-use actix_web::HttpResponse;
 use actix_web::http::header::EntityTag;
 use actix_web::web::Bytes;
 use os2pm_levels::evidence::{self as ev, Evidence, EvidenceStatus, Facts, RequirementState};
@@ -30,7 +40,7 @@ use os2pm_persistence::audit::{self, NewEntry};
 use os2pm_persistence::budgets::{self, BudgetRow};
 use os2pm_persistence::organizations::{self, OrganizationRow};
 use os2pm_persistence::projects::{self as store, DescriptionRow, ProjectRecord, ProjectRow};
-use os2pm_persistence::reports::{self, ReportRow};
+use os2pm_persistence::reports::{self as report_store, ReportRow};
 use os2pm_persistence::{DbConnection, StoreError, WriteSet, catalogue};
 use os2pm_projects::{Action, Actor, Approver, Funding, LifecycleError, State};
 use serde::Serialize;
@@ -129,7 +139,7 @@ impl Loaded {
         let mut board = SeatedToday::default();
         let steering = SteeringInForce::load(conn, id, &mut board)?;
         let budget = budgets::find(conn, id)?;
-        let latest_report = reports::latest_for_project(conn, id)?;
+        let latest_report = report_store::latest_for_project(conn, id)?;
         let coordination = CoordinationInForce::load(conn, id, &mut board)?;
         let product = os2pm_persistence::products::for_project(conn, id)?;
         let board_moved_level = approvals
@@ -192,6 +202,12 @@ impl Loaded {
             })
     }
 
+    /// The level of a placed project; one without is a fault of the store.
+    pub(crate) fn placed_level(&self) -> Result<Level, ApiError> {
+        self.level()
+            .ok_or_else(|| ApiError::Internal("a placed project without a level".into()))
+    }
+
     pub(crate) fn level(&self) -> Option<Level> {
         self.record
             .project
@@ -252,8 +268,8 @@ impl Loaded {
         }
     }
 
-    /// Refuses an action the caller may not take (403) or the state does not allow (409); a
-    /// closed product's project takes nothing.
+    /// The state `action` leads to, as the domain says; refuses an action the caller may not
+    /// take (403) or the state does not allow (409); a closed product's project takes nothing.
     pub(crate) fn check(&self, action: Action, caller: &Caller) -> Result<State, ApiError> {
         if let Some(product) = &self.product {
             product
@@ -264,7 +280,7 @@ impl Loaded {
                 .map_err(|e| ApiError::Conflict(e.to_string()))?;
         }
         self.state()?
-            .transition(action, self.actor(caller))
+            .transition_at(action, self.actor(caller), self.level())
             .map_err(|e| match e {
                 LifecycleError::NotAllowed(why) => ApiError::Forbidden(why.into()),
                 wrong_state @ LifecycleError::WrongState { .. } => {
@@ -633,34 +649,49 @@ pub(crate) fn not_found(id: &str, error: StoreError) -> ApiError {
     }
 }
 
-/// Loads a project, checks the action and the If-Match version, applies `change` and writes it
-/// with an audit entry: one transaction, nothing written on any refusal.
-#[allow(clippy::too_many_arguments)]
+/// A change to a project: which, at which version, by which action, and how the audit trail
+/// tells it.
+pub(crate) struct ProjectChange<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) if_match: IfMatch,
+    pub(crate) action: Action,
+    pub(crate) audit_action: &'a str,
+    pub(crate) reason: Option<&'a str>,
+}
+
+/// Loads a project, asks the domain where the action leads (refusing it if it may not be
+/// taken), checks the If-Match version, stores the state the domain returned with what `apply`
+/// changes (and the participants it names), and writes the audit entry: one transaction,
+/// nothing written on any refusal.
 pub(crate) fn change_project(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
-    if_match: IfMatch,
-    action: Action,
-    audit_action: &str,
-    reason: Option<&str>,
-    change: impl FnOnce(
+    change: ProjectChange,
+    apply: impl FnOnce(
         &mut DbConnection,
         &Loaded,
         &mut ProjectRow,
         &mut DescriptionRow,
     ) -> Result<Option<Vec<String>>, ApiError>,
 ) -> Result<(EntityTag, serde_json::Value), ApiError> {
+    let ProjectChange {
+        id,
+        if_match,
+        action,
+        audit_action,
+        reason,
+    } = change;
     os2pm_persistence::in_transaction(conn, |conn| {
         let loaded = Loaded::load(conn, id)?;
-        loaded.check(action, caller)?;
+        let next = loaded.check(action, caller)?;
         if loaded.record.project.version != if_match.0 {
             return Err(StoreError::Stale.into());
         }
         let before = Snapshot::of_loaded(&loaded);
         let mut project = loaded.record.project.clone();
+        project.state = next.as_str().into();
         let mut description = loaded.record.description.clone();
-        let participants = change(conn, &loaded, &mut project, &mut description)?;
+        let participants = apply(conn, &loaded, &mut project, &mut description)?;
         store::update(
             conn,
             if_match.0,
@@ -683,10 +714,4 @@ pub(crate) fn project_etag(conn: &mut DbConnection, id: &str) -> Result<EntityTa
         day: today(),
     };
     Ok(key.etag())
-}
-
-pub(crate) fn etag_response(tag: EntityTag, body: serde_json::Value) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(actix_web::http::header::ETag(tag))
-        .json(body)
 }

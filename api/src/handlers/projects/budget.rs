@@ -1,0 +1,67 @@
+//! From approval to a running project (governance.md §2, §4, §6): the steering group, the budget and
+//! business case, the start, progress reports, and pausing, resuming or cancelling.
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ProblemSchema};
+use crate::request::etag_response;
+use crate::request::{IdempotencyKey, IfMatch, StoredReply};
+use crate::usecases::projects::budget;
+use crate::usecases::projects::budget::BudgetRequest;
+use crate::usecases::projects::budget::NewBudget;
+use actix_web::{HttpResponse, web};
+
+/// Sets the budget and business case (business manager, steering group chair or project
+/// leader); it is then `proposed` until approved. OS2 funding is refused at N1.
+#[utoipa::path(
+    put, path = "/api/v1/projects/{id}/budget", tag = "running",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
+    request_body = BudgetRequest,
+    responses(
+        (status = 200, description = "The project with its proposed budget", body = crate::usecases::projects::view::ProjectView),
+        (status = 403, description = "Not allowed to set the budget", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Not approved or running", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "OS2 funding at N1, a period that ends before it starts, invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn put_budget(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<BudgetRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let budget = NewBudget::try_from(body.into_inner())?;
+    let (tag, body) = state
+        .db(move |conn| budget::set_budget(conn, &caller, &id, if_match, budget))
+        .await?;
+    Ok(etag_response(tag, body))
+}
+
+/// The steering group's chair approves the budget: final at N1; at N2/N3 it goes to the board.
+#[utoipa::path(
+    post, path = "/api/v1/projects/{id}/budget/approval", tag = "running",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),
+        ("Idempotency-Key" = Option<String>, Header)),
+    responses(
+        (status = 200, description = "The project; its budget approved, or waiting for the board", body = crate::usecases::projects::view::ProjectView),
+        (status = 403, description = "Not the steering group's chair", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "No budget, already approved, or waiting for the board", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn approve_budget(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    idempotency_key: IdempotencyKey,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .db(move |conn| budget::approve_budget(conn, &caller, &id, if_match, idempotency_key))
+        .await
+        .map(StoredReply::into_response)
+}

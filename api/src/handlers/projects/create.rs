@@ -1,0 +1,39 @@
+//! Projects (initiatives): ideas from municipalities, their evidence, placement at a level and
+//! submission for approval. The rules are the domain's (`os2pm_projects`, `os2pm_levels`);
+//! this module loads, asks, stores and answers.
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ProblemSchema};
+use crate::request::{IdempotencyKey, StoredReply};
+use crate::usecases::projects::idea;
+use crate::usecases::projects::idea::NewIdea;
+use crate::usecases::projects::idea::NewProjectRequest;
+use crate::usecases::projects::view::ProjectView;
+use actix_web::{HttpResponse, web};
+
+/// Submits an idea for the caller's own organisation.
+#[utoipa::path(
+    post, path = "/api/v1/projects", tag = "projects",
+    security(("bearer" = [])),
+    request_body = NewProjectRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body return the first response and create nothing")),
+    responses(
+        (status = 201, description = "The idea, in state `idea`", body = ProjectView, headers(("Location" = String), ("ETag" = String))),
+        (status = 403, description = "Not a municipality user or integration, or not for the caller's own organisation", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (each listed), unknown organisations, or an Idempotency-Key reused", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    idempotency_key: IdempotencyKey,
+    body: web::Json<NewProjectRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let idea = NewIdea::try_from(body.into_inner())?;
+    let directory = state.organizations.clone();
+    state
+        .db(move |conn| idea::submit_idea(conn, &directory, &caller, idempotency_key, idea))
+        .await
+        .map(StoredReply::into_response)
+}

@@ -1,0 +1,42 @@
+//! Projects (initiatives): ideas from municipalities, their evidence, placement at a level and
+//! submission for approval. The rules are the domain's (`os2pm_projects`, `os2pm_levels`);
+//! this module loads, asks, stores and answers.
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ProblemSchema};
+use crate::request::IfMatch;
+use crate::request::etag_response;
+use crate::usecases::projects::idea;
+use crate::usecases::projects::idea::IdeaChanges;
+use crate::usecases::projects::idea::ProjectPatch;
+use crate::usecases::projects::view::ProjectView;
+use actix_web::{HttpResponse, web};
+
+/// Edits an idea while it is `idea` or `returned` (owner organisation or business manager).
+#[utoipa::path(
+    patch, path = "/api/v1/projects/{id}", tag = "projects",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
+    request_body = ProjectPatch,
+    responses(
+        (status = 200, description = "The edited project", body = ProjectView, headers(("ETag" = String))),
+        (status = 403, description = "Neither the owner organisation nor the business manager", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Not editable in its state", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn patch(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<ProjectPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let changes = IdeaChanges::try_from(body.into_inner())?;
+    let (tag, body) = state
+        .db(move |conn| idea::edit_idea(conn, &caller, &id, if_match, changes))
+        .await?;
+    Ok(etag_response(tag, body))
+}

@@ -1,0 +1,44 @@
+//! Projects (initiatives): ideas from municipalities, their evidence, placement at a level and
+//! submission for approval. The rules are the domain's (`os2pm_projects`, `os2pm_levels`);
+//! this module loads, asks, stores and answers.
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ProblemSchema};
+use crate::request::IfMatch;
+use crate::request::etag_response;
+use crate::usecases::projects::evidence;
+use crate::usecases::projects::evidence::EvidenceRequest;
+use crate::usecases::projects::evidence::NewEvidence;
+use crate::usecases::projects::view::ProjectView;
+use actix_web::{HttpResponse, web};
+
+/// Records evidence for one requirement (owner organisation or business manager).
+#[utoipa::path(
+    put, path = "/api/v1/projects/{id}/requirements/{key}", tag = "projects",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("key" = String, Path, example = "solution_documented"),
+        ("If-Match" = String, Header, description = "The project's ETag")),
+    request_body = EvidenceRequest,
+    responses(
+        (status = 200, description = "The project with the evidence recorded", body = ProjectView, headers(("ETag" = String))),
+        (status = 403, description = "Not allowed to record evidence on this project", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such project, or no such requirement in its catalogue", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Evidence cannot be recorded in its state", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Derived requirement, status not allowed, explanation or link missing, organisation not participating", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn record_evidence(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: web::Json<EvidenceRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, key) = path.into_inner();
+    let evidence = NewEvidence::try_from(body.into_inner())?;
+    let (tag, body) = state
+        .db(move |conn| evidence::record_evidence(conn, &caller, &id, &key, if_match, evidence))
+        .await?;
+    Ok(etag_response(tag, body))
+}

@@ -1,0 +1,44 @@
+//! Projects (initiatives): ideas from municipalities, their evidence, placement at a level and
+//! submission for approval. The rules are the domain's (`os2pm_projects`, `os2pm_levels`);
+//! this module loads, asks, stores and answers.
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ProblemSchema};
+use crate::request::{IdempotencyKey, IfMatch, StoredReply};
+use crate::usecases::projects::placement;
+use crate::usecases::projects::placement::Placement;
+use crate::usecases::projects::placement::PlacementRequest;
+use crate::usecases::projects::view::ProjectView;
+use actix_web::{HttpResponse, web};
+
+/// Places an idea at a level (business manager): pins it to a catalogue version (`os2-2016`
+/// unless another is named; `sandkasse` only in one that has it) and makes it a `concept`.
+#[utoipa::path(
+    post, path = "/api/v1/projects/{id}/placement", tag = "projects",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),
+        ("Idempotency-Key" = Option<String>, Header)),
+    request_body = PlacementRequest,
+    responses(
+        (status = 200, description = "The concept", body = ProjectView, headers(("ETag" = String))),
+        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Cannot be placed in its state", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown level or catalogue, a level the catalogue does not have, or no rationale", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn place(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    idempotency_key: IdempotencyKey,
+    body: web::Json<PlacementRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let placement = Placement::try_from(body.into_inner())?;
+    state
+        .db(move |conn| placement::place(conn, &caller, &id, if_match, idempotency_key, placement))
+        .await
+        .map(StoredReply::into_response)
+}

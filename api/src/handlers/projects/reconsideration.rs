@@ -1,0 +1,122 @@
+//! From approval to a running project (governance.md §2, §4, §6): the steering group, the budget and
+//! business case, the start, progress reports, and pausing, resuming or cancelling.
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ProblemSchema};
+use crate::request::IfMatch;
+use crate::request::proposed_response;
+use crate::usecases::approvals::ApprovalView;
+use crate::usecases::projects::reconsideration;
+use crate::usecases::projects::reconsideration::ReconsiderRequest;
+use actix_web::{HttpResponse, web};
+use os2pm_projects::Action;
+
+/// Pauses, resumes or cancels a running project.
+async fn reconsider(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: String,
+    if_match: IfMatch,
+    action: Action,
+    request: ReconsiderRequest,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .db(move |conn| reconsideration::reconsider(conn, &caller, &id, if_match, action, request))
+        .await
+        .map(proposed_response)
+}
+
+/// Pauses a running project (business manager or steering group chair), with a reason.
+#[utoipa::path(
+    post, path = "/api/v1/projects/{id}/pause", tag = "running",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
+    request_body = ReconsiderRequest,
+    responses(
+        (status = 200, description = "The project, `paused`", body = crate::usecases::projects::view::ProjectView),
+        (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Not in progress", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "No reason", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn pause(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<ReconsiderRequest>,
+) -> Result<HttpResponse, ApiError> {
+    reconsider(
+        state,
+        caller,
+        id.into_inner(),
+        if_match,
+        Action::Pause,
+        body.into_inner(),
+    )
+    .await
+}
+
+/// Resumes a paused project (business manager or steering group chair).
+#[utoipa::path(
+    post, path = "/api/v1/projects/{id}/resume", tag = "running",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
+    request_body = ReconsiderRequest,
+    responses(
+        (status = 200, description = "The project, `in_progress`", body = crate::usecases::projects::view::ProjectView),
+        (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Not paused", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn resume(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<ReconsiderRequest>,
+) -> Result<HttpResponse, ApiError> {
+    reconsider(
+        state,
+        caller,
+        id.into_inner(),
+        if_match,
+        Action::Resume,
+        body.into_inner(),
+    )
+    .await
+}
+
+/// Cancels a running project (steering group chair), with a reason. At N1 at once; at N2/N3
+/// the board confirms it (202 with the approval).
+#[utoipa::path(
+    post, path = "/api/v1/projects/{id}/cancel", tag = "running",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
+    request_body = ReconsiderRequest,
+    responses(
+        (status = 200, description = "The project, `cancelled` (N1)", body = crate::usecases::projects::view::ProjectView),
+        (status = 202, description = "Waiting for the board (N2/N3): the approval", body = ApprovalView),
+        (status = 403, description = "Not the steering group's chair", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Not running, or a cancellation is already pending", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "No reason", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn cancel(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<ReconsiderRequest>,
+) -> Result<HttpResponse, ApiError> {
+    reconsider(
+        state,
+        caller,
+        id.into_inner(),
+        if_match,
+        Action::Cancel,
+        body.into_inner(),
+    )
+    .await
+}

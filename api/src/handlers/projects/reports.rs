@@ -1,0 +1,59 @@
+//! From approval to a running project (governance.md §2, §4, §6): the steering group, the budget and
+//! business case, the start, progress reports, and pausing, resuming or cancelling.
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ProblemSchema};
+use crate::request::{IdempotencyKey, Page, PageParams, StoredReply};
+use crate::usecases::projects::reports;
+use crate::usecases::projects::reports::NewReport;
+use crate::usecases::projects::reports::ReportRequest;
+use crate::usecases::running::ReportView;
+use actix_web::{HttpResponse, web};
+
+/// Files a progress and economy report (project leader or business manager) on a running
+/// project.
+#[utoipa::path(
+    post, path = "/api/v1/projects/{id}/reports", tag = "running",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = ReportRequest,
+    responses(
+        (status = 201, description = "The report", body = ReportView, headers(("Location" = String))),
+        (status = 403, description = "Neither project leader nor business manager", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Not running", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "No reason for amber/red, a bad period or amount, invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_report(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    idempotency_key: IdempotencyKey,
+    body: web::Json<ReportRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let report = NewReport::try_from(body.into_inner())?;
+    state
+        .db(move |conn| reports::file_report(conn, &caller, &id, idempotency_key, report))
+        .await
+        .map(StoredReply::into_response)
+}
+
+/// The project's reports, oldest first.
+#[utoipa::path(
+    get, path = "/api/v1/projects/{id}/reports", tag = "running",
+    params(("id" = String, Path), PageParams),
+    responses(
+        (status = 200, description = "The reports, oldest first, one page at a time", body = Page<ReportView>),
+        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_reports(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let items = state.db(move |conn| reports::reports(conn, &id)).await?;
+    Ok(HttpResponse::Ok().json(Page::from_list(items, &page)?))
+}

@@ -1,0 +1,37 @@
+//! From approval to a running project (governance.md §2, §4, §6): the steering group, the budget and
+//! business case, the start, progress reports, and pausing, resuming or cancelling.
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ProblemSchema};
+use crate::request::{IdempotencyKey, IfMatch, StoredReply};
+use crate::usecases::projects::start;
+use actix_web::{HttpResponse, web};
+
+/// Starts an approved project (business manager or steering group chair): every `start`-gate
+/// requirement must hold, including the derived ones and the approved budget.
+#[utoipa::path(
+    post, path = "/api/v1/projects/{id}/start", tag = "running",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),
+        ("Idempotency-Key" = Option<String>, Header)),
+    responses(
+        (status = 200, description = "The project, `in_progress`", body = crate::usecases::projects::view::ProjectView),
+        (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Not approved", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Start-gate requirements unmet, each listed", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn start(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    idempotency_key: IdempotencyKey,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .db(move |conn| start::start(conn, &caller, &id, if_match, idempotency_key))
+        .await
+        .map(StoredReply::into_response)
+}

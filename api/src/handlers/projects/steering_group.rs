@@ -1,0 +1,44 @@
+//! From approval to a running project (governance.md §2, §4, §6): the steering group, the budget and
+//! business case, the start, progress reports, and pausing, resuming or cancelling.
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ProblemSchema};
+use crate::request::IfMatch;
+use crate::request::proposed_response;
+use crate::usecases::approvals::ApprovalView;
+use crate::usecases::projects::steering;
+use crate::usecases::projects::steering::SteeringGroupRequest;
+use actix_web::{HttpResponse, web};
+
+/// Sets the steering group (business manager). N1 takes effect at once; at N2 the board
+/// approves the composition and at N3 appoints it (board members must hold a majority of the
+/// seats), so those answer 202 with the approval. Replacing an organisation's representative
+/// keeps its seat and needs no new approval.
+#[utoipa::path(
+    put, path = "/api/v1/projects/{id}/steering-group", tag = "running",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
+    request_body = SteeringGroupRequest,
+    responses(
+        (status = 200, description = "In force: the project", body = crate::usecases::projects::view::ProjectView),
+        (status = 202, description = "Waiting for the board: the approval", body = ApprovalView),
+        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Not approved or running, or a proposal is already pending", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "A composition rule is broken (named), or unknown people/organisations", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn put_steering_group(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<SteeringGroupRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let request = body.into_inner();
+    state
+        .db(move |conn| steering::set_steering_group(conn, &caller, &id, if_match, request))
+        .await
+        .map(proposed_response)
+}

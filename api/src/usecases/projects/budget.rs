@@ -1,0 +1,158 @@
+//! From approval to a running project (governance.md §2, §4, §6): the steering group, the budget and
+//! business case, the start, progress reports, and pausing, resuming or cancelling.
+
+use crate::auth::Caller;
+use crate::error::{ApiError, FieldError};
+use crate::request::{IdempotencyKey, IfMatch, Outcome, StoredReply, validation_errors};
+use crate::usecases::approvals::open_approval;
+use crate::usecases::projects::ProjectChange;
+use crate::usecases::projects::change_project;
+use actix_web::http::header::EntityTag;
+use chrono::NaiveDate;
+use os2pm_levels::Level;
+use os2pm_persistence::DbConnection;
+use os2pm_persistence::budgets::{self, BudgetRow};
+use os2pm_projects::{Action, Approver, BudgetStatus, Funding, Subject, check_budget};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "amount_dkk": 1200000, "period_start": "2027-01-01", "period_end": "2027-12-31", "funding": "mixed",
+    "expected_costs": "Udvikling 900.000, drift 300.000", "expected_benefits": "20 timer sparet pr. uge pr. kommune",
+    "expected_effects": "Hurtigere svar til borgerne"
+}))]
+pub struct BudgetRequest {
+    #[validate(range(min = 0, message = "must not be negative"))]
+    pub amount_dkk: i64,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub funding: String,
+    #[validate(length(max = 10000, message = "at most 10000 characters"))]
+    pub expected_costs: Option<String>,
+    #[validate(length(max = 10000, message = "at most 10000 characters"))]
+    pub expected_benefits: Option<String>,
+    #[validate(length(max = 10000, message = "at most 10000 characters"))]
+    pub expected_effects: Option<String>,
+}
+
+/// A budget, parsed.
+pub struct NewBudget {
+    request: BudgetRequest,
+    funding: Funding,
+}
+
+impl TryFrom<BudgetRequest> for NewBudget {
+    type Error = ApiError;
+
+    /// Every field problem at once.
+    fn try_from(request: BudgetRequest) -> Result<Self, ApiError> {
+        let mut problems = request
+            .validate()
+            .err()
+            .map(|e| validation_errors(&e))
+            .unwrap_or_default();
+        let funding = request
+            .funding
+            .parse::<Funding>()
+            .map_err(|e| problems.push(FieldError::new("funding", e.to_string())))
+            .ok();
+        match funding {
+            Some(funding) if problems.is_empty() => Ok(Self { request, funding }),
+            _ => Err(ApiError::Validation(problems)),
+        }
+    }
+}
+
+/// Sets the budget and business case; it is `proposed` until approved.
+pub fn set_budget(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    if_match: IfMatch,
+    budget: NewBudget,
+) -> Result<(EntityTag, serde_json::Value), ApiError> {
+    let NewBudget { request, funding } = budget;
+    change_project(
+        conn,
+        caller,
+        ProjectChange {
+            id,
+            if_match,
+            action: Action::SetBudget,
+            audit_action: "budget_proposed",
+            reason: None,
+        },
+        |conn, loaded, project, _| {
+            let level = loaded.level().unwrap_or(Level::N1);
+            let errors: Vec<FieldError> =
+                check_budget(level, funding, &request.period_start, &request.period_end)
+                    .into_iter()
+                    .map(|e| FieldError::new(e.field(), e.to_string()))
+                    .collect();
+            if !errors.is_empty() {
+                return Err(ApiError::Validation(errors));
+            }
+            budgets::save(
+                conn,
+                &BudgetRow {
+                    project_id: project.id.clone(),
+                    amount_dkk: request.amount_dkk,
+                    period_start: request.period_start,
+                    period_end: request.period_end,
+                    funding: funding.as_str().into(),
+                    expected_costs: request.expected_costs.clone(),
+                    expected_benefits: request.expected_benefits.clone(),
+                    expected_effects: request.expected_effects.clone(),
+                    status: BudgetStatus::Proposed.as_str().into(),
+                    updated_at: os2pm_persistence::now(),
+                },
+            )?;
+            Ok(None)
+        },
+    )
+}
+
+/// The steering group's chair approves the budget: final at N1; at N2/N3 it goes to the board.
+pub fn approve_budget(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    if_match: IfMatch,
+    idempotency_key: IdempotencyKey,
+) -> Result<StoredReply, ApiError> {
+    idempotency_key.run(conn, &caller.sub, &id, |conn| {
+        let (tag, body) = change_project(
+            conn,
+            caller,
+            ProjectChange {
+                id,
+                if_match,
+                action: Action::ApproveBudget,
+                audit_action: "budget_approved_by_chair",
+                reason: None,
+            },
+            |conn, loaded, project, _| {
+                let level = loaded.level().unwrap_or(Level::N1);
+                let budget = loaded
+                    .budget
+                    .as_ref()
+                    .ok_or_else(|| ApiError::Conflict("there is no budget to approve".into()))?;
+                let status = budget
+                    .status
+                    .parse::<BudgetStatus>()
+                    .map_err(|e| ApiError::Internal(format!("stored budget status: {e}")))?
+                    .approve_by_chair(level)
+                    .map_err(|e| ApiError::Conflict(e.to_string()))?;
+                budgets::set_status(conn, &project.id, status.as_str())?;
+                if status == BudgetStatus::ChairApproved {
+                    open_approval(conn, project, level, Subject::Budget, Approver::Board, None)?;
+                }
+                Ok(None)
+            },
+        )?;
+        Ok(Outcome::ok(body).with_etag(tag))
+    })
+}

@@ -1,0 +1,141 @@
+//! Projects (initiatives): ideas from municipalities, their evidence, placement at a level and
+//! submission for approval. The rules are the domain's (`os2pm_projects`, `os2pm_levels`);
+//! this module loads, asks, stores and answers.
+
+use crate::auth::Caller;
+use crate::error::{ApiError, FieldError};
+use crate::request::{IfMatch, validation_errors};
+use crate::usecases::projects::ProjectChange;
+use crate::usecases::projects::change_project;
+use actix_web::http::header::EntityTag;
+use os2pm_levels::evidence::{self as ev, Evidence, EvidenceStatus};
+use os2pm_persistence::DbConnection;
+use os2pm_persistence::projects::{self as store, EvidenceRow};
+use os2pm_projects::Action;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+/// Evidence for one requirement.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "met", "link": "https://github.com/OS2/borgerdialog/blob/main/docs/solution.md"}))]
+pub struct EvidenceRequest {
+    /// `met`, `explained` (follow-or-explain only) or `not_applicable` (where allowed).
+    pub status: String,
+    /// For per-organisation requirements: whose attestation this is (kommunekode).
+    pub organization: Option<String>,
+    /// Required for `explained` and `not_applicable`.
+    #[validate(length(max = 10000, message = "at most 10000 characters"))]
+    pub explanation: Option<String>,
+    /// A link to the document; required to meet a document requirement.
+    #[validate(
+        url(message = "is not a URL"),
+        length(max = 2000, message = "at most 2000 characters")
+    )]
+    pub link: Option<String>,
+    #[validate(length(max = 10000, message = "at most 10000 characters"))]
+    pub note: Option<String>,
+}
+
+/// Evidence as recorded, parsed.
+pub struct NewEvidence {
+    request: EvidenceRequest,
+    status: EvidenceStatus,
+}
+
+impl TryFrom<EvidenceRequest> for NewEvidence {
+    type Error = ApiError;
+
+    /// Every field problem at once.
+    fn try_from(request: EvidenceRequest) -> Result<Self, ApiError> {
+        let mut problems = request
+            .validate()
+            .err()
+            .map(|e| validation_errors(&e))
+            .unwrap_or_default();
+        let status = request
+            .status
+            .parse::<EvidenceStatus>()
+            .map_err(|_| {
+                problems.push(FieldError::new(
+                    "status",
+                    "must be met, explained or not_applicable",
+                ))
+            })
+            .ok();
+        match status {
+            Some(status) if problems.is_empty() => Ok(Self { request, status }),
+            _ => Err(ApiError::Validation(problems)),
+        }
+    }
+}
+
+/// Records evidence for requirement `key` of the project's catalogue.
+pub fn record_evidence(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    key: &str,
+    if_match: IfMatch,
+    evidence: NewEvidence,
+) -> Result<(EntityTag, serde_json::Value), ApiError> {
+    let NewEvidence { request, status } = evidence;
+    let audit_action = format!("evidence_recorded:{key}");
+    change_project(
+        conn,
+        caller,
+        ProjectChange {
+            id,
+            if_match,
+            action: Action::RecordEvidence,
+            audit_action: &audit_action,
+            reason: None,
+        },
+        |conn, loaded, _, _| {
+            let requirement = loaded
+                .catalogue
+                .requirements
+                .iter()
+                .find(|r| r.key == key)
+                .ok_or_else(|| {
+                    ApiError::NotFound(format!(
+                        "no requirement `{key}` in catalogue {}",
+                        loaded.catalogue.version
+                    ))
+                })?;
+            let evidence = Evidence {
+                key: key.to_owned(),
+                organization: request.organization.clone(),
+                status,
+                explanation: request.explanation.clone(),
+                link: request.link.clone(),
+            };
+            ev::check_evidence(requirement, &evidence)
+                .map_err(|e| ApiError::validation(e.field(), e.to_string()))?;
+            if let Some(org) = &request.organization
+                && !loaded.record.participants.contains(org)
+            {
+                return Err(ApiError::validation(
+                    "organization",
+                    format!("`{org}` does not participate in the project"),
+                ));
+            }
+            store::record_evidence(
+                conn,
+                &EvidenceRow {
+                    project_id: loaded.record.project.id.clone(),
+                    requirement_key: key.to_owned(),
+                    organization_id: request.organization.clone().unwrap_or_default(),
+                    status: status.as_str().into(),
+                    explanation: request.explanation.clone(),
+                    link: request.link.clone(),
+                    note: request.note.clone(),
+                    recorded_by: caller.sub.clone(),
+                    recorded_at: os2pm_persistence::now(),
+                },
+            )?;
+            Ok(None)
+        },
+    )
+}

@@ -1,0 +1,122 @@
+//! Projects (initiatives): ideas from municipalities, their evidence, placement at a level and
+//! submission for approval. The rules are the domain's (`os2pm_projects`, `os2pm_levels`);
+//! this module loads, asks, stores and answers.
+
+use crate::auth::Caller;
+use crate::error::{ApiError, FieldError};
+use crate::request::{IdempotencyKey, IfMatch, Outcome, StoredReply};
+use crate::usecases::projects::ProjectChange;
+use crate::usecases::projects::change_project;
+use os2pm_levels::{DEFAULT_CATALOGUE_VERSION, Level};
+use os2pm_persistence::{DbConnection, catalogue};
+use os2pm_projects::Action;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"level": "N2", "rationale": "Fælleskommunal værdi; kræver strategisk forankring."}))]
+pub struct PlacementRequest {
+    /// `N1`, `N2` or `N3`; `sandkasse` (the sandbox below N1) in a catalogue that has it.
+    #[schema(example = "N2")]
+    pub level: String,
+    pub rationale: String,
+    /// The catalogue version to pin the project to; `os2-2016` when left out.
+    #[schema(example = "os2-styringsmodel-2025")]
+    pub catalogue: Option<String>,
+}
+
+/// The catalogue version a placement pins to (`os2-2016` unless named), if it offers `level`.
+fn pinnable_catalogue(
+    conn: &mut DbConnection,
+    version: Option<&str>,
+    level: Level,
+) -> Result<String, ApiError> {
+    let version = version.unwrap_or(DEFAULT_CATALOGUE_VERSION);
+    let known = catalogue::versions(conn)?;
+    if !known.iter().any(|v| v == version) {
+        return Err(ApiError::validation(
+            "catalogue",
+            format!(
+                "there is no catalogue `{version}`; there are: {}",
+                known.join(", ")
+            ),
+        ));
+    }
+    let pinned = catalogue::load(conn, version)?;
+    if !pinned.offers(level) {
+        let levels: Vec<&str> = pinned.levels.iter().map(|l| l.as_str()).collect();
+        return Err(ApiError::validation(
+            "level",
+            format!(
+                "{version} has no level {level}; it has {}",
+                levels.join(", ")
+            ),
+        ));
+    }
+    Ok(pinned.version)
+}
+
+/// A placement, parsed.
+pub struct Placement {
+    request: PlacementRequest,
+    level: Level,
+}
+
+impl TryFrom<PlacementRequest> for Placement {
+    type Error = ApiError;
+
+    /// Every field problem at once.
+    fn try_from(request: PlacementRequest) -> Result<Self, ApiError> {
+        let mut problems = Vec::new();
+        let level = request
+            .level
+            .parse::<Level>()
+            .map_err(|e| problems.push(FieldError::new("level", e.to_string())))
+            .ok();
+        if request.rationale.trim().is_empty() || request.rationale.len() > 10_000 {
+            problems.push(FieldError::new(
+                "rationale",
+                "must be 1 to 10000 characters",
+            ));
+        }
+        match level {
+            Some(level) if problems.is_empty() => Ok(Self { request, level }),
+            _ => Err(ApiError::Validation(problems)),
+        }
+    }
+}
+
+/// Places an idea at a level (business manager), pinned to a catalogue version.
+pub fn place(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    if_match: IfMatch,
+    idempotency_key: IdempotencyKey,
+    placement: Placement,
+) -> Result<StoredReply, ApiError> {
+    let Placement { request, level } = placement;
+    idempotency_key.run(conn, &caller.sub, &(id, &request), |conn| {
+        let pinned = pinnable_catalogue(conn, request.catalogue.as_deref(), level)?;
+        let (tag, body) = change_project(
+            conn,
+            caller,
+            ProjectChange {
+                id,
+                if_match,
+                action: Action::Place,
+                audit_action: "placed",
+                reason: Some(&request.rationale),
+            },
+            |_, _, project, description| {
+                project.level = Some(level.to_string());
+                // A later placement re-pins.
+                project.catalogue_version = Some(pinned.clone());
+                description.placement_rationale = Some(request.rationale.clone());
+                Ok(None)
+            },
+        )?;
+        Ok(Outcome::ok(body).with_etag(tag))
+    })
+}

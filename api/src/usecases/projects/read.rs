@@ -1,0 +1,161 @@
+//! Projects (initiatives): ideas from municipalities, their evidence, placement at a level and
+//! submission for approval. The rules are the domain's (`os2pm_projects`, `os2pm_levels`);
+//! this module loads, asks, stores and answers.
+
+use crate::auth::Caller;
+use crate::error::{ApiError, FieldError};
+use crate::request::already_has;
+use crate::usecases::board::today;
+use crate::usecases::projects::Loaded;
+use crate::usecases::projects::not_found;
+use crate::usecases::projects::parse_field;
+use crate::usecases::projects::resolve_organization;
+use crate::usecases::projects::view::ProjectSummary;
+use crate::usecases::projects::with_actions;
+use crate::view_cache::ProjectViews;
+use crate::view_cache::{CachedProject, ViewKey};
+use actix_web::http::header::EntityTag;
+use actix_web::http::header::IfNoneMatch;
+use actix_web::web::Bytes;
+use os2pm_levels::Level;
+use os2pm_persistence::DbConnection;
+use os2pm_persistence::projects::{self as store, ProjectFilter};
+use os2pm_projects::{Kind, State};
+use serde::Deserialize;
+use std::sync::Arc;
+use utoipa::IntoParams;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProjectQuery {
+    /// `idea`, `concept`, `awaiting_approval`, `approved`, `returned`, `rejected`.
+    pub state: Option<String>,
+    /// `N1`, `N2` or `N3`.
+    pub level: Option<String>,
+    /// `project` or `adoption`.
+    pub kind: Option<String>,
+    /// An organisation (kommunekode or id): the projects it owns or participates in.
+    #[param(example = "751")]
+    pub organization: Option<String>,
+    /// Free text over title and summary, case-insensitive.
+    pub q: Option<String>,
+}
+
+/// A search of the portfolio, parsed.
+pub struct ProjectSearch(ProjectQuery);
+
+impl TryFrom<ProjectQuery> for ProjectSearch {
+    type Error = ApiError;
+
+    /// Every field problem at once.
+    fn try_from(query: ProjectQuery) -> Result<Self, ApiError> {
+        let mut problems = Vec::new();
+        if let Some(s) = &query.state
+            && let Err(e) = parse_field::<State>("state", s)
+        {
+            problems.push(e);
+        }
+        if let Some(k) = &query.kind
+            && let Err(e) = parse_field::<Kind>("kind", k)
+        {
+            problems.push(e);
+        }
+        if let Some(l) = &query.level
+            && l.parse::<Level>().is_err()
+        {
+            problems.push(FieldError::new("level", "must be sandkasse, N1, N2 or N3"));
+        }
+        if problems.is_empty() {
+            Ok(Self(query))
+        } else {
+            Err(ApiError::Validation(problems))
+        }
+    }
+}
+
+/// Up to `limit` projects of the portfolio after the cursor `after`, newest first.
+pub fn list(
+    conn: &mut DbConnection,
+    search: ProjectSearch,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<ProjectSummary>, ApiError> {
+    let query = search.0;
+    let organization_id = match &query.organization {
+        Some(org) => Some(resolve_organization(conn, "organization", org)?.id),
+        None => None,
+    };
+    let filter = ProjectFilter {
+        state: query.state,
+        level: query.level,
+        kind: query.kind,
+        organization_id,
+        text: query.q.filter(|q| !q.trim().is_empty()),
+    };
+    Ok(store::list(conn, &filter, after, limit)?
+        .into_iter()
+        .map(|(p, owner)| ProjectSummary {
+            owner_organization: owner.unwrap_or_else(|| p.owner_organization_id.clone()),
+            id: p.id,
+            title: p.title,
+            summary: p.summary,
+            kind: p.kind,
+            state: p.state,
+            level: p.level,
+            intended_funding: p.intended_funding,
+            created_at: p.created_at.and_utc(),
+            updated_at: p.updated_at.and_utc(),
+        })
+        .collect())
+}
+
+/// A project as a reader asked for it: `None` when `known` is still current.
+pub struct Read {
+    pub tag: EntityTag,
+    pub body: Option<Bytes>,
+}
+
+/// One project's view for `caller` (anyone's view without one), from the view cache when it
+/// is current; nothing but the tag when the reader's `known` ETag is current.
+pub fn read(
+    conn: &mut DbConnection,
+    views: &ProjectViews,
+    caller: Option<&Caller>,
+    id: &str,
+    known: Option<&IfNoneMatch>,
+) -> Result<Read, ApiError> {
+    // The stamp is read before the view is built, so a view is never filed under a stamp newer
+    // than itself.
+    let key = ViewKey {
+        stamp: store::view_stamp(conn, id).map_err(|e| not_found(id, e))?,
+        day: today(),
+    };
+    let tag = key.etag();
+    if already_has(known, &tag) {
+        return Ok(Read { tag, body: None });
+    }
+    let entry = match views.get(id, &key) {
+        Some(entry) => entry,
+        None => {
+            let loaded = Loaded::load(conn, id)?;
+            let view = loaded.anonymous_view(conn)?;
+            let entry = Arc::new(CachedProject {
+                key,
+                body: serde_json::to_vec(&view)
+                    .map_err(|e| ApiError::Internal(format!("project view: {e}")))?
+                    .into(),
+                actions: loaded.action_inputs(),
+            });
+            views.insert(id, entry.clone());
+            entry
+        }
+    };
+    let body = match caller {
+        None => entry.body.clone(),
+        Some(caller) => with_actions(&entry.body, &entry.actions.actions(conn, caller)?)?,
+    };
+    Ok(Read {
+        tag,
+        body: Some(body),
+    })
+}

@@ -1,0 +1,135 @@
+//! From approval to a running project (governance.md §2, §4, §6): the steering group, the budget and
+//! business case, the start, progress reports, and pausing, resuming or cancelling.
+
+use crate::auth::Caller;
+use crate::error::{ApiError, FieldError};
+use crate::request::{IdempotencyKey, StoredReply, validation_errors};
+use crate::usecases::created;
+use crate::usecases::projects::Loaded;
+use crate::usecases::running::Milestone;
+use crate::usecases::running::ReportView;
+use chrono::NaiveDate;
+use os2pm_persistence::DbConnection;
+use os2pm_persistence::reports::{self, ReportRow};
+use os2pm_projects::{Action, Rag, check_report};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "period_start": "2027-01-01", "period_end": "2027-03-31", "status": "amber",
+    "status_reason": "Leverandøren er forsinket to uger", "progress": "Login og sagsoversigt er færdige.",
+    "budget_dkk": 1200000, "spent_dkk": 350000, "forecast_dkk": 1250000,
+    "milestones": [{"name": "Pilot i Aarhus", "planned": "2027-03-01", "actual": null}],
+    "risks": "Afhængighed af KOMBITs støttesystemer"
+}))]
+pub struct ReportRequest {
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub status: String,
+    #[validate(length(max = 10000, message = "at most 10000 characters"))]
+    pub status_reason: Option<String>,
+    #[validate(length(min = 1, max = 20000, message = "must be 1 to 20000 characters"))]
+    pub progress: String,
+    pub budget_dkk: i64,
+    pub spent_dkk: i64,
+    pub forecast_dkk: i64,
+    #[serde(default)]
+    #[validate(length(max = 200, message = "at most 200 milestones"))]
+    pub milestones: Vec<Milestone>,
+    #[validate(length(max = 10000, message = "at most 10000 characters"))]
+    pub risks: Option<String>,
+}
+
+/// A report, parsed and checked.
+pub struct NewReport {
+    request: ReportRequest,
+    status: Rag,
+}
+
+impl TryFrom<ReportRequest> for NewReport {
+    type Error = ApiError;
+
+    /// Every field problem at once, the domain's report rules included.
+    fn try_from(request: ReportRequest) -> Result<Self, ApiError> {
+        let mut errors = request
+            .validate()
+            .err()
+            .map(|e| validation_errors(&e))
+            .unwrap_or_default();
+        let status = request
+            .status
+            .parse::<Rag>()
+            .map_err(|e| errors.push(FieldError::new("status", e.to_string())))
+            .ok();
+        if let Some(status) = status {
+            errors.extend(
+                check_report(
+                    status,
+                    request.status_reason.as_deref(),
+                    (&request.period_start, &request.period_end),
+                    &[request.budget_dkk, request.spent_dkk, request.forecast_dkk],
+                )
+                .into_iter()
+                .map(|e| FieldError::new(e.field(), e.to_string())),
+            );
+        }
+        match status {
+            Some(status) if errors.is_empty() => Ok(Self { request, status }),
+            _ => Err(ApiError::Validation(errors)),
+        }
+    }
+}
+
+/// Files a progress and economy report on a running project.
+pub fn file_report(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    idempotency_key: IdempotencyKey,
+    report: NewReport,
+) -> Result<StoredReply, ApiError> {
+    let NewReport { request, status } = report;
+    idempotency_key.run(conn, &caller.sub, &(id, &request), |conn| {
+        let loaded = Loaded::load(conn, id)?;
+        loaded.check(Action::Report, caller)?;
+        let row = ReportRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            project_id: id.to_owned(),
+            period_start: request.period_start,
+            period_end: request.period_end,
+            status: status.as_str().into(),
+            status_reason: request.status_reason.clone(),
+            progress: request.progress.clone(),
+            budget_dkk: request.budget_dkk,
+            spent_dkk: request.spent_dkk,
+            forecast_dkk: request.forecast_dkk,
+            milestones: serde_json::to_string(&request.milestones)
+                .map_err(|e| ApiError::Internal(e.to_string()))?,
+            risks: request.risks.clone(),
+            reported_by: caller.sub.clone(),
+            reported_at: os2pm_persistence::now(),
+        };
+        reports::insert(conn, &row)?;
+        let view = ReportView::from(row);
+        created(
+            conn,
+            caller,
+            "project",
+            id,
+            format!("/api/v1/projects/{id}/reports/{}", view.id),
+            &view,
+        )
+    })
+}
+
+/// The project's reports, oldest first.
+pub fn reports(conn: &mut DbConnection, id: &str) -> Result<Vec<ReportView>, ApiError> {
+    Loaded::load(conn, id)?;
+    Ok(reports::for_project(conn, id)?
+        .into_iter()
+        .map(ReportView::from)
+        .collect())
+}

@@ -1,0 +1,69 @@
+//! From approval to a running project (governance.md §2, §4, §6): the steering group, the budget and
+//! business case, the start, progress reports, and pausing, resuming or cancelling.
+
+use crate::error::UnmetRequirement;
+use crate::request::IdempotencyKey;
+use crate::request::StoredReply;
+use crate::usecases::ApiError;
+use crate::usecases::Caller;
+use crate::usecases::Outcome;
+use crate::usecases::projects::IfMatch;
+use crate::usecases::projects::Loaded;
+use crate::usecases::projects::ProjectChange;
+use crate::usecases::projects::change_project;
+use os2pm_levels::{Gate, Level};
+use os2pm_persistence::DbConnection;
+use os2pm_projects::Action;
+use os2pm_projects::{BUDGET_APPROVED, BudgetStatus, budget_blocks_start};
+
+/// The start-gate blockers: catalogue requirements due by `start`, and an approved budget.
+pub(crate) fn start_blockers(loaded: &Loaded, level: Level) -> Vec<UnmetRequirement> {
+    let mut unmet = loaded.unmet(level, Gate::Start);
+    let status = loaded
+        .budget
+        .as_ref()
+        .and_then(|b| b.status.parse::<BudgetStatus>().ok());
+    if budget_blocks_start(status) {
+        unmet.push(UnmetRequirement {
+            key: BUDGET_APPROVED.into(),
+            level: level.to_string(),
+            gate: Gate::Start.to_string(),
+            title:
+                "The budget is approved (by the steering group's chair; at N2/N3 also the board)"
+                    .into(),
+        });
+    }
+    unmet
+}
+
+/// Starts an approved project: every `start`-gate requirement must hold, the approved budget
+/// included.
+pub fn start(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    if_match: IfMatch,
+    idempotency_key: IdempotencyKey,
+) -> Result<StoredReply, ApiError> {
+    idempotency_key.run(conn, &caller.sub, &id, |conn| {
+        let (tag, body) = change_project(
+            conn,
+            caller,
+            ProjectChange {
+                id,
+                if_match,
+                action: Action::Start,
+                audit_action: "started",
+                reason: None,
+            },
+            |_, loaded, _, _| {
+                let unmet = start_blockers(loaded, loaded.level().unwrap_or(Level::N1));
+                if !unmet.is_empty() {
+                    return Err(ApiError::UnmetRequirements(unmet));
+                }
+                Ok(None)
+            },
+        )?;
+        Ok(Outcome::ok(body).with_etag(tag))
+    })
+}

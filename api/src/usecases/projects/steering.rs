@@ -1,0 +1,144 @@
+//! From approval to a running project (governance.md §2, §4, §6): the steering group, the budget and
+//! business case, the start, progress reports, and pausing, resuming or cancelling.
+
+use crate::auth::Caller;
+use crate::error::{ApiError, FieldError};
+use crate::names::Names;
+use crate::request::IfMatch;
+use crate::usecases::Proposed;
+use crate::usecases::approvals::open_approval;
+use crate::usecases::board::seated_subs;
+use crate::usecases::groups::PersonRef;
+use crate::usecases::groups::SteeringGroupView;
+use crate::usecases::groups::SteeringInForce;
+use crate::usecases::groups::SteeringProposal;
+use crate::usecases::groups::SteeringSeatView;
+use crate::usecases::groups::domain_group;
+use crate::usecases::projects::ProjectChange;
+use crate::usecases::projects::change_project;
+use os2pm_groups::steering::{check_composition, needs_board};
+use os2pm_levels::Level;
+use os2pm_persistence::DbConnection;
+use os2pm_projects::{Action, Approver, Subject};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeatRequest {
+    /// The organisation (kommunekode or id) that holds the seat.
+    pub organization: String,
+    /// The person (id or sub) who represents it.
+    pub representative: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "seats": [{"organization": "751", "representative": "jens"}, {"organization": "kl", "representative": "mette"}],
+    "chair": "751", "project_leader": "pia"
+}))]
+pub struct SteeringGroupRequest {
+    #[serde(default)]
+    pub seats: Vec<SeatRequest>,
+    /// The chairing organisation, one of the seats'.
+    pub chair: Option<String>,
+    /// The project leader (person id or sub): the group's secretary, never a member.
+    pub project_leader: Option<String>,
+    /// N1 only: a single project owner (person id or sub) instead of seats.
+    pub project_owner: Option<String>,
+}
+
+impl SteeringGroupRequest {
+    /// Resolves organisations and people; unknown ones are listed by field.
+    fn resolve(&self, conn: &mut DbConnection) -> Result<SteeringGroupView, ApiError> {
+        let board = seated_subs(conn)?;
+        let mut names = Names::new(conn);
+        let mut seats = Vec::new();
+        for (i, seat) in self.seats.iter().enumerate() {
+            let organization =
+                names.organization(format!("seats[{i}].organization"), &seat.organization)?;
+            let person =
+                names.person(format!("seats[{i}].representative"), &seat.representative)?;
+            if let (Some(organization), Some(person)) = (organization, person) {
+                seats.push(SteeringSeatView {
+                    organization: organization.code.unwrap_or(organization.id),
+                    board_member: board.contains(&person.sub),
+                    representative: PersonRef::from(&person),
+                });
+            }
+        }
+        let chair = match &self.chair {
+            Some(chair) => names
+                .organization("chair", chair)?
+                .map(|o| o.code.unwrap_or(o.id)),
+            None => None,
+        };
+        let mut person = |field: &str, id: &Option<String>| match id {
+            Some(id) => Ok(names.person(field, id)?.map(|p| PersonRef::from(&p))),
+            None => Ok::<_, ApiError>(None),
+        };
+        let project_leader = person("project_leader", &self.project_leader)?;
+        let project_owner = person("project_owner", &self.project_owner)?;
+        names.finish()?;
+        Ok(SteeringGroupView {
+            seats,
+            chair,
+            project_leader,
+            project_owner,
+        })
+    }
+}
+
+/// Sets the steering group (business manager): in force at once where the domain allows it,
+/// else proposed to the board.
+pub fn set_steering_group(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    if_match: IfMatch,
+    request: SteeringGroupRequest,
+) -> Result<Proposed, ApiError> {
+    let mut proposal = None;
+    let changed = change_project(
+        conn,
+        caller,
+        ProjectChange {
+            id,
+            if_match,
+            action: Action::SetSteeringGroup,
+            audit_action: "steering_group_proposed",
+            reason: None,
+        },
+        |conn, loaded, project, _| {
+            let level = loaded.level().unwrap_or(Level::N1);
+            let group = request.resolve(conn)?;
+            let errors: Vec<FieldError> = check_composition(&domain_group(&group), level)
+                .into_iter()
+                .map(|e| FieldError::new(e.field(), e.to_string()))
+                .collect();
+            if !errors.is_empty() {
+                return Err(ApiError::Validation(errors));
+            }
+            let current = loaded.steering.as_ref().map(SteeringInForce::domain);
+            let proposed = SteeringProposal { group };
+            if needs_board(level, current.as_ref(), &domain_group(&proposed.group)) {
+                let payload = serde_json::to_string(&proposed)
+                    .map_err(|e| ApiError::Internal(e.to_string()))?;
+                let approval = open_approval(
+                    conn,
+                    project,
+                    level,
+                    Subject::SteeringGroup,
+                    Approver::Board,
+                    Some(payload),
+                )?;
+                proposal = Some(approval.id);
+            } else {
+                proposed.put_in_force(conn, &project.id)?;
+            }
+            Ok(None)
+        },
+    )?;
+    Proposed::of(conn, changed, proposal)
+}

@@ -1,0 +1,84 @@
+//! Projects (initiatives): ideas from municipalities, their evidence, placement at a level and
+//! submission for approval. The rules are the domain's (`os2pm_projects`, `os2pm_levels`);
+//! this module loads, asks, stores and answers.
+
+use crate::auth::Caller;
+use crate::error::{ApiError, UnmetRequirement};
+use crate::request::{IdempotencyKey, IfMatch, Outcome, StoredReply};
+use crate::usecases::approvals::open_approval;
+use crate::usecases::projects::Loaded;
+use crate::usecases::projects::ProjectChange;
+use crate::usecases::projects::change_project;
+use os2pm_levels::Gate;
+use os2pm_persistence::DbConnection;
+use os2pm_projects::{Action, Subject, approver_for};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The outcome of a dry-run submission.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmissionCheck {
+    /// Whether a submission now would pass the approval gate.
+    pub ready: bool,
+    /// `forretningsleder` (N1) or `board` (N2/N3).
+    pub approver: String,
+    pub unmet_requirements: Vec<UnmetRequirement>,
+}
+
+/// What a submission now would meet, changing nothing (the dry run).
+pub fn check(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+) -> Result<SubmissionCheck, ApiError> {
+    let loaded = Loaded::load(conn, id)?;
+    loaded.check(Action::Submit, caller)?;
+    let level = loaded.placed_level()?;
+    let unmet = loaded.unmet(level, Gate::Approval);
+    Ok(SubmissionCheck {
+        ready: unmet.is_empty(),
+        approver: approver_for(level).as_str().into(),
+        unmet_requirements: unmet,
+    })
+}
+
+/// Submits a concept for approval (business manager): every approval-gate requirement of its
+/// level and below must hold; the approval goes to whom the level says.
+pub fn submit(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    if_match: IfMatch,
+    idempotency_key: IdempotencyKey,
+) -> Result<StoredReply, ApiError> {
+    idempotency_key.run(conn, &caller.sub, &id, |conn| {
+        let (tag, body) = change_project(
+            conn,
+            caller,
+            ProjectChange {
+                id,
+                if_match,
+                action: Action::Submit,
+                audit_action: "submitted",
+                reason: None,
+            },
+            |conn, loaded, project, _| {
+                let level = loaded.placed_level()?;
+                let unmet = loaded.unmet(level, Gate::Approval);
+                if !unmet.is_empty() {
+                    return Err(ApiError::UnmetRequirements(unmet));
+                }
+                open_approval(
+                    conn,
+                    project,
+                    level,
+                    Subject::Project,
+                    approver_for(level),
+                    None,
+                )?;
+                Ok(None)
+            },
+        )?;
+        Ok(Outcome::ok(body).with_etag(tag))
+    })
+}
