@@ -15,9 +15,7 @@ pub mod portfolio;
 pub mod priorities;
 pub mod products;
 pub mod projects;
-pub mod publiccode;
 pub mod requirements;
-pub mod self_assessments;
 pub mod webhooks;
 
 use actix_web::web;
@@ -171,62 +169,60 @@ pub fn routes(config: &mut web::ServiceConfig) {
                     web::resource("/projects/{id}/cancel")
                         .route(web::post().to(projects::reconsideration::cancel)),
                 )
-                .service(
-                    web::resource("/projects/{id}/coordination-group")
-                        .route(web::put().to(products::put_project_coordination_group)),
-                )
+                .service(web::resource("/projects/{id}/coordination-group").route(
+                    web::put().to(projects::coordination_group::put_project_coordination_group),
+                ))
                 .service(
                     web::resource("/projects/{id}/go-live")
-                        .route(web::post().to(products::go_live)),
+                        .route(web::post().to(projects::go_live::go_live)),
                 )
                 .service(
                     web::resource("/projects/{id}/level-changes")
-                        .route(web::post().to(products::project_level_change)),
+                        .route(web::post().to(projects::level_changes::project_level_change)),
                 )
-                .service(web::resource("/products").route(web::get().to(products::list)))
+                .service(web::resource("/products").route(web::get().to(products::read::list)))
                 .service(
                     web::resource("/products/{id}/self-assessments")
-                        .route(web::get().to(self_assessments::export))
-                        .route(web::post().to(self_assessments::import)),
+                        .route(web::get().to(products::self_assessments::export))
+                        .route(web::post().to(products::self_assessments::import)),
                 )
                 .service(
                     web::resource("/products/{id}/publiccode.yml")
-                        .route(web::get().to(publiccode::publiccode)),
+                        .route(web::get().to(products::publiccode::publiccode)),
                 )
-                .service(web::resource("/products/{id}").route(web::get().to(products::get)))
+                .service(web::resource("/products/{id}").route(web::get().to(products::read::get)))
                 .service(
                     web::resource("/products/{id}/evaluations")
-                        .route(web::get().to(products::list_evaluations))
-                        .route(web::post().to(products::evaluate)),
+                        .route(web::get().to(products::evaluations::list_evaluations))
+                        .route(web::post().to(products::evaluations::evaluate)),
                 )
-                .service(
-                    web::resource("/products/{id}/coordination-group")
-                        .route(web::put().to(products::put_product_coordination_group)),
-                )
+                .service(web::resource("/products/{id}/coordination-group").route(
+                    web::put().to(products::coordination_group::put_product_coordination_group),
+                ))
                 .service(
                     web::resource("/products/{id}/coordination-group/members")
-                        .route(web::post().to(products::join)),
+                        .route(web::post().to(products::coordination_group::join)),
                 )
                 .service(
                     web::resource("/products/{id}/coordination-group/members/{organization}")
-                        .route(web::delete().to(products::leave)),
+                        .route(web::delete().to(products::coordination_group::leave)),
                 )
                 .service(
                     web::resource("/products/{id}/level-changes")
-                        .route(web::post().to(products::product_level_change)),
+                        .route(web::post().to(products::level_changes::product_level_change)),
                 )
                 .service(
                     web::resource("/products/{id}/closure")
-                        .route(web::post().to(products::propose_closure)),
+                        .route(web::post().to(products::closure::propose_closure)),
                 )
                 .service(
                     web::resource("/products/{id}/change-requests")
-                        .route(web::get().to(products::list_change_requests))
-                        .route(web::post().to(products::create_change_request)),
+                        .route(web::get().to(products::change_requests::list_change_requests))
+                        .route(web::post().to(products::change_requests::create_change_request)),
                 )
                 .service(
                     web::resource("/products/{id}/change-requests/{request_id}/decision")
-                        .route(web::post().to(products::decide_change_request)),
+                        .route(web::post().to(products::change_requests::decide_change_request)),
                 )
                 .service(web::resource("/approvals").route(web::get().to(approvals::list)))
                 .service(web::resource("/approvals/{id}").route(web::get().to(approvals::get)))

@@ -330,7 +330,7 @@ pub(crate) fn decide(
 
 /// A decision from a board meeting's minutes, checked as far as it can be without the
 /// database.
-pub(crate) struct Minutes {
+pub struct Minutes {
     decision: Decision,
     reason: Option<String>,
     members_present: Vec<String>,

@@ -2,11 +2,11 @@
 
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldError};
-use crate::handlers::products::CoordinationGroupRequest;
 use crate::names::Names;
 use crate::usecases::board::SeatedToday;
 use crate::usecases::board::seated_subs;
 use crate::usecases::people::label_among;
+use crate::usecases::products::coordination::CoordinationGroupRequest;
 use os2pm_groups::coordination::{CoordinationGroup, CoordinationMember, check_coordination};
 use os2pm_groups::steering::{SteeringGroup, SteeringSeat};
 use os2pm_levels::Level;

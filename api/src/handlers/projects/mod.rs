@@ -1,10 +1,13 @@
 //! `/api/v1/projects…`: ideas, their evidence, placement at a level, submission and history.
 
 pub mod budget;
+pub mod coordination_group;
 pub mod create;
 pub mod edit;
 pub mod evidence;
+pub mod go_live;
 pub mod history;
+pub mod level_changes;
 pub mod placement;
 pub mod read;
 pub mod reconsideration;

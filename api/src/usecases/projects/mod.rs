@@ -3,7 +3,9 @@
 //! this module loads, asks, stores and answers.
 
 pub mod budget;
+pub mod coordination;
 pub mod evidence;
+pub mod go_live;
 pub mod history;
 pub mod idea;
 pub mod placement;

@@ -1,6 +1,13 @@
 //! Go-live, products and their coordination groups, level changes, closing, and change
 //! requests (governance.md §2, §4, §5).
 
+pub mod change_requests;
+pub mod closure;
+pub mod coordination;
+pub mod evaluations;
+pub mod level_change;
+pub mod read;
+
 use crate::auth::{Caller, Role};
 use crate::error::ApiError;
 use crate::request::{IfMatch, etag};

@@ -1,0 +1,93 @@
+//! Go-live, products and their coordination groups, level changes, closing, and change
+//! requests (governance.md §2, §4, §5).
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ProblemSchema};
+use crate::request::{IdempotencyKey, Page, PageParams, StoredReply};
+use crate::usecases::products::change_requests;
+use crate::usecases::products::change_requests::ChangeDecision;
+use crate::usecases::products::change_requests::ChangeDecisionRequest;
+use crate::usecases::products::change_requests::ChangeRequestView;
+use crate::usecases::products::change_requests::NewChangeRequest;
+use crate::usecases::products::change_requests::ParsedChangeRequest;
+use actix_web::{HttpResponse, web};
+
+/// Files a change request (a member organisation of the coordination group). Maintenance and
+/// minor changes are recorded; further development is decided by the coordination group's
+/// chair, or by the board when it exceeds the remaining budget frame.
+#[utoipa::path(
+    post, path = "/api/v1/products/{id}/change-requests", tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = NewChangeRequest,
+    responses(
+        (status = 201, description = "The request with its route", body = ChangeRequestView, headers(("Location" = String))),
+        (status = 403, description = "Not acting for a member organisation", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "The product is closed", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown category, invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_change_request(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    idempotency_key: IdempotencyKey,
+    body: web::Json<NewChangeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let change = ParsedChangeRequest::try_from(body.into_inner())?;
+    state
+        .db(move |conn| change_requests::submit(conn, &caller, &id, idempotency_key, change))
+        .await
+        .map(StoredReply::into_response)
+}
+
+/// The product's change requests, oldest first.
+#[utoipa::path(
+    get, path = "/api/v1/products/{id}/change-requests", tag = "products",
+    params(("id" = String, Path), PageParams),
+    responses(
+        (status = 200, description = "The change requests, oldest first, one page at a time", body = Page<ChangeRequestView>),
+        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_change_requests(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let items = state
+        .db(move |conn| change_requests::list(conn, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(Page::from_list(items, &page)?))
+}
+
+/// The coordination group's chair decides a change request routed to the group.
+#[utoipa::path(
+    post, path = "/api/v1/products/{id}/change-requests/{request_id}/decision", tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("request_id" = String, Path)),
+    request_body = ChangeDecisionRequest,
+    responses(
+        (status = 200, description = "The decided request", body = ChangeRequestView),
+        (status = 403, description = "Not the coordination group's chair, or the board decides this one", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such product or request", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Already decided, or the product is closed", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown decision, or no reason to reject", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn decide_change_request(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    body: web::Json<ChangeDecisionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, request_id) = path.into_inner();
+    let decision = ChangeDecision::try_from(body.into_inner())?;
+    let view = state
+        .db(move |conn| change_requests::decide(conn, &caller, &id, &request_id, decision))
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}

@@ -1,0 +1,40 @@
+//! Go-live, products and their coordination groups, level changes, closing, and change
+//! requests (governance.md §2, §4, §5).
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ProblemSchema};
+use crate::request::{IdempotencyKey, StoredReply};
+use crate::usecases::approvals::ApprovalView;
+use crate::usecases::products::closure;
+use crate::usecases::products::closure::ClosureRequest;
+use actix_web::{HttpResponse, web};
+
+/// Proposes closing a product whose requirements turn out not to be met (business manager);
+/// the board decides. A closed product is read-only.
+#[utoipa::path(
+    post, path = "/api/v1/products/{id}/closure", tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = ClosureRequest,
+    responses(
+        (status = 201, description = "The board approval", body = ApprovalView),
+        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Closed already, or a closure is pending", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "No reason", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn propose_closure(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    idempotency_key: IdempotencyKey,
+    body: web::Json<ClosureRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let request = body.into_inner();
+    state
+        .db(move |conn| closure::propose_closure(conn, &caller, &id, idempotency_key, request))
+        .await
+        .map(StoredReply::into_response)
+}

@@ -1,0 +1,105 @@
+//! Go-live, products and their coordination groups, level changes, closing, and change
+//! requests (governance.md §2, §4, §5).
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ProblemSchema};
+use crate::request::etag_response;
+use crate::request::{IfMatch, validation_errors};
+use crate::usecases::products::ProductView;
+use crate::usecases::products::coordination;
+use crate::usecases::products::coordination::CoordinationGroupRequest;
+use crate::usecases::products::coordination::JoinRequest;
+use actix_web::{HttpResponse, web};
+use validator::Validate;
+
+/// Sets the product's coordination group (business manager or the group's chair). At N3 a
+/// board member must stay in it, on every change.
+#[utoipa::path(
+    put, path = "/api/v1/products/{id}/coordination-group", tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "The product's ETag")),
+    request_body = CoordinationGroupRequest,
+    responses(
+        (status = 200, description = "The product", body = ProductView),
+        (status = 403, description = "Neither business manager nor the group's chair", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "The product is closed", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "A composition rule is broken, or unknown members", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn put_product_coordination_group(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<CoordinationGroupRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let request = body.into_inner();
+    request
+        .validate()
+        .map_err(|e| ApiError::Validation(validation_errors(&e)))?;
+    let (version, body) = state
+        .db(move |conn| coordination::set_group(conn, &caller, &id, if_match, request))
+        .await?;
+    Ok(etag_response(version, body))
+}
+
+/// Joins the coordination group for the caller's own organisation: any organisation using the
+/// product may, voluntarily.
+#[utoipa::path(
+    post, path = "/api/v1/products/{id}/coordination-group/members", tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "The product's ETag")),
+    request_body = JoinRequest,
+    responses(
+        (status = 200, description = "The product with its group", body = ProductView),
+        (status = 403, description = "Not a municipality user or integration acting for an organisation", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Already a member, or the product is closed", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown representative", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn join(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<JoinRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let representative = body.into_inner().representative;
+    let (version, body) = state
+        .db(move |conn| coordination::join(conn, &caller, &id, if_match, representative))
+        .await?;
+    Ok(etag_response(version, body))
+}
+
+/// Leaves the coordination group for the caller's own organisation. Refused when it would
+/// break the group's rules (the chair's organisation, the last member, at N3 the last board
+/// member).
+#[utoipa::path(
+    delete, path = "/api/v1/products/{id}/coordination-group/members/{organization}", tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("organization" = String, Path, description = "The caller's own organisation"),
+        ("If-Match" = String, Header, description = "The product's ETag")),
+    responses(
+        (status = 200, description = "The product with its group", body = ProductView),
+        (status = 403, description = "Not acting for that organisation", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such product, or not a member", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "The product is closed", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Leaving would break a rule of the group (named)", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn leave(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let (id, org) = path.into_inner();
+    let (version, body) = state
+        .db(move |conn| coordination::leave(conn, &caller, &id, if_match, org))
+        .await?;
+    Ok(etag_response(version, body))
+}

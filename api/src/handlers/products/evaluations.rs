@@ -1,0 +1,62 @@
+//! Go-live, products and their coordination groups, level changes, closing, and change
+//! requests (governance.md §2, §4, §5).
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ProblemSchema};
+use crate::request::{IdempotencyKey, Page, PageParams, StoredReply};
+use crate::usecases::products::evaluations;
+use crate::usecases::products::evaluations::EvaluationView;
+use crate::usecases::products::evaluations::NewEvaluation;
+use crate::usecases::products::evaluations::ParsedEvaluation;
+use actix_web::{HttpResponse, web};
+
+/// Records the half-yearly evaluation of a product (business manager): a mark per requirement
+/// of its catalogue version and level, and a concluding level recommendation. A recommended
+/// level change becomes a level-change proposal to the board (when moving up, only if the
+/// target level's requirements are met; otherwise the evaluation says which are not).
+#[utoipa::path(
+    post, path = "/api/v1/products/{id}/evaluations", tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = NewEvaluation,
+    responses(
+        (status = 201, description = "The evaluation", body = EvaluationView, headers(("Location" = String))),
+        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "The product is closed", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Requirements unmarked, unknown or twice; yellow/red without reasoning; unknown level; or the recommended move up is blocked by unmet requirements (listed)", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn evaluate(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    idempotency_key: IdempotencyKey,
+    body: web::Json<NewEvaluation>,
+) -> Result<HttpResponse, ApiError> {
+    let evaluation = ParsedEvaluation::try_from(body.into_inner())?;
+    state
+        .db(move |conn| evaluations::evaluate(conn, &caller, &id, idempotency_key, evaluation))
+        .await
+        .map(StoredReply::into_response)
+}
+
+/// A product's evaluations, oldest first. Public.
+#[utoipa::path(
+    get, path = "/api/v1/products/{id}/evaluations", tag = "products",
+    params(("id" = String, Path), PageParams),
+    responses(
+        (status = 200, description = "The evaluations, oldest first, one page at a time", body = Page<EvaluationView>),
+        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_evaluations(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let items = state.db(move |conn| evaluations::list(conn, &id)).await?;
+    Ok(HttpResponse::Ok().json(Page::from_list(items, &page)?))
+}

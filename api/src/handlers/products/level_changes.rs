@@ -1,0 +1,43 @@
+//! Go-live, products and their coordination groups, level changes, closing, and change
+//! requests (governance.md §2, §4, §5).
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ProblemSchema};
+use crate::request::{IdempotencyKey, StoredReply};
+use crate::usecases::approvals::ApprovalView;
+use crate::usecases::products::level_change;
+use crate::usecases::products::level_change::LevelChange;
+use crate::usecases::products::level_change::LevelChangeRequest;
+use actix_web::{HttpResponse, web};
+
+/// Proposes moving a product to another level (business manager or coordination group chair);
+/// the board decides.
+#[utoipa::path(
+    post, path = "/api/v1/products/{id}/level-changes", tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = LevelChangeRequest,
+    responses(
+        (status = 201, description = "The board approval", body = ApprovalView),
+        (status = 403, description = "Neither business manager nor the coordination group's chair", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Closed, or a level change is already pending", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "The same level, no reason, or the target level's requirements unmet (listed)", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn product_level_change(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    idempotency_key: IdempotencyKey,
+    body: web::Json<LevelChangeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let change = LevelChange::try_from(body.into_inner())?;
+    state
+        .db(move |conn| {
+            level_change::propose_for_product(conn, &caller, &id, idempotency_key, change)
+        })
+        .await
+        .map(StoredReply::into_response)
+}

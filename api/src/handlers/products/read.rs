@@ -1,0 +1,59 @@
+//! Go-live, products and their coordination groups, level changes, closing, and change
+//! requests (governance.md §2, §4, §5).
+
+use crate::app::AppState;
+use crate::error::{ApiError, ProblemSchema};
+use crate::request::{Page, PageParams, with_etag};
+use crate::usecases::products::ProductView;
+use crate::usecases::products::read;
+use crate::usecases::products::read::ProductQuery;
+use crate::usecases::products::read::ProductSearch;
+use crate::usecases::products::read::ProductSummary;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+/// The products, newest first, filtered.
+#[utoipa::path(
+    get, path = "/api/v1/products", tag = "products",
+    params(ProductQuery, PageParams),
+    responses(
+        (status = 200, description = "One page of products", body = Page<ProductSummary>),
+        (status = 422, description = "Unknown state, level or organisation; bad limit or cursor", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    query: web::Query<ProductQuery>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let search = ProductSearch::try_from(query.into_inner())?;
+    let limit = page.limit()?;
+    let after = page.after::<String>()?;
+    let rows = state
+        .db(move |conn| read::list(conn, search, after.as_deref(), limit + 1))
+        .await?;
+    let page = Page::from_rows(rows, limit, |p| p.id.clone(), |p| p);
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// One product, with its coordination group, remaining budget frame and `_actions`.
+#[utoipa::path(
+    get, path = "/api/v1/products/{id}", tag = "products",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The product", body = ProductView, headers(("ETag" = String))),
+        (status = 304, description = "Unchanged since If-None-Match"),
+        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: crate::auth::MaybeCaller,
+    request: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let (version, view) = state
+        .db(move |conn| read::view(conn, caller.0.as_ref(), &id))
+        .await?;
+    Ok(with_etag(&request, version, &view))
+}

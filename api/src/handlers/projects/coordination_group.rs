@@ -1,0 +1,44 @@
+//! Go-live, products and their coordination groups, level changes, closing, and change
+//! requests (governance.md §2, §4, §5).
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ProblemSchema};
+use crate::request::etag_response;
+use crate::request::{IfMatch, validation_errors};
+use crate::usecases::products::coordination::CoordinationGroupRequest;
+use crate::usecases::projects::coordination;
+use actix_web::{HttpResponse, web};
+use validator::Validate;
+
+/// Forms the coordination group of a running project (business manager or steering group
+/// chair), ahead of go-live; it follows the product afterwards.
+#[utoipa::path(
+    put, path = "/api/v1/projects/{id}/coordination-group", tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
+    request_body = CoordinationGroupRequest,
+    responses(
+        (status = 200, description = "The project with its coordination group", body = crate::usecases::projects::view::ProjectView),
+        (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Not running", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "A composition rule is broken (N3: a board member), or unknown members", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn put_project_coordination_group(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: web::Json<CoordinationGroupRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let request = body.into_inner();
+    request
+        .validate()
+        .map_err(|e| ApiError::Validation(validation_errors(&e)))?;
+    let (version, body) = state
+        .db(move |conn| coordination::set_coordination_group(conn, &caller, &id, if_match, request))
+        .await?;
+    Ok(etag_response(version, body))
+}

@@ -1,0 +1,38 @@
+//! Go-live, products and their coordination groups, level changes, closing, and change
+//! requests (governance.md §2, §4, §5).
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ProblemSchema};
+use crate::request::{IdempotencyKey, IfMatch, StoredReply};
+use crate::usecases::projects::go_live;
+use actix_web::{HttpResponse, web};
+
+/// Takes a running project live (business manager or steering group chair): every
+/// `go_live`-gate requirement must hold (at N2/N3 a coordination group, at N3 with a board
+/// member). The project becomes `implemented` and a product.
+#[utoipa::path(
+    post, path = "/api/v1/projects/{id}/go-live", tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),
+        ("Idempotency-Key" = Option<String>, Header)),
+    responses(
+        (status = 200, description = "The project, `implemented`, with `product_id`", body = crate::usecases::projects::view::ProjectView),
+        (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Not in progress", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Go-live requirements unmet, each listed", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn go_live(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    idempotency_key: IdempotencyKey,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    state
+        .db(move |conn| go_live::go_live(conn, &caller, &id, if_match, idempotency_key))
+        .await
+        .map(StoredReply::into_response)
+}

@@ -1,0 +1,286 @@
+//! Go-live, products and their coordination groups, level changes, closing, and change
+//! requests (governance.md §2, §4, §5).
+
+use crate::auth::{Caller, Role};
+use crate::error::{ApiError, FieldError};
+use crate::request::{IdempotencyKey, StoredReply, validation_errors};
+use crate::usecases::approvals::open_approval;
+use crate::usecases::created;
+use crate::usecases::people::organization_label;
+use crate::usecases::products::LoadedProduct;
+use chrono::{DateTime, Utc};
+use os2pm_persistence::audit::{self, NewEntry};
+use os2pm_persistence::change_requests::{self as requests, ChangeRequestRow};
+use os2pm_persistence::projects::{self as project_store};
+use os2pm_persistence::{DbConnection, StoreError, in_transaction, organizations};
+use os2pm_products::{ChangeCategory, Route, route};
+use os2pm_projects::{Approver, Decision, Subject};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+/// A change request on a product.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChangeRequestView {
+    pub id: String,
+    pub product_id: String,
+    /// The requesting member organisation.
+    pub organization: String,
+    /// `legal_maintenance`, `technical_maintenance`, `minor_change`, `further_development`, `re_tender`.
+    pub category: String,
+    pub description: String,
+    pub estimated_cost_dkk: i64,
+    /// Who decides: `recorded` (the group is informed), `coordination_group` or `board`.
+    pub route: String,
+    /// `recorded`, `pending`, `approved` or `rejected`.
+    pub state: String,
+    pub decided_by: Option<String>,
+    pub reason: Option<String>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+fn change_request_view(
+    conn: &mut DbConnection,
+    row: ChangeRequestRow,
+) -> Result<ChangeRequestView, ApiError> {
+    Ok(ChangeRequestView {
+        organization: organization_label(conn, &row.organization_id)?,
+        id: row.id,
+        product_id: row.product_id,
+        category: row.category,
+        description: row.description,
+        estimated_cost_dkk: row.estimated_cost_dkk,
+        route: row.route,
+        state: row.state,
+        decided_by: row.decided_by,
+        reason: row.reason,
+        created_by: row.created_by,
+        created_at: row.created_at.and_utc(),
+    })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"category": "further_development", "description": "Integration til den nye ydelsesindsats", "estimated_cost_dkk": 750000}))]
+pub struct NewChangeRequest {
+    pub category: String,
+    #[validate(length(min = 1, max = 10000, message = "must be 1 to 10000 characters"))]
+    pub description: String,
+    #[validate(range(min = 0, message = "must not be negative"))]
+    pub estimated_cost_dkk: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"decision": "approve", "reason": "Inden for rammen"}))]
+pub struct ChangeDecisionRequest {
+    /// `approve` or `reject`.
+    pub decision: String,
+    pub reason: Option<String>,
+}
+
+/// Files a change request, routed by the domain to whoever decides it.
+pub fn submit(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    idempotency_key: IdempotencyKey,
+    change: ParsedChangeRequest,
+) -> Result<StoredReply, ApiError> {
+    caller.require_any(&[Role::MunicipalityUser, Role::Integration])?;
+    let ParsedChangeRequest { request, category } = change;
+    idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+        let loaded = LoadedProduct::load(conn, id)?;
+        loaded.check_open()?;
+        if !loaded
+            .coordination
+            .as_ref()
+            .is_some_and(|c| c.is_member_organization(caller))
+        {
+            return Err(ApiError::Forbidden(
+                "only member organisations of the coordination group file change requests".into(),
+            ));
+        }
+        let route = route(category, request.estimated_cost_dkk, loaded.remaining_frame);
+        let organization = organizations::find(conn, caller.org.as_deref().unwrap_or_default())?;
+        let row = ChangeRequestRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            product_id: id.to_owned(),
+            organization_id: organization.id,
+            category: category.as_str().into(),
+            description: request.description.clone(),
+            estimated_cost_dkk: request.estimated_cost_dkk,
+            route: route.as_str().into(),
+            state: if route == Route::Recorded {
+                "recorded"
+            } else {
+                "pending"
+            }
+            .into(),
+            decided_by: None,
+            decided_at: None,
+            reason: None,
+            created_by: caller.sub.clone(),
+            created_at: os2pm_persistence::now(),
+        };
+        requests::insert(conn, &row)?;
+        if route == Route::Board {
+            let project = project_store::find(conn, &loaded.product.project_id)?.project;
+            let payload = serde_json::json!({"change_request": row.id}).to_string();
+            open_approval(
+                conn,
+                &project,
+                loaded.level(),
+                Subject::ChangeRequest,
+                Approver::Board,
+                Some(payload),
+            )?;
+        }
+        let view = change_request_view(conn, row)?;
+        created(
+            conn,
+            caller,
+            "project",
+            &loaded.product.project_id,
+            format!("/api/v1/products/{id}/change-requests/{}", view.id),
+            &view,
+        )
+    })
+}
+
+/// The product's change requests, oldest first.
+pub fn list(conn: &mut DbConnection, id: &str) -> Result<Vec<ChangeRequestView>, ApiError> {
+    LoadedProduct::load(conn, id)?;
+    requests::for_product(conn, id)?
+        .into_iter()
+        .map(|row| change_request_view(conn, row))
+        .collect::<Result<Vec<_>, _>>()
+}
+
+/// The coordination group's chair decides a change request routed to the group.
+pub fn decide(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    request_id: &str,
+    decision: ChangeDecision,
+) -> Result<ChangeRequestView, ApiError> {
+    let ChangeDecision { request, decision } = decision;
+    in_transaction(conn, |conn| {
+        let loaded = LoadedProduct::load(conn, id)?;
+        loaded.check_open()?;
+        let row = requests::find(conn, request_id)
+            .ok()
+            .filter(|r| r.product_id == id)
+            .ok_or_else(|| {
+                ApiError::NotFound(format!("no change request `{request_id}` on this product"))
+            })?;
+        if row.route != Route::CoordinationGroup.as_str() {
+            return Err(ApiError::Forbidden(format!(
+                "this request is decided by: {}",
+                row.route
+            )));
+        }
+        if !loaded
+            .coordination
+            .as_ref()
+            .is_some_and(|c| c.is_chair(&caller.sub))
+        {
+            return Err(ApiError::Forbidden(
+                "only the coordination group's chair decides further development".into(),
+            ));
+        }
+        let state = if decision == Decision::Approve {
+            "approved"
+        } else {
+            "rejected"
+        };
+        requests::decide(
+            conn,
+            request_id,
+            state,
+            &caller.sub,
+            request.reason.as_deref(),
+        )
+        .map_err(|e| match e {
+            StoreError::Stale => ApiError::Conflict("the change request is already decided".into()),
+            other => other.into(),
+        })?;
+        audit::append(
+            conn,
+            NewEntry {
+                subject_type: "project",
+                subject_id: &loaded.product.project_id,
+                action: "change_request_decided",
+                actor: &caller.actor(),
+                before: None,
+                after: Some(
+                    serde_json::json!({"change_request": request_id, "state": state}).to_string(),
+                ),
+                reason: request.reason.as_deref(),
+            },
+        )?;
+        let decided = requests::find(conn, request_id)?;
+        change_request_view(conn, decided)
+    })
+}
+
+/// A change request, parsed.
+pub struct ParsedChangeRequest {
+    request: NewChangeRequest,
+    category: ChangeCategory,
+}
+
+impl TryFrom<NewChangeRequest> for ParsedChangeRequest {
+    type Error = ApiError;
+
+    /// Every field problem at once.
+    fn try_from(request: NewChangeRequest) -> Result<Self, ApiError> {
+        let mut errors = request
+            .validate()
+            .err()
+            .map(|e| validation_errors(&e))
+            .unwrap_or_default();
+        let category = request
+            .category
+            .parse::<ChangeCategory>()
+            .map_err(|e| errors.push(FieldError::new("category", e.to_string())))
+            .ok();
+        match category {
+            Some(category) if errors.is_empty() => Ok(Self { request, category }),
+            _ => Err(ApiError::Validation(errors)),
+        }
+    }
+}
+
+/// A decision on a change request, parsed: approve, or reject with a reason.
+pub struct ChangeDecision {
+    request: ChangeDecisionRequest,
+    decision: Decision,
+}
+
+impl TryFrom<ChangeDecisionRequest> for ChangeDecision {
+    type Error = ApiError;
+
+    fn try_from(request: ChangeDecisionRequest) -> Result<Self, ApiError> {
+        let decision = request
+            .decision
+            .parse::<Decision>()
+            .ok()
+            .filter(|d| *d != Decision::Return)
+            .ok_or_else(|| ApiError::validation("decision", "must be approve or reject"))?;
+        if decision.needs_reason()
+            && request
+                .reason
+                .as_deref()
+                .is_none_or(|r| r.trim().is_empty())
+        {
+            return Err(ApiError::validation(
+                "reason",
+                "a reason is required to reject",
+            ));
+        }
+        Ok(Self { request, decision })
+    }
+}

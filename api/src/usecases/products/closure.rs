@@ -1,0 +1,50 @@
+//! Go-live, products and their coordination groups, level changes, closing, and change
+//! requests (governance.md §2, §4, §5).
+
+use crate::auth::{Caller, Role};
+use crate::error::ApiError;
+use crate::request::{IdempotencyKey, StoredReply};
+use crate::usecases::approvals::open_approval;
+use crate::usecases::products::LoadedProduct;
+use crate::usecases::products::level_change::approval_answer;
+use os2pm_persistence::DbConnection;
+use os2pm_persistence::projects::{self as project_store};
+use os2pm_projects::{Approver, Subject};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "Databehandleraftaler mangler; lovligheden kan ikke dokumenteres"}))]
+pub struct ClosureRequest {
+    pub reason: String,
+}
+
+/// Proposes closing a product; the board decides.
+pub fn propose_closure(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    idempotency_key: IdempotencyKey,
+    request: ClosureRequest,
+) -> Result<StoredReply, ApiError> {
+    caller.require_any(&[Role::Forretningsleder])?;
+    if request.reason.trim().is_empty() {
+        return Err(ApiError::validation("reason", "say why"));
+    }
+    idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+        let loaded = LoadedProduct::load(conn, id)?;
+        loaded.check_open()?;
+        let project = project_store::find(conn, &loaded.product.project_id)?.project;
+        let payload = serde_json::json!({"reason": request.reason}).to_string();
+        let approval = open_approval(
+            conn,
+            &project,
+            loaded.level(),
+            Subject::Closure,
+            Approver::Board,
+            Some(payload),
+        )?;
+        approval_answer(conn, approval)
+    })
+}

@@ -1,0 +1,147 @@
+//! Go-live, products and their coordination groups, level changes, closing, and change
+//! requests (governance.md §2, §4, §5).
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::request::{IdempotencyKey, Outcome, StoredReply};
+use crate::usecases::approvals::ApprovalView;
+use crate::usecases::approvals::open_approval;
+use crate::usecases::products::LoadedProduct;
+use crate::usecases::projects::Loaded;
+use crate::usecases::to_body;
+use os2pm_levels::{Gate, Level};
+use os2pm_persistence::DbConnection;
+use os2pm_persistence::approvals::ApprovalRow;
+use os2pm_products::{SATISFIED_BY_THE_BOARDS_DECISION, check_level_change, gate_for_level_change};
+use os2pm_projects::{Action, Approver, State, Subject};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"level": "N2", "reason": "Bruges nu af 40 kommuner"}))]
+pub struct LevelChangeRequest {
+    pub level: String,
+    pub reason: String,
+}
+
+fn parse_level_change(request: &LevelChangeRequest) -> Result<Level, ApiError> {
+    if request.reason.trim().is_empty() {
+        return Err(ApiError::validation("reason", "say why"));
+    }
+    request
+        .level
+        .parse()
+        .map_err(|e: os2pm_levels::UnknownValue| ApiError::validation("level", e.to_string()))
+}
+
+/// Proposes a level change to the board; moving up must meet the target level's requirements
+/// first (422 with the unmet list, before any vote is asked for).
+pub(crate) fn propose_level_change(
+    conn: &mut DbConnection,
+    project: &Loaded,
+    from: Level,
+    to: Level,
+    gate: Gate,
+    reason: &str,
+) -> Result<ApprovalRow, ApiError> {
+    if !project.catalogue.offers(to) {
+        return Err(ApiError::validation(
+            "level",
+            format!("{} has no level {to}", project.catalogue.version),
+        ));
+    }
+    let up =
+        check_level_change(from, to).map_err(|e| ApiError::validation("level", e.to_string()))?;
+    if up {
+        let unmet = project.unmet_where(to, gate, |r| {
+            !SATISFIED_BY_THE_BOARDS_DECISION.contains(&r.computation_key())
+        });
+        if !unmet.is_empty() {
+            return Err(ApiError::UnmetRequirements(unmet));
+        }
+    }
+    let payload = serde_json::json!({"to": to, "reason": reason}).to_string();
+    open_approval(
+        conn,
+        &project.record.project,
+        from,
+        Subject::LevelChange,
+        Approver::Board,
+        Some(payload),
+    )
+}
+
+pub(crate) fn approval_answer(
+    conn: &mut DbConnection,
+    approval: ApprovalRow,
+) -> Result<Outcome, ApiError> {
+    let id = approval.id.clone();
+    let view = ApprovalView::load(conn, approval)?;
+    Ok(Outcome::created(
+        format!("/api/v1/approvals/{id}"),
+        to_body(&view)?,
+    ))
+}
+
+/// Proposes moving an approved or running project to another level; the board decides.
+pub fn propose_for_project(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    idempotency_key: IdempotencyKey,
+    change: LevelChange,
+) -> Result<StoredReply, ApiError> {
+    let LevelChange { request, to } = change;
+    idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+        let project = Loaded::load(conn, id)?;
+        let state = project.check(Action::ChangeLevel, caller)?;
+        let from = project.level().unwrap_or(Level::N1);
+        let started = matches!(state, State::InProgress | State::Paused);
+        let approval = propose_level_change(
+            conn,
+            &project,
+            from,
+            to,
+            gate_for_level_change(false, started),
+            &request.reason,
+        )?;
+        approval_answer(conn, approval)
+    })
+}
+
+/// Proposes moving a product to another level; the board decides.
+pub fn propose_for_product(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    idempotency_key: IdempotencyKey,
+    change: LevelChange,
+) -> Result<StoredReply, ApiError> {
+    let LevelChange { request, to } = change;
+    idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+        let loaded = LoadedProduct::load(conn, id)?;
+        loaded.check_open()?;
+        if !loaded.steers(caller) {
+            return Err(ApiError::Forbidden("only the business manager or the coordination group's chair proposes a level change".into()));
+        }
+        let project = Loaded::load(conn, &loaded.product.project_id)?;
+        let approval = propose_level_change(conn, &project, loaded.level(), to, gate_for_level_change(true, true), &request.reason)?;
+        approval_answer(conn, approval)
+    })
+}
+
+/// A level change, parsed: the target level, and a reason.
+pub struct LevelChange {
+    request: LevelChangeRequest,
+    to: Level,
+}
+
+impl TryFrom<LevelChangeRequest> for LevelChange {
+    type Error = ApiError;
+
+    fn try_from(request: LevelChangeRequest) -> Result<Self, ApiError> {
+        let to = parse_level_change(&request)?;
+        Ok(Self { request, to })
+    }
+}

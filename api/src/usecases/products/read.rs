@@ -1,0 +1,114 @@
+//! Go-live, products and their coordination groups, level changes, closing, and change
+//! requests (governance.md §2, §4, §5).
+
+use crate::auth::Caller;
+use crate::error::{ApiError, FieldError};
+use crate::usecases::products::LoadedProduct;
+use crate::usecases::products::ProductView;
+use os2pm_levels::Level;
+use os2pm_persistence::products::{self as store, ProductFilter};
+use os2pm_persistence::{DbConnection, organizations};
+use os2pm_products::ProductState;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProductQuery {
+    /// `active` or `closed`.
+    pub state: Option<String>,
+    /// `N1`, `N2` or `N3`.
+    pub level: Option<String>,
+    /// The owner organisation (kommunekode or id).
+    pub organization: Option<String>,
+    /// Free text over the name.
+    pub q: Option<String>,
+}
+
+/// A product in a list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProductSummary {
+    pub id: String,
+    pub project_id: String,
+    pub name: String,
+    pub level: String,
+    pub state: String,
+    pub owner_organization: String,
+}
+
+/// Up to `limit` products after the cursor `after`, newest first.
+pub fn list(
+    conn: &mut DbConnection,
+    search: ProductSearch,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<ProductSummary>, ApiError> {
+    let query = search.0;
+    let owner_organization_id = match &query.organization {
+        Some(org) => Some(
+            organizations::find(conn, org)
+                .map_err(|_| {
+                    ApiError::validation(
+                        "organization",
+                        format!("`{org}` is not a known organisation"),
+                    )
+                })?
+                .id,
+        ),
+        None => None,
+    };
+    let filter = ProductFilter {
+        state: query.state,
+        level: query.level,
+        owner_organization_id,
+        text: query.q.filter(|q| !q.trim().is_empty()),
+    };
+    Ok(store::list(conn, &filter, after, limit)?
+        .into_iter()
+        .map(|(p, owner)| ProductSummary {
+            owner_organization: owner.unwrap_or_else(|| p.owner_organization_id.clone()),
+            id: p.id,
+            project_id: p.project_id,
+            name: p.name,
+            level: p.level,
+            state: p.state,
+        })
+        .collect())
+}
+
+/// A product's view and version, with the caller's actions.
+pub fn view(
+    conn: &mut DbConnection,
+    caller: Option<&Caller>,
+    id: &str,
+) -> Result<(i64, ProductView), ApiError> {
+    let loaded = LoadedProduct::load(conn, id)?;
+    Ok((loaded.product.version, loaded.view(conn, caller)?))
+}
+
+/// A search of the products, parsed.
+pub struct ProductSearch(ProductQuery);
+
+impl TryFrom<ProductQuery> for ProductSearch {
+    type Error = ApiError;
+
+    /// Every field problem at once.
+    fn try_from(query: ProductQuery) -> Result<Self, ApiError> {
+        let mut problems = Vec::new();
+        if let Some(s) = &query.state
+            && let Err(e) = s.parse::<ProductState>()
+        {
+            problems.push(FieldError::new("state", e.to_string()));
+        }
+        if let Some(l) = &query.level
+            && let Err(e) = l.parse::<Level>()
+        {
+            problems.push(FieldError::new("level", e.to_string()));
+        }
+        if problems.is_empty() {
+            Ok(Self(query))
+        } else {
+            Err(ApiError::Validation(problems))
+        }
+    }
+}

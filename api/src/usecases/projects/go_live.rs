@@ -1,0 +1,46 @@
+use crate::request::IdempotencyKey;
+use crate::request::IfMatch;
+use crate::request::StoredReply;
+use crate::usecases::ApiError;
+use crate::usecases::Caller;
+use crate::usecases::Outcome;
+use crate::usecases::products::create_product;
+use crate::usecases::projects::ProjectChange;
+use crate::usecases::projects::change_project;
+use os2pm_levels::{Gate, Level};
+use os2pm_persistence::DbConnection;
+use os2pm_projects::Action;
+
+/// Takes a running project live: every go-live requirement must hold; the project becomes
+/// implemented and a product.
+pub fn go_live(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    if_match: IfMatch,
+    idempotency_key: IdempotencyKey,
+) -> Result<StoredReply, ApiError> {
+    idempotency_key.run(conn, &caller.sub, &id, |conn| {
+        let (version, body) = change_project(
+            conn,
+            caller,
+            ProjectChange {
+                id,
+                if_match,
+                action: Action::GoLive,
+                audit_action: "went_live",
+                reason: None,
+            },
+            |conn, loaded, project, _| {
+                let level = loaded.level().unwrap_or(Level::N1);
+                let unmet = loaded.unmet(level, Gate::GoLive);
+                if !unmet.is_empty() {
+                    return Err(ApiError::UnmetRequirements(unmet));
+                }
+                create_product(conn, project)?;
+                Ok(None)
+            },
+        )?;
+        Ok(Outcome::ok(body).with_etag(version))
+    })
+}
