@@ -7,6 +7,7 @@ pub mod error;
 pub mod handlers;
 pub mod names;
 pub mod openapi_doc;
+pub mod pages;
 pub mod request;
 pub mod server;
 pub mod usecases;

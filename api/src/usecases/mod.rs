@@ -14,6 +14,7 @@ pub mod portfolio;
 pub mod products;
 pub mod projects;
 pub mod running;
+pub mod webhooks;
 
 use crate::auth::Caller;
 use crate::error::ApiError;

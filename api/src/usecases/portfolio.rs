@@ -6,9 +6,14 @@ use crate::error::ApiError;
 use crate::usecases::benefits::BenefitView;
 use crate::usecases::benefits::benefit_view;
 use crate::usecases::board::today;
+use crate::usecases::meetings::ReportingDuty;
+use crate::usecases::meetings::next_meeting;
+use crate::usecases::meetings::reporting_duty;
 use chrono::{DateTime, NaiveDate, Utc};
 use os2pm_persistence::approvals::{self, ApprovalRow};
 use os2pm_persistence::meetings;
+use os2pm_persistence::meetings::{self as store, MeetingRow};
+use os2pm_persistence::organizations;
 use os2pm_persistence::{budgets, products, projects, reports};
 use os2pm_projects::economy::Economy;
 use serde::Serialize;
@@ -382,5 +387,32 @@ pub(crate) fn overview_for(
         projects: project_lines,
         products: product_lines,
         benefits,
+    })
+}
+
+/// What the page shows: the next meeting (if one is planned), its overview and reporting duty.
+pub struct PageData {
+    pub meeting: Option<MeetingRow>,
+    pub overview: Overview,
+    pub duty: Option<ReportingDuty>,
+    /// Organisation names by code (or id), for the owners.
+    pub names: HashMap<String, String>,
+}
+
+/// What the portfolio page shows: the next meeting, its overview and reporting duty, and the
+/// organisations' names.
+pub fn page_data(conn: &mut os2pm_persistence::DbConnection) -> Result<PageData, ApiError> {
+    let all = store::all(conn)?;
+    let meeting = next_meeting(&all).cloned();
+    let overview = overview_for(conn, meeting.as_ref().map(|m| m.id.as_str()), None)?;
+    let duty = meeting
+        .as_ref()
+        .map(|m| reporting_duty(conn, &all, m))
+        .transpose()?;
+    Ok(PageData {
+        names: organizations::names(conn)?,
+        meeting,
+        overview,
+        duty,
     })
 }

@@ -7,6 +7,7 @@ pub mod coordination;
 pub mod evaluations;
 pub mod level_change;
 pub mod read;
+pub mod self_assessments;
 
 use crate::auth::{Caller, Role};
 use crate::error::ApiError;

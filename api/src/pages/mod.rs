@@ -1,0 +1,3 @@
+//! Pages for people, rendered on the server: presentation only, from what the use cases return.
+
+pub mod portfolio;
