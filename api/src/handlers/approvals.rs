@@ -3,26 +3,17 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
-use os2pm_persistence::StoreError;
-use os2pm_persistence::approvals::{self as store, ApprovalFilter, Closing, VoteRow};
-use os2pm_persistence::audit::{self, NewEntry};
-use os2pm_projects::{Approver, Decision, Tally, Vote, inbox, tally};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app::AppState;
-use crate::auth::{Caller, Role};
+use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply};
+use crate::usecases::approvals;
 use crate::usecases::approvals::ApprovalView;
 use crate::usecases::approvals::Minutes;
-use crate::usecases::approvals::Voter;
-use crate::usecases::approvals::answer;
-use crate::usecases::approvals::decide;
-use crate::usecases::approvals::lock_open;
-use crate::usecases::approvals::not_found;
 use crate::usecases::approvals::parse_decision;
-use crate::usecases::board::seated_today;
 use crate::usecases::board::today;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -51,7 +42,6 @@ pub async fn list(
     query: web::Query<InboxQuery>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[Role::Forretningsleder, Role::BoardMember, Role::BoardChair])?;
     let wanted = query.into_inner().state.unwrap_or_else(|| "pending".into());
     if !matches!(wanted.as_str(), "pending" | "decided") {
         return Err(ApiError::validation("state", "must be pending or decided"));
@@ -59,22 +49,7 @@ pub async fn list(
     let limit = page.limit()?;
     let after = page.after::<String>()?;
     let items = state
-        .db(move |conn| {
-            let voter = Voter::of(conn, &caller)?;
-            let approver = inbox(
-                voter.business_manager,
-                caller.has_role(Role::BoardMember) || caller.has_role(Role::BoardChair),
-                wanted == "pending",
-            );
-            let filter = ApprovalFilter {
-                state: Some(wanted),
-                approver: approver.map(|a| a.as_str().to_owned()),
-            };
-            store::list(conn, &filter, after.as_deref(), limit + 1)?
-                .into_iter()
-                .map(|row| ApprovalView::load(conn, row))
-                .collect::<Result<Vec<_>, _>>()
-        })
+        .db(move |conn| approvals::inbox_for(conn, &caller, wanted, after, limit))
         .await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(items, limit, |a| a.id.clone(), |a| a)))
 }
@@ -93,12 +68,7 @@ pub async fn get(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let view = state
-        .db(move |conn| {
-            let row = store::find(conn, &id).map_err(|e| not_found(e, &id))?;
-            ApprovalView::load(conn, row)
-        })
-        .await?;
+    let view = state.db(move |conn| approvals::view(conn, &id)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -139,90 +109,7 @@ pub async fn vote(
     let request = body.into_inner();
     let decision = parse_decision(&request.decision, request.reason.as_deref())?;
     state
-        .db(move |conn| {
-            idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
-                let approval = store::find(conn, &id).map_err(|e| not_found(e, &id))?;
-                let voter = Voter::of(conn, &caller)?;
-                if !voter.may_vote_on(&approval) {
-                    return Err(ApiError::Forbidden(match approval.approver.as_str() {
-                        "board" => {
-                            "only board members seated today vote on N2 and N3 approvals".into()
-                        }
-                        _ => "only the business manager decides N1 approvals".into(),
-                    }));
-                }
-                // Serialises concurrent votes on this approval; a decided one is a conflict.
-                let approval = lock_open(conn, &id)?;
-                store::cast(
-                    conn,
-                    &VoteRow {
-                        approval_id: id.clone(),
-                        voter_sub: caller.sub.clone(),
-                        decision: decision.as_str().to_owned(),
-                        reason: request.reason.clone(),
-                        cast_at: os2pm_persistence::now(),
-                    },
-                )
-                .map_err(|e| match e {
-                    StoreError::Conflict(_) => {
-                        ApiError::Conflict("you have already voted on this approval".into())
-                    }
-                    other => other.into(),
-                })?;
-                audit::append(
-                    conn,
-                    NewEntry {
-                        subject_type: "project",
-                        subject_id: &approval.project_id,
-                        action: "vote_cast",
-                        actor: &caller.actor(),
-                        before: None,
-                        after: Some(
-                            serde_json::json!({"approval": id, "decision": decision.as_str()})
-                                .to_string(),
-                        ),
-                        reason: request.reason.as_deref(),
-                    },
-                )?;
-                let outcome = if approval.approver == Approver::Forretningsleder.as_str() {
-                    Tally::Decided(decision)
-                } else {
-                    let (seated, chair) = seated_today(conn)?;
-                    let seated: Vec<String> = seated.into_iter().map(|p| p.sub).collect();
-                    let votes: Vec<Vote> = store::votes(conn, &id)?
-                        .into_iter()
-                        .filter_map(|v| {
-                            v.decision.parse::<Decision>().ok().map(|decision| Vote {
-                                member: v.voter_sub,
-                                decision,
-                            })
-                        })
-                        .collect();
-                    tally(&seated, chair.as_deref(), &votes)
-                };
-                if let Tally::Decided(final_decision) = outcome {
-                    let reason = store::votes(conn, &id)?
-                        .into_iter()
-                        .rev()
-                        .find(|v| v.decision == final_decision.as_str())
-                        .and_then(|v| v.reason);
-                    decide(
-                        conn,
-                        &approval,
-                        final_decision,
-                        Closing {
-                            outcome: final_decision.as_str(),
-                            reason: reason.as_deref(),
-                            decided_by: &approval.approver,
-                            meeting_date: None,
-                            members_present: None,
-                        },
-                        &caller,
-                    )?;
-                }
-                answer(conn, &id)
-            })
-        })
+        .db(move |conn| approvals::vote(conn, &caller, &id, idempotency_key, request, decision))
         .await
         .map(StoredReply::into_response)
 }
@@ -263,7 +150,6 @@ pub async fn meeting_decision(
     idempotency_key: IdempotencyKey,
     body: web::Json<MeetingDecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[Role::Forretningsleder])?;
     let id = id.into_inner();
     let request = body.into_inner();
     let minutes = Minutes::read(
@@ -279,9 +165,14 @@ pub async fn meeting_decision(
     }
     state
         .db(move |conn| {
-            idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
-                minutes.record(conn, &caller, &id, request.meeting_date)
-            })
+            approvals::record_meeting_decision(
+                conn,
+                &caller,
+                &id,
+                idempotency_key,
+                request,
+                minutes,
+            )
         })
         .await
         .map(StoredReply::into_response)

@@ -2,17 +2,14 @@
 //! stores the result with its audit entry in one transaction.
 
 pub mod approvals;
-pub mod benefits;
 pub mod board;
 pub mod events;
 pub mod health;
 pub mod me;
-pub mod meetings;
 pub mod organizations;
 pub mod page;
 pub mod people;
 pub mod portfolio;
-pub mod priorities;
 pub mod products;
 pub mod projects;
 pub mod requirements;
@@ -64,51 +61,57 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 )
                 .service(
                     web::resource("/board/members")
-                        .route(web::get().to(board::get))
-                        .route(web::put().to(board::put)),
+                        .route(web::get().to(board::members::get))
+                        .route(web::put().to(board::members::put)),
                 )
                 .service(
                     web::resource("/board/meetings")
-                        .route(web::get().to(meetings::list))
-                        .route(web::post().to(meetings::create)),
+                        .route(web::get().to(board::meetings::list))
+                        .route(web::post().to(board::meetings::create)),
                 )
-                .service(web::resource("/board/meetings/{id}").route(web::get().to(meetings::get)))
+                .service(
+                    web::resource("/board/meetings/{id}")
+                        .route(web::get().to(board::meetings::get)),
+                )
                 .service(
                     web::resource("/board/meetings/{id}/agenda-items")
-                        .route(web::post().to(meetings::add_item)),
+                        .route(web::post().to(board::meetings::add_item)),
                 )
                 .service(
                     web::resource("/board/meetings/{id}/recommendations/{approval_id}/decision")
-                        .route(web::post().to(meetings::decide_recommendation)),
+                        .route(web::post().to(board::meetings::decide_recommendation)),
                 )
                 .service(
                     web::resource("/portfolio/overdue-reports")
-                        .route(web::get().to(meetings::overdue_reports)),
+                        .route(web::get().to(portfolio::overdue_reports::overdue_reports)),
                 )
-                .service(web::resource("/portfolio").route(web::get().to(portfolio::overview)))
+                .service(
+                    web::resource("/portfolio").route(web::get().to(portfolio::overview::overview)),
+                )
                 .service(
                     web::resource("/projects/{id}/benefits")
-                        .route(web::get().to(benefits::list))
-                        .route(web::post().to(benefits::create)),
+                        .route(web::get().to(projects::benefits::list))
+                        .route(web::post().to(projects::benefits::create)),
                 )
                 .service(
                     web::resource("/projects/{id}/benefits/{benefit_id}/measurements")
-                        .route(web::post().to(benefits::measure)),
+                        .route(web::post().to(projects::benefits::measure)),
                 )
                 .service(
-                    web::resource("/portfolio/priorities").route(web::get().to(priorities::get)),
+                    web::resource("/portfolio/priorities")
+                        .route(web::get().to(portfolio::priorities::get)),
                 )
                 .service(
                     web::resource("/portfolio/priorities/criteria")
-                        .route(web::put().to(priorities::put_criteria)),
+                        .route(web::put().to(portfolio::priorities::put_criteria)),
                 )
                 .service(
                     web::resource("/portfolio/priorities/scores/{project_id}")
-                        .route(web::put().to(priorities::put_scores)),
+                        .route(web::put().to(portfolio::priorities::put_scores)),
                 )
                 .service(
                     web::resource("/portfolio/decision-log")
-                        .route(web::get().to(portfolio::decision_log)),
+                        .route(web::get().to(portfolio::overview::decision_log)),
                 )
                 .service(
                     web::resource("/projects")

@@ -1,14 +1,16 @@
 //! The requirement catalogue (*formkrav*), cumulative per level.
 
 use actix_web::{HttpResponse, web};
-use os2pm_levels::styringsmodel::{Checklist, ChecklistItem, ChecklistLevel, STYRINGSMODEL_2025};
-use os2pm_levels::{DEFAULT_CATALOGUE_VERSION, EvidenceKind, Gate, Level, Requirement, Theme};
-use os2pm_persistence::{StoreError, catalogue};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use os2pm_levels::styringsmodel::{Checklist, ChecklistLevel, STYRINGSMODEL_2025};
+use os2pm_levels::{DEFAULT_CATALOGUE_VERSION, Gate, Level};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::app::AppState;
 use crate::error::{ApiError, ProblemSchema};
+use crate::usecases::requirements;
+use crate::usecases::requirements::RequirementList;
+use crate::usecases::requirements::RequirementView;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -24,107 +26,6 @@ pub struct RequirementQuery {
     /// association's current checklist.
     #[param(example = "os2-2016")]
     pub catalogue: Option<String>,
-}
-
-/// One requirement.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "key": "line_management_acceptance", "level": "N2", "max_level": null, "theme": "relevance",
-    "kind": "attestation", "gate": "approval",
-    "title_da": "Lokal linjeledelses accept i hver deltagende kommune",
-    "title_en": "Local line management accepts, in every participating municipality",
-    "not_applicable_allowed": false, "per_organization": true, "minimum": null
-}))]
-pub struct RequirementView {
-    pub key: String,
-    /// The lowest level that demands it.
-    #[schema(example = "N1")]
-    pub level: String,
-    /// The highest level that still demands it, when it stops applying above a level.
-    pub max_level: Option<String>,
-    /// `relevance`, `form`, `governance` or `strategy`.
-    pub theme: String,
-    /// `attestation`, `document`, `follow_or_explain`, `count` or `derived` (computed by the server).
-    pub kind: String,
-    /// When it must hold: `approval`, `start` or `go_live`.
-    pub gate: String,
-    pub title_da: String,
-    pub title_en: String,
-    /// Whether `not_applicable` (with an explanation) is accepted.
-    pub not_applicable_allowed: bool,
-    /// Whether each participating organisation attests separately.
-    pub per_organization: bool,
-    /// The least count, for counted requirements.
-    pub minimum: Option<i64>,
-    /// *(anbefaling)*: recommended, never blocking (2025 checklist).
-    pub recommended: bool,
-    /// What to document, in the association's words (2025 checklist).
-    pub guideline_da: Option<String>,
-    /// The `os2-2016` requirements a 2025 checklist item corresponds to.
-    pub os2_2016: Vec<String>,
-}
-
-impl From<&Requirement> for RequirementView {
-    fn from(r: &Requirement) -> Self {
-        Self {
-            key: r.key.clone(),
-            level: r.level.to_string(),
-            max_level: r.max_level.map(|l| l.to_string()),
-            theme: r.theme.to_string(),
-            kind: r.kind.to_string(),
-            gate: r.gate.to_string(),
-            title_da: r.title_da.clone(),
-            title_en: r.title_en.clone(),
-            not_applicable_allowed: r.not_applicable_allowed,
-            per_organization: r.per_organization,
-            minimum: r.minimum,
-            recommended: false,
-            guideline_da: None,
-            os2_2016: Vec::new(),
-        }
-    }
-}
-
-impl From<&ChecklistItem> for RequirementView {
-    fn from(item: &ChecklistItem) -> Self {
-        let theme = match item.category.as_str() {
-            "relevans" => Theme::Relevance,
-            "strategisk" => Theme::Strategy,
-            "governance" => Theme::Governance,
-            _ => Theme::Form,
-        };
-        Self {
-            key: item.id.clone(),
-            level: item.level.to_string(),
-            max_level: None,
-            theme: theme.to_string(),
-            kind: EvidenceKind::Attestation.to_string(),
-            // The checklist has no gates: an item holds for its level, from approval on.
-            gate: Gate::Approval.to_string(),
-            title_da: item.text.clone(),
-            // The checklist exists in Danish only.
-            title_en: item.text.clone(),
-            not_applicable_allowed: false,
-            per_organization: false,
-            minimum: None,
-            recommended: item.recommended,
-            guideline_da: Some(item.guideline.clone()),
-            os2_2016: item.os2_2016.clone(),
-        }
-    }
-}
-
-/// The requirements of one catalogue version, filtered by level and gate.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RequirementList {
-    #[schema(example = "os2-2016")]
-    pub catalogue: String,
-    pub title: String,
-    /// The level asked for, if any.
-    pub level: Option<String>,
-    pub items: Vec<RequirementView>,
-    /// Always `null`: a catalogue is one page.
-    pub next_cursor: Option<String>,
 }
 
 /// The requirements a project at a level must meet (cumulative), with Danish and English titles.
@@ -161,15 +62,7 @@ pub async fn list(
         .catalogue
         .unwrap_or_else(|| DEFAULT_CATALOGUE_VERSION.to_owned());
     let catalogue = state
-        .db(move |conn| {
-            catalogue::load(conn, &version).map_err(|e| match e {
-                StoreError::NotFound => ApiError::validation(
-                    "catalogue",
-                    format!("there is no catalogue version `{version}`"),
-                ),
-                other => other.into(),
-            })
-        })
+        .db(move |conn| requirements::catalogue(conn, version))
         .await?;
     let items = catalogue
         .requirements

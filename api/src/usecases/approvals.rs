@@ -3,7 +3,11 @@
 
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError};
+use crate::handlers::approvals::MeetingDecisionRequest;
+use crate::handlers::approvals::VoteRequest;
+use crate::request::IdempotencyKey;
 use crate::request::Outcome;
+use crate::request::StoredReply;
 use crate::usecases::board::domain_seat;
 use crate::usecases::board::seated_today;
 use crate::usecases::groups::SteeringProposal;
@@ -12,12 +16,14 @@ use crate::usecases::to_body;
 use chrono::{DateTime, NaiveDate, Utc};
 use os2pm_levels::Level;
 use os2pm_persistence::approvals::{self as store, ApprovalRow, Closing};
+use os2pm_persistence::approvals::{ApprovalFilter, VoteRow};
 use os2pm_persistence::audit::{self, NewEntry};
 use os2pm_persistence::budgets;
 use os2pm_persistence::projects as project_store;
 use os2pm_persistence::projects::ProjectRow;
 use os2pm_persistence::{DbConnection, StoreError};
 use os2pm_projects::{Approver, BudgetStatus, Decision, Kind, State, Subject};
+use os2pm_projects::{Tally, Vote, inbox, tally};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -406,4 +412,141 @@ impl Minutes {
         )?;
         answer(conn, id)
     }
+}
+
+/// The caller's inbox: pending (or decided) approvals of the approver the caller decides for.
+pub fn inbox_for(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    wanted: String,
+    after: Option<String>,
+    limit: i64,
+) -> Result<Vec<ApprovalView>, ApiError> {
+    caller.require_any(&[Role::Forretningsleder, Role::BoardMember, Role::BoardChair])?;
+    let voter = Voter::of(conn, caller)?;
+    let approver = inbox(
+        voter.business_manager,
+        caller.has_role(Role::BoardMember) || caller.has_role(Role::BoardChair),
+        wanted == "pending",
+    );
+    let filter = ApprovalFilter {
+        state: Some(wanted),
+        approver: approver.map(|a| a.as_str().to_owned()),
+    };
+    store::list(conn, &filter, after.as_deref(), limit + 1)?
+        .into_iter()
+        .map(|row| ApprovalView::load(conn, row))
+        .collect::<Result<Vec<_>, _>>()
+}
+
+/// One approval with its votes.
+pub fn view(conn: &mut DbConnection, id: &str) -> Result<ApprovalView, ApiError> {
+    let row = store::find(conn, id).map_err(|e| not_found(e, id))?;
+    ApprovalView::load(conn, row)
+}
+
+/// Casts the caller's vote; when the votes decide the approval (or the business manager decides
+/// an N1 one), its decision takes effect.
+pub fn vote(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    idempotency_key: IdempotencyKey,
+    request: VoteRequest,
+    decision: Decision,
+) -> Result<StoredReply, ApiError> {
+    idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+        let approval = store::find(conn, id).map_err(|e| not_found(e, id))?;
+        let voter = Voter::of(conn, caller)?;
+        if !voter.may_vote_on(&approval) {
+            return Err(ApiError::Forbidden(match approval.approver.as_str() {
+                "board" => "only board members seated today vote on N2 and N3 approvals".into(),
+                _ => "only the business manager decides N1 approvals".into(),
+            }));
+        }
+        // Serialises concurrent votes on this approval; a decided one is a conflict.
+        let approval = lock_open(conn, id)?;
+        store::cast(
+            conn,
+            &VoteRow {
+                approval_id: id.to_owned(),
+                voter_sub: caller.sub.clone(),
+                decision: decision.as_str().to_owned(),
+                reason: request.reason.clone(),
+                cast_at: os2pm_persistence::now(),
+            },
+        )
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => {
+                ApiError::Conflict("you have already voted on this approval".into())
+            }
+            other => other.into(),
+        })?;
+        audit::append(
+            conn,
+            NewEntry {
+                subject_type: "project",
+                subject_id: &approval.project_id,
+                action: "vote_cast",
+                actor: &caller.actor(),
+                before: None,
+                after: Some(
+                    serde_json::json!({"approval": id, "decision": decision.as_str()}).to_string(),
+                ),
+                reason: request.reason.as_deref(),
+            },
+        )?;
+        let outcome = if approval.approver == Approver::Forretningsleder.as_str() {
+            Tally::Decided(decision)
+        } else {
+            let (seated, chair) = seated_today(conn)?;
+            let seated: Vec<String> = seated.into_iter().map(|p| p.sub).collect();
+            let votes: Vec<Vote> = store::votes(conn, id)?
+                .into_iter()
+                .filter_map(|v| {
+                    v.decision.parse::<Decision>().ok().map(|decision| Vote {
+                        member: v.voter_sub,
+                        decision,
+                    })
+                })
+                .collect();
+            tally(&seated, chair.as_deref(), &votes)
+        };
+        if let Tally::Decided(final_decision) = outcome {
+            let reason = store::votes(conn, id)?
+                .into_iter()
+                .rev()
+                .find(|v| v.decision == final_decision.as_str())
+                .and_then(|v| v.reason);
+            decide(
+                conn,
+                &approval,
+                final_decision,
+                Closing {
+                    outcome: final_decision.as_str(),
+                    reason: reason.as_deref(),
+                    decided_by: &approval.approver,
+                    meeting_date: None,
+                    members_present: None,
+                },
+                caller,
+            )?;
+        }
+        answer(conn, id)
+    })
+}
+
+/// Records the board's decision from a meeting's minutes (business manager).
+pub fn record_meeting_decision(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    idempotency_key: IdempotencyKey,
+    request: MeetingDecisionRequest,
+    minutes: Minutes,
+) -> Result<StoredReply, ApiError> {
+    caller.require_any(&[Role::Forretningsleder])?;
+    idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+        minutes.record(conn, caller, id, request.meeting_date)
+    })
 }

@@ -1,11 +1,25 @@
 //! Benefits realisation (governance.md §6): expected benefits (indicator, baseline, target, owner,
 //! due date) and their measurements, shown against the expectation.
 
+use crate::request::IdempotencyKey;
+use crate::request::StoredReply;
+use crate::usecases::ApiError;
+use crate::usecases::Caller;
+use crate::usecases::Outcome;
+use crate::usecases::board::today;
+use crate::usecases::created;
+use crate::usecases::projects::Loaded;
+use crate::usecases::to_body;
 use chrono::{DateTime, NaiveDate, Utc};
+use os2pm_persistence::DbConnection;
+use os2pm_persistence::benefits::{self as store};
 use os2pm_persistence::benefits::{BenefitRow, MeasurementRow};
+use os2pm_projects::Action;
 use os2pm_projects::benefits::{past_due_without_measurement, realised};
+use serde::Deserialize;
 use serde::Serialize;
 use utoipa::ToSchema;
+use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MeasurementView {
@@ -68,4 +82,132 @@ pub fn benefit_view(
         owner: row.owner,
         due_date: row.due_date,
     }
+}
+
+fn one(
+    conn: &mut DbConnection,
+    project_id: &str,
+    benefit_id: &str,
+) -> Result<BenefitView, ApiError> {
+    store::with_measurements(conn, Some(project_id))?
+        .into_iter()
+        .find(|(b, _)| b.id == benefit_id)
+        .map(|(b, m)| benefit_view(b, m, today()))
+        .ok_or_else(|| ApiError::NotFound(format!("no benefit `{benefit_id}` on this project")))
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"indicator": "Sagsbehandlingstid", "unit": "dage", "baseline": 40, "target": 20,
+    "owner": "Borgerservicechef, Aarhus", "due_date": "2028-06-30"}))]
+pub struct NewBenefit {
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    pub indicator: String,
+    #[validate(length(max = 40, message = "at most 40 characters"))]
+    pub unit: Option<String>,
+    pub baseline: f64,
+    pub target: f64,
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    pub owner: String,
+    pub due_date: NaiveDate,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"measured_on": "2027-12-31", "value": 31, "note": "Efter første halvår"}))]
+pub struct NewMeasurement {
+    pub measured_on: NaiveDate,
+    pub value: f64,
+    #[validate(length(max = 2000, message = "at most 2000 characters"))]
+    pub note: Option<String>,
+}
+
+/// Records an expected benefit of a project (who may record its evidence may).
+pub fn expect(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    idempotency_key: IdempotencyKey,
+    request: NewBenefit,
+) -> Result<StoredReply, ApiError> {
+    idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+        Loaded::load(conn, id)?.check(Action::RecordEvidence, caller)?;
+        let row = BenefitRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            project_id: id.to_owned(),
+            indicator: request.indicator.clone(),
+            unit: request.unit.clone(),
+            baseline: request.baseline,
+            target: request.target,
+            owner: request.owner.clone(),
+            due_date: request.due_date,
+            created_by: caller.sub.clone(),
+            created_at: os2pm_persistence::now(),
+        };
+        store::insert(conn, &row)?;
+        let view = benefit_view(row, Vec::new(), today());
+        created(
+            conn,
+            caller,
+            "project",
+            id,
+            format!("/api/v1/projects/{id}/benefits"),
+            &view,
+        )
+    })
+}
+
+/// Records a measurement of a benefit.
+pub fn measure(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    benefit_id: &str,
+    idempotency_key: IdempotencyKey,
+    request: NewMeasurement,
+) -> Result<StoredReply, ApiError> {
+    idempotency_key.run(conn, &caller.sub, &(&id, &benefit_id, &request), |conn| {
+        Loaded::load(conn, id)?.check(Action::RecordEvidence, caller)?;
+        one(conn, id, benefit_id)?;
+        store::measure(
+            conn,
+            &MeasurementRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                benefit_id: benefit_id.to_owned(),
+                measured_on: request.measured_on,
+                value: request.value,
+                note: request.note.clone(),
+                recorded_by: caller.sub.clone(),
+                recorded_at: os2pm_persistence::now(),
+            },
+        )?;
+        let view = one(conn, id, benefit_id)?;
+        let body = to_body(&view)?;
+        os2pm_persistence::audit::append(
+            conn,
+            os2pm_persistence::audit::NewEntry {
+                subject_type: "project",
+                subject_id: id,
+                action: "benefit_measured",
+                actor: &caller.actor(),
+                before: None,
+                after: Some(body.to_string()),
+                reason: None,
+            },
+        )?;
+        Ok(Outcome::created(
+            format!("/api/v1/projects/{id}/benefits"),
+            body,
+        ))
+    })
+}
+
+/// A project's benefits with their measurements.
+pub fn list(conn: &mut DbConnection, id: &str) -> Result<Vec<BenefitView>, ApiError> {
+    Loaded::load(conn, id)?;
+    let today = today();
+    Ok(store::with_measurements(conn, Some(id))?
+        .into_iter()
+        .map(|(b, m)| benefit_view(b, m, today))
+        .collect::<Vec<_>>())
 }

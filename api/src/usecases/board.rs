@@ -1,12 +1,21 @@
 //! The board roster: the seated members and their chair. Only a seated member's vote counts.
 
+use crate::auth::Role;
 use crate::error::ApiError;
+use crate::error::FieldError;
+use crate::request::IfMatch;
+use crate::usecases::Caller;
 use crate::usecases::people::organization_label;
 use chrono::{NaiveDate, Utc};
 use os2pm_groups::board::Seat;
+use os2pm_groups::board::check_roster;
 use os2pm_persistence::DbConnection;
+use os2pm_persistence::audit::{self, NewEntry};
 use os2pm_persistence::board::{self as store, SeatRow};
 use os2pm_persistence::people::PersonRow;
+use os2pm_persistence::people::{self};
+use os2pm_persistence::{StoreError, in_transaction};
+use serde::Deserialize;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -102,4 +111,80 @@ impl SeatedToday {
         }
         Ok(self.0.as_deref().unwrap_or_default())
     }
+}
+
+/// A seat as set by PUT.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeatRequest {
+    /// The person's id or `sub`.
+    pub person: String,
+    #[serde(default)]
+    pub chair: bool,
+    pub seat_from: NaiveDate,
+    pub seat_until: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"members": [
+    {"person": "mette@kl.dk", "chair": true, "seat_from": "2026-01-01"},
+    {"person": "jens@aarhus.dk", "seat_from": "2026-01-01", "seat_until": "2027-12-31"}
+]}))]
+pub struct RosterRequest {
+    pub members: Vec<SeatRequest>,
+}
+
+/// Replaces the board roster (administrator or business manager), every unknown person named.
+pub fn seat(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    if_match: IfMatch,
+    roster: RosterRequest,
+) -> Result<(i64, Roster), ApiError> {
+    caller.require_any(&[Role::Admin, Role::Forretningsleder])?;
+    in_transaction(conn, |conn| {
+        let (_, before) = load_roster(conn)?;
+        let mut errors = Vec::new();
+        let mut seats = Vec::new();
+        for (i, seat) in roster.members.iter().enumerate() {
+            match people::find(conn, &seat.person) {
+                Ok(person) => seats.push(SeatRow {
+                    person_id: person.id,
+                    chair: seat.chair,
+                    seat_from: seat.seat_from,
+                    seat_until: seat.seat_until,
+                }),
+                Err(StoreError::NotFound) => errors.push(FieldError::new(
+                    format!("members[{i}].person"),
+                    format!("no person with id or sub `{}`", seat.person),
+                )),
+                Err(other) => return Err(other.into()),
+            }
+        }
+        let domain: Vec<Seat> = seats.iter().map(domain_seat).collect();
+        errors.extend(
+            check_roster(&domain, today())
+                .into_iter()
+                .map(|e| FieldError::new("members", e.to_string())),
+        );
+        if !errors.is_empty() {
+            return Err(ApiError::Validation(errors));
+        }
+        store::replace(conn, if_match.0, &seats)?;
+        let (version, after) = load_roster(conn)?;
+        audit::append(
+            conn,
+            NewEntry {
+                subject_type: "board",
+                subject_id: "roster",
+                action: "roster_replaced",
+                actor: &caller.actor(),
+                before: serde_json::to_string(&before.members).ok(),
+                after: serde_json::to_string(&after.members).ok(),
+                reason: None,
+            },
+        )?;
+        Ok((version, after))
+    })
 }

@@ -2,7 +2,9 @@
 
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError};
+use crate::handlers::events::EventPage;
 use chrono::{DateTime, Utc};
+use os2pm_persistence::events::{self as store};
 use os2pm_persistence::events::{Audience, EventRow, TypeFilter};
 use os2pm_persistence::{DbConnection, organizations};
 use serde::Serialize;
@@ -104,4 +106,23 @@ pub fn audience(conn: &mut DbConnection, caller: &Caller) -> Result<Audience, Ap
     let organization = organizations::find(conn, org)
         .map_err(|_| ApiError::Forbidden(format!("the token's organisation `{org}` is unknown")))?;
     Ok(Audience::Organization(organization.id))
+}
+
+/// The events the caller may see after the cursor, in commit order.
+pub fn feed(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    after: i64,
+    types: TypeFilter,
+    limit: i64,
+) -> Result<EventPage, ApiError> {
+    caller.require_any(&[Role::Admin, Role::Integration])?;
+    let audience = audience(conn, caller)?;
+    store::sequence(conn)?;
+    let rows = store::between(conn, after, i64::MAX, &audience, &types, limit)?;
+    let next_cursor = rows.last().map_or(after, |e| e.seq).to_string();
+    Ok(EventPage {
+        items: rows.into_iter().map(EventView::from).collect(),
+        next_cursor,
+    })
 }

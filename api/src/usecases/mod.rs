@@ -9,10 +9,13 @@ pub mod board;
 pub mod events;
 pub mod groups;
 pub mod meetings;
+pub mod organizations;
 pub mod people;
 pub mod portfolio;
+pub mod priorities;
 pub mod products;
 pub mod projects;
+pub mod requirements;
 pub mod running;
 pub mod webhooks;
 

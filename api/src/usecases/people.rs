@@ -1,11 +1,21 @@
 //! People: who a token's `sub` is, by name and organisation (administrators manage them).
 
+use crate::auth::Role;
 use crate::error::ApiError;
+use crate::request::IdempotencyKey;
+use crate::request::StoredReply;
+use crate::usecases::Caller;
+use crate::usecases::created;
 use chrono::{DateTime, Utc};
+use os2pm_persistence::DbConnection;
+use os2pm_persistence::StoreError;
 use os2pm_persistence::organizations;
 use os2pm_persistence::people::PersonRow;
+use os2pm_persistence::people::{self as store};
+use serde::Deserialize;
 use serde::Serialize;
 use utoipa::ToSchema;
+use validator::Validate;
 
 /// A person known to os2pm.
 #[derive(Debug, Serialize, ToSchema)]
@@ -58,4 +68,77 @@ pub fn label_among(
         None => organization_label(conn, &id),
     })
     .transpose()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"sub": "jens@aarhus.dk", "name": "Jens Hansen", "organization": "751", "email": "jens@aarhus.dk"}))]
+pub struct NewPersonRequest {
+    #[validate(length(min = 1, max = 255, message = "must be 1 to 255 characters"))]
+    pub sub: String,
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    pub name: String,
+    /// A kommunekode or organisation id.
+    pub organization: String,
+    #[validate(email(message = "is not an e-mail address"))]
+    pub email: Option<String>,
+}
+
+/// Registers a person and the sub of their tokens (administrator).
+pub fn register(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    idempotency_key: IdempotencyKey,
+    request: NewPersonRequest,
+) -> Result<StoredReply, ApiError> {
+    caller.require_any(&[Role::Admin])?;
+    idempotency_key.run(conn, &caller.sub, &request, |conn| {
+        let organization =
+            organizations::find(conn, &request.organization).map_err(|e| match e {
+                StoreError::NotFound => {
+                    ApiError::validation("organization", "is not a known organisation")
+                }
+                other => other.into(),
+            })?;
+        let row = PersonRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            sub: request.sub.clone(),
+            name: request.name.clone(),
+            organization_id: organization.id.clone(),
+            email: request.email.clone(),
+            created_at: os2pm_persistence::now(),
+        };
+        store::insert(conn, &row).map_err(|e| match e {
+            StoreError::Conflict(_) => {
+                ApiError::Conflict(format!("a person with sub `{}` exists", request.sub))
+            }
+            other => other.into(),
+        })?;
+        let person = Person::from_row(row, organization.code.unwrap_or(organization.id));
+        created(
+            conn,
+            caller,
+            "person",
+            &person.id,
+            format!("/api/v1/people/{}", person.id),
+            &person,
+        )
+    })
+}
+
+/// Up to limit people after the cursor (administrator).
+pub fn list(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    after: Option<String>,
+    limit: i64,
+) -> Result<Vec<Person>, ApiError> {
+    caller.require_any(&[Role::Admin])?;
+    store::list(conn, after.as_deref(), limit + 1)?
+        .into_iter()
+        .map(|row| {
+            let label = organization_label(conn, &row.organization_id)?;
+            Ok(Person::from_row(row, label))
+        })
+        .collect::<Result<Vec<_>, ApiError>>()
 }

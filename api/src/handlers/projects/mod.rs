@@ -1,5 +1,6 @@
 //! `/api/v1/projects…`: ideas, their evidence, placement at a level, submission and history.
 
+pub mod benefits;
 pub mod budget;
 pub mod coordination_group;
 pub mod create;

@@ -6,6 +6,7 @@ pub mod closure;
 pub mod coordination;
 pub mod evaluations;
 pub mod level_change;
+pub mod publiccode;
 pub mod read;
 pub mod self_assessments;
 

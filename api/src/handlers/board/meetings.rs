@@ -14,8 +14,6 @@ use crate::usecases::meetings::AgendaDecisionRequest;
 use crate::usecases::meetings::MeetingView;
 use crate::usecases::meetings::NewAgendaItem;
 use crate::usecases::meetings::NewMeeting;
-use crate::usecases::meetings::OverdueQuery;
-use crate::usecases::meetings::ReportingDuty;
 
 /// Plans a board meeting (the business manager, as the board's secretary).
 #[utoipa::path(
@@ -118,27 +116,6 @@ pub async fn add_item(
         .db(move |conn| meetings::add_item(conn, &caller, &id, idempotency_key, request))
         .await
         .map(StoredReply::into_response)
-}
-
-/// The N2/N3 running projects without a progress report newer than the previous meeting and
-/// in before the meeting's material date (N1 projects only inform). Public.
-#[utoipa::path(
-    get, path = "/api/v1/portfolio/overdue-reports", tag = "meetings",
-    params(OverdueQuery),
-    responses(
-        (status = 200, description = "The reporting duty for the meeting", body = ReportingDuty),
-        (status = 404, description = "No such meeting, or no meeting planned", body = ProblemSchema, content_type = "application/problem+json"),
-    )
-)]
-pub async fn overdue_reports(
-    state: web::Data<AppState>,
-    query: web::Query<OverdueQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let wanted = query.into_inner().meeting;
-    let duty = state
-        .db(move |conn| meetings::overdue_reports(conn, wanted))
-        .await?;
-    Ok(HttpResponse::Ok().json(duty))
 }
 
 /// Records the board's decision on a recommendation on this meeting's agenda (the business

@@ -1,0 +1,57 @@
+//! The board roster: the seated members and their chair. Only a seated member's vote counts.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::app::AppState;
+use crate::auth::{Caller, Role};
+use crate::error::{ApiError, ProblemSchema};
+use crate::request::{IfMatch, with_etag};
+use crate::usecases::board;
+use crate::usecases::board::Roster;
+use crate::usecases::board::RosterRequest;
+use crate::usecases::board::load_roster;
+
+/// The board roster, with each member's seat period and whether they are seated today.
+#[utoipa::path(
+    get, path = "/api/v1/board/members", tag = "board",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The roster", body = Roster, headers(("ETag" = String))),
+        (status = 403, description = "Neither administrator nor business manager", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(&[Role::Admin, Role::Forretningsleder])?;
+    let (version, roster) = state.db(load_roster).await?;
+    Ok(with_etag(&request, version, &roster))
+}
+
+/// Replaces the roster. Exactly one of the members seated today chairs.
+#[utoipa::path(
+    put, path = "/api/v1/board/members", tag = "board",
+    security(("bearer" = [])),
+    request_body = RosterRequest,
+    params(("If-Match" = String, Header, description = "The roster's ETag")),
+    responses(
+        (status = 200, description = "The new roster", body = Roster, headers(("ETag" = String))),
+        (status = 403, description = "Neither administrator nor business manager", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown people, or not exactly one seated chair", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn put(
+    state: web::Data<AppState>,
+    caller: Caller,
+    if_match: IfMatch,
+    request: HttpRequest,
+    body: web::Json<RosterRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let roster = body.into_inner();
+    let (version, roster) = state
+        .db(move |conn| board::seat(conn, &caller, if_match, roster))
+        .await?;
+    Ok(with_etag(&request, version, &roster))
+}

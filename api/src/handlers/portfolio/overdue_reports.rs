@@ -1,0 +1,30 @@
+//! Board meetings (governance.md §6): deadlines computed from the date, agendas that take every
+//! recommendation to the board by its submission date, and the reporting duty before each one.
+
+use crate::app::AppState;
+use crate::error::{ApiError, ProblemSchema};
+use crate::usecases::meetings;
+use crate::usecases::meetings::OverdueQuery;
+use crate::usecases::meetings::ReportingDuty;
+use actix_web::{HttpResponse, web};
+
+/// The N2/N3 running projects without a progress report newer than the previous meeting and
+/// in before the meeting's material date (N1 projects only inform). Public.
+#[utoipa::path(
+    get, path = "/api/v1/portfolio/overdue-reports", tag = "meetings",
+    params(OverdueQuery),
+    responses(
+        (status = 200, description = "The reporting duty for the meeting", body = ReportingDuty),
+        (status = 404, description = "No such meeting, or no meeting planned", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn overdue_reports(
+    state: web::Data<AppState>,
+    query: web::Query<OverdueQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let wanted = query.into_inner().meeting;
+    let duty = state
+        .db(move |conn| meetings::overdue_reports(conn, wanted))
+        .await?;
+    Ok(HttpResponse::Ok().json(duty))
+}

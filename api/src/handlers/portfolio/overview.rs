@@ -1,0 +1,77 @@
+//! The portfolio overview (*porteføljeoverblik*, governance.md §6) for a board meeting: every
+//! project and product by level and state, their economy, pending decisions, and what the
+//! board decided since its previous meeting.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::app::AppState;
+use crate::error::{ApiError, ProblemSchema};
+use crate::usecases::portfolio;
+use crate::usecases::portfolio::DecisionLog;
+use crate::usecases::portfolio::Overview;
+use crate::usecases::portfolio::overview_for;
+use crate::usecases::portfolio::parse_as_of;
+use crate::usecases::portfolio::to_markdown;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OverviewQuery {
+    /// The meeting the overview is for; without it, the portfolio as of today.
+    pub meeting: Option<String>,
+    /// The portfolio as it stood then, from the audit history (states, levels, budgets, reports,
+    /// products and decisions): a date (its end) or an RFC 3339 timestamp.
+    #[param(example = "2027-03-18")]
+    pub as_of: Option<String>,
+}
+
+/// The portfolio overview for a board meeting (or as of today). Public.
+#[utoipa::path(
+    get, path = "/api/v1/portfolio", tag = "meetings",
+    params(OverviewQuery),
+    responses(
+        (status = 200, description = "The overview", body = Overview),
+        (status = 404, description = "No such meeting", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "`as_of` is not a date or timestamp", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn overview(
+    state: web::Data<AppState>,
+    query: web::Query<OverviewQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let historic = query.as_of.as_deref().map(parse_as_of).transpose()?;
+    let overview = state
+        .db(move |conn| overview_for(conn, query.meeting.as_deref(), historic))
+        .await?;
+    Ok(HttpResponse::Ok().json(overview))
+}
+
+/// The decision log: every decision, oldest first, grouped by year and item. With
+/// `Accept: text/markdown`, in the association's Markdown layout, to replace the hand-kept log.
+#[utoipa::path(
+    get, path = "/api/v1/portfolio/decision-log", tag = "meetings",
+    responses(
+        (status = 200, description = "The decision log: JSON, or Markdown with `Accept: text/markdown`",
+            content((DecisionLog = "application/json"), (String = "text/markdown"))),
+    )
+)]
+pub async fn decision_log(
+    state: web::Data<AppState>,
+    request: actix_web::HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let log = state.db(portfolio::decision_log).await?;
+    let wants_markdown = request
+        .headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/markdown"));
+    Ok(if wants_markdown {
+        HttpResponse::Ok()
+            .content_type("text/markdown; charset=utf-8")
+            .body(to_markdown(&log))
+    } else {
+        HttpResponse::Ok().json(log)
+    })
+}

@@ -1,0 +1,78 @@
+//! Prioritisation (governance.md §6): the board's weighted criteria (kept by the business manager on
+//! its behalf), board members' scores, and the ranking with its stability.
+
+use actix_web::{HttpResponse, web};
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ProblemSchema};
+use crate::usecases::priorities;
+use crate::usecases::priorities::Criteria;
+use crate::usecases::priorities::CriteriaRequest;
+use crate::usecases::priorities::Priorities;
+use crate::usecases::priorities::ScoresRequest;
+use crate::usecases::priorities::priorities;
+
+/// The ranking of candidates by weighted score, each member's scores, and how stable each rank
+/// is. Public.
+#[utoipa::path(
+    get, path = "/api/v1/portfolio/priorities", tag = "meetings",
+    responses((status = 200, description = "The criteria in force and the ranking", body = Priorities))
+)]
+pub async fn get(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let view = state.db(priorities).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Sets a new version of the criteria and weights (the business manager, on the board's
+/// behalf). Scores are kept per version.
+#[utoipa::path(
+    put, path = "/api/v1/portfolio/priorities/criteria", tag = "meetings",
+    security(("bearer" = [])),
+    request_body = CriteriaRequest,
+    responses(
+        (status = 200, description = "The new version and the (empty) ranking", body = Priorities),
+        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "No criteria, a weight that is not positive, a key twice", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn put_criteria(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<CriteriaRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let criteria = Criteria::try_from(body.into_inner())?;
+    let view = state
+        .db(move |conn| priorities::set_criteria(conn, &caller, criteria))
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// A seated board member scores a candidate (a project) on the criteria in force, 0–5 each;
+/// scoring again replaces the member's earlier scores for it.
+#[utoipa::path(
+    put, path = "/api/v1/portfolio/priorities/scores/{project_id}", tag = "meetings",
+    security(("bearer" = [])),
+    params(("project_id" = String, Path)),
+    request_body = ScoresRequest,
+    responses(
+        (status = 200, description = "The ranking now", body = Priorities),
+        (status = 403, description = "Not a board member seated today", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "No criteria are set yet", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown criteria or scores outside 0–5", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn put_scores(
+    state: web::Data<AppState>,
+    caller: Caller,
+    project_id: web::Path<String>,
+    body: web::Json<ScoresRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let project_id = project_id.into_inner();
+    let request = body.into_inner();
+    let view = state
+        .db(move |conn| priorities::score(conn, &caller, &project_id, request))
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}

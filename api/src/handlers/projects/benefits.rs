@@ -1,0 +1,104 @@
+//! Benefits realisation (governance.md §6): expected benefits (indicator, baseline, target, owner,
+//! due date) and their measurements, shown against the expectation.
+
+use actix_web::{HttpResponse, web};
+use os2pm_projects::benefits::check_benefit;
+use validator::Validate;
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ProblemSchema};
+use crate::request::{IdempotencyKey, Page, PageParams, StoredReply, validation_errors};
+use crate::usecases::benefits;
+use crate::usecases::benefits::BenefitView;
+use crate::usecases::benefits::NewBenefit;
+use crate::usecases::benefits::NewMeasurement;
+
+/// Records an expected benefit (owner organisation, project leader or business manager).
+#[utoipa::path(
+    post, path = "/api/v1/projects/{id}/benefits", tag = "meetings",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = NewBenefit,
+    responses(
+        (status = 201, description = "The benefit", body = BenefitView, headers(("Location" = String))),
+        (status = 403, description = "Not allowed on this project", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "Rejected, cancelled or a closed product", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or a target equal to the baseline", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    idempotency_key: IdempotencyKey,
+    body: web::Json<NewBenefit>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let request = body.into_inner();
+    request
+        .validate()
+        .map_err(|e| ApiError::Validation(validation_errors(&e)))?;
+    check_benefit(request.baseline, request.target)
+        .map_err(|e| ApiError::validation(e.field(), e.to_string()))?;
+    state
+        .db(move |conn| benefits::expect(conn, &caller, &id, idempotency_key, request))
+        .await
+        .map(StoredReply::into_response)
+}
+
+/// Records a measurement of a benefit.
+#[utoipa::path(
+    post, path = "/api/v1/projects/{id}/benefits/{benefit_id}/measurements", tag = "meetings",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("benefit_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = NewMeasurement,
+    responses(
+        (status = 201, description = "The benefit with the measurement", body = BenefitView),
+        (status = 403, description = "Not allowed on this project", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 404, description = "No such project or benefit", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn measure(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    idempotency_key: IdempotencyKey,
+    body: web::Json<NewMeasurement>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, benefit_id) = path.into_inner();
+    let request = body.into_inner();
+    request
+        .validate()
+        .map_err(|e| ApiError::Validation(validation_errors(&e)))?;
+    if !request.value.is_finite() {
+        return Err(ApiError::validation("value", "a value is a finite number"));
+    }
+    state
+        .db(move |conn| {
+            benefits::measure(conn, &caller, &id, &benefit_id, idempotency_key, request)
+        })
+        .await
+        .map(StoredReply::into_response)
+}
+
+/// A project's (or its product's) expected benefits with their measurements. Public.
+#[utoipa::path(
+    get, path = "/api/v1/projects/{id}/benefits", tag = "meetings",
+    params(("id" = String, Path), PageParams),
+    responses(
+        (status = 200, description = "The benefits, oldest first, one page at a time", body = Page<BenefitView>),
+        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let views = state.db(move |conn| benefits::list(conn, &id)).await?;
+    Ok(HttpResponse::Ok().json(Page::from_list(views, &page)?))
+}
