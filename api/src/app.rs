@@ -14,6 +14,8 @@ use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::auth::Authenticator;
 use crate::error::{ApiError, problem_safety_net};
+use utoipa_actix_web::AppExt;
+
 use crate::{handlers, openapi_doc, request};
 
 /// What every handler may use. Cheap to clone.
@@ -81,14 +83,17 @@ pub fn build(
     >,
 > {
     let max_body_bytes = state.max_body_bytes;
-    App::new()
+    let (app, document) = App::new()
         .app_data(web::Data::new(state))
         .app_data(authenticator)
         .app_data(request::json_config(max_body_bytes))
         .app_data(request::query_config())
         .app_data(request::path_config())
         .app_data(web::PayloadConfig::new(max_body_bytes))
+        .into_utoipa_app()
         .configure(handlers::routes)
+        .split_for_parts();
+    app.app_data(web::Data::new(Operations::of(&document)))
         .service(openapi_doc::swagger_ui())
         // A newcomer who opens the bare address, or types the UI's path without its slash.
         .route("/", web::get().to(to_swagger_ui))
@@ -122,9 +127,65 @@ async fn to_swagger_ui() -> actix_web::HttpResponse {
         .finish()
 }
 
-async fn not_found(request: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::NotFound(format!(
-        "no resource at {}",
-        request.path()
-    )))
+/// 405 with `Allow` for a known path asked with another method; 404 for anything else.
+async fn not_found(
+    request: actix_web::HttpRequest,
+    operations: web::Data<Operations>,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    let allowed = operations.methods_at(request.path());
+    if allowed.is_empty() {
+        return Err(ApiError::NotFound(format!(
+            "no resource at {}",
+            request.path()
+        )));
+    }
+    Ok(actix_web::HttpResponse::MethodNotAllowed()
+        .insert_header((actix_web::http::header::ALLOW, allowed.join(", ")))
+        .finish())
+}
+
+/// The (path template, methods) of every operation the route table serves.
+pub struct Operations(Vec<(Vec<String>, Vec<String>)>);
+
+impl Operations {
+    fn of(document: &utoipa::openapi::OpenApi) -> Self {
+        Self(
+            document
+                .paths
+                .paths
+                .iter()
+                .map(|(template, item)| {
+                    let segments = template.split('/').map(str::to_owned).collect();
+                    let methods = serde_json::to_value(item)
+                        .ok()
+                        .and_then(|item| item.as_object().cloned())
+                        .map(|item| {
+                            item.keys()
+                                .filter(|k| {
+                                    ["get", "post", "put", "patch", "delete"].contains(&k.as_str())
+                                })
+                                .map(|k| k.to_uppercase())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    (segments, methods)
+                })
+                .collect(),
+        )
+    }
+
+    /// The methods served at `path`, whatever its `{parameters}` stand for.
+    fn methods_at(&self, path: &str) -> Vec<String> {
+        let segments: Vec<&str> = path.split('/').collect();
+        self.0
+            .iter()
+            .filter(|(template, _)| {
+                template.len() == segments.len()
+                    && template.iter().zip(&segments).all(|(t, s)| {
+                        (t.starts_with('{') && t.ends_with('}') && !s.is_empty()) || t == s
+                    })
+            })
+            .flat_map(|(_, methods)| methods.iter().cloned())
+            .collect()
+    }
 }

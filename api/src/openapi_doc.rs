@@ -1,90 +1,15 @@
-//! The OpenAPI document, gathered from the handlers' annotations.
+//! The OpenAPI document: what every document has (info, tags, security, shared schemas) here,
+//! and every operation from the route table, which registers each handler with its annotation.
 
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::handlers::{
-    approvals, board, events, health, me, organizations, page, people, portfolio, products,
-    projects, requirements, webhooks,
-};
-use crate::{auth, error, request};
+use utoipa_actix_web::AppExt;
+
+use crate::{auth, error, handlers, request};
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(
-        health::live,
-        health::ready,
-        me::get,
-        organizations::list,
-        organizations::get,
-        organizations::create,
-        requirements::list,
-        people::create,
-        people::list,
-        board::members::get,
-        board::members::put,
-        events::feed,
-        products::publiccode::publiccode,
-        products::self_assessments::import,
-        products::self_assessments::export,
-        webhooks::create,
-        webhooks::list,
-        webhooks::get,
-        webhooks::delete,
-        webhooks::deliveries,
-        webhooks::redeliver,
-        board::meetings::create,
-        board::meetings::list,
-        board::meetings::get,
-        board::meetings::add_item,
-        board::meetings::decide_recommendation,
-        portfolio::overdue_reports::overdue_reports,
-        page::portfolio_page,
-        portfolio::overview::overview,
-        portfolio::overview::decision_log,
-        portfolio::priorities::get,
-        projects::benefits::create,
-        projects::benefits::measure,
-        projects::benefits::list,
-        portfolio::priorities::put_criteria,
-        portfolio::priorities::put_scores,
-        projects::create::create,
-        projects::read::list,
-        projects::read::get,
-        projects::edit::patch,
-        projects::evidence::record_evidence,
-        projects::placement::place,
-        projects::submission::submit,
-        projects::history::history,
-        approvals::list,
-        approvals::get,
-        approvals::vote,
-        approvals::meeting_decision,
-        projects::steering_group::put_steering_group,
-        projects::budget::put_budget,
-        projects::budget::approve_budget,
-        projects::start::start,
-        projects::reports::create_report,
-        projects::reports::list_reports,
-        projects::reconsideration::pause,
-        projects::reconsideration::resume,
-        projects::reconsideration::cancel,
-        projects::coordination_group::put_project_coordination_group,
-        projects::go_live::go_live,
-        projects::level_changes::project_level_change,
-        products::read::list,
-        products::read::get,
-        products::coordination_group::put_product_coordination_group,
-        products::coordination_group::join,
-        products::coordination_group::leave,
-        products::level_changes::product_level_change,
-        products::closure::propose_closure,
-        products::change_requests::create_change_request,
-        products::change_requests::list_change_requests,
-        products::change_requests::decide_change_request,
-        products::evaluations::evaluate,
-        products::evaluations::list_evaluations,
-    ),
     components(schemas(
         error::ProblemSchema,
         error::FieldError,
@@ -110,9 +35,15 @@ use crate::{auth, error, request};
 )]
 struct ApiDoc;
 
-/// The complete document, as served and as committed in `openapi/openapi.json`.
+/// The complete document, as served and as committed in `openapi/openapi.json`: the operations
+/// are the route table's.
 pub fn document() -> utoipa::openapi::OpenApi {
-    os2pm_openapi::finish(ApiDoc::openapi())
+    let (_, document) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(handlers::routes)
+        .split_for_parts();
+    os2pm_openapi::finish(document)
 }
 
 /// Swagger UI at `/swagger-ui/`, with the document at `/api-docs/openapi.json`; offline.

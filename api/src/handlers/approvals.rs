@@ -2,6 +2,7 @@
 //! from a board meeting. A decision is final and never edited.
 
 use actix_web::{HttpResponse, web};
+use actix_web::{get, post};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -27,7 +28,7 @@ pub struct InboxQuery {
 /// The caller's inbox: N1 approvals for the business manager, N2/N3 for seated board members.
 /// Board members also see decided N1 approvals, for their information.
 #[utoipa::path(
-    get, path = "/api/v1/approvals", tag = "approvals",
+    tag = "approvals",
     security(("bearer" = [])),
     params(InboxQuery, PageParams),
     responses(
@@ -36,6 +37,7 @@ pub struct InboxQuery {
         (status = 422, description = "Unknown state", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/approvals")]
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
@@ -56,13 +58,14 @@ pub async fn list(
 
 /// One approval with its votes.
 #[utoipa::path(
-    get, path = "/api/v1/approvals/{id}", tag = "approvals",
+    tag = "approvals",
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "The approval", body = ApprovalView),
         (status = 404, description = "No such approval", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/approvals/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
@@ -86,7 +89,7 @@ pub struct VoteRequest {
 /// vote; a majority of the seated members decides, and when everyone has voted without one,
 /// the chair's side wins.
 #[utoipa::path(
-    post, path = "/api/v1/approvals/{id}/votes", tag = "approvals",
+    tag = "approvals",
     security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = VoteRequest,
@@ -98,6 +101,7 @@ pub struct VoteRequest {
         (status = 422, description = "Unknown decision, or no reason to return or reject", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/approvals/{id}/votes")]
 pub async fn vote(
     state: web::Data<AppState>,
     caller: Caller,
@@ -131,7 +135,7 @@ pub struct MeetingDecisionRequest {
 /// Records a decision taken at a board meeting (the business manager, as the board's secretary,
 /// from the minutes). Closes an N2/N3 approval.
 #[utoipa::path(
-    post, path = "/api/v1/approvals/{id}/meeting-decision", tag = "approvals",
+    tag = "approvals",
     security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = MeetingDecisionRequest,
@@ -143,6 +147,7 @@ pub struct MeetingDecisionRequest {
         (status = 422, description = "Invalid decision, reason or members present", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/approvals/{id}/meeting-decision")]
 pub async fn meeting_decision(
     state: web::Data<AppState>,
     caller: Caller,

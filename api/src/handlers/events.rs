@@ -1,5 +1,6 @@
 //! The event feed: every change, in commit order, resumable from any cursor.
 
+use actix_web::get;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -41,7 +42,7 @@ pub struct EventPage {
 /// no duplicates across pages; an integration sees public items' events and its own
 /// organisation's.
 #[utoipa::path(
-    get, path = "/api/v1/events", tag = "events",
+    tag = "events",
     security(("bearer" = [])),
     params(FeedQuery),
     responses(
@@ -50,6 +51,7 @@ pub struct EventPage {
         (status = 422, description = "Invalid cursor, types or limit", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/events")]
 pub async fn feed(
     state: web::Data<AppState>,
     caller: Caller,

@@ -1,5 +1,6 @@
 //! Liveness and readiness for orchestrators and load balancers.
 
+use actix_web::get;
 use actix_web::{HttpResponse, web};
 use os2pm_persistence::{StoreError, ping};
 use serde::Serialize;
@@ -20,10 +21,11 @@ pub struct Health {
 
 /// The process is up and answering.
 #[utoipa::path(
-    get, path = "/health/live", tag = "health",
+    tag = "health",
     responses((status = 200, description = "The process answers", body = Health,
         example = json!({"status": "ok"})))
 )]
+#[get("/health/live")]
 pub async fn live() -> HttpResponse {
     HttpResponse::Ok().json(Health {
         status: "ok",
@@ -34,7 +36,7 @@ pub async fn live() -> HttpResponse {
 /// The service can reach its database. Answers 503 while it cannot, and 200 again by itself
 /// once it can.
 #[utoipa::path(
-    get, path = "/health/ready", tag = "health",
+    tag = "health",
     responses(
         (status = 200, description = "The database answers", body = Health,
             example = json!({"status": "ready", "database": "sqlite"})),
@@ -42,6 +44,7 @@ pub async fn live() -> HttpResponse {
             content_type = "application/problem+json"),
     )
 )]
+#[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let pool = state.pool.clone();
     let timeout = state.readiness_timeout;

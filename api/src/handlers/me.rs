@@ -1,13 +1,14 @@
 //! Who the token says the caller is: lets an integration check its token set-up.
 
 use actix_web::HttpResponse;
+use actix_web::get;
 
 use crate::auth::Caller;
 use crate::error::ProblemSchema;
 
 /// The caller as os2pm understands the bearer token: subject, recognised roles, organisation.
 #[utoipa::path(
-    get, path = "/api/v1/me", tag = "auth",
+    tag = "auth",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller", body = Caller,
@@ -16,6 +17,7 @@ use crate::error::ProblemSchema;
             content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/me")]
 pub async fn get(caller: Caller) -> HttpResponse {
     HttpResponse::Ok().json(caller)
 }

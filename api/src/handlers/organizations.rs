@@ -2,6 +2,7 @@
 //! those an administrator adds (state agencies, suppliers …).
 
 use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{get, post};
 use os2pm_groups::organizations::OrganizationKind;
 use os2pm_persistence::organizations::{self as store, OrganizationCursor, OrganizationFilter};
 use serde::Deserialize;
@@ -30,7 +31,7 @@ pub struct OrganizationQuery {
 
 /// The organisations, by name.
 #[utoipa::path(
-    get, path = "/api/v1/organizations", tag = "organizations",
+    tag = "organizations",
     params(OrganizationQuery, PageParams),
     responses(
         (status = 200, description = "One page of organisations", body = Page<Organization>),
@@ -40,6 +41,7 @@ pub struct OrganizationQuery {
             body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/organizations")]
 pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<OrganizationQuery>,
@@ -72,7 +74,7 @@ pub async fn list(
 
 /// One organisation, by id or by code (a kommunekode such as `101`).
 #[utoipa::path(
-    get, path = "/api/v1/organizations/{id}", tag = "organizations",
+    tag = "organizations",
     params(("id" = String, Path, description = "The organisation's id or code", example = "751")),
     responses(
         (status = 200, description = "The organisation", body = Organization,
@@ -82,6 +84,7 @@ pub async fn list(
             content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/organizations/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -94,7 +97,7 @@ pub async fn get(
 
 /// Adds an organisation (administrators only).
 #[utoipa::path(
-    post, path = "/api/v1/organizations", tag = "organizations",
+    tag = "organizations",
     security(("bearer" = [])),
     request_body = NewOrganizationRequest,
     params(("Idempotency-Key" = Option<String>, Header,
@@ -108,6 +111,7 @@ pub async fn get(
             body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/organizations")]
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,

@@ -4,6 +4,7 @@
 //! Every number on the page also sits in a `data-*` attribute, so the browser test can compare
 //! the page with `GET /api/v1/portfolio` without parsing Danish number formats.
 
+use actix_web::get;
 use actix_web::{HttpResponse, web};
 
 use crate::app::AppState;
@@ -16,11 +17,12 @@ use crate::usecases::portfolio;
 /// missing progress reports and pending decisions. Server-rendered, printable, no JavaScript.
 /// Public: it shows what the overview API shows to anyone.
 #[utoipa::path(
-    get, path = "/portfolio", tag = "meetings",
+    tag = "meetings",
     responses(
         (status = 200, description = "The page, in Danish", content_type = "text/html", body = String),
     )
 )]
+#[get("/portfolio")]
 pub async fn portfolio_page(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let data = state.db(portfolio::page_data).await?;
     Ok(HttpResponse::Ok()

@@ -1,6 +1,7 @@
 //! People: who a token's `sub` is, by name and organisation (administrators manage them).
 
 use actix_web::{HttpResponse, web};
+use actix_web::{get, post};
 use validator::Validate;
 
 use crate::app::AppState;
@@ -13,7 +14,7 @@ use crate::usecases::people::Person;
 
 /// Adds a person (administrators only).
 #[utoipa::path(
-    post, path = "/api/v1/people", tag = "people",
+    tag = "people",
     security(("bearer" = [])),
     request_body = NewPersonRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body return the first response")),
@@ -24,6 +25,7 @@ use crate::usecases::people::Person;
         (status = 422, description = "Invalid fields, or an unknown organisation", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/people")]
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
@@ -42,7 +44,7 @@ pub async fn create(
 
 /// The people known to os2pm (administrators only).
 #[utoipa::path(
-    get, path = "/api/v1/people", tag = "people",
+    tag = "people",
     security(("bearer" = [])),
     params(PageParams),
     responses(
@@ -50,6 +52,7 @@ pub async fn create(
         (status = 403, description = "Not an administrator", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/people")]
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,

@@ -1,5 +1,6 @@
 //! The requirement catalogue (*formkrav*), cumulative per level.
 
+use actix_web::get;
 use actix_web::{HttpResponse, web};
 use os2pm_levels::styringsmodel::{Checklist, ChecklistLevel, STYRINGSMODEL_2025};
 use os2pm_levels::{DEFAULT_CATALOGUE_VERSION, Gate, Level};
@@ -30,7 +31,7 @@ pub struct RequirementQuery {
 
 /// The requirements a project at a level must meet (cumulative), with Danish and English titles.
 #[utoipa::path(
-    get, path = "/api/v1/requirements", tag = "requirements",
+    tag = "requirements",
     params(RequirementQuery),
     responses(
         (status = 200, description = "The requirements, in catalogue order", body = RequirementList),
@@ -38,6 +39,7 @@ pub struct RequirementQuery {
             content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/requirements")]
 pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<RequirementQuery>,

@@ -2,6 +2,7 @@
 //! deliveries. The dispatcher in `crate::webhooks` sends them.
 
 use actix_web::{HttpResponse, web};
+use actix_web::{delete, get, post};
 
 use crate::app::AppState;
 use crate::auth::Caller;
@@ -17,7 +18,7 @@ use crate::usecases::webhooks::WebhookView;
 
 /// Subscribes a URL to events. It receives only events from now on, in order, signed.
 #[utoipa::path(
-    post, path = "/api/v1/webhooks", tag = "events",
+    tag = "events",
     security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header)),
     request_body = NewWebhook,
@@ -27,6 +28,7 @@ use crate::usecases::webhooks::WebhookView;
         (status = 422, description = "Invalid URL, event types, secret or organisation", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/webhooks")]
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
@@ -42,7 +44,7 @@ pub async fn create(
 
 /// The subscriptions the caller may manage.
 #[utoipa::path(
-    get, path = "/api/v1/webhooks", tag = "events",
+    tag = "events",
     security(("bearer" = [])),
     params(PageParams),
     responses(
@@ -50,6 +52,7 @@ pub async fn create(
         (status = 403, description = "Neither administrator nor integration", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/webhooks")]
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
@@ -61,7 +64,7 @@ pub async fn list(
 
 /// One subscription.
 #[utoipa::path(
-    get, path = "/api/v1/webhooks/{id}", tag = "events",
+    tag = "events",
     security(("bearer" = [])),
     params(("id" = String, Path)),
     responses(
@@ -70,6 +73,7 @@ pub async fn list(
         (status = 404, description = "No such webhook", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/webhooks/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     caller: Caller,
@@ -83,7 +87,7 @@ pub async fn get(
 
 /// Ends a subscription: nothing more is delivered. Its deliveries stay readable.
 #[utoipa::path(
-    delete, path = "/api/v1/webhooks/{id}", tag = "events",
+    tag = "events",
     security(("bearer" = [])),
     params(("id" = String, Path)),
     responses(
@@ -92,6 +96,7 @@ pub async fn get(
         (status = 404, description = "No such webhook", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[delete("/api/v1/webhooks/{id}")]
 pub async fn delete(
     state: web::Data<AppState>,
     caller: Caller,
@@ -105,7 +110,7 @@ pub async fn delete(
 
 /// Every delivery of a subscription with every attempt, newest first.
 #[utoipa::path(
-    get, path = "/api/v1/webhooks/{id}/deliveries", tag = "events",
+    tag = "events",
     security(("bearer" = [])),
     params(("id" = String, Path), DeliveriesQuery),
     responses(
@@ -115,6 +120,7 @@ pub async fn delete(
         (status = 422, description = "Invalid limit or cursor", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/webhooks/{id}/deliveries")]
 pub async fn deliveries(
     state: web::Data<AppState>,
     caller: Caller,
@@ -143,7 +149,7 @@ pub async fn deliveries(
 
 /// Sends a delivered or failed delivery's event again, as a new delivery behind those queued.
 #[utoipa::path(
-    post, path = "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", tag = "events",
+    tag = "events",
     security(("bearer" = [])),
     params(("id" = String, Path), ("delivery_id" = String, Path)),
     responses(
@@ -153,6 +159,7 @@ pub async fn deliveries(
         (status = 409, description = "The delivery is still pending", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver")]
 pub async fn redeliver(
     state: web::Data<AppState>,
     caller: Caller,

@@ -2,6 +2,7 @@
 //! recommendation to the board by its submission date, and the reporting duty before each one.
 
 use actix_web::{HttpResponse, web};
+use actix_web::{get, post};
 use validator::Validate;
 
 use crate::app::AppState;
@@ -17,7 +18,7 @@ use crate::usecases::meetings::NewMeeting;
 
 /// Plans a board meeting (the business manager, as the board's secretary).
 #[utoipa::path(
-    post, path = "/api/v1/board/meetings", tag = "meetings",
+    tag = "meetings",
     security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header)),
     request_body = NewMeeting,
@@ -28,6 +29,7 @@ use crate::usecases::meetings::NewMeeting;
         (status = 422, description = "Invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/board/meetings")]
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
@@ -46,10 +48,11 @@ pub async fn create(
 
 /// Every board meeting by date, with deadlines and agendas. Public.
 #[utoipa::path(
-    get, path = "/api/v1/board/meetings", tag = "meetings",
+    tag = "meetings",
     params(PageParams),
     responses((status = 200, description = "The meetings by date, one page at a time", body = Page<MeetingView>))
 )]
+#[get("/api/v1/board/meetings")]
 pub async fn list(
     state: web::Data<AppState>,
     page: web::Query<PageParams>,
@@ -60,13 +63,14 @@ pub async fn list(
 
 /// One meeting with its agenda. Public.
 #[utoipa::path(
-    get, path = "/api/v1/board/meetings/{id}", tag = "meetings",
+    tag = "meetings",
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "The meeting", body = MeetingView),
         (status = 404, description = "No such meeting", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/board/meetings/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
@@ -78,7 +82,7 @@ pub async fn get(
 
 /// Adds an orientation, strategy or other item to a meeting's agenda (business manager).
 #[utoipa::path(
-    post, path = "/api/v1/board/meetings/{id}/agenda-items", tag = "meetings",
+    tag = "meetings",
     security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = NewAgendaItem,
@@ -89,6 +93,7 @@ pub async fn get(
         (status = 422, description = "Invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/board/meetings/{id}/agenda-items")]
 pub async fn add_item(
     state: web::Data<AppState>,
     caller: Caller,
@@ -121,7 +126,7 @@ pub async fn add_item(
 /// Records the board's decision on a recommendation on this meeting's agenda (the business
 /// manager, from the minutes, once the meeting has been held). Resolves its approval.
 #[utoipa::path(
-    post, path = "/api/v1/board/meetings/{id}/recommendations/{approval_id}/decision", tag = "meetings",
+    tag = "meetings",
     security(("bearer" = [])),
     params(("id" = String, Path), ("approval_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = AgendaDecisionRequest,
@@ -133,6 +138,7 @@ pub async fn add_item(
         (status = 422, description = "Invalid decision, reason or members present", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/board/meetings/{id}/recommendations/{approval_id}/decision")]
 pub async fn decide_recommendation(
     state: web::Data<AppState>,
     caller: Caller,

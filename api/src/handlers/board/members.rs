@@ -1,6 +1,7 @@
 //! The board roster: the seated members and their chair. Only a seated member's vote counts.
 
 use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{get, put};
 
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
@@ -13,13 +14,14 @@ use crate::usecases::board::load_roster;
 
 /// The board roster, with each member's seat period and whether they are seated today.
 #[utoipa::path(
-    get, path = "/api/v1/board/members", tag = "board",
+    tag = "board",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The roster", body = Roster, headers(("ETag" = String))),
         (status = 403, description = "Neither administrator nor business manager", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/board/members")]
 pub async fn get(
     state: web::Data<AppState>,
     caller: Caller,
@@ -32,7 +34,7 @@ pub async fn get(
 
 /// Replaces the roster. Exactly one of the members seated today chairs.
 #[utoipa::path(
-    put, path = "/api/v1/board/members", tag = "board",
+    tag = "board",
     security(("bearer" = [])),
     request_body = RosterRequest,
     params(("If-Match" = String, Header, description = "The roster's ETag")),
@@ -42,6 +44,7 @@ pub async fn get(
         (status = 422, description = "Unknown people, or not exactly one seated chair", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[put("/api/v1/board/members")]
 pub async fn put(
     state: web::Data<AppState>,
     caller: Caller,

@@ -6,18 +6,20 @@ use crate::error::{ApiError, ProblemSchema};
 use crate::usecases::meetings;
 use crate::usecases::meetings::OverdueQuery;
 use crate::usecases::meetings::ReportingDuty;
+use actix_web::get;
 use actix_web::{HttpResponse, web};
 
 /// The N2/N3 running projects without a progress report newer than the previous meeting and
 /// in before the meeting's material date (N1 projects only inform). Public.
 #[utoipa::path(
-    get, path = "/api/v1/portfolio/overdue-reports", tag = "meetings",
+    tag = "meetings",
     params(OverdueQuery),
     responses(
         (status = 200, description = "The reporting duty for the meeting", body = ReportingDuty),
         (status = 404, description = "No such meeting, or no meeting planned", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/portfolio/overdue-reports")]
 pub async fn overdue_reports(
     state: web::Data<AppState>,
     query: web::Query<OverdueQuery>,

@@ -2,6 +2,7 @@
 //! project and product by level and state, their economy, pending decisions, and what the
 //! board decided since its previous meeting.
 
+use actix_web::get;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -28,7 +29,7 @@ pub struct OverviewQuery {
 
 /// The portfolio overview for a board meeting (or as of today). Public.
 #[utoipa::path(
-    get, path = "/api/v1/portfolio", tag = "meetings",
+    tag = "meetings",
     params(OverviewQuery),
     responses(
         (status = 200, description = "The overview", body = Overview),
@@ -36,6 +37,7 @@ pub struct OverviewQuery {
         (status = 422, description = "`as_of` is not a date or timestamp", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/portfolio")]
 pub async fn overview(
     state: web::Data<AppState>,
     query: web::Query<OverviewQuery>,
@@ -51,12 +53,13 @@ pub async fn overview(
 /// The decision log: every decision, oldest first, grouped by year and item. With
 /// `Accept: text/markdown`, in the association's Markdown layout, to replace the hand-kept log.
 #[utoipa::path(
-    get, path = "/api/v1/portfolio/decision-log", tag = "meetings",
+    tag = "meetings",
     responses(
         (status = 200, description = "The decision log: JSON, or Markdown with `Accept: text/markdown`",
             content((DecisionLog = "application/json"), (String = "text/markdown"))),
     )
 )]
+#[get("/api/v1/portfolio/decision-log")]
 pub async fn decision_log(
     state: web::Data<AppState>,
     request: actix_web::HttpRequest,

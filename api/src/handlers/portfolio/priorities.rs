@@ -2,6 +2,7 @@
 //! its behalf), board members' scores, and the ranking with its stability.
 
 use actix_web::{HttpResponse, web};
+use actix_web::{get, put};
 
 use crate::app::AppState;
 use crate::auth::Caller;
@@ -16,9 +17,10 @@ use crate::usecases::priorities::priorities;
 /// The ranking of candidates by weighted score, each member's scores, and how stable each rank
 /// is. Public.
 #[utoipa::path(
-    get, path = "/api/v1/portfolio/priorities", tag = "meetings",
+    tag = "meetings",
     responses((status = 200, description = "The criteria in force and the ranking", body = Priorities))
 )]
+#[get("/api/v1/portfolio/priorities")]
 pub async fn get(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let view = state.db(priorities).await?;
     Ok(HttpResponse::Ok().json(view))
@@ -27,7 +29,7 @@ pub async fn get(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
 /// Sets a new version of the criteria and weights (the business manager, on the board's
 /// behalf). Scores are kept per version.
 #[utoipa::path(
-    put, path = "/api/v1/portfolio/priorities/criteria", tag = "meetings",
+    tag = "meetings",
     security(("bearer" = [])),
     request_body = CriteriaRequest,
     responses(
@@ -36,6 +38,7 @@ pub async fn get(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
         (status = 422, description = "No criteria, a weight that is not positive, a key twice", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[put("/api/v1/portfolio/priorities/criteria")]
 pub async fn put_criteria(
     state: web::Data<AppState>,
     caller: Caller,
@@ -51,7 +54,7 @@ pub async fn put_criteria(
 /// A seated board member scores a candidate (a project) on the criteria in force, 0–5 each;
 /// scoring again replaces the member's earlier scores for it.
 #[utoipa::path(
-    put, path = "/api/v1/portfolio/priorities/scores/{project_id}", tag = "meetings",
+    tag = "meetings",
     security(("bearer" = [])),
     params(("project_id" = String, Path)),
     request_body = ScoresRequest,
@@ -63,6 +66,7 @@ pub async fn put_criteria(
         (status = 422, description = "Unknown criteria or scores outside 0–5", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[put("/api/v1/portfolio/priorities/scores/{project_id}")]
 pub async fn put_scores(
     state: web::Data<AppState>,
     caller: Caller,

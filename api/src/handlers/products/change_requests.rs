@@ -12,12 +12,13 @@ use crate::usecases::products::change_requests::ChangeRequestView;
 use crate::usecases::products::change_requests::NewChangeRequest;
 use crate::usecases::products::change_requests::ParsedChangeRequest;
 use actix_web::{HttpResponse, web};
+use actix_web::{get, post};
 
 /// Files a change request (a member organisation of the coordination group). Maintenance and
 /// minor changes are recorded; further development is decided by the coordination group's
 /// chair, or by the board when it exceeds the remaining budget frame.
 #[utoipa::path(
-    post, path = "/api/v1/products/{id}/change-requests", tag = "products",
+    tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = NewChangeRequest,
@@ -29,6 +30,7 @@ use actix_web::{HttpResponse, web};
         (status = 422, description = "Unknown category, invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/products/{id}/change-requests")]
 pub async fn create_change_request(
     state: web::Data<AppState>,
     caller: Caller,
@@ -45,13 +47,14 @@ pub async fn create_change_request(
 
 /// The product's change requests, oldest first.
 #[utoipa::path(
-    get, path = "/api/v1/products/{id}/change-requests", tag = "products",
+    tag = "products",
     params(("id" = String, Path), PageParams),
     responses(
         (status = 200, description = "The change requests, oldest first, one page at a time", body = Page<ChangeRequestView>),
         (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/products/{id}/change-requests")]
 pub async fn list_change_requests(
     state: web::Data<AppState>,
     id: web::Path<String>,
@@ -66,7 +69,7 @@ pub async fn list_change_requests(
 
 /// The coordination group's chair decides a change request routed to the group.
 #[utoipa::path(
-    post, path = "/api/v1/products/{id}/change-requests/{request_id}/decision", tag = "products",
+    tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("request_id" = String, Path)),
     request_body = ChangeDecisionRequest,
@@ -78,6 +81,7 @@ pub async fn list_change_requests(
         (status = 422, description = "Unknown decision, or no reason to reject", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/products/{id}/change-requests/{request_id}/decision")]
 pub async fn decide_change_request(
     state: web::Data<AppState>,
     caller: Caller,

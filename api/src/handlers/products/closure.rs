@@ -8,12 +8,13 @@ use crate::request::{IdempotencyKey, StoredReply};
 use crate::usecases::approvals::ApprovalView;
 use crate::usecases::products::closure;
 use crate::usecases::products::closure::ClosureRequest;
+use actix_web::post;
 use actix_web::{HttpResponse, web};
 
 /// Proposes closing a product whose requirements turn out not to be met (business manager);
 /// the board decides. A closed product is read-only.
 #[utoipa::path(
-    post, path = "/api/v1/products/{id}/closure", tag = "products",
+    tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ClosureRequest,
@@ -25,6 +26,7 @@ use actix_web::{HttpResponse, web};
         (status = 422, description = "No reason", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/products/{id}/closure")]
 pub async fn propose_closure(
     state: web::Data<AppState>,
     caller: Caller,

@@ -11,12 +11,13 @@ use crate::usecases::products::coordination;
 use crate::usecases::products::coordination::CoordinationGroupRequest;
 use crate::usecases::products::coordination::JoinRequest;
 use actix_web::{HttpResponse, web};
+use actix_web::{delete, post, put};
 use validator::Validate;
 
 /// Sets the product's coordination group (business manager or the group's chair). At N3 a
 /// board member must stay in it, on every change.
 #[utoipa::path(
-    put, path = "/api/v1/products/{id}/coordination-group", tag = "products",
+    tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The product's ETag")),
     request_body = CoordinationGroupRequest,
@@ -28,6 +29,7 @@ use validator::Validate;
         (status = 422, description = "A composition rule is broken, or unknown members", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[put("/api/v1/products/{id}/coordination-group")]
 pub async fn put_product_coordination_group(
     state: web::Data<AppState>,
     caller: Caller,
@@ -49,7 +51,7 @@ pub async fn put_product_coordination_group(
 /// Joins the coordination group for the caller's own organisation: any organisation using the
 /// product may, voluntarily.
 #[utoipa::path(
-    post, path = "/api/v1/products/{id}/coordination-group/members", tag = "products",
+    tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The product's ETag")),
     request_body = JoinRequest,
@@ -61,6 +63,7 @@ pub async fn put_product_coordination_group(
         (status = 422, description = "Unknown representative", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/products/{id}/coordination-group/members")]
 pub async fn join(
     state: web::Data<AppState>,
     caller: Caller,
@@ -79,7 +82,7 @@ pub async fn join(
 /// break the group's rules (the chair's organisation, the last member, at N3 the last board
 /// member).
 #[utoipa::path(
-    delete, path = "/api/v1/products/{id}/coordination-group/members/{organization}", tag = "products",
+    tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("organization" = String, Path, description = "The caller's own organisation"),
         ("If-Match" = String, Header, description = "The product's ETag")),
@@ -91,6 +94,7 @@ pub async fn join(
         (status = 422, description = "Leaving would break a rule of the group (named)", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[delete("/api/v1/products/{id}/coordination-group/members/{organization}")]
 pub async fn leave(
     state: web::Data<AppState>,
     caller: Caller,

@@ -10,13 +10,14 @@ use crate::usecases::products::evaluations::EvaluationView;
 use crate::usecases::products::evaluations::NewEvaluation;
 use crate::usecases::products::evaluations::ParsedEvaluation;
 use actix_web::{HttpResponse, web};
+use actix_web::{get, post};
 
 /// Records the half-yearly evaluation of a product (business manager): a mark per requirement
 /// of its catalogue version and level, and a concluding level recommendation. A recommended
 /// level change becomes a level-change proposal to the board (when moving up, only if the
 /// target level's requirements are met; otherwise the evaluation says which are not).
 #[utoipa::path(
-    post, path = "/api/v1/products/{id}/evaluations", tag = "products",
+    tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = NewEvaluation,
@@ -28,6 +29,7 @@ use actix_web::{HttpResponse, web};
         (status = 422, description = "Requirements unmarked, unknown or twice; yellow/red without reasoning; unknown level; or the recommended move up is blocked by unmet requirements (listed)", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/products/{id}/evaluations")]
 pub async fn evaluate(
     state: web::Data<AppState>,
     caller: Caller,
@@ -44,13 +46,14 @@ pub async fn evaluate(
 
 /// A product's evaluations, oldest first. Public.
 #[utoipa::path(
-    get, path = "/api/v1/products/{id}/evaluations", tag = "products",
+    tag = "products",
     params(("id" = String, Path), PageParams),
     responses(
         (status = 200, description = "The evaluations, oldest first, one page at a time", body = Page<EvaluationView>),
         (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/products/{id}/evaluations")]
 pub async fn list_evaluations(
     state: web::Data<AppState>,
     id: web::Path<String>,

@@ -9,12 +9,13 @@ use crate::usecases::approvals::ApprovalView;
 use crate::usecases::products::level_change;
 use crate::usecases::products::level_change::LevelChange;
 use crate::usecases::products::level_change::LevelChangeRequest;
+use actix_web::post;
 use actix_web::{HttpResponse, web};
 
 /// Proposes moving a product to another level (business manager or coordination group chair);
 /// the board decides.
 #[utoipa::path(
-    post, path = "/api/v1/products/{id}/level-changes", tag = "products",
+    tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = LevelChangeRequest,
@@ -26,6 +27,7 @@ use actix_web::{HttpResponse, web};
         (status = 422, description = "The same level, no reason, or the target level's requirements unmet (listed)", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/products/{id}/level-changes")]
 pub async fn product_level_change(
     state: web::Data<AppState>,
     caller: Caller,

@@ -1,16 +1,17 @@
 //! `GET /api/v1/products/{id}/publiccode.yml`: a product's metadata in the publiccode.yml
 //! format (version 0.4) that public-sector software catalogues read.
 
+use actix_web::get;
 use actix_web::{HttpResponse, web};
 
 use crate::app::AppState;
 use crate::error::{ApiError, ProblemSchema};
-use crate::usecases::products::publiccode;
+use crate::usecases::products::publiccode as usecase;
 
 /// The product as publiccode.yml, for public-sector software catalogues. Public. The
 /// repository URL comes from the product's `source_shared` evidence.
 #[utoipa::path(
-    get, path = "/api/v1/products/{id}/publiccode.yml", tag = "products",
+    tag = "products",
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "publiccode.yml (version 0.4)", content_type = "application/yaml", body = String),
@@ -18,14 +19,13 @@ use crate::usecases::products::publiccode;
         (status = 409, description = "No repository link recorded (requirement `source_shared`)", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/products/{id}/publiccode.yml")]
 pub async fn publiccode(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let document = state
-        .db(move |conn| publiccode::publiccode(conn, &id))
-        .await?;
+    let document = state.db(move |conn| usecase::publiccode(conn, &id)).await?;
     let yaml =
         serde_yaml_ng::to_string(&document).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(HttpResponse::Ok()

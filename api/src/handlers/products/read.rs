@@ -9,17 +9,19 @@ use crate::usecases::products::read;
 use crate::usecases::products::read::ProductQuery;
 use crate::usecases::products::read::ProductSearch;
 use crate::usecases::products::read::ProductSummary;
+use actix_web::get;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 /// The products, newest first, filtered.
 #[utoipa::path(
-    get, path = "/api/v1/products", tag = "products",
+    tag = "products",
     params(ProductQuery, PageParams),
     responses(
         (status = 200, description = "One page of products", body = Page<ProductSummary>),
         (status = 422, description = "Unknown state, level or organisation; bad limit or cursor", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/products")]
 pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<ProductQuery>,
@@ -37,7 +39,7 @@ pub async fn list(
 
 /// One product, with its coordination group, remaining budget frame and `_actions`.
 #[utoipa::path(
-    get, path = "/api/v1/products/{id}", tag = "products",
+    tag = "products",
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "The product", body = ProductView, headers(("ETag" = String))),
@@ -45,6 +47,7 @@ pub async fn list(
         (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/products/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     caller: crate::auth::MaybeCaller,

@@ -4,6 +4,7 @@
 //! format.
 
 use actix_web::{HttpResponse, web};
+use actix_web::{get, post};
 
 use crate::app::AppState;
 use crate::auth::{Caller, MaybeCaller};
@@ -20,7 +21,7 @@ use crate::usecases::products::self_assessments::Upload;
 /// corresponding `os2-2016` requirements; the report lists what could not. The original file
 /// is kept. A malformed file changes nothing.
 #[utoipa::path(
-    post, path = "/api/v1/products/{id}/self-assessments", tag = "products",
+    tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = Object, description = "A self-assessment file (`productName`, `filledBy`, `filledDate`, `generatedAt`, `krav[]`)", content_type = "application/json"),
@@ -32,6 +33,7 @@ use crate::usecases::products::self_assessments::Upload;
         (status = 422, description = "Not a self-assessment file: every problem with its place (`krav[3].efterlevet`)", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/products/{id}/self-assessments")]
 pub async fn import(
     state: web::Data<AppState>,
     caller: Caller,
@@ -50,7 +52,7 @@ pub async fn import(
 /// except where evidence recorded since then meets every corresponding requirement (`Ja`).
 /// Public, like the evidence it shows.
 #[utoipa::path(
-    get, path = "/api/v1/products/{id}/self-assessments", tag = "products",
+    tag = "products",
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "The self-assessment file", body = SelfAssessmentFile),
@@ -58,6 +60,7 @@ pub async fn import(
         (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/products/{id}/self-assessments")]
 pub async fn export(
     state: web::Data<AppState>,
     _caller: MaybeCaller,

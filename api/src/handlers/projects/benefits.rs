@@ -2,6 +2,7 @@
 //! due date) and their measurements, shown against the expectation.
 
 use actix_web::{HttpResponse, web};
+use actix_web::{get, post};
 use os2pm_projects::benefits::check_benefit;
 use validator::Validate;
 
@@ -16,7 +17,7 @@ use crate::usecases::benefits::NewMeasurement;
 
 /// Records an expected benefit (owner organisation, project leader or business manager).
 #[utoipa::path(
-    post, path = "/api/v1/projects/{id}/benefits", tag = "meetings",
+    tag = "meetings",
     security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = NewBenefit,
@@ -28,6 +29,7 @@ use crate::usecases::benefits::NewMeasurement;
         (status = 422, description = "Invalid fields, or a target equal to the baseline", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/projects/{id}/benefits")]
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
@@ -50,7 +52,7 @@ pub async fn create(
 
 /// Records a measurement of a benefit.
 #[utoipa::path(
-    post, path = "/api/v1/projects/{id}/benefits/{benefit_id}/measurements", tag = "meetings",
+    tag = "meetings",
     security(("bearer" = [])),
     params(("id" = String, Path), ("benefit_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = NewMeasurement,
@@ -61,6 +63,7 @@ pub async fn create(
         (status = 422, description = "Invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/projects/{id}/benefits/{benefit_id}/measurements")]
 pub async fn measure(
     state: web::Data<AppState>,
     caller: Caller,
@@ -86,13 +89,14 @@ pub async fn measure(
 
 /// A project's (or its product's) expected benefits with their measurements. Public.
 #[utoipa::path(
-    get, path = "/api/v1/projects/{id}/benefits", tag = "meetings",
+    tag = "meetings",
     params(("id" = String, Path), PageParams),
     responses(
         (status = 200, description = "The benefits, oldest first, one page at a time", body = Page<BenefitView>),
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/projects/{id}/benefits")]
 pub async fn list(
     state: web::Data<AppState>,
     id: web::Path<String>,

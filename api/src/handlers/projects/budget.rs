@@ -10,11 +10,12 @@ use crate::usecases::projects::budget;
 use crate::usecases::projects::budget::BudgetRequest;
 use crate::usecases::projects::budget::NewBudget;
 use actix_web::{HttpResponse, web};
+use actix_web::{post, put};
 
 /// Sets the budget and business case (business manager, steering group chair or project
 /// leader); it is then `proposed` until approved. OS2 funding is refused at N1.
 #[utoipa::path(
-    put, path = "/api/v1/projects/{id}/budget", tag = "running",
+    tag = "running",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = BudgetRequest,
@@ -26,6 +27,7 @@ use actix_web::{HttpResponse, web};
         (status = 422, description = "OS2 funding at N1, a period that ends before it starts, invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[put("/api/v1/projects/{id}/budget")]
 pub async fn put_budget(
     state: web::Data<AppState>,
     caller: Caller,
@@ -42,7 +44,7 @@ pub async fn put_budget(
 
 /// The steering group's chair approves the budget: final at N1; at N2/N3 it goes to the board.
 #[utoipa::path(
-    post, path = "/api/v1/projects/{id}/budget/approval", tag = "running",
+    tag = "running",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),
         ("Idempotency-Key" = Option<String>, Header)),
@@ -53,6 +55,7 @@ pub async fn put_budget(
         (status = 409, description = "No budget, already approved, or waiting for the board", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/projects/{id}/budget/approval")]
 pub async fn approve_budget(
     state: web::Data<AppState>,
     caller: Caller,

@@ -8,13 +8,14 @@ use crate::request::etag_response;
 use crate::request::{IfMatch, validation_errors};
 use crate::usecases::products::coordination::CoordinationGroupRequest;
 use crate::usecases::projects::coordination;
+use actix_web::put;
 use actix_web::{HttpResponse, web};
 use validator::Validate;
 
 /// Forms the coordination group of a running project (business manager or steering group
 /// chair), ahead of go-live; it follows the product afterwards.
 #[utoipa::path(
-    put, path = "/api/v1/projects/{id}/coordination-group", tag = "products",
+    tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = CoordinationGroupRequest,
@@ -25,6 +26,7 @@ use validator::Validate;
         (status = 422, description = "A composition rule is broken (N3: a board member), or unknown members", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[put("/api/v1/projects/{id}/coordination-group")]
 pub async fn put_project_coordination_group(
     state: web::Data<AppState>,
     caller: Caller,

@@ -10,11 +10,12 @@ use crate::usecases::projects::idea;
 use crate::usecases::projects::idea::NewIdea;
 use crate::usecases::projects::idea::NewProjectRequest;
 use crate::usecases::projects::view::ProjectView;
+use actix_web::post;
 use actix_web::{HttpResponse, web};
 
 /// Submits an idea for the caller's own organisation.
 #[utoipa::path(
-    post, path = "/api/v1/projects", tag = "projects",
+    tag = "projects",
     security(("bearer" = [])),
     request_body = NewProjectRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body return the first response and create nothing")),
@@ -24,6 +25,7 @@ use actix_web::{HttpResponse, web};
         (status = 422, description = "Invalid fields (each listed), unknown organisations, or an Idempotency-Key reused", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/projects")]
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,

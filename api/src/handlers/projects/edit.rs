@@ -11,11 +11,12 @@ use crate::usecases::projects::idea;
 use crate::usecases::projects::idea::IdeaChanges;
 use crate::usecases::projects::idea::ProjectPatch;
 use crate::usecases::projects::view::ProjectView;
+use actix_web::patch;
 use actix_web::{HttpResponse, web};
 
 /// Edits an idea while it is `idea` or `returned` (owner organisation or business manager).
 #[utoipa::path(
-    patch, path = "/api/v1/projects/{id}", tag = "projects",
+    tag = "projects",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = ProjectPatch,
@@ -27,6 +28,7 @@ use actix_web::{HttpResponse, web};
         (status = 422, description = "Invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[patch("/api/v1/projects/{id}")]
 pub async fn patch(
     state: web::Data<AppState>,
     caller: Caller,

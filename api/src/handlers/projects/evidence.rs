@@ -11,11 +11,12 @@ use crate::usecases::projects::evidence;
 use crate::usecases::projects::evidence::EvidenceRequest;
 use crate::usecases::projects::evidence::NewEvidence;
 use crate::usecases::projects::view::ProjectView;
+use actix_web::put;
 use actix_web::{HttpResponse, web};
 
 /// Records evidence for one requirement (owner organisation or business manager).
 #[utoipa::path(
-    put, path = "/api/v1/projects/{id}/requirements/{key}", tag = "projects",
+    tag = "projects",
     security(("bearer" = [])),
     params(("id" = String, Path), ("key" = String, Path, example = "solution_documented"),
         ("If-Match" = String, Header, description = "The project's ETag")),
@@ -28,6 +29,7 @@ use actix_web::{HttpResponse, web};
         (status = 422, description = "Derived requirement, status not allowed, explanation or link missing, organisation not participating", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[put("/api/v1/projects/{id}/requirements/{key}")]
 pub async fn record_evidence(
     state: web::Data<AppState>,
     caller: Caller,

@@ -5,14 +5,15 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IdempotencyKey, IfMatch, StoredReply};
-use crate::usecases::projects::go_live;
+use crate::usecases::projects::go_live as usecase;
+use actix_web::post;
 use actix_web::{HttpResponse, web};
 
 /// Takes a running project live (business manager or steering group chair): every
 /// `go_live`-gate requirement must hold (at N2/N3 a coordination group, at N3 with a board
 /// member). The project becomes `implemented` and a product.
 #[utoipa::path(
-    post, path = "/api/v1/projects/{id}/go-live", tag = "products",
+    tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),
         ("Idempotency-Key" = Option<String>, Header)),
@@ -23,6 +24,7 @@ use actix_web::{HttpResponse, web};
         (status = 422, description = "Go-live requirements unmet, each listed", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/projects/{id}/go-live")]
 pub async fn go_live(
     state: web::Data<AppState>,
     caller: Caller,
@@ -32,7 +34,7 @@ pub async fn go_live(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     state
-        .db(move |conn| go_live::go_live(conn, &caller, &id, if_match, idempotency_key))
+        .db(move |conn| usecase::go_live(conn, &caller, &id, if_match, idempotency_key))
         .await
         .map(StoredReply::into_response)
 }

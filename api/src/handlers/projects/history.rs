@@ -5,24 +5,26 @@
 use crate::app::AppState;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{Page, PageParams};
-use crate::usecases::projects::history;
+use crate::usecases::projects::history as usecase;
 use crate::usecases::projects::history::HistoryEntry;
+use actix_web::get;
 use actix_web::{HttpResponse, web};
 
 /// The project's audit trail: every change, vote and decision, oldest first. Append-only.
 #[utoipa::path(
-    get, path = "/api/v1/projects/{id}/history", tag = "projects",
+    tag = "projects",
     params(("id" = String, Path), PageParams),
     responses(
         (status = 200, description = "The history, oldest first, one page at a time", body = Page<HistoryEntry>),
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/projects/{id}/history")]
 pub async fn history(
     state: web::Data<AppState>,
     id: web::Path<String>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let items = state.db(move |conn| history::history(conn, &id)).await?;
+    let items = state.db(move |conn| usecase::history(conn, &id)).await?;
     Ok(HttpResponse::Ok().json(Page::from_list(items, &page)?))
 }

@@ -10,12 +10,13 @@ use crate::usecases::projects::placement;
 use crate::usecases::projects::placement::Placement;
 use crate::usecases::projects::placement::PlacementRequest;
 use crate::usecases::projects::view::ProjectView;
+use actix_web::post;
 use actix_web::{HttpResponse, web};
 
 /// Places an idea at a level (business manager): pins it to a catalogue version (`os2-2016`
 /// unless another is named; `sandkasse` only in one that has it) and makes it a `concept`.
 #[utoipa::path(
-    post, path = "/api/v1/projects/{id}/placement", tag = "projects",
+    tag = "projects",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),
         ("Idempotency-Key" = Option<String>, Header)),
@@ -28,6 +29,7 @@ use actix_web::{HttpResponse, web};
         (status = 422, description = "Unknown level or catalogue, a level the catalogue does not have, or no rationale", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/projects/{id}/placement")]
 pub async fn place(
     state: web::Data<AppState>,
     caller: Caller,

@@ -11,18 +11,20 @@ use crate::usecases::projects::read::ProjectQuery;
 use crate::usecases::projects::read::ProjectSearch;
 use crate::usecases::projects::view::ProjectSummary;
 use crate::usecases::projects::view::ProjectView;
+use actix_web::get;
 use actix_web::http::header::{self, IfNoneMatch};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 
 /// The portfolio: every project, newest first, filtered.
 #[utoipa::path(
-    get, path = "/api/v1/projects", tag = "projects",
+    tag = "projects",
     params(ProjectQuery, PageParams),
     responses(
         (status = 200, description = "One page of projects", body = Page<ProjectSummary>),
         (status = 422, description = "Unknown state, level, kind or organisation; bad limit or cursor", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/projects")]
 pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<ProjectQuery>,
@@ -44,7 +46,7 @@ pub async fn list(
 /// send it as `If-None-Match` to get 304 while nothing changed, or as `If-Match` to change the
 /// project.
 #[utoipa::path(
-    get, path = "/api/v1/projects/{id}", tag = "projects",
+    tag = "projects",
     params(
         ("id" = String, Path),
         ("If-None-Match" = Option<String>, Header, description = "An ETag this project was read with"),
@@ -59,6 +61,7 @@ pub async fn list(
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/projects/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     caller: MaybeCaller,

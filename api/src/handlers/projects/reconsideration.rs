@@ -9,6 +9,7 @@ use crate::request::proposed_response;
 use crate::usecases::approvals::ApprovalView;
 use crate::usecases::projects::reconsideration;
 use crate::usecases::projects::reconsideration::ReconsiderRequest;
+use actix_web::post;
 use actix_web::{HttpResponse, web};
 use os2pm_projects::Action;
 
@@ -29,7 +30,7 @@ async fn reconsider(
 
 /// Pauses a running project (business manager or steering group chair), with a reason.
 #[utoipa::path(
-    post, path = "/api/v1/projects/{id}/pause", tag = "running",
+    tag = "running",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = ReconsiderRequest,
@@ -40,6 +41,7 @@ async fn reconsider(
         (status = 422, description = "No reason", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/projects/{id}/pause")]
 pub async fn pause(
     state: web::Data<AppState>,
     caller: Caller,
@@ -60,7 +62,7 @@ pub async fn pause(
 
 /// Resumes a paused project (business manager or steering group chair).
 #[utoipa::path(
-    post, path = "/api/v1/projects/{id}/resume", tag = "running",
+    tag = "running",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = ReconsiderRequest,
@@ -70,6 +72,7 @@ pub async fn pause(
         (status = 409, description = "Not paused", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/projects/{id}/resume")]
 pub async fn resume(
     state: web::Data<AppState>,
     caller: Caller,
@@ -91,7 +94,7 @@ pub async fn resume(
 /// Cancels a running project (steering group chair), with a reason. At N1 at once; at N2/N3
 /// the board confirms it (202 with the approval).
 #[utoipa::path(
-    post, path = "/api/v1/projects/{id}/cancel", tag = "running",
+    tag = "running",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = ReconsiderRequest,
@@ -103,6 +106,7 @@ pub async fn resume(
         (status = 422, description = "No reason", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/projects/{id}/cancel")]
 pub async fn cancel(
     state: web::Data<AppState>,
     caller: Caller,

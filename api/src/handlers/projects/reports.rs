@@ -10,11 +10,12 @@ use crate::usecases::projects::reports::NewReport;
 use crate::usecases::projects::reports::ReportRequest;
 use crate::usecases::running::ReportView;
 use actix_web::{HttpResponse, web};
+use actix_web::{get, post};
 
 /// Files a progress and economy report (project leader or business manager) on a running
 /// project.
 #[utoipa::path(
-    post, path = "/api/v1/projects/{id}/reports", tag = "running",
+    tag = "running",
     security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ReportRequest,
@@ -26,6 +27,7 @@ use actix_web::{HttpResponse, web};
         (status = 422, description = "No reason for amber/red, a bad period or amount, invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/projects/{id}/reports")]
 pub async fn create_report(
     state: web::Data<AppState>,
     caller: Caller,
@@ -42,13 +44,14 @@ pub async fn create_report(
 
 /// The project's reports, oldest first.
 #[utoipa::path(
-    get, path = "/api/v1/projects/{id}/reports", tag = "running",
+    tag = "running",
     params(("id" = String, Path), PageParams),
     responses(
         (status = 200, description = "The reports, oldest first, one page at a time", body = Page<ReportView>),
         (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[get("/api/v1/projects/{id}/reports")]
 pub async fn list_reports(
     state: web::Data<AppState>,
     id: web::Path<String>,

@@ -5,13 +5,14 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IdempotencyKey, IfMatch, StoredReply};
-use crate::usecases::projects::start;
+use crate::usecases::projects::start as usecase;
+use actix_web::post;
 use actix_web::{HttpResponse, web};
 
 /// Starts an approved project (business manager or steering group chair): every `start`-gate
 /// requirement must hold, including the derived ones and the approved budget.
 #[utoipa::path(
-    post, path = "/api/v1/projects/{id}/start", tag = "running",
+    tag = "running",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),
         ("Idempotency-Key" = Option<String>, Header)),
@@ -23,6 +24,7 @@ use actix_web::{HttpResponse, web};
         (status = 422, description = "Start-gate requirements unmet, each listed", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[post("/api/v1/projects/{id}/start")]
 pub async fn start(
     state: web::Data<AppState>,
     caller: Caller,
@@ -31,7 +33,7 @@ pub async fn start(
     idempotency_key: IdempotencyKey,
 ) -> Result<HttpResponse, ApiError> {
     state
-        .db(move |conn| start::start(conn, &caller, &id, if_match, idempotency_key))
+        .db(move |conn| usecase::start(conn, &caller, &id, if_match, idempotency_key))
         .await
         .map(StoredReply::into_response)
 }

@@ -9,6 +9,7 @@ use crate::request::proposed_response;
 use crate::usecases::approvals::ApprovalView;
 use crate::usecases::projects::steering;
 use crate::usecases::projects::steering::SteeringGroupRequest;
+use actix_web::put;
 use actix_web::{HttpResponse, web};
 
 /// Sets the steering group (business manager). N1 takes effect at once; at N2 the board
@@ -16,7 +17,7 @@ use actix_web::{HttpResponse, web};
 /// seats), so those answer 202 with the approval. Replacing an organisation's representative
 /// keeps its seat and needs no new approval.
 #[utoipa::path(
-    put, path = "/api/v1/projects/{id}/steering-group", tag = "running",
+    tag = "running",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = SteeringGroupRequest,
@@ -29,6 +30,7 @@ use actix_web::{HttpResponse, web};
         (status = 422, description = "A composition rule is broken (named), or unknown people/organisations", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
+#[put("/api/v1/projects/{id}/steering-group")]
 pub async fn put_steering_group(
     state: web::Data<AppState>,
     caller: Caller,

@@ -8,6 +8,7 @@ use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IdempotencyKey, IfMatch, StoredReply};
 use crate::usecases::projects::submission;
 use crate::usecases::projects::view::ProjectView;
+use actix_web::post;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -22,7 +23,7 @@ pub struct SubmissionQuery {
 /// Submits a concept for approval (business manager): every approval-gate requirement of its
 /// level and below must hold. The approval goes to the business manager (N1) or the board.
 #[utoipa::path(
-    post, path = "/api/v1/projects/{id}/submission", tag = "projects",
+    tag = "projects",
     security(("bearer" = [])),
     params(("id" = String, Path), SubmissionQuery,
         ("If-Match" = String, Header, description = "The project's ETag (not needed for a dry run)"),
@@ -38,6 +39,7 @@ pub struct SubmissionQuery {
                 "unmet_requirements": [{"key": "idea_described", "level": "N1", "gate": "approval", "title": "The basic idea is described"}]})),
     )
 )]
+#[post("/api/v1/projects/{id}/submission")]
 pub async fn submit(
     state: web::Data<AppState>,
     caller: Caller,
