@@ -15,7 +15,9 @@ use os2pm_persistence::meetings;
 use os2pm_persistence::meetings::{self as store, MeetingRow};
 use os2pm_persistence::organizations;
 use os2pm_persistence::{budgets, products, projects, reports};
+use os2pm_products::ProductState;
 use os2pm_projects::economy::Economy;
+use os2pm_projects::{Approver, Decision, Subject};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use utoipa::ToSchema;
@@ -244,76 +246,8 @@ pub(crate) fn overview_for(
         at.is_some_and(|at| since.is_none_or(|s| at.date() > s) && at.date() <= as_of)
     };
 
-    let budget_of: HashMap<String, i64> = budgets::all(conn)?
-        .into_iter()
-        .map(|b| (b.project_id, b.amount_dkk))
-        .collect();
-    let mut latest_report = HashMap::new();
-    for report in reports::all(conn)?
-        .into_iter()
-        .filter(|r| r.reported_at <= until)
-    {
-        latest_report.insert(report.project_id.clone(), report);
-    }
-    let mut economies = Vec::new();
-    let project_lines: Vec<ProjectLine> = projects::all(conn)?
-        .into_iter()
-        .filter_map(|(mut p, owner)| {
-            if let Some(past) = &past {
-                let (state, level) = past.projects.get(&p.id)?.clone();
-                p.state = state;
-                p.level = level;
-            }
-            Some((p, owner))
-        })
-        .map(|(p, owner)| {
-            let report = latest_report.get(&p.id);
-            let budget = budget_of.get(&p.id).copied();
-            let economy = Economy::of(
-                past.as_ref()
-                    .map_or(budget, |past| past.budget(&p.id, budget)),
-                report.map(|r| (r.budget_dkk, r.spent_dkk, r.forecast_dkk)),
-            );
-            economies.push(economy);
-            ProjectLine {
-                owner_organization: owner.unwrap_or_else(|| p.owner_organization_id.clone()),
-                economy: economy.into(),
-                rag: report.map(|r| r.status.clone()),
-                last_report_at: report.map(|r| r.reported_at.and_utc()),
-                id: p.id,
-                title: p.title,
-                level: p.level,
-                state: p.state,
-            }
-        })
-        .collect();
-    let all_products: Vec<_> = products::all(conn)?
-        .into_iter()
-        .filter(|(p, _)| p.created_at <= until)
-        .map(|(mut p, owner)| {
-            if let Some(past) = &past {
-                if let Some((_, Some(level))) = past.projects.get(&p.project_id) {
-                    p.level = level.clone();
-                }
-                p.state = if past.closed.contains(&p.project_id) {
-                    "closed"
-                } else {
-                    "active"
-                }
-                .into();
-            }
-            (p, owner)
-        })
-        .collect();
-    let product_line = |p: &products::ProductRow, owner: &Option<String>| ProductLine {
-        id: p.id.clone(),
-        name: p.name.clone(),
-        level: p.level.clone(),
-        state: p.state.clone(),
-        owner_organization: owner
-            .clone()
-            .unwrap_or_else(|| p.owner_organization_id.clone()),
-    };
+    let (project_lines, economies) = project_lines(conn, past.as_ref(), until)?;
+    let all_products = product_rows(conn, past.as_ref(), until)?;
     let product_lines: Vec<ProductLine> = all_products
         .iter()
         .map(|(p, o)| product_line(p, o))
@@ -323,23 +257,7 @@ pub(crate) fn overview_for(
         .filter(|(p, _)| in_window(Some(p.created_at)))
         .map(|(p, o)| product_line(p, o))
         .collect();
-
-    let benefit_views: Vec<BenefitView> =
-        os2pm_persistence::benefits::with_measurements(conn, None)?
-            .into_iter()
-            .map(|(b, m)| benefit_view(b, m, as_of))
-            .collect();
-    let realised: Vec<f64> = benefit_views.iter().filter_map(|b| b.realised).collect();
-    let benefits = BenefitsRollup {
-        expected: benefit_views.len(),
-        measured: realised.len(),
-        mean_realised: (!realised.is_empty())
-            .then(|| realised.iter().sum::<f64>() / realised.len() as f64),
-        past_due_without_measurement: benefit_views
-            .into_iter()
-            .filter(|b| b.past_due_without_measurement)
-            .collect(),
-    };
+    let benefits = benefits_rollup(conn, as_of)?;
     let all_approvals: Vec<ApprovalRow> = approvals::all(conn)?
         .into_iter()
         .filter(|a| a.created_at <= until)
@@ -377,16 +295,130 @@ pub(crate) fn overview_for(
             .map(DecisionLine::from)
             .collect(),
         since_previous_meeting: SincePrevious {
-            decisions: lines(&|a| a.approver == "board"),
+            decisions: lines(&|a| a.approver == Approver::Board.as_str()),
             level_changes: lines(&|a| {
-                a.subject == "level_change" && a.outcome.as_deref() == Some("approve")
+                a.subject == Subject::LevelChange.as_str()
+                    && a.outcome.as_deref() == Some(Decision::Approve.as_str())
             }),
             new_products,
-            for_information: lines(&|a| a.approver == "forretningsleder"),
+            for_information: lines(&|a| a.approver == Approver::Forretningsleder.as_str()),
         },
         projects: project_lines,
         products: product_lines,
         benefits,
+    })
+}
+
+/// A line per project (as it stood at `past`, if given) and its economy, with the latest report
+/// filed by `until`.
+fn project_lines(
+    conn: &mut os2pm_persistence::DbConnection,
+    past: Option<&Past>,
+    until: chrono::NaiveDateTime,
+) -> Result<(Vec<ProjectLine>, Vec<Economy>), ApiError> {
+    let budget_of: HashMap<String, i64> = budgets::all(conn)?
+        .into_iter()
+        .map(|b| (b.project_id, b.amount_dkk))
+        .collect();
+    let mut latest_report = HashMap::new();
+    for report in reports::all(conn)?
+        .into_iter()
+        .filter(|r| r.reported_at <= until)
+    {
+        latest_report.insert(report.project_id.clone(), report);
+    }
+    let mut economies = Vec::new();
+    let lines = projects::all(conn)?
+        .into_iter()
+        .filter_map(|(mut p, owner)| {
+            if let Some(past) = past {
+                let (state, level) = past.projects.get(&p.id)?.clone();
+                p.state = state;
+                p.level = level;
+            }
+            Some((p, owner))
+        })
+        .map(|(p, owner)| {
+            let report = latest_report.get(&p.id);
+            let budget = budget_of.get(&p.id).copied();
+            let economy = Economy::of(
+                past.map_or(budget, |past| past.budget(&p.id, budget)),
+                report.map(|r| (r.budget_dkk, r.spent_dkk, r.forecast_dkk)),
+            );
+            economies.push(economy);
+            ProjectLine {
+                owner_organization: owner.unwrap_or_else(|| p.owner_organization_id.clone()),
+                economy: economy.into(),
+                rag: report.map(|r| r.status.clone()),
+                last_report_at: report.map(|r| r.reported_at.and_utc()),
+                id: p.id,
+                title: p.title,
+                level: p.level,
+                state: p.state,
+            }
+        })
+        .collect();
+    Ok((lines, economies))
+}
+
+/// The products that existed by `until`, at their level and state then (at `past`, if given).
+fn product_rows(
+    conn: &mut os2pm_persistence::DbConnection,
+    past: Option<&Past>,
+    until: chrono::NaiveDateTime,
+) -> Result<Vec<(products::ProductRow, Option<String>)>, ApiError> {
+    Ok(products::all(conn)?
+        .into_iter()
+        .filter(|(p, _)| p.created_at <= until)
+        .map(|(mut p, owner)| {
+            if let Some(past) = past {
+                if let Some((_, Some(level))) = past.projects.get(&p.project_id) {
+                    p.level = level.clone();
+                }
+                let state = if past.closed.contains(&p.project_id) {
+                    ProductState::Closed
+                } else {
+                    ProductState::Active
+                };
+                p.state = state.as_str().into();
+            }
+            (p, owner)
+        })
+        .collect())
+}
+
+fn product_line(p: &products::ProductRow, owner: &Option<String>) -> ProductLine {
+    ProductLine {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        level: p.level.clone(),
+        state: p.state.clone(),
+        owner_organization: owner
+            .clone()
+            .unwrap_or_else(|| p.owner_organization_id.clone()),
+    }
+}
+
+/// Expected benefits, how many are measured, their mean realisation, and those past due
+/// without a measurement, as of `as_of`.
+fn benefits_rollup(
+    conn: &mut os2pm_persistence::DbConnection,
+    as_of: chrono::NaiveDate,
+) -> Result<BenefitsRollup, ApiError> {
+    let views: Vec<BenefitView> = os2pm_persistence::benefits::with_measurements(conn, None)?
+        .into_iter()
+        .map(|(b, m)| benefit_view(b, m, as_of))
+        .collect();
+    let realised: Vec<f64> = views.iter().filter_map(|b| b.realised).collect();
+    Ok(BenefitsRollup {
+        expected: views.len(),
+        measured: realised.len(),
+        mean_realised: (!realised.is_empty())
+            .then(|| realised.iter().sum::<f64>() / realised.len() as f64),
+        past_due_without_measurement: views
+            .into_iter()
+            .filter(|b| b.past_due_without_measurement)
+            .collect(),
     })
 }
 

@@ -276,74 +276,9 @@ pub fn read_self_assessment(file: &Value) -> Result<SelfAssessment, Vec<FormatEr
             fail("krav", &format!("holds more than {MAX_ITEMS} items"));
         }
         Some(items) => {
-            const FIELDS: [&str; 7] = [
-                "id",
-                "kategori",
-                "krav",
-                "produktniveau",
-                "retningslinjer",
-                "efterlevet",
-                "dokumentation",
-            ];
             let mut ids = std::collections::HashSet::new();
             for (i, item) in items.iter().enumerate() {
-                let at = |field: &str| format!("krav[{i}].{field}");
-                let Some(item) = item.as_object() else {
-                    fail(&format!("krav[{i}]"), "is not an object");
-                    continue;
-                };
-                for key in item.keys().filter(|k| !FIELDS.contains(&k.as_str())) {
-                    fail(&at(key), "is not a field of a requirement");
-                }
-                let id = match item.get("id").and_then(Value::as_str) {
-                    Some(id) if !id.trim().is_empty() => id.to_owned(),
-                    _ => {
-                        fail(&at("id"), "must be a non-empty string");
-                        continue;
-                    }
-                };
-                if !ids.insert(id.clone()) {
-                    fail(&at("id"), &format!("`{id}` appears twice"));
-                }
-                let answer = match item.get("efterlevet") {
-                    None | Some(Value::Null) => None,
-                    Some(Value::String(s)) => match s.parse::<Answer>() {
-                        Ok(answer) => Some(answer),
-                        Err(_) => {
-                            fail(
-                                &at("efterlevet"),
-                                "must be \"Ja\", \"Nej\", \"Ved ikke\" or null",
-                            );
-                            None
-                        }
-                    },
-                    Some(_) => {
-                        fail(
-                            &at("efterlevet"),
-                            "must be \"Ja\", \"Nej\", \"Ved ikke\" or null",
-                        );
-                        None
-                    }
-                };
-                let documentation = match item.get("dokumentation") {
-                    None | Some(Value::Null) => None,
-                    Some(Value::String(s)) if s.trim().is_empty() => None,
-                    Some(Value::String(s)) => Some(s.clone()),
-                    Some(_) => {
-                        fail(&at("dokumentation"), "must be a string or null");
-                        None
-                    }
-                };
-                for field in ["kategori", "krav", "produktniveau", "retningslinjer"] {
-                    if !matches!(item.get(field), None | Some(Value::Null | Value::String(_))) {
-                        fail(&at(field), "must be a string");
-                    }
-                }
-                answers.push(AnswerLine {
-                    id,
-                    answer,
-                    documentation,
-                });
+                answers.extend(read_item(i, item, &mut ids, &mut errors));
             }
         }
     }
@@ -359,6 +294,81 @@ pub fn read_self_assessment(file: &Value) -> Result<SelfAssessment, Vec<FormatEr
         }
         _ => Err(errors),
     }
+}
+
+/// One item of `krav`: its id (once in the file), its answer and its documentation; each
+/// problem goes to `errors`.
+fn read_item(
+    i: usize,
+    item: &Value,
+    ids: &mut std::collections::HashSet<String>,
+    errors: &mut Vec<FormatError>,
+) -> Option<AnswerLine> {
+    const FIELDS: [&str; 7] = [
+        "id",
+        "kategori",
+        "krav",
+        "produktniveau",
+        "retningslinjer",
+        "efterlevet",
+        "dokumentation",
+    ];
+    let mut fail = |field: String, message: &str| {
+        errors.push(FormatError {
+            field,
+            message: message.to_owned(),
+        });
+    };
+    let at = |field: &str| format!("krav[{i}].{field}");
+    let Some(item) = item.as_object() else {
+        fail(format!("krav[{i}]"), "is not an object");
+        return None;
+    };
+    for key in item.keys().filter(|k| !FIELDS.contains(&k.as_str())) {
+        fail(at(key), "is not a field of a requirement");
+    }
+    let id = match item.get("id").and_then(Value::as_str) {
+        Some(id) if !id.trim().is_empty() => id.to_owned(),
+        _ => {
+            fail(at("id"), "must be a non-empty string");
+            return None;
+        }
+    };
+    if !ids.insert(id.clone()) {
+        fail(at("id"), &format!("`{id}` appears twice"));
+    }
+    let answer = match item.get("efterlevet") {
+        None | Some(Value::Null) => None,
+        Some(value) => match value.as_str().map(str::parse::<Answer>) {
+            Some(Ok(answer)) => Some(answer),
+            _ => {
+                fail(
+                    at("efterlevet"),
+                    "must be \"Ja\", \"Nej\", \"Ved ikke\" or null",
+                );
+                None
+            }
+        },
+    };
+    let documentation = match item.get("dokumentation") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.trim().is_empty() => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => {
+            fail(at("dokumentation"), "must be a string or null");
+            None
+        }
+    };
+    for field in ["kategori", "krav", "produktniveau", "retningslinjer"] {
+        if !matches!(item.get(field), None | Some(Value::Null | Value::String(_))) {
+            fail(at(field), "must be a string");
+        }
+    }
+    Some(AnswerLine {
+        id,
+        answer,
+        documentation,
+    })
 }
 
 fn is_date(text: &str) -> bool {

@@ -9,3 +9,25 @@ pub mod level_changes;
 pub mod publiccode;
 pub mod read;
 pub mod self_assessments;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// This part of the route table (see `handlers::routes`).
+pub fn routes(config: &mut ServiceConfig) {
+    config
+        .service(read::list)
+        .service(read::get)
+        .service(change_requests::list_change_requests)
+        .service(change_requests::create_change_request)
+        .service(change_requests::decide_change_request)
+        .service(closure::propose_closure)
+        .service(coordination_group::put_product_coordination_group)
+        .service(coordination_group::join)
+        .service(coordination_group::leave)
+        .service(evaluations::list_evaluations)
+        .service(evaluations::evaluate)
+        .service(level_changes::product_level_change)
+        .service(publiccode::publiccode)
+        .service(self_assessments::export)
+        .service(self_assessments::import);
+}
