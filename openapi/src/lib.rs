@@ -31,7 +31,10 @@ fn add_common_responses(operation: &mut Operation) {
     };
     let with_if_match = has_parameter(ParameterIn::Header, Some("If-Match"));
     let with_path = has_parameter(ParameterIn::Path, None);
-    let with_input = with_body || has_parameter(ParameterIn::Query, None);
+    // A replayed Idempotency-Key with another request is refused with 422, body or not.
+    let with_input = with_body
+        || has_parameter(ParameterIn::Query, None)
+        || has_parameter(ParameterIn::Header, Some("Idempotency-Key"));
     let health = operation.tags.iter().flatten().any(|t| t == "health");
     let common = [
         (
@@ -64,7 +67,8 @@ fn add_common_responses(operation: &mut Operation) {
         (
             with_input,
             "422",
-            "A field is not valid: `errors` names each one",
+            "A field is not valid (`errors` names each one), or an Idempotency-Key was used with \
+             another request",
         ),
         (with_if_match, "428", "If-Match is required"),
         (
