@@ -26,7 +26,7 @@ use crate::config::{AuthConfig, KeyConfig, MIN_SECRET_BYTES};
 use crate::error::ApiError;
 
 /// The token roles of governance.md §1. Group roles (chairs, members) are memberships, not roles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     MunicipalityUser,
@@ -38,7 +38,7 @@ pub enum Role {
     Admin,
 }
 
-os2pm_levels::names!(Role {
+os2pm_levels::names!(Role: "The token roles of governance.md §1. Group roles (chairs, members) are memberships, not roles." {
     MunicipalityUser => "municipality_user",
     Integration => "integration",
     ProjectLeader => "project_leader",

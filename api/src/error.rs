@@ -41,9 +41,9 @@ impl FieldError {
 pub struct UnmetRequirement {
     #[schema(example = "idea_described")]
     pub key: String,
-    #[schema(example = "N1")]
+    #[schema(example = "N1", value_type = os2pm_levels::Level)]
     pub level: String,
-    #[schema(example = "approval")]
+    #[schema(example = "approval", value_type = os2pm_levels::Gate)]
     pub gate: String,
     #[schema(example = "The basic idea is described")]
     pub title: String,

@@ -80,6 +80,7 @@ pub async fn get(
 #[schema(example = json!({"decision": "return", "reason": "Mangler strategisk sammenhæng"}))]
 pub struct VoteRequest {
     /// `approve`, `return` or `reject`.
+    #[schema(value_type = os2pm_projects::Decision)]
     pub decision: String,
     /// Required to return or reject.
     pub reason: Option<String>,
@@ -128,6 +129,7 @@ pub struct MeetingDecisionRequest {
     pub meeting_date: NaiveDate,
     /// The `sub`s (or person ids) of the board members present, from the minutes.
     pub members_present: Vec<String>,
+    #[schema(value_type = os2pm_projects::Decision)]
     pub decision: String,
     pub reason: Option<String>,
 }

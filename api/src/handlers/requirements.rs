@@ -18,10 +18,10 @@ use crate::usecases::requirements::RequirementView;
 pub struct RequirementQuery {
     /// The level: its own requirements and every level's below it. Without it, the whole
     /// catalogue. `N1`–`N3`; for `os2-styringsmodel-2025` also `sandkasse` and `1`–`3`.
-    #[param(example = "N2")]
+    #[param(example = "N2", value_type = Option<os2pm_levels::Level>)]
     pub level: Option<String>,
     /// Only the requirements due by this gate (`approval`, `start`, `go_live`); gates are cumulative.
-    #[param(example = "approval")]
+    #[param(example = "approval", value_type = Option<os2pm_levels::Gate>)]
     pub gate: Option<String>,
     /// The catalogue version: `os2-2016` (default) or `os2-styringsmodel-2025`, the
     /// association's current checklist.

@@ -32,7 +32,7 @@ use utoipa::ToSchema;
 pub struct VoteView {
     /// The voter's `sub`.
     pub voter: String,
-    #[schema(example = "approve")]
+    #[schema(example = "approve", value_type = os2pm_projects::Decision)]
     pub decision: String,
     pub reason: Option<String>,
     pub cast_at: DateTime<Utc>,
@@ -52,15 +52,19 @@ pub struct ApprovalView {
     pub project_id: String,
     pub project_title: String,
     /// What is decided: `project`, `steering_group`, `budget` or `cancellation`.
+    #[schema(value_type = os2pm_projects::Subject)]
     pub subject: String,
     /// The submission round: a returned project's resubmission starts a new one.
     pub round: i32,
+    #[schema(value_type = os2pm_levels::Level)]
     pub level: String,
     /// `forretningsleder` (N1) or `board` (N2/N3).
+    #[schema(value_type = os2pm_projects::Approver)]
     pub approver: String,
     /// `pending` or `decided`.
     pub state: String,
     /// `approve`, `return` or `reject` once decided.
+    #[schema(value_type = Option<os2pm_projects::Decision>)]
     pub outcome: Option<String>,
     pub reason: Option<String>,
     pub decided_by: Option<String>,

@@ -32,7 +32,9 @@ use validator::Validate;
 pub struct MissingReport {
     pub project_id: String,
     pub title: String,
+    #[schema(value_type = os2pm_levels::Level)]
     pub level: String,
+    #[schema(value_type = os2pm_projects::State)]
     pub state: String,
     pub last_report_at: Option<DateTime<Utc>>,
     /// The meeting's material date: the report is due by then.
@@ -113,13 +115,16 @@ pub(crate) fn reporting_duty(
 pub struct Recommendation {
     pub approval_id: String,
     /// `project`, `steering_group`, `budget`, `cancellation`, `level_change`, `closure`, `change_request`.
+    #[schema(value_type = os2pm_projects::Subject)]
     pub subject: String,
     pub project_id: String,
     pub project_title: String,
+    #[schema(value_type = os2pm_levels::Level)]
     pub level: String,
     pub submitted_on: NaiveDate,
     /// `pending` or `decided`.
     pub state: String,
+    #[schema(value_type = Option<os2pm_projects::Decision>)]
     pub outcome: Option<String>,
     /// The decision's reason, once decided.
     pub reason: Option<String>,
@@ -268,6 +273,7 @@ pub struct AgendaDecisionRequest {
     /// The `sub`s (or person ids) of the board members present.
     pub members_present: Vec<String>,
     /// `approve`, `return` or `reject`; the last two need a reason.
+    #[schema(value_type = os2pm_projects::Decision)]
     pub decision: String,
     pub reason: Option<String>,
 }

@@ -113,7 +113,9 @@ impl From<Economy> for EconomyView {
 pub struct ProjectLine {
     pub id: String,
     pub title: String,
+    #[schema(value_type = Option<os2pm_levels::Level>)]
     pub level: Option<String>,
+    #[schema(value_type = os2pm_projects::State)]
     pub state: String,
     pub owner_organization: String,
     pub economy: EconomyView,
@@ -126,7 +128,9 @@ pub struct ProjectLine {
 pub struct ProductLine {
     pub id: String,
     pub name: String,
+    #[schema(value_type = os2pm_levels::Level)]
     pub level: String,
+    #[schema(value_type = os2pm_products::ProductState)]
     pub state: String,
     pub owner_organization: String,
 }
@@ -135,10 +139,14 @@ pub struct ProductLine {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DecisionLine {
     pub approval_id: String,
+    #[schema(value_type = os2pm_projects::Subject)]
     pub subject: String,
     pub project_id: String,
+    #[schema(value_type = os2pm_levels::Level)]
     pub level: String,
+    #[schema(value_type = os2pm_projects::Approver)]
     pub approver: String,
+    #[schema(value_type = Option<os2pm_projects::Decision>)]
     pub outcome: Option<String>,
     pub reason: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,

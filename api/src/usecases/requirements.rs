@@ -21,15 +21,17 @@ use utoipa::ToSchema;
 pub struct RequirementView {
     pub key: String,
     /// The lowest level that demands it.
-    #[schema(example = "N1")]
+    #[schema(example = "N1", value_type = os2pm_levels::Level)]
     pub level: String,
     /// The highest level that still demands it, when it stops applying above a level.
     pub max_level: Option<String>,
     /// `relevance`, `form`, `governance` or `strategy`.
     pub theme: String,
     /// `attestation`, `document`, `follow_or_explain`, `count` or `derived` (computed by the server).
+    #[schema(value_type = os2pm_levels::EvidenceKind)]
     pub kind: String,
     /// When it must hold: `approval`, `start` or `go_live`.
+    #[schema(value_type = os2pm_levels::Gate)]
     pub gate: String,
     pub title_da: String,
     pub title_en: String,
@@ -104,6 +106,7 @@ pub struct RequirementList {
     pub catalogue: String,
     pub title: String,
     /// The level asked for, if any.
+    #[schema(value_type = Option<os2pm_levels::Level>)]
     pub level: Option<String>,
     pub items: Vec<RequirementView>,
     /// Always `null`: a catalogue is one page.

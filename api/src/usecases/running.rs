@@ -14,11 +14,13 @@ pub struct BudgetView {
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
     /// `local`, `os2` (not at N1) or `mixed`.
+    #[schema(value_type = os2pm_projects::Funding)]
     pub funding: String,
     pub expected_costs: Option<String>,
     pub expected_benefits: Option<String>,
     pub expected_effects: Option<String>,
     /// `proposed`, `chair_approved` (waiting for the board, N2/N3) or `approved`.
+    #[schema(value_type = os2pm_projects::BudgetStatus)]
     pub status: String,
 }
 
@@ -51,6 +53,7 @@ pub struct ReportView {
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
     /// `green`, `amber` or `red`.
+    #[schema(value_type = os2pm_projects::Rag)]
     pub status: String,
     pub status_reason: Option<String>,
     pub progress: String,

@@ -67,11 +67,12 @@ pub enum EvidenceKind {
     Derived,
 }
 
-/// Declares `ALL`, `as_str`, `Display` and `FromStr` for an enum from one list of its names,
-/// so the database, the API and the catalogue files spell each value the same way.
+/// Declares `ALL`, `as_str`, `Display`, `FromStr` and the OpenAPI schema (a string enum, with
+/// the optional description after the type's name) for an enum from one list of its names, so
+/// the database, the API, its document and the catalogue files spell each value the same way.
 #[macro_export]
 macro_rules! names {
-    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+    ($ty:ident $(: $doc:literal)? { $($variant:ident => $name:literal),+ $(,)? }) => {
         impl $ty {
             pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
 
@@ -85,6 +86,20 @@ macro_rules! names {
                 f.write_str(self.as_str())
             }
         }
+
+        /// In the OpenAPI document: a string, one of the names.
+        impl ::utoipa::PartialSchema for $ty {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                let description: Option<&str> = None $(.or(Some($doc)))?;
+                ::utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(::utoipa::openapi::schema::Type::String)
+                    .description(description)
+                    .enum_values(Some([$($name),+]))
+                    .into()
+            }
+        }
+
+        impl ::utoipa::ToSchema for $ty {}
 
         impl ::std::str::FromStr for $ty {
             type Err = $crate::UnknownValue;

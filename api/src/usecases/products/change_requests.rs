@@ -27,10 +27,12 @@ pub struct ChangeRequestView {
     /// The requesting member organisation.
     pub organization: String,
     /// `legal_maintenance`, `technical_maintenance`, `minor_change`, `further_development`, `re_tender`.
+    #[schema(value_type = os2pm_products::ChangeCategory)]
     pub category: String,
     pub description: String,
     pub estimated_cost_dkk: i64,
     /// Who decides: `recorded` (the group is informed), `coordination_group` or `board`.
+    #[schema(value_type = os2pm_products::Route)]
     pub route: String,
     /// `recorded`, `pending`, `approved` or `rejected`.
     pub state: String,
@@ -64,6 +66,7 @@ fn change_request_view(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"category": "further_development", "description": "Integration til den nye ydelsesindsats", "estimated_cost_dkk": 750000}))]
 pub struct NewChangeRequest {
+    #[schema(value_type = os2pm_products::ChangeCategory)]
     pub category: String,
     #[validate(length(min = 1, max = 10000, message = "must be 1 to 10000 characters"))]
     pub description: String,

@@ -21,6 +21,7 @@ use utoipa::ToSchema;
 pub struct MarkView {
     pub key: String,
     /// `green`, `yellow` or `red`.
+    #[schema(value_type = os2pm_products::Mark)]
     pub mark: String,
     /// Required for yellow and red.
     pub reasoning: Option<String>,
@@ -33,7 +34,9 @@ pub struct EvaluationView {
     pub product_id: String,
     pub period: String,
     /// The product's level when evaluated.
+    #[schema(value_type = os2pm_levels::Level)]
     pub level: String,
+    #[schema(value_type = os2pm_levels::Level)]
     pub recommended_level: String,
     pub conclusion: String,
     pub marks: Vec<MarkView>,
@@ -78,6 +81,7 @@ pub struct NewEvaluation {
     pub period: String,
     /// One mark per requirement of the product's level (cumulative).
     pub marks: Vec<MarkView>,
+    #[schema(value_type = os2pm_levels::Level)]
     pub recommended_level: String,
     pub conclusion: String,
 }

@@ -21,6 +21,7 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"level": "N2", "reason": "Bruges nu af 40 kommuner"}))]
 pub struct LevelChangeRequest {
+    #[schema(value_type = os2pm_levels::Level)]
     pub level: String,
     pub reason: String,
 }

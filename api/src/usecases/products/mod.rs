@@ -72,9 +72,11 @@ pub struct ProductView {
     /// (`/api/v1/projects/{project_id}/history`).
     pub project_id: String,
     pub name: String,
+    #[schema(value_type = os2pm_levels::Level)]
     pub level: String,
     pub catalogue_version: String,
     /// `active` or `closed` (read-only).
+    #[schema(value_type = os2pm_products::ProductState)]
     pub state: String,
     pub owner_organization: String,
     /// The organisations that took part in the project.

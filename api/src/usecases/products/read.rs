@@ -16,8 +16,10 @@ use utoipa::{IntoParams, ToSchema};
 #[into_params(parameter_in = Query)]
 pub struct ProductQuery {
     /// `active` or `closed`.
+    #[param(value_type = Option<os2pm_products::ProductState>)]
     pub state: Option<String>,
     /// `N1`, `N2` or `N3`.
+    #[param(value_type = Option<os2pm_levels::Level>)]
     pub level: Option<String>,
     /// The owner organisation (kommunekode or id).
     pub organization: Option<String>,
@@ -31,7 +33,9 @@ pub struct ProductSummary {
     pub id: String,
     pub project_id: String,
     pub name: String,
+    #[schema(value_type = os2pm_levels::Level)]
     pub level: String,
+    #[schema(value_type = os2pm_products::ProductState)]
     pub state: String,
     pub owner_organization: String,
 }

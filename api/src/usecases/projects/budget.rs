@@ -29,6 +29,7 @@ pub struct BudgetRequest {
     pub amount_dkk: i64,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
+    #[schema(value_type = os2pm_projects::Funding)]
     pub funding: String,
     #[validate(length(max = 10000, message = "at most 10000 characters"))]
     pub expected_costs: Option<String>,

@@ -22,6 +22,7 @@ use validator::Validate;
 #[schema(example = json!({"status": "met", "link": "https://github.com/OS2/borgerdialog/blob/main/docs/solution.md"}))]
 pub struct EvidenceRequest {
     /// `met`, `explained` (follow-or-explain only) or `not_applicable` (where allowed).
+    #[schema(value_type = os2pm_levels::evidence::EvidenceStatus)]
     pub status: String,
     /// For per-organisation requirements: whose attestation this is (kommunekode).
     pub organization: Option<String>,

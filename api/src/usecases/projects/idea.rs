@@ -41,6 +41,7 @@ pub struct NewProjectRequest {
     #[validate(length(min = 1, max = 10000, message = "must be 1 to 10000 characters"))]
     pub summary: String,
     /// `project` (default) or `adoption`: a solution built elsewhere, handed over.
+    #[schema(value_type = Option<os2pm_projects::Kind>)]
     pub kind: Option<String>,
     /// The owner organisation; defaults to the token's. A caller submits only for its own.
     pub owner_organization: Option<String>,
@@ -53,6 +54,7 @@ pub struct NewProjectRequest {
     #[validate(length(min = 1, max = 10000, message = "must be 1 to 10000 characters"))]
     pub value_for_others: String,
     /// `local`, `os2` or `mixed`; at N1 only `local` is possible.
+    #[schema(value_type = os2pm_projects::Funding)]
     pub intended_funding: String,
     #[validate(nested)]
     pub contact: Contact,
@@ -67,6 +69,7 @@ pub struct ProjectPatch {
     pub title: Option<String>,
     #[validate(length(min = 1, max = 10000, message = "must be 1 to 10000 characters"))]
     pub summary: Option<String>,
+    #[schema(value_type = Option<os2pm_projects::Kind>)]
     pub kind: Option<String>,
     #[validate(length(max = 150, message = "at most 150 organisations"))]
     pub participants: Option<Vec<String>>,
@@ -74,6 +77,7 @@ pub struct ProjectPatch {
     pub local_value: Option<String>,
     #[validate(length(min = 1, max = 10000, message = "must be 1 to 10000 characters"))]
     pub value_for_others: Option<String>,
+    #[schema(value_type = Option<os2pm_projects::Funding>)]
     pub intended_funding: Option<String>,
     #[validate(nested)]
     pub contact: Option<Contact>,

@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 #[schema(example = json!({"level": "N2", "rationale": "Fælleskommunal værdi; kræver strategisk forankring."}))]
 pub struct PlacementRequest {
     /// `N1`, `N2` or `N3`; `sandkasse` (the sandbox below N1) in a catalogue that has it.
-    #[schema(example = "N2")]
+    #[schema(example = "N2", value_type = os2pm_levels::Level)]
     pub level: String,
     pub rationale: String,
     /// The catalogue version to pin the project to; `os2-2016` when left out.

@@ -28,11 +28,14 @@ use utoipa::IntoParams;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ProjectQuery {
-    /// `idea`, `concept`, `awaiting_approval`, `approved`, `returned`, `rejected`.
+    /// Only projects in this state.
+    #[param(value_type = Option<os2pm_projects::State>)]
     pub state: Option<String>,
     /// `N1`, `N2` or `N3`.
+    #[param(value_type = Option<os2pm_levels::Level>)]
     pub level: Option<String>,
     /// `project` or `adoption`.
+    #[param(value_type = Option<os2pm_projects::Kind>)]
     pub kind: Option<String>,
     /// An organisation (kommunekode or id): the projects it owns or participates in.
     #[param(example = "751")]

@@ -28,6 +28,7 @@ use validator::Validate;
 pub struct ReportRequest {
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
+    #[schema(value_type = os2pm_projects::Rag)]
     pub status: String,
     #[validate(length(max = 10000, message = "at most 10000 characters"))]
     pub status_reason: Option<String>,

@@ -21,6 +21,7 @@ pub struct SubmissionCheck {
     /// Whether a submission now would pass the approval gate.
     pub ready: bool,
     /// `forretningsleder` (N1) or `board` (N2/N3).
+    #[schema(value_type = os2pm_projects::Approver)]
     pub approver: String,
     pub unmet_requirements: Vec<UnmetRequirement>,
 }

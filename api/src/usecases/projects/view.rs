@@ -24,8 +24,11 @@ pub struct Contact {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RequirementStatus {
     pub key: String,
+    #[schema(value_type = os2pm_levels::Level)]
     pub level: String,
+    #[schema(value_type = os2pm_levels::Gate)]
     pub gate: String,
+    #[schema(value_type = os2pm_levels::EvidenceKind)]
     pub kind: String,
     pub title_da: String,
     pub title_en: String,
@@ -55,15 +58,19 @@ pub struct ProjectView {
     pub id: String,
     pub title: String,
     pub summary: String,
+    #[schema(value_type = os2pm_projects::Kind)]
     pub kind: String,
-    /// `idea`, `concept`, `awaiting_approval`, `approved`, `returned` or `rejected`.
+    /// Where the project is in its life cycle (governance.md §2).
+    #[schema(value_type = os2pm_projects::State)]
     pub state: String,
     /// Set by placement.
+    #[schema(value_type = Option<os2pm_levels::Level>)]
     pub level: Option<String>,
     /// The catalogue version the project is checked against (pinned at placement).
     pub catalogue_version: String,
     pub owner_organization: String,
     pub participants: Vec<String>,
+    #[schema(value_type = os2pm_projects::Funding)]
     pub intended_funding: String,
     pub local_value: String,
     pub value_for_others: String,
@@ -99,10 +106,14 @@ pub struct ProjectSummary {
     pub id: String,
     pub title: String,
     pub summary: String,
+    #[schema(value_type = os2pm_projects::Kind)]
     pub kind: String,
+    #[schema(value_type = os2pm_projects::State)]
     pub state: String,
+    #[schema(value_type = Option<os2pm_levels::Level>)]
     pub level: Option<String>,
     pub owner_organization: String,
+    #[schema(value_type = os2pm_projects::Funding)]
     pub intended_funding: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
