@@ -135,14 +135,75 @@ impl ApprovalView {
 }
 
 /// Opens an approval of `subject` for `project`, routed to `approver`.
+/// What an approval carries besides its subject, kept with it (as JSON) until it is decided:
+/// one variant per subject that needs more than the project.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Payload {
+    /// The group the board is asked to approve or appoint.
+    SteeringGroup(SteeringProposal),
+    LevelChange(LevelChangeTo),
+    Closure(ClosureReason),
+    ChangeRequest(ChangeRequestRef),
+}
+
+/// The level a project or product is to move to, and why.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LevelChangeTo {
+    pub to: Level,
+    pub reason: String,
+}
+
+/// Why a product is to be closed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClosureReason {
+    pub reason: String,
+}
+
+/// The change request the board decides.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChangeRequestRef {
+    pub change_request: String,
+}
+
+impl Payload {
+    /// The payload of `approval`, read as its subject stores it; `None` for subjects without
+    /// one. A payload that does not read is a fault of the store (500), never a default.
+    pub fn of(approval: &ApprovalRow) -> Result<Option<Self>, ApiError> {
+        let Some(json) = approval.payload.as_deref() else {
+            return Ok(None);
+        };
+        let subject = approval
+            .subject
+            .parse::<Subject>()
+            .map_err(|e| ApiError::Internal(format!("stored subject: {e}")))?;
+        fn read<T: serde::de::DeserializeOwned>(id: &str, json: &str) -> Result<T, ApiError> {
+            serde_json::from_str(json)
+                .map_err(|e| ApiError::Internal(format!("the payload of approval `{id}`: {e}")))
+        }
+        let id = &approval.id;
+        Ok(Some(match subject {
+            Subject::SteeringGroup => Self::SteeringGroup(read(id, json)?),
+            Subject::LevelChange => Self::LevelChange(read(id, json)?),
+            Subject::Closure => Self::Closure(read(id, json)?),
+            Subject::ChangeRequest => Self::ChangeRequest(read(id, json)?),
+            Subject::Project | Subject::Budget | Subject::Cancellation => return Ok(None),
+        }))
+    }
+}
+
 pub fn open_approval(
     conn: &mut DbConnection,
     project: &ProjectRow,
     level: Level,
     subject: Subject,
     approver: Approver,
-    payload: Option<String>,
+    payload: Option<Payload>,
 ) -> Result<ApprovalRow, ApiError> {
+    let payload = payload
+        .map(|p| serde_json::to_string(&p))
+        .transpose()
+        .map_err(|e| ApiError::Internal(format!("an approval's payload: {e}")))?;
     let row = ApprovalRow {
         id: uuid::Uuid::now_v7().to_string(),
         project_id: project.id.clone(),
@@ -255,12 +316,12 @@ pub(crate) fn decide(
     let before = Snapshot::of(&record);
     let mut project = record.project.clone();
     let approved = decision == Decision::Approve;
+    let state = project
+        .state
+        .parse::<State>()
+        .map_err(|e| ApiError::Internal(format!("stored state: {e}")))?;
     let action = match (subject, decision) {
         (Subject::Project, _) => {
-            let state = project
-                .state
-                .parse::<State>()
-                .map_err(|e| ApiError::Internal(format!("stored state: {e}")))?;
             let kind = project
                 .kind
                 .parse::<Kind>()
@@ -282,13 +343,11 @@ pub(crate) fn decide(
             }
         }
         (Subject::SteeringGroup, _) if approved => {
-            let proposal: SteeringProposal = approval
-                .payload
-                .as_deref()
-                .and_then(|json| serde_json::from_str(json).ok())
-                .ok_or_else(|| {
-                    ApiError::Internal("a steering-group approval without its proposal".into())
-                })?;
+            let Some(Payload::SteeringGroup(proposal)) = Payload::of(approval)? else {
+                return Err(ApiError::Internal(
+                    "a steering-group approval without its proposal".into(),
+                ));
+            };
             proposal.put_in_force(conn, &approval.project_id)?;
             "steering_group_approved"
         }
@@ -306,11 +365,14 @@ pub(crate) fn decide(
                 "budget_not_approved"
             }
         }
-        (Subject::Cancellation, _) if approved => {
-            project.state = State::Cancelled.as_str().to_owned();
-            "cancelled"
+        (Subject::Cancellation, _) => {
+            project.state = state.cancellation_decided(approved).as_str().to_owned();
+            if approved {
+                "cancelled"
+            } else {
+                "cancellation_not_confirmed"
+            }
         }
-        (Subject::Cancellation, _) => "cancellation_not_confirmed",
         (Subject::LevelChange | Subject::Closure | Subject::ChangeRequest, _) => {
             crate::usecases::products::apply_decision(
                 conn,

@@ -3,6 +3,7 @@
 //! board decided since its previous meeting.
 
 use crate::error::ApiError;
+use crate::usecases::approvals::Payload;
 use crate::usecases::benefits::BenefitView;
 use crate::usecases::benefits::benefit_view;
 use crate::usecases::board::today;
@@ -482,11 +483,10 @@ pub struct DecisionLog {
 /// The decision in the association's words.
 fn decision_text(approval: &ApprovalRow) -> String {
     let approved = approval.outcome.as_deref() == Some("approve");
-    let level_to = approval
-        .payload
-        .as_deref()
-        .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok())
-        .and_then(|p| p["to"].as_str().map(str::to_owned));
+    let level_to = match Payload::of(approval) {
+        Ok(Some(Payload::LevelChange(change))) => Some(change.to.to_string()),
+        _ => None,
+    };
     match (approval.subject.as_str(), approval.outcome.as_deref()) {
         ("project", Some("approve")) => format!("Godkendt på {}", approval.level),
         ("project", Some("return")) => "Sendt tilbage (tilbageløb)".into(),

@@ -245,6 +245,12 @@ impl State {
         Ok(if awaits_board { self } else { next })
     }
 
+    /// What the board's decision on a cancellation does to a running project: confirmed, it
+    /// is cancelled; refused, it runs on as it was (governance.md §2).
+    pub fn cancellation_decided(self, confirmed: bool) -> State {
+        if confirmed { State::Cancelled } else { self }
+    }
+
     /// The state a final decision leads to.
     pub fn decided(decision: Decision) -> State {
         match decision {
@@ -311,6 +317,14 @@ mod tests {
         steering_chair: true,
         ..NOBODY
     };
+
+    #[test]
+    fn the_board_confirms_a_cancellation_or_the_project_runs_on() {
+        for running in [State::InProgress, State::Paused] {
+            assert_eq!(running.cancellation_decided(true), State::Cancelled);
+            assert_eq!(running.cancellation_decided(false), running);
+        }
+    }
 
     #[test]
     fn a_cancellation_the_board_confirms_keeps_the_state_until_it_does() {

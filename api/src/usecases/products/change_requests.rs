@@ -4,6 +4,8 @@
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError};
 use crate::request::{IdempotencyKey, StoredReply, validation_errors};
+use crate::usecases::approvals::ChangeRequestRef;
+use crate::usecases::approvals::Payload;
 use crate::usecases::approvals::open_approval;
 use crate::usecases::created;
 use crate::usecases::people::organization_label;
@@ -130,7 +132,9 @@ pub fn submit(
         requests::insert(conn, &row)?;
         if route == Route::Board {
             let project = project_store::find(conn, &loaded.product.project_id)?.project;
-            let payload = serde_json::json!({"change_request": row.id}).to_string();
+            let payload = Payload::ChangeRequest(ChangeRequestRef {
+                change_request: row.id.clone(),
+            });
             open_approval(
                 conn,
                 &project,

@@ -4,6 +4,8 @@
 use crate::auth::{Caller, Role};
 use crate::error::ApiError;
 use crate::request::{IdempotencyKey, StoredReply};
+use crate::usecases::approvals::ClosureReason;
+use crate::usecases::approvals::Payload;
 use crate::usecases::approvals::open_approval;
 use crate::usecases::products::LoadedProduct;
 use crate::usecases::products::level_change::approval_answer;
@@ -36,7 +38,9 @@ pub fn propose_closure(
         let loaded = LoadedProduct::load(conn, id)?;
         loaded.check_open()?;
         let project = project_store::find(conn, &loaded.product.project_id)?.project;
-        let payload = serde_json::json!({"reason": request.reason}).to_string();
+        let payload = Payload::Closure(ClosureReason {
+            reason: request.reason.clone(),
+        });
         let approval = open_approval(
             conn,
             &project,

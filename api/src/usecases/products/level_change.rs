@@ -5,6 +5,8 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::request::{IdempotencyKey, Outcome, StoredReply};
 use crate::usecases::approvals::ApprovalView;
+use crate::usecases::approvals::LevelChangeTo;
+use crate::usecases::approvals::Payload;
 use crate::usecases::approvals::open_approval;
 use crate::usecases::products::LoadedProduct;
 use crate::usecases::projects::Loaded;
@@ -62,7 +64,10 @@ pub(crate) fn propose_level_change(
             return Err(ApiError::UnmetRequirements(unmet));
         }
     }
-    let payload = serde_json::json!({"to": to, "reason": reason}).to_string();
+    let payload = Payload::LevelChange(LevelChangeTo {
+        to,
+        reason: reason.to_owned(),
+    });
     open_approval(
         conn,
         &project.record.project,

@@ -14,6 +14,7 @@ use crate::auth::{Caller, Role};
 use crate::error::ApiError;
 use crate::request::{IfMatch, etag};
 use crate::usecases::approvals::ApprovalView;
+use crate::usecases::approvals::Payload;
 use crate::usecases::board::SeatedToday;
 use crate::usecases::groups::CoordinationGroupView;
 use crate::usecases::groups::CoordinationInForce;
@@ -259,15 +260,11 @@ pub(crate) fn apply_decision(
     approved: bool,
     project: &mut ProjectRow,
 ) -> Result<&'static str, ApiError> {
-    let payload: serde_json::Value = approval
-        .payload
-        .as_deref()
-        .and_then(|p| serde_json::from_str(p).ok())
-        .unwrap_or_default();
+    let payload = Payload::of(approval)?;
     let product = store::for_project(conn, &project.id)?;
-    match subject {
-        Subject::LevelChange if approved => {
-            let to = payload["to"].as_str().unwrap_or_default().to_owned();
+    match (subject, payload) {
+        (Subject::LevelChange, Some(Payload::LevelChange(change))) if approved => {
+            let to = change.to.as_str().to_owned();
             // Moving re-pins the item to the catalogue in force.
             project.level = Some(to.clone());
             project.catalogue_version = Some(DEFAULT_CATALOGUE_VERSION.into());
@@ -279,19 +276,19 @@ pub(crate) fn apply_decision(
             }
             Ok("level_changed")
         }
-        Subject::LevelChange => Ok("level_change_refused"),
-        Subject::Closure if approved => {
+        (Subject::LevelChange, _) if !approved => Ok("level_change_refused"),
+        (Subject::Closure, Some(Payload::Closure(closure))) if approved => {
             if let Some(mut product) = product {
                 let version = product.version;
                 product.state = ProductState::Closed.as_str().into();
-                product.closed_reason = payload["reason"].as_str().map(str::to_owned);
+                product.closed_reason = Some(closure.reason);
                 store::update(conn, version, &product)?;
             }
             Ok("product_closed")
         }
-        Subject::Closure => Ok("closure_refused"),
-        Subject::ChangeRequest => {
-            let id = payload["change_request"].as_str().unwrap_or_default();
+        (Subject::Closure, _) if !approved => Ok("closure_refused"),
+        (Subject::ChangeRequest, Some(Payload::ChangeRequest(request))) => {
+            let id = &request.change_request;
             let state = if approved { "approved" } else { "rejected" };
             requests::decide(conn, id, state, "board", approval.reason.as_deref())?;
             Ok(if approved {
@@ -300,8 +297,8 @@ pub(crate) fn apply_decision(
                 "change_request_rejected"
             })
         }
-        _ => Err(ApiError::Internal(format!(
-            "{subject} is not a product decision"
+        (subject, _) => Err(ApiError::Internal(format!(
+            "{subject} is not a product decision, or its approval lacks its payload"
         ))),
     }
 }

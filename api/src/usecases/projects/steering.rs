@@ -6,6 +6,7 @@ use crate::error::{ApiError, FieldError};
 use crate::names::Names;
 use crate::request::IfMatch;
 use crate::usecases::Proposed;
+use crate::usecases::approvals::Payload;
 use crate::usecases::approvals::open_approval;
 use crate::usecases::board::seated_subs;
 use crate::usecases::groups::PersonRef;
@@ -123,8 +124,7 @@ pub fn set_steering_group(
             let current = loaded.steering.as_ref().map(SteeringInForce::domain);
             let proposed = SteeringProposal { group };
             if needs_board(level, current.as_ref(), &domain_group(&proposed.group)) {
-                let payload = serde_json::to_string(&proposed)
-                    .map_err(|e| ApiError::Internal(e.to_string()))?;
+                let payload = Payload::SteeringGroup(proposed);
                 let approval = open_approval(
                     conn,
                     project,
