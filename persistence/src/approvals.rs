@@ -31,6 +31,23 @@ pub struct ApprovalRow {
     pub payload: Option<String>,
 }
 
+impl ApprovalRow {
+    /// Still waiting for its decision.
+    pub fn is_pending(&self) -> bool {
+        self.state == "pending"
+    }
+
+    /// Decided, whatever the outcome.
+    pub fn is_decided(&self) -> bool {
+        self.state == "decided"
+    }
+
+    /// Decided, and approved.
+    pub fn is_approved(&self) -> bool {
+        self.outcome.as_deref() == Some("approve")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = votes)]
 pub struct VoteRow {
@@ -144,7 +161,7 @@ pub fn of_project(
         level_change: newest("level_change"),
         pending_side: rows
             .iter()
-            .filter(|r| r.state == "pending" && r.subject != "project")
+            .filter(|r| r.is_pending() && r.subject != "project")
             .cloned()
             .collect(),
     })

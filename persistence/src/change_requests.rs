@@ -24,6 +24,13 @@ pub struct ChangeRequestRow {
     pub created_at: NaiveDateTime,
 }
 
+impl ChangeRequestRow {
+    /// Approved, by the coordination group or the board.
+    pub fn is_approved(&self) -> bool {
+        self.state == "approved"
+    }
+}
+
 pub fn insert(conn: &mut DbConnection, row: &ChangeRequestRow) -> Result<(), StoreError> {
     diesel::insert_into(change_requests::table)
         .values(row)

@@ -17,6 +17,17 @@ pub struct MeetingRow {
     pub created_at: NaiveDateTime,
 }
 
+impl MeetingRow {
+    /// Planned and not yet held or cancelled.
+    pub fn is_planned(&self) -> bool {
+        self.status == "planned"
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.status == "cancelled"
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = agenda_items)]
 pub struct AgendaItemRow {

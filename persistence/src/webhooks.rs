@@ -57,6 +57,13 @@ pub struct DeliveryRow {
     pub finished_at: Option<NaiveDateTime>,
 }
 
+impl DeliveryRow {
+    /// Waiting for its (next) attempt.
+    pub fn is_pending(&self) -> bool {
+        self.state == "pending"
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = delivery_attempts)]
 pub struct AttemptRow {

@@ -115,7 +115,7 @@ impl ApprovalView {
         });
         Ok(Self {
             for_information: row.approver == Approver::Forretningsleder.as_str()
-                && row.state == "decided",
+                && row.is_decided(),
             id: row.id,
             project_id: row.project_id,
             project_title,

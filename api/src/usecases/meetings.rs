@@ -55,7 +55,7 @@ pub struct ReportingDuty {
 pub(crate) fn next_meeting(all: &[MeetingRow]) -> Option<&MeetingRow> {
     let today = today();
     all.iter()
-        .find(|m| m.status == "planned" && m.meeting_date >= today)
+        .find(|m| m.is_planned() && m.meeting_date >= today)
 }
 
 /// Who must still report for `meeting`, of all the meetings `all`.
@@ -67,7 +67,7 @@ pub(crate) fn reporting_duty(
     let today = today();
     let previous = all
         .iter()
-        .filter(|m| m.status != "cancelled" && m.meeting_date < meeting.meeting_date)
+        .filter(|m| !m.is_cancelled() && m.meeting_date < meeting.meeting_date)
         .map(|m| m.meeting_date)
         .max();
     let due_by = material_date(meeting.meeting_date);
@@ -172,7 +172,7 @@ pub struct MeetingView {
 fn takes_items(meetings: &[MeetingRow]) -> Vec<(String, NaiveDate)> {
     meetings
         .iter()
-        .filter(|m| m.status != "cancelled")
+        .filter(|m| !m.is_cancelled())
         .map(|m| (m.id.clone(), m.meeting_date))
         .collect()
 }
@@ -394,7 +394,7 @@ pub fn decide_recommendation(
     idempotency_key.run(conn, &caller.sub, &key, |conn| {
         let all = store::all(conn)?;
         let meeting = find_meeting(&all, meeting_id)?;
-        if meeting.status == "cancelled" {
+        if meeting.is_cancelled() {
             return Err(ApiError::Conflict(format!(
                 "the meeting on {} was cancelled",
                 meeting.meeting_date

@@ -248,7 +248,7 @@ pub(crate) fn overview_for(
     let past = historic.map(|at| Past::at(conn, at)).transpose()?;
     let since = all_meetings
         .iter()
-        .filter(|m| m.status != "cancelled" && m.meeting_date < as_of)
+        .filter(|m| !m.is_cancelled() && m.meeting_date < as_of)
         .map(|m| m.meeting_date)
         .max();
     let in_window = |at: Option<chrono::NaiveDateTime>| {
@@ -306,8 +306,7 @@ pub(crate) fn overview_for(
         since_previous_meeting: SincePrevious {
             decisions: lines(&|a| a.approver == Approver::Board.as_str()),
             level_changes: lines(&|a| {
-                a.subject == Subject::LevelChange.as_str()
-                    && a.outcome.as_deref() == Some(Decision::Approve.as_str())
+                a.subject == Subject::LevelChange.as_str() && a.is_approved()
             }),
             new_products,
             for_information: lines(&|a| a.approver == Approver::Forretningsleder.as_str()),
@@ -482,28 +481,37 @@ pub struct DecisionLog {
 
 /// The decision in the association's words.
 fn decision_text(approval: &ApprovalRow) -> String {
-    let approved = approval.outcome.as_deref() == Some("approve");
+    let approved = approval.is_approved();
     let level_to = match Payload::of(approval) {
         Ok(Some(Payload::LevelChange(change))) => Some(change.to.to_string()),
         _ => None,
     };
-    match (approval.subject.as_str(), approval.outcome.as_deref()) {
-        ("project", Some("approve")) => format!("Godkendt på {}", approval.level),
-        ("project", Some("return")) => "Sendt tilbage (tilbageløb)".into(),
-        ("project", _) => "Afvist".into(),
-        ("level_change", _) if approved => {
+    let subject = approval.subject.parse::<Subject>().ok();
+    let outcome = approval
+        .outcome
+        .as_deref()
+        .and_then(|o| o.parse::<Decision>().ok());
+    match (subject, outcome) {
+        (Some(Subject::Project), Some(Decision::Approve)) => {
+            format!("Godkendt på {}", approval.level)
+        }
+        (Some(Subject::Project), Some(Decision::Return)) => "Sendt tilbage (tilbageløb)".into(),
+        (Some(Subject::Project), _) => "Afvist".into(),
+        (Some(Subject::LevelChange), _) if approved => {
             format!(
                 "Niveauskift fra {} til {}",
                 approval.level,
                 level_to.unwrap_or_default()
             )
         }
-        ("level_change", _) => "Niveauskift ikke godkendt".into(),
-        ("steering_group", _) if approved => "Styregruppens sammensætning godkendt".into(),
-        ("budget", _) if approved => "Budget godkendt".into(),
-        ("cancellation", _) if approved => "Projektet lukket".into(),
-        ("closure", _) if approved => "Produktet lukket".into(),
-        ("change_request", _) if approved => "Ændringsønske godkendt".into(),
+        (Some(Subject::LevelChange), _) => "Niveauskift ikke godkendt".into(),
+        (Some(Subject::SteeringGroup), _) if approved => {
+            "Styregruppens sammensætning godkendt".into()
+        }
+        (Some(Subject::Budget), _) if approved => "Budget godkendt".into(),
+        (Some(Subject::Cancellation), _) if approved => "Projektet lukket".into(),
+        (Some(Subject::Closure), _) if approved => "Produktet lukket".into(),
+        (Some(Subject::ChangeRequest), _) if approved => "Ændringsønske godkendt".into(),
         _ => "Ikke godkendt".into(),
     }
 }
@@ -511,7 +519,7 @@ fn decision_text(approval: &ApprovalRow) -> String {
 fn decided_by(approval: &ApprovalRow) -> String {
     match (approval.decided_by.as_deref(), approval.meeting_date) {
         (Some("board_meeting"), Some(date)) => format!("Bestyrelsen (møde {date})"),
-        (Some("forretningsleder"), _) => "Forretningslederen".into(),
+        (Some(by), _) if by == Approver::Forretningsleder.as_str() => "Forretningslederen".into(),
         _ => "Bestyrelsen".into(),
     }
 }
@@ -557,7 +565,7 @@ pub fn decision_log(conn: &mut os2pm_persistence::DbConnection) -> Result<Decisi
         .collect();
     let mut decided: Vec<ApprovalRow> = approvals::all(conn)?
         .into_iter()
-        .filter(|a| a.state == "decided")
+        .filter(|a| a.is_decided())
         .collect();
     decided.sort_by_key(|a| a.decided_at);
     for approval in decided {

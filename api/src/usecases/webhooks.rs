@@ -173,7 +173,9 @@ fn delivery_view(
         },
         state: delivery.state.clone(),
         attempts: attempts.iter().map(AttemptView::from).collect(),
-        next_attempt_at: (delivery.state == "pending").then(|| delivery.next_attempt_at.and_utc()),
+        next_attempt_at: delivery
+            .is_pending()
+            .then(|| delivery.next_attempt_at.and_utc()),
         created_at: delivery.created_at.and_utc(),
         finished_at: delivery.finished_at.map(|at| at.and_utc()),
     }

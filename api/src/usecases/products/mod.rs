@@ -119,7 +119,7 @@ impl LoadedProduct {
         let spent: i64 = requests::for_product(conn, id)?
             .iter()
             .filter(|r| {
-                r.state == "approved" && r.category == ChangeCategory::FurtherDevelopment.as_str()
+                r.is_approved() && r.category == ChangeCategory::FurtherDevelopment.as_str()
             })
             .map(|r| r.estimated_cost_dkk)
             .sum();

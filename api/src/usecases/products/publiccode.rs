@@ -4,6 +4,7 @@
 use crate::error::ApiError;
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::{StoreError, organizations, products, projects};
+use os2pm_products::ProductState;
 use serde::Serialize;
 
 /// The requirement whose link is the repository (governance.md §3: source shared on a public site).
@@ -95,7 +96,7 @@ pub fn publiccode(conn: &mut DbConnection, id: &str) -> Result<PublicCode, ApiEr
         release_date: product.created_at.date().to_string(),
         platforms: vec!["web"],
         categories: vec!["it-development"],
-        development_status: if product.state == "closed" {
+        development_status: if product.state == ProductState::Closed.as_str() {
             "obsolete"
         } else {
             "stable"

@@ -20,6 +20,7 @@ use os2pm_persistence::self_assessments::{self as store, AnswerRow, SelfAssessme
 use os2pm_persistence::{
     DbConnection, StoreError, catalogue, in_transaction, organizations, products,
 };
+use os2pm_products::ProductState;
 use serde::Serialize;
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -223,7 +224,7 @@ pub fn import(
                     "the business manager or the owner organisation imports".into(),
                 ));
             }
-            if pinned.product.state == "closed" {
+            if pinned.product.state == ProductState::Closed.as_str() {
                 return Err(ApiError::Conflict("the product is closed".into()));
             }
             let now = os2pm_persistence::now();

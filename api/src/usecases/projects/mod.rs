@@ -144,9 +144,7 @@ impl Loaded {
         let latest_report = report_store::latest_for_project(conn, id)?;
         let coordination = CoordinationInForce::load(conn, id, &mut board)?;
         let product = os2pm_persistence::products::for_project(conn, id)?;
-        let board_moved_level = approvals
-            .level_change
-            .is_some_and(|a| a.outcome.as_deref() == Some("approve"));
+        let board_moved_level = approvals.level_change.is_some_and(|a| a.is_approved());
         let (approval, side_approvals) = (approvals.project, approvals.pending_side);
         Ok(Self {
             coordination,
@@ -239,10 +237,10 @@ impl Loaded {
             participating_municipalities: self.record.participating_municipalities,
             locally_funded: self.record.project.intended_funding == Funding::Local.as_str(),
             board_approved: self.board_moved_level
-                || self.approval.as_ref().is_some_and(|a| {
-                    a.approver == Approver::Board.as_str()
-                        && a.outcome.as_deref() == Some("approve")
-                }),
+                || self
+                    .approval
+                    .as_ref()
+                    .is_some_and(|a| a.approver == Approver::Board.as_str() && a.is_approved()),
             steering_group_in_force: self.steering.is_some(),
             board_majority_in_steering_group: self
                 .steering
@@ -479,7 +477,7 @@ impl ActionInputs {
             .map(|a| a.as_str().to_owned())
             .collect();
         if let Some(row) = &self.approval
-            && row.state == "pending"
+            && row.is_pending()
         {
             let voter = Voter::of(conn, caller)?;
             let voted = approval_store::votes(conn, &row.id)?
