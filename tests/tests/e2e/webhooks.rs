@@ -284,14 +284,23 @@ async fn every_event_arrives_signed_and_in_order_through_errors_and_an_outage() 
         "every event, in order"
     );
 
-    let page = deliveries(&service).await;
+    // The receiver has each event before the dispatcher records it delivered: wait for that.
+    let started = Instant::now();
+    let page = loop {
+        let page = deliveries(&service).await;
+        let items = page.body["items"].as_array().unwrap();
+        if items.iter().all(|d| d["state"] == "delivered") {
+            break page;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "not all delivered: {:#}",
+            page.body
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    };
     let items = page.body["items"].as_array().unwrap();
     assert_eq!(items.len(), 10);
-    assert!(
-        items.iter().all(|d| d["state"] == "delivered"),
-        "{:#}",
-        page.body
-    );
     let statuses: Vec<Value> = items
         .iter()
         .flat_map(|d| {
