@@ -3,6 +3,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use os2pm_projects::{ApprovalState, Decision};
 
 use crate::schema::{approvals, votes};
 use crate::{DbConnection, StoreError};
@@ -34,17 +35,17 @@ pub struct ApprovalRow {
 impl ApprovalRow {
     /// Still waiting for its decision.
     pub fn is_pending(&self) -> bool {
-        self.state == "pending"
+        self.state == ApprovalState::Pending.as_str()
     }
 
     /// Decided, whatever the outcome.
     pub fn is_decided(&self) -> bool {
-        self.state == "decided"
+        self.state == ApprovalState::Decided.as_str()
     }
 
     /// Decided, and approved.
     pub fn is_approved(&self) -> bool {
-        self.outcome.as_deref() == Some("approve")
+        self.outcome.as_deref() == Some(Decision::Approve.as_str())
     }
 }
 

@@ -26,6 +26,13 @@ pub struct ProductRow {
     pub updated_at: NaiveDateTime,
 }
 
+impl ProductRow {
+    /// Stores the state the domain decided the product is in now.
+    pub fn move_to(&mut self, state: os2pm_products::ProductState) {
+        self.state = state.as_str().to_owned();
+    }
+}
+
 pub fn insert(conn: &mut DbConnection, product: &ProductRow) -> Result<(), StoreError> {
     diesel::insert_into(products::table)
         .values(product)

@@ -32,6 +32,13 @@ pub struct ProjectRow {
     pub updated_at: NaiveDateTime,
 }
 
+impl ProjectRow {
+    /// Stores the state the domain decided the project is in now.
+    pub fn move_to(&mut self, state: os2pm_projects::State) {
+        self.state = state.as_str().to_owned();
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = project_descriptions)]
 #[diesel(treat_none_as_null = true)]

@@ -4,6 +4,8 @@
 use actix_web::{HttpResponse, web};
 use actix_web::{get, post};
 use chrono::NaiveDate;
+use os2pm_levels::UnknownValue;
+use os2pm_projects::ApprovalState;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -21,7 +23,7 @@ use crate::usecases::board::today;
 #[into_params(parameter_in = Query)]
 pub struct InboxQuery {
     /// `pending` (default) or `decided`.
-    #[param(example = "pending")]
+    #[param(value_type = Option<os2pm_projects::ApprovalState>, example = "pending")]
     pub state: Option<String>,
 }
 
@@ -44,10 +46,12 @@ pub async fn list(
     query: web::Query<InboxQuery>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let wanted = query.into_inner().state.unwrap_or_else(|| "pending".into());
-    if !matches!(wanted.as_str(), "pending" | "decided") {
-        return Err(ApiError::validation("state", "must be pending or decided"));
-    }
+    let wanted = match query.into_inner().state {
+        None => ApprovalState::Pending,
+        Some(state) => state
+            .parse()
+            .map_err(|e: UnknownValue| ApiError::validation("state", e.to_string()))?,
+    };
     let limit = page.limit()?;
     let after = page.after::<String>()?;
     let items = state

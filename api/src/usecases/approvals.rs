@@ -22,6 +22,7 @@ use os2pm_persistence::budgets;
 use os2pm_persistence::projects as project_store;
 use os2pm_persistence::projects::ProjectRow;
 use os2pm_persistence::{DbConnection, StoreError};
+use os2pm_projects::ApprovalState;
 use os2pm_projects::{Approver, BudgetStatus, Decision, Kind, State, Subject};
 use os2pm_projects::{Tally, Vote, inbox, tally};
 use serde::{Deserialize, Serialize};
@@ -61,7 +62,7 @@ pub struct ApprovalView {
     /// `forretningsleder` (N1) or `board` (N2/N3).
     #[schema(value_type = os2pm_projects::Approver)]
     pub approver: String,
-    /// `pending` or `decided`.
+    #[schema(value_type = os2pm_projects::ApprovalState)]
     pub state: String,
     /// `approve`, `return` or `reject` once decided.
     #[schema(value_type = Option<os2pm_projects::Decision>)]
@@ -210,7 +211,7 @@ pub fn open_approval(
         approval_round: project.approval_round,
         level: level.to_string(),
         approver: approver.as_str().into(),
-        state: "pending".into(),
+        state: ApprovalState::Pending.as_str().into(),
         outcome: None,
         reason: None,
         decided_by: None,
@@ -329,7 +330,7 @@ pub(crate) fn decide(
             let decided = state
                 .decide(kind, decision)
                 .map_err(|e| ApiError::Conflict(e.to_string()))?;
-            project.state = decided.state.as_str().to_owned();
+            project.move_to(decided.state);
             if decided.new_round {
                 project.approval_round += 1;
             }
@@ -366,7 +367,7 @@ pub(crate) fn decide(
             }
         }
         (Subject::Cancellation, _) => {
-            project.state = state.cancellation_decided(approved).as_str().to_owned();
+            project.move_to(state.cancellation_decided(approved));
             if approved {
                 "cancelled"
             } else {
@@ -484,7 +485,7 @@ impl Minutes {
 pub fn inbox_for(
     conn: &mut DbConnection,
     caller: &Caller,
-    wanted: String,
+    wanted: ApprovalState,
     after: Option<String>,
     limit: i64,
 ) -> Result<Vec<ApprovalView>, ApiError> {
@@ -493,10 +494,10 @@ pub fn inbox_for(
     let approver = inbox(
         voter.business_manager,
         caller.has_role(Role::BoardMember) || caller.has_role(Role::BoardChair),
-        wanted == "pending",
+        wanted == ApprovalState::Pending,
     );
     let filter = ApprovalFilter {
-        state: Some(wanted),
+        state: Some(wanted.as_str().to_owned()),
         approver: approver.map(|a| a.as_str().to_owned()),
     };
     store::list(conn, &filter, after.as_deref(), limit + 1)?

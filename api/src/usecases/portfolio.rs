@@ -338,15 +338,15 @@ fn project_lines(
     let mut economies = Vec::new();
     let lines = projects::all(conn)?
         .into_iter()
-        .filter_map(|(mut p, owner)| {
-            if let Some(past) = past {
-                let (state, level) = past.projects.get(&p.id)?.clone();
-                p.state = state;
-                p.level = level;
-            }
-            Some((p, owner))
+        .filter_map(|(p, owner)| {
+            // As it stood then, for an overview of the past.
+            let (state, level) = match past {
+                Some(past) => past.projects.get(&p.id)?.clone(),
+                None => (p.state.clone(), p.level.clone()),
+            };
+            Some((p, owner, state, level))
         })
-        .map(|(p, owner)| {
+        .map(|(p, owner, state, level)| {
             let report = latest_report.get(&p.id);
             let budget = budget_of.get(&p.id).copied();
             let economy = Economy::of(
@@ -361,8 +361,8 @@ fn project_lines(
                 last_report_at: report.map(|r| r.reported_at.and_utc()),
                 id: p.id,
                 title: p.title,
-                level: p.level,
-                state: p.state,
+                level,
+                state,
             }
         })
         .collect();
@@ -383,12 +383,11 @@ fn product_rows(
                 if let Some((_, Some(level))) = past.projects.get(&p.project_id) {
                     p.level = level.clone();
                 }
-                let state = if past.closed.contains(&p.project_id) {
+                p.move_to(if past.closed.contains(&p.project_id) {
                     ProductState::Closed
                 } else {
                     ProductState::Active
-                };
-                p.state = state.as_str().into();
+                });
             }
             (p, owner)
         })

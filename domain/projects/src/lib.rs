@@ -14,7 +14,8 @@ pub mod reports;
 
 pub use budget::{BUDGET_APPROVED, BudgetError, BudgetStatus, budget_blocks_start, check_budget};
 pub use decisions::{
-    Approver, Decision, Subject, Tally, Vote, approver_for, cancellation_needs_board, inbox, tally,
+    ApprovalState, Approver, Decision, Subject, Tally, Vote, approver_for,
+    cancellation_needs_board, inbox, tally,
 };
 pub use lifecycle::{Action, Actor, Decided, Funding, Kind, LifecycleError, State};
 pub use reports::{Rag, ReportError, check_report};

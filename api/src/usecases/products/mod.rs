@@ -280,7 +280,7 @@ pub(crate) fn apply_decision(
         (Subject::Closure, Some(Payload::Closure(closure))) if approved => {
             if let Some(mut product) = product {
                 let version = product.version;
-                product.state = ProductState::Closed.as_str().into();
+                product.move_to(ProductState::Closed);
                 product.closed_reason = Some(closure.reason);
                 store::update(conn, version, &product)?;
             }

@@ -689,7 +689,7 @@ pub(crate) fn change_project(
         }
         let before = Snapshot::of_loaded(&loaded);
         let mut project = loaded.record.project.clone();
-        project.state = next.as_str().into();
+        project.move_to(next);
         let mut description = loaded.record.description.clone();
         let participants = apply(conn, &loaded, &mut project, &mut description)?;
         store::update(
