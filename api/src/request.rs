@@ -522,3 +522,55 @@ pub fn proposed_response(proposed: Proposed) -> HttpResponse {
         Proposed::AwaitingBoard(approval) => HttpResponse::Accepted().json(approval),
     }
 }
+
+/// The field problems of one request, collected so that one 422 names them all.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<FieldError>);
+
+impl Problems {
+    /// What `validator` finds wrong with `request`, to add the rest to.
+    pub fn of(request: &impl validator::Validate) -> Self {
+        Self(
+            request
+                .validate()
+                .err()
+                .map(|e| validation_errors(&e))
+                .unwrap_or_default(),
+        )
+    }
+
+    pub fn push(&mut self, problem: FieldError) {
+        self.0.push(problem);
+    }
+
+    /// `value` as one of a closed set's names, or a problem on `field` naming the accepted ones.
+    pub fn parse<T: std::str::FromStr<Err = os2pm_levels::UnknownValue>>(
+        &mut self,
+        field: &str,
+        value: &str,
+    ) -> Option<T> {
+        value
+            .parse()
+            .map_err(|e: os2pm_levels::UnknownValue| {
+                self.push(FieldError::new(field, e.to_string()))
+            })
+            .ok()
+    }
+
+    /// An optional `value` parsed as [`Problems::parse`] does.
+    pub fn parse_optional<T: std::str::FromStr<Err = os2pm_levels::UnknownValue>>(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+    ) -> Option<T> {
+        value.and_then(|value| self.parse(field, value))
+    }
+
+    /// `command` when nothing is wrong; otherwise every problem, as one 422.
+    pub fn or_command<T>(self, command: impl FnOnce() -> Option<T>) -> Result<T, ApiError> {
+        if !self.0.is_empty() {
+            return Err(ApiError::Validation(self.0));
+        }
+        command().ok_or_else(|| ApiError::Internal("a parsed field went missing".into()))
+    }
+}

@@ -2,8 +2,9 @@
 //! requests (governance.md §2, §4, §5).
 
 use crate::auth::{Caller, Role};
-use crate::error::{ApiError, FieldError};
-use crate::request::{IdempotencyKey, StoredReply, validation_errors};
+use crate::error::ApiError;
+use crate::request::Problems;
+use crate::request::{IdempotencyKey, StoredReply};
 use crate::usecases::approvals::ChangeRequestRef;
 use crate::usecases::approvals::Payload;
 use crate::usecases::approvals::open_approval;
@@ -244,20 +245,14 @@ impl TryFrom<NewChangeRequest> for ParsedChangeRequest {
 
     /// Every field problem at once.
     fn try_from(request: NewChangeRequest) -> Result<Self, ApiError> {
-        let mut errors = request
-            .validate()
-            .err()
-            .map(|e| validation_errors(&e))
-            .unwrap_or_default();
-        let category = request
-            .category
-            .parse::<ChangeCategory>()
-            .map_err(|e| errors.push(FieldError::new("category", e.to_string())))
-            .ok();
-        match category {
-            Some(category) if errors.is_empty() => Ok(Self { request, category }),
-            _ => Err(ApiError::Validation(errors)),
-        }
+        let mut problems = Problems::of(&request);
+        let category = problems.parse("category", &request.category);
+        problems.or_command(|| {
+            Some(Self {
+                category: category?,
+                request,
+            })
+        })
     }
 }
 

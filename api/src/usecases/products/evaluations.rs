@@ -3,6 +3,7 @@
 
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError};
+use crate::request::Problems;
 use crate::request::{IdempotencyKey, StoredReply};
 use crate::usecases::created;
 use crate::usecases::products::LoadedProduct;
@@ -186,34 +187,26 @@ impl TryFrom<NewEvaluation> for ParsedEvaluation {
 
     /// Every field problem at once.
     fn try_from(request: NewEvaluation) -> Result<Self, ApiError> {
-        let mut errors = Vec::new();
-        let recommended = request
-            .recommended_level
-            .parse::<Level>()
-            .map_err(|e| errors.push(FieldError::new("recommended_level", e.to_string())))
-            .ok();
+        let mut problems = Problems::default();
+        let recommended = problems.parse("recommended_level", &request.recommended_level);
         let marks: Vec<(String, Mark, Option<String>)> = request
             .marks
             .iter()
             .enumerate()
-            .filter_map(|(i, m)| match m.mark.parse::<Mark>() {
-                Ok(mark) => Some((m.key.clone(), mark, m.reasoning.clone())),
-                Err(e) => {
-                    errors.push(FieldError::new(format!("marks[{i}].mark"), e.to_string()));
-                    None
-                }
+            .filter_map(|(i, m)| {
+                let mark = problems.parse(&format!("marks[{i}].mark"), &m.mark)?;
+                Some((m.key.clone(), mark, m.reasoning.clone()))
             })
             .collect();
         if request.period.trim().is_empty() {
-            errors.push(FieldError::new("period", "name the period, e.g. 2027-H1"));
+            problems.push(FieldError::new("period", "name the period, e.g. 2027-H1"));
         }
-        match recommended {
-            Some(recommended) if errors.is_empty() => Ok(Self {
-                request,
-                recommended,
+        problems.or_command(|| {
+            Some(Self {
+                recommended: recommended?,
                 marks,
-            }),
-            _ => Err(ApiError::Validation(errors)),
-        }
+                request,
+            })
+        })
     }
 }

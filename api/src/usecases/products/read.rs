@@ -2,7 +2,8 @@
 //! requests (governance.md §2, §4, §5).
 
 use crate::auth::Caller;
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
+use crate::request::Problems;
 use crate::usecases::products::LoadedProduct;
 use crate::usecases::products::ProductView;
 use os2pm_levels::Level;
@@ -98,21 +99,9 @@ impl TryFrom<ProductQuery> for ProductSearch {
 
     /// Every field problem at once.
     fn try_from(query: ProductQuery) -> Result<Self, ApiError> {
-        let mut problems = Vec::new();
-        if let Some(s) = &query.state
-            && let Err(e) = s.parse::<ProductState>()
-        {
-            problems.push(FieldError::new("state", e.to_string()));
-        }
-        if let Some(l) = &query.level
-            && let Err(e) = l.parse::<Level>()
-        {
-            problems.push(FieldError::new("level", e.to_string()));
-        }
-        if problems.is_empty() {
-            Ok(Self(query))
-        } else {
-            Err(ApiError::Validation(problems))
-        }
+        let mut problems = Problems::default();
+        problems.parse_optional::<ProductState>("state", query.state.as_deref());
+        problems.parse_optional::<Level>("level", query.level.as_deref());
+        problems.or_command(|| Some(Self(query)))
     }
 }

@@ -3,10 +3,12 @@
 
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldError};
-use crate::request::{IdempotencyKey, IfMatch, Outcome, StoredReply, validation_errors};
+use crate::request::Problems;
+use crate::request::{IdempotencyKey, IfMatch, StoredReply};
 use crate::usecases::approvals::open_approval;
 use crate::usecases::projects::ProjectChange;
 use crate::usecases::projects::change_project;
+use crate::usecases::projects::change_project_once;
 use actix_web::http::header::EntityTag;
 use chrono::NaiveDate;
 use os2pm_levels::Level;
@@ -50,20 +52,14 @@ impl TryFrom<BudgetRequest> for NewBudget {
 
     /// Every field problem at once.
     fn try_from(request: BudgetRequest) -> Result<Self, ApiError> {
-        let mut problems = request
-            .validate()
-            .err()
-            .map(|e| validation_errors(&e))
-            .unwrap_or_default();
-        let funding = request
-            .funding
-            .parse::<Funding>()
-            .map_err(|e| problems.push(FieldError::new("funding", e.to_string())))
-            .ok();
-        match funding {
-            Some(funding) if problems.is_empty() => Ok(Self { request, funding }),
-            _ => Err(ApiError::Validation(problems)),
-        }
+        let mut problems = Problems::of(&request);
+        let funding = problems.parse("funding", &request.funding);
+        problems.or_command(|| {
+            Some(Self {
+                funding: funding?,
+                request,
+            })
+        })
     }
 }
 
@@ -124,36 +120,35 @@ pub fn approve_budget(
     if_match: IfMatch,
     idempotency_key: IdempotencyKey,
 ) -> Result<StoredReply, ApiError> {
-    idempotency_key.run(conn, &caller.sub, &id, |conn| {
-        let (tag, body) = change_project(
-            conn,
-            caller,
-            ProjectChange {
-                id,
-                if_match,
-                action: Action::ApproveBudget,
-                audit_action: "budget_approved_by_chair",
-                reason: None,
-            },
-            |conn, loaded, project, _| {
-                let level = loaded.level().unwrap_or(Level::N1);
-                let budget = loaded
-                    .budget
-                    .as_ref()
-                    .ok_or_else(|| ApiError::Conflict("there is no budget to approve".into()))?;
-                let status = budget
-                    .status
-                    .parse::<BudgetStatus>()
-                    .map_err(|e| ApiError::Internal(format!("stored budget status: {e}")))?
-                    .approve_by_chair(level)
-                    .map_err(|e| ApiError::Conflict(e.to_string()))?;
-                budgets::set_status(conn, &project.id, status.as_str())?;
-                if status == BudgetStatus::ChairApproved {
-                    open_approval(conn, project, level, Subject::Budget, Approver::Board, None)?;
-                }
-                Ok(None)
-            },
-        )?;
-        Ok(Outcome::ok(body).with_etag(tag))
-    })
+    change_project_once(
+        conn,
+        caller,
+        idempotency_key,
+        &id,
+        ProjectChange {
+            id,
+            if_match,
+            action: Action::ApproveBudget,
+            audit_action: "budget_approved_by_chair",
+            reason: None,
+        },
+        |conn, loaded, project, _| {
+            let level = loaded.level().unwrap_or(Level::N1);
+            let budget = loaded
+                .budget
+                .as_ref()
+                .ok_or_else(|| ApiError::Conflict("there is no budget to approve".into()))?;
+            let status = budget
+                .status
+                .parse::<BudgetStatus>()
+                .map_err(|e| ApiError::Internal(format!("stored budget status: {e}")))?
+                .approve_by_chair(level)
+                .map_err(|e| ApiError::Conflict(e.to_string()))?;
+            budgets::set_status(conn, &project.id, status.as_str())?;
+            if status == BudgetStatus::ChairApproved {
+                open_approval(conn, project, level, Subject::Budget, Approver::Board, None)?;
+            }
+            Ok(None)
+        },
+    )
 }

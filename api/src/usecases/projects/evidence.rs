@@ -3,8 +3,9 @@
 //! this module loads, asks, stores and answers.
 
 use crate::auth::Caller;
-use crate::error::{ApiError, FieldError};
-use crate::request::{IfMatch, validation_errors};
+use crate::error::ApiError;
+use crate::request::IfMatch;
+use crate::request::Problems;
 use crate::usecases::projects::ProjectChange;
 use crate::usecases::projects::change_project;
 use actix_web::http::header::EntityTag;
@@ -50,25 +51,14 @@ impl TryFrom<EvidenceRequest> for NewEvidence {
 
     /// Every field problem at once.
     fn try_from(request: EvidenceRequest) -> Result<Self, ApiError> {
-        let mut problems = request
-            .validate()
-            .err()
-            .map(|e| validation_errors(&e))
-            .unwrap_or_default();
-        let status = request
-            .status
-            .parse::<EvidenceStatus>()
-            .map_err(|_| {
-                problems.push(FieldError::new(
-                    "status",
-                    "must be met, explained or not_applicable",
-                ))
+        let mut problems = Problems::of(&request);
+        let status = problems.parse("status", &request.status);
+        problems.or_command(|| {
+            Some(Self {
+                status: status?,
+                request,
             })
-            .ok();
-        match status {
-            Some(status) if problems.is_empty() => Ok(Self { request, status }),
-            _ => Err(ApiError::Validation(problems)),
-        }
+        })
     }
 }
 

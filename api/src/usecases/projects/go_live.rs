@@ -3,10 +3,9 @@ use crate::request::IfMatch;
 use crate::request::StoredReply;
 use crate::usecases::ApiError;
 use crate::usecases::Caller;
-use crate::usecases::Outcome;
 use crate::usecases::products::create_product;
 use crate::usecases::projects::ProjectChange;
-use crate::usecases::projects::change_project;
+use crate::usecases::projects::change_project_once;
 use os2pm_levels::{Gate, Level};
 use os2pm_persistence::DbConnection;
 use os2pm_projects::Action;
@@ -20,27 +19,26 @@ pub fn go_live(
     if_match: IfMatch,
     idempotency_key: IdempotencyKey,
 ) -> Result<StoredReply, ApiError> {
-    idempotency_key.run(conn, &caller.sub, &id, |conn| {
-        let (version, body) = change_project(
-            conn,
-            caller,
-            ProjectChange {
-                id,
-                if_match,
-                action: Action::GoLive,
-                audit_action: "went_live",
-                reason: None,
-            },
-            |conn, loaded, project, _| {
-                let level = loaded.level().unwrap_or(Level::N1);
-                let unmet = loaded.unmet(level, Gate::GoLive);
-                if !unmet.is_empty() {
-                    return Err(ApiError::UnmetRequirements(unmet));
-                }
-                create_product(conn, project)?;
-                Ok(None)
-            },
-        )?;
-        Ok(Outcome::ok(body).with_etag(version))
-    })
+    change_project_once(
+        conn,
+        caller,
+        idempotency_key,
+        &id,
+        ProjectChange {
+            id,
+            if_match,
+            action: Action::GoLive,
+            audit_action: "went_live",
+            reason: None,
+        },
+        |conn, loaded, project, _| {
+            let level = loaded.level().unwrap_or(Level::N1);
+            let unmet = loaded.unmet(level, Gate::GoLive);
+            if !unmet.is_empty() {
+                return Err(ApiError::UnmetRequirements(unmet));
+            }
+            create_product(conn, project)?;
+            Ok(None)
+        },
+    )
 }

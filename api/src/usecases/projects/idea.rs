@@ -4,11 +4,11 @@
 
 use crate::auth::{Caller, Role};
 use crate::error::ApiError;
-use crate::request::{IdempotencyKey, IfMatch, Outcome, StoredReply, validation_errors};
+use crate::request::Problems;
+use crate::request::{IdempotencyKey, IfMatch, Outcome, StoredReply};
 use crate::usecases::projects::Loaded;
 use crate::usecases::projects::ProjectChange;
 use crate::usecases::projects::change_project;
-use crate::usecases::projects::parse_field;
 use crate::usecases::projects::pick_organization;
 use crate::usecases::projects::pick_organizations;
 use crate::usecases::projects::project_body;
@@ -95,25 +95,16 @@ impl TryFrom<NewProjectRequest> for NewIdea {
 
     /// Every field problem at once.
     fn try_from(request: NewProjectRequest) -> Result<Self, ApiError> {
-        let mut problems = request
-            .validate()
-            .err()
-            .map(|e| validation_errors(&e))
-            .unwrap_or_default();
-        let kind = parse_field::<Kind>("kind", request.kind.as_deref().unwrap_or("project"))
-            .map_err(|e| problems.push(e))
-            .ok();
-        let funding = parse_field::<Funding>("intended_funding", &request.intended_funding)
-            .map_err(|e| problems.push(e))
-            .ok();
-        match (kind, funding) {
-            (Some(kind), Some(funding)) if problems.is_empty() => Ok(Self {
+        let mut problems = Problems::of(&request);
+        let kind = problems.parse("kind", request.kind.as_deref().unwrap_or("project"));
+        let funding = problems.parse("intended_funding", &request.intended_funding);
+        problems.or_command(|| {
+            Some(Self {
+                kind: kind?,
+                funding: funding?,
                 request,
-                kind,
-                funding,
-            }),
-            _ => Err(ApiError::Validation(problems)),
-        }
+            })
+        })
     }
 }
 
@@ -221,34 +212,16 @@ impl TryFrom<ProjectPatch> for IdeaChanges {
 
     /// Every field problem at once.
     fn try_from(patch: ProjectPatch) -> Result<Self, ApiError> {
-        let mut problems = patch
-            .validate()
-            .err()
-            .map(|e| validation_errors(&e))
-            .unwrap_or_default();
-        let kind = patch
-            .kind
-            .as_deref()
-            .map(|k| parse_field::<Kind>("kind", k))
-            .transpose()
-            .map_err(|e| problems.push(e))
-            .ok()
-            .flatten();
-        let funding = patch
-            .intended_funding
-            .as_deref()
-            .map(|f| parse_field::<Funding>("intended_funding", f))
-            .transpose()
-            .map_err(|e| problems.push(e))
-            .ok()
-            .flatten();
-        if !problems.is_empty() {
-            return Err(ApiError::Validation(problems));
-        }
-        Ok(Self {
-            patch,
-            kind,
-            funding,
+        let mut problems = Problems::of(&patch);
+        let kind = problems.parse_optional("kind", patch.kind.as_deref());
+        let funding =
+            problems.parse_optional("intended_funding", patch.intended_funding.as_deref());
+        problems.or_command(|| {
+            Some(Self {
+                patch,
+                kind,
+                funding,
+            })
         })
     }
 }

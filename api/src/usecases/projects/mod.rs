@@ -19,7 +19,10 @@ pub mod view;
 
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError, UnmetRequirement};
+use crate::request::IdempotencyKey;
 use crate::request::IfMatch;
+use crate::request::StoredReply;
+use crate::usecases::Outcome;
 use crate::usecases::approvals::ApprovalView;
 use crate::usecases::approvals::Voter;
 use crate::usecases::board::SeatedToday;
@@ -568,15 +571,6 @@ pub(crate) fn pick_organizations(
     }
 }
 
-pub(crate) fn parse_field<T: std::str::FromStr<Err = os2pm_levels::UnknownValue>>(
-    field: &str,
-    value: &str,
-) -> Result<T, FieldError> {
-    value
-        .parse()
-        .map_err(|e: os2pm_levels::UnknownValue| FieldError::new(field, e.to_string()))
-}
-
 fn audit_change(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -703,6 +697,27 @@ pub(crate) fn change_project(
         let body = project_body(conn, &after, caller)?;
         audit_change(conn, caller, &after, audit_action, Some(&before), reason)?;
         Ok((project_etag(conn, id)?, body))
+    })
+}
+
+/// [`change_project`] once per Idempotency-Key (`key` is what a retry must repeat): a retry
+/// answers what the first request did and changes nothing.
+pub(crate) fn change_project_once<K: Serialize>(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    idempotency_key: IdempotencyKey,
+    key: &K,
+    change: ProjectChange,
+    apply: impl FnOnce(
+        &mut DbConnection,
+        &Loaded,
+        &mut ProjectRow,
+        &mut DescriptionRow,
+    ) -> Result<Option<Vec<String>>, ApiError>,
+) -> Result<StoredReply, ApiError> {
+    idempotency_key.run(conn, &caller.sub, key, |conn| {
+        let (tag, body) = change_project(conn, caller, change, apply)?;
+        Ok(Outcome::ok(body).with_etag(tag))
     })
 }
 

@@ -4,9 +4,10 @@
 
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldError};
-use crate::request::{IdempotencyKey, IfMatch, Outcome, StoredReply};
+use crate::request::Problems;
+use crate::request::{IdempotencyKey, IfMatch, StoredReply};
 use crate::usecases::projects::ProjectChange;
-use crate::usecases::projects::change_project;
+use crate::usecases::projects::change_project_once;
 use os2pm_levels::{DEFAULT_CATALOGUE_VERSION, Level};
 use os2pm_persistence::{DbConnection, catalogue};
 use os2pm_projects::Action;
@@ -68,22 +69,20 @@ impl TryFrom<PlacementRequest> for Placement {
 
     /// Every field problem at once.
     fn try_from(request: PlacementRequest) -> Result<Self, ApiError> {
-        let mut problems = Vec::new();
-        let level = request
-            .level
-            .parse::<Level>()
-            .map_err(|e| problems.push(FieldError::new("level", e.to_string())))
-            .ok();
+        let mut problems = Problems::default();
+        let level = problems.parse("level", &request.level);
         if request.rationale.trim().is_empty() || request.rationale.len() > 10_000 {
             problems.push(FieldError::new(
                 "rationale",
                 "must be 1 to 10000 characters",
             ));
         }
-        match level {
-            Some(level) if problems.is_empty() => Ok(Self { request, level }),
-            _ => Err(ApiError::Validation(problems)),
-        }
+        problems.or_command(|| {
+            Some(Self {
+                level: level?,
+                request,
+            })
+        })
     }
 }
 
@@ -97,26 +96,25 @@ pub fn place(
     placement: Placement,
 ) -> Result<StoredReply, ApiError> {
     let Placement { request, level } = placement;
-    idempotency_key.run(conn, &caller.sub, &(id, &request), |conn| {
-        let pinned = pinnable_catalogue(conn, request.catalogue.as_deref(), level)?;
-        let (tag, body) = change_project(
-            conn,
-            caller,
-            ProjectChange {
-                id,
-                if_match,
-                action: Action::Place,
-                audit_action: "placed",
-                reason: Some(&request.rationale),
-            },
-            |_, _, project, description| {
-                project.level = Some(level.to_string());
-                // A later placement re-pins.
-                project.catalogue_version = Some(pinned.clone());
-                description.placement_rationale = Some(request.rationale.clone());
-                Ok(None)
-            },
-        )?;
-        Ok(Outcome::ok(body).with_etag(tag))
-    })
+    change_project_once(
+        conn,
+        caller,
+        idempotency_key,
+        &(id, &request),
+        ProjectChange {
+            id,
+            if_match,
+            action: Action::Place,
+            audit_action: "placed",
+            reason: Some(&request.rationale),
+        },
+        |conn, _, project, description| {
+            let pinned = pinnable_catalogue(conn, request.catalogue.as_deref(), level)?;
+            project.level = Some(level.to_string());
+            // A later placement re-pins.
+            project.catalogue_version = Some(pinned.clone());
+            description.placement_rationale = Some(request.rationale.clone());
+            Ok(None)
+        },
+    )
 }

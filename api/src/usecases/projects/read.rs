@@ -3,12 +3,12 @@
 //! this module loads, asks, stores and answers.
 
 use crate::auth::Caller;
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
+use crate::request::Problems;
 use crate::request::already_has;
 use crate::usecases::board::today;
 use crate::usecases::projects::Loaded;
 use crate::usecases::projects::not_found;
-use crate::usecases::projects::parse_field;
 use crate::usecases::projects::resolve_organization;
 use crate::usecases::projects::view::ProjectSummary;
 use crate::usecases::projects::with_actions;
@@ -52,27 +52,11 @@ impl TryFrom<ProjectQuery> for ProjectSearch {
 
     /// Every field problem at once.
     fn try_from(query: ProjectQuery) -> Result<Self, ApiError> {
-        let mut problems = Vec::new();
-        if let Some(s) = &query.state
-            && let Err(e) = parse_field::<State>("state", s)
-        {
-            problems.push(e);
-        }
-        if let Some(k) = &query.kind
-            && let Err(e) = parse_field::<Kind>("kind", k)
-        {
-            problems.push(e);
-        }
-        if let Some(l) = &query.level
-            && l.parse::<Level>().is_err()
-        {
-            problems.push(FieldError::new("level", "must be sandkasse, N1, N2 or N3"));
-        }
-        if problems.is_empty() {
-            Ok(Self(query))
-        } else {
-            Err(ApiError::Validation(problems))
-        }
+        let mut problems = Problems::default();
+        problems.parse_optional::<State>("state", query.state.as_deref());
+        problems.parse_optional::<Kind>("kind", query.kind.as_deref());
+        problems.parse_optional::<Level>("level", query.level.as_deref());
+        problems.or_command(|| Some(Self(query)))
     }
 }
 

@@ -3,7 +3,8 @@
 
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldError};
-use crate::request::{IdempotencyKey, StoredReply, validation_errors};
+use crate::request::Problems;
+use crate::request::{IdempotencyKey, StoredReply};
 use crate::usecases::created;
 use crate::usecases::projects::Loaded;
 use crate::usecases::running::Milestone;
@@ -55,32 +56,24 @@ impl TryFrom<ReportRequest> for NewReport {
 
     /// Every field problem at once, the domain's report rules included.
     fn try_from(request: ReportRequest) -> Result<Self, ApiError> {
-        let mut errors = request
-            .validate()
-            .err()
-            .map(|e| validation_errors(&e))
-            .unwrap_or_default();
-        let status = request
-            .status
-            .parse::<Rag>()
-            .map_err(|e| errors.push(FieldError::new("status", e.to_string())))
-            .ok();
+        let mut problems = Problems::of(&request);
+        let status = problems.parse("status", &request.status);
         if let Some(status) = status {
-            errors.extend(
-                check_report(
-                    status,
-                    request.status_reason.as_deref(),
-                    (&request.period_start, &request.period_end),
-                    &[request.budget_dkk, request.spent_dkk, request.forecast_dkk],
-                )
-                .into_iter()
-                .map(|e| FieldError::new(e.field(), e.to_string())),
-            );
+            for error in check_report(
+                status,
+                request.status_reason.as_deref(),
+                (&request.period_start, &request.period_end),
+                &[request.budget_dkk, request.spent_dkk, request.forecast_dkk],
+            ) {
+                problems.push(FieldError::new(error.field(), error.to_string()));
+            }
         }
-        match status {
-            Some(status) if errors.is_empty() => Ok(Self { request, status }),
-            _ => Err(ApiError::Validation(errors)),
-        }
+        problems.or_command(|| {
+            Some(Self {
+                status: status?,
+                request,
+            })
+        })
     }
 }
 

@@ -6,11 +6,10 @@ use crate::request::IdempotencyKey;
 use crate::request::StoredReply;
 use crate::usecases::ApiError;
 use crate::usecases::Caller;
-use crate::usecases::Outcome;
 use crate::usecases::projects::IfMatch;
 use crate::usecases::projects::Loaded;
 use crate::usecases::projects::ProjectChange;
-use crate::usecases::projects::change_project;
+use crate::usecases::projects::change_project_once;
 use os2pm_levels::{Gate, Level};
 use os2pm_persistence::DbConnection;
 use os2pm_projects::Action;
@@ -45,25 +44,24 @@ pub fn start(
     if_match: IfMatch,
     idempotency_key: IdempotencyKey,
 ) -> Result<StoredReply, ApiError> {
-    idempotency_key.run(conn, &caller.sub, &id, |conn| {
-        let (tag, body) = change_project(
-            conn,
-            caller,
-            ProjectChange {
-                id,
-                if_match,
-                action: Action::Start,
-                audit_action: "started",
-                reason: None,
-            },
-            |_, loaded, _, _| {
-                let unmet = start_blockers(loaded, loaded.level().unwrap_or(Level::N1));
-                if !unmet.is_empty() {
-                    return Err(ApiError::UnmetRequirements(unmet));
-                }
-                Ok(None)
-            },
-        )?;
-        Ok(Outcome::ok(body).with_etag(tag))
-    })
+    change_project_once(
+        conn,
+        caller,
+        idempotency_key,
+        &id,
+        ProjectChange {
+            id,
+            if_match,
+            action: Action::Start,
+            audit_action: "started",
+            reason: None,
+        },
+        |_, loaded, _, _| {
+            let unmet = start_blockers(loaded, loaded.level().unwrap_or(Level::N1));
+            if !unmet.is_empty() {
+                return Err(ApiError::UnmetRequirements(unmet));
+            }
+            Ok(None)
+        },
+    )
 }

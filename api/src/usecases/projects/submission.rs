@@ -4,11 +4,11 @@
 
 use crate::auth::Caller;
 use crate::error::{ApiError, UnmetRequirement};
-use crate::request::{IdempotencyKey, IfMatch, Outcome, StoredReply};
+use crate::request::{IdempotencyKey, IfMatch, StoredReply};
 use crate::usecases::approvals::open_approval;
 use crate::usecases::projects::Loaded;
 use crate::usecases::projects::ProjectChange;
-use crate::usecases::projects::change_project;
+use crate::usecases::projects::change_project_once;
 use os2pm_levels::Gate;
 use os2pm_persistence::DbConnection;
 use os2pm_projects::{Action, Subject, approver_for};
@@ -52,34 +52,33 @@ pub fn submit(
     if_match: IfMatch,
     idempotency_key: IdempotencyKey,
 ) -> Result<StoredReply, ApiError> {
-    idempotency_key.run(conn, &caller.sub, &id, |conn| {
-        let (tag, body) = change_project(
-            conn,
-            caller,
-            ProjectChange {
-                id,
-                if_match,
-                action: Action::Submit,
-                audit_action: "submitted",
-                reason: None,
-            },
-            |conn, loaded, project, _| {
-                let level = loaded.placed_level()?;
-                let unmet = loaded.unmet(level, Gate::Approval);
-                if !unmet.is_empty() {
-                    return Err(ApiError::UnmetRequirements(unmet));
-                }
-                open_approval(
-                    conn,
-                    project,
-                    level,
-                    Subject::Project,
-                    approver_for(level),
-                    None,
-                )?;
-                Ok(None)
-            },
-        )?;
-        Ok(Outcome::ok(body).with_etag(tag))
-    })
+    change_project_once(
+        conn,
+        caller,
+        idempotency_key,
+        &id,
+        ProjectChange {
+            id,
+            if_match,
+            action: Action::Submit,
+            audit_action: "submitted",
+            reason: None,
+        },
+        |conn, loaded, project, _| {
+            let level = loaded.placed_level()?;
+            let unmet = loaded.unmet(level, Gate::Approval);
+            if !unmet.is_empty() {
+                return Err(ApiError::UnmetRequirements(unmet));
+            }
+            open_approval(
+                conn,
+                project,
+                level,
+                Subject::Project,
+                approver_for(level),
+                None,
+            )?;
+            Ok(None)
+        },
+    )
 }
