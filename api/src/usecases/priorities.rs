@@ -3,6 +3,7 @@
 
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError};
+use crate::request::Problems;
 use crate::usecases::approvals::Voter;
 use os2pm_persistence::priorities::{self as store, CriterionRow, ScoreRow};
 use os2pm_persistence::{DbConnection, StoreError, in_transaction, projects};
@@ -223,24 +224,20 @@ impl TryFrom<CriteriaRequest> for Criteria {
                 weight: c.weight,
             })
             .collect();
-        let mut errors: Vec<FieldError> = check_criteria(&criteria)
-            .into_iter()
-            .map(|e| FieldError::new("criteria", e.to_string()))
-            .collect();
+        let mut problems = Problems::default();
+        for error in check_criteria(&criteria) {
+            problems.push(FieldError::new("criteria", error.to_string()));
+        }
         if request
             .criteria
             .iter()
             .any(|c| c.key.trim().is_empty() || c.name.trim().is_empty())
         {
-            errors.push(FieldError::new(
+            problems.push(FieldError::new(
                 "criteria",
                 "every criterion has a key and a name",
             ));
         }
-        if errors.is_empty() {
-            Ok(Self(request))
-        } else {
-            Err(ApiError::Validation(errors))
-        }
+        problems.or_command(|| Some(Self(request)))
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError};
+use crate::request::Problems;
 use crate::request::{IdempotencyKey, StoredReply};
 use crate::usecases::created;
 use crate::usecases::events::EventSubject;
@@ -356,28 +357,24 @@ pub struct Subscription(NewWebhook);
 impl Subscription {
     /// Every field problem at once; `http://` targets on loopback only where allowed.
     pub fn checked(request: NewWebhook, allow_http_loopback: bool) -> Result<Self, ApiError> {
-        let mut errors = Vec::new();
+        let mut problems = Problems::default();
         if let Err(e) = check_url(&request.url, allow_http_loopback) {
-            errors.push(e);
+            problems.push(e);
         }
-        if let Err(ApiError::Validation(mut bad)) =
+        if let Err(ApiError::Validation(bad)) =
             validate_types(request.event_types.clone(), "event_types")
         {
-            errors.append(&mut bad);
+            bad.into_iter().for_each(|e| problems.push(e));
         }
         if let Some(secret) = &request.secret
             && !(MIN_SECRET..=MAX_SECRET).contains(&secret.chars().count())
         {
-            errors.push(FieldError::new(
+            problems.push(FieldError::new(
                 "secret",
                 format!("must be {MIN_SECRET} to {MAX_SECRET} characters"),
             ));
         }
-        if errors.is_empty() {
-            Ok(Self(request))
-        } else {
-            Err(ApiError::Validation(errors))
-        }
+        problems.or_command(|| Some(Self(request)))
     }
 }
 
