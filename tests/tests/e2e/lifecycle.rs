@@ -5,6 +5,8 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::test::TestRequest;
 use os2pm_api::auth::Role;
 use os2pm_tests::{Reply, TestApp, bearer, send};
+
+use crate::scenario::{requirement, scenario};
 use serde_json::{Value, json};
 
 /// The people of these scenarios, by the `sub` of their tokens.
@@ -397,10 +399,9 @@ async fn n1_goes_from_idea_to_approved_by_the_business_manager() {
 #[actix_web::test]
 async fn n2_is_approved_by_a_majority_of_the_seated_board() {
     let app = TestApp::new();
-    let service = app.service().await;
-    let cast = cast(&app, &service, 5).await;
-    let (id, approval) = awaiting_approval(&service, &cast, "N2").await;
-    let view = get(&service, &id, Some(cast.member(2))).await;
+    let scene = scenario(&app, 5).await;
+    let (id, approval) = scene.awaiting_approval("N2").await;
+    let view = scene.project_as(&id, Some(scene.cast.member(2))).await;
     assert_eq!(view.body["current_approval"]["approver"], "board");
     assert!(
         view.body["_actions"]
@@ -410,62 +411,46 @@ async fn n2_is_approved_by_a_majority_of_the_seated_board() {
     );
 
     // The business manager does not vote on N2.
-    vote(&service, &cast.manager, &approval, "approve", None)
+    scene
+        .vote(&scene.cast.manager, &approval, "approve", None)
         .await
         .problem(403, "forbidden");
     for i in [1, 2] {
-        let reply = vote(&service, cast.member(i), &approval, "approve", None).await;
+        let reply = scene.member_votes(i, &approval, "approve", None).await;
         assert_eq!(reply.body["state"], "pending", "2 of 5 is no majority");
     }
-    let reply = vote(&service, cast.member(3), &approval, "approve", None).await;
+    let reply = scene.member_votes(3, &approval, "approve", None).await;
     assert_eq!(reply.body["state"], "decided");
     assert_eq!(reply.body["outcome"], "approve");
     assert_eq!(reply.body["votes"].as_array().unwrap().len(), 3);
-    let project = get(&service, &id, None).await.body;
+    let project = scene.project(&id).await;
     assert_eq!(project["state"], "approved");
     // The derived board_approval now holds.
-    let board_approval = project["requirements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["key"] == "board_approval")
-        .unwrap()
-        .clone();
-    assert_eq!(board_approval["status"], "met");
+    assert_eq!(requirement(&project, "board_approval")["status"], "met");
 
     // The vote is closed now.
-    vote(
-        &service,
-        cast.member(4),
-        &approval,
-        "reject",
-        Some("for sent"),
-    )
-    .await
-    .problem(409, "conflict");
+    scene
+        .member_votes(4, &approval, "reject", Some("for sent"))
+        .await
+        .problem(409, "conflict");
 }
 
 #[actix_web::test]
 async fn n3_returned_with_a_reason_is_edited_resubmitted_and_approved() {
     let app = TestApp::new();
-    let service = app.service().await;
-    let cast = cast(&app, &service, 3).await;
-    let (id, first) = awaiting_approval(&service, &cast, "N3").await;
+    let scene = scenario(&app, 3).await;
+    let (id, first) = scene.awaiting_approval("N3").await;
 
-    vote(&service, cast.member(0), &first, "return", None)
+    scene
+        .member_votes(0, &first, "return", None)
         .await
         .problem(422, "validation");
-    vote(
-        &service,
-        cast.member(0),
-        &first,
-        "return",
-        Some("Mangler strategisk fit"),
-    )
-    .await;
-    let reply = vote(&service, cast.member(1), &first, "return", Some("Enig")).await;
+    scene
+        .member_votes(0, &first, "return", Some("Mangler strategisk fit"))
+        .await;
+    let reply = scene.member_votes(1, &first, "return", Some("Enig")).await;
     assert_eq!(reply.body["outcome"], "return");
-    let project = get(&service, &id, Some(&cast.aarhus)).await.body;
+    let project = scene.project_as(&id, Some(&scene.cast.aarhus)).await.body;
     assert_eq!(project["state"], "returned");
     assert_eq!(project["round"], 2);
     assert!(
@@ -475,101 +460,91 @@ async fn n3_returned_with_a_reason_is_edited_resubmitted_and_approved() {
             .contains(&json!("edit"))
     );
 
-    let edit = TestRequest::patch()
-        .uri(&format!("/api/v1/projects/{id}"))
-        .insert_header(bearer(&cast.aarhus))
-        .set_json(json!({"summary": "Nu med strategisk sammenhæng til fællesstrategien."}));
-    let edited = change(&service, edit, &id).await;
+    let edited = scene
+        .edit(
+            &id,
+            json!({"summary": "Nu med strategisk sammenhæng til fællesstrategien."}),
+        )
+        .await;
     assert_eq!(edited.status, 200, "{}", edited.body);
     assert_eq!(
         edited.body["summary"],
         "Nu med strategisk sammenhæng til fællesstrategien."
     );
 
-    assert_eq!(place(&service, &cast.manager, &id, "N3").await.status, 200);
-    let resubmitted = submit(&service, &cast.manager, &id).await;
+    assert_eq!(scene.place(&id, "N3").await.status, 200);
+    let resubmitted = scene.submit(&id).await;
     let second = resubmitted.body["current_approval"]["id"]
         .as_str()
         .unwrap()
         .to_owned();
     assert_ne!(second, first);
     assert_eq!(resubmitted.body["current_approval"]["round"], 2);
-    vote(&service, cast.member(0), &second, "approve", None).await;
-    vote(&service, cast.member(2), &second, "approve", None).await;
-    assert_eq!(get(&service, &id, None).await.body["state"], "approved");
+    scene.member_votes(0, &second, "approve", None).await;
+    scene.member_votes(2, &second, "approve", None).await;
+    assert_eq!(scene.project(&id).await["state"], "approved");
 
     // Both rounds stay on record: the first approval still says `return`, with its reason.
-    let old = send(
-        &service,
-        TestRequest::get().uri(&format!("/api/v1/approvals/{first}")),
-    )
-    .await;
-    assert_eq!(old.body["outcome"], "return");
-    assert_eq!(old.body["reason"], "Enig");
-    let history = send(
-        &service,
-        TestRequest::get().uri(&format!("/api/v1/projects/{id}/history")),
-    )
-    .await;
-    let returned = history.body["items"]
-        .as_array()
-        .unwrap()
+    let old = scene.approval(&first).await;
+    assert_eq!(old["outcome"], "return");
+    assert_eq!(old["reason"], "Enig");
+    let history = scene.history(&id).await;
+    let returned = history
         .iter()
         .find(|e| e["action"] == "returned")
         .unwrap()
         .clone();
     assert_eq!(returned["before"]["state"], "awaiting_approval");
     assert_eq!(returned["after"]["state"], "returned");
-    let actions = history_actions(&service, &id).await;
-    assert_eq!(actions.iter().filter(|a| *a == "submitted").count(), 2);
-    assert_eq!(actions.last().unwrap(), "approved");
+    let actions: Vec<&str> = history
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(actions.iter().filter(|a| **a == "submitted").count(), 2);
+    assert_eq!(actions.last().unwrap(), &"approved");
 }
 
 #[actix_web::test]
 async fn a_rejected_project_is_final() {
     let app = TestApp::new();
-    let service = app.service().await;
-    let cast = cast(&app, &service, 3).await;
-    let (id, approval) = awaiting_approval(&service, &cast, "N2").await;
-    vote(
-        &service,
-        cast.member(1),
-        &approval,
-        "reject",
-        Some("Lovmedholdelighed"),
-    )
-    .await;
-    vote(&service, cast.member(2), &approval, "reject", Some("Enig")).await;
-    let project = get(&service, &id, Some(&cast.manager)).await;
+    let scene = scenario(&app, 3).await;
+    let (id, approval) = scene.awaiting_approval("N2").await;
+    scene
+        .member_votes(1, &approval, "reject", Some("Lovmedholdelighed"))
+        .await;
+    scene
+        .member_votes(2, &approval, "reject", Some("Enig"))
+        .await;
+    let project = scene.project_as(&id, Some(&scene.cast.manager)).await;
     assert_eq!(project.body["state"], "rejected");
     assert_eq!(project.body["_actions"], json!([]));
-    place(&service, &cast.manager, &id, "N1")
+    scene.place(&id, "N1").await.problem(409, "conflict");
+    scene
+        .edit(&id, json!({"title": "Igen"}))
         .await
         .problem(409, "conflict");
-    let edit = TestRequest::patch()
-        .uri(&format!("/api/v1/projects/{id}"))
-        .insert_header(bearer(&cast.aarhus))
-        .set_json(json!({"title": "Igen"}));
-    change(&service, edit, &id).await.problem(409, "conflict");
 }
 
 #[actix_web::test]
 async fn the_chair_breaks_a_tie_once_every_seated_member_has_voted() {
     let app = TestApp::new();
-    let service = app.service().await;
-    let cast = cast(&app, &service, 4).await;
-    let (id, approval) = awaiting_approval(&service, &cast, "N2").await;
-    vote(&service, cast.member(0), &approval, "approve", None).await; // the chair
-    vote(&service, cast.member(1), &approval, "approve", None).await;
-    vote(&service, cast.member(2), &approval, "reject", Some("Nej")).await;
-    let open = get(&service, &id, None).await;
+    let scene = scenario(&app, 4).await;
+    let (id, approval) = scene.awaiting_approval("N2").await;
+    scene.member_votes(0, &approval, "approve", None).await; // the chair
+    scene.member_votes(1, &approval, "approve", None).await;
+    scene
+        .member_votes(2, &approval, "reject", Some("Nej"))
+        .await;
     assert_eq!(
-        open.body["state"], "awaiting_approval",
+        scene.project(&id).await["state"],
+        "awaiting_approval",
         "2–1 of 4 is no majority yet"
     );
-    let last = vote(&service, cast.member(3), &approval, "reject", Some("Nej")).await;
+    let last = scene
+        .member_votes(3, &approval, "reject", Some("Nej"))
+        .await;
     assert_eq!(last.body["outcome"], "approve", "2–2: the chair's side");
-    assert_eq!(get(&service, &id, None).await.body["state"], "approved");
+    assert_eq!(scene.project(&id).await["state"], "approved");
 }
 
 #[actix_web::test]

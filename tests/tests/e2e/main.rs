@@ -17,6 +17,7 @@ mod page;
 mod products;
 mod requirements;
 mod running;
+mod scenario;
 mod self_assessments;
 mod storage;
 mod views;
