@@ -316,3 +316,51 @@ pub fn problem_safety_net<B: MessageBody + 'static>(
         ServiceResponse::new(request, response).map_into_right_body(),
     ))
 }
+
+/// The refusals many operations share, each declared once for the document (the generic 400,
+/// 401, 412, 413, 415, 422, 428 and 503 are added to every operation by `os2pm_openapi::finish`).
+pub mod refusals {
+    use utoipa::IntoResponses;
+
+    use super::ProblemSchema;
+
+    /// No such project
+    #[derive(IntoResponses)]
+    #[response(status = 404, content_type = "application/problem+json")]
+    pub struct NoSuchProject(pub ProblemSchema);
+
+    /// No such product
+    #[derive(IntoResponses)]
+    #[response(status = 404, content_type = "application/problem+json")]
+    pub struct NoSuchProduct(pub ProblemSchema);
+
+    /// No such approval
+    #[derive(IntoResponses)]
+    #[response(status = 404, content_type = "application/problem+json")]
+    pub struct NoSuchApproval(pub ProblemSchema);
+
+    /// No such meeting
+    #[derive(IntoResponses)]
+    #[response(status = 404, content_type = "application/problem+json")]
+    pub struct NoSuchMeeting(pub ProblemSchema);
+
+    /// No such webhook
+    #[derive(IntoResponses)]
+    #[response(status = 404, content_type = "application/problem+json")]
+    pub struct NoSuchWebhook(pub ProblemSchema);
+
+    /// Not the business manager
+    #[derive(IntoResponses)]
+    #[response(status = 403, content_type = "application/problem+json")]
+    pub struct NotTheBusinessManager(pub ProblemSchema);
+
+    /// Neither business manager nor steering group chair
+    #[derive(IntoResponses)]
+    #[response(status = 403, content_type = "application/problem+json")]
+    pub struct NotManagerOrChair(pub ProblemSchema);
+
+    /// The product is closed
+    #[derive(IntoResponses)]
+    #[response(status = 409, content_type = "application/problem+json")]
+    pub struct ProductClosed(pub ProblemSchema);
+}

@@ -11,6 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply};
 use crate::usecases::approvals;
@@ -66,7 +67,7 @@ pub async fn list(
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "The approval", body = ApprovalView),
-        (status = 404, description = "No such approval", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchApproval,
     )
 )]
 #[get("/api/v1/approvals/{id}")]
@@ -101,7 +102,7 @@ pub struct VoteRequest {
     responses(
         (status = 201, description = "The vote is cast; the approval as it now stands", body = ApprovalView),
         (status = 403, description = "Not this approval's approver (or a board member without a seat)", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such approval", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchApproval,
         (status = 409, description = "Already decided, or this member already voted", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Unknown decision, or no reason to return or reject", body = ProblemSchema, content_type = "application/problem+json"),
     )
@@ -147,8 +148,8 @@ pub struct MeetingDecisionRequest {
     request_body = MeetingDecisionRequest,
     responses(
         (status = 201, description = "The decision is recorded", body = ApprovalView),
-        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such approval", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NotTheBusinessManager,
+        refusals::NoSuchApproval,
         (status = 409, description = "Already decided, or not a board approval", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Invalid decision, reason or members present", body = ProblemSchema, content_type = "application/problem+json"),
     )

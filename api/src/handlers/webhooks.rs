@@ -6,6 +6,7 @@ use actix_web::{delete, get, post};
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply};
 use crate::usecases::webhooks;
@@ -70,7 +71,7 @@ pub async fn list(
     responses(
         (status = 200, description = "The subscription", body = WebhookView),
         (status = 403, description = "Not yours", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such webhook", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchWebhook,
     )
 )]
 #[get("/api/v1/webhooks/{id}")]
@@ -93,7 +94,7 @@ pub async fn get(
     responses(
         (status = 204, description = "Deleted"),
         (status = 403, description = "Not yours", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such webhook", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchWebhook,
     )
 )]
 #[delete("/api/v1/webhooks/{id}")]
@@ -116,7 +117,7 @@ pub async fn delete(
     responses(
         (status = 200, description = "The deliveries", body = DeliveryPage),
         (status = 403, description = "Not yours", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such webhook", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchWebhook,
         (status = 422, description = "Invalid limit or cursor", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]

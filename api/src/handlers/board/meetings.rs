@@ -7,6 +7,7 @@ use validator::Validate;
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::error::refusals;
 use crate::error::{ApiError, FieldError, ProblemSchema};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply, validation_errors};
 use crate::usecases::approvals::Minutes;
@@ -24,7 +25,7 @@ use crate::usecases::meetings::NewMeeting;
     request_body = NewMeeting,
     responses(
         (status = 201, description = "The meeting with its deadlines and agenda", body = MeetingView, headers(("Location" = String))),
-        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NotTheBusinessManager,
         (status = 409, description = "A meeting on that date exists", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
     )
@@ -67,7 +68,7 @@ pub async fn list(
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "The meeting", body = MeetingView),
-        (status = 404, description = "No such meeting", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchMeeting,
     )
 )]
 #[get("/api/v1/board/meetings/{id}")]
@@ -88,8 +89,8 @@ pub async fn get(
     request_body = NewAgendaItem,
     responses(
         (status = 201, description = "The meeting with the item", body = MeetingView, headers(("Location" = String))),
-        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such meeting", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NotTheBusinessManager,
+        refusals::NoSuchMeeting,
         (status = 422, description = "Invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
@@ -132,7 +133,7 @@ pub async fn add_item(
     request_body = AgendaDecisionRequest,
     responses(
         (status = 201, description = "The decision is recorded; the approval with it", body = crate::usecases::approvals::ApprovalView),
-        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NotTheBusinessManager,
         (status = 404, description = "No such meeting or approval", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "The meeting is cancelled or not yet held, the recommendation is on another meeting's agenda, or it is decided already", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Invalid decision, reason or members present", body = ProblemSchema, content_type = "application/problem+json"),

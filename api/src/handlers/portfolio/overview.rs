@@ -8,6 +8,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::app::AppState;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::usecases::portfolio;
 use crate::usecases::portfolio::DecisionLog;
@@ -33,7 +34,7 @@ pub struct OverviewQuery {
     params(OverviewQuery),
     responses(
         (status = 200, description = "The overview", body = Overview),
-        (status = 404, description = "No such meeting", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchMeeting,
         (status = 422, description = "`as_of` is not a date or timestamp", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]

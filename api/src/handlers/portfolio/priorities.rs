@@ -6,6 +6,7 @@ use actix_web::{get, put};
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::usecases::priorities;
 use crate::usecases::priorities::Criteria;
@@ -34,7 +35,7 @@ pub async fn get(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     request_body = CriteriaRequest,
     responses(
         (status = 200, description = "The new version and the (empty) ranking", body = Priorities),
-        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NotTheBusinessManager,
         (status = 422, description = "No criteria, a weight that is not positive, a key twice", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
@@ -61,7 +62,7 @@ pub async fn put_criteria(
     responses(
         (status = 200, description = "The ranking now", body = Priorities),
         (status = 403, description = "Not a board member seated today", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchProject,
         (status = 409, description = "No criteria are set yet", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Unknown criteria or scores outside 0–5", body = ProblemSchema, content_type = "application/problem+json"),
     )

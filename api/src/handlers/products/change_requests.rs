@@ -3,6 +3,7 @@
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply};
 use crate::usecases::products::change_requests;
@@ -25,8 +26,8 @@ use actix_web::{get, post};
     responses(
         (status = 201, description = "The request with its route", body = ChangeRequestView, headers(("Location" = String))),
         (status = 403, description = "Not acting for a member organisation", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 409, description = "The product is closed", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchProduct,
+        refusals::ProductClosed,
         (status = 422, description = "Unknown category, invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
@@ -51,7 +52,7 @@ pub async fn create_change_request(
     params(("id" = String, Path), PageParams),
     responses(
         (status = 200, description = "The change requests, oldest first, one page at a time", body = Page<ChangeRequestView>),
-        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchProduct,
     )
 )]
 #[get("/api/v1/products/{id}/change-requests")]

@@ -3,6 +3,7 @@
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IdempotencyKey, StoredReply};
 use crate::usecases::approvals::ApprovalView;
@@ -20,8 +21,8 @@ use actix_web::{HttpResponse, web};
     request_body = ClosureRequest,
     responses(
         (status = 201, description = "The board approval", body = ApprovalView),
-        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NotTheBusinessManager,
+        refusals::NoSuchProduct,
         (status = 409, description = "Closed already, or a closure is pending", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "No reason", body = ProblemSchema, content_type = "application/problem+json"),
     )

@@ -3,6 +3,7 @@
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::etag_response;
 use crate::request::{IfMatch, validation_errors};
@@ -24,8 +25,8 @@ use validator::Validate;
     responses(
         (status = 200, description = "The product", body = ProductView),
         (status = 403, description = "Neither business manager nor the group's chair", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 409, description = "The product is closed", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchProduct,
+        refusals::ProductClosed,
         (status = 422, description = "A composition rule is broken, or unknown members", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
@@ -58,7 +59,7 @@ pub async fn put_product_coordination_group(
     responses(
         (status = 200, description = "The product with its group", body = ProductView),
         (status = 403, description = "Not a municipality user or integration acting for an organisation", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchProduct,
         (status = 409, description = "Already a member, or the product is closed", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Unknown representative", body = ProblemSchema, content_type = "application/problem+json"),
     )
@@ -90,7 +91,7 @@ pub async fn join(
         (status = 200, description = "The product with its group", body = ProductView),
         (status = 403, description = "Not acting for that organisation", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such product, or not a member", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 409, description = "The product is closed", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::ProductClosed,
         (status = 422, description = "Leaving would break a rule of the group (named)", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]

@@ -3,6 +3,7 @@
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply};
 use crate::usecases::products::evaluations;
@@ -23,9 +24,9 @@ use actix_web::{get, post};
     request_body = NewEvaluation,
     responses(
         (status = 201, description = "The evaluation", body = EvaluationView, headers(("Location" = String))),
-        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 409, description = "The product is closed", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NotTheBusinessManager,
+        refusals::NoSuchProduct,
+        refusals::ProductClosed,
         (status = 422, description = "Requirements unmarked, unknown or twice; yellow/red without reasoning; unknown level; or the recommended move up is blocked by unmet requirements (listed)", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
@@ -50,7 +51,7 @@ pub async fn evaluate(
     params(("id" = String, Path), PageParams),
     responses(
         (status = 200, description = "The evaluations, oldest first, one page at a time", body = Page<EvaluationView>),
-        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchProduct,
     )
 )]
 #[get("/api/v1/products/{id}/evaluations")]

@@ -3,6 +3,7 @@
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IdempotencyKey, StoredReply};
 use crate::usecases::approvals::ApprovalView;
@@ -22,7 +23,7 @@ use actix_web::{HttpResponse, web};
     responses(
         (status = 201, description = "The board approval", body = ApprovalView),
         (status = 403, description = "Neither business manager nor the coordination group's chair", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchProduct,
         (status = 409, description = "Closed, or a level change is already pending", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "The same level, no reason, or the target level's requirements unmet (listed)", body = ProblemSchema, content_type = "application/problem+json"),
     )

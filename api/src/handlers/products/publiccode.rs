@@ -5,6 +5,7 @@ use actix_web::get;
 use actix_web::{HttpResponse, web};
 
 use crate::app::AppState;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::usecases::products::publiccode as usecase;
 
@@ -15,7 +16,7 @@ use crate::usecases::products::publiccode as usecase;
     params(("id" = String, Path)),
     responses(
         (status = 200, description = "publiccode.yml (version 0.4)", content_type = "application/yaml", body = String),
-        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchProduct,
         (status = 409, description = "No repository link recorded (requirement `source_shared`)", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]

@@ -2,6 +2,7 @@
 //! requests (governance.md §2, §4, §5).
 
 use crate::app::AppState;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{Page, PageParams, with_etag};
 use crate::usecases::products::ProductView;
@@ -44,7 +45,7 @@ pub async fn list(
     responses(
         (status = 200, description = "The product", body = ProductView, headers(("ETag" = String))),
         (status = 304, description = "Unchanged since If-None-Match"),
-        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchProduct,
     )
 )]
 #[get("/api/v1/products/{id}")]

@@ -8,6 +8,7 @@ use actix_web::{get, post};
 
 use crate::app::AppState;
 use crate::auth::{Caller, MaybeCaller};
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IdempotencyKey, StoredReply};
 use crate::usecases::products::self_assessments;
@@ -28,8 +29,8 @@ use crate::usecases::products::self_assessments::Upload;
     responses(
         (status = 201, description = "Imported; what became evidence and what did not", body = ImportReport),
         (status = 403, description = "Neither the business manager nor the owner organisation", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 409, description = "The product is closed", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchProduct,
+        refusals::ProductClosed,
         (status = 422, description = "Not a self-assessment file: every problem with its place (`krav[3].efterlevet`)", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
@@ -57,7 +58,7 @@ pub async fn import(
     responses(
         (status = 200, description = "The self-assessment file", body = SelfAssessmentFile),
         (status = 401, description = "A token was sent and is not valid", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such product", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchProduct,
     )
 )]
 #[get("/api/v1/products/{id}/self-assessments")]

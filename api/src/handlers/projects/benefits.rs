@@ -8,6 +8,7 @@ use validator::Validate;
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply, validation_errors};
 use crate::usecases::benefits;
@@ -24,7 +25,7 @@ use crate::usecases::benefits::NewMeasurement;
     responses(
         (status = 201, description = "The benefit", body = BenefitView, headers(("Location" = String))),
         (status = 403, description = "Not allowed on this project", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchProject,
         (status = 409, description = "Rejected, cancelled or a closed product", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or a target equal to the baseline", body = ProblemSchema, content_type = "application/problem+json"),
     )
@@ -93,7 +94,7 @@ pub async fn measure(
     params(("id" = String, Path), PageParams),
     responses(
         (status = 200, description = "The benefits, oldest first, one page at a time", body = Page<BenefitView>),
-        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchProject,
     )
 )]
 #[get("/api/v1/projects/{id}/benefits")]

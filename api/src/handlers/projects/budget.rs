@@ -3,6 +3,7 @@
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::etag_response;
 use crate::request::{IdempotencyKey, IfMatch, StoredReply};
@@ -22,7 +23,7 @@ use actix_web::{post, put};
     responses(
         (status = 200, description = "The project with its proposed budget", body = crate::usecases::projects::view::ProjectView),
         (status = 403, description = "Not allowed to set the budget", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchProject,
         (status = 409, description = "Not approved or running", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "OS2 funding at N1, a period that ends before it starts, invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
     )
@@ -51,7 +52,7 @@ pub async fn put_budget(
     responses(
         (status = 200, description = "The project; its budget approved, or waiting for the board", body = crate::usecases::projects::view::ProjectView),
         (status = 403, description = "Not the steering group's chair", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchProject,
         (status = 409, description = "No budget, already approved, or waiting for the board", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]

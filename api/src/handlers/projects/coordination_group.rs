@@ -3,6 +3,7 @@
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::etag_response;
 use crate::request::{IfMatch, validation_errors};
@@ -21,7 +22,7 @@ use validator::Validate;
     request_body = CoordinationGroupRequest,
     responses(
         (status = 200, description = "The project with its coordination group", body = crate::usecases::projects::view::ProjectView),
-        (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NotManagerOrChair,
         (status = 409, description = "Not running", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "A composition rule is broken (N3: a board member), or unknown members", body = ProblemSchema, content_type = "application/problem+json"),
     )

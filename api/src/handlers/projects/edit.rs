@@ -4,6 +4,7 @@
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::IfMatch;
 use crate::request::etag_response;
@@ -23,7 +24,7 @@ use actix_web::{HttpResponse, web};
     responses(
         (status = 200, description = "The edited project", body = ProjectView, headers(("ETag" = String))),
         (status = 403, description = "Neither the owner organisation nor the business manager", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchProject,
         (status = 409, description = "Not editable in its state", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
     )

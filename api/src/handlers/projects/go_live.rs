@@ -3,6 +3,7 @@
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IdempotencyKey, IfMatch, StoredReply};
 use crate::usecases::projects::go_live as usecase;
@@ -19,7 +20,7 @@ use actix_web::{HttpResponse, web};
         ("Idempotency-Key" = Option<String>, Header)),
     responses(
         (status = 200, description = "The project, `implemented`, with `product_id`", body = crate::usecases::projects::view::ProjectView),
-        (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NotManagerOrChair,
         (status = 409, description = "Not in progress", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Go-live requirements unmet, each listed", body = ProblemSchema, content_type = "application/problem+json"),
     )

@@ -3,7 +3,8 @@
 //! this module loads, asks, stores and answers.
 
 use crate::app::AppState;
-use crate::error::{ApiError, ProblemSchema};
+use crate::error::ApiError;
+use crate::error::refusals;
 use crate::request::{Page, PageParams};
 use crate::usecases::projects::history as usecase;
 use crate::usecases::projects::history::HistoryEntry;
@@ -16,7 +17,7 @@ use actix_web::{HttpResponse, web};
     params(("id" = String, Path), PageParams),
     responses(
         (status = 200, description = "The history, oldest first, one page at a time", body = Page<HistoryEntry>),
-        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchProject,
     )
 )]
 #[get("/api/v1/projects/{id}/history")]

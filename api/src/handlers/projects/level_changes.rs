@@ -3,6 +3,7 @@
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IdempotencyKey, StoredReply};
 use crate::usecases::approvals::ApprovalView;
@@ -21,8 +22,8 @@ use actix_web::{HttpResponse, web};
     request_body = LevelChangeRequest,
     responses(
         (status = 201, description = "The board approval", body = ApprovalView),
-        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NotTheBusinessManager,
+        refusals::NoSuchProject,
         (status = 409, description = "Not approved or running, or a level change is already pending", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "The same level, no reason, or the target level's requirements unmet (listed)", body = ProblemSchema, content_type = "application/problem+json"),
     )

@@ -4,6 +4,7 @@
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IdempotencyKey, IfMatch, StoredReply};
 use crate::usecases::projects::placement;
@@ -23,8 +24,8 @@ use actix_web::{HttpResponse, web};
     request_body = PlacementRequest,
     responses(
         (status = 200, description = "The concept", body = ProjectView, headers(("ETag" = String))),
-        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NotTheBusinessManager,
+        refusals::NoSuchProject,
         (status = 409, description = "Cannot be placed in its state", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Unknown level or catalogue, a level the catalogue does not have, or no rationale", body = ProblemSchema, content_type = "application/problem+json"),
     )

@@ -4,6 +4,7 @@
 
 use crate::app::AppState;
 use crate::auth::MaybeCaller;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{Page, PageParams};
 use crate::usecases::projects::read;
@@ -58,7 +59,7 @@ pub async fn list(
         )),
         (status = 304, description = "Unchanged since If-None-Match", headers(("ETag" = String))),
         (status = 401, description = "A token was sent and is not valid", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchProject,
     )
 )]
 #[get("/api/v1/projects/{id}")]

@@ -3,6 +3,7 @@
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::IfMatch;
 use crate::request::proposed_response;
@@ -36,7 +37,7 @@ async fn reconsider(
     request_body = ReconsiderRequest,
     responses(
         (status = 200, description = "The project, `paused`", body = crate::usecases::projects::view::ProjectView),
-        (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NotManagerOrChair,
         (status = 409, description = "Not in progress", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "No reason", body = ProblemSchema, content_type = "application/problem+json"),
     )
@@ -68,7 +69,7 @@ pub async fn pause(
     request_body = ReconsiderRequest,
     responses(
         (status = 200, description = "The project, `in_progress`", body = crate::usecases::projects::view::ProjectView),
-        (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NotManagerOrChair,
         (status = 409, description = "Not paused", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]

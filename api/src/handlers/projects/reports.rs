@@ -3,6 +3,7 @@
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply};
 use crate::usecases::projects::reports;
@@ -22,7 +23,7 @@ use actix_web::{get, post};
     responses(
         (status = 201, description = "The report", body = ReportView, headers(("Location" = String))),
         (status = 403, description = "Neither project leader nor business manager", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchProject,
         (status = 409, description = "Not running", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "No reason for amber/red, a bad period or amount, invalid fields", body = ProblemSchema, content_type = "application/problem+json"),
     )
@@ -48,7 +49,7 @@ pub async fn create_report(
     params(("id" = String, Path), PageParams),
     responses(
         (status = 200, description = "The reports, oldest first, one page at a time", body = Page<ReportView>),
-        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchProject,
     )
 )]
 #[get("/api/v1/projects/{id}/reports")]

@@ -3,6 +3,7 @@
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IdempotencyKey, IfMatch, StoredReply};
 use crate::usecases::projects::start as usecase;
@@ -18,8 +19,8 @@ use actix_web::{HttpResponse, web};
         ("Idempotency-Key" = Option<String>, Header)),
     responses(
         (status = 200, description = "The project, `in_progress`", body = crate::usecases::projects::view::ProjectView),
-        (status = 403, description = "Neither business manager nor steering group chair", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NotManagerOrChair,
+        refusals::NoSuchProject,
         (status = 409, description = "Not approved", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Start-gate requirements unmet, each listed", body = ProblemSchema, content_type = "application/problem+json"),
     )

@@ -3,6 +3,7 @@
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::IfMatch;
 use crate::request::proposed_response;
@@ -24,8 +25,8 @@ use actix_web::{HttpResponse, web};
     responses(
         (status = 200, description = "In force: the project", body = crate::usecases::projects::view::ProjectView),
         (status = 202, description = "Waiting for the board: the approval", body = ApprovalView),
-        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NotTheBusinessManager,
+        refusals::NoSuchProject,
         (status = 409, description = "Not approved or running, or a proposal is already pending", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "A composition rule is broken (named), or unknown people/organisations", body = ProblemSchema, content_type = "application/problem+json"),
     )

@@ -4,6 +4,7 @@
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::error::refusals;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IdempotencyKey, IfMatch, StoredReply};
 use crate::usecases::projects::submission;
@@ -30,8 +31,8 @@ pub struct SubmissionQuery {
         ("Idempotency-Key" = Option<String>, Header)),
     responses(
         (status = 200, description = "Submitted (the project, now `awaiting_approval`), or the dry run's check", body = ProjectView, headers(("ETag" = String))),
-        (status = 403, description = "Not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 404, description = "No such project", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NotTheBusinessManager,
+        refusals::NoSuchProject,
         (status = 409, description = "Not a concept", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Requirements not met: `unmet_requirements` lists each", body = ProblemSchema, content_type = "application/problem+json",
             example = json!({"type": "/problems/unmet-requirements", "title": "Requirements are not met", "status": 422,
