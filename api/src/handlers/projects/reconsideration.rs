@@ -14,15 +14,21 @@ use actix_web::post;
 use actix_web::{HttpResponse, web};
 use os2pm_projects::Action;
 
+/// What pausing, resuming and cancelling extract alike.
+type Reconsideration = (
+    web::Data<AppState>,
+    Caller,
+    web::Path<String>,
+    IfMatch,
+    web::Json<ReconsiderRequest>,
+);
+
 /// Pauses, resumes or cancels a running project.
 async fn reconsider(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: String,
-    if_match: IfMatch,
+    (state, caller, id, if_match, body): Reconsideration,
     action: Action,
-    request: ReconsiderRequest,
 ) -> Result<HttpResponse, ApiError> {
+    let request = body.into_inner();
     state
         .db(move |conn| reconsideration::reconsider(conn, &caller, &id, if_match, action, request))
         .await
@@ -50,15 +56,7 @@ pub async fn pause(
     if_match: IfMatch,
     body: web::Json<ReconsiderRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    reconsider(
-        state,
-        caller,
-        id.into_inner(),
-        if_match,
-        Action::Pause,
-        body.into_inner(),
-    )
-    .await
+    reconsider((state, caller, id, if_match, body), Action::Pause).await
 }
 
 /// Resumes a paused project (business manager or steering group chair).
@@ -81,15 +79,7 @@ pub async fn resume(
     if_match: IfMatch,
     body: web::Json<ReconsiderRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    reconsider(
-        state,
-        caller,
-        id.into_inner(),
-        if_match,
-        Action::Resume,
-        body.into_inner(),
-    )
-    .await
+    reconsider((state, caller, id, if_match, body), Action::Resume).await
 }
 
 /// Cancels a running project (steering group chair), with a reason. At N1 at once; at N2/N3
@@ -115,13 +105,5 @@ pub async fn cancel(
     if_match: IfMatch,
     body: web::Json<ReconsiderRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    reconsider(
-        state,
-        caller,
-        id.into_inner(),
-        if_match,
-        Action::Cancel,
-        body.into_inner(),
-    )
-    .await
+    reconsider((state, caller, id, if_match, body), Action::Cancel).await
 }
