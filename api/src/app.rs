@@ -156,18 +156,17 @@ impl Operations {
                 .iter()
                 .map(|(template, item)| {
                     let segments = template.split('/').map(str::to_owned).collect();
-                    let methods = serde_json::to_value(item)
-                        .ok()
-                        .and_then(|item| item.as_object().cloned())
-                        .map(|item| {
-                            item.keys()
-                                .filter(|k| {
-                                    ["get", "post", "put", "patch", "delete"].contains(&k.as_str())
-                                })
-                                .map(|k| k.to_uppercase())
-                                .collect()
-                        })
-                        .unwrap_or_default();
+                    let methods = [
+                        ("GET", &item.get),
+                        ("POST", &item.post),
+                        ("PUT", &item.put),
+                        ("PATCH", &item.patch),
+                        ("DELETE", &item.delete),
+                    ]
+                    .into_iter()
+                    .filter(|(_, operation)| operation.is_some())
+                    .map(|(method, _)| method.to_owned())
+                    .collect();
                     (segments, methods)
                 })
                 .collect(),

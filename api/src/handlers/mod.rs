@@ -1,5 +1,5 @@
-//! Handlers by resource. Each one authenticates, parses and validates, asks the domain, and
-//! stores the result with its audit entry in one transaction.
+//! HTTP only, one module per URL: each handler extracts, turns the request into a typed
+//! command, makes one use-case call (`crate::usecases`) and answers.
 
 pub mod approvals;
 pub mod board;

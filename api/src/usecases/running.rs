@@ -1,5 +1,4 @@
-//! From approval to a running project (governance.md §2, §4, §6): the steering group, the budget and
-//! business case, the start, progress reports, and pausing, resuming or cancelling.
+//! The budget and report views of a running project.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use os2pm_persistence::budgets::BudgetRow;

@@ -1,5 +1,4 @@
-//! Board meetings (governance.md §6): deadlines computed from the date, agendas that take every
-//! recommendation to the board by its submission date, and the reporting duty before each one.
+//! `GET /api/v1/portfolio/overdue-reports`: the reports due before a board meeting and missing.
 
 use crate::app::AppState;
 use crate::error::{ApiError, ProblemSchema};

@@ -1,5 +1,5 @@
-//! Go-live, products and their coordination groups, level changes, closing, and change
-//! requests (governance.md §2, §4, §5).
+//! `/api/v1/products/{id}/change-requests…`: wishes for further development, routed by cost and
+//! the remaining budget frame to the coordination group, the board or the record.
 
 use crate::app::AppState;
 use crate::auth::Caller;

@@ -1,5 +1,5 @@
-//! Go-live, products and their coordination groups, level changes, closing, and change
-//! requests (governance.md §2, §4, §5).
+//! `/api/v1/products/{id}/coordination-group…`: a product's coordination group, and organisations
+//! joining and leaving it.
 
 use crate::app::AppState;
 use crate::auth::Caller;

@@ -1,5 +1,4 @@
-//! Go-live, products and their coordination groups, level changes, closing, and change
-//! requests (governance.md §2, §4, §5).
+//! `/api/v1/products/{id}/evaluations`: a product's evaluations, mark by mark.
 
 use crate::app::AppState;
 use crate::auth::Caller;

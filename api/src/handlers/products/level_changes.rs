@@ -1,5 +1,4 @@
-//! Go-live, products and their coordination groups, level changes, closing, and change
-//! requests (governance.md §2, §4, §5).
+//! `POST /api/v1/products/{id}/level-changes`: proposing another level for a product.
 
 use crate::app::AppState;
 use crate::auth::Caller;

@@ -1,5 +1,5 @@
-//! Go-live, products and their coordination groups, level changes, closing, and change
-//! requests (governance.md §2, §4, §5).
+//! `GET /api/v1/products` and `GET /api/v1/products/{id}`: the products, and one with its group
+//! and budget frame.
 
 use crate::app::AppState;
 use crate::error::refusals;

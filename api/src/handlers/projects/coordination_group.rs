@@ -1,5 +1,4 @@
-//! Go-live, products and their coordination groups, level changes, closing, and change
-//! requests (governance.md §2, §4, §5).
+//! `PUT /api/v1/projects/{id}/coordination-group`: the group that will follow the product.
 
 use crate::app::AppState;
 use crate::auth::Caller;

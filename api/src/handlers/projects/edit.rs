@@ -1,6 +1,4 @@
-//! Projects (initiatives): ideas from municipalities, their evidence, placement at a level and
-//! submission for approval. The rules are the domain's (`os2pm_projects`, `os2pm_levels`);
-//! this module loads, asks, stores and answers.
+//! `PATCH /api/v1/projects/{id}`: the owner edits its idea while it may.
 
 use crate::app::AppState;
 use crate::auth::Caller;

@@ -1,5 +1,4 @@
-//! From approval to a running project (governance.md §2, §4, §6): the steering group, the budget and
-//! business case, the start, progress reports, and pausing, resuming or cancelling.
+//! `/api/v1/projects/{id}/reports`: progress and economy reports.
 
 use crate::app::AppState;
 use crate::auth::Caller;

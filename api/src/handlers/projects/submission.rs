@@ -1,6 +1,5 @@
-//! Projects (initiatives): ideas from municipalities, their evidence, placement at a level and
-//! submission for approval. The rules are the domain's (`os2pm_projects`, `os2pm_levels`);
-//! this module loads, asks, stores and answers.
+//! `POST /api/v1/projects/{id}/submission`: a concept goes for approval (or a dry run says what
+//! is missing).
 
 use crate::app::AppState;
 use crate::auth::Caller;

@@ -1,5 +1,5 @@
-//! Go-live, products and their coordination groups, level changes, closing, and change
-//! requests (governance.md §2, §4, §5).
+//! Change requests: filed by member organisations, routed by the domain, decided by the
+//! coordination group's chair or the board.
 
 use crate::auth::{Caller, Role};
 use crate::error::ApiError;

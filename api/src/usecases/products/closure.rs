@@ -1,5 +1,4 @@
-//! Go-live, products and their coordination groups, level changes, closing, and change
-//! requests (governance.md §2, §4, §5).
+//! Proposing to close a product whose requirements turn out not to be met.
 
 use crate::auth::{Caller, Role};
 use crate::error::ApiError;

@@ -1,5 +1,5 @@
-//! Go-live, products and their coordination groups, level changes, closing, and change
-//! requests (governance.md §2, §4, §5).
+//! A product's coordination group: set by the business manager or its chair, joined and left
+//! by organisations.
 
 use crate::auth::{Caller, Role};
 use crate::error::ApiError;

@@ -1,5 +1,5 @@
-//! Go-live, products and their coordination groups, level changes, closing, and change
-//! requests (governance.md §2, §4, §5).
+//! Evaluations of a product: a mark per requirement and a level recommendation, which becomes a
+//! proposal to the board.
 
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError};

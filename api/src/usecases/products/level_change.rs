@@ -1,5 +1,5 @@
-//! Go-live, products and their coordination groups, level changes, closing, and change
-//! requests (governance.md §2, §4, §5).
+//! Level changes of projects and products: proposed to the board, moving up only with the
+//! target level's requirements met.
 
 use crate::auth::Caller;
 use crate::error::ApiError;

@@ -1,5 +1,5 @@
-//! Go-live, products and their coordination groups, level changes, closing, and change
-//! requests (governance.md §2, §4, §5).
+//! Products: what a project becomes at go-live, loaded with their group and budget frame, and
+//! what a decided product approval changes.
 
 pub mod change_requests;
 pub mod closure;

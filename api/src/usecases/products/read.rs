@@ -1,5 +1,4 @@
-//! Go-live, products and their coordination groups, level changes, closing, and change
-//! requests (governance.md §2, §4, §5).
+//! Reading products: the list, and one product's view.
 
 use crate::auth::Caller;
 use crate::error::ApiError;

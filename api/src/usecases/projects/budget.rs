@@ -1,5 +1,5 @@
-//! From approval to a running project (governance.md §2, §4, §6): the steering group, the budget and
-//! business case, the start, progress reports, and pausing, resuming or cancelling.
+//! The budget and business case: proposed, approved by the steering group's chair and, at
+//! N2/N3, by the board.
 
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldError};

@@ -1,3 +1,5 @@
+//! A running project's coordination group, formed before go-live.
+
 use crate::request::IfMatch;
 use crate::usecases::ApiError;
 use crate::usecases::Caller;

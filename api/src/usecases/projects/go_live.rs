@@ -1,3 +1,5 @@
+//! Go-live: a running project meets its go-live requirements and becomes a product.
+
 use crate::request::IdempotencyKey;
 use crate::request::IfMatch;
 use crate::request::StoredReply;

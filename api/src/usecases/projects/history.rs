@@ -1,6 +1,4 @@
-//! Projects (initiatives): ideas from municipalities, their evidence, placement at a level and
-//! submission for approval. The rules are the domain's (`os2pm_projects`, `os2pm_levels`);
-//! this module loads, asks, stores and answers.
+//! A project's audit trail as clients read it.
 
 use crate::error::ApiError;
 use crate::usecases::projects::not_found;

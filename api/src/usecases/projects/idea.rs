@@ -1,6 +1,4 @@
-//! Projects (initiatives): ideas from municipalities, their evidence, placement at a level and
-//! submission for approval. The rules are the domain's (`os2pm_projects`, `os2pm_levels`);
-//! this module loads, asks, stores and answers.
+//! Ideas: submitted by a municipality, edited by it while the domain allows.
 
 use crate::auth::{Caller, Role};
 use crate::error::ApiError;

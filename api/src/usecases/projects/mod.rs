@@ -1,6 +1,5 @@
-//! Projects (initiatives): ideas from municipalities, their evidence, placement at a level and
-//! submission for approval. The rules are the domain's (`os2pm_projects`, `os2pm_levels`);
-//! this module loads, asks, stores and answers.
+//! Projects (initiatives): the aggregate a request loads (`Loaded`), what a caller may do with
+//! it, and one way to change it (`change_project`). The rules are the domain's.
 
 pub mod budget;
 pub mod coordination;

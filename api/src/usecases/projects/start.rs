@@ -1,5 +1,4 @@
-//! From approval to a running project (governance.md §2, §4, §6): the steering group, the budget and
-//! business case, the start, progress reports, and pausing, resuming or cancelling.
+//! The start: an approved project with its start requirements met and its budget approved.
 
 use crate::error::UnmetRequirement;
 use crate::request::IdempotencyKey;

@@ -1,5 +1,4 @@
-//! From approval to a running project (governance.md §2, §4, §6): the steering group, the budget and
-//! business case, the start, progress reports, and pausing, resuming or cancelling.
+//! The steering group: in force at once at N1, approved or appointed by the board at N2/N3.
 
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldError};

@@ -1,6 +1,4 @@
-//! Projects (initiatives): ideas from municipalities, their evidence, placement at a level and
-//! submission for approval. The rules are the domain's (`os2pm_projects`, `os2pm_levels`);
-//! this module loads, asks, stores and answers.
+//! Submission for approval, and the dry run that says what is still missing.
 
 use crate::auth::Caller;
 use crate::error::{ApiError, UnmetRequirement};
