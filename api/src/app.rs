@@ -11,11 +11,10 @@ use actix_web::{App, HttpMessage, web};
 use os2pm_persistence::{DbConnection, Pool, StoreError};
 use tokio::sync::Semaphore;
 use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa_actix_web::AppExt;
 
 use crate::auth::Authenticator;
 use crate::error::{ApiError, problem_safety_net};
-use utoipa_actix_web::AppExt;
-
 use crate::{handlers, openapi_doc, request};
 
 /// What every handler may use. Cheap to clone.

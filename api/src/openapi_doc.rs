@@ -2,9 +2,8 @@
 //! and every operation from the route table, which registers each handler with its annotation.
 
 use utoipa::OpenApi;
-use utoipa_swagger_ui::SwaggerUi;
-
 use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{auth, error, handlers, request};
 

@@ -1,8 +1,7 @@
 //! Approvals: the business manager's and the board's inboxes, votes, and decisions recorded
 //! from a board meeting. A decision is final and never edited.
 
-use actix_web::{HttpResponse, web};
-use actix_web::{get, post};
+use actix_web::{HttpResponse, get, post, web};
 use chrono::NaiveDate;
 use os2pm_levels::UnknownValue;
 use os2pm_projects::ApprovalState;
@@ -11,13 +10,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
+use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply};
 use crate::usecases::approvals;
-use crate::usecases::approvals::ApprovalView;
-use crate::usecases::approvals::Minutes;
-use crate::usecases::approvals::parse_decision;
+use crate::usecases::approvals::{ApprovalView, Minutes, parse_decision};
 use crate::usecases::board::today;
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -1,7 +1,6 @@
 //! The event feed: every change, in commit order, resumable from any cursor.
 
-use actix_web::get;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -9,8 +8,7 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema};
 use crate::usecases::events;
-use crate::usecases::events::EventView;
-use crate::usecases::events::parse_types;
+use crate::usecases::events::{EventView, parse_types};
 
 pub const DEFAULT_EVENTS: i64 = 100;
 pub const MAX_EVENTS: i64 = 1000;

@@ -1,7 +1,6 @@
 //! Liveness and readiness for orchestrators and load balancers.
 
-use actix_web::get;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, get, web};
 use os2pm_persistence::{StoreError, ping};
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -1,7 +1,6 @@
 //! Who the token says the caller is: lets an integration check its token set-up.
 
-use actix_web::HttpResponse;
-use actix_web::get;
+use actix_web::{HttpResponse, get};
 
 use crate::auth::Caller;
 use crate::error::ProblemSchema;

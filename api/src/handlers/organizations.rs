@@ -1,8 +1,7 @@
 //! Organisations: the 98 municipalities from the first start, regions, KL, KOMBIT, OS2, and
 //! those an administrator adds (state agencies, suppliers …).
 
-use actix_web::{HttpRequest, HttpResponse, web};
-use actix_web::{get, post};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use os2pm_groups::organizations::OrganizationKind;
 use os2pm_persistence::organizations::{self as store, OrganizationCursor, OrganizationFilter};
 use serde::Deserialize;
@@ -13,9 +12,9 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply, with_etag};
 use crate::usecases::organizations;
-use crate::usecases::organizations::NewOrganizationRequest;
-use crate::usecases::organizations::Organization;
-use crate::usecases::organizations::organization_type_schema;
+use crate::usecases::organizations::{
+    NewOrganizationRequest, Organization, organization_type_schema,
+};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

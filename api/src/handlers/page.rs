@@ -4,8 +4,7 @@
 //! Every number on the page also sits in a `data-*` attribute, so the browser test can compare
 //! the page with `GET /api/v1/portfolio` without parsing Danish number formats.
 
-use actix_web::get;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, get, web};
 
 use crate::app::AppState;
 use crate::error::ApiError;

@@ -1,7 +1,6 @@
 //! People: who a token's `sub` is, by name and organisation (administrators manage them).
 
-use actix_web::{HttpResponse, web};
-use actix_web::{get, post};
+use actix_web::{HttpResponse, get, post, web};
 use validator::Validate;
 
 use crate::app::AppState;
@@ -9,8 +8,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply, validation_errors};
 use crate::usecases::people;
-use crate::usecases::people::NewPersonRequest;
-use crate::usecases::people::Person;
+use crate::usecases::people::{NewPersonRequest, Person};
 
 /// Adds a person (administrators only).
 #[utoipa::path(

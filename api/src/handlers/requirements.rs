@@ -1,7 +1,6 @@
 //! The requirement catalogue (*formkrav*), cumulative per level.
 
-use actix_web::get;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, get, web};
 use os2pm_levels::styringsmodel::{Checklist, ChecklistLevel, STYRINGSMODEL_2025};
 use os2pm_levels::{DEFAULT_CATALOGUE_VERSION, Gate, Level};
 use serde::Deserialize;
@@ -10,8 +9,7 @@ use utoipa::IntoParams;
 use crate::app::AppState;
 use crate::error::{ApiError, ProblemSchema};
 use crate::usecases::requirements;
-use crate::usecases::requirements::RequirementList;
-use crate::usecases::requirements::RequirementView;
+use crate::usecases::requirements::{RequirementList, RequirementView};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

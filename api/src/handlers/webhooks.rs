@@ -1,21 +1,16 @@
 //! Webhook subscriptions (administrator; an integration for its own organisation) and their
 //! deliveries. The dispatcher in `crate::webhooks` sends them.
 
-use actix_web::{HttpResponse, web};
-use actix_web::{delete, get, post};
+use actix_web::{HttpResponse, delete, get, post, web};
 
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
+use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply};
 use crate::usecases::webhooks;
-use crate::usecases::webhooks::DeliveriesQuery;
-use crate::usecases::webhooks::DeliveryPage;
-use crate::usecases::webhooks::DeliveryView;
-use crate::usecases::webhooks::NewWebhook;
-use crate::usecases::webhooks::Subscription;
-use crate::usecases::webhooks::WebhookView;
+use crate::usecases::webhooks::{
+    DeliveriesQuery, DeliveryPage, DeliveryView, NewWebhook, Subscription, WebhookView,
+};
 
 /// Subscribes a URL to events. It receives only events from now on, in order, signed.
 #[utoipa::path(

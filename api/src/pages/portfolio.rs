@@ -4,15 +4,15 @@
 //! Every number on the page also sits in a `data-*` attribute, so the browser test can compare
 //! the page with `GET /api/v1/portfolio` without parsing Danish number formats.
 
-use crate::usecases::meetings::ReportingDuty;
-use crate::usecases::portfolio::DecisionLine;
-use crate::usecases::portfolio::Overview;
-use crate::usecases::portfolio::PageData;
+use std::collections::{BTreeMap, HashMap};
+
 use chrono::{Datelike, NaiveDate};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use os2pm_products::ProductState;
 use os2pm_projects::{Approver, Rag, State, Subject};
-use std::collections::{BTreeMap, HashMap};
+
+use crate::usecases::meetings::ReportingDuty;
+use crate::usecases::portfolio::{DecisionLine, Overview, PageData};
 
 const STYLE: &str = r#"
 :root { font-family: system-ui, "Segoe UI", Roboto, sans-serif; color: #1b1b1b; }

@@ -1,32 +1,27 @@
 //! Approvals: the business manager's and the board's inboxes, votes, and decisions recorded
 //! from a board meeting. A decision is final and never edited.
 
+use chrono::{DateTime, NaiveDate, Utc};
+use os2pm_levels::Level;
+use os2pm_persistence::approvals::{self as store, ApprovalFilter, ApprovalRow, Closing, VoteRow};
+use os2pm_persistence::audit::{self, NewEntry};
+use os2pm_persistence::projects::ProjectRow;
+use os2pm_persistence::{DbConnection, StoreError, budgets, projects as project_store};
+use os2pm_projects::{
+    ApprovalState, Approver, BudgetStatus, Decision, Kind, State, Subject, Tally, Vote, inbox,
+    tally,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError};
-use crate::handlers::approvals::MeetingDecisionRequest;
-use crate::handlers::approvals::VoteRequest;
-use crate::request::IdempotencyKey;
-use crate::request::Outcome;
-use crate::request::StoredReply;
-use crate::usecases::board::domain_seat;
-use crate::usecases::board::seated_today;
+use crate::handlers::approvals::{MeetingDecisionRequest, VoteRequest};
+use crate::request::{IdempotencyKey, Outcome, StoredReply};
+use crate::usecases::board::{domain_seat, seated_today};
 use crate::usecases::groups::SteeringProposal;
 use crate::usecases::projects::Snapshot;
 use crate::usecases::to_body;
-use chrono::{DateTime, NaiveDate, Utc};
-use os2pm_levels::Level;
-use os2pm_persistence::approvals::{self as store, ApprovalRow, Closing};
-use os2pm_persistence::approvals::{ApprovalFilter, VoteRow};
-use os2pm_persistence::audit::{self, NewEntry};
-use os2pm_persistence::budgets;
-use os2pm_persistence::projects as project_store;
-use os2pm_persistence::projects::ProjectRow;
-use os2pm_persistence::{DbConnection, StoreError};
-use os2pm_projects::ApprovalState;
-use os2pm_projects::{Approver, BudgetStatus, Decision, Kind, State, Subject};
-use os2pm_projects::{Tally, Vote, inbox, tally};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 /// A vote on an approval.
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -1,25 +1,19 @@
 //! Benefits realisation (governance.md §6): expected benefits (indicator, baseline, target, owner,
 //! due date) and their measurements, shown against the expectation.
 
-use crate::request::IdempotencyKey;
-use crate::request::StoredReply;
-use crate::usecases::ApiError;
-use crate::usecases::Caller;
-use crate::usecases::Outcome;
-use crate::usecases::board::today;
-use crate::usecases::created;
-use crate::usecases::projects::Loaded;
-use crate::usecases::to_body;
 use chrono::{DateTime, NaiveDate, Utc};
 use os2pm_persistence::DbConnection;
-use os2pm_persistence::benefits::{self as store};
-use os2pm_persistence::benefits::{BenefitRow, MeasurementRow};
+use os2pm_persistence::benefits::{self as store, BenefitRow, MeasurementRow};
 use os2pm_projects::Action;
 use os2pm_projects::benefits::{past_due_without_measurement, realised};
-use serde::Deserialize;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
+
+use crate::request::{IdempotencyKey, StoredReply};
+use crate::usecases::board::today;
+use crate::usecases::projects::Loaded;
+use crate::usecases::{ApiError, Caller, Outcome, created, to_body};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MeasurementView {

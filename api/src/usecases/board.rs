@@ -1,23 +1,19 @@
 //! The board roster: the seated members and their chair. Only a seated member's vote counts.
 
+use chrono::{NaiveDate, Utc};
+use os2pm_groups::board::{Seat, check_roster};
+use os2pm_persistence::audit::{self, NewEntry};
+use os2pm_persistence::board::{self as store, SeatRow};
+use os2pm_persistence::people::{self, PersonRow};
+use os2pm_persistence::{DbConnection, StoreError, in_transaction};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
 use crate::auth::Role;
-use crate::error::ApiError;
-use crate::error::FieldError;
+use crate::error::{ApiError, FieldError};
 use crate::request::IfMatch;
 use crate::usecases::Caller;
 use crate::usecases::people::organization_label;
-use chrono::{NaiveDate, Utc};
-use os2pm_groups::board::Seat;
-use os2pm_groups::board::check_roster;
-use os2pm_persistence::DbConnection;
-use os2pm_persistence::audit::{self, NewEntry};
-use os2pm_persistence::board::{self as store, SeatRow};
-use os2pm_persistence::people::PersonRow;
-use os2pm_persistence::people::{self};
-use os2pm_persistence::{StoreError, in_transaction};
-use serde::Deserialize;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 /// One seat on the board.
 #[derive(Debug, Clone, Serialize, ToSchema)]

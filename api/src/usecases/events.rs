@@ -1,14 +1,14 @@
 //! The event feed: every change, in commit order, resumable from any cursor.
 
-use crate::auth::{Caller, Role};
-use crate::error::{ApiError, FieldError};
-use crate::handlers::events::EventPage;
 use chrono::{DateTime, Utc};
-use os2pm_persistence::events::{self as store};
-use os2pm_persistence::events::{Audience, EventRow, TypeFilter};
+use os2pm_persistence::events::{self as store, Audience, EventRow, TypeFilter};
 use os2pm_persistence::{DbConnection, organizations};
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::auth::{Caller, Role};
+use crate::error::{ApiError, FieldError};
+use crate::handlers::events::EventPage;
 
 /// What happened, to what, when and by whom, with the subject's new state.
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -1,12 +1,5 @@
 //! Steering and coordination groups as they stand: who sits, who chairs, and the views of both.
 
-use crate::auth::Caller;
-use crate::error::{ApiError, FieldError};
-use crate::names::Names;
-use crate::usecases::board::SeatedToday;
-use crate::usecases::board::seated_subs;
-use crate::usecases::people::label_among;
-use crate::usecases::products::coordination::CoordinationGroupRequest;
 use os2pm_groups::coordination::{CoordinationGroup, CoordinationMember, check_coordination};
 use os2pm_groups::steering::{SteeringGroup, SteeringSeat};
 use os2pm_levels::Level;
@@ -16,6 +9,13 @@ use os2pm_persistence::steering::{self, SeatRow, SteeringGroupRow};
 use os2pm_persistence::{DbConnection, organizations};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::error::{ApiError, FieldError};
+use crate::names::Names;
+use crate::usecases::board::{SeatedToday, seated_subs};
+use crate::usecases::people::label_among;
+use crate::usecases::products::coordination::CoordinationGroupRequest;
 
 /// A person as groups show them.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -1,31 +1,25 @@
 //! Board meetings (governance.md §6): deadlines computed from the date, agendas that take every
 //! recommendation to the board by its submission date, and the reporting duty before each one.
 
-use crate::auth::Role;
-use crate::error::ApiError;
-use crate::request::IdempotencyKey;
-use crate::request::StoredReply;
-use crate::usecases::Caller;
-use crate::usecases::approvals::Minutes;
-use crate::usecases::board::today;
-use crate::usecases::created;
-use crate::usecases::to_body;
 use chrono::{DateTime, NaiveDate, Utc};
 use os2pm_levels::Level;
-use os2pm_persistence::StoreError;
 use os2pm_persistence::approvals::{self as approval_store, ApprovalRow};
-use os2pm_persistence::meetings::MeetingRow;
-use os2pm_persistence::meetings::{self as store, AgendaItemRow};
-use os2pm_persistence::{DbConnection, projects, reports};
-use os2pm_projects::Approver;
-use os2pm_projects::State;
-use os2pm_projects::meetings::{agenda_deadline, meeting_for};
-use os2pm_projects::meetings::{material_date, must_report, report_in_time};
-use serde::Deserialize;
-use serde::Serialize;
-use utoipa::IntoParams;
-use utoipa::ToSchema;
+use os2pm_persistence::meetings::{self as store, AgendaItemRow, MeetingRow};
+use os2pm_persistence::{DbConnection, StoreError, projects, reports};
+use os2pm_projects::meetings::{
+    agenda_deadline, material_date, meeting_for, must_report, report_in_time,
+};
+use os2pm_projects::{Approver, State};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
+
+use crate::auth::Role;
+use crate::error::ApiError;
+use crate::request::{IdempotencyKey, StoredReply};
+use crate::usecases::approvals::Minutes;
+use crate::usecases::board::today;
+use crate::usecases::{Caller, created, to_body};
 
 /// A project whose progress report is missing for a meeting.
 #[derive(Debug, Clone, Serialize, ToSchema)]

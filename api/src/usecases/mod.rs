@@ -19,13 +19,14 @@ pub mod requirements;
 pub mod running;
 pub mod webhooks;
 
-use crate::auth::Caller;
-use crate::error::ApiError;
-use crate::request::Outcome;
 use actix_web::http::header::EntityTag;
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::audit::{self, NewEntry};
 use serde::Serialize;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::request::Outcome;
 
 /// A response body as JSON.
 pub fn to_body<T: Serialize>(view: &T) -> Result<serde_json::Value, ApiError> {

@@ -1,10 +1,6 @@
 //! Organisations: the 98 municipalities from the first start, regions, KL, KOMBIT, OS2, and
 //! those an administrator adds (state agencies, suppliers …).
 
-use crate::auth::{Caller, Role};
-use crate::error::{ApiError, FieldError};
-use crate::request::{IdempotencyKey, StoredReply, validation_errors};
-use crate::usecases::created;
 use chrono::{DateTime, Utc};
 use os2pm_groups::organizations::{
     IdentifierError, OrganizationKind, check_cvr, check_kommunekode, requires_kommunekode,
@@ -14,6 +10,11 @@ use os2pm_persistence::organizations::{self as store, NewOrganization, Organizat
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
+
+use crate::auth::{Caller, Role};
+use crate::error::{ApiError, FieldError};
+use crate::request::{IdempotencyKey, StoredReply, validation_errors};
+use crate::usecases::created;
 
 /// An organisation.
 #[derive(Debug, Serialize, ToSchema)]

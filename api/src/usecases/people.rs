@@ -1,21 +1,16 @@
 //! People: who a token's `sub` is, by name and organisation (administrators manage them).
 
-use crate::auth::Role;
-use crate::error::ApiError;
-use crate::request::IdempotencyKey;
-use crate::request::StoredReply;
-use crate::usecases::Caller;
-use crate::usecases::created;
 use chrono::{DateTime, Utc};
-use os2pm_persistence::DbConnection;
-use os2pm_persistence::StoreError;
-use os2pm_persistence::organizations;
-use os2pm_persistence::people::PersonRow;
-use os2pm_persistence::people::{self as store};
-use serde::Deserialize;
-use serde::Serialize;
+use os2pm_persistence::people::{self as store, PersonRow};
+use os2pm_persistence::{DbConnection, StoreError, organizations};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
+
+use crate::auth::Role;
+use crate::error::ApiError;
+use crate::request::{IdempotencyKey, StoredReply};
+use crate::usecases::{Caller, created};
 
 /// A person known to os2pm.
 #[derive(Debug, Serialize, ToSchema)]

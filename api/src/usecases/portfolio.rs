@@ -2,26 +2,23 @@
 //! project and product by level and state, their economy, pending decisions, and what the
 //! board decided since its previous meeting.
 
-use crate::error::ApiError;
-use crate::usecases::approvals::Payload;
-use crate::usecases::benefits::BenefitView;
-use crate::usecases::benefits::benefit_view;
-use crate::usecases::board::today;
-use crate::usecases::meetings::ReportingDuty;
-use crate::usecases::meetings::next_meeting;
-use crate::usecases::meetings::reporting_duty;
+use std::collections::{BTreeMap, HashMap};
+
 use chrono::{DateTime, NaiveDate, Utc};
 use os2pm_persistence::approvals::{self, ApprovalRow};
-use os2pm_persistence::meetings;
 use os2pm_persistence::meetings::{self as store, MeetingRow};
-use os2pm_persistence::organizations;
-use os2pm_persistence::{budgets, products, projects, reports};
+use os2pm_persistence::{budgets, meetings, organizations, products, projects, reports};
 use os2pm_products::ProductState;
 use os2pm_projects::economy::Economy;
 use os2pm_projects::{Approver, Decision, Subject};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
 use utoipa::ToSchema;
+
+use crate::error::ApiError;
+use crate::usecases::approvals::Payload;
+use crate::usecases::benefits::{BenefitView, benefit_view};
+use crate::usecases::board::today;
+use crate::usecases::meetings::{ReportingDuty, next_meeting, reporting_duty};
 
 /// Reads `as_of`: an RFC 3339 timestamp, or a date meaning the end of that day (UTC).
 pub(crate) fn parse_as_of(text: &str) -> Result<chrono::NaiveDateTime, ApiError> {

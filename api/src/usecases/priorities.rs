@@ -1,16 +1,18 @@
 //! Prioritisation (governance.md §6): the board's weighted criteria (kept by the business manager on
 //! its behalf), board members' scores, and the ranking with its stability.
 
-use crate::auth::{Caller, Role};
-use crate::error::{ApiError, FieldError};
-use crate::request::Problems;
-use crate::usecases::approvals::Voter;
+use std::collections::BTreeMap;
+
 use os2pm_persistence::priorities::{self as store, CriterionRow, ScoreRow};
 use os2pm_persistence::{DbConnection, StoreError, in_transaction, projects};
 use os2pm_projects::priorities::{Criterion, Scores, check_criteria, check_scores, rank};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use utoipa::ToSchema;
+
+use crate::auth::{Caller, Role};
+use crate::error::{ApiError, FieldError};
+use crate::request::Problems;
+use crate::usecases::approvals::Voter;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -1,13 +1,12 @@
 //! The requirement catalogue (*formkrav*), cumulative per level.
 
-use crate::error::ApiError;
-use os2pm_levels::Catalogue;
 use os2pm_levels::styringsmodel::ChecklistItem;
-use os2pm_levels::{EvidenceKind, Gate, Requirement, Theme};
-use os2pm_persistence::DbConnection;
-use os2pm_persistence::{StoreError, catalogue};
+use os2pm_levels::{Catalogue, EvidenceKind, Gate, Requirement, Theme};
+use os2pm_persistence::{DbConnection, StoreError, catalogue};
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::error::ApiError;
 
 /// One requirement.
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,20 +1,18 @@
 //! Webhook subscriptions (administrator; an integration for its own organisation) and their
 //! deliveries. The dispatcher in `crate::webhooks` sends them.
 
-use crate::auth::{Caller, Role};
-use crate::error::{ApiError, FieldError};
-use crate::request::Problems;
-use crate::request::{IdempotencyKey, StoredReply};
-use crate::usecases::created;
-use crate::usecases::events::EventSubject;
-use crate::usecases::events::validate_types;
-use crate::usecases::to_body;
 use chrono::{DateTime, Utc};
 use os2pm_persistence::webhooks::{self as store, AttemptRow, DeliveryRow, WebhookRow};
 use os2pm_persistence::{DbConnection, StoreError, events, organizations};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{Caller, Role};
+use crate::error::{ApiError, FieldError};
+use crate::request::{IdempotencyKey, Problems, StoredReply};
+use crate::usecases::events::{EventSubject, validate_types};
+use crate::usecases::{created, to_body};
 
 const MIN_SECRET: usize = 24;
 

@@ -1,21 +1,16 @@
 //! Board meetings (governance.md §6): deadlines computed from the date, agendas that take every
 //! recommendation to the board by its submission date, and the reporting duty before each one.
 
-use actix_web::{HttpResponse, web};
-use actix_web::{get, post};
+use actix_web::{HttpResponse, get, post, web};
 use validator::Validate;
 
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::refusals;
-use crate::error::{ApiError, FieldError, ProblemSchema};
+use crate::error::{ApiError, FieldError, ProblemSchema, refusals};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply, validation_errors};
 use crate::usecases::approvals::Minutes;
 use crate::usecases::meetings;
-use crate::usecases::meetings::AgendaDecisionRequest;
-use crate::usecases::meetings::MeetingView;
-use crate::usecases::meetings::NewAgendaItem;
-use crate::usecases::meetings::NewMeeting;
+use crate::usecases::meetings::{AgendaDecisionRequest, MeetingView, NewAgendaItem, NewMeeting};
 
 /// Plans a board meeting (the business manager, as the board's secretary).
 #[utoipa::path(

@@ -1,16 +1,13 @@
 //! The board roster: the seated members and their chair. Only a seated member's vote counts.
 
-use actix_web::{HttpRequest, HttpResponse, web};
-use actix_web::{get, put};
+use actix_web::{HttpRequest, HttpResponse, get, put, web};
 
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IfMatch, with_etag};
 use crate::usecases::board;
-use crate::usecases::board::Roster;
-use crate::usecases::board::RosterRequest;
-use crate::usecases::board::load_roster;
+use crate::usecases::board::{Roster, RosterRequest, load_roster};
 
 /// The board roster, with each member's seat period and whether they are seated today.
 #[utoipa::path(

@@ -1,12 +1,11 @@
 //! `GET /api/v1/portfolio/overdue-reports`: the reports due before a board meeting and missing.
 
+use actix_web::{HttpResponse, get, web};
+
 use crate::app::AppState;
 use crate::error::{ApiError, ProblemSchema};
 use crate::usecases::meetings;
-use crate::usecases::meetings::OverdueQuery;
-use crate::usecases::meetings::ReportingDuty;
-use actix_web::get;
-use actix_web::{HttpResponse, web};
+use crate::usecases::meetings::{OverdueQuery, ReportingDuty};
 
 /// The N2/N3 running projects without a progress report newer than the previous meeting and
 /// in before the meeting's material date (N1 projects only inform). Public.

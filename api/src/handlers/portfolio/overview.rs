@@ -2,20 +2,14 @@
 //! project and product by level and state, their economy, pending decisions, and what the
 //! board decided since its previous meeting.
 
-use actix_web::get;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::app::AppState;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
+use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::usecases::portfolio;
-use crate::usecases::portfolio::DecisionLog;
-use crate::usecases::portfolio::Overview;
-use crate::usecases::portfolio::overview_for;
-use crate::usecases::portfolio::parse_as_of;
-use crate::usecases::portfolio::to_markdown;
+use crate::usecases::portfolio::{DecisionLog, Overview, overview_for, parse_as_of, to_markdown};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

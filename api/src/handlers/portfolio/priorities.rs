@@ -1,19 +1,15 @@
 //! Prioritisation (governance.md §6): the board's weighted criteria (kept by the business manager on
 //! its behalf), board members' scores, and the ranking with its stability.
 
-use actix_web::{HttpResponse, web};
-use actix_web::{get, put};
+use actix_web::{HttpResponse, get, put, web};
 
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
+use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::usecases::priorities;
-use crate::usecases::priorities::Criteria;
-use crate::usecases::priorities::CriteriaRequest;
-use crate::usecases::priorities::Priorities;
-use crate::usecases::priorities::ScoresRequest;
-use crate::usecases::priorities::priorities;
+use crate::usecases::priorities::{
+    Criteria, CriteriaRequest, Priorities, ScoresRequest, priorities,
+};
 
 /// The ranking of candidates by weighted score, each member's scores, and how stable each rank
 /// is. Public.

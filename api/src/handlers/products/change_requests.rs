@@ -1,19 +1,16 @@
 //! `/api/v1/products/{id}/change-requests…`: wishes for further development, routed by cost and
 //! the remaining budget frame to the coordination group, the board or the record.
 
+use actix_web::{HttpResponse, get, post, web};
+
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
+use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply};
 use crate::usecases::products::change_requests;
-use crate::usecases::products::change_requests::ChangeDecision;
-use crate::usecases::products::change_requests::ChangeDecisionRequest;
-use crate::usecases::products::change_requests::ChangeRequestView;
-use crate::usecases::products::change_requests::NewChangeRequest;
-use crate::usecases::products::change_requests::ParsedChangeRequest;
-use actix_web::{HttpResponse, web};
-use actix_web::{get, post};
+use crate::usecases::products::change_requests::{
+    ChangeDecision, ChangeDecisionRequest, ChangeRequestView, NewChangeRequest, ParsedChangeRequest,
+};
 
 /// Files a change request (a member organisation of the coordination group). Maintenance and
 /// minor changes are recorded; further development is decided by the coordination group's

@@ -1,15 +1,14 @@
 //! `POST /api/v1/products/{id}/closure`: proposing to close a product; the board decides.
 
+use actix_web::{HttpResponse, post, web};
+
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
+use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{IdempotencyKey, StoredReply};
 use crate::usecases::approvals::ApprovalView;
 use crate::usecases::products::closure;
 use crate::usecases::products::closure::ClosureRequest;
-use actix_web::post;
-use actix_web::{HttpResponse, web};
 
 /// Proposes closing a product whose requirements turn out not to be met (business manager);
 /// the board decides. A closed product is read-only.

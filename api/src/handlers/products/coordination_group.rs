@@ -1,19 +1,15 @@
 //! `/api/v1/products/{id}/coordination-group…`: a product's coordination group, and organisations
 //! joining and leaving it.
 
+use actix_web::{HttpResponse, delete, post, put, web};
+use validator::Validate;
+
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
-use crate::request::etag_response;
-use crate::request::{IfMatch, validation_errors};
-use crate::usecases::products::ProductView;
-use crate::usecases::products::coordination;
-use crate::usecases::products::coordination::CoordinationGroupRequest;
-use crate::usecases::products::coordination::JoinRequest;
-use actix_web::{HttpResponse, web};
-use actix_web::{delete, post, put};
-use validator::Validate;
+use crate::error::{ApiError, ProblemSchema, refusals};
+use crate::request::{IfMatch, etag_response, validation_errors};
+use crate::usecases::products::coordination::{CoordinationGroupRequest, JoinRequest};
+use crate::usecases::products::{ProductView, coordination};
 
 /// Sets the product's coordination group (business manager or the group's chair). At N3 a
 /// board member must stay in it, on every change.

@@ -1,16 +1,13 @@
 //! `/api/v1/products/{id}/evaluations`: a product's evaluations, mark by mark.
 
+use actix_web::{HttpResponse, get, post, web};
+
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
+use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply};
 use crate::usecases::products::evaluations;
-use crate::usecases::products::evaluations::EvaluationView;
-use crate::usecases::products::evaluations::NewEvaluation;
-use crate::usecases::products::evaluations::ParsedEvaluation;
-use actix_web::{HttpResponse, web};
-use actix_web::{get, post};
+use crate::usecases::products::evaluations::{EvaluationView, NewEvaluation, ParsedEvaluation};
 
 /// Records the half-yearly evaluation of a product (business manager): a mark per requirement
 /// of its catalogue version and level, and a concluding level recommendation. A recommended

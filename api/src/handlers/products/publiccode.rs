@@ -1,12 +1,10 @@
 //! `GET /api/v1/products/{id}/publiccode.yml`: a product's metadata in the publiccode.yml
 //! format (version 0.4) that public-sector software catalogues read.
 
-use actix_web::get;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, get, web};
 
 use crate::app::AppState;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
+use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::usecases::products::publiccode as usecase;
 
 /// The product as publiccode.yml, for public-sector software catalogues. Public. The

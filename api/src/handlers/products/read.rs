@@ -1,17 +1,13 @@
 //! `GET /api/v1/products` and `GET /api/v1/products/{id}`: the products, and one with its group
 //! and budget frame.
 
+use actix_web::{HttpRequest, HttpResponse, get, web};
+
 use crate::app::AppState;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
+use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{Page, PageParams, with_etag};
-use crate::usecases::products::ProductView;
-use crate::usecases::products::read;
-use crate::usecases::products::read::ProductQuery;
-use crate::usecases::products::read::ProductSearch;
-use crate::usecases::products::read::ProductSummary;
-use actix_web::get;
-use actix_web::{HttpRequest, HttpResponse, web};
+use crate::usecases::products::read::{ProductQuery, ProductSearch, ProductSummary};
+use crate::usecases::products::{ProductView, read};
 
 /// The products, newest first, filtered.
 #[utoipa::path(

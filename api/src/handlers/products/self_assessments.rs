@@ -3,18 +3,14 @@
 //! checklist's correspondences for one pinned to `os2-2016`), and exported back in the same
 //! format.
 
-use actix_web::{HttpResponse, web};
-use actix_web::{get, post};
+use actix_web::{HttpResponse, get, post, web};
 
 use crate::app::AppState;
 use crate::auth::{Caller, MaybeCaller};
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
+use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{IdempotencyKey, StoredReply};
 use crate::usecases::products::self_assessments;
-use crate::usecases::products::self_assessments::ImportReport;
-use crate::usecases::products::self_assessments::SelfAssessmentFile;
-use crate::usecases::products::self_assessments::Upload;
+use crate::usecases::products::self_assessments::{ImportReport, SelfAssessmentFile, Upload};
 
 /// Imports a self-assessment file exactly as the association writes it (the product's
 /// business manager or owner organisation). `Ja` answers become evidence: for the items

@@ -1,20 +1,16 @@
 //! Benefits realisation (governance.md §6): expected benefits (indicator, baseline, target, owner,
 //! due date) and their measurements, shown against the expectation.
 
-use actix_web::{HttpResponse, web};
-use actix_web::{get, post};
+use actix_web::{HttpResponse, get, post, web};
 use os2pm_projects::benefits::check_benefit;
 use validator::Validate;
 
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
+use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply, validation_errors};
 use crate::usecases::benefits;
-use crate::usecases::benefits::BenefitView;
-use crate::usecases::benefits::NewBenefit;
-use crate::usecases::benefits::NewMeasurement;
+use crate::usecases::benefits::{BenefitView, NewBenefit, NewMeasurement};
 
 /// Records an expected benefit (owner organisation, project leader or business manager).
 #[utoipa::path(

@@ -1,16 +1,13 @@
 //! `/api/v1/projects/{id}/budget…`: the budget and business case, and its approval.
 
+use actix_web::{HttpResponse, post, put, web};
+
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
-use crate::request::etag_response;
-use crate::request::{IdempotencyKey, IfMatch, StoredReply};
+use crate::error::{ApiError, ProblemSchema, refusals};
+use crate::request::{IdempotencyKey, IfMatch, StoredReply, etag_response};
 use crate::usecases::projects::budget;
-use crate::usecases::projects::budget::BudgetRequest;
-use crate::usecases::projects::budget::NewBudget;
-use actix_web::{HttpResponse, web};
-use actix_web::{post, put};
+use crate::usecases::projects::budget::{BudgetRequest, NewBudget};
 
 /// Sets the budget and business case (business manager, steering group chair or project
 /// leader); it is then `proposed` until approved. OS2 funding is refused at N1.

@@ -1,16 +1,14 @@
 //! `PUT /api/v1/projects/{id}/coordination-group`: the group that will follow the product.
 
+use actix_web::{HttpResponse, put, web};
+use validator::Validate;
+
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
-use crate::request::etag_response;
-use crate::request::{IfMatch, validation_errors};
+use crate::error::{ApiError, ProblemSchema, refusals};
+use crate::request::{IfMatch, etag_response, validation_errors};
 use crate::usecases::products::coordination::CoordinationGroupRequest;
 use crate::usecases::projects::coordination;
-use actix_web::put;
-use actix_web::{HttpResponse, web};
-use validator::Validate;
 
 /// Forms the coordination group of a running project (business manager or steering group
 /// chair), ahead of go-live; it follows the product afterwards.

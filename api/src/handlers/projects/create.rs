@@ -1,15 +1,14 @@
 //! `POST /api/v1/projects`: a municipality submits an idea.
 
+use actix_web::{HttpResponse, post, web};
+
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema};
 use crate::request::{IdempotencyKey, StoredReply};
 use crate::usecases::projects::idea;
-use crate::usecases::projects::idea::NewIdea;
-use crate::usecases::projects::idea::NewProjectRequest;
+use crate::usecases::projects::idea::{NewIdea, NewProjectRequest};
 use crate::usecases::projects::view::ProjectView;
-use actix_web::post;
-use actix_web::{HttpResponse, web};
 
 /// Submits an idea for the caller's own organisation.
 #[utoipa::path(

@@ -1,17 +1,14 @@
 //! `PATCH /api/v1/projects/{id}`: the owner edits its idea while it may.
 
+use actix_web::{HttpResponse, patch, web};
+
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
-use crate::request::IfMatch;
-use crate::request::etag_response;
+use crate::error::{ApiError, ProblemSchema, refusals};
+use crate::request::{IfMatch, etag_response};
 use crate::usecases::projects::idea;
-use crate::usecases::projects::idea::IdeaChanges;
-use crate::usecases::projects::idea::ProjectPatch;
+use crate::usecases::projects::idea::{IdeaChanges, ProjectPatch};
 use crate::usecases::projects::view::ProjectView;
-use actix_web::patch;
-use actix_web::{HttpResponse, web};
 
 /// Edits an idea while it is `idea` or `returned` (owner organisation or business manager).
 #[utoipa::path(

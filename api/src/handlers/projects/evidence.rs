@@ -1,16 +1,14 @@
 //! `PUT /api/v1/projects/{id}/requirements/{key}`: evidence for one requirement.
 
+use actix_web::{HttpResponse, put, web};
+
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema};
-use crate::request::IfMatch;
-use crate::request::etag_response;
+use crate::request::{IfMatch, etag_response};
 use crate::usecases::projects::evidence;
-use crate::usecases::projects::evidence::EvidenceRequest;
-use crate::usecases::projects::evidence::NewEvidence;
+use crate::usecases::projects::evidence::{EvidenceRequest, NewEvidence};
 use crate::usecases::projects::view::ProjectView;
-use actix_web::put;
-use actix_web::{HttpResponse, web};
 
 /// Records evidence for one requirement (owner organisation or business manager).
 #[utoipa::path(

@@ -1,13 +1,12 @@
 //! `POST /api/v1/projects/{id}/go-live`: a running project goes live and becomes a product.
 
+use actix_web::{HttpResponse, post, web};
+
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
+use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{IdempotencyKey, IfMatch, StoredReply};
 use crate::usecases::projects::go_live as usecase;
-use actix_web::post;
-use actix_web::{HttpResponse, web};
 
 /// Takes a running project live (business manager or steering group chair): every
 /// `go_live`-gate requirement must hold (at N2/N3 a coordination group, at N3 with a board

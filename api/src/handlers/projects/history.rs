@@ -1,13 +1,12 @@
 //! `GET /api/v1/projects/{id}/history`: the project's audit trail.
 
+use actix_web::{HttpResponse, get, web};
+
 use crate::app::AppState;
-use crate::error::ApiError;
-use crate::error::refusals;
+use crate::error::{ApiError, refusals};
 use crate::request::{Page, PageParams};
 use crate::usecases::projects::history as usecase;
 use crate::usecases::projects::history::HistoryEntry;
-use actix_web::get;
-use actix_web::{HttpResponse, web};
 
 /// The project's audit trail: every change, vote and decision, oldest first. Append-only.
 #[utoipa::path(

@@ -1,16 +1,14 @@
 //! `POST /api/v1/projects/{id}/level-changes`: proposing another level for a project.
 
+use actix_web::{HttpResponse, post, web};
+
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
+use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{IdempotencyKey, StoredReply};
 use crate::usecases::approvals::ApprovalView;
 use crate::usecases::products::level_change;
-use crate::usecases::products::level_change::LevelChange;
-use crate::usecases::products::level_change::LevelChangeRequest;
-use actix_web::post;
-use actix_web::{HttpResponse, web};
+use crate::usecases::products::level_change::{LevelChange, LevelChangeRequest};
 
 /// Proposes moving a running (or approved) project to another level (business manager); the
 /// board decides.

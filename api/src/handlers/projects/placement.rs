@@ -1,16 +1,14 @@
 //! `POST /api/v1/projects/{id}/placement`: the business manager places an idea at a level.
 
+use actix_web::{HttpResponse, post, web};
+
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
+use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{IdempotencyKey, IfMatch, StoredReply};
 use crate::usecases::projects::placement;
-use crate::usecases::projects::placement::Placement;
-use crate::usecases::projects::placement::PlacementRequest;
+use crate::usecases::projects::placement::{Placement, PlacementRequest};
 use crate::usecases::projects::view::ProjectView;
-use actix_web::post;
-use actix_web::{HttpResponse, web};
 
 /// Places an idea at a level (business manager): pins it to a catalogue version (`os2-2016`
 /// unless another is named; `sandkasse` only in one that has it) and makes it a `concept`.

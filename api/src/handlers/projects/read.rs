@@ -1,18 +1,15 @@
 //! `GET /api/v1/projects` and `GET /api/v1/projects/{id}`: the portfolio, and one project.
 
+use actix_web::http::header::{self, IfNoneMatch};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, web};
+
 use crate::app::AppState;
 use crate::auth::MaybeCaller;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
+use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{Page, PageParams};
 use crate::usecases::projects::read;
-use crate::usecases::projects::read::ProjectQuery;
-use crate::usecases::projects::read::ProjectSearch;
-use crate::usecases::projects::view::ProjectSummary;
-use crate::usecases::projects::view::ProjectView;
-use actix_web::get;
-use actix_web::http::header::{self, IfNoneMatch};
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use crate::usecases::projects::read::{ProjectQuery, ProjectSearch};
+use crate::usecases::projects::view::{ProjectSummary, ProjectView};
 
 /// The portfolio: every project, newest first, filtered.
 #[utoipa::path(

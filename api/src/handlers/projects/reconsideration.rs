@@ -1,17 +1,15 @@
 //! `POST /api/v1/projects/{id}/{pause,resume,cancel}`: reconsidering a running project.
 
+use actix_web::{HttpResponse, post, web};
+use os2pm_projects::Action;
+
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
-use crate::request::IfMatch;
-use crate::request::proposed_response;
+use crate::error::{ApiError, ProblemSchema, refusals};
+use crate::request::{IfMatch, proposed_response};
 use crate::usecases::approvals::ApprovalView;
 use crate::usecases::projects::reconsideration;
 use crate::usecases::projects::reconsideration::ReconsiderRequest;
-use actix_web::post;
-use actix_web::{HttpResponse, web};
-use os2pm_projects::Action;
 
 /// What pausing, resuming and cancelling extract alike.
 type Reconsideration = (

@@ -1,16 +1,14 @@
 //! `/api/v1/projects/{id}/reports`: progress and economy reports.
 
+use actix_web::{HttpResponse, get, post, web};
+
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
+use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply};
 use crate::usecases::projects::reports;
-use crate::usecases::projects::reports::NewReport;
-use crate::usecases::projects::reports::ReportRequest;
+use crate::usecases::projects::reports::{NewReport, ReportRequest};
 use crate::usecases::running::ReportView;
-use actix_web::{HttpResponse, web};
-use actix_web::{get, post};
 
 /// Files a progress and economy report (project leader or business manager) on a running
 /// project.

@@ -1,13 +1,12 @@
 //! `POST /api/v1/projects/{id}/start`: an approved project starts.
 
+use actix_web::{HttpResponse, post, web};
+
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
+use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{IdempotencyKey, IfMatch, StoredReply};
 use crate::usecases::projects::start as usecase;
-use actix_web::post;
-use actix_web::{HttpResponse, web};
 
 /// Starts an approved project (business manager or steering group chair): every `start`-gate
 /// requirement must hold, including the derived ones and the approved budget.

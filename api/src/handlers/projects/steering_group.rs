@@ -1,16 +1,14 @@
 //! `PUT /api/v1/projects/{id}/steering-group`: the project's steering group.
 
+use actix_web::{HttpResponse, put, web};
+
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
-use crate::request::IfMatch;
-use crate::request::proposed_response;
+use crate::error::{ApiError, ProblemSchema, refusals};
+use crate::request::{IfMatch, proposed_response};
 use crate::usecases::approvals::ApprovalView;
 use crate::usecases::projects::steering;
 use crate::usecases::projects::steering::SteeringGroupRequest;
-use actix_web::put;
-use actix_web::{HttpResponse, web};
 
 /// Sets the steering group (business manager). N1 takes effect at once; at N2 the board
 /// approves the composition and at N3 appoints it (board members must hold a majority of the

@@ -1,17 +1,16 @@
 //! `POST /api/v1/projects/{id}/submission`: a concept goes for approval (or a dry run says what
 //! is missing).
 
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::refusals;
-use crate::error::{ApiError, ProblemSchema};
+use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{IdempotencyKey, IfMatch, StoredReply};
 use crate::usecases::projects::submission;
 use crate::usecases::projects::view::ProjectView;
-use actix_web::post;
-use actix_web::{HttpRequest, HttpResponse, web};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -1,26 +1,24 @@
 //! Change requests: filed by member organisations, routed by the domain, decided by the
 //! coordination group's chair or the board.
 
-use crate::auth::{Caller, Role};
-use crate::error::ApiError;
-use crate::request::Problems;
-use crate::request::{IdempotencyKey, StoredReply};
-use crate::usecases::approvals::ChangeRequestRef;
-use crate::usecases::approvals::Payload;
-use crate::usecases::approvals::open_approval;
-use crate::usecases::created;
-use crate::usecases::people::organization_label;
-use crate::usecases::products::LoadedProduct;
 use chrono::{DateTime, Utc};
 use os2pm_persistence::audit::{self, NewEntry};
 use os2pm_persistence::change_requests::{self as requests, ChangeRequestRow};
-use os2pm_persistence::projects::{self as project_store};
+use os2pm_persistence::projects as project_store;
 use os2pm_persistence::{DbConnection, StoreError, in_transaction, organizations};
 use os2pm_products::{ChangeCategory, Route, route};
 use os2pm_projects::{Approver, Decision, Subject};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
+
+use crate::auth::{Caller, Role};
+use crate::error::ApiError;
+use crate::request::{IdempotencyKey, Problems, StoredReply};
+use crate::usecases::approvals::{ChangeRequestRef, Payload, open_approval};
+use crate::usecases::created;
+use crate::usecases::people::organization_label;
+use crate::usecases::products::LoadedProduct;
 
 /// A change request on a product.
 #[derive(Debug, Clone, Serialize, ToSchema)]

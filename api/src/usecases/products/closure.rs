@@ -1,18 +1,17 @@
 //! Proposing to close a product whose requirements turn out not to be met.
 
-use crate::auth::{Caller, Role};
-use crate::error::ApiError;
-use crate::request::{IdempotencyKey, StoredReply};
-use crate::usecases::approvals::ClosureReason;
-use crate::usecases::approvals::Payload;
-use crate::usecases::approvals::open_approval;
-use crate::usecases::products::LoadedProduct;
-use crate::usecases::products::level_change::approval_answer;
 use os2pm_persistence::DbConnection;
-use os2pm_persistence::projects::{self as project_store};
+use os2pm_persistence::projects as project_store;
 use os2pm_projects::{Approver, Subject};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use crate::auth::{Caller, Role};
+use crate::error::ApiError;
+use crate::request::{IdempotencyKey, StoredReply};
+use crate::usecases::approvals::{ClosureReason, Payload, open_approval};
+use crate::usecases::products::LoadedProduct;
+use crate::usecases::products::level_change::approval_answer;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -1,17 +1,17 @@
 //! A product's coordination group: set by the business manager or its chair, joined and left
 //! by organisations.
 
-use crate::auth::{Caller, Role};
-use crate::error::ApiError;
-use crate::request::IfMatch;
-use crate::usecases::groups::CoordinationGroupView;
-use crate::usecases::groups::form_coordination_group;
-use crate::usecases::products::change_product;
 use actix_web::http::header::EntityTag;
 use os2pm_persistence::DbConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
+
+use crate::auth::{Caller, Role};
+use crate::error::ApiError;
+use crate::request::IfMatch;
+use crate::usecases::groups::{CoordinationGroupView, form_coordination_group};
+use crate::usecases::products::change_product;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -1,20 +1,20 @@
 //! Evaluations of a product: a mark per requirement and a level recommendation, which becomes a
 //! proposal to the board.
 
-use crate::auth::{Caller, Role};
-use crate::error::{ApiError, FieldError};
-use crate::request::Problems;
-use crate::request::{IdempotencyKey, StoredReply};
-use crate::usecases::created;
-use crate::usecases::products::LoadedProduct;
-use crate::usecases::products::level_change::propose_level_change;
-use crate::usecases::projects::Loaded;
 use chrono::{DateTime, Utc};
 use os2pm_levels::Level;
 use os2pm_persistence::DbConnection;
 use os2pm_products::{Mark, check_evaluation, gate_for_level_change};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use crate::auth::{Caller, Role};
+use crate::error::{ApiError, FieldError};
+use crate::request::{IdempotencyKey, Problems, StoredReply};
+use crate::usecases::created;
+use crate::usecases::products::LoadedProduct;
+use crate::usecases::products::level_change::propose_level_change;
+use crate::usecases::projects::Loaded;
 
 /// One requirement's mark in an evaluation.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

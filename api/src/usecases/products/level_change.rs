@@ -1,16 +1,6 @@
 //! Level changes of projects and products: proposed to the board, moving up only with the
 //! target level's requirements met.
 
-use crate::auth::Caller;
-use crate::error::ApiError;
-use crate::request::{IdempotencyKey, Outcome, StoredReply};
-use crate::usecases::approvals::ApprovalView;
-use crate::usecases::approvals::LevelChangeTo;
-use crate::usecases::approvals::Payload;
-use crate::usecases::approvals::open_approval;
-use crate::usecases::products::LoadedProduct;
-use crate::usecases::projects::Loaded;
-use crate::usecases::to_body;
 use os2pm_levels::{Gate, Level};
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::approvals::ApprovalRow;
@@ -18,6 +8,14 @@ use os2pm_products::{SATISFIED_BY_THE_BOARDS_DECISION, check_level_change, gate_
 use os2pm_projects::{Action, Approver, State, Subject};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::request::{IdempotencyKey, Outcome, StoredReply};
+use crate::usecases::approvals::{ApprovalView, LevelChangeTo, Payload, open_approval};
+use crate::usecases::products::LoadedProduct;
+use crate::usecases::projects::Loaded;
+use crate::usecases::to_body;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

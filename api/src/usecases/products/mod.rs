@@ -10,22 +10,12 @@ pub mod publiccode;
 pub mod read;
 pub mod self_assessments;
 
-use crate::auth::{Caller, Role};
-use crate::error::ApiError;
-use crate::request::{IfMatch, etag};
-use crate::usecases::approvals::ApprovalView;
-use crate::usecases::approvals::Payload;
-use crate::usecases::board::SeatedToday;
-use crate::usecases::groups::CoordinationGroupView;
-use crate::usecases::groups::CoordinationInForce;
-use crate::usecases::people::organization_label;
-use crate::usecases::to_body;
 use actix_web::http::header::EntityTag;
 use chrono::{DateTime, Utc};
 use os2pm_levels::{DEFAULT_CATALOGUE_VERSION, Level};
 use os2pm_persistence::approvals::{self as approval_store, ApprovalRow};
 use os2pm_persistence::audit::{self, NewEntry};
-use os2pm_persistence::change_requests::{self as requests};
+use os2pm_persistence::change_requests as requests;
 use os2pm_persistence::products::{self as store, ProductRow};
 use os2pm_persistence::projects::{self as project_store, ProjectRow};
 use os2pm_persistence::{DbConnection, StoreError, in_transaction, search_text};
@@ -33,6 +23,15 @@ use os2pm_products::{ChangeCategory, ProductState};
 use os2pm_projects::Subject;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::auth::{Caller, Role};
+use crate::error::ApiError;
+use crate::request::{IfMatch, etag};
+use crate::usecases::approvals::{ApprovalView, Payload};
+use crate::usecases::board::SeatedToday;
+use crate::usecases::groups::{CoordinationGroupView, CoordinationInForce};
+use crate::usecases::people::organization_label;
+use crate::usecases::to_body;
 
 /// Makes a product of a project (or an approved adoption): same level, owner and catalogue;
 /// its evidence and history stay with the project it links to.

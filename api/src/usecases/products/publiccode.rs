@@ -1,11 +1,11 @@
 //! `GET /api/v1/products/{id}/publiccode.yml`: a product's metadata in the publiccode.yml
 //! format (version 0.4) that public-sector software catalogues read.
 
-use crate::error::ApiError;
-use os2pm_persistence::DbConnection;
-use os2pm_persistence::{StoreError, organizations, products, projects};
+use os2pm_persistence::{DbConnection, StoreError, organizations, products, projects};
 use os2pm_products::ProductState;
 use serde::Serialize;
+
+use crate::error::ApiError;
 
 /// The requirement whose link is the repository (governance.md §3: source shared on a public site).
 const REPOSITORY_REQUIREMENT: &str = "source_shared";

@@ -1,16 +1,16 @@
 //! Reading products: the list, and one product's view.
 
-use crate::auth::Caller;
-use crate::error::ApiError;
-use crate::request::Problems;
-use crate::usecases::products::LoadedProduct;
-use crate::usecases::products::ProductView;
 use os2pm_levels::Level;
 use os2pm_persistence::products::{self as store, ProductFilter};
 use os2pm_persistence::{DbConnection, organizations};
 use os2pm_products::ProductState;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::request::Problems;
+use crate::usecases::products::{LoadedProduct, ProductView};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

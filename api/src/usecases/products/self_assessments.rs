@@ -3,10 +3,8 @@
 //! checklist's correspondences for one pinned to `os2-2016`), and exported back in the same
 //! format.
 
-use crate::auth::{Caller, Role};
-use crate::error::{ApiError, FieldError};
-use crate::request::{IdempotencyKey, Outcome, StoredReply};
-use crate::usecases::to_body;
+use std::collections::HashMap;
+
 use chrono::{NaiveDateTime, SecondsFormat, Utc};
 use os2pm_levels::evidence::{Evidence, EvidenceStatus, check_evidence};
 use os2pm_levels::styringsmodel::{
@@ -22,8 +20,12 @@ use os2pm_persistence::{
 };
 use os2pm_products::ProductState;
 use serde::Serialize;
-use std::collections::HashMap;
 use utoipa::ToSchema;
+
+use crate::auth::{Caller, Role};
+use crate::error::{ApiError, FieldError};
+use crate::request::{IdempotencyKey, Outcome, StoredReply};
+use crate::usecases::to_body;
 
 /// A `Ja` answer that became evidence.
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -1,14 +1,6 @@
 //! The budget and business case: proposed, approved by the steering group's chair and, at
 //! N2/N3, by the board.
 
-use crate::auth::Caller;
-use crate::error::{ApiError, FieldError};
-use crate::request::Problems;
-use crate::request::{IdempotencyKey, IfMatch, StoredReply};
-use crate::usecases::approvals::open_approval;
-use crate::usecases::projects::ProjectChange;
-use crate::usecases::projects::change_project;
-use crate::usecases::projects::change_project_once;
 use actix_web::http::header::EntityTag;
 use chrono::NaiveDate;
 use os2pm_levels::Level;
@@ -18,6 +10,12 @@ use os2pm_projects::{Action, Approver, BudgetStatus, Funding, Subject, check_bud
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
+
+use crate::auth::Caller;
+use crate::error::{ApiError, FieldError};
+use crate::request::{IdempotencyKey, IfMatch, Problems, StoredReply};
+use crate::usecases::approvals::open_approval;
+use crate::usecases::projects::{ProjectChange, change_project, change_project_once};
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]

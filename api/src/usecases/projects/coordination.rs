@@ -1,16 +1,15 @@
 //! A running project's coordination group, formed before go-live.
 
-use crate::request::IfMatch;
-use crate::usecases::ApiError;
-use crate::usecases::Caller;
-use crate::usecases::groups::form_coordination_group;
-use crate::usecases::products::coordination::CoordinationGroupRequest;
-use crate::usecases::projects::ProjectChange;
-use crate::usecases::projects::change_project;
 use actix_web::http::header::EntityTag;
 use os2pm_levels::Level;
 use os2pm_persistence::DbConnection;
 use os2pm_projects::Action;
+
+use crate::request::IfMatch;
+use crate::usecases::groups::form_coordination_group;
+use crate::usecases::products::coordination::CoordinationGroupRequest;
+use crate::usecases::projects::{ProjectChange, change_project};
+use crate::usecases::{ApiError, Caller};
 
 /// Forms or changes a running project's coordination group (required before go-live at N2/N3).
 pub fn set_coordination_group(

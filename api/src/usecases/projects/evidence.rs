@@ -1,11 +1,5 @@
 //! Evidence for a requirement of the project's catalogue.
 
-use crate::auth::Caller;
-use crate::error::ApiError;
-use crate::request::IfMatch;
-use crate::request::Problems;
-use crate::usecases::projects::ProjectChange;
-use crate::usecases::projects::change_project;
 use actix_web::http::header::EntityTag;
 use os2pm_levels::evidence::{self as ev, Evidence, EvidenceStatus};
 use os2pm_persistence::DbConnection;
@@ -14,6 +8,11 @@ use os2pm_projects::Action;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::request::{IfMatch, Problems};
+use crate::usecases::projects::{ProjectChange, change_project};
 
 /// Evidence for one requirement.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]

@@ -1,16 +1,13 @@
 //! Go-live: a running project meets its go-live requirements and becomes a product.
 
-use crate::request::IdempotencyKey;
-use crate::request::IfMatch;
-use crate::request::StoredReply;
-use crate::usecases::ApiError;
-use crate::usecases::Caller;
-use crate::usecases::products::create_product;
-use crate::usecases::projects::ProjectChange;
-use crate::usecases::projects::change_project_once;
 use os2pm_levels::{Gate, Level};
 use os2pm_persistence::DbConnection;
 use os2pm_projects::Action;
+
+use crate::request::{IdempotencyKey, IfMatch, StoredReply};
+use crate::usecases::products::create_product;
+use crate::usecases::projects::{ProjectChange, change_project_once};
+use crate::usecases::{ApiError, Caller};
 
 /// Takes a running project live: every go-live requirement must hold; the project becomes
 /// implemented and a product.

@@ -1,13 +1,14 @@
 //! A project's audit trail as clients read it.
 
-use crate::error::ApiError;
-use crate::usecases::projects::not_found;
 use chrono::{DateTime, Utc};
 use os2pm_persistence::DbConnection;
-use os2pm_persistence::audit::{self};
-use os2pm_persistence::projects::{self as store};
+use os2pm_persistence::audit;
+use os2pm_persistence::projects as store;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::error::ApiError;
+use crate::usecases::projects::not_found;
 
 /// One entry of a project's audit trail.
 #[derive(Debug, Serialize, ToSchema)]

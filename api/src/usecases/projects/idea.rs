@@ -1,19 +1,5 @@
 //! Ideas: submitted by a municipality, edited by it while the domain allows.
 
-use crate::auth::{Caller, Role};
-use crate::error::ApiError;
-use crate::request::Problems;
-use crate::request::{IdempotencyKey, IfMatch, Outcome, StoredReply};
-use crate::usecases::projects::Loaded;
-use crate::usecases::projects::ProjectChange;
-use crate::usecases::projects::change_project;
-use crate::usecases::projects::pick_organization;
-use crate::usecases::projects::pick_organizations;
-use crate::usecases::projects::project_body;
-use crate::usecases::projects::project_etag;
-use crate::usecases::projects::push_audit;
-use crate::usecases::projects::resolve_organizations;
-use crate::usecases::projects::view::Contact;
 use actix_web::http::header::EntityTag;
 use os2pm_persistence::organizations::{Directory, OrganizationRow};
 use os2pm_persistence::projects::{self as store, DescriptionRow, ProjectRow};
@@ -22,6 +8,15 @@ use os2pm_projects::{Action, Funding, Kind, State};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
+
+use crate::auth::{Caller, Role};
+use crate::error::ApiError;
+use crate::request::{IdempotencyKey, IfMatch, Outcome, Problems, StoredReply};
+use crate::usecases::projects::view::Contact;
+use crate::usecases::projects::{
+    Loaded, ProjectChange, change_project, pick_organization, pick_organizations, project_body,
+    project_etag, push_audit, resolve_organizations,
+};
 
 /// A new idea.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]

@@ -16,25 +16,6 @@ pub mod steering;
 pub mod submission;
 pub mod view;
 
-use crate::auth::{Caller, Role};
-use crate::error::{ApiError, FieldError, UnmetRequirement};
-use crate::request::IdempotencyKey;
-use crate::request::IfMatch;
-use crate::request::StoredReply;
-use crate::usecases::Outcome;
-use crate::usecases::approvals::ApprovalView;
-use crate::usecases::approvals::Voter;
-use crate::usecases::board::SeatedToday;
-use crate::usecases::board::today;
-use crate::usecases::groups::CoordinationInForce;
-use crate::usecases::groups::SteeringInForce;
-use crate::usecases::projects::view::Contact;
-use crate::usecases::projects::view::OrganizationAttestation;
-use crate::usecases::projects::view::ProjectView;
-use crate::usecases::projects::view::RequirementStatus;
-use crate::usecases::running::BudgetView;
-use crate::usecases::running::ReportView;
-use crate::view_cache::ViewKey;
 use actix_web::http::header::EntityTag;
 use actix_web::web::Bytes;
 use os2pm_levels::evidence::{self as ev, Evidence, EvidenceStatus, Facts, RequirementState};
@@ -48,6 +29,19 @@ use os2pm_persistence::reports::{self as report_store, ReportRow};
 use os2pm_persistence::{DbConnection, StoreError, WriteSet, catalogue};
 use os2pm_projects::{Action, Actor, Approver, Funding, LifecycleError, State};
 use serde::Serialize;
+
+use crate::auth::{Caller, Role};
+use crate::error::{ApiError, FieldError, UnmetRequirement};
+use crate::request::{IdempotencyKey, IfMatch, StoredReply};
+use crate::usecases::Outcome;
+use crate::usecases::approvals::{ApprovalView, Voter};
+use crate::usecases::board::{SeatedToday, today};
+use crate::usecases::groups::{CoordinationInForce, SteeringInForce};
+use crate::usecases::projects::view::{
+    Contact, OrganizationAttestation, ProjectView, RequirementStatus,
+};
+use crate::usecases::running::{BudgetView, ReportView};
+use crate::view_cache::ViewKey;
 
 /// What the audit trail keeps of a project before and after a change.
 #[derive(Debug, Serialize)]

@@ -1,16 +1,15 @@
 //! Placement: the business manager puts an idea at a level, pinned to a catalogue version.
 
-use crate::auth::Caller;
-use crate::error::{ApiError, FieldError};
-use crate::request::Problems;
-use crate::request::{IdempotencyKey, IfMatch, StoredReply};
-use crate::usecases::projects::ProjectChange;
-use crate::usecases::projects::change_project_once;
 use os2pm_levels::{DEFAULT_CATALOGUE_VERSION, Level};
 use os2pm_persistence::{DbConnection, catalogue};
 use os2pm_projects::Action;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::error::{ApiError, FieldError};
+use crate::request::{IdempotencyKey, IfMatch, Problems, StoredReply};
+use crate::usecases::projects::{ProjectChange, change_project_once};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

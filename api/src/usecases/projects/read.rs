@@ -1,27 +1,23 @@
 //! Reading projects: the portfolio list, and one project's view (from the view cache when current).
 
-use crate::auth::Caller;
-use crate::error::ApiError;
-use crate::request::Problems;
-use crate::request::already_has;
-use crate::usecases::board::today;
-use crate::usecases::projects::Loaded;
-use crate::usecases::projects::not_found;
-use crate::usecases::projects::resolve_organization;
-use crate::usecases::projects::view::ProjectSummary;
-use crate::usecases::projects::with_actions;
-use crate::view_cache::ProjectViews;
-use crate::view_cache::{CachedProject, ViewKey};
-use actix_web::http::header::EntityTag;
-use actix_web::http::header::IfNoneMatch;
+use std::sync::Arc;
+
+use actix_web::http::header::{EntityTag, IfNoneMatch};
 use actix_web::web::Bytes;
 use os2pm_levels::Level;
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::projects::{self as store, ProjectFilter};
 use os2pm_projects::{Kind, State};
 use serde::Deserialize;
-use std::sync::Arc;
 use utoipa::IntoParams;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::request::{Problems, already_has};
+use crate::usecases::board::today;
+use crate::usecases::projects::view::ProjectSummary;
+use crate::usecases::projects::{Loaded, not_found, resolve_organization, with_actions};
+use crate::view_cache::{CachedProject, ProjectViews, ViewKey};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

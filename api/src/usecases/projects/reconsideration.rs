@@ -1,17 +1,17 @@
 //! Pausing, resuming and cancelling a running project (governance.md §2).
 
-use crate::auth::Caller;
-use crate::error::ApiError;
-use crate::request::IfMatch;
-use crate::usecases::Proposed;
-use crate::usecases::approvals::open_approval;
-use crate::usecases::projects::ProjectChange;
-use crate::usecases::projects::change_project;
 use os2pm_levels::Level;
 use os2pm_persistence::DbConnection;
 use os2pm_projects::{Action, Approver, Subject, cancellation_needs_board};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::request::IfMatch;
+use crate::usecases::Proposed;
+use crate::usecases::approvals::open_approval;
+use crate::usecases::projects::{ProjectChange, change_project};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

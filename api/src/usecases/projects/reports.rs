@@ -1,13 +1,5 @@
 //! Progress and economy reports on a running project.
 
-use crate::auth::Caller;
-use crate::error::{ApiError, FieldError};
-use crate::request::Problems;
-use crate::request::{IdempotencyKey, StoredReply};
-use crate::usecases::created;
-use crate::usecases::projects::Loaded;
-use crate::usecases::running::Milestone;
-use crate::usecases::running::ReportView;
 use chrono::NaiveDate;
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::reports::{self, ReportRow};
@@ -15,6 +7,13 @@ use os2pm_projects::{Action, Rag, check_report};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
+
+use crate::auth::Caller;
+use crate::error::{ApiError, FieldError};
+use crate::request::{IdempotencyKey, Problems, StoredReply};
+use crate::usecases::created;
+use crate::usecases::projects::Loaded;
+use crate::usecases::running::{Milestone, ReportView};
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -1,18 +1,13 @@
 //! The start: an approved project with its start requirements met and its budget approved.
 
-use crate::error::UnmetRequirement;
-use crate::request::IdempotencyKey;
-use crate::request::StoredReply;
-use crate::usecases::ApiError;
-use crate::usecases::Caller;
-use crate::usecases::projects::IfMatch;
-use crate::usecases::projects::Loaded;
-use crate::usecases::projects::ProjectChange;
-use crate::usecases::projects::change_project_once;
 use os2pm_levels::{Gate, Level};
 use os2pm_persistence::DbConnection;
-use os2pm_projects::Action;
-use os2pm_projects::{BUDGET_APPROVED, BudgetStatus, budget_blocks_start};
+use os2pm_projects::{Action, BUDGET_APPROVED, BudgetStatus, budget_blocks_start};
+
+use crate::error::UnmetRequirement;
+use crate::request::{IdempotencyKey, StoredReply};
+use crate::usecases::projects::{IfMatch, Loaded, ProjectChange, change_project_once};
+use crate::usecases::{ApiError, Caller};
 
 /// The start-gate blockers: catalogue requirements due by `start`, and an approved budget.
 pub(crate) fn start_blockers(loaded: &Loaded, level: Level) -> Vec<UnmetRequirement> {

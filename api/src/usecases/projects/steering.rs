@@ -1,27 +1,23 @@
 //! The steering group: in force at once at N1, approved or appointed by the board at N2/N3.
 
-use crate::auth::Caller;
-use crate::error::{ApiError, FieldError};
-use crate::names::Names;
-use crate::request::IfMatch;
-use crate::usecases::Proposed;
-use crate::usecases::approvals::Payload;
-use crate::usecases::approvals::open_approval;
-use crate::usecases::board::seated_subs;
-use crate::usecases::groups::PersonRef;
-use crate::usecases::groups::SteeringGroupView;
-use crate::usecases::groups::SteeringInForce;
-use crate::usecases::groups::SteeringProposal;
-use crate::usecases::groups::SteeringSeatView;
-use crate::usecases::groups::domain_group;
-use crate::usecases::projects::ProjectChange;
-use crate::usecases::projects::change_project;
 use os2pm_groups::steering::{check_composition, needs_board};
 use os2pm_levels::Level;
 use os2pm_persistence::DbConnection;
 use os2pm_projects::{Action, Approver, Subject};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::error::{ApiError, FieldError};
+use crate::names::Names;
+use crate::request::IfMatch;
+use crate::usecases::Proposed;
+use crate::usecases::approvals::{Payload, open_approval};
+use crate::usecases::board::seated_subs;
+use crate::usecases::groups::{
+    PersonRef, SteeringGroupView, SteeringInForce, SteeringProposal, SteeringSeatView, domain_group,
+};
+use crate::usecases::projects::{ProjectChange, change_project};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

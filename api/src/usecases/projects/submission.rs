@@ -1,17 +1,16 @@
 //! Submission for approval, and the dry run that says what is still missing.
 
-use crate::auth::Caller;
-use crate::error::{ApiError, UnmetRequirement};
-use crate::request::{IdempotencyKey, IfMatch, StoredReply};
-use crate::usecases::approvals::open_approval;
-use crate::usecases::projects::Loaded;
-use crate::usecases::projects::ProjectChange;
-use crate::usecases::projects::change_project_once;
 use os2pm_levels::Gate;
 use os2pm_persistence::DbConnection;
 use os2pm_projects::{Action, Subject, approver_for};
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::error::{ApiError, UnmetRequirement};
+use crate::request::{IdempotencyKey, IfMatch, StoredReply};
+use crate::usecases::approvals::open_approval;
+use crate::usecases::projects::{Loaded, ProjectChange, change_project_once};
 
 /// The outcome of a dry-run submission.
 #[derive(Debug, Serialize, ToSchema)]

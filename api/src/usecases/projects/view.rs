@@ -1,14 +1,13 @@
 //! What a project looks like to a client: the view and its parts.
 
-use crate::usecases::groups::CoordinationGroupView;
-use crate::usecases::groups::SteeringGroupView;
-use crate::usecases::projects::ApprovalView;
-use crate::usecases::running::BudgetView;
-use crate::usecases::running::ReportView;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
+
+use crate::usecases::groups::{CoordinationGroupView, SteeringGroupView};
+use crate::usecases::projects::ApprovalView;
+use crate::usecases::running::{BudgetView, ReportView};
 
 /// How to reach the idea's contact person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
