@@ -574,3 +574,8 @@ impl Problems {
         command().ok_or_else(|| ApiError::Internal("a parsed field went missing".into()))
     }
 }
+
+/// `request` if `validator` finds nothing wrong with it; otherwise every problem, as one 422.
+pub fn valid<T: validator::Validate>(request: T) -> Result<T, ApiError> {
+    Problems::of(&request).or_command(|| Some(request))
+}

@@ -1,12 +1,11 @@
 //! People: who a token's `sub` is, by name and organisation (administrators manage them).
 
 use actix_web::{HttpResponse, get, post, web};
-use validator::Validate;
 
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema};
-use crate::request::{IdempotencyKey, Page, PageParams, StoredReply, validation_errors};
+use crate::request::{IdempotencyKey, Page, PageParams, StoredReply, valid};
 use crate::usecases::people;
 use crate::usecases::people::{NewPersonRequest, Person};
 
@@ -30,10 +29,7 @@ pub async fn create(
     idempotency_key: IdempotencyKey,
     body: web::Json<NewPersonRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = body.into_inner();
-    request
-        .validate()
-        .map_err(|e| ApiError::Validation(validation_errors(&e)))?;
+    let request = valid(body.into_inner())?;
     state
         .db(move |conn| people::register(conn, &caller, idempotency_key, request))
         .await

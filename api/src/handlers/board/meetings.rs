@@ -2,12 +2,11 @@
 //! recommendation to the board by its submission date, and the reporting duty before each one.
 
 use actix_web::{HttpResponse, get, post, web};
-use validator::Validate;
 
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldError, ProblemSchema, refusals};
-use crate::request::{IdempotencyKey, Page, PageParams, StoredReply, validation_errors};
+use crate::request::{IdempotencyKey, Page, PageParams, Problems, StoredReply, valid};
 use crate::usecases::approvals::Minutes;
 use crate::usecases::meetings;
 use crate::usecases::meetings::{AgendaDecisionRequest, MeetingView, NewAgendaItem, NewMeeting};
@@ -32,10 +31,7 @@ pub async fn create(
     idempotency_key: IdempotencyKey,
     body: web::Json<NewMeeting>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = body.into_inner();
-    request
-        .validate()
-        .map_err(|e| ApiError::Validation(validation_errors(&e)))?;
+    let request = valid(body.into_inner())?;
     state
         .db(move |conn| meetings::plan(conn, &caller, idempotency_key, request))
         .await
@@ -99,20 +95,14 @@ pub async fn add_item(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let request = body.into_inner();
-    let mut errors = request
-        .validate()
-        .err()
-        .map(|e| validation_errors(&e))
-        .unwrap_or_default();
+    let mut problems = Problems::of(&request);
     if !matches!(request.kind.as_str(), "orientation" | "strategy" | "other") {
-        errors.push(FieldError::new(
+        problems.push(FieldError::new(
             "kind",
             "must be orientation, strategy or other",
         ));
     }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    let request = problems.or_command(|| Some(request))?;
     state
         .db(move |conn| meetings::add_item(conn, &caller, &id, idempotency_key, request))
         .await

@@ -2,12 +2,11 @@
 //! joining and leaving it.
 
 use actix_web::{HttpResponse, delete, post, put, web};
-use validator::Validate;
 
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
-use crate::request::{IfMatch, etag_response, validation_errors};
+use crate::request::{IfMatch, etag_response, valid};
 use crate::usecases::products::coordination::{CoordinationGroupRequest, JoinRequest};
 use crate::usecases::products::{ProductView, coordination};
 
@@ -35,10 +34,7 @@ pub async fn put_product_coordination_group(
     body: web::Json<CoordinationGroupRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let request = body.into_inner();
-    request
-        .validate()
-        .map_err(|e| ApiError::Validation(validation_errors(&e)))?;
+    let request = valid(body.into_inner())?;
     let (version, body) = state
         .db(move |conn| coordination::set_group(conn, &caller, &id, if_match, request))
         .await?;

@@ -3,12 +3,11 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use os2pm_projects::benefits::check_benefit;
-use validator::Validate;
 
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
-use crate::request::{IdempotencyKey, Page, PageParams, StoredReply, validation_errors};
+use crate::request::{IdempotencyKey, Page, PageParams, StoredReply, valid};
 use crate::usecases::benefits;
 use crate::usecases::benefits::{BenefitView, NewBenefit, NewMeasurement};
 
@@ -35,10 +34,7 @@ pub async fn create(
     body: web::Json<NewBenefit>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let request = body.into_inner();
-    request
-        .validate()
-        .map_err(|e| ApiError::Validation(validation_errors(&e)))?;
+    let request = valid(body.into_inner())?;
     check_benefit(request.baseline, request.target)
         .map_err(|e| ApiError::validation(e.field(), e.to_string()))?;
     state
@@ -69,10 +65,7 @@ pub async fn measure(
     body: web::Json<NewMeasurement>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, benefit_id) = path.into_inner();
-    let request = body.into_inner();
-    request
-        .validate()
-        .map_err(|e| ApiError::Validation(validation_errors(&e)))?;
+    let request = valid(body.into_inner())?;
     if !request.value.is_finite() {
         return Err(ApiError::validation("value", "a value is a finite number"));
     }

@@ -1,12 +1,11 @@
 //! `PUT /api/v1/projects/{id}/coordination-group`: the group that will follow the product.
 
 use actix_web::{HttpResponse, put, web};
-use validator::Validate;
 
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
-use crate::request::{IfMatch, etag_response, validation_errors};
+use crate::request::{IfMatch, etag_response, valid};
 use crate::usecases::products::coordination::CoordinationGroupRequest;
 use crate::usecases::projects::coordination;
 
@@ -33,10 +32,7 @@ pub async fn put_project_coordination_group(
     body: web::Json<CoordinationGroupRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let request = body.into_inner();
-    request
-        .validate()
-        .map_err(|e| ApiError::Validation(validation_errors(&e)))?;
+    let request = valid(body.into_inner())?;
     let (version, body) = state
         .db(move |conn| coordination::set_coordination_group(conn, &caller, &id, if_match, request))
         .await?;
