@@ -8,7 +8,7 @@ use os2pm_projects::{ApprovalState, Decision};
 use crate::schema::{approvals, votes};
 use crate::{DbConnection, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Deserialize)]
 #[diesel(table_name = approvals)]
 pub struct ApprovalRow {
     pub id: String,
@@ -20,11 +20,13 @@ pub struct ApprovalRow {
     pub outcome: Option<String>,
     pub reason: Option<String>,
     pub decided_by: Option<String>,
+    #[serde(deserialize_with = "crate::project_aggregate::optional_timestamp")]
     pub decided_at: Option<NaiveDateTime>,
     pub meeting_date: Option<NaiveDate>,
     /// JSON array of the members present, for a decision recorded from a meeting.
     pub members_present: Option<String>,
     pub version: i64,
+    #[serde(deserialize_with = "crate::project_aggregate::timestamp")]
     pub created_at: NaiveDateTime,
     /// What is decided: `project`, `steering_group`, `budget` or `cancellation`.
     pub subject: String,
@@ -49,13 +51,14 @@ impl ApprovalRow {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Deserialize)]
 #[diesel(table_name = votes)]
 pub struct VoteRow {
     pub approval_id: String,
     pub voter_sub: String,
     pub decision: String,
     pub reason: Option<String>,
+    #[serde(deserialize_with = "crate::project_aggregate::timestamp")]
     pub cast_at: NaiveDateTime,
 }
 
@@ -130,7 +133,6 @@ pub fn votes(conn: &mut DbConnection, approval_id: &str) -> Result<Vec<VoteRow>,
         .load(conn)?)
 }
 
-/// The newest approval of a project about `subject`, if any.
 /// What a project's view shows of its approvals, from one read of them all.
 #[derive(Debug, Clone, Default)]
 pub struct ProjectApprovals {
@@ -142,30 +144,25 @@ pub struct ProjectApprovals {
     pub pending_side: Vec<ApprovalRow>,
 }
 
-pub fn of_project(
-    conn: &mut DbConnection,
-    project_id: &str,
-) -> Result<ProjectApprovals, StoreError> {
-    let rows: Vec<ApprovalRow> = approvals::table
-        .filter(approvals::project_id.eq(project_id))
-        .order(approvals::id)
-        .select(ApprovalRow::as_select())
-        .load(conn)?;
-    let newest = |subject: &str| {
-        rows.iter()
-            .filter(|r| r.subject == subject)
-            .max_by_key(|r| (r.approval_round, r.created_at))
-            .cloned()
-    };
-    Ok(ProjectApprovals {
-        project: newest("project"),
-        level_change: newest("level_change"),
-        pending_side: rows
-            .iter()
-            .filter(|r| r.is_pending() && r.subject != "project")
-            .cloned()
-            .collect(),
-    })
+impl ProjectApprovals {
+    /// Sorts a project's approvals (`rows`, in id order) into what its view shows.
+    pub fn of(rows: &[ApprovalRow]) -> Self {
+        let newest = |subject: &str| {
+            rows.iter()
+                .filter(|r| r.subject == subject)
+                .max_by_key(|r| (r.approval_round, r.created_at))
+                .cloned()
+        };
+        Self {
+            project: newest("project"),
+            level_change: newest("level_change"),
+            pending_side: rows
+                .iter()
+                .filter(|r| r.is_pending() && r.subject != "project")
+                .cloned()
+                .collect(),
+        }
+    }
 }
 
 /// A project's pending approvals about anything but the project itself.

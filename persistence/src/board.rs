@@ -7,10 +7,11 @@ use crate::people::PersonRow;
 use crate::schema::{board_roster, board_seats, people};
 use crate::{DbConnection, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Deserialize)]
 #[diesel(table_name = board_seats)]
 pub struct SeatRow {
     pub person_id: String,
+    #[serde(deserialize_with = "crate::project_aggregate::flag")]
     pub chair: bool,
     pub seat_from: NaiveDate,
     pub seat_until: Option<NaiveDate>,

@@ -6,7 +6,9 @@ use diesel::prelude::*;
 use crate::schema::budgets;
 use crate::{DbConnection, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, serde::Deserialize,
+)]
 #[diesel(table_name = budgets)]
 #[diesel(treat_none_as_null = true)]
 pub struct BudgetRow {
@@ -20,15 +22,8 @@ pub struct BudgetRow {
     pub expected_effects: Option<String>,
     /// `proposed`, `chair_approved` (waiting for the board) or `approved`.
     pub status: String,
+    #[serde(deserialize_with = "crate::project_aggregate::timestamp")]
     pub updated_at: NaiveDateTime,
-}
-
-pub fn find(conn: &mut DbConnection, project_id: &str) -> Result<Option<BudgetRow>, StoreError> {
-    Ok(budgets::table
-        .find(project_id)
-        .select(BudgetRow::as_select())
-        .first(conn)
-        .optional()?)
 }
 
 pub fn save(conn: &mut DbConnection, budget: &BudgetRow) -> Result<(), StoreError> {

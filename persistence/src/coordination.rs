@@ -3,17 +3,18 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::people::{Representation, representations};
-use crate::schema::{coordination_groups, coordination_members};
+use crate::people::{PersonRow, Representation};
+use crate::schema::{coordination_groups, coordination_members, organizations, people};
 use crate::{DbConnection, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Deserialize)]
 #[diesel(table_name = coordination_groups)]
 pub struct CoordinationGroupRow {
     pub project_id: String,
     pub chair_organization_id: Option<String>,
     pub supplier_organization_id: Option<String>,
     pub yearly_budget_frame_dkk: Option<i64>,
+    #[serde(deserialize_with = "crate::project_aggregate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -38,7 +39,22 @@ pub fn find(
     else {
         return Ok(None);
     };
-    let members = representations!(conn, coordination_members, project_id);
+    let members = coordination_members::table
+        .inner_join(
+            organizations::table.on(organizations::id.eq(coordination_members::organization_id)),
+        )
+        .inner_join(people::table.on(people::id.eq(coordination_members::representative_id)))
+        .filter(coordination_members::project_id.eq(project_id))
+        .order(coordination_members::organization_id)
+        .select((
+            organizations::id,
+            organizations::code,
+            PersonRow::as_select(),
+        ))
+        .load(conn)?
+        .into_iter()
+        .map(Representation::of)
+        .collect();
     Ok(Some((group, members)))
 }
 

@@ -22,6 +22,7 @@ pub mod organizations;
 pub mod people;
 pub mod priorities;
 pub mod products;
+pub mod project_aggregate;
 pub mod projects;
 pub mod reports;
 pub mod schema;

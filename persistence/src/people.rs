@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use crate::schema::people;
 use crate::{DbConnection, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Deserialize)]
 #[diesel(table_name = people)]
 pub struct PersonRow {
     pub id: String,
@@ -14,6 +14,7 @@ pub struct PersonRow {
     pub name: String,
     pub organization_id: String,
     pub email: Option<String>,
+    #[serde(deserialize_with = "crate::project_aggregate::timestamp")]
     pub created_at: NaiveDateTime,
 }
 
@@ -26,35 +27,6 @@ pub struct Representation {
     pub organization: String,
     pub person: PersonRow,
 }
-
-/// The rows of a seat table (`steering_seats`, `coordination_members`: a project, an
-/// organisation, a representative) for one project, each with its organisation and person, in
-/// organisation order: one query.
-macro_rules! representations {
-    ($conn:expr, $seats:ident, $project_id:expr) => {
-        $seats::table
-            .inner_join(
-                crate::schema::organizations::table
-                    .on(crate::schema::organizations::id.eq($seats::organization_id)),
-            )
-            .inner_join(
-                crate::schema::people::table
-                    .on(crate::schema::people::id.eq($seats::representative_id)),
-            )
-            .filter($seats::project_id.eq($project_id))
-            .order($seats::organization_id)
-            .select((
-                crate::schema::organizations::id,
-                crate::schema::organizations::code,
-                crate::people::PersonRow::as_select(),
-            ))
-            .load($conn)?
-            .into_iter()
-            .map(crate::people::Representation::of)
-            .collect()
-    };
-}
-pub(crate) use representations;
 
 impl Representation {
     pub(crate) fn of((organization_id, code, person): (String, Option<String>, PersonRow)) -> Self {

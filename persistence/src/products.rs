@@ -6,7 +6,9 @@ use diesel::prelude::*;
 use crate::schema::{organizations, products};
 use crate::{DbConnection, StoreError, like_pattern};
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, serde::Deserialize,
+)]
 #[diesel(table_name = products)]
 #[diesel(treat_none_as_null = true)]
 pub struct ProductRow {
@@ -22,7 +24,9 @@ pub struct ProductRow {
     pub closed_reason: Option<String>,
     pub search_text: String,
     pub version: i64,
+    #[serde(deserialize_with = "crate::project_aggregate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(deserialize_with = "crate::project_aggregate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 

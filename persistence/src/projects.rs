@@ -51,7 +51,9 @@ pub struct DescriptionRow {
     pub placement_rationale: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, serde::Deserialize,
+)]
 #[diesel(table_name = evidence)]
 #[diesel(treat_none_as_null = true)]
 pub struct EvidenceRow {
@@ -64,6 +66,7 @@ pub struct EvidenceRow {
     pub link: Option<String>,
     pub note: Option<String>,
     pub recorded_by: String,
+    #[serde(deserialize_with = "crate::project_aggregate::timestamp")]
     pub recorded_at: NaiveDateTime,
 }
 
@@ -202,7 +205,7 @@ impl ProjectRecord {
     }
 
     /// `participants` as (code, kind) of each organisation.
-    fn of(
+    pub(crate) fn of(
         project: ProjectRow,
         description: DescriptionRow,
         participants: Vec<(Option<String>, String)>,

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use crate::schema::progress_reports;
 use crate::{DbConnection, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Deserialize)]
 #[diesel(table_name = progress_reports)]
 pub struct ReportRow {
     pub id: String,
@@ -24,6 +24,7 @@ pub struct ReportRow {
     pub milestones: String,
     pub risks: Option<String>,
     pub reported_by: String,
+    #[serde(deserialize_with = "crate::project_aggregate::timestamp")]
     pub reported_at: NaiveDateTime,
 }
 

@@ -3,11 +3,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::people::{Representation, representations};
 use crate::schema::{steering_groups, steering_seats};
 use crate::{DbConnection, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, serde::Deserialize,
+)]
 #[diesel(table_name = steering_groups)]
 #[diesel(treat_none_as_null = true)]
 pub struct SteeringGroupRow {
@@ -15,6 +16,7 @@ pub struct SteeringGroupRow {
     pub chair_organization_id: Option<String>,
     pub project_leader_id: Option<String>,
     pub project_owner_id: Option<String>,
+    #[serde(deserialize_with = "crate::project_aggregate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -24,23 +26,6 @@ pub struct SeatRow {
     pub project_id: String,
     pub organization_id: String,
     pub representative_id: String,
-}
-
-/// The group in force and its seats, each with its organisation and representative.
-pub fn find(
-    conn: &mut DbConnection,
-    project_id: &str,
-) -> Result<Option<(SteeringGroupRow, Vec<Representation>)>, StoreError> {
-    let Some(group) = steering_groups::table
-        .find(project_id)
-        .select(SteeringGroupRow::as_select())
-        .first(conn)
-        .optional()?
-    else {
-        return Ok(None);
-    };
-    let seats = representations!(conn, steering_seats, project_id);
-    Ok(Some((group, seats)))
 }
 
 /// Puts a composition in force, replacing the one before.

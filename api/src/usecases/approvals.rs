@@ -18,7 +18,7 @@ use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError};
 use crate::handlers::approvals::{MeetingDecisionRequest, VoteRequest};
 use crate::request::{IdempotencyKey, Outcome, StoredReply};
-use crate::usecases::board::{domain_seat, seated_today};
+use crate::usecases::board::{domain_seat, seated_subs, seated_today};
 use crate::usecases::groups::SteeringProposal;
 use crate::usecases::projects::Snapshot;
 use crate::usecases::to_body;
@@ -82,22 +82,20 @@ pub struct Meeting {
 impl ApprovalView {
     pub fn load(conn: &mut DbConnection, row: ApprovalRow) -> Result<Self, ApiError> {
         let project_title = project_store::title(conn, &row.project_id)?;
-        Self::with_title(conn, row, project_title)
+        let votes = store::votes(conn, &row.id)?;
+        Ok(Self::of(row, project_title, &votes))
     }
 
-    /// The view of an approval whose project's title the caller has read already (a project
-    /// view): one query, for the votes.
-    pub fn with_title(
-        conn: &mut DbConnection,
-        row: ApprovalRow,
-        project_title: String,
-    ) -> Result<Self, ApiError> {
-        let votes = store::votes(conn, &row.id)?
-            .into_iter()
+    /// The view of an approval whose project's title and votes are read already (a project
+    /// view reads them with the rest of the project); `votes` may hold other approvals' too.
+    pub fn of(row: ApprovalRow, project_title: String, votes: &[VoteRow]) -> Self {
+        let votes = votes
+            .iter()
+            .filter(|v| v.approval_id == row.id)
             .map(|v| VoteView {
-                voter: v.voter_sub,
-                decision: v.decision,
-                reason: v.reason,
+                voter: v.voter_sub.clone(),
+                decision: v.decision.clone(),
+                reason: v.reason.clone(),
                 cast_at: v.cast_at.and_utc(),
             })
             .collect();
@@ -109,7 +107,7 @@ impl ApprovalView {
                 .and_then(|json| serde_json::from_str(json).ok())
                 .unwrap_or_default(),
         });
-        Ok(Self {
+        Self {
             for_information: row.approver == Approver::Forretningsleder.as_str()
                 && row.is_decided(),
             id: row.id,
@@ -126,7 +124,7 @@ impl ApprovalView {
             decided_at: row.decided_at.map(|at| at.and_utc()),
             meeting,
             votes,
-        })
+        }
     }
 }
 
@@ -235,16 +233,16 @@ pub struct Voter {
 
 impl Voter {
     pub fn of(conn: &mut DbConnection, caller: &Caller) -> Result<Self, ApiError> {
+        Ok(Self::among(caller, &seated_subs(conn)?))
+    }
+
+    /// The caller as a voter, when `seated` are the `sub`s of the members seated today.
+    pub fn among(caller: &Caller, seated: &[String]) -> Self {
         let board_role = caller.has_role(Role::BoardMember) || caller.has_role(Role::BoardChair);
-        let seated_board_member = board_role
-            && seated_today(conn)?
-                .0
-                .iter()
-                .any(|person| person.sub == caller.sub);
-        Ok(Self {
+        Self {
             business_manager: caller.has_role(Role::Forretningsleder),
-            seated_board_member,
-        })
+            seated_board_member: board_role && seated.contains(&caller.sub),
+        }
     }
 
     pub fn may_vote_on(&self, approval: &ApprovalRow) -> bool {

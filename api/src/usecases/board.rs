@@ -76,37 +76,30 @@ pub fn domain_seat(seat: &SeatRow) -> Seat {
 
 /// The members seated today, with the chair's `sub`, for counting votes.
 pub fn seated_today(conn: &mut DbConnection) -> Result<(Vec<PersonRow>, Option<String>), ApiError> {
-    let today = today();
+    Ok(seated_on(store::seats(conn)?, today()))
+}
+
+/// The members of `roster` seated on `day`, with the chair's `sub`.
+pub fn seated_on(
+    roster: Vec<(SeatRow, PersonRow)>,
+    day: NaiveDate,
+) -> (Vec<PersonRow>, Option<String>) {
     let mut seated = Vec::new();
     let mut chair = None;
-    for (seat, person) in store::seats(conn)? {
-        if domain_seat(&seat).held_on(today) {
+    for (seat, person) in roster {
+        if domain_seat(&seat).held_on(day) {
             if seat.chair {
                 chair = Some(person.sub.clone());
             }
             seated.push(person);
         }
     }
-    Ok((seated, chair))
+    (seated, chair)
 }
 
 /// The `sub`s of the members seated today: who counts as a board member in a group.
 pub fn seated_subs(conn: &mut DbConnection) -> Result<Vec<String>, ApiError> {
     Ok(seated_today(conn)?.0.into_iter().map(|p| p.sub).collect())
-}
-
-/// [`seated_subs`], read when first asked for and then kept: a project view reads the roster
-/// once for both its groups, and not at all when it has neither.
-#[derive(Debug, Default)]
-pub struct SeatedToday(Option<Vec<String>>);
-
-impl SeatedToday {
-    pub fn subs(&mut self, conn: &mut DbConnection) -> Result<&[String], ApiError> {
-        if self.0.is_none() {
-            self.0 = Some(seated_subs(conn)?);
-        }
-        Ok(self.0.as_deref().unwrap_or_default())
-    }
 }
 
 /// A seat as set by PUT.

@@ -4,7 +4,7 @@ use os2pm_groups::coordination::{CoordinationGroup, CoordinationMember, check_co
 use os2pm_groups::steering::{SteeringGroup, SteeringSeat};
 use os2pm_levels::Level;
 use os2pm_persistence::coordination::{self, CoordinationGroupRow, MemberRow};
-use os2pm_persistence::people::{self, PersonRow};
+use os2pm_persistence::people::{PersonRow, Representation};
 use os2pm_persistence::steering::{self, SeatRow, SteeringGroupRow};
 use os2pm_persistence::{DbConnection, organizations};
 use serde::{Deserialize, Serialize};
@@ -13,8 +13,7 @@ use utoipa::ToSchema;
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldError};
 use crate::names::Names;
-use crate::usecases::board::{SeatedToday, seated_subs};
-use crate::usecases::people::label_among;
+use crate::usecases::board::seated_subs;
 use crate::usecases::products::coordination::CoordinationGroupRequest;
 
 /// A person as groups show them.
@@ -32,6 +31,33 @@ impl From<&PersonRow> for PersonRef {
             sub: p.sub.clone(),
             name: p.name.clone(),
         }
+    }
+}
+
+/// What a group's view names beyond its own seats, read already.
+pub(crate) struct Known {
+    /// (id, label) of the organisations that chair or supply a group.
+    pub(crate) labels: Vec<(String, String)>,
+    /// The `sub`s of the board members seated today.
+    pub(crate) board: Vec<String>,
+}
+
+impl Known {
+    /// The label of organisation `id`: from the group's seats when it holds one.
+    fn label(&self, seats: &[Representation], id: Option<String>) -> Option<String> {
+        id.map(|id| {
+            seats
+                .iter()
+                .find(|s| s.organization_id == id)
+                .map(|s| s.organization.clone())
+                .or_else(|| {
+                    self.labels
+                        .iter()
+                        .find(|(known, _)| *known == id)
+                        .map(|(_, label)| label.clone())
+                })
+                .unwrap_or(id)
+        })
     }
 }
 
@@ -62,39 +88,33 @@ pub(crate) struct SteeringInForce {
 }
 
 impl SteeringInForce {
-    /// The group in force for `project_id`, its board members marked from `board`.
-    pub(crate) fn load(
-        conn: &mut DbConnection,
-        project_id: &str,
-        board: &mut SeatedToday,
-    ) -> Result<Option<Self>, ApiError> {
-        let Some((row, seats)) = steering::find(conn, project_id)? else {
-            return Ok(None);
+    /// The group in force from its rows: its seats, and its project leader or owner among
+    /// `people`.
+    pub(crate) fn of(
+        row: SteeringGroupRow,
+        seats: Vec<Representation>,
+        people: &[PersonRow],
+        known: &Known,
+    ) -> Self {
+        let chair = known.label(&seats, row.chair_organization_id);
+        let person = |id: Option<String>| {
+            id.and_then(|id| people.iter().find(|p| p.id == id).map(PersonRef::from))
         };
-        let board = board.subs(conn)?;
-        let chair = label_among(conn, &seats, row.chair_organization_id)?;
-        let views = seats
-            .into_iter()
-            .map(|seat| SteeringSeatView {
-                board_member: board.contains(&seat.person.sub),
-                representative: PersonRef::from(&seat.person),
-                organization: seat.organization,
-            })
-            .collect();
-        let person =
-            |conn: &mut DbConnection, id: Option<String>| -> Result<Option<PersonRef>, ApiError> {
-                id.map(|id| people::find(conn, &id).map(|p| PersonRef::from(&p)))
-                    .transpose()
-                    .map_err(ApiError::from)
-            };
-        Ok(Some(Self {
+        Self {
             group: SteeringGroupView {
-                seats: views,
                 chair,
-                project_leader: person(conn, row.project_leader_id)?,
-                project_owner: person(conn, row.project_owner_id)?,
+                seats: seats
+                    .into_iter()
+                    .map(|seat| SteeringSeatView {
+                        board_member: known.board.contains(&seat.person.sub),
+                        representative: PersonRef::from(&seat.person),
+                        organization: seat.organization,
+                    })
+                    .collect(),
+                project_leader: person(row.project_leader_id),
+                project_owner: person(row.project_owner_id),
             },
-        }))
+        }
     }
 
     pub(crate) fn view(&self) -> SteeringGroupView {
@@ -205,35 +225,55 @@ pub(crate) struct CoordinationInForce {
 }
 
 impl CoordinationInForce {
-    /// The group in force for `project_id`, its board members marked from `board`.
+    /// The group in force for `project_id`, read on its own (a product's view).
     pub(crate) fn load(
         conn: &mut DbConnection,
         project_id: &str,
-        board: &mut SeatedToday,
     ) -> Result<Option<Self>, ApiError> {
         let Some((row, members)) = coordination::find(conn, project_id)? else {
             return Ok(None);
         };
-        let board = board.subs(conn)?;
-        let chair = label_among(conn, &members, row.chair_organization_id)?;
-        let supplier = label_among(conn, &members, row.supplier_organization_id)?;
+        let named = [&row.chair_organization_id, &row.supplier_organization_id]
+            .into_iter()
+            .flatten()
+            .filter(|id| !members.iter().any(|m| &m.organization_id == *id))
+            .cloned()
+            .collect::<Vec<_>>();
+        let known = Known {
+            labels: organizations::find_all(conn, &named)?
+                .into_iter()
+                .map(|o| (o.id.clone(), o.code.unwrap_or(o.id)))
+                .collect(),
+            board: seated_subs(conn)?,
+        };
+        Ok(Some(Self::of(row, members, &known)))
+    }
+
+    /// The group in force from its rows.
+    pub(crate) fn of(
+        row: CoordinationGroupRow,
+        members: Vec<Representation>,
+        known: &Known,
+    ) -> Self {
+        let chair = known.label(&members, row.chair_organization_id);
+        let supplier = known.label(&members, row.supplier_organization_id);
         let mut views: Vec<CoordinationMemberView> = members
             .into_iter()
             .map(|member| CoordinationMemberView {
-                board_member: board.contains(&member.person.sub),
+                board_member: known.board.contains(&member.person.sub),
                 representative: PersonRef::from(&member.person),
                 organization: member.organization,
             })
             .collect();
         views.sort_by(|a, b| a.organization.cmp(&b.organization));
-        Ok(Some(Self {
+        Self {
             view: CoordinationGroupView {
                 members: views,
                 chair,
                 supplier,
                 yearly_budget_frame_dkk: row.yearly_budget_frame_dkk,
             },
-        }))
+        }
     }
 
     pub(crate) fn has_board_member(&self) -> bool {

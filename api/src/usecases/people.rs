@@ -51,20 +51,6 @@ pub fn organization_label(
     Ok(org.code.unwrap_or(org.id))
 }
 
-/// The label of organisation `id` (a group's chair or supplier): read from the group's seats
-/// when it holds one, from the store otherwise.
-pub fn label_among(
-    conn: &mut os2pm_persistence::DbConnection,
-    seats: &[os2pm_persistence::people::Representation],
-    id: Option<String>,
-) -> Result<Option<String>, ApiError> {
-    id.map(|id| match seats.iter().find(|s| s.organization_id == id) {
-        Some(seat) => Ok(seat.organization.clone()),
-        None => organization_label(conn, &id),
-    })
-    .transpose()
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"sub": "jens@aarhus.dk", "name": "Jens Hansen", "organization": "751", "email": "jens@aarhus.dk"}))]

@@ -1,11 +1,20 @@
 //! A project's view and its ETag follow every row the view shows, however it changed: the
 //! view is built once and kept while the database's revision counts stay the same.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use actix_web::test::TestRequest;
+use diesel::connection::{Connection, InstrumentationEvent};
+use os2pm_api::auth::{Caller, Role};
+use os2pm_api::usecases::projects::read;
+use os2pm_api::view_cache::ProjectViews;
+use os2pm_persistence::DbConnection;
 use os2pm_tests::{TestApp, bearer, send};
 use serde_json::{Value, json};
 
 use crate::lifecycle::{TestService, awaiting_approval, cast, get, vote};
+use crate::products::live_product;
 use crate::running::{crew, running_project};
 
 async fn get_if_none_match(service: &impl TestService, id: &str, etag: &str) -> os2pm_tests::Reply {
@@ -169,4 +178,48 @@ async fn a_new_idea_answers_the_view_a_later_read_gives() {
     let read = get(&service, id, Some(&cast.copenhagen)).await;
     assert_eq!(created.body, read.body);
     assert_eq!(read.body["participants"], json!(["101", "751", "os2"]));
+}
+
+/// Counts the statements a connection starts.
+fn count_queries(conn: &mut DbConnection) -> Arc<AtomicUsize> {
+    let started = Arc::new(AtomicUsize::new(0));
+    let counter = started.clone();
+    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            counter.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    started
+}
+
+#[actix_web::test]
+async fn a_project_view_is_read_in_three_queries_whatever_it_shows() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 5).await;
+    let crew = crew(&app, &service, &cast).await;
+    let (id, _) = live_product(&service, &cast, &crew, 100_000).await;
+    let member = get(&service, &id, Some(cast.member(1))).await;
+    for part in [
+        "steering_group",
+        "coordination_group",
+        "budget",
+        "product_id",
+    ] {
+        assert!(!member.body[part].is_null(), "{part}: {}", member.body);
+    }
+    assert_ne!(member.body["current_approval"]["votes"], json!([]));
+
+    // Read again, uncached, on a connection that counts: the stamp, the project, its rows.
+    let mut conn = app.db.connect();
+    let queries = count_queries(&mut conn);
+    let caller = Caller {
+        sub: "board-1".into(),
+        roles: vec![Role::BoardMember],
+        org: Some("kl".into()),
+    };
+    let read = read::read(&mut conn, &ProjectViews::new(0), Some(&caller), &id, None).unwrap();
+    assert_eq!(queries.load(Ordering::SeqCst), 3);
+    let body: Value = serde_json::from_slice(&read.body.unwrap()).unwrap();
+    assert_eq!(body, member.body);
 }

@@ -28,7 +28,6 @@ use crate::auth::{Caller, Role};
 use crate::error::ApiError;
 use crate::request::{IfMatch, etag};
 use crate::usecases::approvals::{ApprovalView, Payload};
-use crate::usecases::board::SeatedToday;
 use crate::usecases::groups::{CoordinationGroupView, CoordinationInForce};
 use crate::usecases::people::organization_label;
 use crate::usecases::to_body;
@@ -112,8 +111,7 @@ impl LoadedProduct {
             StoreError::NotFound => ApiError::NotFound(format!("no product `{id}`")),
             other => other.into(),
         })?;
-        let coordination =
-            CoordinationInForce::load(conn, &product.project_id, &mut SeatedToday::default())?;
+        let coordination = CoordinationInForce::load(conn, &product.project_id)?;
         let owner = organization_label(conn, &product.owner_organization_id)?;
         let spent: i64 = requests::for_product(conn, id)?
             .iter()

@@ -141,7 +141,7 @@ pub fn submit_idea(
         let mut writes = WriteSet::default();
         store::insert(&mut writes, &project, &description, &ids);
         let loaded = Loaded::inserted(conn, project, description, owner, &participants)?;
-        let body = project_body(conn, &loaded, caller)?;
+        let body = project_body(&loaded, caller)?;
         push_audit(&mut writes, caller, &loaded, "idea_submitted", None, None);
         Ok((
             Outcome::created(format!("/api/v1/projects/{id}"), body),

@@ -20,12 +20,13 @@ use actix_web::http::header::EntityTag;
 use actix_web::web::Bytes;
 use os2pm_levels::evidence::{self as ev, Evidence, EvidenceStatus, Facts, RequirementState};
 use os2pm_levels::{Catalogue, DEFAULT_CATALOGUE_VERSION, Gate, Level, Requirement};
-use os2pm_persistence::approvals::{self as approval_store, ApprovalRow};
+use os2pm_persistence::approvals::{ApprovalRow, ProjectApprovals, VoteRow};
 use os2pm_persistence::audit::{self, NewEntry};
-use os2pm_persistence::budgets::{self, BudgetRow};
+use os2pm_persistence::budgets::BudgetRow;
 use os2pm_persistence::organizations::{self, OrganizationRow};
+use os2pm_persistence::project_aggregate as aggregate;
 use os2pm_persistence::projects::{self as store, DescriptionRow, ProjectRecord, ProjectRow};
-use os2pm_persistence::reports::{self as report_store, ReportRow};
+use os2pm_persistence::reports::ReportRow;
 use os2pm_persistence::{DbConnection, StoreError, WriteSet, catalogue};
 use os2pm_projects::{Action, Actor, Approver, Funding, LifecycleError, State};
 use serde::Serialize;
@@ -35,8 +36,8 @@ use crate::error::{ApiError, FieldError, UnmetRequirement};
 use crate::request::{IdempotencyKey, IfMatch, StoredReply};
 use crate::usecases::Outcome;
 use crate::usecases::approvals::{ApprovalView, Voter};
-use crate::usecases::board::{SeatedToday, today};
-use crate::usecases::groups::{CoordinationInForce, SteeringInForce};
+use crate::usecases::board::{seated_on, today};
+use crate::usecases::groups::{CoordinationInForce, Known, SteeringInForce};
 use crate::usecases::projects::view::{
     Contact, OrganizationAttestation, ProjectView, RequirementStatus,
 };
@@ -121,39 +122,49 @@ pub(crate) struct Loaded {
     product: Option<os2pm_persistence::products::ProductRow>,
     /// The board approved a level change: that is the board's approval at the new level.
     board_moved_level: bool,
+    /// The votes on the project's approvals.
+    votes: Vec<VoteRow>,
+    /// The `sub`s of the board members seated today.
+    seated_board: Vec<String>,
 }
 
 impl Loaded {
+    /// The project `id` with everything its view shows: two queries (the catalogue is
+    /// kept in memory).
     pub(crate) fn load(conn: &mut DbConnection, id: &str) -> Result<Self, ApiError> {
-        let record = store::find(conn, id).map_err(|e| not_found(id, e))?;
-        let owner = organizations::find(conn, &record.project.owner_organization_id)?;
-        let version = record
-            .project
-            .catalogue_version
-            .clone()
-            .unwrap_or_else(|| DEFAULT_CATALOGUE_VERSION.to_owned());
-        let catalogue = catalogue::load(conn, &version)?;
-        let approvals = approval_store::of_project(conn, id)?;
-        let mut board = SeatedToday::default();
-        let steering = SteeringInForce::load(conn, id, &mut board)?;
-        let budget = budgets::find(conn, id)?;
-        let latest_report = report_store::latest_for_project(conn, id)?;
-        let coordination = CoordinationInForce::load(conn, id, &mut board)?;
-        let product = os2pm_persistence::products::for_project(conn, id)?;
-        let board_moved_level = approvals.level_change.is_some_and(|a| a.is_approved());
-        let (approval, side_approvals) = (approvals.project, approvals.pending_side);
+        let rows = aggregate::load(conn, id).map_err(|e| not_found(id, e))?;
+        let catalogue = catalogue::load(
+            conn,
+            rows.record
+                .project
+                .catalogue_version
+                .as_deref()
+                .unwrap_or(DEFAULT_CATALOGUE_VERSION),
+        )?;
+        let (board, _) = seated_on(rows.board, today());
+        let known = Known {
+            labels: rows.organization_labels,
+            board: board.into_iter().map(|p| p.sub).collect(),
+        };
+        let approvals = ProjectApprovals::of(&rows.approvals);
         Ok(Self {
-            coordination,
-            product,
-            board_moved_level,
-            record,
-            owner,
+            steering: rows
+                .steering
+                .map(|(row, seats)| SteeringInForce::of(row, seats, &rows.people, &known)),
+            coordination: rows
+                .coordination
+                .map(|(row, members)| CoordinationInForce::of(row, members, &known)),
+            board_moved_level: approvals.level_change.is_some_and(|a| a.is_approved()),
+            approval: approvals.project,
+            side_approvals: approvals.pending_side,
+            votes: rows.votes,
+            seated_board: known.board,
+            record: rows.record,
+            owner: rows.owner,
             catalogue,
-            approval,
-            side_approvals,
-            steering,
-            budget,
-            latest_report,
+            budget: rows.budget,
+            latest_report: rows.latest_report,
+            product: rows.product,
         })
     }
 
@@ -185,6 +196,8 @@ impl Loaded {
             coordination: None,
             product: None,
             board_moved_level: false,
+            votes: Vec::new(),
+            seated_board: Vec::new(),
         })
     }
 
@@ -260,7 +273,15 @@ impl Loaded {
             state: self.state().ok(),
             owner: self.owner.clone(),
             steering: self.steering.clone(),
+            voted: self.approval.as_ref().map_or_else(Vec::new, |approval| {
+                self.votes
+                    .iter()
+                    .filter(|v| v.approval_id == approval.id)
+                    .map(|v| v.voter_sub.clone())
+                    .collect()
+            }),
             approval: self.approval.clone(),
+            seated_board: self.seated_board.clone(),
         }
     }
 
@@ -371,33 +392,21 @@ impl Loaded {
     }
 
     /// The view with the caller's `_actions` (none for an anonymous caller).
-    fn view(
-        &self,
-        conn: &mut DbConnection,
-        caller: Option<&Caller>,
-    ) -> Result<ProjectView, ApiError> {
-        let mut view = self.anonymous_view(conn)?;
+    fn view(&self, caller: Option<&Caller>) -> ProjectView {
+        let mut view = self.anonymous_view();
         if let Some(caller) = caller {
-            view.actions = self.action_inputs().actions(conn, caller)?;
+            view.actions = self.action_inputs().actions(caller);
         }
-        Ok(view)
+        view
     }
 
     /// The view as anyone may read it: the same for every caller, `_actions` empty.
-    pub(crate) fn anonymous_view(&self, conn: &mut DbConnection) -> Result<ProjectView, ApiError> {
+    pub(crate) fn anonymous_view(&self) -> ProjectView {
         let p = &self.record.project;
         let d = &self.record.description;
-        let current_approval = self
-            .approval
-            .clone()
-            .map(|row| ApprovalView::with_title(conn, row, p.title.clone()))
-            .transpose()?;
-        let open_approvals = self
-            .side_approvals
-            .iter()
-            .map(|row| ApprovalView::with_title(conn, row.clone(), p.title.clone()))
-            .collect::<Result<_, _>>()?;
-        Ok(ProjectView {
+        let approval_view =
+            |row: &ApprovalRow| ApprovalView::of(row.clone(), p.title.clone(), &self.votes);
+        ProjectView {
             id: p.id.clone(),
             title: p.title.clone(),
             summary: p.summary.clone(),
@@ -421,8 +430,8 @@ impl Loaded {
             placement_rationale: d.placement_rationale.clone(),
             round: p.approval_round,
             requirements: self.requirements(),
-            current_approval,
-            open_approvals,
+            current_approval: self.approval.as_ref().map(approval_view),
+            open_approvals: self.side_approvals.iter().map(approval_view).collect(),
             steering_group: self.steering.as_ref().map(SteeringInForce::view),
             budget: self.budget.clone().map(BudgetView::from),
             latest_report: self.latest_report.clone().map(ReportView::from),
@@ -431,7 +440,7 @@ impl Loaded {
             created_at: p.created_at.and_utc(),
             updated_at: p.updated_at.and_utc(),
             actions: Vec::new(),
-        })
+        }
     }
 }
 
@@ -454,18 +463,18 @@ pub(crate) struct ActionInputs {
     steering: Option<SteeringInForce>,
     /// The newest approval of the project itself.
     approval: Option<ApprovalRow>,
+    /// Who voted on it.
+    voted: Vec<String>,
+    /// The `sub`s of the board members seated today.
+    seated_board: Vec<String>,
 }
 
 impl ActionInputs {
     /// What `caller` may do now; on a pending approval also `vote` (an eligible voter who has
     /// not voted) and `record_meeting_decision` (the business manager, for the board).
-    pub(crate) fn actions(
-        &self,
-        conn: &mut DbConnection,
-        caller: &Caller,
-    ) -> Result<Vec<String>, ApiError> {
+    pub(crate) fn actions(&self, caller: &Caller) -> Vec<String> {
         let Some(state) = self.state else {
-            return Ok(Vec::new());
+            return Vec::new();
         };
         let mut actions: Vec<String> = state
             .actions(actor(&self.owner, self.steering.as_ref(), caller))
@@ -475,18 +484,15 @@ impl ActionInputs {
         if let Some(row) = &self.approval
             && row.is_pending()
         {
-            let voter = Voter::of(conn, caller)?;
-            let voted = approval_store::votes(conn, &row.id)?
-                .iter()
-                .any(|v| v.voter_sub == caller.sub);
-            if voter.may_vote_on(row) && !voted {
+            let voter = Voter::among(caller, &self.seated_board);
+            if voter.may_vote_on(row) && !self.voted.contains(&caller.sub) {
                 actions.push("vote".into());
             }
             if voter.business_manager && row.approver == Approver::Board.as_str() {
                 actions.push("record_meeting_decision".into());
             }
         }
-        Ok(actions)
+        actions
     }
 }
 
@@ -606,11 +612,10 @@ pub(crate) fn push_audit(
 }
 
 pub(crate) fn project_body(
-    conn: &mut DbConnection,
     loaded: &Loaded,
     caller: &Caller,
 ) -> Result<serde_json::Value, ApiError> {
-    crate::usecases::to_body(&loaded.view(conn, Some(caller))?)
+    crate::usecases::to_body(&loaded.view(Some(caller)))
 }
 
 /// The anyone-view's JSON with the caller's `_actions`: they are the view's last field, so the
@@ -687,7 +692,7 @@ pub(crate) fn change_project(
             participants.as_deref(),
         )?;
         let after = Loaded::load(conn, id)?;
-        let body = project_body(conn, &after, caller)?;
+        let body = project_body(&after, caller)?;
         audit_change(conn, caller, &after, audit_action, Some(&before), reason)?;
         Ok((project_etag(conn, id)?, body))
     })

@@ -119,7 +119,7 @@ pub fn read(
         Some(entry) => entry,
         None => {
             let loaded = Loaded::load(conn, id)?;
-            let view = loaded.anonymous_view(conn)?;
+            let view = loaded.anonymous_view();
             let entry = Arc::new(CachedProject {
                 key,
                 body: serde_json::to_vec(&view)
@@ -133,7 +133,7 @@ pub fn read(
     };
     let body = match caller {
         None => entry.body.clone(),
-        Some(caller) => with_actions(&entry.body, &entry.actions.actions(conn, caller)?)?,
+        Some(caller) => with_actions(&entry.body, &entry.actions.actions(caller))?,
     };
     Ok(Read {
         tag,
