@@ -1,7 +1,7 @@
 //! The requirement catalogue versions, stored as rows.
 
 use std::collections::BTreeMap;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use diesel::prelude::*;
 use os2pm_levels::{Catalogue, Requirement};
@@ -122,8 +122,8 @@ pub fn insert_if_missing(
 /// is a new version), and every database the process serves is seeded with the same bundled
 /// versions when it starts. So a version is read from the database once per process and kept;
 /// a version that is not stored is looked for every time, and not found.
-pub fn load(conn: &mut DbConnection, version: &str) -> Result<Catalogue, StoreError> {
-    static KNOWN: RwLock<BTreeMap<String, Catalogue>> = RwLock::new(BTreeMap::new());
+pub fn load(conn: &mut DbConnection, version: &str) -> Result<Arc<Catalogue>, StoreError> {
+    static KNOWN: RwLock<BTreeMap<String, Arc<Catalogue>>> = RwLock::new(BTreeMap::new());
     if let Some(catalogue) = KNOWN
         .read()
         .ok()
@@ -148,12 +148,12 @@ pub fn load(conn: &mut DbConnection, version: &str) -> Result<Catalogue, StoreEr
         .into_iter()
         .map(RequirementRow::into_requirement)
         .collect::<Result<_, _>>()?;
-    let catalogue = Catalogue {
+    let catalogue = Arc::new(Catalogue {
         version: version.to_owned(),
         title,
         levels,
         requirements,
-    };
+    });
     if let Ok(mut known) = KNOWN.write() {
         known.insert(version.to_owned(), catalogue.clone());
     }

@@ -9,7 +9,7 @@ use parking_lot::RwLock;
 use crate::schema::organizations;
 use crate::{DbConnection, StoreError, like_pattern};
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, serde::Deserialize)]
 #[diesel(table_name = organizations)]
 pub struct OrganizationRow {
     pub id: String,
@@ -19,7 +19,9 @@ pub struct OrganizationRow {
     pub cvr: Option<String>,
     pub region_code: Option<String>,
     pub version: i64,
+    #[serde(deserialize_with = "crate::project_aggregate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(deserialize_with = "crate::project_aggregate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 

@@ -11,7 +11,9 @@ use crate::schema::{
 };
 use crate::{DbConnection, StoreError, WriteSet, like_pattern};
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, serde::Deserialize,
+)]
 #[diesel(table_name = projects)]
 #[diesel(treat_none_as_null = true)]
 pub struct ProjectRow {
@@ -28,7 +30,9 @@ pub struct ProjectRow {
     pub search_text: String,
     pub version: i64,
     pub created_by: String,
+    #[serde(deserialize_with = "crate::project_aggregate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(deserialize_with = "crate::project_aggregate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -39,7 +43,9 @@ impl ProjectRow {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, serde::Deserialize,
+)]
 #[diesel(table_name = project_descriptions)]
 #[diesel(treat_none_as_null = true)]
 pub struct DescriptionRow {

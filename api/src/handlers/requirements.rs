@@ -72,8 +72,8 @@ pub async fn list(
         .map(RequirementView::from)
         .collect();
     Ok(HttpResponse::Ok().json(RequirementList {
-        catalogue: catalogue.version,
-        title: catalogue.title,
+        catalogue: catalogue.version.clone(),
+        title: catalogue.title.clone(),
         level: level.map(|l| l.to_string()),
         items,
         next_cursor: None,

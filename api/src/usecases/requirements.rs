@@ -1,5 +1,7 @@
 //! The requirement catalogue (*formkrav*), cumulative per level.
 
+use std::sync::Arc;
+
 use os2pm_levels::styringsmodel::ChecklistItem;
 use os2pm_levels::{Catalogue, EvidenceKind, Gate, Requirement, Theme};
 use os2pm_persistence::{DbConnection, StoreError, catalogue};
@@ -113,7 +115,7 @@ pub struct RequirementList {
 }
 
 /// A version of the requirement catalogue; an unknown version names the field.
-pub fn catalogue(conn: &mut DbConnection, version: String) -> Result<Catalogue, ApiError> {
+pub fn catalogue(conn: &mut DbConnection, version: String) -> Result<Arc<Catalogue>, ApiError> {
     catalogue::load(conn, &version).map_err(|e| match e {
         StoreError::NotFound => ApiError::validation(
             "catalogue",

@@ -34,7 +34,7 @@ async fn seeding_twice_leaves_98_municipalities_and_the_two_catalogues() {
     );
     for bundled in os2pm_levels::Catalogue::bundled().unwrap() {
         let stored = os2pm_persistence::catalogue::load(&mut conn, &bundled.version).unwrap();
-        assert_eq!(stored, bundled);
+        assert_eq!(*stored, bundled);
     }
 }
 

@@ -4,6 +4,7 @@
 //! format.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{NaiveDateTime, SecondsFormat, Utc};
 use os2pm_levels::evidence::{Evidence, EvidenceStatus, check_evidence};
@@ -78,7 +79,7 @@ fn checklist() -> Result<Checklist, ApiError> {
 struct Pinned {
     product: products::ProductRow,
     level: Level,
-    catalogue: Catalogue,
+    catalogue: Arc<Catalogue>,
 }
 
 fn pinned(conn: &mut DbConnection, id: &str) -> Result<Pinned, ApiError> {

@@ -16,6 +16,8 @@ pub mod steering;
 pub mod submission;
 pub mod view;
 
+use std::sync::Arc;
+
 use actix_web::http::header::EntityTag;
 use actix_web::web::Bytes;
 use os2pm_levels::evidence::{self as ev, Evidence, EvidenceStatus, Facts, RequirementState};
@@ -110,7 +112,7 @@ impl Snapshot {
 pub(crate) struct Loaded {
     pub(crate) record: ProjectRecord,
     pub(crate) owner: OrganizationRow,
-    pub(crate) catalogue: Catalogue,
+    pub(crate) catalogue: Arc<Catalogue>,
     /// The newest approval of the project itself.
     approval: Option<ApprovalRow>,
     /// Pending approvals of its steering group, budget or cancellation.

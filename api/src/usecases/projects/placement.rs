@@ -52,7 +52,7 @@ fn pinnable_catalogue(
             ),
         ));
     }
-    Ok(pinned.version)
+    Ok(pinned.version.clone())
 }
 
 /// A placement, parsed.
