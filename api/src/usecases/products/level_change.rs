@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use crate::request::{IdempotencyKey, Outcome, StoredReply};
 use crate::usecases::approvals::{ApprovalView, LevelChangeTo, Payload, open_approval};
 use crate::usecases::products::LoadedProduct;
-use crate::usecases::projects::Loaded;
+use crate::usecases::projects::{Loaded, unmet_refused};
 use crate::usecases::to_body;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -55,12 +55,9 @@ pub(crate) fn propose_level_change(
     let up =
         check_level_change(from, to).map_err(|e| ApiError::validation("level", e.to_string()))?;
     if up {
-        let unmet = project.unmet_where(to, gate, |r| {
+        unmet_refused(project.unmet_where(to, gate, |r| {
             !SATISFIED_BY_THE_BOARDS_DECISION.contains(&r.computation_key())
-        });
-        if !unmet.is_empty() {
-            return Err(ApiError::UnmetRequirements(unmet));
-        }
+        }))?;
     }
     let payload = Payload::LevelChange(LevelChangeTo {
         to,

@@ -73,13 +73,7 @@ pub fn set_budget(
     change_project(
         conn,
         caller,
-        ProjectChange {
-            id,
-            if_match,
-            action: Action::SetBudget,
-            audit_action: "budget_proposed",
-            reason: None,
-        },
+        ProjectChange::new(id, if_match, Action::SetBudget, "budget_proposed"),
         |conn, loaded, project, _| {
             let level = loaded.level().unwrap_or(Level::N1);
             let errors: Vec<FieldError> =
@@ -123,13 +117,12 @@ pub fn approve_budget(
         caller,
         idempotency_key,
         &id,
-        ProjectChange {
+        ProjectChange::new(
             id,
             if_match,
-            action: Action::ApproveBudget,
-            audit_action: "budget_approved_by_chair",
-            reason: None,
-        },
+            Action::ApproveBudget,
+            "budget_approved_by_chair",
+        ),
         |conn, loaded, project, _| {
             let level = loaded.level().unwrap_or(Level::N1);
             let budget = loaded

@@ -22,13 +22,12 @@ pub fn set_coordination_group(
     change_project(
         conn,
         caller,
-        ProjectChange {
+        ProjectChange::new(
             id,
             if_match,
-            action: Action::SetCoordinationGroup,
-            audit_action: "coordination_group_formed",
-            reason: None,
-        },
+            Action::SetCoordinationGroup,
+            "coordination_group_formed",
+        ),
         |conn, loaded, project, _| {
             form_coordination_group(
                 conn,

@@ -23,19 +23,10 @@ pub fn go_live(
         caller,
         idempotency_key,
         &id,
-        ProjectChange {
-            id,
-            if_match,
-            action: Action::GoLive,
-            audit_action: "went_live",
-            reason: None,
-        },
+        ProjectChange::new(id, if_match, Action::GoLive, "went_live"),
         |conn, loaded, project, _| {
             let level = loaded.level().unwrap_or(Level::N1);
-            let unmet = loaded.unmet(level, Gate::GoLive);
-            if !unmet.is_empty() {
-                return Err(ApiError::UnmetRequirements(unmet));
-            }
+            loaded.require(level, Gate::GoLive)?;
             create_product(conn, project)?;
             Ok(None)
         },

@@ -231,13 +231,7 @@ pub fn edit_idea(
     change_project(
         conn,
         caller,
-        ProjectChange {
-            id,
-            if_match,
-            action: Action::Edit,
-            audit_action: "idea_edited",
-            reason: None,
-        },
+        ProjectChange::new(id, if_match, Action::Edit, "idea_edited"),
         |conn, loaded, project, description| {
             if let Some(title) = &patch.title {
                 project.title.clone_from(title);

@@ -312,6 +312,11 @@ impl Loaded {
         self.unmet_where(level, gate, |_| true)
     }
 
+    /// Refuses (422, each listed) when a requirement of `gate` at `level` is unmet.
+    pub(crate) fn require(&self, level: Level, gate: Gate) -> Result<(), ApiError> {
+        unmet_refused(self.unmet(level, gate))
+    }
+
     /// The unmet requirements `keep` keeps.
     pub(crate) fn unmet_where(
         &self,
@@ -498,6 +503,15 @@ impl ActionInputs {
     }
 }
 
+/// Nothing, or the refusal that lists `unmet`.
+pub(crate) fn unmet_refused(unmet: Vec<UnmetRequirement>) -> Result<(), ApiError> {
+    if unmet.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::UnmetRequirements(unmet))
+    }
+}
+
 fn requirement_state_name(state: RequirementState) -> &'static str {
     match state {
         RequirementState::Met => "met",
@@ -651,6 +665,25 @@ pub(crate) struct ProjectChange<'a> {
     pub(crate) action: Action,
     pub(crate) audit_action: &'a str,
     pub(crate) reason: Option<&'a str>,
+}
+
+impl<'a> ProjectChange<'a> {
+    /// `action` on project `id` at version `if_match`, told in the audit trail as
+    /// `audit_action`, with no reason given.
+    pub(crate) fn new(
+        id: &'a str,
+        if_match: IfMatch,
+        action: Action,
+        audit_action: &'a str,
+    ) -> Self {
+        Self {
+            id,
+            if_match,
+            action,
+            audit_action,
+            reason: None,
+        }
+    }
 }
 
 /// Loads a project, asks the domain where the action leads (refusing it if it may not be

@@ -6,7 +6,9 @@ use os2pm_projects::{Action, BUDGET_APPROVED, BudgetStatus, budget_blocks_start}
 
 use crate::error::UnmetRequirement;
 use crate::request::{IdempotencyKey, StoredReply};
-use crate::usecases::projects::{IfMatch, Loaded, ProjectChange, change_project_once};
+use crate::usecases::projects::{
+    IfMatch, Loaded, ProjectChange, change_project_once, unmet_refused,
+};
 use crate::usecases::{ApiError, Caller};
 
 /// The start-gate blockers: catalogue requirements due by `start`, and an approved budget.
@@ -43,18 +45,9 @@ pub fn start(
         caller,
         idempotency_key,
         &id,
-        ProjectChange {
-            id,
-            if_match,
-            action: Action::Start,
-            audit_action: "started",
-            reason: None,
-        },
+        ProjectChange::new(id, if_match, Action::Start, "started"),
         |_, loaded, _, _| {
-            let unmet = start_blockers(loaded, loaded.level().unwrap_or(Level::N1));
-            if !unmet.is_empty() {
-                return Err(ApiError::UnmetRequirements(unmet));
-            }
+            unmet_refused(start_blockers(loaded, loaded.level().unwrap_or(Level::N1)))?;
             Ok(None)
         },
     )

@@ -99,13 +99,12 @@ pub fn set_steering_group(
     let changed = change_project(
         conn,
         caller,
-        ProjectChange {
+        ProjectChange::new(
             id,
             if_match,
-            action: Action::SetSteeringGroup,
-            audit_action: "steering_group_proposed",
-            reason: None,
-        },
+            Action::SetSteeringGroup,
+            "steering_group_proposed",
+        ),
         |conn, loaded, project, _| {
             let level = loaded.level().unwrap_or(Level::N1);
             let group = request.resolve(conn)?;

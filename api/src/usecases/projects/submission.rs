@@ -54,19 +54,10 @@ pub fn submit(
         caller,
         idempotency_key,
         &id,
-        ProjectChange {
-            id,
-            if_match,
-            action: Action::Submit,
-            audit_action: "submitted",
-            reason: None,
-        },
+        ProjectChange::new(id, if_match, Action::Submit, "submitted"),
         |conn, loaded, project, _| {
             let level = loaded.placed_level()?;
-            let unmet = loaded.unmet(level, Gate::Approval);
-            if !unmet.is_empty() {
-                return Err(ApiError::UnmetRequirements(unmet));
-            }
+            loaded.require(level, Gate::Approval)?;
             open_approval(
                 conn,
                 project,
