@@ -1,7 +1,7 @@
 //! Project views as built, kept for as long as the database says they are current.
 //!
-//! A project's view takes a dozen queries to build and is the same for every caller but for
-//! `_actions`. Each entry is filed under the [`ViewStamp`] read before it was built and the day
+//! A project's view is built from one query of many parts (the project and every row it shows)
+//! and is the same for every caller but for `_actions`; kept, it is not even serialised again. Each entry is filed under the [`ViewStamp`] read before it was built and the day
 //! (board seats run by date); a reader reads the stamp again (one indexed query) and uses the
 //! entry only when both match. The stamp is kept by database triggers in the writer's
 //! transaction, so every instance over the same database sees a change at its commit, and
