@@ -21,7 +21,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// handler (`#[utoipa::path]` over the route macro); registering it here serves it and puts it
 /// in the OpenAPI document. A wrong method on a known path answers 405 (see `app::not_found`).
 pub fn routes(config: &mut ServiceConfig) {
+    // actix tries routes in order (a regular expression each for those with a parameter), and
+    // most requests are for projects: they go first, the rest by name.
     config
+        .configure(projects::routes)
         .service(approvals::list)
         .service(approvals::get)
         .service(approvals::meeting_decision)
@@ -39,7 +42,6 @@ pub fn routes(config: &mut ServiceConfig) {
         .service(people::create)
         .configure(portfolio::routes)
         .configure(products::routes)
-        .configure(projects::routes)
         .service(requirements::list)
         .service(webhooks::list)
         .service(webhooks::create)

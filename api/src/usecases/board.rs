@@ -105,7 +105,7 @@ pub fn seated_subs(conn: &mut DbConnection) -> Result<Vec<String>, ApiError> {
 /// A seat as set by PUT.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SeatRequest {
+pub struct BoardSeatRequest {
     /// The person's id or `sub`.
     pub person: String,
     #[serde(default)]
@@ -121,7 +121,7 @@ pub struct SeatRequest {
     {"person": "jens@aarhus.dk", "seat_from": "2026-01-01", "seat_until": "2027-12-31"}
 ]}))]
 pub struct RosterRequest {
-    pub members: Vec<SeatRequest>,
+    pub members: Vec<BoardSeatRequest>,
 }
 
 /// Replaces the board roster (administrator or business manager), every unknown person named.

@@ -66,32 +66,95 @@ async fn swagger_ui_is_served_from_the_binary() {
     );
 }
 
-/// The routes the handlers declare: (method, path) with `{…}` parameters, read from each route
-/// macro (`#[get("…")]` …) under `api/src/handlers`, whether or not the route table registers it.
-fn declared_routes() -> Vec<(String, String)> {
-    let mut routes = Vec::new();
-    let mut folders =
-        vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../api/src/handlers")];
+/// Every Rust source under `folders` (relative to the workspace), with its text.
+fn sources(folders: &[&str]) -> Vec<(std::path::PathBuf, String)> {
+    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut folders: Vec<_> = folders.iter().map(|f| workspace.join(f)).collect();
+    let mut found = Vec::new();
     while let Some(folder) = folders.pop() {
         for entry in std::fs::read_dir(&folder).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 folders.push(path);
-                continue;
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let source = std::fs::read_to_string(&path).unwrap();
+                found.push((path, source));
             }
-            let source = std::fs::read_to_string(&path).unwrap();
-            for line in source.lines() {
-                for method in ["get", "post", "put", "patch", "delete"] {
-                    if let Some(rest) = line.strip_prefix(&format!("#[{method}(\"")) {
-                        let route = &rest[..rest.find('"').unwrap()];
-                        routes.push((method.to_owned(), route.to_owned()));
-                    }
+        }
+    }
+    found
+}
+
+/// The routes the handlers declare: (method, path) with `{…}` parameters, read from each route
+/// macro (`#[get("…")]` …) under `api/src/handlers`, whether or not the route table registers it.
+fn declared_routes() -> Vec<(String, String)> {
+    let mut routes = Vec::new();
+    for (_, source) in sources(&["api/src/handlers"]) {
+        for line in source.lines() {
+            for method in ["get", "post", "put", "patch", "delete"] {
+                if let Some(rest) = line.strip_prefix(&format!("#[{method}(\"")) {
+                    let route = &rest[..rest.find('"').unwrap()];
+                    routes.push((method.to_owned(), route.to_owned()));
                 }
             }
         }
     }
     routes.sort();
     routes
+}
+
+/// The names of the types the document can show: every type deriving `ToSchema` and every
+/// domain enum named by `names!`, each with the file it is in.
+fn schema_types() -> Vec<(String, String)> {
+    let mut types = Vec::new();
+    for (path, source) in sources(&["api/src", "domain"]) {
+        let file = path.display().to_string();
+        let mut deriving = false;
+        for line in source.lines().map(str::trim) {
+            if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                deriving = true;
+            } else if deriving {
+                // The item after the derive and its other attributes (which may span lines).
+                let item = line
+                    .trim_start_matches("pub(crate) ")
+                    .trim_start_matches("pub ");
+                let name = item
+                    .strip_prefix("struct ")
+                    .or_else(|| item.strip_prefix("enum "))
+                    .and_then(|rest| {
+                        rest.split(|c: char| !c.is_alphanumeric() && c != '_')
+                            .next()
+                    });
+                if let Some(name) = name {
+                    types.push((name.to_owned(), file.clone()));
+                    deriving = false;
+                }
+            }
+            if let Some(rest) = line
+                .strip_prefix("names!(")
+                .or_else(|| line.strip_prefix("crate::names!("))
+            {
+                let name = rest.split(|c: char| !c.is_alphanumeric()).next().unwrap();
+                types.push((name.to_owned(), file.clone()));
+            }
+        }
+    }
+    types.sort();
+    types
+}
+
+/// utoipa keeps one schema per name: two types of one name would leave one of them documented
+/// with the other's fields (as the board's and the steering group's seats once were).
+#[test]
+fn no_two_types_share_a_schema_name() {
+    let types = schema_types();
+    assert!(types.len() > 100, "{types:?}");
+    let shared: Vec<_> = types
+        .windows(2)
+        .filter(|pair| pair[0].0 == pair[1].0)
+        .map(|pair| format!("{} in {} and {}", pair[0].0, pair[0].1, pair[1].1))
+        .collect();
+    assert!(shared.is_empty(), "{shared:#?}");
 }
 
 /// Every route is documented and every documented operation is routed: the route table and

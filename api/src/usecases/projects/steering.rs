@@ -21,7 +21,7 @@ use crate::usecases::projects::{ProjectChange, change_project};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SeatRequest {
+pub struct SteeringSeatRequest {
     /// The organisation (kommunekode or id) that holds the seat.
     pub organization: String,
     /// The person (id or sub) who represents it.
@@ -36,7 +36,7 @@ pub struct SeatRequest {
 }))]
 pub struct SteeringGroupRequest {
     #[serde(default)]
-    pub seats: Vec<SeatRequest>,
+    pub seats: Vec<SteeringSeatRequest>,
     /// The chairing organisation, one of the seats'.
     pub chair: Option<String>,
     /// The project leader (person id or sub): the group's secretary, never a member.
