@@ -147,7 +147,7 @@ SMALL=$(expect 201 curl -s -X POST $API/api/v1/projects -H "Authorization: Beare
 expect 200 curl -s -X POST $API/api/v1/projects/$SMALL/placement -H "Authorization: Bearer $MANAGER" -H "If-Match: $(etag $SMALL)" \
   -H 'Content-Type: application/json' -d '{"level": "N1", "rationale": "Lokal løsning"}' >/dev/null
 # What is still missing before it can be decided? (changes nothing)
-expect 200 curl -s -X POST "$API/api/v1/projects/$SMALL/submission?dry_run=true" -H "Authorization: Bearer $MANAGER" \
+expect 200 curl -s "$API/api/v1/projects/$SMALL/submission" -H "Authorization: Bearer $MANAGER" \
   | jq -r '"   ready: \(.ready); unmet: \([.unmet_requirements[].key] | join(", "))"' >&2
 # Evidence, requirement by requirement: attestations, a document link, follow-or-explain
 for key in idea_described local_value value_for_others license_criteria procurement_compliant legally_compliant \
@@ -196,7 +196,7 @@ expect 200 curl -s -X POST $API/api/v1/projects/$ID/placement -H "Authorization:
   -H 'Content-Type: application/json' -d '{"level": "N2", "rationale": "Fælleskommunal værdi"}' | jq -r '"   \(.state) at \(.level), catalogue \(.catalogue_version)"' >&2
 
 say "Submitted too early: refused, with every unmet requirement listed; nothing changes"
-expect 200 curl -s -X POST "$API/api/v1/projects/$ID/submission?dry_run=true" -H "Authorization: Bearer $MANAGER" | jq -r '"   ready: \(.ready), \(.unmet_requirements | length) unmet"' >&2
+expect 200 curl -s "$API/api/v1/projects/$ID/submission" -H "Authorization: Bearer $MANAGER" | jq -r '"   ready: \(.ready), \(.unmet_requirements | length) unmet"' >&2
 expect 422 curl -s -X POST $API/api/v1/projects/$ID/submission -H "Authorization: Bearer $MANAGER" -H "If-Match: $(etag $ID)" \
   | jq -r '.detail, (.unmet_requirements[] | "     \(.key) (\(.level), \(.gate))")' >&2
 
@@ -215,7 +215,7 @@ expect 200 curl -s -X PUT $API/api/v1/projects/$ID/requirements/standards_follow
   -d '{"status": "explained", "explanation": "Vi bruger kommunens eget SSO."}' >/dev/null
 expect 200 curl -s -X PUT $API/api/v1/projects/$ID/requirements/project_model_follow_or_explain -H "Authorization: Bearer $AARHUS" \
   -H "If-Match: $(etag $ID)" -H 'Content-Type: application/json' -d '{"status": "met"}' >/dev/null
-expect 200 curl -s -X POST "$API/api/v1/projects/$ID/submission?dry_run=true" -H "Authorization: Bearer $MANAGER" | jq -r '"   ready: \(.ready), approver: \(.approver)"' >&2
+expect 200 curl -s "$API/api/v1/projects/$ID/submission" -H "Authorization: Bearer $MANAGER" | jq -r '"   ready: \(.ready), approver: \(.approver)"' >&2
 
 say "A board meeting five weeks ahead: recommendations submitted now land on its agenda"
 MEETING=$(expect 201 curl -s -X POST $API/api/v1/board/meetings -H "Authorization: Bearer $MANAGER" -H 'Content-Type: application/json' \

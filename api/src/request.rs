@@ -13,7 +13,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use os2pm_persistence::idempotency::{self, StoredResponse};
-use os2pm_persistence::{DbConnection, WriteSet, in_transaction};
+use os2pm_persistence::{DbConnection, StoreError, WriteSet, in_transaction};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use utoipa::{IntoParams, ToSchema};
@@ -27,6 +27,33 @@ pub const MAX_URI_BYTES: usize = 8 * 1024;
 /// The most header bytes (names and values) answered: more are a 431. A head beyond actix's
 /// own 128 KiB read buffer never reaches the application and gets actix's empty 431.
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+
+/// An empty query value (`?cursor=&level=`) is the parameter left out, as the document says:
+/// a form or a generated client that sends every field, filled or not, means nothing by the
+/// empty ones.
+pub async fn drop_empty_query_values(
+    mut request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let rewritten = request.uri().query().and_then(|query| {
+        let empty = |pair: &&str| pair.is_empty() || pair.ends_with('=');
+        if !query.split('&').any(|pair| empty(&pair)) {
+            return None;
+        }
+        let kept: Vec<&str> = query.split('&').filter(|pair| !empty(pair)).collect();
+        let path = request.uri().path();
+        let uri = if kept.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{}", kept.join("&"))
+        };
+        uri.parse().ok()
+    });
+    if let Some(uri) = rewritten {
+        request.head_mut().uri = uri;
+    }
+    next.call(request).await
+}
 
 /// Refuses an oversized URL or header block as problem+json before any handler runs.
 pub async fn limit_head(
@@ -473,28 +500,43 @@ impl StoredReply {
     }
 }
 
-/// The `If-Match` of a change to an existing resource: the version the client last read.
+/// The `If-Match` of a change to an existing resource: the version the client last read, or
+/// `*` (RFC 9110: any current representation).
 #[derive(Debug, Clone, Copy)]
-pub struct IfMatch(pub i64);
+pub struct IfMatch(Option<i64>);
 
 impl IfMatch {
-    /// Missing: 428. Not one of our ETags: 412.
+    /// Missing: 428. Neither `*` nor one of our ETags: 412.
     pub fn from_request_headers(request: &HttpRequest) -> Result<Self, ApiError> {
         let Some(value) = request.headers().get(header::IF_MATCH) else {
             return Err(ApiError::PreconditionRequired(
                 "send If-Match with the ETag you last read".into(),
             ));
         };
+        let value = value.to_str().map(str::trim).unwrap_or_default();
+        if value == "*" {
+            return Ok(Self(None));
+        }
+        // A project's ETag goes on after its version (`"7.12.3.20261122"`).
         value
-            .to_str()
-            .ok()
-            .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
-            // A project's ETag goes on after its version (`"7.12.3.20261122"`).
-            .and_then(|v| v.split('.').next()?.parse::<i64>().ok())
-            .map(IfMatch)
+            .trim_start_matches("W/")
+            .trim_matches('"')
+            .split('.')
+            .next()
+            .and_then(|v| v.parse::<i64>().ok())
+            .map(|version| Self(Some(version)))
             .ok_or_else(|| {
                 ApiError::PreconditionFailed("If-Match is not an ETag this service gave out".into())
             })
+    }
+
+    /// The version a write must find still current: `current` when it matches (or for `*`);
+    /// a stale version is [`StoreError::Stale`] (412).
+    pub fn expect(self, current: i64) -> Result<i64, StoreError> {
+        match self.0 {
+            Some(version) if version != current => Err(StoreError::Stale),
+            _ => Ok(current),
+        }
     }
 }
 

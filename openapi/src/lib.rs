@@ -5,7 +5,7 @@ use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{
     ContactBuilder, ContentBuilder, InfoBuilder, LicenseBuilder, OpenApi, Ref, RefOr,
-    ResponseBuilder,
+    ResponseBuilder, ServerBuilder,
 };
 
 /// Where the service serves the document.
@@ -21,7 +21,14 @@ const PROBLEM_SCHEMA: &str = "Problem";
 /// them: the same middleware and extractors answer them for every handler, so listing them
 /// per handler would only repeat (and forget) them.
 fn add_common_responses(operation: &mut Operation) {
-    let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+    // `[{}]` is public, `[{}, {bearer}]` takes a token if one is sent, `[{bearer}]` needs one.
+    let names_scheme = |requirement: &utoipa::openapi::security::SecurityRequirement| {
+        serde_json::to_value(requirement)
+            .is_ok_and(|v| v.as_object().is_some_and(|schemes| !schemes.is_empty()))
+    };
+    let requirements = operation.security.iter().flatten();
+    let takes_token = requirements.clone().any(names_scheme);
+    let secured = takes_token && requirements.clone().all(names_scheme);
     let with_body = operation.request_body.is_some();
     let has_parameter = |place: ParameterIn, name: Option<&str>| {
         operation.parameters.iter().flatten().any(|p| {
@@ -42,7 +49,7 @@ fn add_common_responses(operation: &mut Operation) {
             "400",
             "The request could not be read: a malformed path, query or body",
         ),
-        (secured, "401", "No valid token"),
+        (takes_token, "401", "No valid token"),
         (
             secured,
             "403",
@@ -125,9 +132,24 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
              Reads of public portfolio data need no token; everything else takes \
              `Authorization: Bearer <JWT>`.",
         ))
-        .license(Some(LicenseBuilder::new().name("MPL-2.0").build()))
+        .license(Some(
+            LicenseBuilder::new()
+                .name("MPL-2.0")
+                .identifier(Some("MPL-2.0"))
+                .build(),
+        ))
         .contact(Some(ContactBuilder::new().name(Some("os2pm")).build()))
         .build();
+    doc.servers = Some(vec![
+        ServerBuilder::new()
+            .url("/")
+            .description(Some(
+                "The service that serves this document; `cargo run` listens on \
+                 http://127.0.0.1:8080",
+            ))
+            .build(),
+    ]);
+    drop_unreferenced_schemas(&mut doc);
     doc.components
         .get_or_insert_with(Default::default)
         .add_security_scheme(
@@ -140,6 +162,30 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
             ),
         );
     doc
+}
+
+/// Removes the component schemas nothing refers to: utoipa registers a list's item type and
+/// also writes it out inside the list's `Page_…` schema, so the item's own entry is never used.
+fn drop_unreferenced_schemas(doc: &mut OpenApi) {
+    loop {
+        let text = serde_json::to_string(&doc.paths).unwrap_or_default()
+            + &serde_json::to_string(&doc.components).unwrap_or_default();
+        let Some(components) = doc.components.as_mut() else {
+            return;
+        };
+        let unused: Vec<String> = components
+            .schemas
+            .keys()
+            .filter(|name| !text.contains(&format!("\"#/components/schemas/{name}\"")))
+            .cloned()
+            .collect();
+        if unused.is_empty() {
+            return;
+        }
+        for name in unused {
+            components.schemas.remove(&name);
+        }
+    }
 }
 
 /// Pretty JSON with a final newline, the committed file's form.

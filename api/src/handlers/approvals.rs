@@ -27,6 +27,7 @@ pub struct InboxQuery {
 /// The caller's inbox: N1 approvals for the business manager, N2/N3 for seated board members.
 /// Board members also see decided N1 approvals, for their information.
 #[utoipa::path(
+    operation_id = "listApprovals",
     tag = "approvals",
     security(("bearer" = [])),
     params(InboxQuery, PageParams),
@@ -59,6 +60,8 @@ pub async fn list(
 
 /// One approval with its votes.
 #[utoipa::path(
+    operation_id = "getApproval",
+    security(()),
     tag = "approvals",
     params(("id" = String, Path)),
     responses(
@@ -91,6 +94,7 @@ pub struct VoteRequest {
 /// vote; a majority of the seated members decides, and when everyone has voted without one,
 /// the chair's side wins.
 #[utoipa::path(
+    operation_id = "castVote",
     tag = "approvals",
     security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
@@ -138,6 +142,7 @@ pub struct MeetingDecisionRequest {
 /// Records a decision taken at a board meeting (the business manager, as the board's secretary,
 /// from the minutes). Closes an N2/N3 approval.
 #[utoipa::path(
+    operation_id = "recordMeetingDecision",
     tag = "approvals",
     security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),

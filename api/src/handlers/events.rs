@@ -40,6 +40,7 @@ pub struct EventPage {
 /// no duplicates across pages; an integration sees public items' events and its own
 /// organisation's.
 #[utoipa::path(
+    operation_id = "listEvents",
     tag = "events",
     security(("bearer" = [])),
     params(FeedQuery),

@@ -20,6 +20,8 @@ pub struct Health {
 
 /// The process is up and answering.
 #[utoipa::path(
+    operation_id = "checkLiveness",
+    security(()),
     tag = "health",
     responses((status = 200, description = "The process answers", body = Health,
         example = json!({"status": "ok"})))
@@ -35,6 +37,8 @@ pub async fn live() -> HttpResponse {
 /// The service can reach its database. Answers 503 while it cannot, and 200 again by itself
 /// once it can.
 #[utoipa::path(
+    operation_id = "checkReadiness",
+    security(()),
     tag = "health",
     responses(
         (status = 200, description = "The database answers", body = Health,

@@ -7,6 +7,7 @@ use crate::error::ProblemSchema;
 
 /// The caller as os2pm understands the bearer token: subject, recognised roles, organisation.
 #[utoipa::path(
+    operation_id = "getMe",
     tag = "auth",
     security(("bearer" = [])),
     responses(

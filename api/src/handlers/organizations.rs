@@ -30,6 +30,8 @@ pub struct OrganizationQuery {
 
 /// The organisations, by name.
 #[utoipa::path(
+    operation_id = "listOrganizations",
+    security(()),
     tag = "organizations",
     params(OrganizationQuery, PageParams),
     responses(
@@ -73,6 +75,8 @@ pub async fn list(
 
 /// One organisation, by id or by code (a kommunekode such as `101`).
 #[utoipa::path(
+    operation_id = "getOrganization",
+    security(()),
     tag = "organizations",
     params(("id" = String, Path, description = "The organisation's id or code", example = "751")),
     responses(
@@ -96,6 +100,7 @@ pub async fn get(
 
 /// Adds an organisation (administrators only).
 #[utoipa::path(
+    operation_id = "createOrganization",
     tag = "organizations",
     security(("bearer" = [])),
     request_body = NewOrganizationRequest,

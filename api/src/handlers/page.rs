@@ -16,6 +16,8 @@ use crate::usecases::portfolio;
 /// missing progress reports and pending decisions. Server-rendered, printable, no JavaScript.
 /// Public: it shows what the overview API shows to anyone.
 #[utoipa::path(
+    operation_id = "getPortfolioPage",
+    security(()),
     tag = "meetings",
     responses(
         (status = 200, description = "The page, in Danish", content_type = "text/html", body = String),

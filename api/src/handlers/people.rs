@@ -11,6 +11,7 @@ use crate::usecases::people::{NewPersonRequest, Person};
 
 /// Adds a person (administrators only).
 #[utoipa::path(
+    operation_id = "registerPerson",
     tag = "people",
     security(("bearer" = [])),
     request_body = NewPersonRequest,
@@ -38,6 +39,7 @@ pub async fn create(
 
 /// The people known to os2pm (administrators only).
 #[utoipa::path(
+    operation_id = "listPeople",
     tag = "people",
     security(("bearer" = [])),
     params(PageParams),

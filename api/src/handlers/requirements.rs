@@ -29,6 +29,8 @@ pub struct RequirementQuery {
 
 /// The requirements a project at a level must meet (cumulative), with Danish and English titles.
 #[utoipa::path(
+    operation_id = "listRequirements",
+    security(()),
     tag = "requirements",
     params(RequirementQuery),
     responses(

@@ -14,6 +14,7 @@ use crate::usecases::webhooks::{
 
 /// Subscribes a URL to events. It receives only events from now on, in order, signed.
 #[utoipa::path(
+    operation_id = "createWebhook",
     tag = "events",
     security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header)),
@@ -40,6 +41,7 @@ pub async fn create(
 
 /// The subscriptions the caller may manage.
 #[utoipa::path(
+    operation_id = "listWebhooks",
     tag = "events",
     security(("bearer" = [])),
     params(PageParams),
@@ -60,6 +62,7 @@ pub async fn list(
 
 /// One subscription.
 #[utoipa::path(
+    operation_id = "getWebhook",
     tag = "events",
     security(("bearer" = [])),
     params(("id" = String, Path)),
@@ -83,6 +86,7 @@ pub async fn get(
 
 /// Ends a subscription: nothing more is delivered. Its deliveries stay readable.
 #[utoipa::path(
+    operation_id = "deleteWebhook",
     tag = "events",
     security(("bearer" = [])),
     params(("id" = String, Path)),
@@ -106,6 +110,7 @@ pub async fn delete(
 
 /// Every delivery of a subscription with every attempt, newest first.
 #[utoipa::path(
+    operation_id = "listDeliveries",
     tag = "events",
     security(("bearer" = [])),
     params(("id" = String, Path), DeliveriesQuery),
@@ -145,6 +150,7 @@ pub async fn deliveries(
 
 /// Sends a delivered or failed delivery's event again, as a new delivery behind those queued.
 #[utoipa::path(
+    operation_id = "redeliver",
     tag = "events",
     security(("bearer" = [])),
     params(("id" = String, Path), ("delivery_id" = String, Path)),

@@ -160,7 +160,8 @@ pub fn seat(
         if !errors.is_empty() {
             return Err(ApiError::Validation(errors));
         }
-        store::replace(conn, if_match.0, &seats)?;
+        let expected = if_match.expect(store::version(conn)?)?;
+        store::replace(conn, expected, &seats)?;
         let (version, after) = load_roster(conn)?;
         audit::append(
             conn,

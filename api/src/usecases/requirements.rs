@@ -17,7 +17,8 @@ use crate::error::ApiError;
     "kind": "attestation", "gate": "approval",
     "title_da": "Lokal linjeledelses accept i hver deltagende kommune",
     "title_en": "Local line management accepts, in every participating municipality",
-    "not_applicable_allowed": false, "per_organization": true, "minimum": null
+    "not_applicable_allowed": false, "per_organization": true, "minimum": null,
+    "recommended": false, "guideline_da": null, "os2_2016": []
 }))]
 pub struct RequirementView {
     pub key: String,
@@ -25,8 +26,10 @@ pub struct RequirementView {
     #[schema(example = "N1", value_type = os2pm_levels::Level)]
     pub level: String,
     /// The highest level that still demands it, when it stops applying above a level.
+    #[schema(value_type = Option<os2pm_levels::Level>)]
     pub max_level: Option<String>,
     /// `relevance`, `form`, `governance` or `strategy`.
+    #[schema(value_type = os2pm_levels::Theme)]
     pub theme: String,
     /// `attestation`, `document`, `follow_or_explain`, `count` or `derived` (computed by the server).
     #[schema(value_type = os2pm_levels::EvidenceKind)]

@@ -33,11 +33,11 @@ fn requirement<'a>(project: &'a Value, key: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {key} in {project}"))
 }
 
-async fn dry_run(service: &impl TestService, manager: &str, id: &str) -> Reply {
+async fn check_submission(service: &impl TestService, manager: &str, id: &str) -> Reply {
     send(
         service,
-        TestRequest::post()
-            .uri(&format!("/api/v1/projects/{id}/submission?dry_run=true"))
+        TestRequest::get()
+            .uri(&format!("/api/v1/projects/{id}/submission"))
             .insert_header(bearer(manager)),
     )
     .await
@@ -76,7 +76,7 @@ async fn a_sandbox_project_pinned_to_the_2025_checklist_is_approved_by_the_busin
     );
 
     // The approval gate is the checklist's items whose counterparts are due at approval.
-    let check = dry_run(&service, &cast.manager, &id).await;
+    let check = check_submission(&service, &cast.manager, &id).await;
     assert_eq!(check.body["ready"], false, "{}", check.body);
     assert_eq!(check.body["approver"], "forretningsleder");
     assert_eq!(unmet_keys(&check), ["R1", "F2", "F3", "F4", "F5"]);
@@ -166,7 +166,7 @@ async fn recommended_items_are_shown_and_never_block_a_gate() {
             assert_eq!(reply.status, 200, "{key}: {}", reply.body);
         }
     }
-    let check = dry_run(&service, &cast.manager, &id).await;
+    let check = check_submission(&service, &cast.manager, &id).await;
     assert_eq!(unmet_keys(&check), Vec::<String>::new(), "{}", check.body);
     assert_eq!(check.body["ready"], true);
     let project = get(&service, &id, None).await.body;

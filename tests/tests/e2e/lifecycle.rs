@@ -584,14 +584,26 @@ async fn submission_is_refused_with_the_exact_unmet_requirements_and_nothing_cha
 
     let dry = send(
         &service,
-        TestRequest::post()
-            .uri(&format!("/api/v1/projects/{id}/submission?dry_run=true"))
+        TestRequest::get()
+            .uri(&format!("/api/v1/projects/{id}/submission"))
             .insert_header(bearer(&cast.manager)),
     )
     .await;
     assert_eq!(dry.status, 200);
     assert_eq!(dry.body["ready"], false);
     assert_eq!(dry.body["approver"], "forretningsleder");
+
+    // The dry run of old is refused, never taken for a submission.
+    let old_dry_run = send(
+        &service,
+        TestRequest::post()
+            .uri(&format!("/api/v1/projects/{id}/submission?dry_run=true"))
+            .insert_header(bearer(&cast.manager))
+            .insert_header(("if-match", "*")),
+    )
+    .await;
+    old_dry_run.problem(422, "validation");
+    assert_eq!(old_dry_run.error_fields(), ["dry_run"]);
 
     let refused = submit(&service, &cast.manager, &id).await;
     refused.problem(422, "unmet-requirements");
@@ -789,6 +801,21 @@ async fn changes_need_a_current_if_match_and_refusals_change_nothing() {
     .await
     .problem(412, "precondition-failed");
     assert_eq!(get(&service, &id, None).await.body["title"], "Første");
+    // The body is judged before the precondition: a wrong one is named whatever If-Match says.
+    let wrong_body = send(
+        &service,
+        TestRequest::patch()
+            .uri(&format!("/api/v1/projects/{id}"))
+            .insert_header(bearer(&cast.aarhus))
+            .insert_header(("if-match", "\"garbage\""))
+            .set_json(json!({"title": 7})),
+    )
+    .await;
+    wrong_body.problem(422, "validation");
+    // `*` matches whatever is current (RFC 9110 §13.1.1).
+    let any = send(&service, edit("Fjerde").insert_header(("if-match", "*"))).await;
+    assert_eq!(any.status, 200, "{}", any.body);
+    assert_eq!(any.body["title"], "Fjerde");
 
     let place_without = TestRequest::post()
         .uri(&format!("/api/v1/projects/{id}/placement"))
@@ -1137,6 +1164,14 @@ async fn the_portfolio_is_public_filtered_and_paged() {
         ],
         "newest first"
     );
+    // An empty value is the parameter left out (a form sends every field, filled or not).
+    let blank = send(
+        &service,
+        TestRequest::get().uri("/api/v1/projects?state=&level=&kind=&q=&cursor=&limit="),
+    )
+    .await;
+    assert_eq!(blank.status, 200, "{}", blank.body);
+    assert_eq!(titles(&blank), titles(&all));
     let q = send(
         &service,
         TestRequest::get().uri("/api/v1/projects?q=%C3%86BLEGR%C3%98D"),

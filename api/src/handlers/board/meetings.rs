@@ -13,6 +13,7 @@ use crate::usecases::meetings::{AgendaDecisionRequest, MeetingView, NewAgendaIte
 
 /// Plans a board meeting (the business manager, as the board's secretary).
 #[utoipa::path(
+    operation_id = "planBoardMeeting",
     tag = "meetings",
     security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header)),
@@ -40,6 +41,8 @@ pub async fn create(
 
 /// Every board meeting by date, with deadlines and agendas. Public.
 #[utoipa::path(
+    operation_id = "listBoardMeetings",
+    security(()),
     tag = "meetings",
     params(PageParams),
     responses((status = 200, description = "The meetings by date, one page at a time", body = Page<MeetingView>))
@@ -55,6 +58,8 @@ pub async fn list(
 
 /// One meeting with its agenda. Public.
 #[utoipa::path(
+    operation_id = "getBoardMeeting",
+    security(()),
     tag = "meetings",
     params(("id" = String, Path)),
     responses(
@@ -74,6 +79,7 @@ pub async fn get(
 
 /// Adds an orientation, strategy or other item to a meeting's agenda (business manager).
 #[utoipa::path(
+    operation_id = "addAgendaItem",
     tag = "meetings",
     security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
@@ -112,6 +118,7 @@ pub async fn add_item(
 /// Records the board's decision on a recommendation on this meeting's agenda (the business
 /// manager, from the minutes, once the meeting has been held). Resolves its approval.
 #[utoipa::path(
+    operation_id = "decideRecommendation",
     tag = "meetings",
     security(("bearer" = [])),
     params(("id" = String, Path), ("approval_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),

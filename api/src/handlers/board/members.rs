@@ -11,6 +11,7 @@ use crate::usecases::board::{Roster, RosterRequest, load_roster};
 
 /// The board roster, with each member's seat period and whether they are seated today.
 #[utoipa::path(
+    operation_id = "getBoardRoster",
     tag = "board",
     security(("bearer" = [])),
     responses(
@@ -31,6 +32,7 @@ pub async fn get(
 
 /// Replaces the roster. Exactly one of the members seated today chairs.
 #[utoipa::path(
+    operation_id = "replaceBoardRoster",
     tag = "board",
     security(("bearer" = [])),
     request_body = RosterRequest,
@@ -45,9 +47,9 @@ pub async fn get(
 pub async fn put(
     state: web::Data<AppState>,
     caller: Caller,
+    body: web::Json<RosterRequest>,
     if_match: IfMatch,
     request: HttpRequest,
-    body: web::Json<RosterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let roster = body.into_inner();
     let (version, roster) = state

@@ -10,6 +10,8 @@ use crate::usecases::meetings::{OverdueQuery, ReportingDuty};
 /// The N2/N3 running projects without a progress report newer than the previous meeting and
 /// in before the meeting's material date (N1 projects only inform). Public.
 #[utoipa::path(
+    operation_id = "listOverdueReports",
+    security(()),
     tag = "meetings",
     params(OverdueQuery),
     responses(

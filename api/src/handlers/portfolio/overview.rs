@@ -24,6 +24,8 @@ pub struct OverviewQuery {
 
 /// The portfolio overview for a board meeting (or as of today). Public.
 #[utoipa::path(
+    operation_id = "getPortfolioOverview",
+    security(()),
     tag = "meetings",
     params(OverviewQuery),
     responses(
@@ -48,6 +50,8 @@ pub async fn overview(
 /// The decision log: every decision, oldest first, grouped by year and item. With
 /// `Accept: text/markdown`, in the association's Markdown layout, to replace the hand-kept log.
 #[utoipa::path(
+    operation_id = "getDecisionLog",
+    security(()),
     tag = "meetings",
     responses(
         (status = 200, description = "The decision log: JSON, or Markdown with `Accept: text/markdown`",

@@ -14,6 +14,8 @@ use crate::usecases::priorities::{
 /// The ranking of candidates by weighted score, each member's scores, and how stable each rank
 /// is. Public.
 #[utoipa::path(
+    operation_id = "getPriorities",
+    security(()),
     tag = "meetings",
     responses((status = 200, description = "The criteria in force and the ranking", body = Priorities))
 )]
@@ -26,6 +28,7 @@ pub async fn get(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
 /// Sets a new version of the criteria and weights (the business manager, on the board's
 /// behalf). Scores are kept per version.
 #[utoipa::path(
+    operation_id = "replacePriorityCriteria",
     tag = "meetings",
     security(("bearer" = [])),
     request_body = CriteriaRequest,
@@ -51,6 +54,7 @@ pub async fn put_criteria(
 /// A seated board member scores a candidate (a project) on the criteria in force, 0–5 each;
 /// scoring again replaces the member's earlier scores for it.
 #[utoipa::path(
+    operation_id = "scoreProject",
     tag = "meetings",
     security(("bearer" = [])),
     params(("project_id" = String, Path)),

@@ -16,6 +16,7 @@ use crate::usecases::products::change_requests::{
 /// minor changes are recorded; further development is decided by the coordination group's
 /// chair, or by the board when it exceeds the remaining budget frame.
 #[utoipa::path(
+    operation_id = "submitChangeRequest",
     tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
@@ -45,6 +46,8 @@ pub async fn create_change_request(
 
 /// The product's change requests, oldest first.
 #[utoipa::path(
+    operation_id = "listChangeRequests",
+    security(()),
     tag = "products",
     params(("id" = String, Path), PageParams),
     responses(
@@ -67,6 +70,7 @@ pub async fn list_change_requests(
 
 /// The coordination group's chair decides a change request routed to the group.
 #[utoipa::path(
+    operation_id = "decideChangeRequest",
     tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("request_id" = String, Path)),

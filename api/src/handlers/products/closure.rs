@@ -13,6 +13,7 @@ use crate::usecases::products::closure::ClosureRequest;
 /// Proposes closing a product whose requirements turn out not to be met (business manager);
 /// the board decides. A closed product is read-only.
 #[utoipa::path(
+    operation_id = "proposeProductClosure",
     tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),

@@ -13,6 +13,7 @@ use crate::usecases::products::{ProductView, coordination};
 /// Sets the product's coordination group (business manager or the group's chair). At N3 a
 /// board member must stay in it, on every change.
 #[utoipa::path(
+    operation_id = "replaceProductCoordinationGroup",
     tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The product's ETag")),
@@ -30,8 +31,8 @@ pub async fn put_product_coordination_group(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    if_match: IfMatch,
     body: web::Json<CoordinationGroupRequest>,
+    if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let request = valid(body.into_inner())?;
@@ -44,6 +45,7 @@ pub async fn put_product_coordination_group(
 /// Joins the coordination group for the caller's own organisation: any organisation using the
 /// product may, voluntarily.
 #[utoipa::path(
+    operation_id = "joinCoordinationGroup",
     tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The product's ETag")),
@@ -61,8 +63,8 @@ pub async fn join(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    if_match: IfMatch,
     body: web::Json<JoinRequest>,
+    if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let representative = body.into_inner().representative;
     let (version, body) = state
@@ -75,6 +77,7 @@ pub async fn join(
 /// break the group's rules (the chair's organisation, the last member, at N3 the last board
 /// member).
 #[utoipa::path(
+    operation_id = "leaveCoordinationGroup",
     tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("organization" = String, Path, description = "The caller's own organisation"),

@@ -14,6 +14,7 @@ use crate::usecases::products::evaluations::{EvaluationView, NewEvaluation, Pars
 /// level change becomes a level-change proposal to the board (when moving up, only if the
 /// target level's requirements are met; otherwise the evaluation says which are not).
 #[utoipa::path(
+    operation_id = "evaluateProduct",
     tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
@@ -43,6 +44,8 @@ pub async fn evaluate(
 
 /// A product's evaluations, oldest first. Public.
 #[utoipa::path(
+    operation_id = "listEvaluations",
+    security(()),
     tag = "products",
     params(("id" = String, Path), PageParams),
     responses(

@@ -13,6 +13,7 @@ use crate::usecases::products::level_change::{LevelChange, LevelChangeRequest};
 /// Proposes moving a product to another level (business manager or coordination group chair);
 /// the board decides.
 #[utoipa::path(
+    operation_id = "proposeProductLevelChange",
     tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),

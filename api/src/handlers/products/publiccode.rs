@@ -10,6 +10,8 @@ use crate::usecases::products::publiccode as usecase;
 /// The product as publiccode.yml, for public-sector software catalogues. Public. The
 /// repository URL comes from the product's `source_shared` evidence.
 #[utoipa::path(
+    operation_id = "getPubliccodeYml",
+    security(()),
     tag = "products",
     params(("id" = String, Path)),
     responses(

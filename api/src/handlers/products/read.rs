@@ -11,6 +11,8 @@ use crate::usecases::products::{ProductView, read};
 
 /// The products, newest first, filtered.
 #[utoipa::path(
+    operation_id = "listProducts",
+    security(()),
     tag = "products",
     params(ProductQuery, PageParams),
     responses(
@@ -36,6 +38,8 @@ pub async fn list(
 
 /// One product, with its coordination group, remaining budget frame and `_actions`.
 #[utoipa::path(
+    operation_id = "getProduct",
+    security((), ("bearer" = [])),
     tag = "products",
     params(("id" = String, Path)),
     responses(

@@ -18,6 +18,7 @@ use crate::usecases::products::self_assessments::{ImportReport, SelfAssessmentFi
 /// corresponding `os2-2016` requirements; the report lists what could not. The original file
 /// is kept. A malformed file changes nothing.
 #[utoipa::path(
+    operation_id = "importSelfAssessment",
     tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
@@ -49,6 +50,8 @@ pub async fn import(
 /// except where evidence recorded since then meets every corresponding requirement (`Ja`).
 /// Public, like the evidence it shows.
 #[utoipa::path(
+    operation_id = "exportSelfAssessment",
+    security(()),
     tag = "products",
     params(("id" = String, Path)),
     responses(

@@ -13,6 +13,7 @@ use crate::usecases::benefits::{BenefitView, NewBenefit, NewMeasurement};
 
 /// Records an expected benefit (owner organisation, project leader or business manager).
 #[utoipa::path(
+    operation_id = "addBenefit",
     tag = "meetings",
     security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
@@ -45,6 +46,7 @@ pub async fn create(
 
 /// Records a measurement of a benefit.
 #[utoipa::path(
+    operation_id = "measureBenefit",
     tag = "meetings",
     security(("bearer" = [])),
     params(("id" = String, Path), ("benefit_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
@@ -79,6 +81,8 @@ pub async fn measure(
 
 /// A project's (or its product's) expected benefits with their measurements. Public.
 #[utoipa::path(
+    operation_id = "listBenefits",
+    security(()),
     tag = "meetings",
     params(("id" = String, Path), PageParams),
     responses(

@@ -12,6 +12,7 @@ use crate::usecases::projects::budget::{BudgetRequest, NewBudget};
 /// Sets the budget and business case (business manager, steering group chair or project
 /// leader); it is then `proposed` until approved. OS2 funding is refused at N1.
 #[utoipa::path(
+    operation_id = "proposeBudget",
     tag = "running",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
@@ -29,8 +30,8 @@ pub async fn put_budget(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    if_match: IfMatch,
     body: web::Json<BudgetRequest>,
+    if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let budget = NewBudget::try_from(body.into_inner())?;
     let (tag, body) = state
@@ -41,6 +42,7 @@ pub async fn put_budget(
 
 /// The steering group's chair approves the budget: final at N1; at N2/N3 it goes to the board.
 #[utoipa::path(
+    operation_id = "approveBudget",
     tag = "running",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),

@@ -12,6 +12,7 @@ use crate::usecases::projects::coordination;
 /// Forms the coordination group of a running project (business manager or steering group
 /// chair), ahead of go-live; it follows the product afterwards.
 #[utoipa::path(
+    operation_id = "formCoordinationGroup",
     tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
@@ -28,8 +29,8 @@ pub async fn put_project_coordination_group(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    if_match: IfMatch,
     body: web::Json<CoordinationGroupRequest>,
+    if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let request = valid(body.into_inner())?;

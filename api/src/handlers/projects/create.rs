@@ -12,6 +12,7 @@ use crate::usecases::projects::view::ProjectView;
 
 /// Submits an idea for the caller's own organisation.
 #[utoipa::path(
+    operation_id = "submitIdea",
     tag = "projects",
     security(("bearer" = [])),
     request_body = NewProjectRequest,

@@ -12,6 +12,7 @@ use crate::usecases::projects::view::ProjectView;
 
 /// Edits an idea while it is `idea` or `returned` (owner organisation or business manager).
 #[utoipa::path(
+    operation_id = "editIdea",
     tag = "projects",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
@@ -29,8 +30,8 @@ pub async fn patch(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    if_match: IfMatch,
     body: web::Json<ProjectPatch>,
+    if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let changes = IdeaChanges::try_from(body.into_inner())?;
     let (tag, body) = state

@@ -12,6 +12,7 @@ use crate::usecases::projects::view::ProjectView;
 
 /// Records evidence for one requirement (owner organisation or business manager).
 #[utoipa::path(
+    operation_id = "recordEvidence",
     tag = "projects",
     security(("bearer" = [])),
     params(("id" = String, Path), ("key" = String, Path, example = "solution_documented"),
@@ -30,8 +31,8 @@ pub async fn record_evidence(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, String)>,
-    if_match: IfMatch,
     body: web::Json<EvidenceRequest>,
+    if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let (id, key) = path.into_inner();
     let evidence = NewEvidence::try_from(body.into_inner())?;

@@ -12,6 +12,7 @@ use crate::usecases::projects::go_live as usecase;
 /// `go_live`-gate requirement must hold (at N2/N3 a coordination group, at N3 with a board
 /// member). The project becomes `implemented` and a product.
 #[utoipa::path(
+    operation_id = "goLive",
     tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),

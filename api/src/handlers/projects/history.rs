@@ -10,6 +10,8 @@ use crate::usecases::projects::history::HistoryEntry;
 
 /// The project's audit trail: every change, vote and decision, oldest first. Append-only.
 #[utoipa::path(
+    operation_id = "getProjectHistory",
+    security(()),
     tag = "projects",
     params(("id" = String, Path), PageParams),
     responses(

@@ -13,6 +13,7 @@ use crate::usecases::products::level_change::{LevelChange, LevelChangeRequest};
 /// Proposes moving a running (or approved) project to another level (business manager); the
 /// board decides.
 #[utoipa::path(
+    operation_id = "proposeProjectLevelChange",
     tag = "products",
     security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),

@@ -44,5 +44,6 @@ pub fn routes(config: &mut ServiceConfig) {
         .service(reconsideration::resume)
         .service(start::start)
         .service(steering_group::put_steering_group)
+        .service(submission::check_submission)
         .service(submission::submit);
 }

@@ -13,6 +13,7 @@ use crate::usecases::projects::view::ProjectView;
 /// Places an idea at a level (business manager): pins it to a catalogue version (`os2-2016`
 /// unless another is named; `sandkasse` only in one that has it) and makes it a `concept`.
 #[utoipa::path(
+    operation_id = "placeProject",
     tag = "projects",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),
@@ -31,9 +32,9 @@ pub async fn place(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    body: web::Json<PlacementRequest>,
     if_match: IfMatch,
     idempotency_key: IdempotencyKey,
-    body: web::Json<PlacementRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let placement = Placement::try_from(body.into_inner())?;
     state

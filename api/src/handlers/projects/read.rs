@@ -13,6 +13,8 @@ use crate::usecases::projects::view::{ProjectSummary, ProjectView};
 
 /// The portfolio: every project, newest first, filtered.
 #[utoipa::path(
+    operation_id = "listProjects",
+    security(()),
     tag = "projects",
     params(ProjectQuery, PageParams),
     responses(
@@ -42,6 +44,8 @@ pub async fn list(
 /// send it as `If-None-Match` to get 304 while nothing changed, or as `If-Match` to change the
 /// project.
 #[utoipa::path(
+    operation_id = "getProject",
+    security((), ("bearer" = [])),
     tag = "projects",
     params(
         ("id" = String, Path),

@@ -34,6 +34,7 @@ async fn reconsider(
 
 /// Pauses a running project (business manager or steering group chair), with a reason.
 #[utoipa::path(
+    operation_id = "pauseProject",
     tag = "running",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
@@ -50,14 +51,15 @@ pub async fn pause(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    if_match: IfMatch,
     body: web::Json<ReconsiderRequest>,
+    if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     reconsider((state, caller, id, if_match, body), Action::Pause).await
 }
 
 /// Resumes a paused project (business manager or steering group chair).
 #[utoipa::path(
+    operation_id = "resumeProject",
     tag = "running",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
@@ -73,8 +75,8 @@ pub async fn resume(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    if_match: IfMatch,
     body: web::Json<ReconsiderRequest>,
+    if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     reconsider((state, caller, id, if_match, body), Action::Resume).await
 }
@@ -82,6 +84,7 @@ pub async fn resume(
 /// Cancels a running project (steering group chair), with a reason. At N1 at once; at N2/N3
 /// the board confirms it (202 with the approval).
 #[utoipa::path(
+    operation_id = "cancelProject",
     tag = "running",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
@@ -99,8 +102,8 @@ pub async fn cancel(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    if_match: IfMatch,
     body: web::Json<ReconsiderRequest>,
+    if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     reconsider((state, caller, id, if_match, body), Action::Cancel).await
 }

@@ -13,6 +13,7 @@ use crate::usecases::running::ReportView;
 /// Files a progress and economy report (project leader or business manager) on a running
 /// project.
 #[utoipa::path(
+    operation_id = "fileReport",
     tag = "running",
     security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
@@ -42,6 +43,8 @@ pub async fn create_report(
 
 /// The project's reports, oldest first.
 #[utoipa::path(
+    operation_id = "listReports",
+    security(()),
     tag = "running",
     params(("id" = String, Path), PageParams),
     responses(

@@ -11,6 +11,7 @@ use crate::usecases::projects::start as usecase;
 /// Starts an approved project (business manager or steering group chair): every `start`-gate
 /// requirement must hold, including the derived ones and the approved budget.
 #[utoipa::path(
+    operation_id = "startProject",
     tag = "running",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),

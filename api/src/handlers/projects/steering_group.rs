@@ -15,6 +15,7 @@ use crate::usecases::projects::steering::SteeringGroupRequest;
 /// seats), so those answer 202 with the approval. Replacing an organisation's representative
 /// keeps its seat and needs no new approval.
 #[utoipa::path(
+    operation_id = "proposeSteeringGroup",
     tag = "running",
     security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
@@ -33,8 +34,8 @@ pub async fn put_steering_group(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    if_match: IfMatch,
     body: web::Json<SteeringGroupRequest>,
+    if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
     state

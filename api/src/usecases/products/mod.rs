@@ -226,11 +226,9 @@ pub(crate) fn change_product(
     in_transaction(conn, |conn| {
         let loaded = LoadedProduct::load(conn, id)?;
         loaded.check_open()?;
-        if loaded.product.version != if_match.0 {
-            return Err(StoreError::Stale.into());
-        }
+        let expected = if_match.expect(loaded.product.version)?;
         change(conn, &loaded)?;
-        let version = store::update(conn, if_match.0, &loaded.product)?;
+        let version = store::update(conn, expected, &loaded.product)?;
         audit::append(
             conn,
             NewEntry {

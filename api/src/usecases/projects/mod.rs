@@ -711,9 +711,7 @@ pub(crate) fn change_project(
     os2pm_persistence::in_transaction(conn, |conn| {
         let loaded = Loaded::load(conn, id)?;
         let next = loaded.check(action, caller)?;
-        if loaded.record.project.version != if_match.0 {
-            return Err(StoreError::Stale.into());
-        }
+        let expected = if_match.expect(loaded.record.project.version)?;
         let before = Snapshot::of_loaded(&loaded);
         let mut project = loaded.record.project.clone();
         project.move_to(next);
@@ -721,7 +719,7 @@ pub(crate) fn change_project(
         let participants = apply(conn, &loaded, &mut project, &mut description)?;
         store::update(
             conn,
-            if_match.0,
+            expected,
             &project,
             &description,
             participants.as_deref(),

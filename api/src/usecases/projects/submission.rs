@@ -1,4 +1,4 @@
-//! Submission for approval, and the dry run that says what is still missing.
+//! Submission for approval, and the check that says what is still missing.
 
 use os2pm_levels::Gate;
 use os2pm_persistence::DbConnection;
@@ -12,7 +12,7 @@ use crate::request::{IdempotencyKey, IfMatch, StoredReply};
 use crate::usecases::approvals::open_approval;
 use crate::usecases::projects::{Loaded, ProjectChange, change_project_once};
 
-/// The outcome of a dry-run submission.
+/// What a submission now would meet.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SubmissionCheck {
     /// Whether a submission now would pass the approval gate.
@@ -23,7 +23,7 @@ pub struct SubmissionCheck {
     pub unmet_requirements: Vec<UnmetRequirement>,
 }
 
-/// What a submission now would meet, changing nothing (the dry run).
+/// What a submission now would meet, changing nothing.
 pub fn check(
     conn: &mut DbConnection,
     caller: &Caller,
