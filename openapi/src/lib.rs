@@ -1,7 +1,9 @@
 //! The published contract: the document's metadata and security scheme, and the committed
 //! `openapi.json` that the served document must match.
 
+use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{
     ContactBuilder, ContentBuilder, InfoBuilder, LicenseBuilder, OpenApi, Ref, RefOr,
@@ -84,6 +86,9 @@ fn add_common_responses(operation: &mut Operation) {
             "The database cannot be reached; retry later",
         ),
     ];
+    if has_parameter(ParameterIn::Header, Some("Idempotency-Key")) {
+        mark_replays(operation);
+    }
     for (applies, status, description) in common {
         if applies && !operation.responses.responses.contains_key(status) {
             let problem = ResponseBuilder::new()
@@ -162,6 +167,27 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
             ),
         );
     doc
+}
+
+/// An answer to a retried Idempotency-Key is the first answer again, marked
+/// `Idempotent-Replayed: true`: every success of an operation that takes the key says so.
+fn mark_replays(operation: &mut Operation) {
+    for (status, response) in operation.responses.responses.iter_mut() {
+        if let (true, RefOr::T(response)) = (status.starts_with('2'), response) {
+            response.headers.insert(
+                "Idempotent-Replayed".to_owned(),
+                RefOr::T(
+                    HeaderBuilder::new()
+                        .schema(Some(ObjectBuilder::new().schema_type(Type::Boolean)))
+                        .description(Some(
+                            "`true` when this is the stored answer to an earlier request with the \
+                         same Idempotency-Key; absent on a first answer",
+                        ))
+                        .build(),
+                ),
+            );
+        }
+    }
 }
 
 /// Removes the component schemas nothing refers to: utoipa registers a list's item type and
