@@ -99,7 +99,6 @@ pub fn build(
         .route("/swagger-ui", web::get().to(to_swagger_ui))
         .default_service(web::to(not_found))
         .wrap(ErrorHandlers::new().default_handler(problem_safety_net))
-        .wrap(from_fn(request::drop_empty_query_values))
         .wrap(from_fn(request::limit_head))
         .wrap(Compress::default())
         .wrap_fn(|request, service| {

@@ -14,8 +14,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use os2pm_persistence::idempotency::{self, StoredResponse};
 use os2pm_persistence::{DbConnection, StoreError, WriteSet, in_transaction};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::{ValidationErrors, ValidationErrorsKind};
 
@@ -28,31 +28,12 @@ pub const MAX_URI_BYTES: usize = 8 * 1024;
 /// own 128 KiB read buffer never reaches the application and gets actix's empty 431.
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
 
-/// An empty query value (`?cursor=&level=`) is the parameter left out, as the document says:
-/// a form or a generated client that sends every field, filled or not, means nothing by the
-/// empty ones.
-pub async fn drop_empty_query_values(
-    mut request: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let rewritten = request.uri().query().and_then(|query| {
-        let empty = |pair: &&str| pair.is_empty() || pair.ends_with('=');
-        if !query.split('&').any(|pair| empty(&pair)) {
-            return None;
-        }
-        let kept: Vec<&str> = query.split('&').filter(|pair| !empty(pair)).collect();
-        let path = request.uri().path();
-        let uri = if kept.is_empty() {
-            path.to_owned()
-        } else {
-            format!("{path}?{}", kept.join("&"))
-        };
-        uri.parse().ok()
-    });
-    if let Some(uri) = rewritten {
-        request.head_mut().uri = uri;
-    }
-    next.call(request).await
+/// An empty value of a free-text or opaque query parameter (`?cursor=&q=`) is the parameter
+/// left out: a form or a generated client that sends every field, filled or not, means nothing
+/// by the empty ones. (An empty value of an enum, such as `level=`, is not one of its values:
+/// 422.)
+pub fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.filter(|value| !value.is_empty()))
 }
 
 /// Refuses an oversized URL or header block as problem+json before any handler runs.
@@ -185,6 +166,7 @@ pub struct PageParams {
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
+    #[serde(default, deserialize_with = "crate::request::empty_as_none")]
     pub cursor: Option<String>,
 }
 
@@ -501,41 +483,39 @@ impl StoredReply {
 }
 
 /// The `If-Match` of a change to an existing resource: the version the client last read, or
-/// `*` (RFC 9110: any current representation).
-#[derive(Debug, Clone, Copy)]
-pub struct IfMatch(Option<i64>);
+/// `*` (RFC 9110: any current representation). Extracting it never fails: it is judged when the
+/// change is about to be made, so a request's body, role and state are judged first whatever
+/// its precondition says (actix resolves a ready extractor before a body still arriving).
+#[derive(Debug, Clone)]
+pub struct IfMatch(Option<header::HeaderValue>);
 
 impl IfMatch {
-    /// Missing: 428. Neither `*` nor one of our ETags: 412.
-    pub fn from_request_headers(request: &HttpRequest) -> Result<Self, ApiError> {
-        let Some(value) = request.headers().get(header::IF_MATCH) else {
+    /// The version a write must find still current: `current` when it matches (or for `*`).
+    /// Missing: 428. Neither `*` nor one of our ETags: 412. Another version: stale, 412.
+    pub fn expect(self, current: i64) -> Result<i64, ApiError> {
+        let Some(value) = self.0 else {
             return Err(ApiError::PreconditionRequired(
                 "send If-Match with the ETag you last read".into(),
             ));
         };
         let value = value.to_str().map(str::trim).unwrap_or_default();
         if value == "*" {
-            return Ok(Self(None));
+            return Ok(current);
         }
         // A project's ETag goes on after its version (`"7.12.3.20261122"`).
-        value
+        let version = value
             .trim_start_matches("W/")
             .trim_matches('"')
             .split('.')
             .next()
             .and_then(|v| v.parse::<i64>().ok())
-            .map(|version| Self(Some(version)))
             .ok_or_else(|| {
                 ApiError::PreconditionFailed("If-Match is not an ETag this service gave out".into())
-            })
-    }
-
-    /// The version a write must find still current: `current` when it matches (or for `*`);
-    /// a stale version is [`StoreError::Stale`] (412).
-    pub fn expect(self, current: i64) -> Result<i64, StoreError> {
-        match self.0 {
-            Some(version) if version != current => Err(StoreError::Stale),
-            _ => Ok(current),
+            })?;
+        if version == current {
+            Ok(current)
+        } else {
+            Err(StoreError::Stale.into())
         }
     }
 }
@@ -545,7 +525,7 @@ impl FromRequest for IfMatch {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(request: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        ready(Self::from_request_headers(request))
+        ready(Ok(Self(request.headers().get(header::IF_MATCH).cloned())))
     }
 }
 

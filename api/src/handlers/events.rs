@@ -19,9 +19,11 @@ pub struct FeedQuery {
     /// The `cursor` of the last event you have (or the page's `next_cursor`); from the start
     /// without it.
     #[param(example = "1042")]
+    #[serde(default, deserialize_with = "crate::request::empty_as_none")]
     pub after: Option<String>,
     /// Comma-separated event types (`project.placed`) or whole subjects (`project.*`).
     #[param(example = "project.*,board.meeting_created")]
+    #[serde(default, deserialize_with = "crate::request::empty_as_none")]
     pub types: Option<String>,
     /// How many events, 1 to 1000.
     #[param(minimum = 1, maximum = 1000, default = 100)]

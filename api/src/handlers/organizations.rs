@@ -25,6 +25,7 @@ pub struct OrganizationQuery {
     pub kind: Option<String>,
     /// Free text over name and code, case-insensitive.
     #[param(example = "aarhus")]
+    #[serde(default, deserialize_with = "crate::request::empty_as_none")]
     pub q: Option<String>,
 }
 

@@ -253,6 +253,7 @@ pub struct NewAgendaItem {
 #[into_params(parameter_in = Query)]
 pub struct OverdueQuery {
     /// The meeting; default the next planned one.
+    #[serde(default, deserialize_with = "crate::request::empty_as_none")]
     pub meeting: Option<String>,
 }
 

@@ -187,6 +187,7 @@ pub struct DeliveriesQuery {
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
+    #[serde(default, deserialize_with = "crate::request::empty_as_none")]
     pub cursor: Option<String>,
 }
 

@@ -1164,14 +1164,18 @@ async fn the_portfolio_is_public_filtered_and_paged() {
         ],
         "newest first"
     );
-    // An empty value is the parameter left out (a form sends every field, filled or not).
+    // An empty free-text or opaque value is the parameter left out (a form sends every field,
+    // filled or not); an empty enum value is not one of its values.
     let blank = send(
         &service,
-        TestRequest::get().uri("/api/v1/projects?state=&level=&kind=&q=&cursor=&limit="),
+        TestRequest::get().uri("/api/v1/projects?q=&cursor=&organization="),
     )
     .await;
     assert_eq!(blank.status, 200, "{}", blank.body);
     assert_eq!(titles(&blank), titles(&all));
+    let no_level = send(&service, TestRequest::get().uri("/api/v1/projects?level=")).await;
+    no_level.problem(422, "validation");
+    assert_eq!(no_level.error_fields(), ["level"]);
     let q = send(
         &service,
         TestRequest::get().uri("/api/v1/projects?q=%C3%86BLEGR%C3%98D"),

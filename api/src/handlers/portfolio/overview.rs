@@ -15,10 +15,12 @@ use crate::usecases::portfolio::{DecisionLog, Overview, overview_for, parse_as_o
 #[into_params(parameter_in = Query)]
 pub struct OverviewQuery {
     /// The meeting the overview is for; without it, the portfolio as of today.
+    #[serde(default, deserialize_with = "crate::request::empty_as_none")]
     pub meeting: Option<String>,
     /// The portfolio as it stood then, from the audit history (states, levels, budgets, reports,
     /// products and decisions): a date (its end) or an RFC 3339 timestamp.
     #[param(example = "2027-03-18")]
+    #[serde(default, deserialize_with = "crate::request::empty_as_none")]
     pub as_of: Option<String>,
 }
 

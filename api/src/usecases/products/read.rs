@@ -22,8 +22,10 @@ pub struct ProductQuery {
     #[param(value_type = Option<os2pm_levels::Level>)]
     pub level: Option<String>,
     /// The owner organisation (kommunekode or id).
+    #[serde(default, deserialize_with = "crate::request::empty_as_none")]
     pub organization: Option<String>,
     /// Free text over the name.
+    #[serde(default, deserialize_with = "crate::request::empty_as_none")]
     pub q: Option<String>,
 }
 

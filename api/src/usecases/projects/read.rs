@@ -33,8 +33,10 @@ pub struct ProjectQuery {
     pub kind: Option<String>,
     /// An organisation (kommunekode or id): the projects it owns or participates in.
     #[param(example = "751")]
+    #[serde(default, deserialize_with = "crate::request::empty_as_none")]
     pub organization: Option<String>,
     /// Free text over title and summary, case-insensitive.
+    #[serde(default, deserialize_with = "crate::request::empty_as_none")]
     pub q: Option<String>,
 }
 
