@@ -127,7 +127,7 @@ pub async fn vote(
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "meeting_date": "2026-12-03", "members_present": ["mette@kl.dk", "jens@aarhus.dk", "ole@os2.eu"],
+    "meeting_date": "2026-12-03", "members_present": ["mette", "kim", "lise"],
     "decision": "approve", "reason": "Godkendt på bestyrelsesmødet"
 }))]
 pub struct MeetingDecisionRequest {

@@ -261,7 +261,7 @@ pub struct OverdueQuery {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "members_present": ["mette@kl.dk", "jens@aarhus.dk", "ole@os2.eu"],
+    "members_present": ["mette", "kim", "lise"],
     "decision": "approve", "reason": "Godkendt, jf. referatets pkt. 4"
 }))]
 pub struct AgendaDecisionRequest {
