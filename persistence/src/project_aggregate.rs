@@ -206,17 +206,18 @@ fn template() -> String {
              JOIN people p ON p.id = s.representative_id WHERE s.project_id = $1"
         )
     };
+    // A table of the project's own rows, read whole.
+    let own = |part: &'static str, table: &str, columns: &[&str]| {
+        let from = format!("{table} t WHERE t.project_id = $1");
+        (part, object("t", columns, ""), from)
+    };
     let parts = [
         (
             "project",
             object("p", PROJECTS, ""),
             "projects p WHERE p.id = $1".to_owned(),
         ),
-        (
-            "description",
-            object("d", PROJECT_DESCRIPTIONS, ""),
-            "project_descriptions d WHERE d.project_id = $1".to_owned(),
-        ),
+        own("description", "project_descriptions", PROJECT_DESCRIPTIONS),
         (
             "owner",
             object("o", ORGANIZATIONS, ""),
@@ -230,35 +231,23 @@ fn template() -> String {
              WHERE pp.project_id = $1"
                 .to_owned(),
         ),
-        (
-            "evidence",
-            object("e", EVIDENCE, ""),
-            "evidence e WHERE e.project_id = $1".to_owned(),
-        ),
-        (
-            "approval",
-            object("a", APPROVALS, ""),
-            "approvals a WHERE a.project_id = $1".to_owned(),
-        ),
+        own("evidence", "evidence", EVIDENCE),
+        own("approval", "approvals", APPROVALS),
         (
             "vote",
             object("v", VOTES, ""),
             "votes v JOIN approvals a ON a.id = v.approval_id WHERE a.project_id = $1".to_owned(),
         ),
-        (
-            "steering_group",
-            object("g", STEERING_GROUPS, ""),
-            "steering_groups g WHERE g.project_id = $1".to_owned(),
-        ),
+        own("steering_group", "steering_groups", STEERING_GROUPS),
         (
             "steering_seat",
             format!("{{object}}({seat})"),
             seats_of("steering_seats"),
         ),
-        (
+        own(
             "coordination_group",
-            object("g", COORDINATION_GROUPS, ""),
-            "coordination_groups g WHERE g.project_id = $1".to_owned(),
+            "coordination_groups",
+            COORDINATION_GROUPS,
         ),
         (
             "coordination_member",
@@ -282,11 +271,7 @@ fn template() -> String {
              coordination_groups WHERE project_id = $1)"
                 .to_owned(),
         ),
-        (
-            "budget",
-            object("b", BUDGETS, ""),
-            "budgets b WHERE b.project_id = $1".to_owned(),
-        ),
+        own("budget", "budgets", BUDGETS),
         (
             "report",
             object("r", PROGRESS_REPORTS, ""),
@@ -294,11 +279,7 @@ fn template() -> String {
              WHERE project_id = $1)"
                 .to_owned(),
         ),
-        (
-            "product",
-            object("x", PRODUCTS, ""),
-            "products x WHERE x.project_id = $1".to_owned(),
-        ),
+        own("product", "products", PRODUCTS),
         (
             "board_seat",
             object("s", BOARD_SEATS, &person),
