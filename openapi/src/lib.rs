@@ -89,6 +89,9 @@ fn add_common_responses(operation: &mut Operation) {
     if has_parameter(ParameterIn::Header, Some("Idempotency-Key")) {
         mark_replays(operation);
     }
+    if with_if_match {
+        tag_changes(operation);
+    }
     for (applies, status, description) in common {
         if applies && !operation.responses.responses.contains_key(status) {
             let problem = ResponseBuilder::new()
@@ -187,6 +190,24 @@ fn mark_replays(operation: &mut Operation) {
                 ),
             );
         }
+    }
+}
+
+/// A change made under If-Match answers the changed resource with its new ETag (to send as the
+/// next If-Match, or as If-None-Match): every 200 of such an operation says so.
+fn tag_changes(operation: &mut Operation) {
+    if let Some(RefOr::T(response)) = operation.responses.responses.get_mut("200") {
+        response
+            .headers
+            .entry("ETag".to_owned())
+            .or_insert_with(|| {
+                RefOr::T(
+                    HeaderBuilder::new()
+                        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                        .description(Some("The changed resource's ETag"))
+                        .build(),
+                )
+            });
     }
 }
 

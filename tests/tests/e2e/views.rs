@@ -177,6 +177,9 @@ async fn a_new_idea_answers_the_view_a_later_read_gives() {
     let id = created.body["id"].as_str().unwrap();
     let read = get(&service, id, Some(&cast.copenhagen)).await;
     assert_eq!(created.body, read.body);
+    // The 201 carries the ETag a read sends, as the document says.
+    assert!(created.header("etag").is_some());
+    assert_eq!(created.header("etag"), read.header("etag"));
     assert_eq!(read.body["participants"], json!(["101", "751", "os2"]));
 }
 
