@@ -116,7 +116,7 @@ pub struct Recommendation {
     #[schema(value_type = os2pm_levels::Level)]
     pub level: String,
     pub submitted_on: NaiveDate,
-    /// `pending` or `decided`.
+    #[schema(value_type = os2pm_projects::ApprovalState)]
     pub state: String,
     #[schema(value_type = Option<os2pm_projects::Decision>)]
     pub outcome: Option<String>,
@@ -130,7 +130,7 @@ pub struct Recommendation {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AgendaItem {
     pub id: String,
-    /// `orientation`, `strategy` or `other`.
+    #[schema(value_type = os2pm_groups::board::AgendaItemKind)]
     pub kind: String,
     pub title: String,
     pub description: Option<String>,
@@ -241,7 +241,7 @@ pub struct NewMeeting {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"kind": "strategy", "title": "Strategi 2028", "description": "Drøftelse af udkast"}))]
 pub struct NewAgendaItem {
-    /// `orientation`, `strategy` or `other`.
+    #[schema(value_type = os2pm_groups::board::AgendaItemKind)]
     pub kind: String,
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
     pub title: String,

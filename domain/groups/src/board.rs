@@ -4,6 +4,20 @@ use std::collections::HashSet;
 
 use chrono::NaiveDate;
 
+/// What a board meeting's agenda holds besides the recommendations it decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgendaItemKind {
+    Orientation,
+    Strategy,
+    Other,
+}
+
+os2pm_levels::names!(AgendaItemKind: "An agenda item besides the recommendations" {
+    Orientation => "orientation",
+    Strategy => "strategy",
+    Other => "other",
+});
+
 /// One seat on the roster.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Seat {

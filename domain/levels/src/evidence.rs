@@ -150,6 +150,14 @@ pub enum RequirementState {
     Missing,
 }
 
+crate::names!(RequirementState: "Whether a requirement holds on a project" {
+    Met => "met",
+    Explained => "explained",
+    NotApplicable => "not_applicable",
+    Partial => "partial",
+    Missing => "missing",
+});
+
 impl RequirementState {
     pub fn holds(self) -> bool {
         matches!(self, Self::Met | Self::Explained | Self::NotApplicable)

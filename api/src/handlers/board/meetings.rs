@@ -2,10 +2,11 @@
 //! recommendation to the board by its submission date, and the reporting duty before each one.
 
 use actix_web::{HttpResponse, get, post, web};
+use os2pm_groups::board::AgendaItemKind;
 
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiError, FieldError, ProblemSchema, refusals};
+use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{IdempotencyKey, Page, PageParams, Problems, StoredReply, valid};
 use crate::usecases::approvals::Minutes;
 use crate::usecases::meetings;
@@ -102,12 +103,7 @@ pub async fn add_item(
     let id = id.into_inner();
     let request = body.into_inner();
     let mut problems = Problems::of(&request);
-    if !matches!(request.kind.as_str(), "orientation" | "strategy" | "other") {
-        problems.push(FieldError::new(
-            "kind",
-            "must be orientation, strategy or other",
-        ));
-    }
+    problems.parse::<AgendaItemKind>("kind", &request.kind);
     let request = problems.or_command(|| Some(request))?;
     state
         .db(move |conn| meetings::add_item(conn, &caller, &id, idempotency_key, request))

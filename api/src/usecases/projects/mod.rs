@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use actix_web::http::header::EntityTag;
 use actix_web::web::Bytes;
-use os2pm_levels::evidence::{self as ev, Evidence, EvidenceStatus, Facts, RequirementState};
+use os2pm_levels::evidence::{self as ev, Evidence, EvidenceStatus, Facts};
 use os2pm_levels::{Catalogue, DEFAULT_CATALOGUE_VERSION, Gate, Level, Requirement};
 use os2pm_persistence::approvals::{ApprovalRow, ProjectApprovals, VoteRow};
 use os2pm_persistence::audit::{self, NewEntry};
@@ -388,7 +388,7 @@ impl Loaded {
                     title_da: r.title_da.clone(),
                     title_en: r.title_en.clone(),
                     recommended: r.recommended,
-                    status: requirement_state_name(state).into(),
+                    status: state.as_str().into(),
                     explanation: row.and_then(|e| e.explanation.clone()),
                     link: row.and_then(|e| e.link.clone()),
                     note: row.and_then(|e| e.note.clone()),
@@ -509,16 +509,6 @@ pub(crate) fn unmet_refused(unmet: Vec<UnmetRequirement>) -> Result<(), ApiError
         Ok(())
     } else {
         Err(ApiError::UnmetRequirements(unmet))
-    }
-}
-
-fn requirement_state_name(state: RequirementState) -> &'static str {
-    match state {
-        RequirementState::Met => "met",
-        RequirementState::Explained => "explained",
-        RequirementState::NotApplicable => "not_applicable",
-        RequirementState::Partial => "partial",
-        RequirementState::Missing => "missing",
     }
 }
 

@@ -33,8 +33,8 @@ pub struct RequirementStatus {
     pub title_en: String,
     /// *(anbefaling)*: recommended, shown, never blocking a gate.
     pub recommended: bool,
-    /// `met`, `explained`, `not_applicable`, `partial` (some organisations attested) or `missing`.
-    #[schema(example = "missing")]
+    /// `partial`: some, not all, participating organisations attested.
+    #[schema(example = "missing", value_type = os2pm_levels::evidence::RequirementState)]
     pub status: String,
     pub explanation: Option<String>,
     pub link: Option<String>,
