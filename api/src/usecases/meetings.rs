@@ -153,7 +153,7 @@ pub struct MeetingView {
     pub id: String,
     pub date: NaiveDate,
     pub place: String,
-    /// `planned`, `held` or `cancelled`.
+    #[schema(value_type = os2pm_groups::board::MeetingStatus)]
     pub status: String,
     /// Four weeks before: recommendations submitted later go to the next meeting.
     pub agenda_deadline: NaiveDate,
@@ -286,7 +286,7 @@ pub fn plan(
             id: uuid::Uuid::now_v7().to_string(),
             meeting_date: request.date,
             place: request.place.clone(),
-            status: "planned".into(),
+            status: os2pm_groups::board::MeetingStatus::Planned.as_str().into(),
             created_at: os2pm_persistence::now(),
         };
         store::insert(conn, &row).map_err(|e| match e {

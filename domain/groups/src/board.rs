@@ -18,6 +18,20 @@ os2pm_levels::names!(AgendaItemKind: "An agenda item besides the recommendations
     Other => "other",
 });
 
+/// Where a board meeting stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeetingStatus {
+    Planned,
+    Held,
+    Cancelled,
+}
+
+os2pm_levels::names!(MeetingStatus: "Where a board meeting stands" {
+    Planned => "planned",
+    Held => "held",
+    Cancelled => "cancelled",
+});
+
 /// One seat on the roster.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Seat {

@@ -158,6 +158,18 @@ crate::names!(RequirementState: "Whether a requirement holds on a project" {
     Missing => "missing",
 });
 
+/// One organisation's part of a per-organisation requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttestationStatus {
+    Met,
+    Missing,
+}
+
+crate::names!(AttestationStatus: "One organisation's part of a requirement" {
+    Met => "met",
+    Missing => "missing",
+});
+
 impl RequirementState {
     pub fn holds(self) -> bool {
         matches!(self, Self::Met | Self::Explained | Self::NotApplicable)

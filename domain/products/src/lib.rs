@@ -127,6 +127,42 @@ pub enum Mark {
 
 names!(Mark { Green => "green", Yellow => "yellow", Red => "red" });
 
+/// Where a change request stands: `recorded` needs no decision; the others wait for or have
+/// one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeRequestState {
+    Recorded,
+    Pending,
+    Approved,
+    Rejected,
+}
+
+names!(ChangeRequestState: "Where a change request stands" {
+    Recorded => "recorded",
+    Pending => "pending",
+    Approved => "approved",
+    Rejected => "rejected",
+});
+
+impl ChangeRequestState {
+    /// A new request: recorded when its route needs no decision, pending otherwise.
+    pub fn routed(route: Route) -> Self {
+        match route {
+            Route::Recorded => Self::Recorded,
+            Route::CoordinationGroup | Route::Board => Self::Pending,
+        }
+    }
+
+    /// A pending request once decided.
+    pub fn decided(approved: bool) -> Self {
+        if approved {
+            Self::Approved
+        } else {
+            Self::Rejected
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EvaluationError {
     #[error("`{0}` is not a requirement of the product's level")]
@@ -169,6 +205,29 @@ pub fn check_evaluation(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_waits_only_for_a_route_that_decides_and_ends_as_decided() {
+        assert_eq!(
+            ChangeRequestState::routed(Route::Recorded),
+            ChangeRequestState::Recorded
+        );
+        for route in [Route::CoordinationGroup, Route::Board] {
+            assert_eq!(
+                ChangeRequestState::routed(route),
+                ChangeRequestState::Pending
+            );
+        }
+        assert_eq!(
+            ChangeRequestState::decided(true),
+            ChangeRequestState::Approved
+        );
+        assert_eq!(
+            ChangeRequestState::decided(false),
+            ChangeRequestState::Rejected
+        );
+        assert_eq!(ChangeRequestState::Rejected.as_str(), "rejected");
+    }
 
     #[test]
     fn maintenance_and_minor_changes_are_recorded_whatever_they_cost() {

@@ -6,7 +6,7 @@ use os2pm_persistence::audit::{self, NewEntry};
 use os2pm_persistence::change_requests::{self as requests, ChangeRequestRow};
 use os2pm_persistence::projects as project_store;
 use os2pm_persistence::{DbConnection, StoreError, in_transaction, organizations};
-use os2pm_products::{ChangeCategory, Route, route};
+use os2pm_products::{ChangeCategory, ChangeRequestState, Route, route};
 use os2pm_projects::{Approver, Decision, Subject};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -35,7 +35,7 @@ pub struct ChangeRequestView {
     /// Who decides: `recorded` (the group is informed), `coordination_group` or `board`.
     #[schema(value_type = os2pm_products::Route)]
     pub route: String,
-    /// `recorded`, `pending`, `approved` or `rejected`.
+    #[schema(value_type = os2pm_products::ChangeRequestState)]
     pub state: String,
     pub decided_by: Option<String>,
     pub reason: Option<String>,
@@ -116,12 +116,7 @@ pub fn submit(
             description: request.description.clone(),
             estimated_cost_dkk: request.estimated_cost_dkk,
             route: route.as_str().into(),
-            state: if route == Route::Recorded {
-                "recorded"
-            } else {
-                "pending"
-            }
-            .into(),
+            state: ChangeRequestState::routed(route).as_str().into(),
             decided_by: None,
             decided_at: None,
             reason: None,
@@ -197,11 +192,7 @@ pub fn decide(
                 "only the coordination group's chair decides further development".into(),
             ));
         }
-        let state = if decision == Decision::Approve {
-            "approved"
-        } else {
-            "rejected"
-        };
+        let state = ChangeRequestState::decided(decision == Decision::Approve).as_str();
         requests::decide(
             conn,
             request_id,

@@ -284,7 +284,7 @@ pub(crate) fn apply_decision(
         (Subject::Closure, _) if !approved => Ok("closure_refused"),
         (Subject::ChangeRequest, Some(Payload::ChangeRequest(request))) => {
             let id = &request.change_request;
-            let state = if approved { "approved" } else { "rejected" };
+            let state = os2pm_products::ChangeRequestState::decided(approved).as_str();
             requests::decide(conn, id, state, "board", approval.reason.as_deref())?;
             Ok(if approved {
                 "change_request_approved"

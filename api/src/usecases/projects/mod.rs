@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use actix_web::http::header::EntityTag;
 use actix_web::web::Bytes;
-use os2pm_levels::evidence::{self as ev, Evidence, EvidenceStatus, Facts};
+use os2pm_levels::evidence::{self as ev, AttestationStatus, Evidence, EvidenceStatus, Facts};
 use os2pm_levels::{Catalogue, DEFAULT_CATALOGUE_VERSION, Gate, Level, Requirement};
 use os2pm_persistence::approvals::{ApprovalRow, ProjectApprovals, VoteRow};
 use os2pm_persistence::audit::{self, NewEntry};
@@ -366,15 +366,17 @@ impl Loaded {
                         .iter()
                         .map(|org| OrganizationAttestation {
                             organization: org.clone(),
-                            status: if evidence.iter().any(|e| {
+                            status: (if evidence.iter().any(|e| {
                                 e.key == r.key
                                     && e.organization.as_ref() == Some(org)
                                     && e.status == EvidenceStatus::Met
                             }) {
-                                "met".into()
+                                AttestationStatus::Met
                             } else {
-                                "missing".into()
-                            },
+                                AttestationStatus::Missing
+                            })
+                            .as_str()
+                            .into(),
                         })
                         .collect()
                 } else {

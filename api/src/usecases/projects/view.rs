@@ -47,7 +47,7 @@ pub struct RequirementStatus {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OrganizationAttestation {
     pub organization: String,
-    /// `met` or `missing`.
+    #[schema(value_type = os2pm_levels::evidence::AttestationStatus)]
     pub status: String,
 }
 
