@@ -28,6 +28,19 @@ pub const MAX_URI_BYTES: usize = 8 * 1024;
 /// own 128 KiB read buffer never reaches the application and gets actix's empty 431.
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
 
+/// The schema of a string field that takes one of `values` (for a closed set that is not a
+/// domain enum of its own).
+pub fn closed_set<'a>(
+    description: &str,
+    values: impl IntoIterator<Item = &'a str>,
+) -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .description(Some(description))
+        .enum_values(Some(values))
+        .build()
+}
+
 /// An empty value of a free-text or opaque query parameter (`?cursor=&q=`) is the parameter
 /// left out: a form or a generated client that sends every field, filled or not, means nothing
 /// by the empty ones. (An empty value of an enum, such as `level=`, is not one of its values:

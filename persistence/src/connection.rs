@@ -58,10 +58,13 @@ impl DatabaseUrl {
         }
     }
 
+    /// The names [`DatabaseUrl::backend_name`] gives.
+    pub const BACKENDS: [&'static str; 2] = ["postgresql", "sqlite"];
+
     pub fn backend_name(&self) -> &'static str {
         match self {
-            Self::Postgres(_) => "postgresql",
-            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => Self::BACKENDS[0],
+            Self::Sqlite(_) => Self::BACKENDS[1],
         }
     }
 

@@ -9,6 +9,12 @@ use crate::events::{self, Audience, EventRow, TypeFilter};
 use crate::schema::{delivery_attempts, webhook_deliveries, webhooks};
 use crate::{DbConnection, StoreError, in_transaction};
 
+/// Where a delivery stands: tried again until it is delivered or given up as failed.
+pub const PENDING: &str = "pending";
+pub const DELIVERED: &str = "delivered";
+pub const FAILED: &str = "failed";
+pub const DELIVERY_STATES: [&str; 3] = [PENDING, DELIVERED, FAILED];
+
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = webhooks)]
 pub struct WebhookRow {
@@ -60,7 +66,7 @@ pub struct DeliveryRow {
 impl DeliveryRow {
     /// Waiting for its (next) attempt.
     pub fn is_pending(&self) -> bool {
-        self.state == "pending"
+        self.state == PENDING
     }
 }
 
@@ -168,7 +174,7 @@ fn queue(
             webhook_deliveries::delivery_id.eq(&delivery_id),
             webhook_deliveries::webhook_id.eq(webhook_id),
             webhook_deliveries::event_seq.eq(event_row),
-            webhook_deliveries::state.eq("pending"),
+            webhook_deliveries::state.eq(PENDING),
             webhook_deliveries::attempts.eq(0),
             webhook_deliveries::next_attempt_at.eq(now),
             webhook_deliveries::created_at.eq(now),
@@ -185,7 +191,7 @@ pub fn head(
 ) -> Result<Option<(DeliveryRow, EventRow)>, StoreError> {
     let delivery: Option<DeliveryRow> = webhook_deliveries::table
         .filter(webhook_deliveries::webhook_id.eq(webhook_id))
-        .filter(webhook_deliveries::state.eq("pending"))
+        .filter(webhook_deliveries::state.eq(PENDING))
         .order(webhook_deliveries::id)
         .select(DeliveryRow::as_select())
         .first(conn)
@@ -206,7 +212,7 @@ pub fn lease(
     let taken = diesel::update(
         webhook_deliveries::table
             .find(delivery)
-            .filter(webhook_deliveries::state.eq("pending"))
+            .filter(webhook_deliveries::state.eq(PENDING))
             .filter(
                 webhook_deliveries::leased_until
                     .is_null()
@@ -253,9 +259,9 @@ pub fn record_attempt(
             ))
             .execute(conn)?;
         let (state, next_attempt_at, finished_at) = match attempt.next {
-            Next::Delivered => ("delivered", attempt.at, Some(attempt.at)),
-            Next::Failed => ("failed", attempt.at, Some(attempt.at)),
-            Next::RetryAt(at) => ("pending", at, None),
+            Next::Delivered => (DELIVERED, attempt.at, Some(attempt.at)),
+            Next::Failed => (FAILED, attempt.at, Some(attempt.at)),
+            Next::RetryAt(at) => (PENDING, at, None),
         };
         diesel::update(webhook_deliveries::table.find(delivery))
             .set((
@@ -319,7 +325,7 @@ pub fn redeliver(
             .filter(webhook_deliveries::delivery_id.eq(delivery_id))
             .select(DeliveryRow::as_select())
             .first(conn)?;
-        if original.state == "pending" {
+        if original.state == PENDING {
             return Err(StoreError::Conflict(
                 "the delivery is still being attempted".into(),
             ));

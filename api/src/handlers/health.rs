@@ -12,10 +12,16 @@ use crate::error::ApiError;
 pub struct Health {
     #[schema(example = "ok")]
     pub status: &'static str,
-    /// The database backend, on readiness: `sqlite` or `postgresql`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "sqlite")]
+    #[schema(example = "sqlite", schema_with = backend_schema)]
     pub database: Option<&'static str>,
+}
+
+fn backend_schema() -> utoipa::openapi::Object {
+    crate::request::closed_set(
+        "The database backend, on readiness",
+        os2pm_persistence::DatabaseUrl::BACKENDS,
+    )
 }
 
 /// The process is up and answering.

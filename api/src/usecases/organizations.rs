@@ -165,11 +165,10 @@ pub fn register(
 
 /// The schema of the `type` field, listing the domain's organisation kinds.
 pub(crate) fn organization_type_schema() -> utoipa::openapi::Object {
-    utoipa::openapi::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::Type::String)
-        .description(Some("The kind of organisation"))
-        .enum_values(Some(OrganizationKind::ALL.iter().map(|kind| kind.as_str())))
-        .build()
+    crate::request::closed_set(
+        "The kind of organisation",
+        OrganizationKind::ALL.iter().map(|kind| kind.as_str()),
+    )
 }
 
 fn valid_cvr(cvr: &str) -> Result<(), ValidationError> {

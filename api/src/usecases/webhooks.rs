@@ -148,13 +148,20 @@ pub struct DeliveryView {
     pub event_id: String,
     pub event_type: String,
     pub subject: EventSubject,
-    /// `pending`, `delivered` or `failed`.
+    #[schema(schema_with = delivery_state_schema)]
     pub state: String,
     pub attempts: Vec<AttemptView>,
     /// When a pending delivery is tried next.
     pub next_attempt_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
+}
+
+fn delivery_state_schema() -> utoipa::openapi::Object {
+    crate::request::closed_set(
+        "`pending` (tried again until delivered or given up), `delivered` or `failed`",
+        os2pm_persistence::webhooks::DELIVERY_STATES,
+    )
 }
 
 fn delivery_view(

@@ -79,7 +79,7 @@ pub struct NewChangeRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"decision": "approve", "reason": "Inden for rammen"}))]
 pub struct ChangeDecisionRequest {
-    /// `approve` or `reject`.
+    #[schema(schema_with = change_decision_schema)]
     pub decision: String,
     pub reason: Option<String>,
 }
@@ -251,6 +251,16 @@ pub struct ChangeDecision {
     decision: Decision,
 }
 
+/// A change request is approved or rejected; it is not returned.
+const CHANGE_DECISIONS: [Decision; 2] = [Decision::Approve, Decision::Reject];
+
+fn change_decision_schema() -> utoipa::openapi::Object {
+    crate::request::closed_set(
+        "`reject` needs a reason",
+        CHANGE_DECISIONS.iter().map(|d| d.as_str()),
+    )
+}
+
 impl TryFrom<ChangeDecisionRequest> for ChangeDecision {
     type Error = ApiError;
 
@@ -259,7 +269,7 @@ impl TryFrom<ChangeDecisionRequest> for ChangeDecision {
             .decision
             .parse::<Decision>()
             .ok()
-            .filter(|d| *d != Decision::Return)
+            .filter(|d| CHANGE_DECISIONS.contains(d))
             .ok_or_else(|| ApiError::validation("decision", "must be approve or reject"))?;
         if decision.needs_reason()
             && request
