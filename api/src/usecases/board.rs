@@ -160,7 +160,7 @@ pub fn seat(
         if !errors.is_empty() {
             return Err(ApiError::Validation(errors));
         }
-        let expected = if_match.expect(store::version(conn)?)?;
+        let expected = if_match.matched(store::version(conn)?)?;
         store::replace(conn, expected, &seats)?;
         let (version, after) = load_roster(conn)?;
         audit::append(

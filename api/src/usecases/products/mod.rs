@@ -226,7 +226,7 @@ pub(crate) fn change_product(
     in_transaction(conn, |conn| {
         let loaded = LoadedProduct::load(conn, id)?;
         loaded.check_open()?;
-        let expected = if_match.expect(loaded.product.version)?;
+        let expected = if_match.matched(loaded.product.version)?;
         change(conn, &loaded)?;
         let version = store::update(conn, expected, &loaded.product)?;
         audit::append(

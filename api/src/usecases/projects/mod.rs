@@ -703,7 +703,7 @@ pub(crate) fn change_project(
     os2pm_persistence::in_transaction(conn, |conn| {
         let loaded = Loaded::load(conn, id)?;
         let next = loaded.check(action, caller)?;
-        let expected = if_match.expect(loaded.record.project.version)?;
+        let expected = if_match.matched(loaded.record.project.version)?;
         let before = Snapshot::of_loaded(&loaded);
         let mut project = loaded.record.project.clone();
         project.move_to(next);
