@@ -410,8 +410,10 @@ struct Rows {
 impl Rows {
     fn read(mut self, parts: Vec<Part>) -> Result<Self, StoreError> {
         for Part { part, body } in parts {
-            self.add(&part, &body)
-                .map_err(|e| StoreError::Seed(format!("a project's {part} row: {e}")))?;
+            self.add(&part, &body).map_err(|e| {
+                let error = format!("a project's {part} row does not read: {e}");
+                StoreError::Database(diesel::result::Error::DeserializationError(error.into()))
+            })?;
         }
         Ok(self)
     }
