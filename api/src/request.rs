@@ -3,19 +3,21 @@
 
 use std::future::{Ready, ready};
 
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, EntityTag, IfNoneMatch};
 use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, Responder, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use os2pm_persistence::idempotency::{self, StoredResponse};
 use os2pm_persistence::{DbConnection, StoreError, WriteSet, in_transaction};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::{ObjectBuilder, Required, Type};
 use utoipa::{IntoParams, ToSchema};
 use validator::{ValidationErrors, ValidationErrorsKind};
 
@@ -477,8 +479,13 @@ impl StoredReply {
         self.etag = Some(tag.to_string());
         self
     }
+}
 
-    pub fn into_response(self) -> HttpResponse {
+/// A handler answers with the reply as it was stored: its status, `Location`, ETag and body.
+impl Responder for StoredReply {
+    type Body = BoxBody;
+
+    fn respond_to(self, _: &HttpRequest) -> HttpResponse {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::OK);
         let mut response = HttpResponse::build(status);
         response.content_type("application/json");
@@ -542,19 +549,78 @@ impl FromRequest for IfMatch {
     }
 }
 
-/// 200 with `body` and its ETag.
-pub fn etag_response(tag: EntityTag, body: serde_json::Value) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(header::ETag(tag))
-        .json(body)
+/// A guarded change to the resource the path's `{id}` names: the version the caller read it at
+/// (`If-Match`) and the key that makes a retry safe (`Idempotency-Key`, optional).
+pub struct Guarded {
+    pub id: String,
+    pub if_match: IfMatch,
+    pub idempotency_key: IdempotencyKey,
+}
+
+/// Documents what [`Guarded`] reads, so an operation names it once: `params(Guarded)`.
+impl IntoParams for Guarded {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let text = || Some(ObjectBuilder::new().schema_type(Type::String));
+        let parameter = |name: &str, place, required| {
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(place)
+                .required(required)
+                .schema(text())
+        };
+        vec![
+            parameter("id", ParameterIn::Path, Required::True).build(),
+            parameter("If-Match", ParameterIn::Header, Required::True)
+                .description(Some("The ETag it was read with, or `*` (any version)"))
+                .build(),
+            parameter("Idempotency-Key", ParameterIn::Header, Required::False).build(),
+        ]
+    }
+}
+
+impl FromRequest for Guarded {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let if_match = IfMatch(request.headers().get(header::IF_MATCH).cloned());
+        let guarded = IdempotencyKey::from_request(request, payload)
+            .into_inner()
+            .map(|idempotency_key| Self {
+                id: request.match_info().query("id").to_owned(),
+                if_match,
+                idempotency_key,
+            });
+        ready(guarded)
+    }
+}
+
+/// A resource as a change left it, with the ETag a following GET would send: answered 200.
+pub struct Tagged {
+    pub tag: EntityTag,
+    pub body: serde_json::Value,
+}
+
+impl Responder for Tagged {
+    type Body = BoxBody;
+
+    fn respond_to(self, _: &HttpRequest) -> HttpResponse {
+        HttpResponse::Ok()
+            .insert_header(header::ETag(self.tag))
+            .json(self.body)
+    }
 }
 
 /// 200 with the project when a change is in force, 202 with the approval when the board must
 /// decide it first.
-pub fn proposed_response(proposed: Proposed) -> HttpResponse {
-    match proposed {
-        Proposed::InForce(tag, body) => etag_response(tag, body),
-        Proposed::AwaitingBoard(approval) => HttpResponse::Accepted().json(approval),
+impl Responder for Proposed {
+    type Body = BoxBody;
+
+    fn respond_to(self, request: &HttpRequest) -> HttpResponse {
+        match self {
+            Proposed::InForce(changed) => changed.respond_to(request),
+            Proposed::AwaitingBoard(approval) => HttpResponse::Accepted().json(approval),
+        }
     }
 }
 

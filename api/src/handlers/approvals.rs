@@ -114,14 +114,13 @@ pub async fn vote(
     id: web::Path<String>,
     idempotency_key: IdempotencyKey,
     body: web::Json<VoteRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<StoredReply, ApiError> {
     let id = id.into_inner();
     let request = body.into_inner();
     let decision = parse_decision(&request.decision, request.reason.as_deref())?;
     state
         .db(move |conn| approvals::vote(conn, &caller, &id, idempotency_key, request, decision))
         .await
-        .map(StoredReply::into_response)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -162,7 +161,7 @@ pub async fn meeting_decision(
     id: web::Path<String>,
     idempotency_key: IdempotencyKey,
     body: web::Json<MeetingDecisionRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<StoredReply, ApiError> {
     let id = id.into_inner();
     let request = body.into_inner();
     let minutes = Minutes::read(
@@ -188,5 +187,4 @@ pub async fn meeting_decision(
             )
         })
         .await
-        .map(StoredReply::into_response)
 }

@@ -122,7 +122,7 @@ pub async fn create(
     caller: Caller,
     idempotency_key: IdempotencyKey,
     body: web::Json<NewOrganizationRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<StoredReply, ApiError> {
     let request = body.into_inner();
     let problems = request.problems();
     if !problems.is_empty() {
@@ -131,5 +131,4 @@ pub async fn create(
     state
         .db(move |conn| organizations::register(conn, &caller, idempotency_key, request))
         .await
-        .map(StoredReply::into_response)
 }

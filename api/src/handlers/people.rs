@@ -29,12 +29,11 @@ pub async fn create(
     caller: Caller,
     idempotency_key: IdempotencyKey,
     body: web::Json<NewPersonRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<StoredReply, ApiError> {
     let request = valid(body.into_inner())?;
     state
         .db(move |conn| people::register(conn, &caller, idempotency_key, request))
         .await
-        .map(StoredReply::into_response)
 }
 
 /// The people known to os2pm (administrators only).

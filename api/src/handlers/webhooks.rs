@@ -31,12 +31,11 @@ pub async fn create(
     caller: Caller,
     idempotency_key: IdempotencyKey,
     body: web::Json<NewWebhook>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<StoredReply, ApiError> {
     let request = Subscription::checked(body.into_inner(), state.webhooks_allow_http_loopback)?;
     state
         .db(move |conn| webhooks::subscribe(conn, &caller, idempotency_key, request))
         .await
-        .map(StoredReply::into_response)
 }
 
 /// The subscriptions the caller may manage.

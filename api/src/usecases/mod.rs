@@ -19,7 +19,6 @@ pub mod requirements;
 pub mod running;
 pub mod webhooks;
 
-use actix_web::http::header::EntityTag;
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::audit::{self, NewEntry};
 use serde::Serialize;
@@ -27,6 +26,7 @@ use serde::Serialize;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::request::Outcome;
+use crate::request::Tagged;
 
 /// A response body as JSON.
 pub fn to_body<T: Serialize>(view: &T) -> Result<serde_json::Value, ApiError> {
@@ -61,7 +61,7 @@ pub fn created<T: Serialize>(
 /// What a change that may need the board leads to.
 pub enum Proposed {
     /// In force now: the project as it stands, with its ETag.
-    InForce(EntityTag, serde_json::Value),
+    InForce(Tagged),
     /// Waiting for the board: the approval that was opened.
     AwaitingBoard(serde_json::Value),
 }
@@ -70,7 +70,7 @@ impl Proposed {
     /// The approval `opened`, if one was, else the changed project.
     pub(crate) fn of(
         conn: &mut DbConnection,
-        changed: (EntityTag, serde_json::Value),
+        changed: Tagged,
         opened: Option<String>,
     ) -> Result<Self, ApiError> {
         Ok(match opened {
@@ -78,7 +78,7 @@ impl Proposed {
                 let row = os2pm_persistence::approvals::find(conn, &approval)?;
                 Self::AwaitingBoard(to_body(&approvals::ApprovalView::load(conn, row)?)?)
             }
-            None => Self::InForce(changed.0, changed.1),
+            None => Self::InForce(changed),
         })
     }
 }

@@ -32,12 +32,11 @@ pub async fn create(
     caller: Caller,
     idempotency_key: IdempotencyKey,
     body: web::Json<NewMeeting>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<StoredReply, ApiError> {
     let request = valid(body.into_inner())?;
     state
         .db(move |conn| meetings::plan(conn, &caller, idempotency_key, request))
         .await
-        .map(StoredReply::into_response)
 }
 
 /// Every board meeting by date, with deadlines and agendas. Public.
@@ -99,7 +98,7 @@ pub async fn add_item(
     id: web::Path<String>,
     idempotency_key: IdempotencyKey,
     body: web::Json<NewAgendaItem>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<StoredReply, ApiError> {
     let id = id.into_inner();
     let request = body.into_inner();
     let mut problems = Problems::of(&request);
@@ -108,7 +107,6 @@ pub async fn add_item(
     state
         .db(move |conn| meetings::add_item(conn, &caller, &id, idempotency_key, request))
         .await
-        .map(StoredReply::into_response)
 }
 
 /// Records the board's decision on a recommendation on this meeting's agenda (the business
@@ -134,7 +132,7 @@ pub async fn decide_recommendation(
     path: web::Path<(String, String)>,
     idempotency_key: IdempotencyKey,
     body: web::Json<AgendaDecisionRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<StoredReply, ApiError> {
     let (meeting_id, approval_id) = path.into_inner();
     let request = body.into_inner();
     let minutes = Minutes::read(
@@ -155,5 +153,4 @@ pub async fn decide_recommendation(
             )
         })
         .await
-        .map(StoredReply::into_response)
 }

@@ -36,12 +36,11 @@ pub async fn create_change_request(
     id: web::Path<String>,
     idempotency_key: IdempotencyKey,
     body: web::Json<NewChangeRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<StoredReply, ApiError> {
     let change = ParsedChangeRequest::try_from(body.into_inner())?;
     state
         .db(move |conn| change_requests::submit(conn, &caller, &id, idempotency_key, change))
         .await
-        .map(StoredReply::into_response)
 }
 
 /// The product's change requests, oldest first.

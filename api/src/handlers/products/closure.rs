@@ -1,6 +1,6 @@
 //! `POST /api/v1/products/{id}/closure`: proposing to close a product; the board decides.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{post, web};
 
 use crate::app::AppState;
 use crate::auth::Caller;
@@ -33,10 +33,9 @@ pub async fn propose_closure(
     id: web::Path<String>,
     idempotency_key: IdempotencyKey,
     body: web::Json<ClosureRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<StoredReply, ApiError> {
     let request = body.into_inner();
     state
         .db(move |conn| closure::propose_closure(conn, &caller, &id, idempotency_key, request))
         .await
-        .map(StoredReply::into_response)
 }

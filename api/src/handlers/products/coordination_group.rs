@@ -1,12 +1,12 @@
 //! `/api/v1/products/{id}/coordination-group…`: a product's coordination group, and organisations
 //! joining and leaving it.
 
-use actix_web::{HttpResponse, delete, post, put, web};
+use actix_web::{delete, post, put, web};
 
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
-use crate::request::{IfMatch, etag_response, valid};
+use crate::request::{IfMatch, Tagged, valid};
 use crate::usecases::products::coordination::{CoordinationGroupRequest, JoinRequest};
 use crate::usecases::products::{ProductView, coordination};
 
@@ -33,13 +33,12 @@ pub async fn put_product_coordination_group(
     id: web::Path<String>,
     body: web::Json<CoordinationGroupRequest>,
     if_match: IfMatch,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Tagged, ApiError> {
     let id = id.into_inner();
     let request = valid(body.into_inner())?;
-    let (version, body) = state
+    state
         .db(move |conn| coordination::set_group(conn, &caller, &id, if_match, request))
-        .await?;
-    Ok(etag_response(version, body))
+        .await
 }
 
 /// Joins the coordination group for the caller's own organisation: any organisation using the
@@ -65,12 +64,11 @@ pub async fn join(
     id: web::Path<String>,
     body: web::Json<JoinRequest>,
     if_match: IfMatch,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Tagged, ApiError> {
     let representative = body.into_inner().representative;
-    let (version, body) = state
+    state
         .db(move |conn| coordination::join(conn, &caller, &id, if_match, representative))
-        .await?;
-    Ok(etag_response(version, body))
+        .await
 }
 
 /// Leaves the coordination group for the caller's own organisation. Refused when it would
@@ -96,10 +94,9 @@ pub async fn leave(
     caller: Caller,
     path: web::Path<(String, String)>,
     if_match: IfMatch,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Tagged, ApiError> {
     let (id, org) = path.into_inner();
-    let (version, body) = state
+    state
         .db(move |conn| coordination::leave(conn, &caller, &id, if_match, org))
-        .await?;
-    Ok(etag_response(version, body))
+        .await
 }

@@ -34,12 +34,11 @@ pub async fn evaluate(
     id: web::Path<String>,
     idempotency_key: IdempotencyKey,
     body: web::Json<NewEvaluation>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<StoredReply, ApiError> {
     let evaluation = ParsedEvaluation::try_from(body.into_inner())?;
     state
         .db(move |conn| evaluations::evaluate(conn, &caller, &id, idempotency_key, evaluation))
         .await
-        .map(StoredReply::into_response)
 }
 
 /// A product's evaluations, oldest first. Public.

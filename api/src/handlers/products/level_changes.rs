@@ -1,6 +1,6 @@
 //! `POST /api/v1/products/{id}/level-changes`: proposing another level for a product.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{post, web};
 
 use crate::app::AppState;
 use crate::auth::Caller;
@@ -33,12 +33,11 @@ pub async fn product_level_change(
     id: web::Path<String>,
     idempotency_key: IdempotencyKey,
     body: web::Json<LevelChangeRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<StoredReply, ApiError> {
     let change = LevelChange::try_from(body.into_inner())?;
     state
         .db(move |conn| {
             level_change::propose_for_product(conn, &caller, &id, idempotency_key, change)
         })
         .await
-        .map(StoredReply::into_response)
 }

@@ -38,12 +38,11 @@ pub async fn import(
     id: web::Path<String>,
     idempotency_key: IdempotencyKey,
     body: web::Bytes,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<StoredReply, ApiError> {
     let upload = Upload::try_from(body.as_ref())?;
     state
         .db(move |conn| self_assessments::import(conn, &caller, &id, idempotency_key, upload))
         .await
-        .map(StoredReply::into_response)
 }
 
 /// The product's self-assessment in the association's format: the latest imported answers,

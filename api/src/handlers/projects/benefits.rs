@@ -33,7 +33,7 @@ pub async fn create(
     id: web::Path<String>,
     idempotency_key: IdempotencyKey,
     body: web::Json<NewBenefit>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<StoredReply, ApiError> {
     let id = id.into_inner();
     let request = valid(body.into_inner())?;
     check_benefit(request.baseline, request.target)
@@ -41,7 +41,6 @@ pub async fn create(
     state
         .db(move |conn| benefits::expect(conn, &caller, &id, idempotency_key, request))
         .await
-        .map(StoredReply::into_response)
 }
 
 /// Records a measurement of a benefit.
@@ -65,7 +64,7 @@ pub async fn measure(
     path: web::Path<(String, String)>,
     idempotency_key: IdempotencyKey,
     body: web::Json<NewMeasurement>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<StoredReply, ApiError> {
     let (id, benefit_id) = path.into_inner();
     let request = valid(body.into_inner())?;
     if !request.value.is_finite() {
@@ -76,7 +75,6 @@ pub async fn measure(
             benefits::measure(conn, &caller, &id, &benefit_id, idempotency_key, request)
         })
         .await
-        .map(StoredReply::into_response)
 }
 
 /// A project's (or its product's) expected benefits with their measurements. Public.

@@ -1,11 +1,11 @@
 //! `/api/v1/projects/{id}/budget…`: the budget and business case, and its approval.
 
-use actix_web::{HttpResponse, post, put, web};
+use actix_web::{post, put, web};
 
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
-use crate::request::{IdempotencyKey, IfMatch, StoredReply, etag_response};
+use crate::request::{Guarded, IfMatch, StoredReply, Tagged};
 use crate::usecases::projects::budget;
 use crate::usecases::projects::budget::{BudgetRequest, NewBudget};
 
@@ -32,12 +32,11 @@ pub async fn put_budget(
     id: web::Path<String>,
     body: web::Json<BudgetRequest>,
     if_match: IfMatch,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Tagged, ApiError> {
     let budget = NewBudget::try_from(body.into_inner())?;
-    let (tag, body) = state
+    state
         .db(move |conn| budget::set_budget(conn, &caller, &id, if_match, budget))
-        .await?;
-    Ok(etag_response(tag, body))
+        .await
 }
 
 /// The steering group's chair approves the budget: final at N1; at N2/N3 it goes to the board.
@@ -45,8 +44,7 @@ pub async fn put_budget(
     operation_id = "approveBudget",
     tag = "running",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),
-        ("Idempotency-Key" = Option<String>, Header)),
+    params(Guarded),
     responses(
         (status = 200, description = "The project; its budget approved, or waiting for the board", body = crate::usecases::projects::view::ProjectView),
         (status = 403, description = "Not the steering group's chair", body = ProblemSchema, content_type = "application/problem+json"),
@@ -58,12 +56,9 @@ pub async fn put_budget(
 pub async fn approve_budget(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
-    idempotency_key: IdempotencyKey,
-) -> Result<HttpResponse, ApiError> {
+    write: Guarded,
+) -> Result<StoredReply, ApiError> {
     state
-        .db(move |conn| budget::approve_budget(conn, &caller, &id, if_match, idempotency_key))
+        .db(move |conn| budget::approve_budget(conn, &caller, write))
         .await
-        .map(StoredReply::into_response)
 }

@@ -1,11 +1,11 @@
 //! `PUT /api/v1/projects/{id}/coordination-group`: the group that will follow the product.
 
-use actix_web::{HttpResponse, put, web};
+use actix_web::{put, web};
 
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
-use crate::request::{IfMatch, etag_response, valid};
+use crate::request::{IfMatch, Tagged, valid};
 use crate::usecases::products::coordination::CoordinationGroupRequest;
 use crate::usecases::projects::coordination;
 
@@ -31,11 +31,10 @@ pub async fn put_project_coordination_group(
     id: web::Path<String>,
     body: web::Json<CoordinationGroupRequest>,
     if_match: IfMatch,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Tagged, ApiError> {
     let id = id.into_inner();
     let request = valid(body.into_inner())?;
-    let (version, body) = state
+    state
         .db(move |conn| coordination::set_coordination_group(conn, &caller, &id, if_match, request))
-        .await?;
-    Ok(etag_response(version, body))
+        .await
 }

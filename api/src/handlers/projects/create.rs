@@ -1,6 +1,6 @@
 //! `POST /api/v1/projects`: a municipality submits an idea.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{post, web};
 
 use crate::app::AppState;
 use crate::auth::Caller;
@@ -29,11 +29,10 @@ pub async fn create(
     caller: Caller,
     idempotency_key: IdempotencyKey,
     body: web::Json<NewProjectRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<StoredReply, ApiError> {
     let idea = NewIdea::try_from(body.into_inner())?;
     let directory = state.organizations.clone();
     state
         .db(move |conn| idea::submit_idea(conn, &directory, &caller, idempotency_key, idea))
         .await
-        .map(StoredReply::into_response)
 }

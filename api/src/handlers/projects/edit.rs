@@ -1,11 +1,11 @@
 //! `PATCH /api/v1/projects/{id}`: the owner edits its idea while it may.
 
-use actix_web::{HttpResponse, patch, web};
+use actix_web::{patch, web};
 
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
-use crate::request::{IfMatch, etag_response};
+use crate::request::{IfMatch, Tagged};
 use crate::usecases::projects::idea;
 use crate::usecases::projects::idea::{IdeaChanges, ProjectPatch};
 use crate::usecases::projects::view::ProjectView;
@@ -32,10 +32,9 @@ pub async fn patch(
     id: web::Path<String>,
     body: web::Json<ProjectPatch>,
     if_match: IfMatch,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Tagged, ApiError> {
     let changes = IdeaChanges::try_from(body.into_inner())?;
-    let (tag, body) = state
+    state
         .db(move |conn| idea::edit_idea(conn, &caller, &id, if_match, changes))
-        .await?;
-    Ok(etag_response(tag, body))
+        .await
 }

@@ -1,11 +1,11 @@
 //! `PUT /api/v1/projects/{id}/requirements/{key}`: evidence for one requirement.
 
-use actix_web::{HttpResponse, put, web};
+use actix_web::{put, web};
 
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema};
-use crate::request::{IfMatch, etag_response};
+use crate::request::{IfMatch, Tagged};
 use crate::usecases::projects::evidence;
 use crate::usecases::projects::evidence::{EvidenceRequest, NewEvidence};
 use crate::usecases::projects::view::ProjectView;
@@ -33,11 +33,10 @@ pub async fn record_evidence(
     path: web::Path<(String, String)>,
     body: web::Json<EvidenceRequest>,
     if_match: IfMatch,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Tagged, ApiError> {
     let (id, key) = path.into_inner();
     let evidence = NewEvidence::try_from(body.into_inner())?;
-    let (tag, body) = state
+    state
         .db(move |conn| evidence::record_evidence(conn, &caller, &id, &key, if_match, evidence))
-        .await?;
-    Ok(etag_response(tag, body))
+        .await
 }

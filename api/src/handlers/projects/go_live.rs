@@ -1,11 +1,11 @@
 //! `POST /api/v1/projects/{id}/go-live`: a running project goes live and becomes a product.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{post, web};
 
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
-use crate::request::{IdempotencyKey, IfMatch, StoredReply};
+use crate::request::{Guarded, StoredReply};
 use crate::usecases::projects::go_live as usecase;
 
 /// Takes a running project live (business manager or steering group chair): every
@@ -15,8 +15,7 @@ use crate::usecases::projects::go_live as usecase;
     operation_id = "goLive",
     tag = "products",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),
-        ("Idempotency-Key" = Option<String>, Header)),
+    params(Guarded),
     responses(
         (status = 200, description = "The project, `implemented`, with `product_id`", body = crate::usecases::projects::view::ProjectView),
         refusals::NotManagerOrChair,
@@ -28,13 +27,9 @@ use crate::usecases::projects::go_live as usecase;
 pub async fn go_live(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
-    idempotency_key: IdempotencyKey,
-) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
+    write: Guarded,
+) -> Result<StoredReply, ApiError> {
     state
-        .db(move |conn| usecase::go_live(conn, &caller, &id, if_match, idempotency_key))
+        .db(move |conn| usecase::go_live(conn, &caller, write))
         .await
-        .map(StoredReply::into_response)
 }

@@ -1,11 +1,11 @@
 //! `POST /api/v1/projects/{id}/placement`: the business manager places an idea at a level.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{post, web};
 
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
-use crate::request::{IdempotencyKey, IfMatch, StoredReply};
+use crate::request::{Guarded, StoredReply};
 use crate::usecases::projects::placement;
 use crate::usecases::projects::placement::{Placement, PlacementRequest};
 use crate::usecases::projects::view::ProjectView;
@@ -16,8 +16,7 @@ use crate::usecases::projects::view::ProjectView;
     operation_id = "placeProject",
     tag = "projects",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),
-        ("Idempotency-Key" = Option<String>, Header)),
+    params(Guarded),
     request_body = PlacementRequest,
     responses(
         (status = 200, description = "The concept", body = ProjectView, headers(("ETag" = String))),
@@ -31,14 +30,11 @@ use crate::usecases::projects::view::ProjectView;
 pub async fn place(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    write: Guarded,
     body: web::Json<PlacementRequest>,
-    if_match: IfMatch,
-    idempotency_key: IdempotencyKey,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<StoredReply, ApiError> {
     let placement = Placement::try_from(body.into_inner())?;
     state
-        .db(move |conn| placement::place(conn, &caller, &id, if_match, idempotency_key, placement))
+        .db(move |conn| placement::place(conn, &caller, write, placement))
         .await
-        .map(StoredReply::into_response)
 }

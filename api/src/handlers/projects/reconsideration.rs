@@ -1,12 +1,13 @@
 //! `POST /api/v1/projects/{id}/{pause,resume,cancel}`: reconsidering a running project.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{post, web};
 use os2pm_projects::Action;
 
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
-use crate::request::{IfMatch, proposed_response};
+use crate::request::IfMatch;
+use crate::usecases::Proposed;
 use crate::usecases::approvals::ApprovalView;
 use crate::usecases::projects::reconsideration;
 use crate::usecases::projects::reconsideration::ReconsiderRequest;
@@ -24,12 +25,11 @@ type Reconsideration = (
 async fn reconsider(
     (state, caller, id, if_match, body): Reconsideration,
     action: Action,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Proposed, ApiError> {
     let request = body.into_inner();
     state
         .db(move |conn| reconsideration::reconsider(conn, &caller, &id, if_match, action, request))
         .await
-        .map(proposed_response)
 }
 
 /// Pauses a running project (business manager or steering group chair), with a reason.
@@ -53,7 +53,7 @@ pub async fn pause(
     id: web::Path<String>,
     body: web::Json<ReconsiderRequest>,
     if_match: IfMatch,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Proposed, ApiError> {
     reconsider((state, caller, id, if_match, body), Action::Pause).await
 }
 
@@ -77,7 +77,7 @@ pub async fn resume(
     id: web::Path<String>,
     body: web::Json<ReconsiderRequest>,
     if_match: IfMatch,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Proposed, ApiError> {
     reconsider((state, caller, id, if_match, body), Action::Resume).await
 }
 
@@ -104,6 +104,6 @@ pub async fn cancel(
     id: web::Path<String>,
     body: web::Json<ReconsiderRequest>,
     if_match: IfMatch,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Proposed, ApiError> {
     reconsider((state, caller, id, if_match, body), Action::Cancel).await
 }

@@ -33,12 +33,11 @@ pub async fn create_report(
     id: web::Path<String>,
     idempotency_key: IdempotencyKey,
     body: web::Json<ReportRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<StoredReply, ApiError> {
     let report = NewReport::try_from(body.into_inner())?;
     state
         .db(move |conn| reports::file_report(conn, &caller, &id, idempotency_key, report))
         .await
-        .map(StoredReply::into_response)
 }
 
 /// The project's reports, oldest first.

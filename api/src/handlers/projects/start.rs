@@ -1,11 +1,11 @@
 //! `POST /api/v1/projects/{id}/start`: an approved project starts.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{post, web};
 
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
-use crate::request::{IdempotencyKey, IfMatch, StoredReply};
+use crate::request::{Guarded, StoredReply};
 use crate::usecases::projects::start as usecase;
 
 /// Starts an approved project (business manager or steering group chair): every `start`-gate
@@ -14,8 +14,7 @@ use crate::usecases::projects::start as usecase;
     operation_id = "startProject",
     tag = "running",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag"),
-        ("Idempotency-Key" = Option<String>, Header)),
+    params(Guarded),
     responses(
         (status = 200, description = "The project, `in_progress`", body = crate::usecases::projects::view::ProjectView),
         refusals::NotManagerOrChair,
@@ -28,12 +27,9 @@ use crate::usecases::projects::start as usecase;
 pub async fn start(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
-    idempotency_key: IdempotencyKey,
-) -> Result<HttpResponse, ApiError> {
+    write: Guarded,
+) -> Result<StoredReply, ApiError> {
     state
-        .db(move |conn| usecase::start(conn, &caller, &id, if_match, idempotency_key))
+        .db(move |conn| usecase::start(conn, &caller, write))
         .await
-        .map(StoredReply::into_response)
 }

@@ -1,11 +1,12 @@
 //! `PUT /api/v1/projects/{id}/steering-group`: the project's steering group.
 
-use actix_web::{HttpResponse, put, web};
+use actix_web::{put, web};
 
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
-use crate::request::{IfMatch, proposed_response};
+use crate::request::IfMatch;
+use crate::usecases::Proposed;
 use crate::usecases::approvals::ApprovalView;
 use crate::usecases::projects::steering;
 use crate::usecases::projects::steering::SteeringGroupRequest;
@@ -36,10 +37,9 @@ pub async fn put_steering_group(
     id: web::Path<String>,
     body: web::Json<SteeringGroupRequest>,
     if_match: IfMatch,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Proposed, ApiError> {
     let request = body.into_inner();
     state
         .db(move |conn| steering::set_steering_group(conn, &caller, &id, if_match, request))
         .await
-        .map(proposed_response)
 }

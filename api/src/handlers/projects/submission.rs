@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
-use crate::request::{IdempotencyKey, IfMatch, StoredReply};
+use crate::request::{Guarded, StoredReply};
 use crate::usecases::projects::submission::{self, SubmissionCheck};
 use crate::usecases::projects::view::ProjectView;
 
@@ -52,9 +52,7 @@ pub struct SubmissionQuery {
     operation_id = "submitProject",
     tag = "projects",
     security(("bearer" = [])),
-    params(("id" = String, Path), SubmissionQuery,
-        ("If-Match" = String, Header, description = "The project's ETag, or `*`"),
-        ("Idempotency-Key" = Option<String>, Header)),
+    params(Guarded, SubmissionQuery),
     responses(
         (status = 200, description = "Submitted: the project, now `awaiting_approval`", body = ProjectView, headers(("ETag" = String))),
         refusals::NotTheBusinessManager,
@@ -70,11 +68,9 @@ pub struct SubmissionQuery {
 pub async fn submit(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
     query: web::Query<SubmissionQuery>,
-    if_match: IfMatch,
-    idempotency_key: IdempotencyKey,
-) -> Result<HttpResponse, ApiError> {
+    write: Guarded,
+) -> Result<StoredReply, ApiError> {
     if query.dry_run.is_some() {
         return Err(ApiError::validation(
             "dry_run",
@@ -82,7 +78,6 @@ pub async fn submit(
         ));
     }
     state
-        .db(move |conn| submission::submit(conn, &caller, &id, if_match, idempotency_key))
+        .db(move |conn| submission::submit(conn, &caller, write))
         .await
-        .map(StoredReply::into_response)
 }

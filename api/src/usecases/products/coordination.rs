@@ -1,7 +1,6 @@
 //! A product's coordination group: set by the business manager or its chair, joined and left
 //! by organisations.
 
-use actix_web::http::header::EntityTag;
 use os2pm_persistence::DbConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -10,6 +9,7 @@ use validator::Validate;
 use crate::auth::{Caller, Role};
 use crate::error::ApiError;
 use crate::request::IfMatch;
+use crate::request::Tagged;
 use crate::usecases::groups::{CoordinationGroupView, form_coordination_group};
 use crate::usecases::products::change_product;
 
@@ -74,7 +74,7 @@ pub fn set_group(
     id: &str,
     if_match: IfMatch,
     request: CoordinationGroupRequest,
-) -> Result<(EntityTag, serde_json::Value), ApiError> {
+) -> Result<Tagged, ApiError> {
     change_product(
         conn,
         caller,
@@ -101,7 +101,7 @@ pub fn join(
     id: &str,
     if_match: IfMatch,
     representative: String,
-) -> Result<(EntityTag, serde_json::Value), ApiError> {
+) -> Result<Tagged, ApiError> {
     caller.require_any(&[Role::MunicipalityUser, Role::Integration])?;
     let org = caller
         .org
@@ -136,7 +136,7 @@ pub fn leave(
     id: &str,
     if_match: IfMatch,
     org: String,
-) -> Result<(EntityTag, serde_json::Value), ApiError> {
+) -> Result<Tagged, ApiError> {
     caller.require_any(&[Role::MunicipalityUser, Role::Integration])?;
     if caller.org.as_deref() != Some(org.as_str()) {
         return Err(ApiError::Forbidden(

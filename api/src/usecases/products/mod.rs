@@ -10,7 +10,6 @@ pub mod publiccode;
 pub mod read;
 pub mod self_assessments;
 
-use actix_web::http::header::EntityTag;
 use chrono::{DateTime, Utc};
 use os2pm_levels::{DEFAULT_CATALOGUE_VERSION, Level};
 use os2pm_persistence::approvals::{self as approval_store, ApprovalRow};
@@ -26,6 +25,7 @@ use utoipa::ToSchema;
 
 use crate::auth::{Caller, Role};
 use crate::error::ApiError;
+use crate::request::Tagged;
 use crate::request::{IfMatch, etag};
 use crate::usecases::approvals::{ApprovalView, Payload};
 use crate::usecases::groups::{CoordinationGroupView, CoordinationInForce};
@@ -222,7 +222,7 @@ pub(crate) fn change_product(
     audit_action: &str,
     reason: Option<&str>,
     change: impl FnOnce(&mut DbConnection, &LoadedProduct) -> Result<(), ApiError>,
-) -> Result<(EntityTag, serde_json::Value), ApiError> {
+) -> Result<Tagged, ApiError> {
     in_transaction(conn, |conn| {
         let loaded = LoadedProduct::load(conn, id)?;
         loaded.check_open()?;
@@ -242,7 +242,10 @@ pub(crate) fn change_product(
             },
         )?;
         let fresh = LoadedProduct::load(conn, id)?;
-        Ok((etag(version), to_body(&fresh.view(conn, Some(caller))?)?))
+        Ok(Tagged {
+            tag: etag(version),
+            body: to_body(&fresh.view(conn, Some(caller))?)?,
+        })
     })
 }
 

@@ -1,7 +1,6 @@
 //! The budget and business case: proposed, approved by the steering group's chair and, at
 //! N2/N3, by the board.
 
-use actix_web::http::header::EntityTag;
 use chrono::NaiveDate;
 use os2pm_levels::Level;
 use os2pm_persistence::DbConnection;
@@ -13,9 +12,10 @@ use validator::Validate;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldError};
-use crate::request::{IdempotencyKey, IfMatch, Problems, StoredReply};
+use crate::request::Tagged;
+use crate::request::{Guarded, IfMatch, Problems, StoredReply};
 use crate::usecases::approvals::open_approval;
-use crate::usecases::projects::{ProjectChange, change_project, change_project_once};
+use crate::usecases::projects::{ProjectChange, change_guarded, change_project};
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -68,7 +68,7 @@ pub fn set_budget(
     id: &str,
     if_match: IfMatch,
     budget: NewBudget,
-) -> Result<(EntityTag, serde_json::Value), ApiError> {
+) -> Result<Tagged, ApiError> {
     let NewBudget { request, funding } = budget;
     change_project(
         conn,
@@ -108,21 +108,14 @@ pub fn set_budget(
 pub fn approve_budget(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
-    if_match: IfMatch,
-    idempotency_key: IdempotencyKey,
+    write: Guarded,
 ) -> Result<StoredReply, ApiError> {
-    change_project_once(
+    change_guarded(
         conn,
         caller,
-        idempotency_key,
-        &id,
-        ProjectChange::new(
-            id,
-            if_match,
-            Action::ApproveBudget,
-            "budget_approved_by_chair",
-        ),
+        write,
+        Action::ApproveBudget,
+        "budget_approved_by_chair",
         |conn, loaded, project, _| {
             let level = loaded.level().unwrap_or(Level::N1);
             let budget = loaded

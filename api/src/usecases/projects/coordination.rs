@@ -1,11 +1,11 @@
 //! A running project's coordination group, formed before go-live.
 
-use actix_web::http::header::EntityTag;
 use os2pm_levels::Level;
 use os2pm_persistence::DbConnection;
 use os2pm_projects::Action;
 
 use crate::request::IfMatch;
+use crate::request::Tagged;
 use crate::usecases::groups::form_coordination_group;
 use crate::usecases::products::coordination::CoordinationGroupRequest;
 use crate::usecases::projects::{ProjectChange, change_project};
@@ -18,7 +18,7 @@ pub fn set_coordination_group(
     id: &str,
     if_match: IfMatch,
     request: CoordinationGroupRequest,
-) -> Result<(EntityTag, serde_json::Value), ApiError> {
+) -> Result<Tagged, ApiError> {
     change_project(
         conn,
         caller,

@@ -1,6 +1,5 @@
 //! Evidence for a requirement of the project's catalogue.
 
-use actix_web::http::header::EntityTag;
 use os2pm_levels::evidence::{self as ev, Evidence, EvidenceStatus};
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::projects::{self as store, EvidenceRow};
@@ -11,6 +10,7 @@ use validator::Validate;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::request::Tagged;
 use crate::request::{IfMatch, Problems};
 use crate::usecases::projects::{ProjectChange, change_project};
 
@@ -67,7 +67,7 @@ pub fn record_evidence(
     key: &str,
     if_match: IfMatch,
     evidence: NewEvidence,
-) -> Result<(EntityTag, serde_json::Value), ApiError> {
+) -> Result<Tagged, ApiError> {
     let NewEvidence { request, status } = evidence;
     let audit_action = format!("evidence_recorded:{key}");
     change_project(

@@ -4,9 +4,9 @@ use os2pm_levels::{Gate, Level};
 use os2pm_persistence::DbConnection;
 use os2pm_projects::Action;
 
-use crate::request::{IdempotencyKey, IfMatch, StoredReply};
+use crate::request::{Guarded, StoredReply};
 use crate::usecases::products::create_product;
-use crate::usecases::projects::{ProjectChange, change_project_once};
+use crate::usecases::projects::change_guarded;
 use crate::usecases::{ApiError, Caller};
 
 /// Takes a running project live: every go-live requirement must hold; the project becomes
@@ -14,16 +14,14 @@ use crate::usecases::{ApiError, Caller};
 pub fn go_live(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
-    if_match: IfMatch,
-    idempotency_key: IdempotencyKey,
+    write: Guarded,
 ) -> Result<StoredReply, ApiError> {
-    change_project_once(
+    change_guarded(
         conn,
         caller,
-        idempotency_key,
-        &id,
-        ProjectChange::new(id, if_match, Action::GoLive, "went_live"),
+        write,
+        Action::GoLive,
+        "went_live",
         |conn, loaded, project, _| {
             let level = loaded.level().unwrap_or(Level::N1);
             loaded.require(level, Gate::GoLive)?;

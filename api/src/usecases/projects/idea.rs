@@ -1,6 +1,5 @@
 //! Ideas: submitted by a municipality, edited by it while the domain allows.
 
-use actix_web::http::header::EntityTag;
 use os2pm_persistence::organizations::{Directory, OrganizationRow};
 use os2pm_persistence::projects::{self as store, DescriptionRow, ProjectRow};
 use os2pm_persistence::{DbConnection, WriteSet, search_text};
@@ -11,6 +10,7 @@ use validator::Validate;
 
 use crate::auth::{Caller, Role};
 use crate::error::ApiError;
+use crate::request::Tagged;
 use crate::request::{IdempotencyKey, IfMatch, Outcome, Problems, StoredReply};
 use crate::usecases::projects::view::Contact;
 use crate::usecases::projects::{
@@ -226,7 +226,7 @@ pub fn edit_idea(
     id: &str,
     if_match: IfMatch,
     changes: IdeaChanges,
-) -> Result<(EntityTag, serde_json::Value), ApiError> {
+) -> Result<Tagged, ApiError> {
     let patch = &changes.patch;
     change_project(
         conn,

@@ -18,7 +18,6 @@ pub mod view;
 
 use std::sync::Arc;
 
-use actix_web::http::header::EntityTag;
 use actix_web::web::Bytes;
 use os2pm_levels::evidence::{self as ev, AttestationStatus, Evidence, EvidenceStatus, Facts};
 use os2pm_levels::{Catalogue, DEFAULT_CATALOGUE_VERSION, Gate, Level, Requirement};
@@ -35,7 +34,8 @@ use serde::Serialize;
 
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError, UnmetRequirement};
-use crate::request::{IdempotencyKey, IfMatch, StoredReply};
+use crate::request::Tagged;
+use crate::request::{Guarded, IdempotencyKey, IfMatch, StoredReply};
 use crate::usecases::Outcome;
 use crate::usecases::approvals::{ApprovalView, Voter};
 use crate::usecases::board::{seated_on, today};
@@ -45,6 +45,7 @@ use crate::usecases::projects::view::{
 };
 use crate::usecases::running::{BudgetView, ReportView};
 use crate::view_cache::ViewKey;
+use actix_web::http::header::EntityTag;
 
 /// What the audit trail keeps of a project before and after a change.
 #[derive(Debug, Serialize)]
@@ -678,6 +679,20 @@ impl<'a> ProjectChange<'a> {
     }
 }
 
+/// What a change does beyond the state the domain moves it to: edits the project's rows and
+/// answers the participants it names (`None`: unchanged).
+pub(crate) trait ApplyChange:
+    FnOnce(&mut DbConnection, &Loaded, &mut ProjectRow, &mut DescriptionRow) -> Applied
+{
+}
+
+impl<F> ApplyChange for F where
+    F: FnOnce(&mut DbConnection, &Loaded, &mut ProjectRow, &mut DescriptionRow) -> Applied
+{
+}
+
+pub(crate) type Applied = Result<Option<Vec<String>>, ApiError>;
+
 /// Loads a project, asks the domain where the action leads (refusing it if it may not be
 /// taken), checks the If-Match version, stores the state the domain returned with what `apply`
 /// changes (and the participants it names), and writes the audit entry: one transaction,
@@ -686,13 +701,8 @@ pub(crate) fn change_project(
     conn: &mut DbConnection,
     caller: &Caller,
     change: ProjectChange,
-    apply: impl FnOnce(
-        &mut DbConnection,
-        &Loaded,
-        &mut ProjectRow,
-        &mut DescriptionRow,
-    ) -> Result<Option<Vec<String>>, ApiError>,
-) -> Result<(EntityTag, serde_json::Value), ApiError> {
+    apply: impl ApplyChange,
+) -> Result<Tagged, ApiError> {
     let ProjectChange {
         id,
         if_match,
@@ -719,7 +729,10 @@ pub(crate) fn change_project(
         let after = Loaded::load(conn, id)?;
         let body = project_body(&after, caller)?;
         audit_change(conn, caller, &after, audit_action, Some(&before), reason)?;
-        Ok((project_etag(conn, id)?, body))
+        Ok(Tagged {
+            tag: project_etag(conn, id)?,
+            body,
+        })
     })
 }
 
@@ -731,17 +744,31 @@ pub(crate) fn change_project_once<K: Serialize>(
     idempotency_key: IdempotencyKey,
     key: &K,
     change: ProjectChange,
-    apply: impl FnOnce(
-        &mut DbConnection,
-        &Loaded,
-        &mut ProjectRow,
-        &mut DescriptionRow,
-    ) -> Result<Option<Vec<String>>, ApiError>,
+    apply: impl ApplyChange,
 ) -> Result<StoredReply, ApiError> {
     idempotency_key.run(conn, &caller.sub, key, |conn| {
-        let (tag, body) = change_project(conn, caller, change, apply)?;
-        Ok(Outcome::ok(body).with_etag(tag))
+        let changed = change_project(conn, caller, change, apply)?;
+        Ok(Outcome::ok(changed.body).with_etag(changed.tag))
     })
+}
+
+/// `action` on the project `write` guards, told in the audit trail as `audit_action`, once per
+/// Idempotency-Key ([`change_project_once`] keyed on the project).
+pub(crate) fn change_guarded(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    write: Guarded,
+    action: Action,
+    audit_action: &str,
+    apply: impl ApplyChange,
+) -> Result<StoredReply, ApiError> {
+    let Guarded {
+        id,
+        if_match,
+        idempotency_key,
+    } = write;
+    let change = ProjectChange::new(&id, if_match, action, audit_action);
+    change_project_once(conn, caller, idempotency_key, &id, change, apply)
 }
 
 /// The ETag a GET of the project would send now: read after a change, in its transaction, so

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldError};
-use crate::request::{IdempotencyKey, IfMatch, Problems, StoredReply};
+use crate::request::{Guarded, Problems, StoredReply};
 use crate::usecases::projects::{ProjectChange, change_project_once};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -87,19 +87,22 @@ impl TryFrom<PlacementRequest> for Placement {
 pub fn place(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
-    if_match: IfMatch,
-    idempotency_key: IdempotencyKey,
+    write: Guarded,
     placement: Placement,
 ) -> Result<StoredReply, ApiError> {
     let Placement { request, level } = placement;
+    let Guarded {
+        id,
+        if_match,
+        idempotency_key,
+    } = write;
     change_project_once(
         conn,
         caller,
         idempotency_key,
-        &(id, &request),
+        &(&id, &request),
         ProjectChange {
-            id,
+            id: &id,
             if_match,
             action: Action::Place,
             audit_action: "placed",

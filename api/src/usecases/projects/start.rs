@@ -5,10 +5,8 @@ use os2pm_persistence::DbConnection;
 use os2pm_projects::{Action, BUDGET_APPROVED, BudgetStatus, budget_blocks_start};
 
 use crate::error::UnmetRequirement;
-use crate::request::{IdempotencyKey, StoredReply};
-use crate::usecases::projects::{
-    IfMatch, Loaded, ProjectChange, change_project_once, unmet_refused,
-};
+use crate::request::{Guarded, StoredReply};
+use crate::usecases::projects::{Loaded, change_guarded, unmet_refused};
 use crate::usecases::{ApiError, Caller};
 
 /// The start-gate blockers: catalogue requirements due by `start`, and an approved budget.
@@ -36,16 +34,14 @@ pub(crate) fn start_blockers(loaded: &Loaded, level: Level) -> Vec<UnmetRequirem
 pub fn start(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
-    if_match: IfMatch,
-    idempotency_key: IdempotencyKey,
+    write: Guarded,
 ) -> Result<StoredReply, ApiError> {
-    change_project_once(
+    change_guarded(
         conn,
         caller,
-        idempotency_key,
-        &id,
-        ProjectChange::new(id, if_match, Action::Start, "started"),
+        write,
+        Action::Start,
+        "started",
         |_, loaded, _, _| {
             unmet_refused(start_blockers(loaded, loaded.level().unwrap_or(Level::N1)))?;
             Ok(None)

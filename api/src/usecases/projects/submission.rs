@@ -8,9 +8,9 @@ use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, UnmetRequirement};
-use crate::request::{IdempotencyKey, IfMatch, StoredReply};
+use crate::request::{Guarded, StoredReply};
 use crate::usecases::approvals::open_approval;
-use crate::usecases::projects::{Loaded, ProjectChange, change_project_once};
+use crate::usecases::projects::{Loaded, change_guarded};
 
 /// What a submission now would meet.
 #[derive(Debug, Serialize, ToSchema)]
@@ -45,16 +45,14 @@ pub fn check(
 pub fn submit(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
-    if_match: IfMatch,
-    idempotency_key: IdempotencyKey,
+    write: Guarded,
 ) -> Result<StoredReply, ApiError> {
-    change_project_once(
+    change_guarded(
         conn,
         caller,
-        idempotency_key,
-        &id,
-        ProjectChange::new(id, if_match, Action::Submit, "submitted"),
+        write,
+        Action::Submit,
+        "submitted",
         |conn, loaded, project, _| {
             let level = loaded.placed_level()?;
             loaded.require(level, Gate::Approval)?;
