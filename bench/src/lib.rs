@@ -10,11 +10,13 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
+use os2pm_levels::Level;
 use os2pm_persistence::projects::{DescriptionRow, ProjectRow};
 use os2pm_persistence::schema::{
     audit_log, organizations, project_descriptions, project_participants, projects,
 };
 use os2pm_persistence::{DatabaseUrl, DbConnection, StoreError, in_transaction, migrations};
+use os2pm_projects::{Funding, Kind, State};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -28,17 +30,17 @@ pub const PAGE: usize = 50;
 const BATCH: usize = 500;
 
 /// States with their share of the portfolio, in per cent.
-const STATES: [(&str, u32); 10] = [
-    ("idea", 20),
-    ("concept", 15),
-    ("awaiting_approval", 5),
-    ("approved", 5),
-    ("in_progress", 35),
-    ("paused", 3),
-    ("returned", 3),
-    ("rejected", 4),
-    ("cancelled", 3),
-    ("implemented", 7),
+const STATES: [(State, u32); 10] = [
+    (State::Idea, 20),
+    (State::Concept, 15),
+    (State::AwaitingApproval, 5),
+    (State::Approved, 5),
+    (State::InProgress, 35),
+    (State::Paused, 3),
+    (State::Returned, 3),
+    (State::Rejected, 4),
+    (State::Cancelled, 3),
+    (State::Implemented, 7),
 ];
 
 /// What a project's history holds, in order; reports repeat once it runs.
@@ -133,8 +135,10 @@ impl Generated {
         let id = uuid::Uuid::now_v7().to_string();
         let state = pick_state(rng);
         let level = match state {
-            "idea" | "returned" => None,
-            _ => Some(["N1", "N1", "N2", "N2", "N3"][rng.random_range(0..5)]),
+            State::Idea | State::Returned => None,
+            _ => Some(
+                [Level::N1, Level::N1, Level::N2, Level::N2, Level::N3][rng.random_range(0..5)],
+            ),
         };
         let owner = municipalities
             .choose(rng)
@@ -190,12 +194,12 @@ impl Generated {
                 id,
                 title,
                 summary,
-                kind: "project".into(),
-                state: state.into(),
-                level: level.map(str::to_owned),
+                kind: Kind::Project,
+                state,
+                level,
                 catalogue_version: level.map(|_| "os2-2016".into()),
                 owner_organization_id: owner,
-                intended_funding: "local".into(),
+                intended_funding: Funding::Local,
                 approval_round: 1,
                 version: i64::try_from(plan.history_per_project).unwrap_or(1).max(1),
                 created_by: actor,
@@ -206,7 +210,7 @@ impl Generated {
     }
 }
 
-fn pick_state(rng: &mut StdRng) -> &'static str {
+fn pick_state(rng: &mut StdRng) -> State {
     let mut roll = rng.random_range(0..100);
     for (state, share) in STATES {
         if roll < share {
@@ -214,10 +218,10 @@ fn pick_state(rng: &mut StdRng) -> &'static str {
         }
         roll -= share;
     }
-    "idea"
+    State::Idea
 }
 
-fn snapshot(state: &str, level: Option<&str>, step: usize) -> String {
+fn snapshot(state: State, level: Option<Level>, step: usize) -> String {
     serde_json::json!({ "state": state, "level": level, "version": step + 1 }).to_string()
 }
 
@@ -235,7 +239,8 @@ macro_rules! insert_rows {
 }
 
 fn write(conn: &mut DbConnection, batch: &[Generated]) -> Result<(), StoreError> {
-    let projects: Vec<&ProjectRow> = batch.iter().map(|g| &g.project).collect();
+    // Owned: a row's enums are written through a conversion that takes them.
+    let projects: Vec<ProjectRow> = batch.iter().map(|g| g.project.clone()).collect();
     insert_rows!(conn, projects::table, projects)?;
     let descriptions: Vec<&DescriptionRow> = batch.iter().map(|g| &g.description).collect();
     insert_rows!(conn, project_descriptions::table, descriptions)?;

@@ -29,6 +29,7 @@ pub mod schema;
 pub mod seed;
 pub mod self_assessments;
 pub mod steering;
+pub mod stored;
 pub mod webhooks;
 mod writes;
 

@@ -3,7 +3,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use os2pm_levels::Level;
+use os2pm_products::ProductState;
+
 use crate::schema::{organizations, products};
+use crate::stored::Stored;
 use crate::{DbConnection, StoreError, like_pattern};
 
 #[derive(
@@ -16,10 +20,11 @@ pub struct ProductRow {
     /// The project (or adoption) it came from: its evidence and history.
     pub project_id: String,
     pub name: String,
-    pub level: String,
+    #[diesel(serialize_as = Stored<Level>)]
+    pub level: Level,
     pub catalogue_version: String,
-    /// `active` or `closed`.
-    pub state: String,
+    #[diesel(serialize_as = Stored<ProductState>)]
+    pub state: ProductState,
     pub owner_organization_id: String,
     pub closed_reason: Option<String>,
     pub search_text: String,
@@ -32,14 +37,14 @@ pub struct ProductRow {
 
 impl ProductRow {
     /// Stores the state the domain decided the product is in now.
-    pub fn move_to(&mut self, state: os2pm_products::ProductState) {
-        self.state = state.as_str().to_owned();
+    pub fn move_to(&mut self, state: ProductState) {
+        self.state = state;
     }
 }
 
 pub fn insert(conn: &mut DbConnection, product: &ProductRow) -> Result<(), StoreError> {
     diesel::insert_into(products::table)
-        .values(product)
+        .values(product.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -76,18 +81,18 @@ pub fn update(
             .find(&product.id)
             .filter(products::version.eq(expected)),
     )
-    .set(&changed)
+    .set(changed)
     .execute(conn)?;
     if rows == 0 {
         return Err(StoreError::Stale);
     }
-    Ok(changed.version)
+    Ok(expected + 1)
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct ProductFilter {
-    pub state: Option<String>,
-    pub level: Option<String>,
+    pub state: Option<ProductState>,
+    pub level: Option<Level>,
     pub owner_organization_id: Option<String>,
     pub text: Option<String>,
 }
@@ -105,11 +110,11 @@ pub fn list(
         .order(products::id.desc())
         .limit(limit)
         .into_boxed();
-    if let Some(state) = &filter.state {
-        query = query.filter(products::state.eq(state.clone()));
+    if let Some(state) = filter.state {
+        query = query.filter(products::state.eq(Stored(state)));
     }
-    if let Some(level) = &filter.level {
-        query = query.filter(products::level.eq(level.clone()));
+    if let Some(level) = filter.level {
+        query = query.filter(products::level.eq(Stored(level)));
     }
     if let Some(owner) = &filter.owner_organization_id {
         query = query.filter(products::owner_organization_id.eq(owner.clone()));

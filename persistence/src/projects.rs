@@ -4,11 +4,15 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::query_builder::{QueryFragment, QueryId};
 
+use os2pm_levels::Level;
+use os2pm_projects::{Funding, Kind, State};
+
 use crate::connection::MultiBackend;
 use crate::organizations::OrganizationRow;
 use crate::schema::{
     evidence, organizations, project_descriptions, project_participants, projects, shared_revision,
 };
+use crate::stored::{MaybeStored, Stored};
 use crate::{DbConnection, StoreError, WriteSet, like_pattern};
 
 #[derive(
@@ -20,12 +24,16 @@ pub struct ProjectRow {
     pub id: String,
     pub title: String,
     pub summary: String,
-    pub kind: String,
-    pub state: String,
-    pub level: Option<String>,
+    #[diesel(serialize_as = Stored<Kind>)]
+    pub kind: Kind,
+    #[diesel(serialize_as = Stored<State>)]
+    pub state: State,
+    #[diesel(serialize_as = MaybeStored<Level>)]
+    pub level: Option<Level>,
     pub catalogue_version: Option<String>,
     pub owner_organization_id: String,
-    pub intended_funding: String,
+    #[diesel(serialize_as = Stored<Funding>)]
+    pub intended_funding: Funding,
     pub approval_round: i32,
     pub search_text: String,
     pub version: i64,
@@ -38,8 +46,8 @@ pub struct ProjectRow {
 
 impl ProjectRow {
     /// Stores the state the domain decided the project is in now.
-    pub fn move_to(&mut self, state: os2pm_projects::State) {
-        self.state = state.as_str().to_owned();
+    pub fn move_to(&mut self, state: State) {
+        self.state = state;
     }
 }
 
@@ -105,12 +113,12 @@ pub fn insert(
         projects::id.eq(project.id),
         projects::title.eq(project.title),
         projects::summary.eq(project.summary),
-        projects::kind.eq(project.kind),
-        projects::state.eq(project.state),
-        projects::level.eq(project.level),
+        projects::kind.eq(Stored(project.kind)),
+        projects::state.eq(Stored(project.state)),
+        projects::level.eq(MaybeStored(project.level)),
         projects::catalogue_version.eq(project.catalogue_version),
         projects::owner_organization_id.eq(project.owner_organization_id),
-        projects::intended_funding.eq(project.intended_funding),
+        projects::intended_funding.eq(Stored(project.intended_funding)),
         projects::approval_round.eq(project.approval_round),
         projects::search_text.eq(project.search_text),
         projects::version.eq(project.version),
@@ -285,7 +293,7 @@ pub fn update(
             .find(&project.id)
             .filter(projects::version.eq(expected)),
     )
-    .set(&changed)
+    .set(changed)
     .execute(conn)?;
     if rows == 0 {
         return Err(StoreError::Stale);
@@ -296,7 +304,7 @@ pub fn update(
     if let Some(ids) = participant_ids {
         set_participants(conn, &project.id, ids)?;
     }
-    Ok(changed.version)
+    Ok(expected + 1)
 }
 
 /// Records one piece of evidence, replacing what was recorded for the same requirement (and
@@ -317,9 +325,9 @@ pub fn record_evidence(conn: &mut DbConnection, row: &EvidenceRow) -> Result<(),
 
 #[derive(Debug, Clone, Default)]
 pub struct ProjectFilter {
-    pub state: Option<String>,
-    pub level: Option<String>,
-    pub kind: Option<String>,
+    pub state: Option<State>,
+    pub level: Option<Level>,
+    pub kind: Option<Kind>,
     /// An organisation id: projects it owns or participates in.
     pub organization_id: Option<String>,
     /// Free text over title and summary.
@@ -335,11 +343,11 @@ pub struct ListedProject {
     pub id: String,
     pub title: String,
     pub summary: String,
-    pub kind: String,
-    pub state: String,
-    pub level: Option<String>,
+    pub kind: Kind,
+    pub state: State,
+    pub level: Option<Level>,
     pub owner_organization_id: String,
-    pub intended_funding: String,
+    pub intended_funding: Funding,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -356,14 +364,14 @@ pub fn list(
         .order(projects::id.desc())
         .limit(limit)
         .into_boxed();
-    if let Some(state) = &filter.state {
-        query = query.filter(projects::state.eq(state.clone()));
+    if let Some(state) = filter.state {
+        query = query.filter(projects::state.eq(Stored(state)));
     }
-    if let Some(level) = &filter.level {
-        query = query.filter(projects::level.eq(level.clone()));
+    if let Some(level) = filter.level {
+        query = query.filter(projects::level.eq(Stored(level)));
     }
-    if let Some(kind) = &filter.kind {
-        query = query.filter(projects::kind.eq(kind.clone()));
+    if let Some(kind) = filter.kind {
+        query = query.filter(projects::kind.eq(Stored(kind)));
     }
     if let Some(org) = &filter.organization_id {
         let participating = project_participants::table
@@ -386,7 +394,8 @@ pub fn list(
 }
 
 /// The projects in one of `states`, oldest first.
-pub fn in_states(conn: &mut DbConnection, states: &[&str]) -> Result<Vec<ProjectRow>, StoreError> {
+pub fn in_states(conn: &mut DbConnection, states: &[State]) -> Result<Vec<ProjectRow>, StoreError> {
+    let states: Vec<Stored<State>> = states.iter().copied().map(Stored).collect();
     Ok(projects::table
         .filter(projects::state.eq_any(states))
         .order(projects::id)

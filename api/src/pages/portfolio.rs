@@ -220,7 +220,7 @@ fn levels_section(
 fn items_section(overview: &Overview, names: &HashMap<String, String>) -> Markup {
     let owner = |key: &str| names.get(key).cloned().unwrap_or_else(|| key.to_owned());
     let mut projects: Vec<_> = overview.projects.iter().collect();
-    projects.sort_by_key(|p| (p.level.clone().unwrap_or_default(), p.title.clone()));
+    projects.sort_by_key(|p| (p.level, p.title.clone()));
     html! {
         section #items {
             h2 { "Projekter" }
@@ -234,8 +234,8 @@ fn items_section(overview: &Overview, names: &HashMap<String, String>) -> Markup
                             tr.item data-project=(p.id) {
                                 td { (p.title) }
                                 td { (owner(&p.owner_organization)) }
-                                td { (p.level.as_deref().map_or("Ikke placeret", level_label)) }
-                                td { (state_label(&p.state)) }
+                                td { (p.level.map_or("Ikke placeret", |level| level_label(level.as_str()))) }
+                                td { (state_label(p.state.as_str())) }
                                 td {
                                     @match (&p.rag, p.last_report_at) {
                                         (Some(rag), Some(at)) => {
@@ -258,7 +258,7 @@ fn items_section(overview: &Overview, names: &HashMap<String, String>) -> Markup
                     tbody {
                         @for p in &overview.products {
                             tr.item data-product=(p.id) {
-                                td { (p.name) } td { (owner(&p.owner_organization)) } td { (p.level) } td { (state_label(&p.state)) }
+                                td { (p.name) } td { (owner(&p.owner_organization)) } td { (p.level) } td { (state_label(p.state.as_str())) }
                             }
                         }
                     }
@@ -303,7 +303,7 @@ fn economy_section(overview: &Overview) -> Markup {
                             tr.project data-project=(p.id) data-budget=(p.economy.budget_dkk) data-spent=(p.economy.spent_dkk)
                                 data-forecast=(p.economy.forecast_dkk) data-variance=(p.economy.variance_dkk) {
                                 td { (p.title) }
-                                td { (p.level.as_deref().map_or("–", level_label)) }
+                                td { (p.level.map_or("–", |level| level_label(level.as_str()))) }
                                 td {
                                     @if let Some(rag) = &p.rag { span class={"rag-" (rag)} { (rag_label(rag)) } } @else { "–" }
                                 }
@@ -355,7 +355,7 @@ fn overdue_section(duty: Option<&ReportingDuty>) -> Markup {
                             @for missing in &duty.missing {
                                 tr.missing data-project=(missing.project_id) {
                                     td { (missing.title) }
-                                    td { (level_label(&missing.level)) }
+                                    td { (level_label(missing.level.as_str())) }
                                     td {
                                         @match missing.last_report_at {
                                             Some(at) => (danish_date(at.date_naive())),

@@ -8,8 +8,7 @@ use os2pm_persistence::audit::{self, NewEntry};
 use os2pm_persistence::projects::ProjectRow;
 use os2pm_persistence::{DbConnection, StoreError, budgets, projects as project_store};
 use os2pm_projects::{
-    ApprovalState, Approver, BudgetStatus, Decision, Kind, State, Subject, Tally, Vote, inbox,
-    tally,
+    ApprovalState, Approver, BudgetStatus, Decision, Subject, Tally, Vote, inbox, tally,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -310,18 +309,11 @@ pub(crate) fn decide(
     let before = Snapshot::of(&record);
     let mut project = record.project.clone();
     let approved = decision == Decision::Approve;
-    let state = project
-        .state
-        .parse::<State>()
-        .map_err(|e| ApiError::Internal(format!("stored state: {e}")))?;
+    let state = project.state;
     let action = match (subject, decision) {
         (Subject::Project, _) => {
-            let kind = project
-                .kind
-                .parse::<Kind>()
-                .map_err(|e| ApiError::Internal(format!("stored kind: {e}")))?;
             let decided = state
-                .decide(kind, decision)
+                .decide(project.kind, decision)
                 .map_err(|e| ApiError::Conflict(e.to_string()))?;
             project.move_to(decided.state);
             if decided.new_round {

@@ -26,10 +26,8 @@ use crate::usecases::{Caller, created, to_body};
 pub struct MissingReport {
     pub project_id: String,
     pub title: String,
-    #[schema(value_type = os2pm_levels::Level)]
-    pub level: String,
-    #[schema(value_type = os2pm_projects::State)]
-    pub state: String,
+    pub level: Level,
+    pub state: State,
     pub last_report_at: Option<DateTime<Utc>>,
     /// The meeting's material date: the report is due by then.
     pub due_by: NaiveDate,
@@ -66,19 +64,11 @@ pub(crate) fn reporting_duty(
         .max();
     let due_by = material_date(meeting.meeting_date);
     let mut missing = Vec::new();
-    for project in projects::in_states(conn, &[State::InProgress.as_str(), State::Paused.as_str()])?
-    {
-        let (Ok(level), Ok(state)) = (
-            project
-                .level
-                .as_deref()
-                .unwrap_or_default()
-                .parse::<Level>(),
-            project.state.parse::<State>(),
-        ) else {
+    for project in projects::in_states(conn, &[State::InProgress, State::Paused])? {
+        let Some(level) = project.level else {
             continue;
         };
-        if !must_report(level, state) {
+        if !must_report(level, project.state) {
             continue;
         }
         let last = reports::latest_for_project(conn, &project.id)?.map(|r| r.reported_at);
@@ -88,8 +78,8 @@ pub(crate) fn reporting_duty(
         missing.push(MissingReport {
             project_id: project.id,
             title: project.title,
-            level: level.to_string(),
-            state: state.to_string(),
+            level,
+            state: project.state,
             last_report_at: last.map(|at| at.and_utc()),
             due_by,
             overdue: today > due_by,

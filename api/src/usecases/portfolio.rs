@@ -5,12 +5,13 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use os2pm_levels::Level;
 use os2pm_persistence::approvals::{self, ApprovalRow};
 use os2pm_persistence::meetings::{self as store, MeetingRow};
 use os2pm_persistence::{budgets, meetings, organizations, products, projects, reports};
 use os2pm_products::ProductState;
 use os2pm_projects::economy::Economy;
-use os2pm_projects::{Approver, Decision, Subject};
+use os2pm_projects::{Approver, Decision, State, Subject};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -39,7 +40,7 @@ pub(crate) fn parse_as_of(text: &str) -> Result<chrono::NaiveDateTime, ApiError>
 /// What the audit history says of the projects at a moment: each one's state and level, its
 /// budget, and which products were closed by then.
 struct Past {
-    projects: HashMap<String, (String, Option<String>)>,
+    projects: HashMap<String, (State, Option<Level>)>,
     /// The budget proposed last by then; `None` when that entry predates budgets in snapshots.
     budgets: HashMap<String, Option<i64>>,
     closed: std::collections::HashSet<String>,
@@ -65,12 +66,13 @@ impl Past {
                 continue;
             };
             // A project snapshot, as opposed to the detail of a vote or a report.
-            if let (Some(state), Some(_round)) = (after["state"].as_str(), after.get("round")) {
-                let level = after["level"].as_str().map(str::to_owned);
+            let state = after["state"].as_str().and_then(|state| state.parse().ok());
+            if let (Some(state), Some(_round)) = (state, after.get("round")) {
+                let level = after["level"].as_str().and_then(|level| level.parse().ok());
                 if entry.action == "budget_proposed" {
                     budgets.insert(entry.subject_id.clone(), after["budget_dkk"].as_i64());
                 }
-                projects.insert(entry.subject_id, (state.to_owned(), level));
+                projects.insert(entry.subject_id, (state, level));
             }
         }
         Ok(Self {
@@ -111,10 +113,8 @@ impl From<Economy> for EconomyView {
 pub struct ProjectLine {
     pub id: String,
     pub title: String,
-    #[schema(value_type = Option<os2pm_levels::Level>)]
-    pub level: Option<String>,
-    #[schema(value_type = os2pm_projects::State)]
-    pub state: String,
+    pub level: Option<Level>,
+    pub state: State,
     pub owner_organization: String,
     pub economy: EconomyView,
     /// The latest report's red/amber/green status.
@@ -126,10 +126,8 @@ pub struct ProjectLine {
 pub struct ProductLine {
     pub id: String,
     pub name: String,
-    #[schema(value_type = os2pm_levels::Level)]
-    pub level: String,
-    #[schema(value_type = os2pm_products::ProductState)]
-    pub state: String,
+    pub level: Level,
+    pub state: ProductState,
     pub owner_organization: String,
 }
 
@@ -206,12 +204,16 @@ pub struct Overview {
     pub benefits: BenefitsRollup,
 }
 
-fn count(
-    lines: impl Iterator<Item = (String, String)>,
+fn count<'a>(
+    lines: impl Iterator<Item = (&'a str, &'a str)>,
 ) -> BTreeMap<String, BTreeMap<String, usize>> {
     let mut counts: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for (level, state) in lines {
-        *counts.entry(level).or_default().entry(state).or_default() += 1;
+        *counts
+            .entry(level.to_owned())
+            .or_default()
+            .entry(state.to_owned())
+            .or_default() += 1;
     }
     counts
 }
@@ -284,15 +286,13 @@ pub(crate) fn overview_for(
         as_of,
         since,
         projects_by_level: count(project_lines.iter().map(|p| {
-            (
-                p.level.clone().unwrap_or_else(|| "unplaced".into()),
-                p.state.clone(),
-            )
+            let level = p.level.map_or("unplaced", Level::as_str);
+            (level, p.state.as_str())
         })),
         products_by_level: count(
             product_lines
                 .iter()
-                .map(|p| (p.level.clone(), p.state.clone())),
+                .map(|p| (p.level.as_str(), p.state.as_str())),
         ),
         economy: Economy::total(&economies).into(),
         pending_decisions: all_approvals
@@ -338,8 +338,8 @@ fn project_lines(
         .filter_map(|(p, owner)| {
             // As it stood then, for an overview of the past.
             let (state, level) = match past {
-                Some(past) => past.projects.get(&p.id)?.clone(),
-                None => (p.state.clone(), p.level.clone()),
+                Some(past) => *past.projects.get(&p.id)?,
+                None => (p.state, p.level),
             };
             Some((p, owner, state, level))
         })
@@ -378,7 +378,7 @@ fn product_rows(
         .map(|(mut p, owner)| {
             if let Some(past) = past {
                 if let Some((_, Some(level))) = past.projects.get(&p.project_id) {
-                    p.level = level.clone();
+                    p.level = *level;
                 }
                 p.move_to(if past.closed.contains(&p.project_id) {
                     ProductState::Closed
@@ -395,8 +395,8 @@ fn product_line(p: &products::ProductRow, owner: &Option<String>) -> ProductLine
     ProductLine {
         id: p.id.clone(),
         name: p.name.clone(),
-        level: p.level.clone(),
-        state: p.state.clone(),
+        level: p.level,
+        state: p.state,
         owner_organization: owner
             .clone()
             .unwrap_or_else(|| p.owner_organization_id.clone()),

@@ -17,6 +17,8 @@ const OS2_2016_JSON: &str = include_str!("../catalogues/os2-2016.json");
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Level {
     /// *Sandkasse*, below N1: exists only in catalogues that offer it (the 2025 checklist).
+    // `Sandbox` is how level-change payloads stored before named it.
+    #[serde(rename = "sandkasse", alias = "Sandbox")]
     Sandbox,
     N1,
     N2,

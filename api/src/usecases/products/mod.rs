@@ -43,15 +43,12 @@ pub(crate) fn create_product(
         id: uuid::Uuid::now_v7().to_string(),
         project_id: project.id.clone(),
         name: project.title.clone(),
-        level: project
-            .level
-            .clone()
-            .unwrap_or_else(|| Level::N1.to_string()),
+        level: project.level.unwrap_or(Level::N1),
         catalogue_version: project
             .catalogue_version
             .clone()
             .unwrap_or_else(|| DEFAULT_CATALOGUE_VERSION.into()),
-        state: ProductState::Active.as_str().into(),
+        state: ProductState::Active,
         owner_organization_id: project.owner_organization_id.clone(),
         closed_reason: None,
         search_text: search_text(&[&project.title]),
@@ -71,12 +68,10 @@ pub struct ProductView {
     /// (`/api/v1/projects/{project_id}/history`).
     pub project_id: String,
     pub name: String,
-    #[schema(value_type = os2pm_levels::Level)]
-    pub level: String,
+    pub level: Level,
     pub catalogue_version: String,
     /// `active` or `closed` (read-only).
-    #[schema(value_type = os2pm_products::ProductState)]
-    pub state: String,
+    pub state: ProductState,
     pub owner_organization: String,
     /// The organisations that took part in the project.
     pub participants: Vec<String>,
@@ -137,11 +132,11 @@ impl LoadedProduct {
     }
 
     fn state(&self) -> ProductState {
-        self.product.state.parse().unwrap_or(ProductState::Closed)
+        self.product.state
     }
 
     pub(crate) fn level(&self) -> Level {
-        self.product.level.parse().unwrap_or(Level::N1)
+        self.product.level
     }
 
     /// The business manager or the coordination group's chair.
@@ -196,9 +191,9 @@ impl LoadedProduct {
             id: p.id.clone(),
             project_id: p.project_id.clone(),
             name: p.name.clone(),
-            level: p.level.clone(),
+            level: p.level,
             catalogue_version: p.catalogue_version.clone(),
-            state: p.state.clone(),
+            state: p.state,
             owner_organization: self.owner.clone(),
             participants: self.participants.clone(),
             closed_reason: p.closed_reason.clone(),
@@ -262,9 +257,9 @@ pub(crate) fn apply_decision(
     let product = store::for_project(conn, &project.id)?;
     match (subject, payload) {
         (Subject::LevelChange, Some(Payload::LevelChange(change))) if approved => {
-            let to = change.to.as_str().to_owned();
+            let to = change.to;
             // Moving re-pins the item to the catalogue in force.
-            project.level = Some(to.clone());
+            project.level = Some(to);
             project.catalogue_version = Some(DEFAULT_CATALOGUE_VERSION.into());
             if let Some(mut product) = product {
                 let version = product.version;

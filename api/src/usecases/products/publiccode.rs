@@ -96,7 +96,7 @@ pub fn publiccode(conn: &mut DbConnection, id: &str) -> Result<PublicCode, ApiEr
         release_date: product.created_at.date().to_string(),
         platforms: vec!["web"],
         categories: vec!["it-development"],
-        development_status: if product.state == ProductState::Closed.as_str() {
+        development_status: if product.state == ProductState::Closed {
             "obsolete"
         } else {
             "stable"

@@ -35,10 +35,8 @@ pub struct ProductSummary {
     pub id: String,
     pub project_id: String,
     pub name: String,
-    #[schema(value_type = os2pm_levels::Level)]
-    pub level: String,
-    #[schema(value_type = os2pm_products::ProductState)]
-    pub state: String,
+    pub level: Level,
+    pub state: ProductState,
     pub owner_organization: String,
 }
 
@@ -49,7 +47,7 @@ pub fn list(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Vec<ProductSummary>, ApiError> {
-    let query = search.0;
+    let query = search;
     let owner_organization_id = match &query.organization {
         Some(org) => Some(
             organizations::find(conn, org)
@@ -93,7 +91,12 @@ pub fn view(
 }
 
 /// A search of the products, parsed.
-pub struct ProductSearch(ProductQuery);
+pub struct ProductSearch {
+    state: Option<ProductState>,
+    level: Option<Level>,
+    organization: Option<String>,
+    q: Option<String>,
+}
 
 impl TryFrom<ProductQuery> for ProductSearch {
     type Error = ApiError;
@@ -101,8 +104,15 @@ impl TryFrom<ProductQuery> for ProductSearch {
     /// Every field problem at once.
     fn try_from(query: ProductQuery) -> Result<Self, ApiError> {
         let mut problems = Problems::default();
-        problems.parse_optional::<ProductState>("state", query.state.as_deref());
-        problems.parse_optional::<Level>("level", query.level.as_deref());
-        problems.or_command(|| Some(Self(query)))
+        let state = problems.parse_optional("state", query.state.as_deref());
+        let level = problems.parse_optional("level", query.level.as_deref());
+        problems.or_command(|| {
+            Some(Self {
+                state,
+                level,
+                organization: query.organization,
+                q: query.q,
+            })
+        })
     }
 }

@@ -87,10 +87,7 @@ fn pinned(conn: &mut DbConnection, id: &str) -> Result<Pinned, ApiError> {
         StoreError::NotFound => ApiError::NotFound(format!("no product `{id}`")),
         other => other.into(),
     })?;
-    let level = product
-        .level
-        .parse::<Level>()
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let level = product.level;
     let catalogue = catalogue::load(conn, &product.catalogue_version)?;
     Ok(Pinned {
         product,
@@ -227,7 +224,7 @@ pub fn import(
                     "the business manager or the owner organisation imports".into(),
                 ));
             }
-            if pinned.product.state == ProductState::Closed.as_str() {
+            if pinned.product.state == ProductState::Closed {
                 return Err(ApiError::Conflict("the product is closed".into()));
             }
             let now = os2pm_persistence::now();

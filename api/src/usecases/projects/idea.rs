@@ -168,12 +168,12 @@ impl NewIdea {
             id: id.clone(),
             title: request.title.clone(),
             summary: request.summary.clone(),
-            kind: self.kind.as_str().into(),
-            state: State::INITIAL.as_str().into(),
+            kind: self.kind,
+            state: State::INITIAL,
             level: None,
             catalogue_version: None,
             owner_organization_id: owner.id.clone(),
-            intended_funding: self.funding.as_str().into(),
+            intended_funding: self.funding,
             approval_round: 1,
             search_text: search_text(&[&request.title, &request.summary]),
             version: 1,
@@ -241,10 +241,10 @@ pub fn edit_idea(
             }
             project.search_text = search_text(&[&project.title, &project.summary]);
             if let Some(kind) = changes.kind {
-                project.kind = kind.as_str().into();
+                project.kind = kind;
             }
             if let Some(funding) = changes.funding {
-                project.intended_funding = funding.as_str().into();
+                project.intended_funding = funding;
             }
             if let Some(value) = &patch.local_value {
                 description.local_value.clone_from(value);

@@ -29,7 +29,7 @@ use os2pm_persistence::project_aggregate as aggregate;
 use os2pm_persistence::projects::{self as store, DescriptionRow, ProjectRecord, ProjectRow};
 use os2pm_persistence::reports::ReportRow;
 use os2pm_persistence::{DbConnection, StoreError, WriteSet, catalogue};
-use os2pm_projects::{Action, Actor, Approver, Funding, LifecycleError, State};
+use os2pm_projects::{Action, Actor, Approver, Funding, Kind, LifecycleError, State};
 use serde::Serialize;
 
 use crate::auth::{Caller, Role};
@@ -50,14 +50,14 @@ use actix_web::http::header::EntityTag;
 /// What the audit trail keeps of a project before and after a change.
 #[derive(Debug, Serialize)]
 pub struct Snapshot {
-    state: String,
-    level: Option<String>,
+    state: State,
+    level: Option<Level>,
     catalogue_version: Option<String>,
     title: String,
     summary: String,
-    kind: String,
+    kind: Kind,
     participants: Vec<String>,
-    intended_funding: String,
+    intended_funding: Funding,
     round: i32,
     version: i64,
     /// Recorded evidence: `key` (or `key/organisation`) → status.
@@ -71,14 +71,14 @@ impl Snapshot {
     pub fn of(record: &ProjectRecord) -> Self {
         let p = &record.project;
         Self {
-            state: p.state.clone(),
-            level: p.level.clone(),
+            state: p.state,
+            level: p.level,
             catalogue_version: p.catalogue_version.clone(),
             title: p.title.clone(),
             summary: p.summary.clone(),
-            kind: p.kind.clone(),
+            kind: p.kind,
             participants: record.participants.clone(),
-            intended_funding: p.intended_funding.clone(),
+            intended_funding: p.intended_funding,
             round: p.approval_round,
             version: p.version,
             evidence: record
@@ -204,14 +204,8 @@ impl Loaded {
         })
     }
 
-    pub(crate) fn state(&self) -> Result<State, ApiError> {
-        self.record
-            .project
-            .state
-            .parse()
-            .map_err(|e: os2pm_levels::UnknownValue| {
-                ApiError::Internal(format!("stored state: {e}"))
-            })
+    pub(crate) fn state(&self) -> State {
+        self.record.project.state
     }
 
     /// The level of a placed project; one without is a fault of the store.
@@ -221,11 +215,7 @@ impl Loaded {
     }
 
     pub(crate) fn level(&self) -> Option<Level> {
-        self.record
-            .project
-            .level
-            .as_deref()
-            .and_then(|l| l.parse().ok())
+        self.record.project.level
     }
 
     fn evidence(&self) -> Vec<Evidence> {
@@ -247,7 +237,7 @@ impl Loaded {
     fn facts(&self) -> Facts {
         Facts {
             participating_municipalities: self.record.participating_municipalities,
-            locally_funded: self.record.project.intended_funding == Funding::Local.as_str(),
+            locally_funded: self.record.project.intended_funding == Funding::Local,
             board_approved: self.board_moved_level
                 || self
                     .approval
@@ -273,7 +263,7 @@ impl Loaded {
     /// What decides a caller's `_actions`, apart from the view.
     pub(crate) fn action_inputs(&self) -> ActionInputs {
         ActionInputs {
-            state: self.state().ok(),
+            state: Some(self.state()),
             owner: self.owner.clone(),
             steering: self.steering.clone(),
             voted: self.approval.as_ref().map_or_else(Vec::new, |approval| {
@@ -294,12 +284,10 @@ impl Loaded {
         if let Some(product) = &self.product {
             product
                 .state
-                .parse::<os2pm_products::ProductState>()
-                .map_err(|e| ApiError::Internal(format!("stored product state: {e}")))?
                 .check_open()
                 .map_err(|e| ApiError::Conflict(e.to_string()))?;
         }
-        self.state()?
+        self.state()
             .transition_at(action, self.actor(caller), self.level())
             .map_err(|e| match e {
                 LifecycleError::NotAllowed(why) => ApiError::Forbidden(why.into()),
@@ -420,9 +408,9 @@ impl Loaded {
             id: p.id.clone(),
             title: p.title.clone(),
             summary: p.summary.clone(),
-            kind: p.kind.clone(),
-            state: p.state.clone(),
-            level: p.level.clone(),
+            kind: p.kind,
+            state: p.state,
+            level: p.level,
             catalogue_version: self.catalogue.version.clone(),
             owner_organization: self
                 .owner
@@ -430,7 +418,7 @@ impl Loaded {
                 .clone()
                 .unwrap_or_else(|| self.owner.id.clone()),
             participants: self.record.participants.clone(),
-            intended_funding: p.intended_funding.clone(),
+            intended_funding: p.intended_funding,
             local_value: d.local_value.clone(),
             value_for_others: d.value_for_others.clone(),
             contact: Contact {

@@ -110,7 +110,7 @@ pub fn place(
         },
         |conn, _, project, description| {
             let pinned = pinnable_catalogue(conn, request.catalogue.as_deref(), level)?;
-            project.level = Some(level.to_string());
+            project.level = Some(level);
             // A later placement re-pins.
             project.catalogue_version = Some(pinned.clone());
             description.placement_rationale = Some(request.rationale.clone());

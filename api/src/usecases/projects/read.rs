@@ -41,7 +41,13 @@ pub struct ProjectQuery {
 }
 
 /// A search of the portfolio, parsed.
-pub struct ProjectSearch(ProjectQuery);
+pub struct ProjectSearch {
+    state: Option<State>,
+    level: Option<Level>,
+    kind: Option<Kind>,
+    organization: Option<String>,
+    q: Option<String>,
+}
 
 impl TryFrom<ProjectQuery> for ProjectSearch {
     type Error = ApiError;
@@ -49,10 +55,18 @@ impl TryFrom<ProjectQuery> for ProjectSearch {
     /// Every field problem at once.
     fn try_from(query: ProjectQuery) -> Result<Self, ApiError> {
         let mut problems = Problems::default();
-        problems.parse_optional::<State>("state", query.state.as_deref());
-        problems.parse_optional::<Kind>("kind", query.kind.as_deref());
-        problems.parse_optional::<Level>("level", query.level.as_deref());
-        problems.or_command(|| Some(Self(query)))
+        let state = problems.parse_optional("state", query.state.as_deref());
+        let kind = problems.parse_optional("kind", query.kind.as_deref());
+        let level = problems.parse_optional("level", query.level.as_deref());
+        problems.or_command(|| {
+            Some(Self {
+                state,
+                level,
+                kind,
+                organization: query.organization,
+                q: query.q,
+            })
+        })
     }
 }
 
@@ -63,7 +77,7 @@ pub fn list(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Vec<ProjectSummary>, ApiError> {
-    let query = search.0;
+    let query = search;
     let organization_id = match &query.organization {
         Some(org) => Some(resolve_organization(conn, "organization", org)?.id),
         None => None,

@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use os2pm_levels::Level;
+use os2pm_projects::{Funding, Kind, State};
+
 use crate::usecases::groups::{CoordinationGroupView, SteeringGroupView};
 use crate::usecases::projects::ApprovalView;
 use crate::usecases::running::{BudgetView, ReportView};
@@ -57,20 +60,16 @@ pub struct ProjectView {
     pub id: String,
     pub title: String,
     pub summary: String,
-    #[schema(value_type = os2pm_projects::Kind)]
-    pub kind: String,
+    pub kind: Kind,
     /// Where the project is in its life cycle (governance.md §2).
-    #[schema(value_type = os2pm_projects::State)]
-    pub state: String,
+    pub state: State,
     /// Set by placement.
-    #[schema(value_type = Option<os2pm_levels::Level>)]
-    pub level: Option<String>,
+    pub level: Option<Level>,
     /// The catalogue version the project is checked against (pinned at placement).
     pub catalogue_version: String,
     pub owner_organization: String,
     pub participants: Vec<String>,
-    #[schema(value_type = os2pm_projects::Funding)]
-    pub intended_funding: String,
+    pub intended_funding: Funding,
     pub local_value: String,
     pub value_for_others: String,
     pub contact: Contact,
@@ -105,15 +104,11 @@ pub struct ProjectSummary {
     pub id: String,
     pub title: String,
     pub summary: String,
-    #[schema(value_type = os2pm_projects::Kind)]
-    pub kind: String,
-    #[schema(value_type = os2pm_projects::State)]
-    pub state: String,
-    #[schema(value_type = Option<os2pm_levels::Level>)]
-    pub level: Option<String>,
+    pub kind: Kind,
+    pub state: State,
+    pub level: Option<Level>,
     pub owner_organization: String,
-    #[schema(value_type = os2pm_projects::Funding)]
-    pub intended_funding: String,
+    pub intended_funding: Funding,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
