@@ -3,9 +3,11 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use os2pm_projects::{ApprovalState, Decision};
+use os2pm_levels::Level;
+use os2pm_projects::{ApprovalState, Approver, Decision, Subject};
 
 use crate::schema::{approvals, votes};
+use crate::stored::{MaybeStored, Stored};
 use crate::{DbConnection, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Deserialize)]
@@ -14,10 +16,14 @@ pub struct ApprovalRow {
     pub id: String,
     pub project_id: String,
     pub approval_round: i32,
-    pub level: String,
-    pub approver: String,
-    pub state: String,
-    pub outcome: Option<String>,
+    #[diesel(serialize_as = Stored<Level>)]
+    pub level: Level,
+    #[diesel(serialize_as = Stored<Approver>)]
+    pub approver: Approver,
+    #[diesel(serialize_as = Stored<ApprovalState>)]
+    pub state: ApprovalState,
+    #[diesel(serialize_as = MaybeStored<Decision>)]
+    pub outcome: Option<Decision>,
     pub reason: Option<String>,
     pub decided_by: Option<String>,
     #[serde(deserialize_with = "crate::project_aggregate::optional_timestamp")]
@@ -28,8 +34,9 @@ pub struct ApprovalRow {
     pub version: i64,
     #[serde(deserialize_with = "crate::project_aggregate::timestamp")]
     pub created_at: NaiveDateTime,
-    /// What is decided: `project`, `steering_group`, `budget` or `cancellation`.
-    pub subject: String,
+    /// What is decided.
+    #[diesel(serialize_as = Stored<Subject>)]
+    pub subject: Subject,
     /// What the approval puts in force when approved, as JSON.
     pub payload: Option<String>,
 }
@@ -37,17 +44,17 @@ pub struct ApprovalRow {
 impl ApprovalRow {
     /// Still waiting for its decision.
     pub fn is_pending(&self) -> bool {
-        self.state == ApprovalState::Pending.as_str()
+        self.state == ApprovalState::Pending
     }
 
     /// Decided, whatever the outcome.
     pub fn is_decided(&self) -> bool {
-        self.state == ApprovalState::Decided.as_str()
+        self.state == ApprovalState::Decided
     }
 
     /// Decided, and approved.
     pub fn is_approved(&self) -> bool {
-        self.outcome.as_deref() == Some(Decision::Approve.as_str())
+        self.outcome == Some(Decision::Approve)
     }
 }
 
@@ -56,7 +63,8 @@ impl ApprovalRow {
 pub struct VoteRow {
     pub approval_id: String,
     pub voter_sub: String,
-    pub decision: String,
+    #[diesel(serialize_as = Stored<Decision>)]
+    pub decision: Decision,
     pub reason: Option<String>,
     #[serde(deserialize_with = "crate::project_aggregate::timestamp")]
     pub cast_at: NaiveDateTime,
@@ -65,7 +73,7 @@ pub struct VoteRow {
 /// How a decision was reached.
 #[derive(Debug, Clone)]
 pub struct Closing<'a> {
-    pub outcome: &'a str,
+    pub outcome: Decision,
     pub reason: Option<&'a str>,
     pub decided_by: &'a str,
     pub meeting_date: Option<NaiveDate>,
@@ -74,7 +82,7 @@ pub struct Closing<'a> {
 
 pub fn insert(conn: &mut DbConnection, approval: &ApprovalRow) -> Result<(), StoreError> {
     diesel::insert_into(approvals::table)
-        .values(approval)
+        .values(approval.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -92,7 +100,7 @@ pub fn lock_pending(conn: &mut DbConnection, id: &str) -> Result<ApprovalRow, St
     let locked = diesel::update(
         approvals::table
             .find(id)
-            .filter(approvals::state.eq("pending")),
+            .filter(approvals::state.eq(Stored(ApprovalState::Pending))),
     )
     .set(approvals::version.eq(approvals::version + 1))
     .execute(conn)?;
@@ -105,8 +113,8 @@ pub fn lock_pending(conn: &mut DbConnection, id: &str) -> Result<ApprovalRow, St
 pub fn close(conn: &mut DbConnection, id: &str, closing: &Closing<'_>) -> Result<(), StoreError> {
     diesel::update(approvals::table.find(id))
         .set((
-            approvals::state.eq("decided"),
-            approvals::outcome.eq(closing.outcome),
+            approvals::state.eq(Stored(ApprovalState::Decided)),
+            approvals::outcome.eq(Stored(closing.outcome)),
             approvals::reason.eq(closing.reason),
             approvals::decided_by.eq(closing.decided_by),
             approvals::decided_at.eq(crate::now()),
@@ -120,7 +128,7 @@ pub fn close(conn: &mut DbConnection, id: &str, closing: &Closing<'_>) -> Result
 /// Casts a vote; a second vote by the same voter is `Conflict`.
 pub fn cast(conn: &mut DbConnection, vote: &VoteRow) -> Result<(), StoreError> {
     diesel::insert_into(votes::table)
-        .values(vote)
+        .values(vote.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -147,18 +155,18 @@ pub struct ProjectApprovals {
 impl ProjectApprovals {
     /// Sorts a project's approvals (`rows`, in id order) into what its view shows.
     pub fn of(rows: &[ApprovalRow]) -> Self {
-        let newest = |subject: &str| {
+        let newest = |subject: Subject| {
             rows.iter()
                 .filter(|r| r.subject == subject)
                 .max_by_key(|r| (r.approval_round, r.created_at))
                 .cloned()
         };
         Self {
-            project: newest("project"),
-            level_change: newest("level_change"),
+            project: newest(Subject::Project),
+            level_change: newest(Subject::LevelChange),
             pending_side: rows
                 .iter()
-                .filter(|r| r.is_pending() && r.subject != "project")
+                .filter(|r| r.is_pending() && r.subject != Subject::Project)
                 .cloned()
                 .collect(),
         }
@@ -172,8 +180,8 @@ pub fn pending_side_approvals(
 ) -> Result<Vec<ApprovalRow>, StoreError> {
     Ok(approvals::table
         .filter(approvals::project_id.eq(project_id))
-        .filter(approvals::state.eq("pending"))
-        .filter(approvals::subject.ne("project"))
+        .filter(approvals::state.eq(Stored(ApprovalState::Pending)))
+        .filter(approvals::subject.ne(Stored(Subject::Project)))
         .order(approvals::id)
         .select(ApprovalRow::as_select())
         .load(conn)?)
@@ -182,7 +190,7 @@ pub fn pending_side_approvals(
 /// Every approval routed to the board, oldest first: the recommendations meetings take.
 pub fn for_the_board(conn: &mut DbConnection) -> Result<Vec<ApprovalRow>, StoreError> {
     Ok(approvals::table
-        .filter(approvals::approver.eq("board"))
+        .filter(approvals::approver.eq(Stored(Approver::Board)))
         .order(approvals::id)
         .select(ApprovalRow::as_select())
         .load(conn)?)
@@ -198,8 +206,8 @@ pub fn all(conn: &mut DbConnection) -> Result<Vec<ApprovalRow>, StoreError> {
 
 #[derive(Debug, Clone, Default)]
 pub struct ApprovalFilter {
-    pub state: Option<String>,
-    pub approver: Option<String>,
+    pub state: Option<ApprovalState>,
+    pub approver: Option<Approver>,
 }
 
 /// One page in id order (ids are time-ordered: oldest first).
@@ -214,11 +222,11 @@ pub fn list(
         .order(approvals::id)
         .limit(limit)
         .into_boxed();
-    if let Some(state) = &filter.state {
-        query = query.filter(approvals::state.eq(state.clone()));
+    if let Some(state) = filter.state {
+        query = query.filter(approvals::state.eq(Stored(state)));
     }
-    if let Some(approver) = &filter.approver {
-        query = query.filter(approvals::approver.eq(approver.clone()));
+    if let Some(approver) = filter.approver {
+        query = query.filter(approvals::approver.eq(Stored(approver)));
     }
     if let Some(after) = after {
         query = query.filter(approvals::id.gt(after.to_owned()));

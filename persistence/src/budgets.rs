@@ -3,7 +3,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use os2pm_projects::{BudgetStatus, Funding};
+
 use crate::schema::budgets;
+use crate::stored::Stored;
 use crate::{DbConnection, StoreError};
 
 #[derive(
@@ -16,12 +19,13 @@ pub struct BudgetRow {
     pub amount_dkk: i64,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
-    pub funding: String,
+    #[diesel(serialize_as = Stored<Funding>)]
+    pub funding: Funding,
     pub expected_costs: Option<String>,
     pub expected_benefits: Option<String>,
     pub expected_effects: Option<String>,
-    /// `proposed`, `chair_approved` (waiting for the board) or `approved`.
-    pub status: String,
+    #[diesel(serialize_as = Stored<BudgetStatus>)]
+    pub status: BudgetStatus,
     #[serde(deserialize_with = "crate::project_aggregate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
@@ -29,7 +33,7 @@ pub struct BudgetRow {
 pub fn save(conn: &mut DbConnection, budget: &BudgetRow) -> Result<(), StoreError> {
     diesel::delete(budgets::table.find(&budget.project_id)).execute(conn)?;
     diesel::insert_into(budgets::table)
-        .values(budget)
+        .values(budget.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -37,11 +41,11 @@ pub fn save(conn: &mut DbConnection, budget: &BudgetRow) -> Result<(), StoreErro
 pub fn set_status(
     conn: &mut DbConnection,
     project_id: &str,
-    status: &str,
+    status: BudgetStatus,
 ) -> Result<(), StoreError> {
     diesel::update(budgets::table.find(project_id))
         .set((
-            budgets::status.eq(status),
+            budgets::status.eq(Stored(status)),
             budgets::updated_at.eq(crate::now()),
         ))
         .execute(conn)?;

@@ -3,7 +3,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use os2pm_levels::Level;
+use os2pm_products::Mark;
+
 use crate::schema::{evaluation_marks, evaluations};
+use crate::stored::Stored;
 use crate::{DbConnection, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -12,8 +16,10 @@ pub struct EvaluationRow {
     pub id: String,
     pub product_id: String,
     pub period: String,
-    pub level: String,
-    pub recommended_level: String,
+    #[diesel(serialize_as = Stored<Level>)]
+    pub level: Level,
+    #[diesel(serialize_as = Stored<Level>)]
+    pub recommended_level: Level,
     pub conclusion: String,
     pub level_change_approval_id: Option<String>,
     pub created_by: String,
@@ -25,7 +31,8 @@ pub struct EvaluationRow {
 pub struct MarkRow {
     pub evaluation_id: String,
     pub requirement_key: String,
-    pub mark: String,
+    #[diesel(serialize_as = Stored<Mark>)]
+    pub mark: Mark,
     pub reasoning: Option<String>,
 }
 
@@ -35,11 +42,11 @@ pub fn insert(
     marks: &[MarkRow],
 ) -> Result<(), StoreError> {
     diesel::insert_into(evaluations::table)
-        .values(evaluation)
+        .values(evaluation.clone())
         .execute(conn)?;
     for mark in marks {
         diesel::insert_into(evaluation_marks::table)
-            .values(mark)
+            .values(mark.clone())
             .execute(conn)?;
     }
     Ok(())

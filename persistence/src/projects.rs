@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use diesel::query_builder::{QueryFragment, QueryId};
 
 use os2pm_levels::Level;
+use os2pm_levels::evidence::EvidenceStatus;
 use os2pm_projects::{Funding, Kind, State};
 
 use crate::connection::MultiBackend;
@@ -75,7 +76,8 @@ pub struct EvidenceRow {
     pub requirement_key: String,
     /// `""` for requirements that are not attested per organisation.
     pub organization_id: String,
-    pub status: String,
+    #[diesel(serialize_as = Stored<EvidenceStatus>)]
+    pub status: EvidenceStatus,
     pub explanation: Option<String>,
     pub link: Option<String>,
     pub note: Option<String>,
@@ -318,7 +320,7 @@ pub fn record_evidence(conn: &mut DbConnection, row: &EvidenceRow) -> Result<(),
     )
     .execute(conn)?;
     diesel::insert_into(evidence::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }

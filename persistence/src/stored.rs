@@ -93,4 +93,11 @@ stored_by_name!(
     os2pm_projects::Funding,
     os2pm_levels::Level,
     os2pm_products::ProductState,
+    os2pm_projects::Approver,
+    os2pm_projects::Subject,
+    os2pm_projects::ApprovalState,
+    os2pm_projects::Decision,
+    os2pm_projects::BudgetStatus,
+    os2pm_products::Mark,
+    os2pm_levels::evidence::EvidenceStatus,
 );

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, NaiveDate};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use os2pm_products::ProductState;
-use os2pm_projects::{Approver, Rag, State, Subject};
+use os2pm_projects::{Approver, Decision, Rag, State, Subject};
 
 use crate::usecases::meetings::ReportingDuty;
 use crate::usecases::portfolio::{DecisionLine, Overview, PageData};
@@ -385,12 +385,12 @@ fn decisions_section(id: &str, heading: &str, decisions: &[DecisionLine]) -> Mar
                     tbody {
                         @for d in decisions {
                             tr.decision data-approval=(d.approval_id) {
-                                td { (subject_label(&d.subject)) }
-                                td { (level_label(&d.level)) }
-                                td { (approver_label(&d.approver)) }
+                                td { (subject_label(d.subject)) }
+                                td { (level_label(d.level.as_str())) }
+                                td { (approver_label(d.approver)) }
                                 td {
                                     @match (&d.outcome, d.decided_at) {
-                                        (Some(outcome), Some(at)) => { (outcome_label(outcome)) " " (danish_date(at.date_naive())) },
+                                        (Some(outcome), Some(at)) => { (outcome_label(*outcome)) " " (danish_date(at.date_naive())) },
                                         _ => "Afventer",
                                     }
                                 }
@@ -440,33 +440,30 @@ fn state_label(state: &str) -> &str {
     }
 }
 
-fn subject_label(subject: &str) -> &str {
-    match subject.parse::<Subject>() {
-        Ok(Subject::Project) => "Godkendelse af projekt",
-        Ok(Subject::SteeringGroup) => "Styregruppens sammensætning",
-        Ok(Subject::Budget) => "Budget og business case",
-        Ok(Subject::Cancellation) => "Lukning af projekt",
-        Ok(Subject::LevelChange) => "Niveauskift",
-        Ok(Subject::Closure) => "Lukning af produkt",
-        Ok(Subject::ChangeRequest) => "Ændringsønske",
-        Err(_) => subject,
+fn subject_label(subject: Subject) -> &'static str {
+    match subject {
+        Subject::Project => "Godkendelse af projekt",
+        Subject::SteeringGroup => "Styregruppens sammensætning",
+        Subject::Budget => "Budget og business case",
+        Subject::Cancellation => "Lukning af projekt",
+        Subject::LevelChange => "Niveauskift",
+        Subject::Closure => "Lukning af produkt",
+        Subject::ChangeRequest => "Ændringsønske",
     }
 }
 
-fn approver_label(approver: &str) -> &str {
-    match approver.parse::<Approver>() {
-        Ok(Approver::Board) => "Bestyrelsen",
-        Ok(Approver::Forretningsleder) => "Forretningslederen",
-        Err(_) => approver,
+fn approver_label(approver: Approver) -> &'static str {
+    match approver {
+        Approver::Board => "Bestyrelsen",
+        Approver::Forretningsleder => "Forretningslederen",
     }
 }
 
-fn outcome_label(outcome: &str) -> &str {
+fn outcome_label(outcome: Decision) -> &'static str {
     match outcome {
-        "approve" => "Godkendt",
-        "return" => "Sendt tilbage",
-        "reject" => "Afvist",
-        other => other,
+        Decision::Approve => "Godkendt",
+        Decision::Return => "Sendt tilbage",
+        Decision::Reject => "Afvist",
     }
 }
 

@@ -27,8 +27,8 @@ use crate::usecases::to_body;
 pub struct VoteView {
     /// The voter's `sub`.
     pub voter: String,
-    #[schema(example = "approve", value_type = os2pm_projects::Decision)]
-    pub decision: String,
+    #[schema(example = "approve")]
+    pub decision: Decision,
     pub reason: Option<String>,
     pub cast_at: DateTime<Utc>,
 }
@@ -46,21 +46,16 @@ pub struct ApprovalView {
     pub id: String,
     pub project_id: String,
     pub project_title: String,
-    /// What is decided: `project`, `steering_group`, `budget` or `cancellation`.
-    #[schema(value_type = os2pm_projects::Subject)]
-    pub subject: String,
+    /// What is decided.
+    pub subject: Subject,
     /// The submission round: a returned project's resubmission starts a new one.
     pub round: i32,
-    #[schema(value_type = os2pm_levels::Level)]
-    pub level: String,
+    pub level: Level,
     /// `forretningsleder` (N1) or `board` (N2/N3).
-    #[schema(value_type = os2pm_projects::Approver)]
-    pub approver: String,
-    #[schema(value_type = os2pm_projects::ApprovalState)]
-    pub state: String,
-    /// `approve`, `return` or `reject` once decided.
-    #[schema(value_type = Option<os2pm_projects::Decision>)]
-    pub outcome: Option<String>,
+    pub approver: Approver,
+    pub state: ApprovalState,
+    /// Once decided.
+    pub outcome: Option<Decision>,
     pub reason: Option<String>,
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
@@ -93,7 +88,7 @@ impl ApprovalView {
             .filter(|v| v.approval_id == row.id)
             .map(|v| VoteView {
                 voter: v.voter_sub.clone(),
-                decision: v.decision.clone(),
+                decision: v.decision,
                 reason: v.reason.clone(),
                 cast_at: v.cast_at.and_utc(),
             })
@@ -107,8 +102,7 @@ impl ApprovalView {
                 .unwrap_or_default(),
         });
         Self {
-            for_information: row.approver == Approver::Forretningsleder.as_str()
-                && row.is_decided(),
+            for_information: row.approver == Approver::Forretningsleder && row.is_decided(),
             id: row.id,
             project_id: row.project_id,
             project_title,
@@ -166,16 +160,12 @@ impl Payload {
         let Some(json) = approval.payload.as_deref() else {
             return Ok(None);
         };
-        let subject = approval
-            .subject
-            .parse::<Subject>()
-            .map_err(|e| ApiError::Internal(format!("stored subject: {e}")))?;
         fn read<T: serde::de::DeserializeOwned>(id: &str, json: &str) -> Result<T, ApiError> {
             serde_json::from_str(json)
                 .map_err(|e| ApiError::Internal(format!("the payload of approval `{id}`: {e}")))
         }
         let id = &approval.id;
-        Ok(Some(match subject {
+        Ok(Some(match approval.subject {
             Subject::SteeringGroup => Self::SteeringGroup(read(id, json)?),
             Subject::LevelChange => Self::LevelChange(read(id, json)?),
             Subject::Closure => Self::Closure(read(id, json)?),
@@ -201,9 +191,9 @@ pub fn open_approval(
         id: uuid::Uuid::now_v7().to_string(),
         project_id: project.id.clone(),
         approval_round: project.approval_round,
-        level: level.to_string(),
-        approver: approver.as_str().into(),
-        state: ApprovalState::Pending.as_str().into(),
+        level,
+        approver,
+        state: ApprovalState::Pending,
         outcome: None,
         reason: None,
         decided_by: None,
@@ -212,7 +202,7 @@ pub fn open_approval(
         members_present: None,
         version: 1,
         created_at: os2pm_persistence::now(),
-        subject: subject.as_str().into(),
+        subject,
         payload,
     };
     store::insert(conn, &row).map_err(|e| match e {
@@ -247,8 +237,7 @@ impl Voter {
     pub fn may_vote_on(&self, approval: &ApprovalRow) -> bool {
         approval
             .approver
-            .parse::<Approver>()
-            .is_ok_and(|a| a.accepts_vote_from(self.business_manager, self.seated_board_member))
+            .accepts_vote_from(self.business_manager, self.seated_board_member)
     }
 }
 
@@ -301,10 +290,7 @@ pub(crate) fn decide(
     caller: &Caller,
 ) -> Result<(), ApiError> {
     store::close(conn, &approval.id, &closing)?;
-    let subject = approval
-        .subject
-        .parse::<Subject>()
-        .map_err(|e| ApiError::Internal(format!("stored subject: {e}")))?;
+    let subject = approval.subject;
     let record = project_store::find(conn, &approval.project_id)?;
     let before = Snapshot::of(&record);
     let mut project = record.project.clone();
@@ -344,7 +330,7 @@ pub(crate) fn decide(
             } else {
                 BudgetStatus::Proposed
             };
-            budgets::set_status(conn, &approval.project_id, status.as_str())?;
+            budgets::set_status(conn, &approval.project_id, status)?;
             if approved {
                 "budget_approved"
             } else {
@@ -424,7 +410,7 @@ impl Minutes {
         meeting_date: NaiveDate,
     ) -> Result<Outcome, ApiError> {
         let approval = store::find(conn, id).map_err(|e| not_found(e, id))?;
-        if approval.approver != Approver::Board.as_str() {
+        if approval.approver != Approver::Board {
             return Err(ApiError::Conflict(
                 "only board approvals are decided at board meetings".into(),
             ));
@@ -454,7 +440,7 @@ impl Minutes {
             &approval,
             self.decision,
             Closing {
-                outcome: self.decision.as_str(),
+                outcome: self.decision,
                 reason: self.reason.as_deref(),
                 decided_by: "board_meeting",
                 meeting_date: Some(meeting_date),
@@ -482,8 +468,8 @@ pub fn inbox_for(
         wanted == ApprovalState::Pending,
     );
     let filter = ApprovalFilter {
-        state: Some(wanted.as_str().to_owned()),
-        approver: approver.map(|a| a.as_str().to_owned()),
+        state: Some(wanted),
+        approver,
     };
     store::list(conn, &filter, after.as_deref(), limit + 1)?
         .into_iter()
@@ -523,7 +509,7 @@ pub fn vote(
             &VoteRow {
                 approval_id: id.to_owned(),
                 voter_sub: caller.sub.clone(),
-                decision: decision.as_str().to_owned(),
+                decision,
                 reason: request.reason.clone(),
                 cast_at: os2pm_persistence::now(),
             },
@@ -548,18 +534,16 @@ pub fn vote(
                 reason: request.reason.as_deref(),
             },
         )?;
-        let outcome = if approval.approver == Approver::Forretningsleder.as_str() {
+        let outcome = if approval.approver == Approver::Forretningsleder {
             Tally::Decided(decision)
         } else {
             let (seated, chair) = seated_today(conn)?;
             let seated: Vec<String> = seated.into_iter().map(|p| p.sub).collect();
             let votes: Vec<Vote> = store::votes(conn, id)?
                 .into_iter()
-                .filter_map(|v| {
-                    v.decision.parse::<Decision>().ok().map(|decision| Vote {
-                        member: v.voter_sub,
-                        decision,
-                    })
+                .map(|v| Vote {
+                    member: v.voter_sub,
+                    decision: v.decision,
                 })
                 .collect();
             tally(&seated, chair.as_deref(), &votes)
@@ -568,16 +552,16 @@ pub fn vote(
             let reason = store::votes(conn, id)?
                 .into_iter()
                 .rev()
-                .find(|v| v.decision == final_decision.as_str())
+                .find(|v| v.decision == final_decision)
                 .and_then(|v| v.reason);
             decide(
                 conn,
                 &approval,
                 final_decision,
                 Closing {
-                    outcome: final_decision.as_str(),
+                    outcome: final_decision,
                     reason: reason.as_deref(),
-                    decided_by: &approval.approver,
+                    decided_by: approval.approver.as_str(),
                     meeting_date: None,
                     members_present: None,
                 },

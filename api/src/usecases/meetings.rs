@@ -99,17 +99,13 @@ pub(crate) fn reporting_duty(
 pub struct Recommendation {
     pub approval_id: String,
     /// `project`, `steering_group`, `budget`, `cancellation`, `level_change`, `closure`, `change_request`.
-    #[schema(value_type = os2pm_projects::Subject)]
-    pub subject: String,
+    pub subject: os2pm_projects::Subject,
     pub project_id: String,
     pub project_title: String,
-    #[schema(value_type = os2pm_levels::Level)]
-    pub level: String,
+    pub level: os2pm_levels::Level,
     pub submitted_on: NaiveDate,
-    #[schema(value_type = os2pm_projects::ApprovalState)]
-    pub state: String,
-    #[schema(value_type = Option<os2pm_projects::Decision>)]
-    pub outcome: Option<String>,
+    pub state: os2pm_projects::ApprovalState,
+    pub outcome: Option<os2pm_projects::Decision>,
     /// The decision's reason, once decided.
     pub reason: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
@@ -177,13 +173,13 @@ fn meeting_view(
         let project = projects::find(conn, &approval.project_id)?.project;
         recommendations.push(Recommendation {
             approval_id: approval.id.clone(),
-            subject: approval.subject.clone(),
+            subject: approval.subject,
             project_id: project.id,
             project_title: project.title,
-            level: approval.level.clone(),
+            level: approval.level,
             submitted_on,
-            state: approval.state.clone(),
-            outcome: approval.outcome.clone(),
+            state: approval.state,
+            outcome: approval.outcome,
             reason: approval.reason.clone(),
             decided_at: approval.decided_at.map(|at| at.and_utc()),
             href: format!("/api/v1/approvals/{}", approval.id),
@@ -397,7 +393,7 @@ pub fn decide_recommendation(
         })?;
         let schedule = takes_items(&all);
         let on_agenda = meeting_for(approval.created_at.date(), &schedule);
-        if approval.approver != Approver::Board.as_str() || on_agenda != Some(meeting.id.as_str()) {
+        if approval.approver != Approver::Board || on_agenda != Some(meeting.id.as_str()) {
             return Err(ApiError::Conflict(format!(
                 "approval `{approval_id}` is not on the agenda of the meeting on {}",
                 meeting.meeting_date

@@ -135,15 +135,11 @@ pub struct ProductLine {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DecisionLine {
     pub approval_id: String,
-    #[schema(value_type = os2pm_projects::Subject)]
-    pub subject: String,
+    pub subject: os2pm_projects::Subject,
     pub project_id: String,
-    #[schema(value_type = os2pm_levels::Level)]
-    pub level: String,
-    #[schema(value_type = os2pm_projects::Approver)]
-    pub approver: String,
-    #[schema(value_type = Option<os2pm_projects::Decision>)]
-    pub outcome: Option<String>,
+    pub level: os2pm_levels::Level,
+    pub approver: os2pm_projects::Approver,
+    pub outcome: Option<os2pm_projects::Decision>,
     pub reason: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
 }
@@ -152,11 +148,11 @@ impl From<&ApprovalRow> for DecisionLine {
     fn from(a: &ApprovalRow) -> Self {
         Self {
             approval_id: a.id.clone(),
-            subject: a.subject.clone(),
+            subject: a.subject,
             project_id: a.project_id.clone(),
-            level: a.level.clone(),
-            approver: a.approver.clone(),
-            outcome: a.outcome.clone(),
+            level: a.level,
+            approver: a.approver,
+            outcome: a.outcome,
             reason: a.reason.clone(),
             decided_at: a.decided_at.map(|at| at.and_utc()),
         }
@@ -301,12 +297,10 @@ pub(crate) fn overview_for(
             .map(DecisionLine::from)
             .collect(),
         since_previous_meeting: SincePrevious {
-            decisions: lines(&|a| a.approver == Approver::Board.as_str()),
-            level_changes: lines(&|a| {
-                a.subject == Subject::LevelChange.as_str() && a.is_approved()
-            }),
+            decisions: lines(&|a| a.approver == Approver::Board),
+            level_changes: lines(&|a| a.subject == Subject::LevelChange && a.is_approved()),
             new_products,
-            for_information: lines(&|a| a.approver == Approver::Forretningsleder.as_str()),
+            for_information: lines(&|a| a.approver == Approver::Forretningsleder),
         },
         projects: project_lines,
         products: product_lines,
@@ -482,32 +476,25 @@ fn decision_text(approval: &ApprovalRow) -> String {
         Ok(Some(Payload::LevelChange(change))) => Some(change.to.to_string()),
         _ => None,
     };
-    let subject = approval.subject.parse::<Subject>().ok();
-    let outcome = approval
-        .outcome
-        .as_deref()
-        .and_then(|o| o.parse::<Decision>().ok());
-    match (subject, outcome) {
-        (Some(Subject::Project), Some(Decision::Approve)) => {
+    match (approval.subject, approval.outcome) {
+        (Subject::Project, Some(Decision::Approve)) => {
             format!("Godkendt på {}", approval.level)
         }
-        (Some(Subject::Project), Some(Decision::Return)) => "Sendt tilbage (tilbageløb)".into(),
-        (Some(Subject::Project), _) => "Afvist".into(),
-        (Some(Subject::LevelChange), _) if approved => {
+        (Subject::Project, Some(Decision::Return)) => "Sendt tilbage (tilbageløb)".into(),
+        (Subject::Project, _) => "Afvist".into(),
+        (Subject::LevelChange, _) if approved => {
             format!(
                 "Niveauskift fra {} til {}",
                 approval.level,
                 level_to.unwrap_or_default()
             )
         }
-        (Some(Subject::LevelChange), _) => "Niveauskift ikke godkendt".into(),
-        (Some(Subject::SteeringGroup), _) if approved => {
-            "Styregruppens sammensætning godkendt".into()
-        }
-        (Some(Subject::Budget), _) if approved => "Budget godkendt".into(),
-        (Some(Subject::Cancellation), _) if approved => "Projektet lukket".into(),
-        (Some(Subject::Closure), _) if approved => "Produktet lukket".into(),
-        (Some(Subject::ChangeRequest), _) if approved => "Ændringsønske godkendt".into(),
+        (Subject::LevelChange, _) => "Niveauskift ikke godkendt".into(),
+        (Subject::SteeringGroup, _) if approved => "Styregruppens sammensætning godkendt".into(),
+        (Subject::Budget, _) if approved => "Budget godkendt".into(),
+        (Subject::Cancellation, _) if approved => "Projektet lukket".into(),
+        (Subject::Closure, _) if approved => "Produktet lukket".into(),
+        (Subject::ChangeRequest, _) if approved => "Ændringsønske godkendt".into(),
         _ => "Ikke godkendt".into(),
     }
 }

@@ -109,8 +109,9 @@ pub struct RequirementList {
     #[schema(example = "os2-2016")]
     pub catalogue: String,
     pub title: String,
-    /// The level asked for, if any.
-    #[schema(value_type = Option<os2pm_levels::Level>)]
+    /// The level asked for, if any, as the catalogue names it (`N1`–`N3`, `sandkasse`; the
+    /// 2025 checklist: `1`–`3`, `sandkasse`).
+    #[schema(example = "N2")]
     pub level: Option<String>,
     pub items: Vec<RequirementView>,
     /// Always `null`: a catalogue is one page.

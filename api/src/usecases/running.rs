@@ -13,14 +13,12 @@ pub struct BudgetView {
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
     /// `local`, `os2` (not at N1) or `mixed`.
-    #[schema(value_type = os2pm_projects::Funding)]
-    pub funding: String,
+    pub funding: os2pm_projects::Funding,
     pub expected_costs: Option<String>,
     pub expected_benefits: Option<String>,
     pub expected_effects: Option<String>,
     /// `proposed`, `chair_approved` (waiting for the board, N2/N3) or `approved`.
-    #[schema(value_type = os2pm_projects::BudgetStatus)]
-    pub status: String,
+    pub status: os2pm_projects::BudgetStatus,
 }
 
 impl From<BudgetRow> for BudgetView {

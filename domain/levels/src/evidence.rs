@@ -159,7 +159,8 @@ crate::names!(RequirementState: "Whether a requirement holds on a project" {
 });
 
 /// One organisation's part of a per-organisation requirement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AttestationStatus {
     Met,
     Missing,

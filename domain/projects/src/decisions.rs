@@ -84,7 +84,8 @@ pub fn approver_for(level: Level) -> Approver {
 }
 
 /// Where an approval stands: waiting for its decision, or decided (the outcome says how).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ApprovalState {
     Pending,
     Decided,

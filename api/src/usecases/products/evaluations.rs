@@ -35,10 +35,8 @@ pub struct EvaluationView {
     pub product_id: String,
     pub period: String,
     /// The product's level when evaluated.
-    #[schema(value_type = os2pm_levels::Level)]
-    pub level: String,
-    #[schema(value_type = os2pm_levels::Level)]
-    pub recommended_level: String,
+    pub level: os2pm_levels::Level,
+    pub recommended_level: os2pm_levels::Level,
     pub conclusion: String,
     pub marks: Vec<MarkView>,
     /// The board approval the recommended level change became.
@@ -62,7 +60,7 @@ fn evaluation_view(
             .into_iter()
             .map(|m| MarkView {
                 key: m.requirement_key,
-                mark: m.mark,
+                mark: m.mark.to_string(),
                 reasoning: m.reasoning,
             })
             .collect(),
@@ -135,8 +133,8 @@ pub fn evaluate(
             id: uuid::Uuid::now_v7().to_string(),
             product_id: id.to_owned(),
             period: request.period.clone(),
-            level: loaded.level().to_string(),
-            recommended_level: recommended.to_string(),
+            level: loaded.level(),
+            recommended_level: recommended,
             conclusion: request.conclusion.clone(),
             level_change_approval_id: approval.map(|a| a.id),
             created_by: caller.sub.clone(),
@@ -148,7 +146,7 @@ pub fn evaluate(
                 |(key, mark, reasoning)| os2pm_persistence::evaluations::MarkRow {
                     evaluation_id: row.id.clone(),
                     requirement_key: key.clone(),
-                    mark: mark.as_str().into(),
+                    mark: *mark,
                     reasoning: reasoning.clone(),
                 },
             )

@@ -323,7 +323,7 @@ fn record_answers(
                             project_id: pinned.product.project_id.clone(),
                             requirement_key: key.clone(),
                             organization_id: String::new(),
-                            status: evidence.status.as_str().into(),
+                            status: evidence.status,
                             explanation: None,
                             link: evidence.link,
                             note: line.documentation.clone(),

@@ -91,11 +91,11 @@ pub fn set_budget(
                     amount_dkk: request.amount_dkk,
                     period_start: request.period_start,
                     period_end: request.period_end,
-                    funding: funding.as_str().into(),
+                    funding,
                     expected_costs: request.expected_costs.clone(),
                     expected_benefits: request.expected_benefits.clone(),
                     expected_effects: request.expected_effects.clone(),
-                    status: BudgetStatus::Proposed.as_str().into(),
+                    status: BudgetStatus::Proposed,
                     updated_at: os2pm_persistence::now(),
                 },
             )?;
@@ -124,11 +124,9 @@ pub fn approve_budget(
                 .ok_or_else(|| ApiError::Conflict("there is no budget to approve".into()))?;
             let status = budget
                 .status
-                .parse::<BudgetStatus>()
-                .map_err(|e| ApiError::Internal(format!("stored budget status: {e}")))?
                 .approve_by_chair(level)
                 .map_err(|e| ApiError::Conflict(e.to_string()))?;
-            budgets::set_status(conn, &project.id, status.as_str())?;
+            budgets::set_status(conn, &project.id, status)?;
             if status == BudgetStatus::ChairApproved {
                 open_approval(conn, project, level, Subject::Budget, Approver::Board, None)?;
             }

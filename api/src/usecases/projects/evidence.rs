@@ -115,7 +115,7 @@ pub fn record_evidence(
                     project_id: loaded.record.project.id.clone(),
                     requirement_key: key.to_owned(),
                     organization_id: request.organization.clone().unwrap_or_default(),
-                    status: status.as_str().into(),
+                    status,
                     explanation: request.explanation.clone(),
                     link: request.link.clone(),
                     note: request.note.clone(),

@@ -61,7 +61,7 @@ pub struct Snapshot {
     round: i32,
     version: i64,
     /// Recorded evidence: `key` (or `key/organisation`) → status.
-    evidence: std::collections::BTreeMap<String, String>,
+    evidence: std::collections::BTreeMap<String, EvidenceStatus>,
     /// The budget's amount, so the portfolio can be told as it stood (absent: not known here).
     #[serde(skip_serializing_if = "Option::is_none")]
     budget_dkk: Option<i64>,
@@ -89,7 +89,7 @@ impl Snapshot {
                         "" => e.requirement_key.clone(),
                         org => format!("{}/{org}", e.requirement_key),
                     };
-                    (key, e.status.clone())
+                    (key, e.status)
                 })
                 .collect(),
             budget_dkk: None,
@@ -222,14 +222,12 @@ impl Loaded {
         self.record
             .evidence
             .iter()
-            .filter_map(|row| {
-                Some(Evidence {
-                    key: row.requirement_key.clone(),
-                    organization: Some(row.organization_id.clone()).filter(|o| !o.is_empty()),
-                    status: row.status.parse().ok()?,
-                    explanation: row.explanation.clone(),
-                    link: row.link.clone(),
-                })
+            .map(|row| Evidence {
+                key: row.requirement_key.clone(),
+                organization: Some(row.organization_id.clone()).filter(|o| !o.is_empty()),
+                status: row.status,
+                explanation: row.explanation.clone(),
+                link: row.link.clone(),
             })
             .collect()
     }
@@ -242,7 +240,7 @@ impl Loaded {
                 || self
                     .approval
                     .as_ref()
-                    .is_some_and(|a| a.approver == Approver::Board.as_str() && a.is_approved()),
+                    .is_some_and(|a| a.approver == Approver::Board && a.is_approved()),
             steering_group_in_force: self.steering.is_some(),
             board_majority_in_steering_group: self
                 .steering
@@ -363,9 +361,7 @@ impl Loaded {
                                 AttestationStatus::Met
                             } else {
                                 AttestationStatus::Missing
-                            })
-                            .as_str()
-                            .into(),
+                            }),
                         })
                         .collect()
                 } else {
@@ -373,13 +369,13 @@ impl Loaded {
                 };
                 RequirementStatus {
                     key: r.key.clone(),
-                    level: r.level.to_string(),
-                    gate: r.gate.to_string(),
-                    kind: r.kind.to_string(),
+                    level: r.level,
+                    gate: r.gate,
+                    kind: r.kind,
                     title_da: r.title_da.clone(),
                     title_en: r.title_en.clone(),
                     recommended: r.recommended,
-                    status: state.as_str().into(),
+                    status: state,
                     explanation: row.and_then(|e| e.explanation.clone()),
                     link: row.and_then(|e| e.link.clone()),
                     note: row.and_then(|e| e.note.clone()),
@@ -486,7 +482,7 @@ impl ActionInputs {
             if voter.may_vote_on(row) && !self.voted.contains(&caller.sub) {
                 actions.push("vote".into());
             }
-            if voter.business_manager && row.approver == Approver::Board.as_str() {
+            if voter.business_manager && row.approver == Approver::Board {
                 actions.push("record_meeting_decision".into());
             }
         }

@@ -2,7 +2,7 @@
 
 use os2pm_levels::{Gate, Level};
 use os2pm_persistence::DbConnection;
-use os2pm_projects::{Action, BUDGET_APPROVED, BudgetStatus, budget_blocks_start};
+use os2pm_projects::{Action, BUDGET_APPROVED, budget_blocks_start};
 
 use crate::error::UnmetRequirement;
 use crate::request::{Guarded, StoredReply};
@@ -12,10 +12,7 @@ use crate::usecases::{ApiError, Caller};
 /// The start-gate blockers: catalogue requirements due by `start`, and an approved budget.
 pub(crate) fn start_blockers(loaded: &Loaded, level: Level) -> Vec<UnmetRequirement> {
     let mut unmet = loaded.unmet(level, Gate::Start);
-    let status = loaded
-        .budget
-        .as_ref()
-        .and_then(|b| b.status.parse::<BudgetStatus>().ok());
+    let status = loaded.budget.as_ref().map(|b| b.status);
     if budget_blocks_start(status) {
         unmet.push(UnmetRequirement {
             key: BUDGET_APPROVED.into(),

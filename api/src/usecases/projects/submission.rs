@@ -18,8 +18,7 @@ pub struct SubmissionCheck {
     /// Whether a submission now would pass the approval gate.
     pub ready: bool,
     /// `forretningsleder` (N1) or `board` (N2/N3).
-    #[schema(value_type = os2pm_projects::Approver)]
-    pub approver: String,
+    pub approver: os2pm_projects::Approver,
     pub unmet_requirements: Vec<UnmetRequirement>,
 }
 
@@ -35,7 +34,7 @@ pub fn check(
     let unmet = loaded.unmet(level, Gate::Approval);
     Ok(SubmissionCheck {
         ready: unmet.is_empty(),
-        approver: approver_for(level).as_str().into(),
+        approver: approver_for(level),
         unmet_requirements: unmet,
     })
 }

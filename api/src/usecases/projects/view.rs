@@ -26,19 +26,16 @@ pub struct Contact {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RequirementStatus {
     pub key: String,
-    #[schema(value_type = os2pm_levels::Level)]
-    pub level: String,
-    #[schema(value_type = os2pm_levels::Gate)]
-    pub gate: String,
-    #[schema(value_type = os2pm_levels::EvidenceKind)]
-    pub kind: String,
+    pub level: os2pm_levels::Level,
+    pub gate: os2pm_levels::Gate,
+    pub kind: os2pm_levels::EvidenceKind,
     pub title_da: String,
     pub title_en: String,
     /// *(anbefaling)*: recommended, shown, never blocking a gate.
     pub recommended: bool,
     /// `partial`: some, not all, participating organisations attested.
-    #[schema(example = "missing", value_type = os2pm_levels::evidence::RequirementState)]
-    pub status: String,
+    #[schema(example = "missing")]
+    pub status: os2pm_levels::evidence::RequirementState,
     pub explanation: Option<String>,
     pub link: Option<String>,
     pub note: Option<String>,
@@ -50,8 +47,7 @@ pub struct RequirementStatus {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OrganizationAttestation {
     pub organization: String,
-    #[schema(value_type = os2pm_levels::evidence::AttestationStatus)]
-    pub status: String,
+    pub status: os2pm_levels::evidence::AttestationStatus,
 }
 
 /// A project with its requirements, its current approval and what the caller may do now.
