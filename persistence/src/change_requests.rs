@@ -3,7 +3,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use os2pm_products::{ChangeCategory, ChangeRequestState, Route};
+
 use crate::schema::change_requests;
+use crate::stored::Stored;
 use crate::{DbConnection, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -12,11 +15,14 @@ pub struct ChangeRequestRow {
     pub id: String,
     pub product_id: String,
     pub organization_id: String,
-    pub category: String,
+    #[diesel(serialize_as = Stored<ChangeCategory>)]
+    pub category: ChangeCategory,
     pub description: String,
     pub estimated_cost_dkk: i64,
-    pub route: String,
-    pub state: String,
+    #[diesel(serialize_as = Stored<Route>)]
+    pub route: Route,
+    #[diesel(serialize_as = Stored<ChangeRequestState>)]
+    pub state: ChangeRequestState,
     pub decided_by: Option<String>,
     pub decided_at: Option<NaiveDateTime>,
     pub reason: Option<String>,
@@ -27,13 +33,13 @@ pub struct ChangeRequestRow {
 impl ChangeRequestRow {
     /// Approved, by the coordination group or the board.
     pub fn is_approved(&self) -> bool {
-        self.state == "approved"
+        self.state == ChangeRequestState::Approved
     }
 }
 
 pub fn insert(conn: &mut DbConnection, row: &ChangeRequestRow) -> Result<(), StoreError> {
     diesel::insert_into(change_requests::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -60,17 +66,17 @@ pub fn for_product(
 pub fn decide(
     conn: &mut DbConnection,
     id: &str,
-    state: &str,
+    state: ChangeRequestState,
     decided_by: &str,
     reason: Option<&str>,
 ) -> Result<(), StoreError> {
     let rows = diesel::update(
         change_requests::table
             .find(id)
-            .filter(change_requests::state.eq("pending")),
+            .filter(change_requests::state.eq(Stored(ChangeRequestState::Pending))),
     )
     .set((
-        change_requests::state.eq(state),
+        change_requests::state.eq(Stored(state)),
         change_requests::decided_by.eq(decided_by),
         change_requests::decided_at.eq(crate::now()),
         change_requests::reason.eq(reason),

@@ -3,7 +3,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use os2pm_groups::board::{AgendaItemKind, MeetingStatus};
+
 use crate::schema::{agenda_items, board_meetings};
+use crate::stored::Stored;
 use crate::{DbConnection, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -12,19 +15,19 @@ pub struct MeetingRow {
     pub id: String,
     pub meeting_date: NaiveDate,
     pub place: String,
-    /// `planned`, `held` or `cancelled`.
-    pub status: String,
+    #[diesel(serialize_as = Stored<MeetingStatus>)]
+    pub status: MeetingStatus,
     pub created_at: NaiveDateTime,
 }
 
 impl MeetingRow {
     /// Planned and not yet held or cancelled.
     pub fn is_planned(&self) -> bool {
-        self.status == "planned"
+        self.status == MeetingStatus::Planned
     }
 
     pub fn is_cancelled(&self) -> bool {
-        self.status == "cancelled"
+        self.status == MeetingStatus::Cancelled
     }
 }
 
@@ -33,8 +36,8 @@ impl MeetingRow {
 pub struct AgendaItemRow {
     pub id: String,
     pub meeting_id: String,
-    /// `orientation`, `strategy` or `other`.
-    pub kind: String,
+    #[diesel(serialize_as = Stored<AgendaItemKind>)]
+    pub kind: AgendaItemKind,
     pub title: String,
     pub description: Option<String>,
     pub created_by: String,
@@ -43,7 +46,7 @@ pub struct AgendaItemRow {
 
 pub fn insert(conn: &mut DbConnection, meeting: &MeetingRow) -> Result<(), StoreError> {
     diesel::insert_into(board_meetings::table)
-        .values(meeting)
+        .values(meeting.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -58,7 +61,7 @@ pub fn all(conn: &mut DbConnection) -> Result<Vec<MeetingRow>, StoreError> {
 
 pub fn add_item(conn: &mut DbConnection, item: &AgendaItemRow) -> Result<(), StoreError> {
     diesel::insert_into(agenda_items::table)
-        .values(item)
+        .values(item.clone())
         .execute(conn)?;
     Ok(())
 }

@@ -6,7 +6,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use parking_lot::RwLock;
 
+use os2pm_groups::organizations::OrganizationKind;
+
 use crate::schema::organizations;
+use crate::stored::Stored;
 use crate::{DbConnection, StoreError, like_pattern};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, serde::Deserialize)]
@@ -15,7 +18,7 @@ pub struct OrganizationRow {
     pub id: String,
     pub code: Option<String>,
     pub name: String,
-    pub kind: String,
+    pub kind: OrganizationKind,
     pub cvr: Option<String>,
     pub region_code: Option<String>,
     pub version: i64,
@@ -31,14 +34,14 @@ pub struct NewOrganization {
     pub id: String,
     pub code: Option<String>,
     pub name: String,
-    pub kind: String,
+    pub kind: OrganizationKind,
     pub cvr: Option<String>,
     pub region_code: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct OrganizationFilter {
-    pub kind: Option<String>,
+    pub kind: Option<OrganizationKind>,
     /// Free text over name and code, case-insensitive on both backends.
     pub text: Option<String>,
 }
@@ -62,7 +65,7 @@ pub fn insert(
             organizations::id.eq(&new.id),
             organizations::code.eq(&new.code),
             organizations::name.eq(&new.name),
-            organizations::kind.eq(&new.kind),
+            organizations::kind.eq(Stored(new.kind)),
             organizations::cvr.eq(&new.cvr),
             organizations::region_code.eq(&new.region_code),
             organizations::search_text.eq(search),
@@ -152,8 +155,8 @@ pub fn list(
         .order((organizations::name, organizations::id))
         .limit(limit)
         .into_boxed();
-    if let Some(kind) = &filter.kind {
-        query = query.filter(organizations::kind.eq(kind.clone()));
+    if let Some(kind) = filter.kind {
+        query = query.filter(organizations::kind.eq(Stored(kind)));
     }
     if let Some(text) = &filter.text {
         let pattern = like_pattern(&text.to_lowercase());
@@ -172,9 +175,9 @@ pub fn list(
 }
 
 /// How many organisations of `kind` exist.
-pub fn count_of_kind(conn: &mut DbConnection, kind: &str) -> Result<i64, StoreError> {
+pub fn count_of_kind(conn: &mut DbConnection, kind: OrganizationKind) -> Result<i64, StoreError> {
     Ok(organizations::table
-        .filter(organizations::kind.eq(kind))
+        .filter(organizations::kind.eq(Stored(kind)))
         .count()
         .get_result(conn)?)
 }

@@ -8,6 +8,7 @@
 //! names its columns: a column added to one of these tables must be added to its part here too
 //! (a test compares the lists with the tables).
 
+use os2pm_groups::organizations::OrganizationKind;
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
@@ -376,7 +377,7 @@ struct BoardSeatJson {
 #[derive(Deserialize)]
 struct Participant {
     code: Option<String>,
-    kind: String,
+    kind: OrganizationKind,
 }
 
 #[derive(Deserialize)]
@@ -391,7 +392,7 @@ struct Rows {
     project: Option<ProjectRow>,
     description: Option<DescriptionRow>,
     owner: Option<OrganizationRow>,
-    participants: Vec<(Option<String>, String)>,
+    participants: Vec<(Option<String>, OrganizationKind)>,
     evidence: Vec<EvidenceRow>,
     approvals: Vec<ApprovalRow>,
     votes: Vec<VoteRow>,

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::query_builder::{QueryFragment, QueryId};
 
+use os2pm_groups::organizations::OrganizationKind;
 use os2pm_levels::Level;
 use os2pm_levels::evidence::EvidenceStatus;
 use os2pm_projects::{Funding, Kind, State};
@@ -188,7 +189,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<ProjectRecord, StoreErr
         .filter(projects::id.eq(id))
         .select((ProjectRow::as_select(), DescriptionRow::as_select()))
         .first(conn)?;
-    let participants: Vec<(Option<String>, String)> = project_participants::table
+    let participants: Vec<(Option<String>, OrganizationKind)> = project_participants::table
         .inner_join(organizations::table)
         .filter(project_participants::project_id.eq(id))
         .select((organizations::code, organizations::kind))
@@ -215,7 +216,7 @@ impl ProjectRecord {
     ) -> Self {
         let participants = participants
             .iter()
-            .map(|o| (o.code.clone(), o.kind.clone()))
+            .map(|o| (o.code.clone(), o.kind))
             .collect();
         Self::of(project, description, participants, Vec::new())
     }
@@ -224,12 +225,12 @@ impl ProjectRecord {
     pub(crate) fn of(
         project: ProjectRow,
         description: DescriptionRow,
-        participants: Vec<(Option<String>, String)>,
+        participants: Vec<(Option<String>, OrganizationKind)>,
         evidence: Vec<EvidenceRow>,
     ) -> Self {
         let participating_municipalities = participants
             .iter()
-            .filter(|(_, kind)| kind == "municipality")
+            .filter(|(_, kind)| *kind == OrganizationKind::Municipality)
             .count();
         let mut codes: Vec<String> = participants
             .into_iter()

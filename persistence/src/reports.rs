@@ -3,7 +3,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use os2pm_projects::Rag;
+
 use crate::schema::progress_reports;
+use crate::stored::Stored;
 use crate::{DbConnection, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Deserialize)]
@@ -13,8 +16,8 @@ pub struct ReportRow {
     pub project_id: String,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
-    /// `green`, `amber` or `red`.
-    pub status: String,
+    #[diesel(serialize_as = Stored<Rag>)]
+    pub status: Rag,
     pub status_reason: Option<String>,
     pub progress: String,
     pub budget_dkk: i64,
@@ -30,7 +33,7 @@ pub struct ReportRow {
 
 pub fn insert(conn: &mut DbConnection, report: &ReportRow) -> Result<(), StoreError> {
     diesel::insert_into(progress_reports::table)
-        .values(report)
+        .values(report.clone())
         .execute(conn)?;
     Ok(())
 }

@@ -80,7 +80,7 @@ fn new_organization(
         id: uuid::Uuid::new_v4().to_string(),
         code: Some(code.to_owned()),
         name: name.to_owned(),
-        kind: kind.as_str().to_owned(),
+        kind,
         cvr: None,
         region_code,
     }
@@ -121,12 +121,8 @@ mod tests {
     #[test]
     fn the_reference_data_has_98_municipalities_in_5_regions() {
         let organizations = reference_organizations().unwrap_or_else(|e| panic!("{e}"));
-        let count = |kind: OrganizationKind| {
-            organizations
-                .iter()
-                .filter(|o| o.kind == kind.as_str())
-                .count()
-        };
+        let count =
+            |kind: OrganizationKind| organizations.iter().filter(|o| o.kind == kind).count();
         assert_eq!(count(OrganizationKind::Municipality), 98);
         assert_eq!(count(OrganizationKind::Region), 5);
         assert_eq!(count(OrganizationKind::Association), 3);

@@ -100,4 +100,11 @@ stored_by_name!(
     os2pm_projects::BudgetStatus,
     os2pm_products::Mark,
     os2pm_levels::evidence::EvidenceStatus,
+    os2pm_projects::Rag,
+    os2pm_groups::board::MeetingStatus,
+    os2pm_groups::board::AgendaItemKind,
+    os2pm_products::ChangeCategory,
+    os2pm_products::Route,
+    os2pm_products::ChangeRequestState,
+    os2pm_groups::organizations::OrganizationKind,
 );

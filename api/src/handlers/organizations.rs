@@ -50,16 +50,18 @@ pub async fn list(
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    if let Some(kind) = &query.kind {
-        kind.parse::<OrganizationKind>()
-            .map_err(|e| ApiError::validation("type", e.to_string()))?;
-    }
+    let kind = query
+        .kind
+        .as_deref()
+        .map(str::parse::<OrganizationKind>)
+        .transpose()
+        .map_err(|e| ApiError::validation("type", e.to_string()))?;
     let limit = page.limit()?;
     let after = page
         .after::<(String, String)>()?
         .map(|(name, id)| OrganizationCursor { name, id });
     let filter = OrganizationFilter {
-        kind: query.kind,
+        kind,
         text: query.q.filter(|q| !q.trim().is_empty()),
     };
     let rows = state

@@ -239,7 +239,7 @@ fn items_section(overview: &Overview, names: &HashMap<String, String>) -> Markup
                                 td {
                                     @match (&p.rag, p.last_report_at) {
                                         (Some(rag), Some(at)) => {
-                                            span class={"rag-" (rag)} { (rag_label(rag)) } " (" (danish_date(at.date_naive())) ")"
+                                            span class={"rag-" (rag)} { (rag_label(*rag)) } " (" (danish_date(at.date_naive())) ")"
                                         },
                                         _ => "–",
                                     }
@@ -305,7 +305,7 @@ fn economy_section(overview: &Overview) -> Markup {
                                 td { (p.title) }
                                 td { (p.level.map_or("–", |level| level_label(level.as_str()))) }
                                 td {
-                                    @if let Some(rag) = &p.rag { span class={"rag-" (rag)} { (rag_label(rag)) } } @else { "–" }
+                                    @if let Some(rag) = p.rag { span class={"rag-" (rag)} { (rag_label(rag)) } } @else { "–" }
                                 }
                                 td.num { (dkk(p.economy.budget_dkk)) }
                                 td.num { (dkk(p.economy.spent_dkk)) }
@@ -467,12 +467,11 @@ fn outcome_label(outcome: Decision) -> &'static str {
     }
 }
 
-fn rag_label(rag: &str) -> &str {
-    match rag.parse::<Rag>() {
-        Ok(Rag::Green) => "Grøn",
-        Ok(Rag::Amber) => "Gul",
-        Ok(Rag::Red) => "Rød",
-        Err(_) => rag,
+fn rag_label(rag: Rag) -> &'static str {
+    match rag {
+        Rag::Green => "Grøn",
+        Rag::Amber => "Gul",
+        Rag::Red => "Rød",
     }
 }
 

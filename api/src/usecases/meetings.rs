@@ -2,6 +2,7 @@
 //! recommendation to the board by its submission date, and the reporting duty before each one.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use os2pm_groups::board::{AgendaItemKind, MeetingStatus};
 use os2pm_levels::Level;
 use os2pm_persistence::approvals::{self as approval_store, ApprovalRow};
 use os2pm_persistence::meetings::{self as store, AgendaItemRow, MeetingRow};
@@ -16,7 +17,7 @@ use validator::Validate;
 
 use crate::auth::Role;
 use crate::error::ApiError;
-use crate::request::{IdempotencyKey, StoredReply};
+use crate::request::{IdempotencyKey, Problems, StoredReply};
 use crate::usecases::approvals::Minutes;
 use crate::usecases::board::today;
 use crate::usecases::{Caller, created, to_body};
@@ -116,8 +117,7 @@ pub struct Recommendation {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AgendaItem {
     pub id: String,
-    #[schema(value_type = os2pm_groups::board::AgendaItemKind)]
-    pub kind: String,
+    pub kind: os2pm_groups::board::AgendaItemKind,
     pub title: String,
     pub description: Option<String>,
 }
@@ -139,8 +139,7 @@ pub struct MeetingView {
     pub id: String,
     pub date: NaiveDate,
     pub place: String,
-    #[schema(value_type = os2pm_groups::board::MeetingStatus)]
-    pub status: String,
+    pub status: MeetingStatus,
     /// Four weeks before: recommendations submitted later go to the next meeting.
     pub agenda_deadline: NaiveDate,
     /// Two weeks before: the agenda and material go out; reports are due.
@@ -198,7 +197,7 @@ fn meeting_view(
         id: meeting.id.clone(),
         date: meeting.meeting_date,
         place: meeting.place.clone(),
-        status: meeting.status.clone(),
+        status: meeting.status,
         agenda_deadline: agenda_deadline(meeting.meeting_date),
         material_date: material_date(meeting.meeting_date),
         agenda: Agenda {
@@ -272,7 +271,7 @@ pub fn plan(
             id: uuid::Uuid::now_v7().to_string(),
             meeting_date: request.date,
             place: request.place.clone(),
-            status: os2pm_groups::board::MeetingStatus::Planned.as_str().into(),
+            status: MeetingStatus::Planned,
             created_at: os2pm_persistence::now(),
         };
         store::insert(conn, &row).map_err(|e| match e {
@@ -313,14 +312,37 @@ pub fn view(conn: &mut DbConnection, id: &str) -> Result<MeetingView, ApiError> 
 }
 
 /// Adds an orientation, strategy or other item to a meeting's agenda (business manager).
+/// An agenda item as asked for, its kind parsed.
+pub struct ParsedAgendaItem {
+    request: NewAgendaItem,
+    kind: AgendaItemKind,
+}
+
+impl TryFrom<NewAgendaItem> for ParsedAgendaItem {
+    type Error = ApiError;
+
+    /// Every field problem at once.
+    fn try_from(request: NewAgendaItem) -> Result<Self, ApiError> {
+        let mut problems = Problems::of(&request);
+        let kind = problems.parse("kind", &request.kind);
+        problems.or_command(|| {
+            Some(Self {
+                kind: kind?,
+                request,
+            })
+        })
+    }
+}
+
 pub fn add_item(
     conn: &mut DbConnection,
     caller: &Caller,
     id: &str,
     idempotency_key: IdempotencyKey,
-    request: NewAgendaItem,
+    item: ParsedAgendaItem,
 ) -> Result<StoredReply, ApiError> {
     caller.require_any(&[Role::Forretningsleder])?;
+    let ParsedAgendaItem { request, kind } = item;
     idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
         let all = store::all(conn)?;
         let meeting = find_meeting(&all, id)?.clone();
@@ -329,7 +351,7 @@ pub fn add_item(
             &AgendaItemRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 meeting_id: id.to_owned(),
-                kind: request.kind.clone(),
+                kind,
                 title: request.title.clone(),
                 description: request.description.clone(),
                 created_by: caller.sub.clone(),

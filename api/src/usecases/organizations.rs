@@ -30,7 +30,7 @@ pub struct Organization {
     pub name: String,
     #[serde(rename = "type")]
     #[schema(schema_with = organization_type_schema)]
-    pub kind: String,
+    pub kind: OrganizationKind,
     /// CVR number, 8 digits with a valid modulus-11 check.
     pub cvr: Option<String>,
     /// For a municipality: the code of its region.
@@ -124,8 +124,8 @@ pub fn register(
     caller.require_any(&[Role::Admin])?;
     idempotency_key.run(conn, &caller.sub, &request, |conn| {
         if let Some(region) = &request.region_code {
-            let is_region = store::find(conn, region)
-                .is_ok_and(|org| org.kind == OrganizationKind::Region.as_str());
+            let is_region =
+                store::find(conn, region).is_ok_and(|org| org.kind == OrganizationKind::Region);
             if !is_region {
                 return Err(ApiError::validation(
                     "region_code",
@@ -139,7 +139,12 @@ pub fn register(
                 id: uuid::Uuid::new_v4().to_string(),
                 code: request.code.clone(),
                 name: request.name.clone(),
-                kind: request.kind.clone(),
+                kind: request
+                    .kind
+                    .parse()
+                    .map_err(|e: os2pm_levels::UnknownValue| {
+                        ApiError::validation("type", e.to_string())
+                    })?,
                 cvr: request.cvr.clone(),
                 region_code: request.region_code.clone(),
             },

@@ -11,7 +11,7 @@ use os2pm_persistence::meetings::{self as store, MeetingRow};
 use os2pm_persistence::{budgets, meetings, organizations, products, projects, reports};
 use os2pm_products::ProductState;
 use os2pm_projects::economy::Economy;
-use os2pm_projects::{Approver, Decision, State, Subject};
+use os2pm_projects::{Approver, Decision, Rag, State, Subject};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -118,7 +118,7 @@ pub struct ProjectLine {
     pub owner_organization: String,
     pub economy: EconomyView,
     /// The latest report's red/amber/green status.
-    pub rag: Option<String>,
+    pub rag: Option<Rag>,
     pub last_report_at: Option<DateTime<Utc>>,
 }
 
@@ -348,7 +348,7 @@ fn project_lines(
             ProjectLine {
                 owner_organization: owner.unwrap_or_else(|| p.owner_organization_id.clone()),
                 economy: economy.into(),
-                rag: report.map(|r| r.status.clone()),
+                rag: report.map(|r| r.status),
                 last_report_at: report.map(|r| r.reported_at.and_utc()),
                 id: p.id,
                 title: p.title,

@@ -50,8 +50,7 @@ pub struct ReportView {
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
     /// `green`, `amber` or `red`.
-    #[schema(value_type = os2pm_projects::Rag)]
-    pub status: String,
+    pub status: os2pm_projects::Rag,
     pub status_reason: Option<String>,
     pub progress: String,
     pub budget_dkk: i64,

@@ -5,7 +5,8 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 
 /// What a board meeting's agenda holds besides the recommendations it decides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AgendaItemKind {
     Orientation,
     Strategy,
@@ -19,7 +20,8 @@ os2pm_levels::names!(AgendaItemKind: "An agenda item besides the recommendations
 });
 
 /// Where a board meeting stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum MeetingStatus {
     Planned,
     Held,

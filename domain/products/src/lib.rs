@@ -129,7 +129,8 @@ names!(Mark { Green => "green", Yellow => "yellow", Red => "red" });
 
 /// Where a change request stands: `recorded` needs no decision; the others wait for or have
 /// one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ChangeRequestState {
     Recorded,
     Pending,

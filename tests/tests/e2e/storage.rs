@@ -1,6 +1,7 @@
 //! What the database itself guarantees: idempotent seeding, an append-only audit trail.
 
 use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
+use os2pm_groups::organizations::OrganizationKind;
 use os2pm_persistence::audit;
 use os2pm_persistence::idempotency::{self, StoredResponse};
 use os2pm_persistence::schema::events;
@@ -17,15 +18,15 @@ async fn seeding_twice_leaves_98_municipalities_and_the_two_catalogues() {
 
     let mut conn = db.connect();
     assert_eq!(
-        organizations::count_of_kind(&mut conn, "municipality").unwrap(),
+        organizations::count_of_kind(&mut conn, OrganizationKind::Municipality).unwrap(),
         98
     );
     assert_eq!(
-        organizations::count_of_kind(&mut conn, "region").unwrap(),
+        organizations::count_of_kind(&mut conn, OrganizationKind::Region).unwrap(),
         5
     );
     assert_eq!(
-        organizations::count_of_kind(&mut conn, "association").unwrap(),
+        organizations::count_of_kind(&mut conn, OrganizationKind::Association).unwrap(),
         3
     );
     assert_eq!(

@@ -2,15 +2,16 @@
 //! recommendation to the board by its submission date, and the reporting duty before each one.
 
 use actix_web::{HttpResponse, get, post, web};
-use os2pm_groups::board::AgendaItemKind;
 
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
-use crate::request::{IdempotencyKey, Page, PageParams, Problems, StoredReply, valid};
+use crate::request::{IdempotencyKey, Page, PageParams, StoredReply, valid};
 use crate::usecases::approvals::Minutes;
 use crate::usecases::meetings;
-use crate::usecases::meetings::{AgendaDecisionRequest, MeetingView, NewAgendaItem, NewMeeting};
+use crate::usecases::meetings::{
+    AgendaDecisionRequest, MeetingView, NewAgendaItem, NewMeeting, ParsedAgendaItem,
+};
 
 /// Plans a board meeting (the business manager, as the board's secretary).
 #[utoipa::path(
@@ -100,12 +101,9 @@ pub async fn add_item(
     body: web::Json<NewAgendaItem>,
 ) -> Result<StoredReply, ApiError> {
     let id = id.into_inner();
-    let request = body.into_inner();
-    let mut problems = Problems::of(&request);
-    problems.parse::<AgendaItemKind>("kind", &request.kind);
-    let request = problems.or_command(|| Some(request))?;
+    let item = ParsedAgendaItem::try_from(body.into_inner())?;
     state
-        .db(move |conn| meetings::add_item(conn, &caller, &id, idempotency_key, request))
+        .db(move |conn| meetings::add_item(conn, &caller, &id, idempotency_key, item))
         .await
 }
 

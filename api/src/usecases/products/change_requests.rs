@@ -28,15 +28,12 @@ pub struct ChangeRequestView {
     /// The requesting member organisation.
     pub organization: String,
     /// `legal_maintenance`, `technical_maintenance`, `minor_change`, `further_development`, `re_tender`.
-    #[schema(value_type = os2pm_products::ChangeCategory)]
-    pub category: String,
+    pub category: os2pm_products::ChangeCategory,
     pub description: String,
     pub estimated_cost_dkk: i64,
     /// Who decides: `recorded` (the group is informed), `coordination_group` or `board`.
-    #[schema(value_type = os2pm_products::Route)]
-    pub route: String,
-    #[schema(value_type = os2pm_products::ChangeRequestState)]
-    pub state: String,
+    pub route: os2pm_products::Route,
+    pub state: os2pm_products::ChangeRequestState,
     pub decided_by: Option<String>,
     pub reason: Option<String>,
     pub created_by: String,
@@ -112,11 +109,11 @@ pub fn submit(
             id: uuid::Uuid::now_v7().to_string(),
             product_id: id.to_owned(),
             organization_id: organization.id,
-            category: category.as_str().into(),
+            category,
             description: request.description.clone(),
             estimated_cost_dkk: request.estimated_cost_dkk,
-            route: route.as_str().into(),
-            state: ChangeRequestState::routed(route).as_str().into(),
+            route,
+            state: ChangeRequestState::routed(route),
             decided_by: None,
             decided_at: None,
             reason: None,
@@ -177,7 +174,7 @@ pub fn decide(
             .ok_or_else(|| {
                 ApiError::NotFound(format!("no change request `{request_id}` on this product"))
             })?;
-        if row.route != Route::CoordinationGroup.as_str() {
+        if row.route != Route::CoordinationGroup {
             return Err(ApiError::Forbidden(format!(
                 "this request is decided by: {}",
                 row.route
@@ -192,7 +189,7 @@ pub fn decide(
                 "only the coordination group's chair decides further development".into(),
             ));
         }
-        let state = ChangeRequestState::decided(decision == Decision::Approve).as_str();
+        let state = ChangeRequestState::decided(decision == Decision::Approve);
         requests::decide(
             conn,
             request_id,

@@ -110,9 +110,7 @@ impl LoadedProduct {
         let owner = organization_label(conn, &product.owner_organization_id)?;
         let spent: i64 = requests::for_product(conn, id)?
             .iter()
-            .filter(|r| {
-                r.is_approved() && r.category == ChangeCategory::FurtherDevelopment.as_str()
-            })
+            .filter(|r| r.is_approved() && r.category == ChangeCategory::FurtherDevelopment)
             .map(|r| r.estimated_cost_dkk)
             .sum();
         let remaining_frame = coordination
@@ -282,7 +280,7 @@ pub(crate) fn apply_decision(
         (Subject::Closure, _) if !approved => Ok("closure_refused"),
         (Subject::ChangeRequest, Some(Payload::ChangeRequest(request))) => {
             let id = &request.change_request;
-            let state = os2pm_products::ChangeRequestState::decided(approved).as_str();
+            let state = os2pm_products::ChangeRequestState::decided(approved);
             requests::decide(conn, id, state, "board", approval.reason.as_deref())?;
             Ok(if approved {
                 "change_request_approved"

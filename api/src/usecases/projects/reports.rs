@@ -92,7 +92,7 @@ pub fn file_report(
             project_id: id.to_owned(),
             period_start: request.period_start,
             period_end: request.period_end,
-            status: status.as_str().into(),
+            status,
             status_reason: request.status_reason.clone(),
             progress: request.progress.clone(),
             budget_dkk: request.budget_dkk,
