@@ -320,6 +320,10 @@ if $own_server && [ -n "$libfaketime" ]; then
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
   start_server +36d
   note "os2pm restarted with the clock 36 days ahead ($API)"
+  note "one of the three seated members present is no quorum: the board decided nothing"
+  expect 422 curl -s -X POST $API/api/v1/board/meetings/$MEETING/recommendations/$RECOMMENDATION/decision \
+    -H "Authorization: Bearer $MANAGER" -H 'Content-Type: application/json' \
+    -d '{"members_present": ["mette"], "decision": "approve", "reason": "Referat pkt. 4"}' | jq -r '"   \(.errors[0].message)"' >&2
   expect 201 curl -s -X POST $API/api/v1/board/meetings/$MEETING/recommendations/$RECOMMENDATION/decision \
     -H "Authorization: Bearer $MANAGER" -H 'Content-Type: application/json' \
     -d '{"members_present": ["mette", "kim"], "decision": "approve", "reason": "Referat pkt. 4"}' | jq -r '"   \(.subject): \(.state)"' >&2

@@ -9,12 +9,14 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::{Compress, ErrorHandlers, from_fn};
 use actix_web::{App, HttpMessage, web};
 use os2pm_persistence::{DbConnection, Pool, StoreError};
+use serde::Serialize;
 use tokio::sync::Semaphore;
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_actix_web::AppExt;
 
 use crate::auth::Authenticator;
 use crate::error::{ApiError, problem_safety_net};
+use crate::request::{Page, PageParams};
 use crate::{handlers, openapi_doc, request};
 
 /// What every handler may use. Cheap to clone.
@@ -63,6 +65,29 @@ impl AppState {
                 .serve(work)
         })
         .await?
+    }
+
+    /// One page of a list in id order: `read(conn, after, limit + 1)` reads the rows after the
+    /// cursor's id, one more than the page holds, which tells whether another page follows.
+    pub async fn page_by_id<T: Serialize + Send + 'static>(
+        &self,
+        page: &PageParams,
+        id: fn(&T) -> &str,
+        read: impl FnOnce(&mut DbConnection, Option<&str>, i64) -> Result<Vec<T>, ApiError>
+        + Send
+        + 'static,
+    ) -> Result<Page<T>, ApiError> {
+        let limit = page.limit()?;
+        let after = page.after::<String>()?;
+        let rows = self
+            .db(move |conn| read(conn, after.as_deref(), limit + 1))
+            .await?;
+        Ok(Page::from_rows(
+            rows,
+            limit,
+            |row| id(row).to_owned(),
+            |row| row,
+        ))
     }
 }
 

@@ -221,6 +221,15 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+/// A page answers 200 with itself.
+impl<T: Serialize> Responder for Page<T> {
+    type Body = BoxBody;
+
+    fn respond_to(self, _: &HttpRequest) -> HttpResponse {
+        HttpResponse::Ok().json(self)
+    }
+}
+
 impl<T> Page<T> {
     /// Pages a short list that is read whole (a project's history, reports or benefits, the
     /// board's meetings): the cursor is the position after the last item of the page.

@@ -43,19 +43,20 @@ pub async fn list(
     caller: Caller,
     query: web::Query<InboxQuery>,
     page: web::Query<PageParams>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Page<ApprovalView>, ApiError> {
     let wanted = match query.into_inner().state {
         None => ApprovalState::Pending,
         Some(state) => state
             .parse()
             .map_err(|e: UnknownValue| ApiError::validation("state", e.to_string()))?,
     };
-    let limit = page.limit()?;
-    let after = page.after::<String>()?;
-    let items = state
-        .db(move |conn| approvals::inbox_for(conn, &caller, wanted, after, limit))
-        .await?;
-    Ok(HttpResponse::Ok().json(Page::from_rows(items, limit, |a| a.id.clone(), |a| a)))
+    state
+        .page_by_id(
+            &page,
+            |a: &ApprovalView| &a.id,
+            move |conn, after, limit| approvals::inbox_for(conn, &caller, wanted, after, limit),
+        )
+        .await
 }
 
 /// One approval with its votes.
@@ -151,7 +152,7 @@ pub struct MeetingDecisionRequest {
         refusals::NotTheBusinessManager,
         refusals::NoSuchApproval,
         (status = 409, description = "Already decided, or not a board approval", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid decision, reason or members present", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid decision or reason; members present not seated on the meeting date, named twice, or not more than half of the seated board (no quorum)", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/approvals/{id}/meeting-decision")]

@@ -1,6 +1,6 @@
 //! People: who a token's `sub` is, by name and organisation (administrators manage them).
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{get, post, web};
 
 use crate::app::AppState;
 use crate::auth::Caller;
@@ -52,11 +52,12 @@ pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
     page: web::Query<PageParams>,
-) -> Result<HttpResponse, ApiError> {
-    let limit = page.limit()?;
-    let after = page.after::<String>()?;
-    let people = state
-        .db(move |conn| people::list(conn, &caller, after, limit))
-        .await?;
-    Ok(HttpResponse::Ok().json(Page::from_rows(people, limit, |p| p.id.clone(), |p| p)))
+) -> Result<Page<Person>, ApiError> {
+    state
+        .page_by_id(
+            &page,
+            |p: &Person| &p.id,
+            move |conn, after, limit| people::list(conn, &caller, after, limit),
+        )
+        .await
 }

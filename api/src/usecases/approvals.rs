@@ -2,6 +2,7 @@
 //! from a board meeting. A decision is final and never edited.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use os2pm_groups::board::check_quorum;
 use os2pm_levels::Level;
 use os2pm_persistence::approvals::{self as store, ApprovalFilter, ApprovalRow, Closing, VoteRow};
 use os2pm_persistence::audit::{self, NewEntry};
@@ -416,24 +417,17 @@ impl Minutes {
             ));
         }
         let approval = lock_open(conn, id)?;
-        let roster: Vec<String> = os2pm_persistence::board::seats(conn)?
+        let seated: Vec<String> = os2pm_persistence::board::seats(conn)?
             .into_iter()
             .filter(|(seat, _)| domain_seat(seat).held_on(meeting_date))
             .map(|(_, person)| person.sub)
             .collect();
-        let strangers: Vec<FieldError> = self
-            .members_present
+        let problems: Vec<FieldError> = check_quorum(&seated, &self.members_present)
             .iter()
-            .filter(|member| !roster.contains(member))
-            .map(|member| {
-                FieldError::new(
-                    "members_present",
-                    format!("`{member}` held no seat on the meeting date"),
-                )
-            })
+            .map(|problem| FieldError::new("members_present", problem.to_string()))
             .collect();
-        if !strangers.is_empty() {
-            return Err(ApiError::Validation(strangers));
+        if !problems.is_empty() {
+            return Err(ApiError::Validation(problems));
         }
         decide(
             conn,
@@ -457,7 +451,7 @@ pub fn inbox_for(
     conn: &mut DbConnection,
     caller: &Caller,
     wanted: ApprovalState,
-    after: Option<String>,
+    after: Option<&str>,
     limit: i64,
 ) -> Result<Vec<ApprovalView>, ApiError> {
     caller.require_any(&[Role::Forretningsleder, Role::BoardMember, Role::BoardChair])?;
@@ -471,7 +465,7 @@ pub fn inbox_for(
         state: Some(wanted),
         approver,
     };
-    store::list(conn, &filter, after.as_deref(), limit + 1)?
+    store::list(conn, &filter, after, limit)?
         .into_iter()
         .map(|row| ApprovalView::load(conn, row))
         .collect::<Result<Vec<_>, _>>()

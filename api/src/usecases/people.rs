@@ -111,11 +111,11 @@ pub fn register(
 pub fn list(
     conn: &mut DbConnection,
     caller: &Caller,
-    after: Option<String>,
+    after: Option<&str>,
     limit: i64,
 ) -> Result<Vec<Person>, ApiError> {
     caller.require_any(&[Role::Admin])?;
-    store::list(conn, after.as_deref(), limit + 1)?
+    store::list(conn, after, limit)?
         .into_iter()
         .map(|row| {
             let label = organization_label(conn, &row.organization_id)?;

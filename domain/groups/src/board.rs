@@ -81,8 +81,100 @@ pub fn check_roster(seats: &[Seat], today: NaiveDate) -> Vec<RosterError> {
     errors
 }
 
+/// Why minutes of a board meeting cannot carry a decision.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MinutesError {
+    #[error("`{0}` held no seat on the meeting date")]
+    NotSeated(String),
+    #[error("`{0}` is named twice")]
+    NamedTwice(String),
+    #[error(
+        "the board was not quorate: {present} of the {seated} members seated on the meeting date were present, and a decision needs more than half ({needed})"
+    )]
+    NoQuorum {
+        present: usize,
+        seated: usize,
+        needed: usize,
+    },
+}
+
+/// Checks the members present at a meeting against those `seated` on its date: each named once
+/// and seated, and more than half of the seated present, without which the board is not
+/// *beslutningsdygtig* and decides nothing (governance.md §7).
+pub fn check_quorum(seated: &[String], present: &[String]) -> Vec<MinutesError> {
+    let mut errors = Vec::new();
+    let mut named = HashSet::new();
+    for member in present {
+        if !named.insert(member.as_str()) {
+            errors.push(MinutesError::NamedTwice(member.clone()));
+        } else if !seated.contains(member) {
+            errors.push(MinutesError::NotSeated(member.clone()));
+        }
+    }
+    let attending = named
+        .iter()
+        .filter(|m| seated.iter().any(|s| s == *m))
+        .count();
+    if attending * 2 <= seated.len() {
+        errors.push(MinutesError::NoQuorum {
+            present: attending,
+            seated: seated.len(),
+            needed: seated.len() / 2 + 1,
+        });
+    }
+    errors
+}
+
 #[cfg(test)]
 mod tests {
+    fn members(names: &[&str]) -> Vec<String> {
+        names.iter().map(|n| (*n).to_owned()).collect()
+    }
+
+    #[test]
+    fn more_than_half_of_the_seated_members_make_a_quorum() {
+        let seated = members(&["a", "b", "c", "d"]);
+        assert_eq!(check_quorum(&seated, &members(&["a", "b", "c"])), vec![]);
+        assert_eq!(
+            check_quorum(&seated, &members(&["a", "b"])),
+            vec![MinutesError::NoQuorum {
+                present: 2,
+                seated: 4,
+                needed: 3
+            }],
+            "exactly half is not a quorum"
+        );
+        let five = members(&["a", "b", "c", "d", "e"]);
+        assert_eq!(check_quorum(&five, &members(&["a", "b", "c"])), vec![]);
+        assert_eq!(check_quorum(&five, &members(&["a", "b"])).len(), 1);
+    }
+
+    #[test]
+    fn only_seated_members_named_once_count_towards_the_quorum() {
+        let seated = members(&["a", "b", "c"]);
+        assert_eq!(
+            check_quorum(&seated, &members(&["a", "a", "x"])),
+            vec![
+                MinutesError::NamedTwice("a".into()),
+                MinutesError::NotSeated("x".into()),
+                MinutesError::NoQuorum {
+                    present: 1,
+                    seated: 3,
+                    needed: 2
+                },
+            ]
+        );
+        assert_eq!(
+            check_quorum(&seated, &members(&["a", "b", "x"])),
+            vec![MinutesError::NotSeated("x".into())]
+        );
+    }
+
+    #[test]
+    fn a_board_without_seats_is_never_quorate() {
+        assert_eq!(check_quorum(&[], &[]).len(), 1);
+    }
+
     use super::*;
 
     fn day(iso: &str) -> NaiveDate {

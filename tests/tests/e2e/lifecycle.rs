@@ -768,6 +768,45 @@ async fn a_meeting_decision_recorded_by_the_business_manager_closes_a_board_appr
     assert_eq!(get(&service, &id, None).await.body["state"], "approved");
 }
 
+/// governance.md §7: a board meeting decides only when more than half of the members seated on
+/// its date were present.
+#[actix_web::test]
+async fn a_meeting_decision_needs_more_than_half_of_the_seated_board_present() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 4).await;
+    let (id, approval) = awaiting_approval(&service, &cast, "N3").await;
+    let record = |present: Value| {
+        TestRequest::post()
+            .uri(&format!("/api/v1/approvals/{approval}/meeting-decision"))
+            .insert_header(bearer(&cast.manager))
+            .set_json(json!({"meeting_date": "2026-11-20", "members_present": present, "decision": "approve"}))
+    };
+    for present in [
+        json!(["board-0"]),
+        json!(["board-0", "board-1"]),
+        json!(["board-0", "board-1", "board-1"]),
+    ] {
+        let refused = send(&service, record(present.clone())).await;
+        let problem = refused.problem(422, "validation");
+        assert_eq!(
+            refused.error_fields().last().map(String::as_str),
+            Some("members_present")
+        );
+        assert!(
+            problem.to_string().contains("not quorate"),
+            "{present}: {problem}"
+        );
+    }
+    assert_eq!(
+        get(&service, &id, None).await.body["state"],
+        "awaiting_approval"
+    );
+    let decided = send(&service, record(json!(["board-0", "board-1", "board-3"]))).await;
+    assert_eq!(decided.status, 201, "{}", decided.body);
+    assert_eq!(get(&service, &id, None).await.body["state"], "approved");
+}
+
 #[actix_web::test]
 async fn changes_need_a_current_if_match_and_refusals_change_nothing() {
     let app = TestApp::new();

@@ -120,7 +120,7 @@ pub async fn add_item(
         refusals::NotTheBusinessManager,
         (status = 404, description = "No such meeting or approval", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "The meeting is cancelled or not yet held, the recommendation is on another meeting's agenda, or it is decided already", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid decision, reason or members present", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid decision or reason; members present not seated on the meeting date, named twice, or not more than half of the seated board (no quorum)", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/board/meetings/{id}/recommendations/{approval_id}/decision")]

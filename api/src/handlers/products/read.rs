@@ -25,15 +25,15 @@ pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<ProductQuery>,
     page: web::Query<PageParams>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Page<ProductSummary>, ApiError> {
     let search = ProductSearch::try_from(query.into_inner())?;
-    let limit = page.limit()?;
-    let after = page.after::<String>()?;
-    let rows = state
-        .db(move |conn| read::list(conn, search, after.as_deref(), limit + 1))
-        .await?;
-    let page = Page::from_rows(rows, limit, |p| p.id.clone(), |p| p);
-    Ok(HttpResponse::Ok().json(page))
+    state
+        .page_by_id(
+            &page,
+            |p: &ProductSummary| &p.id,
+            move |conn, after, limit| read::list(conn, search, after, limit),
+        )
+        .await
 }
 
 /// One product, with its coordination group, remaining budget frame and `_actions`.
