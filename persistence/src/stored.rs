@@ -71,18 +71,20 @@ macro_rules! stored_by_name {
         }
     )+
 
-        /// The project view reads its rows as JSON (`project_aggregate`): serde must read and
-        /// write exactly the names stored.
         #[cfg(test)]
-        #[test]
-        fn serde_agrees_with_the_stored_names() {
-            $(
-                for value in <$ty>::ALL {
-                    let name = serde_json::json!(value.as_str());
-                    assert_eq!(serde_json::to_value(value).unwrap(), name);
-                    assert_eq!(serde_json::from_value::<$ty>(name).unwrap(), *value);
-                }
-            )+
+        mod tests {
+            /// The project view reads its rows as JSON (`project_aggregate`): serde must read
+            /// and write exactly the names stored.
+            #[test]
+            fn serde_agrees_with_the_stored_names() {
+                $(
+                    for value in <$ty>::ALL {
+                        let name = serde_json::json!(value.as_str());
+                        assert_eq!(serde_json::to_value(value).ok(), Some(name.clone()));
+                        assert_eq!(serde_json::from_value::<$ty>(name).ok(), Some(*value));
+                    }
+                )+
+            }
         }
     };
 }
