@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole life of os2pm, from an empty database: organisations, people and the board; an N1
-# idea decided by the business manager; an N2 idea refused at submission, evidenced, returned by
-# the board (tilbageløb), reworked and approved; its steering group, budget, start, report,
+# idea decided by the business manager; an N2 concept sent back by the business manager and
+# reworked; refused at submission, evidenced, returned by the board (tilbageløb), reworked and
+# approved; its steering group, budget, start, report,
 # go-live into a product, coordination group, change request and level change; a board meeting
 # with its agenda, held, and its decision recorded; benefits, evaluation, priorities, the
 # portfolio and the decision log; a webhook with its signed delivery, the event feed and a
@@ -194,6 +195,18 @@ ID=$(expect 201 curl -s -X POST $API/api/v1/projects -H "Authorization: Bearer $
     "contact": {"name": "Jens Hansen", "email": "jens@aarhus.dk"}}' | jq -r .id)
 expect 200 curl -s -X POST $API/api/v1/projects/$ID/placement -H "Authorization: Bearer $MANAGER" -H "If-Match: $(etag $ID)" \
   -H 'Content-Type: application/json' -d '{"level": "N2", "rationale": "Fælleskommunal værdi"}' | jq -r '"   \(.state) at \(.level), catalogue \(.catalogue_version)"' >&2
+
+say "Tilbageløb before the board: the business manager sends the concept back, Aarhus reworks it"
+# While it is a concept only the business manager edits it; Aarhus is refused
+expect 403 curl -s -X PATCH $API/api/v1/projects/$ID -H "Authorization: Bearer $AARHUS" -H "If-Match: $(etag $ID)" \
+  -H 'Content-Type: application/json' -d '{"summary": "Ny tekst"}' | jq -r '"   \(.detail)"' >&2
+expect 200 curl -s -X POST $API/api/v1/projects/$ID/send-back -H "Authorization: Bearer $MANAGER" -H "If-Match: $(etag $ID)" \
+  -H 'Content-Type: application/json' -d '{"reason": "Beskriv værdien for de øvrige kommuner konkret."}' \
+  | jq -r '"   \(.state): \(.return_reason)"' >&2
+expect 200 curl -s -X PATCH $API/api/v1/projects/$ID -H "Authorization: Bearer $AARHUS" -H "If-Match: $(etag $ID)" \
+  -H 'Content-Type: application/json' -d '{"value_for_others": "Alle kommuner besvarer borgerhenvendelser; én fælles løsning sparer hver kommune et eget indkøb."}' >/dev/null
+expect 200 curl -s -X POST $API/api/v1/projects/$ID/placement -H "Authorization: Bearer $MANAGER" -H "If-Match: $(etag $ID)" \
+  -H 'Content-Type: application/json' -d '{"level": "N2", "rationale": "Fælleskommunal værdi, nu beskrevet"}' | jq -r '"   \(.state) at \(.level) again"' >&2
 
 say "Submitted too early: refused, with every unmet requirement listed; nothing changes"
 expect 200 curl -s "$API/api/v1/projects/$ID/submission" -H "Authorization: Bearer $MANAGER" | jq -r '"   ready: \(.ready), \(.unmet_requirements | length) unmet"' >&2

@@ -180,6 +180,7 @@ impl Generated {
                 contact_name: "Jens Hansen".into(),
                 contact_email: "jens@example.dk".into(),
                 placement_rationale: level.map(|_| "Fælleskommunal værdi.".into()),
+                return_reason: None,
             },
             participants: participants
                 .into_iter()

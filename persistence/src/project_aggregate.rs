@@ -78,6 +78,7 @@ const PROJECT_DESCRIPTIONS: &[&str] = &[
     "contact_name",
     "contact_email",
     "placement_rationale",
+    "return_reason",
 ];
 const ORGANIZATIONS: &[&str] = &[
     "id",

@@ -65,6 +65,8 @@ pub struct DescriptionRow {
     pub contact_name: String,
     pub contact_email: String,
     pub placement_rationale: Option<String>,
+    /// Why it was last sent back to the idea stage (tilbageløb).
+    pub return_reason: Option<String>,
 }
 
 #[derive(
@@ -137,6 +139,7 @@ pub fn insert(
         project_descriptions::contact_name.eq(description.contact_name),
         project_descriptions::contact_email.eq(description.contact_email),
         project_descriptions::placement_rationale.eq(description.placement_rationale),
+        project_descriptions::return_reason.eq(description.return_reason),
     )));
     participants.for_each(|insert| changes.push(insert));
 }

@@ -136,6 +136,7 @@ diesel::table! {
         contact_name -> Text,
         contact_email -> Text,
         placement_rationale -> Nullable<Text>,
+        return_reason -> Nullable<Text>,
     }
 }
 

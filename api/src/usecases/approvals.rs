@@ -295,6 +295,7 @@ pub(crate) fn decide(
     let record = project_store::find(conn, &approval.project_id)?;
     let before = Snapshot::of(&record);
     let mut project = record.project.clone();
+    let mut description = record.description.clone();
     let approved = decision == Decision::Approve;
     let state = project.state;
     let action = match (subject, decision) {
@@ -305,6 +306,7 @@ pub(crate) fn decide(
             project.move_to(decided.state);
             if decided.new_round {
                 project.approval_round += 1;
+                description.return_reason = closing.reason.map(str::to_owned);
             }
             if decided.becomes_product {
                 crate::usecases::products::create_product(conn, &project)?;
@@ -356,7 +358,7 @@ pub(crate) fn decide(
             )?
         }
     };
-    project_store::update(conn, project.version, &project, &record.description, None)?;
+    project_store::update(conn, project.version, &project, &description, None)?;
     let after = Snapshot::of(&project_store::find(conn, &approval.project_id)?);
     audit::append(
         conn,

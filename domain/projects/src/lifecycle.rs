@@ -69,6 +69,8 @@ pub enum Action {
     Edit,
     RecordEvidence,
     Place,
+    /// *Tilbageløb* before the board: the business manager sends a concept back to the owner.
+    SendBack,
     Submit,
     Decide,
     SetSteeringGroup,
@@ -88,6 +90,7 @@ names!(Action {
     Edit => "edit",
     RecordEvidence => "record_evidence",
     Place => "place",
+    SendBack => "send_back",
     Submit => "submit",
     Decide => "decide",
     SetSteeringGroup => "set_steering_group",
@@ -127,9 +130,9 @@ impl Action {
                 actor.owner || actor.project_leader || actor.business_manager,
                 "only the owner organisation, the project leader or the business manager records evidence",
             ),
-            Action::Place | Action::Submit | Action::SetSteeringGroup => (
+            Action::Place | Action::SendBack | Action::Submit | Action::SetSteeringGroup => (
                 actor.business_manager,
-                "only the business manager places, submits and proposes steering groups",
+                "only the business manager places, sends back, submits and proposes steering groups",
             ),
             // Who decides depends on the level (see `approver_for`); the API checks that.
             Action::Decide => (true, ""),
@@ -193,9 +196,16 @@ impl State {
         action
             .permitted(actor)
             .map_err(LifecycleError::NotAllowed)?;
+        // The business manager shapes a concept; the owner reworks it once it is sent back.
+        if (action, self) == (Action::Edit, Concept) && !actor.business_manager {
+            return Err(LifecycleError::NotAllowed(
+                "only the business manager edits a concept; it can send it back to the owner",
+            ));
+        }
         let running = matches!(self, InProgress | Paused);
         let next = match (action, self) {
-            (Action::Edit, Idea | Returned) => Some(self),
+            (Action::Edit, Idea | Returned | Concept) => Some(self),
+            (Action::SendBack, Concept) => Some(Returned),
             (Action::RecordEvidence, Idea | Concept | Returned | AwaitingApproval | Approved) => {
                 Some(self)
             }
@@ -368,7 +378,7 @@ mod tests {
                     let allowed_caller = match action {
                         Edit => actor == OWNER || actor == MANAGER,
                         RecordEvidence => actor == OWNER || actor == LEADER || actor == MANAGER,
-                        Place | Submit | SetSteeringGroup => actor == MANAGER,
+                        Place | SendBack | Submit | SetSteeringGroup => actor == MANAGER,
                         Decide => true,
                         SetBudget => actor == MANAGER || actor == CHAIR || actor == LEADER,
                         ApproveBudget | Cancel => actor == CHAIR,
@@ -380,7 +390,8 @@ mod tests {
                     };
                     let running = matches!(state, InProgress | Paused);
                     let expected = match (action, state) {
-                        (Edit, Idea | Returned) => Some(state),
+                        (Edit, Idea | Returned | Concept) => Some(state),
+                        (SendBack, Concept) => Some(Returned),
                         (RecordEvidence, Rejected | Cancelled) => None,
                         (RecordEvidence, _) => Some(state),
                         (Place, Idea | Returned | Concept) => Some(Concept),
@@ -400,6 +411,9 @@ mod tests {
                         (ChangeLevel, _) if running => Some(state),
                         _ => None,
                     };
+                    // Only the business manager edits a concept.
+                    let allowed_caller =
+                        allowed_caller && !(action == Edit && state == Concept && actor != MANAGER);
                     let got = state.transition(action, actor);
                     match (allowed_caller, expected) {
                         (false, _) => assert!(
@@ -418,6 +432,41 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Tilbageløb before the board (governance.md §2): the business manager may edit a concept
+    /// or send it back to the owner, who reworks it; it is then placed again.
+    #[test]
+    fn the_business_manager_shapes_a_concept_or_sends_it_back() {
+        assert_eq!(
+            State::Concept.transition(Action::SendBack, MANAGER),
+            Ok(State::Returned)
+        );
+        assert_eq!(
+            State::Concept.transition(Action::Edit, MANAGER),
+            Ok(State::Concept)
+        );
+        for someone_else in [OWNER, LEADER, CHAIR] {
+            assert!(matches!(
+                State::Concept.transition(Action::Edit, someone_else),
+                Err(LifecycleError::NotAllowed(_))
+            ));
+            assert!(matches!(
+                State::Concept.transition(Action::SendBack, someone_else),
+                Err(LifecycleError::NotAllowed(_))
+            ));
+        }
+        let sent_back = State::Returned;
+        assert_eq!(sent_back.transition(Action::Edit, OWNER), Ok(sent_back));
+        assert_eq!(
+            sent_back.transition(Action::Place, MANAGER),
+            Ok(State::Concept)
+        );
+        // Once submitted, only the board returns it.
+        assert!(matches!(
+            State::AwaitingApproval.transition(Action::SendBack, MANAGER),
+            Err(LifecycleError::WrongState { .. })
+        ));
     }
 
     #[test]
@@ -458,7 +507,13 @@ mod tests {
         );
         assert_eq!(
             State::Concept.actions(MANAGER),
-            [Action::RecordEvidence, Action::Place, Action::Submit]
+            [
+                Action::Edit,
+                Action::RecordEvidence,
+                Action::Place,
+                Action::SendBack,
+                Action::Submit
+            ]
         );
         assert_eq!(State::Concept.actions(OWNER), [Action::RecordEvidence]);
         assert!(State::Idea.actions(NOBODY).is_empty());

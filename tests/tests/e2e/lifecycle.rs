@@ -453,6 +453,7 @@ async fn n3_returned_with_a_reason_is_edited_resubmitted_and_approved() {
     let project = scene.project_as(&id, Some(&scene.cast.aarhus)).await.body;
     assert_eq!(project["state"], "returned");
     assert_eq!(project["round"], 2);
+    assert_eq!(project["return_reason"], "Enig");
     assert!(
         project["_actions"]
             .as_array()
@@ -502,6 +503,98 @@ async fn n3_returned_with_a_reason_is_edited_resubmitted_and_approved() {
         .collect();
     assert_eq!(actions.iter().filter(|a| **a == "submitted").count(), 2);
     assert_eq!(actions.last().unwrap(), &"approved");
+}
+
+/// Tilbageløb before the board (governance.md §2, report §5.2): the business manager edits a
+/// concept or sends it back with a reason the owner sees; the owner reworks it and it is placed
+/// again. An N1 concept funded by OS2 is fixed that way.
+#[actix_web::test]
+async fn a_concept_is_shaped_by_the_business_manager_or_sent_back_to_the_owner() {
+    let app = TestApp::new();
+    let scene = scenario(&app, 3).await;
+    let cast = &scene.cast;
+    let mut body = idea("Borgerdialog");
+    body["intended_funding"] = json!("os2");
+    let id = new_idea(&scene.service, &cast.aarhus, &body).await;
+    assert_eq!(scene.place(&id, "N1").await.status, 200);
+
+    // A concept is the business manager's to shape: the owner neither edits nor sends it back.
+    let fix = json!({"intended_funding": "local"});
+    scene
+        .edit_as(&cast.aarhus, &id, fix.clone())
+        .await
+        .problem(403, "forbidden");
+    let reason = json!({"reason": "Finansieringen skal være lokal på N1."});
+    scene
+        .send_back(&cast.aarhus, &id, reason.clone())
+        .await
+        .problem(403, "forbidden");
+    let no_reason = scene
+        .send_back(&cast.manager, &id, json!({"reason": " "}))
+        .await;
+    assert_eq!(
+        no_reason.problem(422, "validation")["errors"][0]["field"],
+        "reason"
+    );
+    let stale = send(
+        &scene.service,
+        TestRequest::post()
+            .uri(&format!("/api/v1/projects/{id}/send-back"))
+            .insert_header(bearer(&cast.manager))
+            .insert_header(("if-match", "\"0-stale\""))
+            .set_json(&reason),
+    )
+    .await;
+    assert_eq!(stale.status, 412, "{}", stale.body);
+    assert_eq!(scene.project(&id).await["state"], "concept");
+
+    let sent_back = scene.send_back(&cast.manager, &id, reason.clone()).await;
+    assert_eq!(sent_back.status, 200, "{}", sent_back.body);
+    assert_eq!(sent_back.body["state"], "returned");
+    let seen = scene.project_as(&id, Some(&cast.aarhus)).await.body;
+    assert_eq!(
+        seen["return_reason"],
+        "Finansieringen skal være lokal på N1."
+    );
+    assert!(
+        seen["_actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("edit"))
+    );
+    // Not placed yet, it cannot be sent back again or submitted.
+    scene
+        .send_back(&cast.manager, &id, reason.clone())
+        .await
+        .problem(409, "conflict");
+
+    let fixed = scene.edit_as(&cast.aarhus, &id, fix).await;
+    assert_eq!(fixed.status, 200, "{}", fixed.body);
+    assert_eq!(fixed.body["intended_funding"], "local");
+    assert_eq!(scene.place(&id, "N1").await.status, 200);
+    // The business manager may edit the concept itself.
+    let shaped = scene
+        .edit_as(
+            &cast.manager,
+            &id,
+            json!({"summary": "Formet sammen med Aarhus."}),
+        )
+        .await;
+    assert_eq!(shaped.status, 200, "{}", shaped.body);
+    assert_eq!(shaped.body["state"], "concept");
+    meet_approval_gate(&scene.service, &cast.aarhus, &id).await;
+    assert_eq!(scene.submit(&id).await.status, 200);
+    // Submitted, it is its approver's to return.
+    scene
+        .send_back(&cast.manager, &id, reason)
+        .await
+        .problem(409, "conflict");
+
+    let history = scene.history(&id).await;
+    let entry = history.iter().find(|e| e["action"] == "sent_back").unwrap();
+    assert_eq!(entry["before"]["state"], "concept");
+    assert_eq!(entry["after"]["state"], "returned");
+    assert_eq!(entry["reason"], "Finansieringen skal være lokal på N1.");
 }
 
 #[actix_web::test]

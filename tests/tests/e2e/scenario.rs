@@ -40,10 +40,24 @@ impl<S: TestService> Scenario<S> {
 
     /// Aarhus, the owner, edits its idea.
     pub(crate) async fn edit(&self, id: &str, changes: Value) -> Reply {
+        self.edit_as(&self.cast.aarhus, id, changes).await
+    }
+
+    /// `token` edits project `id` with its current ETag.
+    pub(crate) async fn edit_as(&self, token: &str, id: &str, changes: Value) -> Reply {
         let request = TestRequest::patch()
             .uri(&format!("/api/v1/projects/{id}"))
-            .insert_header(bearer(&self.cast.aarhus))
+            .insert_header(bearer(token))
             .set_json(changes);
+        crate::lifecycle::change(&self.service, request, id).await
+    }
+
+    /// `token` sends project `id` back to the idea stage with its current ETag.
+    pub(crate) async fn send_back(&self, token: &str, id: &str, body: Value) -> Reply {
+        let request = TestRequest::post()
+            .uri(&format!("/api/v1/projects/{id}/send-back"))
+            .insert_header(bearer(token))
+            .set_json(body);
         crate::lifecycle::change(&self.service, request, id).await
     }
 

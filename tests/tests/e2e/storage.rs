@@ -182,7 +182,7 @@ async fn the_sandbox_migration_keeps_every_row_and_reference_both_ways() {
     let tree = format!("{}/../migrations/{backend}", env!("CARGO_MANIFEST_DIR"));
     let source = FileBasedMigrations::from_path(&tree).unwrap();
     // Down and up again, with a live product and its approvals in the tables: the write path
-    // (event places) first, then the view revisions, then the sandbox level.
+    // (event places) after the return reason, then the view revisions, then the sandbox level.
     let mut revert_last = || {
         match &mut conn {
             DbConnection::Postgresql(pg) => pg.revert_last_migration(source.clone()),
@@ -191,6 +191,7 @@ async fn the_sandbox_migration_keeps_every_row_and_reference_both_ways() {
         .unwrap()
         .to_string()
     };
+    assert_eq!(revert_last(), "20261201000014");
     assert_eq!(revert_last(), "20261130000013");
     assert_eq!(revert_last(), "20261122000012");
     assert_eq!(revert_last(), "20261122000011");

@@ -1,4 +1,4 @@
-//! `PATCH /api/v1/projects/{id}`: the owner edits its idea while it may.
+//! `PATCH /api/v1/projects/{id}`: the owner edits its idea, the business manager a concept.
 
 use actix_web::{patch, web};
 
@@ -10,7 +10,8 @@ use crate::usecases::projects::idea;
 use crate::usecases::projects::idea::{IdeaChanges, ProjectPatch};
 use crate::usecases::projects::view::ProjectView;
 
-/// Edits an idea while it is `idea` or `returned` (owner organisation or business manager).
+/// Edits an idea while it is `idea` or `returned` (owner organisation or business manager); a
+/// `concept` only the business manager edits (or sends back to the owner).
 #[utoipa::path(
     operation_id = "editIdea",
     tag = "projects",
@@ -19,7 +20,7 @@ use crate::usecases::projects::view::ProjectView;
     request_body = ProjectPatch,
     responses(
         (status = 200, description = "The edited project", body = ProjectView, headers(("ETag" = String))),
-        (status = 403, description = "Neither the owner organisation nor the business manager", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the owner organisation nor the business manager; a concept: not the business manager", body = ProblemSchema, content_type = "application/problem+json"),
         refusals::NoSuchProject,
         (status = 409, description = "Not editable in its state", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = ProblemSchema, content_type = "application/problem+json"),

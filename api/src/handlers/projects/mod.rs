@@ -13,6 +13,7 @@ pub mod placement;
 pub mod read;
 pub mod reconsideration;
 pub mod reports;
+pub mod send_back;
 pub mod start;
 pub mod steering_group;
 pub mod submission;
@@ -41,6 +42,7 @@ pub fn routes(config: &mut ServiceConfig) {
         .service(reports::list_reports)
         .service(reports::create_report)
         .service(evidence::record_evidence)
+        .service(send_back::send_back)
         .service(reconsideration::resume)
         .service(start::start)
         .service(steering_group::put_steering_group)

@@ -188,6 +188,7 @@ impl NewIdea {
             contact_name: request.contact.name.clone(),
             contact_email: request.contact.email.clone(),
             placement_rationale: None,
+            return_reason: None,
         };
         (project, description)
     }

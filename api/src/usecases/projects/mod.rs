@@ -11,6 +11,7 @@ pub mod placement;
 pub mod read;
 pub mod reconsideration;
 pub mod reports;
+pub mod send_back;
 pub mod start;
 pub mod steering;
 pub mod submission;
@@ -422,6 +423,7 @@ impl Loaded {
                 email: d.contact_email.clone(),
             },
             placement_rationale: d.placement_rationale.clone(),
+            return_reason: d.return_reason.clone(),
             round: p.approval_round,
             requirements: self.requirements(),
             current_approval: self.approval.as_ref().map(approval_view),

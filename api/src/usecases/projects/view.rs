@@ -70,6 +70,10 @@ pub struct ProjectView {
     pub value_for_others: String,
     pub contact: Contact,
     pub placement_rationale: Option<String>,
+    /// Why the idea was last sent back to the idea stage (*tilbageløb*): by the business
+    /// manager before submission, or by the board's return. Kept for reference after it is
+    /// placed again; the history tells every round.
+    pub return_reason: Option<String>,
     /// The submission round; a return starts the next.
     pub round: i32,
     /// The requirements of the project's level and every level below (N1 before placement).
@@ -87,7 +91,7 @@ pub struct ProjectView {
     pub product_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    /// What the caller may do now: `edit`, `record_evidence`, `place`, `submit`,
+    /// What the caller may do now: `edit`, `record_evidence`, `place`, `send_back`, `submit`,
     /// `set_steering_group`, `set_budget`, `approve_budget`, `start`, `report`, `pause`, `resume`,
     /// `cancel`, and on the current approval `vote`, `record_meeting_decision`.
     #[serde(rename = "_actions")]

@@ -1,0 +1,1 @@
+ALTER TABLE project_descriptions DROP COLUMN return_reason;
