@@ -60,9 +60,10 @@ expect() {
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-# The os2pm binary: OS2PM if set, else the release build (built on first use).
-OS2PM=${OS2PM:-$root/target/release/os2pm}
-if [ ! -x "$OS2PM" ]; then
+# The os2pm binary: OS2PM if set, else the release build of this checkout (brought up to date,
+# so the tour never runs an older build than the code beside it).
+if [ -z "${OS2PM:-}" ]; then
+  OS2PM=$root/target/release/os2pm
   note "building os2pm (cargo build --release)"
   (cd "$root" && cargo build --release -q)
 fi

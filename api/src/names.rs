@@ -2,6 +2,7 @@
 //! leaders), looked up in one way for steering and coordination groups alike: a name that is
 //! not known is a field error, collected so that one answer lists them all; any other failure
 //! of the store (a database outage) passes through as itself, a 503, never as "not known".
+//! A representative of another organisation is collected the same way.
 
 use os2pm_persistence::organizations::{self, OrganizationRow};
 use os2pm_persistence::people::{self, PersonRow};
@@ -13,6 +14,8 @@ use crate::error::{ApiError, FieldError};
 pub struct Names<'c> {
     conn: &'c mut DbConnection,
     unknown: Vec<FieldError>,
+    /// Representatives of another organisation than their seat's.
+    foreign: Vec<FieldError>,
 }
 
 impl<'c> Names<'c> {
@@ -20,6 +23,7 @@ impl<'c> Names<'c> {
         Self {
             conn,
             unknown: Vec::new(),
+            foreign: Vec::new(),
         }
     }
 
@@ -45,12 +49,32 @@ impl<'c> Names<'c> {
         self.keep(found, field, || format!("no person with id or sub `{id}`"))
     }
 
-    /// Every name was known: `Ok`; else one 422 listing the unknown ones.
-    pub fn finish(self) -> Result<(), ApiError> {
+    /// Keeps, as a problem of `field`, a representative who does not belong to the organisation
+    /// whose seat they would fill (`os2pm_groups::check_representative`).
+    pub fn representative(
+        &mut self,
+        field: impl Into<String>,
+        organization: &OrganizationRow,
+        person: &PersonRow,
+    ) -> Result<(), ApiError> {
+        let home = organizations::find(self.conn, &person.organization_id)?;
+        let label = |o: &OrganizationRow| o.code.clone().unwrap_or_else(|| o.id.clone());
+        if let Err(foreign) =
+            os2pm_groups::check_representative(&label(organization), &person.sub, &label(&home))
+        {
+            self.foreign
+                .push(FieldError::new(field, foreign.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Every name was known: the foreign representatives, for the caller to list with the
+    /// other rules its group breaks; else one 422 listing the unknown names and those.
+    pub fn finish(self) -> Result<Vec<FieldError>, ApiError> {
         if self.unknown.is_empty() {
-            Ok(())
+            Ok(self.foreign)
         } else {
-            Err(ApiError::Validation(self.unknown))
+            Err(ApiError::Validation([self.unknown, self.foreign].concat()))
         }
     }
 

@@ -312,6 +312,7 @@ pub(crate) fn form_coordination_group(
             &member.representative,
         )?;
         if let (Some(org), Some(person)) = (org, person) {
+            names.representative(format!("members[{i}].representative"), &org, &person)?;
             domain.push(CoordinationMember {
                 organization: org.code.clone().unwrap_or(org.id.clone()),
                 representative: person.sub.clone(),
@@ -330,7 +331,7 @@ pub(crate) fn form_coordination_group(
     };
     let chair = resolve("chair", &request.chair)?;
     let supplier = resolve("supplier", &request.supplier)?;
-    names.finish()?;
+    let foreign = names.finish()?;
     let chair_label = request.chair.as_ref().and_then(|c| {
         rows.iter()
             .zip(&domain)
@@ -338,16 +339,18 @@ pub(crate) fn form_coordination_group(
             .map(|(_, d)| d.organization.clone())
             .or_else(|| Some(c.clone()))
     });
-    let violations: Vec<FieldError> = check_coordination(
-        &CoordinationGroup {
-            members: domain,
-            chair: chair_label,
-        },
-        level,
-    )
-    .into_iter()
-    .map(|e| FieldError::new(e.field(), e.to_string()))
-    .collect();
+    let mut violations = foreign;
+    violations.extend(
+        check_coordination(
+            &CoordinationGroup {
+                members: domain,
+                chair: chair_label,
+            },
+            level,
+        )
+        .into_iter()
+        .map(|e| FieldError::new(e.field(), e.to_string())),
+    );
     if !violations.is_empty() {
         return Err(ApiError::Validation(violations));
     }

@@ -101,6 +101,69 @@ pub fn check_evidence(requirement: &Requirement, evidence: &Evidence) -> Result<
     }
 }
 
+/// Who records a piece of evidence, as the requirement sees them (governance.md §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorder {
+    /// The business manager: anyone's evidence, an organisation's with its document's link.
+    BusinessManager,
+    /// A user or integration of the organisation the evidence names.
+    NamedOrganization,
+    /// The owner organisation or the project leader: the project's own requirements.
+    Project,
+    /// Anyone else, such as another participant.
+    Other,
+}
+
+/// Why a recorder may not record a piece of evidence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecorderError {
+    /// Another organisation's attestation (403).
+    #[error(
+        "`{key}` for `{organization}` is attested by `{organization}` itself, or by the business manager on its behalf"
+    )]
+    NotTheirs { key: String, organization: String },
+    /// The project's own requirement, by someone who does not speak for the project (403).
+    #[error(
+        "only the owner organisation, the project leader or the business manager records `{0}`"
+    )]
+    NotTheProjects(String),
+    /// On an organisation's behalf without its document (422 on `link`).
+    #[error(
+        "the business manager attests for `{0}` on its behalf with a link to its document (e.g. the minutes of its decision)"
+    )]
+    OnBehalfWithoutLink(String),
+}
+
+/// Whether `recorder` may record `evidence`: a per-organisation requirement (each
+/// municipality's line management acceptance, report 5.4) is attested by that organisation, or
+/// by the business manager on its behalf with a link to the document; the project's own
+/// requirements by the project or the business manager.
+pub fn check_recorder(
+    requirement: &Requirement,
+    evidence: &Evidence,
+    recorder: Recorder,
+) -> Result<(), RecorderError> {
+    let has_link = evidence
+        .link
+        .as_deref()
+        .is_some_and(|l| !l.trim().is_empty());
+    match (&evidence.organization, recorder) {
+        (_, Recorder::BusinessManager) if !requirement.per_organization => Ok(()),
+        (Some(organization), Recorder::BusinessManager) if !has_link => {
+            Err(RecorderError::OnBehalfWithoutLink(organization.clone()))
+        }
+        (Some(_), Recorder::BusinessManager | Recorder::NamedOrganization) => Ok(()),
+        (Some(organization), Recorder::Project | Recorder::Other) => {
+            Err(RecorderError::NotTheirs {
+                key: requirement.key.clone(),
+                organization: organization.clone(),
+            })
+        }
+        (None, Recorder::Project) => Ok(()),
+        (None, _) => Err(RecorderError::NotTheProjects(requirement.key.clone())),
+    }
+}
+
 /// What the server knows of a project for the derived requirements.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Facts {
@@ -356,6 +419,48 @@ mod tests {
             check_evidence(&requirement("idea_described"), &named),
             Err(EvidenceError::OrganizationNotAllowed(_))
         ));
+    }
+
+    /// Governance.md §3: an organisation's attestation is its own, or the business manager's on
+    /// its behalf with the document; another participant cannot give it.
+    #[test]
+    fn an_organisation_attests_for_itself_or_the_business_manager_with_its_document() {
+        let acceptance = requirement("line_management_acceptance");
+        let for_copenhagen = Evidence {
+            organization: Some("101".into()),
+            ..evidence(&acceptance.key, EvidenceStatus::Met)
+        };
+        let check = |e: &Evidence, r| check_recorder(&acceptance, e, r);
+        assert_eq!(check(&for_copenhagen, Recorder::NamedOrganization), Ok(()));
+        let not_theirs = Err(RecorderError::NotTheirs {
+            key: acceptance.key.clone(),
+            organization: "101".into(),
+        });
+        assert_eq!(check(&for_copenhagen, Recorder::Project), not_theirs);
+        assert_eq!(check(&for_copenhagen, Recorder::Other), not_theirs);
+        assert_eq!(
+            check(&for_copenhagen, Recorder::BusinessManager),
+            Err(RecorderError::OnBehalfWithoutLink("101".into()))
+        );
+        let blank_link = with(for_copenhagen.clone(), None, Some(" "));
+        assert!(check(&blank_link, Recorder::BusinessManager).is_err());
+        let minutes = with(for_copenhagen, None, Some("https://www.kk.dk/accept.pdf"));
+        assert_eq!(check(&minutes, Recorder::BusinessManager), Ok(()));
+
+        // The project's own requirements: the project or the business manager, no link needed.
+        let described = requirement("idea_described");
+        let own = evidence(&described.key, EvidenceStatus::Met);
+        assert_eq!(check_recorder(&described, &own, Recorder::Project), Ok(()));
+        assert_eq!(
+            check_recorder(&described, &own, Recorder::BusinessManager),
+            Ok(())
+        );
+        for outsider in [Recorder::Other, Recorder::NamedOrganization] {
+            assert_eq!(
+                check_recorder(&described, &own, outsider),
+                Err(RecorderError::NotTheProjects("idea_described".into()))
+            );
+        }
     }
 
     #[test]

@@ -68,6 +68,9 @@ names!(Funding { Local => "local", Os2 => "os2", Mixed => "mixed" });
 pub enum Action {
     Edit,
     RecordEvidence,
+    /// An organisation's own part of a per-organisation requirement (its line management's
+    /// acceptance), or the business manager's on its behalf.
+    Attest,
     Place,
     /// *Tilbageløb* before the board: the business manager sends a concept back to the owner.
     SendBack,
@@ -89,6 +92,7 @@ pub enum Action {
 names!(Action {
     Edit => "edit",
     RecordEvidence => "record_evidence",
+    Attest => "attest",
     Place => "place",
     SendBack => "send_back",
     Submit => "submit",
@@ -111,6 +115,9 @@ names!(Action {
 pub struct Actor {
     /// Acts for the owner organisation (a municipality user or its intranet integration).
     pub owner: bool,
+    /// Acts for another participating organisation: it attests its own part of the project
+    /// (which part is the evidence's rule, `os2pm_levels::evidence::check_recorder`).
+    pub participant: bool,
     /// The project leader named with the steering group.
     pub project_leader: bool,
     pub business_manager: bool,
@@ -129,6 +136,10 @@ impl Action {
             Action::RecordEvidence => (
                 actor.owner || actor.project_leader || actor.business_manager,
                 "only the owner organisation, the project leader or the business manager records evidence",
+            ),
+            Action::Attest => (
+                actor.owner || actor.participant || actor.business_manager,
+                "only a participating organisation, for its own part, or the business manager on its behalf attests",
             ),
             Action::Place | Action::SendBack | Action::Submit | Action::SetSteeringGroup => (
                 actor.business_manager,
@@ -206,12 +217,13 @@ impl State {
         let next = match (action, self) {
             (Action::Edit, Idea | Returned | Concept) => Some(self),
             (Action::SendBack, Concept) => Some(Returned),
-            (Action::RecordEvidence, Idea | Concept | Returned | AwaitingApproval | Approved) => {
-                Some(self)
-            }
+            (
+                Action::RecordEvidence | Action::Attest,
+                Idea | Concept | Returned | AwaitingApproval | Approved,
+            ) => Some(self),
             // Evidence keeps being recorded while the project runs and once it is a product.
-            (Action::RecordEvidence, Implemented) => Some(self),
-            (Action::RecordEvidence, _) if running => Some(self),
+            (Action::RecordEvidence | Action::Attest, Implemented) => Some(self),
+            (Action::RecordEvidence | Action::Attest, _) if running => Some(self),
             // Placing again before submission changes the level of a concept.
             (Action::Place, Idea | Returned | Concept) => Some(Concept),
             (Action::Submit, Concept) => Some(AwaitingApproval),
@@ -307,12 +319,17 @@ mod tests {
 
     const NOBODY: Actor = Actor {
         owner: false,
+        participant: false,
         project_leader: false,
         business_manager: false,
         steering_chair: false,
     };
     const OWNER: Actor = Actor {
         owner: true,
+        ..NOBODY
+    };
+    const PARTICIPANT: Actor = Actor {
+        participant: true,
         ..NOBODY
     };
     const LEADER: Actor = Actor {
@@ -371,6 +388,7 @@ mod tests {
                 for (actor, name) in [
                     (NOBODY, "nobody"),
                     (OWNER, "owner"),
+                    (PARTICIPANT, "participant"),
                     (LEADER, "leader"),
                     (MANAGER, "manager"),
                     (CHAIR, "chair"),
@@ -378,6 +396,7 @@ mod tests {
                     let allowed_caller = match action {
                         Edit => actor == OWNER || actor == MANAGER,
                         RecordEvidence => actor == OWNER || actor == LEADER || actor == MANAGER,
+                        Attest => actor == OWNER || actor == PARTICIPANT || actor == MANAGER,
                         Place | SendBack | Submit | SetSteeringGroup => actor == MANAGER,
                         Decide => true,
                         SetBudget => actor == MANAGER || actor == CHAIR || actor == LEADER,
@@ -392,8 +411,8 @@ mod tests {
                     let expected = match (action, state) {
                         (Edit, Idea | Returned | Concept) => Some(state),
                         (SendBack, Concept) => Some(Returned),
-                        (RecordEvidence, Rejected | Cancelled) => None,
-                        (RecordEvidence, _) => Some(state),
+                        (RecordEvidence | Attest, Rejected | Cancelled) => None,
+                        (RecordEvidence | Attest, _) => Some(state),
                         (Place, Idea | Returned | Concept) => Some(Concept),
                         (Submit, Concept) => Some(AwaitingApproval),
                         (Decide, AwaitingApproval) => Some(AwaitingApproval),
@@ -481,7 +500,9 @@ mod tests {
         for &state in &[State::Rejected, State::Cancelled, State::Implemented] {
             for &action in Action::ALL {
                 // A product's evidence is kept up to date on the project it came from.
-                if state == State::Implemented && action == Action::RecordEvidence {
+                if state == State::Implemented
+                    && matches!(action, Action::RecordEvidence | Action::Attest)
+                {
                     continue;
                 }
                 for actor in [MANAGER, CHAIR, LEADER, OWNER] {
@@ -497,25 +518,19 @@ mod tests {
 
     #[test]
     fn actions_list_what_the_caller_may_do_now() {
-        assert_eq!(
-            State::Idea.actions(OWNER),
-            [Action::Edit, Action::RecordEvidence]
-        );
+        use Action::*;
+        assert_eq!(State::Idea.actions(OWNER), [Edit, RecordEvidence, Attest]);
         assert_eq!(
             State::Idea.actions(MANAGER),
-            [Action::Edit, Action::RecordEvidence, Action::Place]
+            [Edit, RecordEvidence, Attest, Place]
         );
         assert_eq!(
             State::Concept.actions(MANAGER),
-            [
-                Action::Edit,
-                Action::RecordEvidence,
-                Action::Place,
-                Action::SendBack,
-                Action::Submit
-            ]
+            [Edit, RecordEvidence, Attest, Place, SendBack, Submit]
         );
-        assert_eq!(State::Concept.actions(OWNER), [Action::RecordEvidence]);
+        assert_eq!(State::Concept.actions(OWNER), [RecordEvidence, Attest]);
+        // Another participant attests its own part, and does nothing else.
+        assert_eq!(State::Concept.actions(PARTICIPANT), [Attest]);
         assert!(State::Idea.actions(NOBODY).is_empty());
     }
 

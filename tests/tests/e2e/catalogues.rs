@@ -81,7 +81,7 @@ async fn a_sandbox_project_pinned_to_the_2025_checklist_is_approved_by_the_busin
     assert_eq!(check.body["approver"], "forretningsleder");
     assert_eq!(unmet_keys(&check), ["R1", "F2", "F3", "F4", "F5"]);
 
-    meet_approval_gate(&service, &cast.aarhus, &id).await;
+    meet_approval_gate(&service, &cast, &id).await;
     let submitted = submit(&service, &cast.manager, &id).await;
     assert_eq!(submitted.status, 200, "{}", submitted.body);
     let approval = &submitted.body["current_approval"];
@@ -162,7 +162,11 @@ async fn recommended_items_are_shown_and_never_block_a_gate() {
             let body =
                 json!({"status": "met", "link": "https://github.com/OS2/x", "organization": org});
             let key = r["key"].as_str().unwrap();
-            let reply = evidence(&service, &cast.aarhus, &id, key, body).await;
+            let token = match org.as_str() {
+                Some("101") => &cast.copenhagen,
+                _ => &cast.aarhus,
+            };
+            let reply = evidence(&service, token, &id, key, body).await;
             assert_eq!(reply.status, 200, "{key}: {}", reply.body);
         }
     }

@@ -71,7 +71,10 @@ pub(crate) async fn cast(app: &TestApp, service: &impl TestService, seats: usize
     let mut members = Vec::new();
     for i in 0..seats {
         let sub = format!("board-{i}");
-        assert_eq!(send(service, add(&sub, "kl")).await.status, 201);
+        // The board's people come from KL and OS2; each holds a group seat of its own
+        // organisation only.
+        let org = if i == 2 { "os2" } else { "kl" };
+        assert_eq!(send(service, add(&sub, org)).await.status, 201);
         members.push(json!({"person": sub, "chair": i == 0, "seat_from": "2020-01-01"}));
         let role = if i == 0 {
             Role::BoardChair
@@ -80,7 +83,7 @@ pub(crate) async fn cast(app: &TestApp, service: &impl TestService, seats: usize
         };
         board.push((
             sub.clone(),
-            token_for(app, &sub, &[role, Role::BoardMember], Some("kl")),
+            token_for(app, &sub, &[role, Role::BoardMember], Some(org)),
         ));
     }
     assert_eq!(send(service, add("former", "kl")).await.status, 201);
@@ -224,13 +227,31 @@ pub(crate) async fn submit(service: &impl TestService, manager: &str, id: &str) 
     change(service, request, id).await
 }
 
-/// Records evidence for every approval-gate requirement the project still misses.
-pub(crate) async fn meet_approval_gate(service: &impl TestService, token: &str, id: &str) {
-    meet_gate(service, token, id, "approval").await;
+/// Records evidence for every approval-gate requirement the project still misses: Aarhus the
+/// project's own and its own acceptance, København its own, the business manager (with the
+/// document's link) any other organisation's.
+pub(crate) async fn meet_approval_gate(service: &impl TestService, cast: &Cast, id: &str) {
+    meet_gate_as(service, id, "approval", |organization| match organization {
+        None | Some("751") => &cast.aarhus,
+        Some("101") => &cast.copenhagen,
+        Some(_) => &cast.manager,
+    })
+    .await;
 }
 
-/// Records evidence for every requirement of `gate` the project still misses.
+/// Records evidence for every requirement of `gate` the project still misses, all by `token`.
 pub(crate) async fn meet_gate(service: &impl TestService, token: &str, id: &str, gate: &str) {
+    meet_gate_as(service, id, gate, |_| token).await;
+}
+
+/// Records evidence for every requirement of `gate` the project still misses, each part by
+/// the token `recorder` gives for its organisation (`None`: the project's own).
+async fn meet_gate_as<'t>(
+    service: &impl TestService,
+    id: &str,
+    gate: &str,
+    recorder: impl Fn(Option<&str>) -> &'t str,
+) {
     let project = get(service, id, None).await.body;
     for requirement in project["requirements"].as_array().unwrap() {
         let key = requirement["key"].as_str().unwrap();
@@ -248,6 +269,7 @@ pub(crate) async fn meet_gate(service: &impl TestService, token: &str, id: &str,
             None => vec![None],
         };
         for org in orgs {
+            let token = recorder(org.as_deref());
             let body = json!({"status": "met", "link": "https://github.com/OS2/idea", "organization": org});
             let reply = evidence(service, token, id, key, body).await;
             assert_eq!(reply.status, 200, "{key}: {}", reply.body);
@@ -268,7 +290,7 @@ pub(crate) async fn awaiting_approval<'a>(
     let id = created.body["id"].as_str().unwrap().to_owned();
     let placed = place(service, &cast.manager, &id, at).await;
     assert_eq!(placed.status, 200, "{}", placed.body);
-    meet_approval_gate(service, &cast.aarhus, &id).await;
+    meet_approval_gate(service, cast, &id).await;
     let submitted = submit(service, &cast.manager, &id).await;
     assert_eq!(submitted.status, 200, "{}", submitted.body);
     assert_eq!(submitted.body["state"], "awaiting_approval");
@@ -321,7 +343,10 @@ async fn n1_goes_from_idea_to_approved_by_the_business_manager() {
     assert_eq!(created.body["state"], "idea");
     assert_eq!(created.body["owner_organization"], "751");
     assert_eq!(created.body["participants"], json!(["101", "751"]));
-    assert_eq!(created.body["_actions"], json!(["edit", "record_evidence"]));
+    assert_eq!(
+        created.body["_actions"],
+        json!(["edit", "record_evidence", "attest"])
+    );
     let id = created.body["id"].as_str().unwrap().to_owned();
     assert_eq!(
         created.header("location").unwrap(),
@@ -333,7 +358,7 @@ async fn n1_goes_from_idea_to_approved_by_the_business_manager() {
     assert_eq!(placed.body["level"], "N1");
     assert_eq!(placed.body["catalogue_version"], "os2-2016");
     assert_eq!(placed.body["requirements"].as_array().unwrap().len(), 16);
-    meet_approval_gate(&service, &cast.aarhus, &id).await;
+    meet_approval_gate(&service, &cast, &id).await;
     let submitted = submit(&service, &cast.manager, &id).await;
     let approval = &submitted.body["current_approval"];
     assert_eq!(approval["approver"], "forretningsleder");
@@ -582,7 +607,7 @@ async fn a_concept_is_shaped_by_the_business_manager_or_sent_back_to_the_owner()
         .await;
     assert_eq!(shaped.status, 200, "{}", shaped.body);
     assert_eq!(shaped.body["state"], "concept");
-    meet_approval_gate(&scene.service, &cast.aarhus, &id).await;
+    meet_approval_gate(&scene.service, cast, &id).await;
     assert_eq!(scene.submit(&id).await.status, 200);
     // Submitted, it is its approver's to return.
     scene
@@ -1090,6 +1115,59 @@ async fn municipalities_act_only_for_themselves() {
         .set_json(json!({"title": "Fra intranettet"}));
     assert_eq!(change(&service, edit, &id).await.status, 200);
     let _ = cast.admin;
+}
+
+/// Governance.md §3 (report 5.4, "Lokal linjeledelse accept"): each participating
+/// municipality attests its own line management's acceptance, or the business manager does on
+/// its behalf with the document; another participant cannot, and refusals change nothing.
+#[actix_web::test]
+async fn an_organisation_attests_its_own_acceptance_or_the_business_manager_with_its_document() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let id = new_idea(&service, &cast.aarhus, &idea("Borgerdialog")).await;
+    assert_eq!(place(&service, &cast.manager, &id, "N2").await.status, 200);
+    let accept = |org: &str| json!({"status": "met", "organization": org});
+    let key = "line_management_acceptance";
+    let before = etag(&service, &id).await;
+
+    // Aarhus, the owner, cannot accept on København's behalf; nor can anyone else's token.
+    let refused = evidence(&service, &cast.aarhus, &id, key, accept("101")).await;
+    assert!(
+        refused.problem(403, "forbidden")["detail"]
+            .as_str()
+            .unwrap()
+            .contains("`101` itself")
+    );
+    evidence(&service, &cast.copenhagen, &id, key, accept("751"))
+        .await
+        .problem(403, "forbidden");
+    let odense = token_for(&app, "odense", &[Role::MunicipalityUser], Some("461"));
+    evidence(&service, &odense, &id, key, accept("101"))
+        .await
+        .problem(403, "forbidden");
+    // A participant attests only its own part, not the project's requirements.
+    let described = json!({"status": "met"});
+    evidence(&service, &cast.copenhagen, &id, "idea_described", described)
+        .await
+        .problem(403, "forbidden");
+    // The business manager on its behalf needs the document.
+    let without_document = evidence(&service, &cast.manager, &id, key, accept("751")).await;
+    assert_eq!(
+        without_document.problem(422, "validation")["errors"][0]["field"],
+        "link"
+    );
+    assert_eq!(etag(&service, &id).await, before, "refusals change nothing");
+
+    let seen = get(&service, &id, Some(&cast.copenhagen)).await.body;
+    assert_eq!(seen["_actions"], json!(["attest"]));
+    let own = evidence(&service, &cast.copenhagen, &id, key, accept("101")).await;
+    assert_eq!(own.status, 200, "{}", own.body);
+    let mut minutes = accept("751");
+    minutes["link"] = json!("https://www.aarhus.dk/byraad/accept-borgerdialog.pdf");
+    let on_behalf = evidence(&service, &cast.manager, &id, key, minutes).await;
+    assert_eq!(on_behalf.status, 200, "{}", on_behalf.body);
+    assert_eq!(requirement(&on_behalf.body, key)["status"], "met");
 }
 
 #[actix_web::test]

@@ -579,7 +579,7 @@ async fn the_overview_as_of_a_moment_shows_the_portfolio_as_it_stood() {
     let service = app.service().await;
     let cast = cast(&app, &service, 3).await;
     let id = crate::running::approved(&service, &cast, "N1").await;
-    crate::products::record_n2(&service, &cast.aarhus, &id, "approval").await;
+    crate::products::record_n2(&service, &cast, &cast.aarhus, &id, "approval").await;
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     let before = Utc::now();
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;

@@ -6,8 +6,8 @@ use os2pm_tests::{Reply, TestApp, bearer, send};
 use serde_json::{Value, json};
 
 use crate::lifecycle::{
-    At, Cast, TestService, cast, get, history_actions, idea, meet_gate, place, submit, submit_idea,
-    token_for, vote,
+    At, Cast, TestService, cast, get, history_actions, idea, meet_approval_gate, meet_gate, place,
+    submit, submit_idea, token_for, vote,
 };
 use crate::running::{
     Crew, approve_all, approved, crew, file_report, keys, post, put, report, running_project,
@@ -158,6 +158,11 @@ async fn an_n3_product_needs_a_board_member_in_its_coordination_group_always() {
         ]
     );
 
+    // A member organisation is represented by one of its own people (governance.md §4).
+    let foreign = coordination(&[("751", "jens"), ("101", "board-1")], "751", 0);
+    let refused = put(&service, &cast.manager, &id, "coordination-group", foreign).await;
+    refused.problem(422, "validation");
+    assert_eq!(refused.error_fields()[0], "members[1].representative");
     let with = coordination(&[("751", "jens"), ("kl", "board-1")], "751", 0);
     assert_eq!(
         put(&service, &cast.manager, &id, "coordination-group", with)
@@ -231,7 +236,7 @@ async fn a_level_change_n1_to_n2_is_refused_for_unmet_requirements_then_approved
     );
 
     // The N2 requirements, recorded on the project the product came from.
-    record_n2(&service, &crew.pia, &id, "go_live").await;
+    record_n2(&service, &cast, &crew.pia, &id, "go_live").await;
     let proposed = send(&service, propose(&cast.manager, "N2")).await;
     assert_eq!(proposed.status, 201, "{}", proposed.body);
     assert_eq!(proposed.body["subject"], "level_change");
@@ -268,8 +273,15 @@ async fn a_level_change_n1_to_n2_is_refused_for_unmet_requirements_then_approved
     );
 }
 
-/// Records evidence for every non-derived N2 requirement due by `gate`.
-pub(crate) async fn record_n2(service: &impl TestService, token: &str, id: &str, gate: &str) {
+/// Records evidence for every non-derived N2 requirement due by `gate`: `token` the project's
+/// own, each participant its own acceptance.
+pub(crate) async fn record_n2(
+    service: &impl TestService,
+    cast: &Cast,
+    token: &str,
+    id: &str,
+    gate: &str,
+) {
     let n2 = send(
         service,
         TestRequest::get().uri(&format!("/api/v1/requirements?level=N2&gate={gate}")),
@@ -280,17 +292,25 @@ pub(crate) async fn record_n2(service: &impl TestService, token: &str, id: &str,
             continue;
         }
         let key = requirement["key"].as_str().unwrap();
-        let bodies: Vec<Value> = if requirement["per_organization"] == true {
-            ["101", "751"]
-                .iter()
-                .map(|org| json!({"status": "met", "organization": org}))
+        let bodies: Vec<(&str, Value)> = if requirement["per_organization"] == true {
+            [("101", &cast.copenhagen), ("751", &cast.aarhus)]
+                .into_iter()
+                .map(|(org, token)| {
+                    (
+                        token.as_str(),
+                        json!({"status": "met", "organization": org}),
+                    )
+                })
                 .collect()
         } else if requirement["kind"] == "follow_or_explain" {
-            vec![json!({"status": "explained", "explanation": "Egen model"})]
+            vec![(
+                token,
+                json!({"status": "explained", "explanation": "Egen model"}),
+            )]
         } else {
-            vec![json!({"status": "met", "link": "https://os2.eu/n2"})]
+            vec![(token, json!({"status": "met", "link": "https://os2.eu/n2"}))]
         };
-        for body in bodies {
+        for (token, body) in bodies {
             let reply = crate::lifecycle::evidence(service, token, id, key, body).await;
             assert_eq!(reply.status, 200, "{key}: {}", reply.body);
         }
@@ -318,7 +338,7 @@ async fn a_running_project_moves_up_a_level_once_the_board_approves() {
     );
 
     // Record the N2 approval-gate evidence, then the board decides.
-    record_n2(&service, &cast.aarhus, &id, "approval").await;
+    record_n2(&service, &cast, &cast.aarhus, &id, "approval").await;
     let proposed = send(&service, propose("N2")).await;
     assert_eq!(proposed.status, 201, "{}", proposed.body);
     assert_eq!(proposed.body["subject"], "level_change");
@@ -494,7 +514,7 @@ async fn an_approved_adoption_becomes_a_product_at_once() {
     let created = submit_idea(&service, &cast.aarhus, &adoption).await;
     let id = created.body["id"].as_str().unwrap().to_owned();
     place(&service, &cast.manager, &id, "N1").await;
-    meet_gate(&service, &cast.aarhus, &id, "approval").await;
+    meet_approval_gate(&service, &cast, &id).await;
     let submitted = submit(&service, &cast.manager, &id).await;
     let approval = submitted.body["current_approval"]["id"]
         .as_str()

@@ -368,7 +368,7 @@ async fn at_n3_the_board_appoints_the_steering_group_and_holds_the_majority() {
     assert_eq!(appointed["status"], "met");
 
     // Replacing a board member's seat by someone off the board would break the majority.
-    let broken = json!({"seats": [{"organization": "kl", "representative": "board-1"}, {"organization": "os2", "representative": "kim"},
+    let broken = json!({"seats": [{"organization": "kl", "representative": "board-1"}, {"organization": "101", "representative": "kim"},
         {"organization": "751", "representative": "jens"}], "chair": "kl", "project_leader": "pia"});
     let refused = put(&service, &cast.manager, &id, "steering-group", broken).await;
     refused.problem(422, "validation");
@@ -377,6 +377,27 @@ async fn at_n3_the_board_appoints_the_steering_group_and_holds_the_majority() {
             .as_str()
             .unwrap()
             .contains("majority")
+    );
+    // A seat is filled by one of its own organisation's people (governance.md §4): København's
+    // Kim cannot hold OS2's seat, nor Jens of Aarhus KL's.
+    let foreign = json!({"seats": [{"organization": "kl", "representative": "jens"}, {"organization": "os2", "representative": "kim"},
+        {"organization": "751", "representative": "board-1"}], "chair": "kl", "project_leader": "pia"});
+    let refused = put(&service, &cast.manager, &id, "steering-group", foreign).await;
+    refused.problem(422, "validation");
+    assert_eq!(
+        refused.error_fields(),
+        [
+            "seats[0].representative",
+            "seats[1].representative",
+            "seats[2].representative",
+            "seats"
+        ]
+    );
+    assert!(
+        refused.body["errors"][1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`kim` belongs to `101`")
     );
     assert_eq!(
         representative(&get(&service, &id, None).await.body, "os2"),

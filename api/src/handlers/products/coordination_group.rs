@@ -23,7 +23,7 @@ use crate::usecases::products::{ProductView, coordination};
         (status = 403, description = "Neither business manager nor the group's chair", body = ProblemSchema, content_type = "application/problem+json"),
         refusals::NoSuchProduct,
         refusals::ProductClosed,
-        (status = 422, description = "A composition rule is broken, or unknown members", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "A composition rule is broken, unknown members, or a representative of another organisation than the member's", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/products/{id}/coordination-group")]
@@ -54,7 +54,7 @@ pub async fn put_product_coordination_group(
         (status = 403, description = "Not a municipality user or integration acting for an organisation", body = ProblemSchema, content_type = "application/problem+json"),
         refusals::NoSuchProduct,
         (status = 409, description = "Already a member, or the product is closed", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown representative", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown representative, or one of another organisation", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/products/{id}/coordination-group/members")]

@@ -21,7 +21,7 @@ use crate::usecases::projects::coordination;
         (status = 200, description = "The project with its coordination group", body = crate::usecases::projects::view::ProjectView),
         refusals::NotManagerOrChair,
         (status = 409, description = "Not running", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 422, description = "A composition rule is broken (N3: a board member), or unknown members", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "A composition rule is broken (N3: a board member), unknown members, or a representative of another organisation than the member's", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/projects/{id}/coordination-group")]

@@ -10,7 +10,10 @@ use crate::usecases::projects::evidence;
 use crate::usecases::projects::evidence::{EvidenceRequest, NewEvidence};
 use crate::usecases::projects::view::ProjectView;
 
-/// Records evidence for one requirement (owner organisation or business manager).
+/// Records evidence for one requirement: the project's own by the owner organisation, the
+/// project leader or the business manager; an organisation's part of a per-organisation
+/// requirement (`organization`) by that organisation, or by the business manager on its behalf
+/// with a link to the document.
 #[utoipa::path(
     operation_id = "recordEvidence",
     tag = "projects",
@@ -20,10 +23,10 @@ use crate::usecases::projects::view::ProjectView;
     request_body = EvidenceRequest,
     responses(
         (status = 200, description = "The project with the evidence recorded", body = ProjectView, headers(("ETag" = String))),
-        (status = 403, description = "Not allowed to record evidence on this project", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed to record evidence on this project, or another organisation's part", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such project, or no such requirement in its catalogue", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Evidence cannot be recorded in its state", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 422, description = "Derived requirement, status not allowed, explanation or link missing, organisation not participating", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Derived requirement, status not allowed, explanation or link missing (the business manager's on an organisation's behalf included), organisation not participating", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/projects/{id}/requirements/{key}")]

@@ -76,7 +76,12 @@ pub fn record_evidence(
         ProjectChange {
             id,
             if_match,
-            action: Action::RecordEvidence,
+            // Naming an organisation attests its part of a per-organisation requirement.
+            action: if request.organization.is_some() {
+                Action::Attest
+            } else {
+                Action::RecordEvidence
+            },
             audit_action: &audit_action,
             reason: None,
         },
@@ -109,6 +114,13 @@ pub fn record_evidence(
                     format!("`{org}` does not participate in the project"),
                 ));
             }
+            let recorder = loaded.recorder(caller, request.organization.as_deref());
+            ev::check_recorder(requirement, &evidence, recorder).map_err(|e| match e {
+                ev::RecorderError::OnBehalfWithoutLink(_) => {
+                    ApiError::validation("link", e.to_string())
+                }
+                _ => ApiError::Forbidden(e.to_string()),
+            })?;
             store::record_evidence(
                 conn,
                 &EvidenceRow {

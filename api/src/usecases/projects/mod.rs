@@ -256,7 +256,28 @@ impl Loaded {
     }
 
     fn actor(&self, caller: &Caller) -> Actor {
-        actor(&self.owner, self.steering.as_ref(), caller)
+        actor(
+            &self.owner,
+            &self.record.participants,
+            self.steering.as_ref(),
+            caller,
+        )
+    }
+
+    /// Who `caller` is to a piece of evidence for `organization` (or the project itself).
+    fn recorder(&self, caller: &Caller, organization: Option<&str>) -> ev::Recorder {
+        let actor = self.actor(caller);
+        if actor.business_manager {
+            ev::Recorder::BusinessManager
+        } else if (actor.owner || actor.participant)
+            && organization.is_some_and(|org| caller.acts_for(org, None))
+        {
+            ev::Recorder::NamedOrganization
+        } else if actor.owner || actor.project_leader {
+            ev::Recorder::Project
+        } else {
+            ev::Recorder::Other
+        }
     }
 
     /// What decides a caller's `_actions`, apart from the view.
@@ -264,6 +285,7 @@ impl Loaded {
         ActionInputs {
             state: Some(self.state()),
             owner: self.owner.clone(),
+            participants: self.record.participants.clone(),
             steering: self.steering.clone(),
             voted: self.approval.as_ref().map_or_else(Vec::new, |approval| {
                 self.votes
@@ -440,10 +462,20 @@ impl Loaded {
     }
 }
 
-fn actor(owner: &OrganizationRow, steering: Option<&SteeringInForce>, caller: &Caller) -> Actor {
-    let for_owner = caller.has_role(Role::MunicipalityUser) || caller.has_role(Role::Integration);
+fn actor(
+    owner: &OrganizationRow,
+    participants: &[String],
+    steering: Option<&SteeringInForce>,
+    caller: &Caller,
+) -> Actor {
+    let for_organization =
+        caller.has_role(Role::MunicipalityUser) || caller.has_role(Role::Integration);
+    let owner = for_organization && caller.acts_for(&owner.id, owner.code.as_deref());
     Actor {
-        owner: for_owner && caller.acts_for(&owner.id, owner.code.as_deref()),
+        owner,
+        participant: for_organization
+            && !owner
+            && participants.iter().any(|p| caller.acts_for(p, None)),
         project_leader: steering.is_some_and(|s| s.is_project_leader(&caller.sub)),
         business_manager: caller.has_role(Role::Forretningsleder),
         steering_chair: steering.is_some_and(|s| s.is_chair(&caller.sub)),
@@ -456,6 +488,8 @@ fn actor(owner: &OrganizationRow, steering: Option<&SteeringInForce>, caller: &C
 pub(crate) struct ActionInputs {
     state: Option<State>,
     owner: OrganizationRow,
+    /// Participating organisations by code (or id).
+    participants: Vec<String>,
     steering: Option<SteeringInForce>,
     /// The newest approval of the project itself.
     approval: Option<ApprovalRow>,
@@ -473,7 +507,12 @@ impl ActionInputs {
             return Vec::new();
         };
         let mut actions: Vec<String> = state
-            .actions(actor(&self.owner, self.steering.as_ref(), caller))
+            .actions(actor(
+                &self.owner,
+                &self.participants,
+                self.steering.as_ref(),
+                caller,
+            ))
             .into_iter()
             .map(|a| a.as_str().to_owned())
             .collect();

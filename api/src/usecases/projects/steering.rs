@@ -46,8 +46,12 @@ pub struct SteeringGroupRequest {
 }
 
 impl SteeringGroupRequest {
-    /// Resolves organisations and people; unknown ones are listed by field.
-    fn resolve(&self, conn: &mut DbConnection) -> Result<SteeringGroupView, ApiError> {
+    /// Resolves organisations and people; unknown ones are listed by field. Answers the group
+    /// with the seats filled by another organisation's people.
+    fn resolve(
+        &self,
+        conn: &mut DbConnection,
+    ) -> Result<(SteeringGroupView, Vec<FieldError>), ApiError> {
         let board = seated_subs(conn)?;
         let mut names = Names::new(conn);
         let mut seats = Vec::new();
@@ -57,6 +61,11 @@ impl SteeringGroupRequest {
             let person =
                 names.person(format!("seats[{i}].representative"), &seat.representative)?;
             if let (Some(organization), Some(person)) = (organization, person) {
+                names.representative(
+                    format!("seats[{i}].representative"),
+                    &organization,
+                    &person,
+                )?;
                 seats.push(SteeringSeatView {
                     organization: organization.code.unwrap_or(organization.id),
                     board_member: board.contains(&person.sub),
@@ -76,13 +85,14 @@ impl SteeringGroupRequest {
         };
         let project_leader = person("project_leader", &self.project_leader)?;
         let project_owner = person("project_owner", &self.project_owner)?;
-        names.finish()?;
-        Ok(SteeringGroupView {
+        let foreign = names.finish()?;
+        let group = SteeringGroupView {
             seats,
             chair,
             project_leader,
             project_owner,
-        })
+        };
+        Ok((group, foreign))
     }
 }
 
@@ -107,11 +117,12 @@ pub fn set_steering_group(
         ),
         |conn, loaded, project, _| {
             let level = loaded.level().unwrap_or(Level::N1);
-            let group = request.resolve(conn)?;
-            let errors: Vec<FieldError> = check_composition(&domain_group(&group), level)
-                .into_iter()
-                .map(|e| FieldError::new(e.field(), e.to_string()))
-                .collect();
+            let (group, mut errors) = request.resolve(conn)?;
+            errors.extend(
+                check_composition(&domain_group(&group), level)
+                    .into_iter()
+                    .map(|e| FieldError::new(e.field(), e.to_string())),
+            );
             if !errors.is_empty() {
                 return Err(ApiError::Validation(errors));
             }
