@@ -3,7 +3,8 @@
 # idea decided by the business manager; an N2 concept sent back by the business manager and
 # reworked; refused at submission, evidenced, returned by the board (tilbageløb), reworked and
 # approved; its steering group, budget, start, report,
-# go-live into a product, coordination group, change request and level change; a board meeting
+# go-live into a product, coordination group, change request and level change; an adoption
+# approved, started and taken live through the same gates; a board meeting
 # with its agenda, held, and its decision recorded; benefits, evaluation, priorities, the
 # portfolio and the decision log; a webhook with its signed delivery, the event feed and a
 # self-assessment import.
@@ -168,21 +169,22 @@ expect 201 curl -s -X POST $API/api/v1/approvals/$SMALL_APPROVAL/votes -H "Autho
   -H 'Content-Type: application/json' -d '{"decision": "approve"}' >/dev/null
 expect 200 curl -s $API/api/v1/projects/$SMALL | jq -r '"   \(.title): \(.state) at \(.level)"' >&2
 
-# attest TOKEN KEY…: the project $ID's requirements met; document TOKEN KEY…: met, with a link each
+# attest TOKEN KEY…: the project's requirements met; document TOKEN KEY…: met, with a link each.
+# The project is $ID, or $ON when it is set (ON=$OTHER attest …).
 attest() {
   local token=$1 key
   shift
   for key in "$@"; do
-    expect 200 curl -s -X PUT $API/api/v1/projects/$ID/requirements/$key -H "Authorization: Bearer $token" \
-      -H "If-Match: $(etag $ID)" -H 'Content-Type: application/json' -d '{"status": "met"}' >/dev/null
+    expect 200 curl -s -X PUT $API/api/v1/projects/${ON:-$ID}/requirements/$key -H "Authorization: Bearer $token" \
+      -H "If-Match: $(etag ${ON:-$ID})" -H 'Content-Type: application/json' -d '{"status": "met"}' >/dev/null
   done
 }
 document() {
   local token=$1 key
   shift
   for key in "$@"; do
-    expect 200 curl -s -X PUT $API/api/v1/projects/$ID/requirements/$key -H "Authorization: Bearer $token" \
-      -H "If-Match: $(etag $ID)" -H 'Content-Type: application/json' \
+    expect 200 curl -s -X PUT $API/api/v1/projects/${ON:-$ID}/requirements/$key -H "Authorization: Bearer $token" \
+      -H "If-Match: $(etag ${ON:-$ID})" -H 'Content-Type: application/json' \
       -d "{\"status\": \"met\", \"link\": \"https://github.com/OS2/borgerdialog/blob/main/docs/$key.md\"}" >/dev/null
   done
 }
@@ -309,6 +311,37 @@ attest "$PIA" single_core_codebase
 PRODUCT=$(expect 200 curl -s -X POST $API/api/v1/projects/$ID/go-live -H "Authorization: Bearer $JENS" -H "If-Match: $(etag $ID)" | jq -r .product_id)
 expect 200 curl -s "$API/api/v1/products?level=N2&organization=751" | jq -r '.items[] | "   product: \(.name) (\(.level), \(.state))"' >&2
 expect 200 curl -s $API/api/v1/products/$PRODUCT >/dev/null
+
+say "An adoption on the same terms: a finished solution handed over, approved, started and taken live"
+ADOPTION=$(expect 201 curl -s -X POST $API/api/v1/projects -H "Authorization: Bearer $AARHUS" -H 'Content-Type: application/json' -d '{
+    "kind": "adoption", "title": "Mødebooking fra Aarhus", "summary": "En færdig løsning, overdraget til foreningen.",
+    "participants": ["751"], "local_value": "I drift i Aarhus.", "value_for_others": "Kan tages i brug af alle.",
+    "intended_funding": "local", "contact": {"name": "Jens Hansen", "email": "jens@aarhus.dk"}}' | jq -r .id)
+expect 200 curl -s -X POST $API/api/v1/projects/$ADOPTION/placement -H "Authorization: Bearer $MANAGER" -H "If-Match: $(etag $ADOPTION)" \
+  -H 'Content-Type: application/json' -d '{"level": "N1", "rationale": "Færdig lokal løsning"}' >/dev/null
+ON=$ADOPTION attest "$AARHUS" idea_described local_value value_for_others license_criteria procurement_compliant \
+  legally_compliant security_by_design supports_innovation standards_follow_or_explain
+ON=$ADOPTION document "$AARHUS" solution_documented
+ADOPTION_APPROVAL=$(expect 200 curl -s -X POST $API/api/v1/projects/$ADOPTION/submission -H "Authorization: Bearer $MANAGER" \
+  -H "If-Match: $(etag $ADOPTION)" | jq -r .current_approval.id)
+expect 201 curl -s -X POST $API/api/v1/approvals/$ADOPTION_APPROVAL/votes -H "Authorization: Bearer $MANAGER" \
+  -H 'Content-Type: application/json' -d '{"decision": "approve"}' >/dev/null
+expect 200 curl -s $API/api/v1/projects/$ADOPTION | jq -r '"   \(.kind) \(.state), product: \(.product_id)"' >&2
+# Approved is not live: it needs its owner (N1), an approved budget and the start gate first
+expect 200 curl -s -X PUT $API/api/v1/projects/$ADOPTION/steering-group -H "Authorization: Bearer $MANAGER" -H "If-Match: $(etag $ADOPTION)" \
+  -H 'Content-Type: application/json' -d '{"project_owner": "jens"}' >/dev/null
+expect 200 curl -s -X PUT $API/api/v1/projects/$ADOPTION/budget -H "Authorization: Bearer $MANAGER" -H "If-Match: $(etag $ADOPTION)" \
+  -H 'Content-Type: application/json' -d '{"amount_dkk": 150000, "period_start": "2027-01-01", "period_end": "2027-12-31",
+    "funding": "local", "expected_costs": "Overdragelse og drift", "expected_benefits": "Fælles vedligehold", "expected_effects": "Flere brugere"}' >/dev/null
+expect 200 curl -s -X POST $API/api/v1/projects/$ADOPTION/budget/approval -H "Authorization: Bearer $JENS" -H "If-Match: $(etag $ADOPTION)" >/dev/null
+ON=$ADOPTION attest "$AARHUS" data_processing_agreements
+expect 200 curl -s -X POST $API/api/v1/projects/$ADOPTION/start -H "Authorization: Bearer $MANAGER" -H "If-Match: $(etag $ADOPTION)" >/dev/null
+# The go-live gate is owed as by any project: refused with what is missing, then met
+expect 422 curl -s -X POST $API/api/v1/projects/$ADOPTION/go-live -H "Authorization: Bearer $MANAGER" -H "If-Match: $(etag $ADOPTION)" \
+  | jq -r '"   go-live refused, unmet: \([.unmet_requirements[].key] | join(", "))"' >&2
+ON=$ADOPTION document "$AARHUS" source_shared operations_requirements training_material
+expect 200 curl -s -X POST $API/api/v1/projects/$ADOPTION/go-live -H "Authorization: Bearer $MANAGER" -H "If-Match: $(etag $ADOPTION)" \
+  | jq -r '"   \(.state): product \(.product_id)"' >&2
 
 say "Change requests: within the frame the group's chair decides; beyond it, the board"
 expect 201 curl -s -X POST $API/api/v1/products/$PRODUCT/change-requests -H "Authorization: Bearer $AARHUS" \

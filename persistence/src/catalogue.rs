@@ -27,6 +27,7 @@ struct RequirementRow {
     minimum: Option<i64>,
     recommended: bool,
     computed_as: Option<String>,
+    not_for_adoptions: Option<String>,
 }
 
 impl RequirementRow {
@@ -47,6 +48,7 @@ impl RequirementRow {
             minimum: r.minimum,
             recommended: r.recommended,
             computed_as: r.computed_as.clone(),
+            not_for_adoptions: r.not_for_adoptions.clone(),
         })
     }
 
@@ -73,6 +75,7 @@ impl RequirementRow {
             minimum: self.minimum,
             recommended: self.recommended,
             computed_as: self.computed_as,
+            not_for_adoptions: self.not_for_adoptions,
         })
     }
 }

@@ -41,6 +41,7 @@ diesel::table! {
         minimum -> Nullable<BigInt>,
         recommended -> Bool,
         computed_as -> Nullable<Text>,
+        not_for_adoptions -> Nullable<Text>,
     }
 }
 

@@ -89,13 +89,24 @@ fn checklist(level: Option<&str>) -> Result<HttpResponse, ApiError> {
         .map(ChecklistLevel::read)
         .transpose()
         .map_err(|e| ApiError::validation("level", e.to_string()))?;
-    let checklist =
-        Checklist::styringsmodel_2025().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let internal = |e: os2pm_levels::CatalogueError| ApiError::Internal(e.to_string());
+    let checklist = Checklist::styringsmodel_2025().map_err(internal)?;
+    // What an item spares adoptions comes from its 2016 counterparts, as in the catalogue.
+    let as_catalogue = checklist
+        .to_catalogue(&os2pm_levels::Catalogue::os2_2016().map_err(internal)?)
+        .map_err(internal)?;
     let items = checklist
         .items
         .iter()
         .filter(|item| level.is_none_or(|level| item.level <= level))
-        .map(RequirementView::from)
+        .map(|item| RequirementView {
+            not_for_adoptions: as_catalogue
+                .requirements
+                .iter()
+                .find(|r| r.key == item.id)
+                .and_then(|r| r.not_for_adoptions.clone()),
+            ..RequirementView::from(item)
+        })
         .collect();
     Ok(HttpResponse::Ok().json(RequirementList {
         catalogue: checklist.version,

@@ -301,15 +301,12 @@ pub(crate) fn decide(
     let action = match (subject, decision) {
         (Subject::Project, _) => {
             let decided = state
-                .decide(project.kind, decision)
+                .decide(decision)
                 .map_err(|e| ApiError::Conflict(e.to_string()))?;
             project.move_to(decided.state);
             if decided.new_round {
                 project.approval_round += 1;
                 description.return_reason = closing.reason.map(str::to_owned);
-            }
-            if decided.becomes_product {
-                crate::usecases::products::create_product(conn, &project)?;
             }
             match decision {
                 Decision::Approve => "approved",

@@ -51,6 +51,10 @@ pub struct RequirementView {
     pub guideline_da: Option<String>,
     /// The `os2-2016` requirements a 2025 checklist item corresponds to.
     pub os2_2016: Vec<String>,
+    /// Why an adoption (a solution built elsewhere) does not owe it; absent: it does. A 2025
+    /// item spares adoptions when its `os2_2016` counterparts do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_for_adoptions: Option<String>,
 }
 
 impl From<&Requirement> for RequirementView {
@@ -70,6 +74,7 @@ impl From<&Requirement> for RequirementView {
             recommended: false,
             guideline_da: None,
             os2_2016: Vec::new(),
+            not_for_adoptions: r.not_for_adoptions.clone(),
         }
     }
 }
@@ -99,6 +104,7 @@ impl From<&ChecklistItem> for RequirementView {
             recommended: item.recommended,
             guideline_da: Some(item.guideline.clone()),
             os2_2016: item.os2_2016.clone(),
+            not_for_adoptions: None,
         }
     }
 }

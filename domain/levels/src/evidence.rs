@@ -179,6 +179,9 @@ pub struct Facts {
     pub board_majority_in_steering_group: bool,
     pub coordination_group_formed: bool,
     pub board_member_in_coordination_group: bool,
+    /// The project is an adoption: requirements the catalogue marks `not_for_adoptions` do not
+    /// apply.
+    pub adoption: bool,
 }
 
 impl Facts {
@@ -248,6 +251,9 @@ pub fn requirement_state(
     participants: &[String],
     facts: &Facts,
 ) -> RequirementState {
+    if facts.adoption && requirement.not_for_adoptions.is_some() {
+        return RequirementState::NotApplicable;
+    }
     if requirement.kind == EvidenceKind::Derived {
         return match facts.derived(requirement) {
             Some(true) => RequirementState::Met,
@@ -461,6 +467,37 @@ mod tests {
                 Err(RecorderError::NotTheProjects("idea_described".into()))
             );
         }
+    }
+
+    /// Governance.md §2 (report 5.2, "på samme vilkår"): an adoption meets every requirement of
+    /// its level but those the catalogue says a finished solution cannot.
+    #[test]
+    fn an_adoption_is_spared_only_what_the_catalogue_marks() {
+        let project = Facts::default();
+        let adoption = Facts {
+            adoption: true,
+            ..Facts::default()
+        };
+        let model = requirement("project_model_follow_or_explain");
+        assert!(model.not_for_adoptions.is_some());
+        assert_eq!(
+            requirement_state(&model, &[], &[], &adoption),
+            RequirementState::NotApplicable
+        );
+        assert_eq!(
+            requirement_state(&model, &[], &[], &project),
+            RequirementState::Missing
+        );
+        // Everything else is owed alike: the source shared, operations, training, agreements.
+        let spared: Vec<String> = catalogue()
+            .requirements
+            .into_iter()
+            .filter(|r| {
+                requirement_state(r, &[], &[], &adoption) == RequirementState::NotApplicable
+            })
+            .map(|r| r.key)
+            .collect();
+        assert_eq!(spared, ["project_model_follow_or_explain"]);
     }
 
     #[test]

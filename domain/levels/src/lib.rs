@@ -175,6 +175,11 @@ pub struct Requirement {
     /// computation it shares (the 2025 checklist's G5 is the 2016 `board_approval`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub computed_as: Option<String>,
+    /// Why it does not apply to an adoption, a solution built elsewhere that comes in on the
+    /// same terms as a project (report 5.2) except what a finished solution cannot do; `None`:
+    /// it applies to adoptions as well.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_for_adoptions: Option<String>,
 }
 
 impl Requirement {

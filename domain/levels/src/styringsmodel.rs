@@ -112,7 +112,8 @@ impl Checklist {
     /// and no kinds of evidence, so each item takes them from the `os2-2016` requirements it
     /// corresponds to: the earliest of their gates (go-live when it has none); derived when
     /// its one counterpart is computed by the server (G5 is `board_approval`); otherwise
-    /// follow-or-explain, as the association answers *Ja*, or *Nej* with documentation.
+    /// follow-or-explain, as the association answers *Ja*, or *Nej* with documentation. An
+    /// item whose counterparts all spare adoptions spares them too.
     pub fn to_catalogue(&self, os2_2016: &Catalogue) -> Result<Catalogue, CatalogueError> {
         let requirements = self
             .items
@@ -161,6 +162,11 @@ impl Checklist {
                     minimum: derived.and_then(|r| r.minimum),
                     recommended: item.recommended,
                     computed_as: derived.map(|r| r.key.clone()),
+                    not_for_adoptions: counterparts
+                        .iter()
+                        .map(|r| r.not_for_adoptions.clone())
+                        .collect::<Option<Vec<_>>>()
+                        .and_then(|reasons| reasons.into_iter().next()),
                 })
             })
             .collect::<Result<_, CatalogueError>>()?;
@@ -406,6 +412,10 @@ mod tests {
             .collect();
         assert_eq!(sandbox, ["R1", "F1", "F2", "F3", "F4", "F5"]);
         assert_eq!(catalogue.for_level(Level::N3).count(), 43);
+        // G8, the project model, spares adoptions as its 2016 counterpart does; F7 does not.
+        let get = |id: &str| catalogue.requirements.iter().find(|r| r.key == id);
+        assert!(get("G8").is_some_and(|r| r.not_for_adoptions.is_some()));
+        assert!(get("F7").is_some_and(|r| r.not_for_adoptions.is_none()));
         let get = |key: &str| {
             catalogue
                 .requirements

@@ -192,8 +192,6 @@ pub struct Decided {
     pub state: State,
     /// A return opens the next approval round.
     pub new_round: bool,
-    /// The project becomes a product now.
-    pub becomes_product: bool,
 }
 
 impl State {
@@ -283,21 +281,15 @@ impl State {
     }
 
     /// What deciding the project's own approval does, from this state (only a project awaiting
-    /// approval is decided): approve → approved, and an adoption, a solution built elsewhere,
-    /// is implemented as a product at once; return → returned, in a new approval round
+    /// approval is decided): approve → approved, an adoption too, which then goes live through
+    /// the start and go-live gates like any project; return → returned, in a new approval round
     /// (*tilbageløb*); reject → rejected (governance.md §2, §7).
-    pub fn decide(self, kind: Kind, decision: Decision) -> Result<Decided, LifecycleError> {
+    pub fn decide(self, decision: Decision) -> Result<Decided, LifecycleError> {
         self.transition(Action::Decide, Actor::default())?;
         let next = State::decided(decision);
-        let becomes_product = next == State::Approved && kind == Kind::Adoption;
         Ok(Decided {
-            state: if becomes_product {
-                State::Implemented
-            } else {
-                next
-            },
+            state: next,
             new_round: next == State::Returned,
-            becomes_product,
         })
     }
 
@@ -549,35 +541,15 @@ mod tests {
     }
 
     #[test]
-    fn a_decision_sets_the_state_the_round_and_whether_a_product_follows() {
-        let decided = |kind, decision| State::AwaitingApproval.decide(kind, decision);
-        let effect = |state, new_round, becomes_product| {
-            Ok(Decided {
-                state,
-                new_round,
-                becomes_product,
-            })
-        };
-        assert_eq!(
-            decided(Kind::Project, Decision::Approve),
-            effect(State::Approved, false, false)
-        );
-        assert_eq!(
-            decided(Kind::Adoption, Decision::Approve),
-            effect(State::Implemented, false, true)
-        );
-        for kind in [Kind::Project, Kind::Adoption] {
-            assert_eq!(
-                decided(kind, Decision::Return),
-                effect(State::Returned, true, false)
-            );
-            assert_eq!(
-                decided(kind, Decision::Reject),
-                effect(State::Rejected, false, false)
-            );
-        }
+    fn a_decision_sets_the_state_and_the_round() {
+        let decided = |decision| State::AwaitingApproval.decide(decision);
+        let effect = |state, new_round| Ok(Decided { state, new_round });
+        // An approved adoption is approved, not yet a product (report 5.2, "på samme vilkår").
+        assert_eq!(decided(Decision::Approve), effect(State::Approved, false));
+        assert_eq!(decided(Decision::Return), effect(State::Returned, true));
+        assert_eq!(decided(Decision::Reject), effect(State::Rejected, false));
         assert!(matches!(
-            State::Concept.decide(Kind::Project, Decision::Approve),
+            State::Concept.decide(Decision::Approve),
             Err(LifecycleError::WrongState { .. })
         ));
     }

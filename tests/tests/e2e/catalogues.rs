@@ -117,6 +117,7 @@ async fn the_sandbox_exists_only_in_a_catalogue_that_has_it_and_refusals_change_
     let unknown = At {
         level: "N2",
         catalogue: Some("os2-1999"),
+        adoption: false,
     };
     let refused = place(&service, &cast.manager, &id, unknown).await;
     refused.problem(422, "validation");

@@ -181,6 +181,8 @@ pub(crate) async fn evidence(
 pub(crate) struct At<'a> {
     pub level: &'a str,
     pub catalogue: Option<&'a str>,
+    /// The idea is an adoption, a solution built elsewhere (for the helpers that create it).
+    pub adoption: bool,
 }
 
 impl<'a> At<'a> {
@@ -188,6 +190,15 @@ impl<'a> At<'a> {
         Self {
             level,
             catalogue: Some("os2-styringsmodel-2025"),
+            adoption: false,
+        }
+    }
+
+    /// The same, for an adoption.
+    pub fn adopted(self) -> Self {
+        Self {
+            adoption: true,
+            ..self
         }
     }
 
@@ -202,6 +213,7 @@ impl<'a> From<&'a str> for At<'a> {
         Self {
             level,
             catalogue: None,
+            adoption: false,
         }
     }
 }
@@ -212,7 +224,9 @@ pub(crate) async fn place<'a>(
     id: &str,
     at: impl Into<At<'a>>,
 ) -> Reply {
-    let At { level, catalogue } = at.into();
+    let At {
+        level, catalogue, ..
+    } = at.into();
     let request = TestRequest::post()
         .uri(&format!("/api/v1/projects/{id}/placement"))
         .insert_header(bearer(manager))
@@ -285,7 +299,11 @@ pub(crate) async fn awaiting_approval<'a>(
 ) -> (String, String) {
     let at = at.into();
     let title = format!("Idé på {}", at.level);
-    let created = submit_idea(service, &cast.aarhus, &idea(&title)).await;
+    let mut body = idea(&title);
+    if at.adoption {
+        body["kind"] = json!("adoption");
+    }
+    let created = submit_idea(service, &cast.aarhus, &body).await;
     assert_eq!(created.status, 201, "{}", created.body);
     let id = created.body["id"].as_str().unwrap().to_owned();
     let placed = place(service, &cast.manager, &id, at).await;

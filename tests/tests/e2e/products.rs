@@ -5,12 +5,10 @@ use os2pm_api::auth::Role;
 use os2pm_tests::{Reply, TestApp, bearer, send};
 use serde_json::{Value, json};
 
-use crate::lifecycle::{
-    At, Cast, TestService, cast, get, history_actions, idea, meet_approval_gate, meet_gate, place,
-    submit, submit_idea, token_for, vote,
-};
+use crate::lifecycle::{At, Cast, TestService, cast, get, history_actions, meet_gate, token_for};
 use crate::running::{
     Crew, approve_all, approved, crew, file_report, keys, post, put, report, running_project,
+    start_running,
 };
 
 fn coordination(members: &[(&str, &str)], chair: &str, frame: i64) -> Value {
@@ -504,38 +502,58 @@ async fn the_board_closes_a_product_and_a_closed_product_refuses_changes() {
     send(&service, level).await.problem(409, "conflict");
 }
 
+/// Governance.md §2 (report 5.2: solutions built elsewhere come in "på samme vilkår"): an
+/// approved adoption is `approved`, not a product; it starts and goes live through the gates of
+/// its level, spared only what the catalogue marks `not_for_adoptions`.
 #[actix_web::test]
-async fn an_approved_adoption_becomes_a_product_at_once() {
+async fn an_approved_adoption_goes_live_through_the_gates_of_its_level() {
     let app = TestApp::new();
     let service = app.service().await;
     let cast = cast(&app, &service, 3).await;
-    let mut adoption = idea("OS2 Overdragelse");
-    adoption["kind"] = json!("adoption");
-    let created = submit_idea(&service, &cast.aarhus, &adoption).await;
-    let id = created.body["id"].as_str().unwrap().to_owned();
-    place(&service, &cast.manager, &id, "N1").await;
-    meet_approval_gate(&service, &cast, &id).await;
-    let submitted = submit(&service, &cast.manager, &id).await;
-    let approval = submitted.body["current_approval"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    vote(&service, &cast.manager, &approval, "approve", None).await;
+    let crew = crew(&app, &service, &cast).await;
+    let at = At::from("N2").adopted();
+    let id = approved(&service, &cast, at).await;
     let project = get(&service, &id, None).await.body;
-    assert_eq!(project["state"], "implemented");
-    let product_id = project["product_id"].as_str().unwrap();
+    assert_eq!(project["kind"], "adoption");
+    assert_eq!(project["product_id"], Value::Null);
+    let spared = crate::scenario::requirement(&project, "project_model_follow_or_explain");
+    assert_eq!(spared["status"], "not_applicable");
+    assert!(
+        spared["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("built already")
+    );
+    // Not started, it cannot go live; without a steering group and budget, it cannot start.
+    post(&service, &cast.manager, &id, "go-live", json!({}))
+        .await
+        .problem(409, "conflict");
+    let early = post(&service, &cast.manager, &id, "start", json!({})).await;
+    early.problem(422, "unmet-requirements");
+    assert!(keys(&early).contains(&"steering_group_approved".to_owned()));
+
+    start_running(&service, &cast, &crew, &id, at).await;
+    // The go-live gate is owed in full: the source shared, operations, training material.
+    let group = coordination(&[("751", "jens"), ("101", "kim")], "751", 0);
+    put(&service, &cast.manager, &id, "coordination-group", group).await;
+    let refused = post(&service, &crew.jens, &id, "go-live", json!({})).await;
+    refused.problem(422, "unmet-requirements");
+    for owed in [
+        "source_shared",
+        "operations_requirements",
+        "training_material",
+    ] {
+        assert!(keys(&refused).contains(&owed.to_owned()), "{owed}");
+    }
+    meet_gate(&service, &crew.pia, &id, "go_live").await;
+    let live = post(&service, &crew.jens, &id, "go-live", json!({})).await;
+    assert_eq!(live.status, 200, "{}", live.body);
+    assert_eq!(live.body["state"], "implemented");
+    let product_id = live.body["product_id"].as_str().unwrap();
     assert_eq!(
         product(&service, product_id).await.body["name"],
-        "OS2 Overdragelse"
+        "Idé på N2"
     );
-    // No repository link was ever recorded: no publiccode.yml, and the problem says why.
-    let yml = send(
-        &service,
-        TestRequest::get().uri(&format!("/api/v1/products/{product_id}/publiccode.yml")),
-    )
-    .await;
-    let detail = yml.problem(409, "conflict")["detail"].as_str().unwrap();
-    assert!(detail.contains("source_shared"), "{detail}");
 }
 
 #[actix_web::test]

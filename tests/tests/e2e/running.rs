@@ -121,19 +121,32 @@ pub(crate) async fn running_project<'a>(
 ) -> String {
     let at = at.into();
     let id = approved(service, cast, at).await;
+    start_running(service, cast, crew, &id, at).await;
+    id
+}
+
+/// Starts the approved project `id` at `at`: its steering group, an approved budget and the
+/// start gate met.
+pub(crate) async fn start_running(
+    service: &impl TestService,
+    cast: &Cast,
+    crew: &Crew,
+    id: &str,
+    at: At<'_>,
+) {
     let mut seats = vec![json!({"organization": "751", "representative": "jens"})];
     if at.level == "N3" {
         seats.push(json!({"organization": "kl", "representative": "board-1"}));
         seats.push(json!({"organization": "os2", "representative": "board-2"}));
     }
     let group = json!({"seats": seats, "chair": "751", "project_leader": "pia"});
-    let proposed = put(service, &cast.manager, &id, "steering-group", group).await;
+    let proposed = put(service, &cast.manager, id, "steering-group", group).await;
     if proposed.status == 202 {
         approve_all(service, cast, proposed.body["id"].as_str().unwrap()).await;
     }
     let funding = if at.is_local() { "local" } else { "os2" };
-    put(service, &cast.manager, &id, "budget", budget(funding)).await;
-    let chair = post(service, &crew.jens, &id, "budget/approval", json!({})).await;
+    put(service, &cast.manager, id, "budget", budget(funding)).await;
+    let chair = post(service, &crew.jens, id, "budget/approval", json!({})).await;
     if let Some(board) = chair.body["open_approvals"]
         .as_array()
         .unwrap()
@@ -142,10 +155,9 @@ pub(crate) async fn running_project<'a>(
     {
         approve_all(service, cast, board["id"].as_str().unwrap()).await;
     }
-    meet_gate(service, &crew.pia, &id, "start").await;
-    let started = post(service, &crew.jens, &id, "start", json!({})).await;
+    meet_gate(service, &crew.pia, id, "start").await;
+    let started = post(service, &crew.jens, id, "start", json!({})).await;
     assert_eq!(started.body["state"], "in_progress", "{}", started.body);
-    id
 }
 
 pub(crate) fn keys(reply: &Reply) -> Vec<String> {

@@ -32,7 +32,7 @@ use crate::usecases::groups::{CoordinationGroupView, CoordinationInForce};
 use crate::usecases::people::organization_label;
 use crate::usecases::to_body;
 
-/// Makes a product of a project (or an approved adoption): same level, owner and catalogue;
+/// Makes a product of a project (or adoption) going live: same level, owner and catalogue;
 /// its evidence and history stay with the project it links to.
 pub(crate) fn create_product(
     conn: &mut DbConnection,

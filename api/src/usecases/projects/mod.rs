@@ -252,6 +252,7 @@ impl Loaded {
                 .coordination
                 .as_ref()
                 .is_some_and(CoordinationInForce::has_board_member),
+            adoption: self.record.project.kind == Kind::Adoption,
         }
     }
 
@@ -399,7 +400,10 @@ impl Loaded {
                     title_en: r.title_en.clone(),
                     recommended: r.recommended,
                     status: state,
-                    explanation: row.and_then(|e| e.explanation.clone()),
+                    // An adoption spared by the catalogue says why.
+                    explanation: row
+                        .and_then(|e| e.explanation.clone())
+                        .or_else(|| r.not_for_adoptions.clone().filter(|_| facts.adoption)),
                     link: row.and_then(|e| e.link.clone()),
                     note: row.and_then(|e| e.note.clone()),
                     organizations,
