@@ -3,7 +3,8 @@
 # idea decided by the business manager; an N2 concept sent back by the business manager and
 # reworked; refused at submission, evidenced, returned by the board (tilbageløb), reworked and
 # approved; its steering group, budget, start, report,
-# go-live into a product, coordination group, change request and level change; an adoption
+# go-live into a product, coordination group, change request and its climb to N3 with a
+# board-appointed steering group; an adoption
 # approved, started and taken live through the same gates; a board meeting
 # with its agenda, held, and its decision recorded; benefits, evaluation, priorities, the
 # portfolio and the decision log; a webhook with its signed delivery, the event feed and a
@@ -358,6 +359,24 @@ expect 422 curl -s -X POST $API/api/v1/products/$PRODUCT/level-changes -H "Autho
   -H 'Content-Type: application/json' -d '{"level": "N3", "reason": "Strategisk betydning"}' \
   | jq -r '.detail, (.unmet_requirements[] | "     \(.key)")' >&2
 
+say "The product climbs to N3: its N3 evidence, a steering group the board appoints with a majority of its own"
+# Every product has its steering group (the project's, carried on); at N3 the board appoints it
+petag() { curl -s -D - -o /dev/null $API/api/v1/products/$1 | grep -i '^etag' | tr -d '\r' | cut -d' ' -f2; }
+document "$PIA" national_strategy_link political_communication transition_process_plan
+STEERING_APPROVAL=$(expect 202 curl -s -X PUT $API/api/v1/products/$PRODUCT/steering-group -H "Authorization: Bearer $MANAGER" \
+  -H "If-Match: $(petag $PRODUCT)" -H 'Content-Type: application/json' -d '{
+    "seats": [{"organization": "751", "representative": "jens"}, {"organization": "kl", "representative": "mette"},
+      {"organization": "101", "representative": "kim"}], "chair": "751", "project_leader": "pia"}' | jq -r .id)
+vote_board "$STEERING_APPROVAL"
+# A board member joins the coordination group, as N3 asks
+expect 200 curl -s -X PUT $API/api/v1/products/$PRODUCT/coordination-group -H "Authorization: Bearer $MANAGER" \
+  -H "If-Match: $(petag $PRODUCT)" -H 'Content-Type: application/json' -d '{"members": [{"organization": "751", "representative": "jens"},
+    {"organization": "kl", "representative": "mette"}], "chair": "751", "yearly_budget_frame_dkk": 500000}' >/dev/null
+RAISE=$(expect 201 curl -s -X POST $API/api/v1/products/$PRODUCT/level-changes -H "Authorization: Bearer $MANAGER" \
+  -H 'Content-Type: application/json' -d '{"level": "N3", "reason": "Strategisk betydning"}' | jq -r .id)
+vote_board "$RAISE"
+expect 200 curl -s $API/api/v1/products/$PRODUCT | jq -r '"   \(.name): \(.level), steering group of \(.steering_group.seats | length), chaired by \(.steering_group.chair)"' >&2
+
 say "The meeting's agenda: the recommendations submitted before its deadline"
 expect 200 curl -s $API/api/v1/board/meetings/$MEETING | jq -r '"   \(.date): \(.agenda.recommendations | length) recommendation(s), \(.agenda.items | length) other item(s); agenda closes \(.agenda_deadline)"' >&2
 expect 200 curl -s "$API/api/v1/portfolio/overdue-reports?meeting=$MEETING" >/dev/null
@@ -388,10 +407,10 @@ expect 201 curl -s -X POST $API/api/v1/projects/$ID/benefits/$BENEFIT/measuremen
   -H 'Content-Type: application/json' -d '{"measured_on": "'"$(day 0)"'", "value": 30}' | jq -r '"   realised \(.realised * 100)% of the way"' >&2
 
 say "The half-yearly evaluation: a mark for every requirement of the product's level"
-MARKS=$(expect 200 curl -s "$API/api/v1/requirements?level=N2" | jq -c '[.items[] | {key, mark: "green"}]')
+MARKS=$(expect 200 curl -s "$API/api/v1/requirements?level=N3" | jq -c '[.items[] | {key, mark: "green"}]')
 expect 201 curl -s -X POST $API/api/v1/products/$PRODUCT/evaluations -H "Authorization: Bearer $MANAGER" \
-  -H 'Content-Type: application/json' -d "{\"period\": \"$(date +%Y)-H2\", \"recommended_level\": \"N2\",
-    \"conclusion\": \"Lever op til N2\", \"marks\": $MARKS}" | jq -r '"   \(.marks | length) marks, recommended \(.recommended_level)"' >&2
+  -H 'Content-Type: application/json' -d "{\"period\": \"$(date +%Y)-H2\", \"recommended_level\": \"N3\",
+    \"conclusion\": \"Lever op til N3\", \"marks\": $MARKS}" | jq -r '"   \(.marks | length) marks, recommended \(.recommended_level)"' >&2
 expect 200 curl -s $API/api/v1/products/$PRODUCT/evaluations >/dev/null
 
 say "Prioritisation: weighted criteria, scores by seated board members, a ranking"

@@ -189,6 +189,67 @@ async fn an_n3_product_needs_a_board_member_in_its_coordination_group_always() {
     );
 }
 
+/// Governance.md §4 (report 4.1.5, 5.5): a product has its steering group; an N2 product
+/// climbs to N3 once the board has appointed one in which it holds the majority (and the rest
+/// of N3 is met), and comes down again, each move decided by the board.
+#[actix_web::test]
+async fn an_n2_product_climbs_to_n3_with_a_board_appointed_steering_group_and_back() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let (id, product_id) = live_product(&service, &cast, &crew, 100_000).await;
+    let propose = |level: &str| {
+        TestRequest::post()
+            .uri(&format!("/api/v1/products/{product_id}/level-changes"))
+            .insert_header(bearer(&cast.manager))
+            .set_json(json!({"level": level, "reason": "Strategisk for alle kommuner"}))
+    };
+    let steering = |token: &str, group: Value| {
+        TestRequest::put()
+            .uri(&format!("/api/v1/products/{product_id}/steering-group"))
+            .insert_header(bearer(token))
+            .set_json(group)
+    };
+    let with_etag = async |request: TestRequest| {
+        let etag = product_etag(&service, &product_id).await;
+        send(&service, request.insert_header(("if-match", etag))).await
+    };
+    record_level(&service, &cast, &crew.pia, &id, "N3", "go_live").await;
+    let board_in_group = coordination(&[("751", "jens"), ("kl", "board-1")], "751", 100_000);
+    let coordination_put = TestRequest::put()
+        .uri(&format!("/api/v1/products/{product_id}/coordination-group"))
+        .insert_header(bearer(&cast.manager))
+        .set_json(board_in_group);
+    assert_eq!(with_etag(coordination_put).await.status, 200);
+    // The project's group has no board majority: N3 is refused with exactly that.
+    let refused = send(&service, propose("N3")).await;
+    refused.problem(422, "unmet-requirements");
+    assert_eq!(keys(&refused), ["board_appointed_steering_group"]);
+
+    let majority = json!({"seats": [{"organization": "kl", "representative": "board-1"},
+        {"organization": "os2", "representative": "board-2"}, {"organization": "751", "representative": "jens"}],
+        "chair": "751", "project_leader": "pia"});
+    with_etag(steering(&cast.aarhus, majority.clone()))
+        .await
+        .problem(403, "forbidden");
+    let proposed = with_etag(steering(&cast.manager, majority)).await;
+    assert_eq!(proposed.status, 202, "{}", proposed.body);
+    assert_eq!(proposed.body["subject"], "steering_group");
+    approve_all(&service, &cast, proposed.body["id"].as_str().unwrap()).await;
+    let seats = product(&service, &product_id).await.body["steering_group"]["seats"].clone();
+    assert_eq!(seats.as_array().unwrap().len(), 3, "{seats}");
+
+    let up = send(&service, propose("N3")).await;
+    assert_eq!(up.status, 201, "{}", up.body);
+    approve_all(&service, &cast, up.body["id"].as_str().unwrap()).await;
+    assert_eq!(product(&service, &product_id).await.body["level"], "N3");
+    let down = send(&service, propose("N2")).await;
+    assert_eq!(down.status, 201, "{}", down.body);
+    approve_all(&service, &cast, down.body["id"].as_str().unwrap()).await;
+    assert_eq!(product(&service, &product_id).await.body["level"], "N2");
+}
+
 #[actix_web::test]
 async fn a_level_change_n1_to_n2_is_refused_for_unmet_requirements_then_approved_by_the_board() {
     let app = TestApp::new();
@@ -280,13 +341,25 @@ pub(crate) async fn record_n2(
     id: &str,
     gate: &str,
 ) {
-    let n2 = send(
+    record_level(service, cast, token, id, "N2", gate).await;
+}
+
+/// Records evidence for every non-derived requirement `level` adds, due by `gate`.
+async fn record_level(
+    service: &impl TestService,
+    cast: &Cast,
+    token: &str,
+    id: &str,
+    level: &str,
+    gate: &str,
+) {
+    let added = send(
         service,
-        TestRequest::get().uri(&format!("/api/v1/requirements?level=N2&gate={gate}")),
+        TestRequest::get().uri(&format!("/api/v1/requirements?level={level}&gate={gate}")),
     )
     .await;
-    for requirement in n2.body["items"].as_array().unwrap() {
-        if requirement["level"] != "N2" || requirement["kind"] == "derived" {
+    for requirement in added.body["items"].as_array().unwrap() {
+        if requirement["level"] != level || requirement["kind"] == "derived" {
             continue;
         }
         let key = requirement["key"].as_str().unwrap();

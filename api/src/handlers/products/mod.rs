@@ -9,6 +9,7 @@ pub mod level_changes;
 pub mod publiccode;
 pub mod read;
 pub mod self_assessments;
+pub mod steering_group;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -29,5 +30,6 @@ pub fn routes(config: &mut ServiceConfig) {
         .service(level_changes::product_level_change)
         .service(publiccode::publiccode)
         .service(self_assessments::export)
-        .service(self_assessments::import);
+        .service(self_assessments::import)
+        .service(steering_group::put_product_steering_group);
 }

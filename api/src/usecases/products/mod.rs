@@ -9,6 +9,7 @@ pub mod level_change;
 pub mod publiccode;
 pub mod read;
 pub mod self_assessments;
+pub mod steering;
 
 use chrono::{DateTime, Utc};
 use os2pm_levels::{DEFAULT_CATALOGUE_VERSION, Level};
@@ -16,7 +17,7 @@ use os2pm_persistence::approvals::{self as approval_store, ApprovalRow};
 use os2pm_persistence::audit::{self, NewEntry};
 use os2pm_persistence::change_requests as requests;
 use os2pm_persistence::products::{self as store, ProductRow};
-use os2pm_persistence::projects::{self as project_store, ProjectRow};
+use os2pm_persistence::projects::ProjectRow;
 use os2pm_persistence::{DbConnection, StoreError, in_transaction, search_text};
 use os2pm_products::{ChangeCategory, ProductState};
 use os2pm_projects::Subject;
@@ -28,8 +29,11 @@ use crate::error::ApiError;
 use crate::request::Tagged;
 use crate::request::{IfMatch, etag};
 use crate::usecases::approvals::{ApprovalView, Payload};
-use crate::usecases::groups::{CoordinationGroupView, CoordinationInForce};
+use crate::usecases::groups::{
+    CoordinationGroupView, CoordinationInForce, SteeringGroupView, SteeringInForce,
+};
 use crate::usecases::people::organization_label;
+use crate::usecases::projects::Loaded;
 use crate::usecases::to_body;
 
 /// Makes a product of a project (or adoption) going live: same level, owner and catalogue;
@@ -76,6 +80,10 @@ pub struct ProductView {
     /// The organisations that took part in the project.
     pub participants: Vec<String>,
     pub closed_reason: Option<String>,
+    /// The steering group in force: the project's, carried on by the product (report 4.1.5:
+    /// "Der udpeges en styregruppe for hver koordinationsgruppe"); its level's requirements
+    /// read it (an N3 product's is appointed by the board, which holds its majority).
+    pub steering_group: Option<SteeringGroupView>,
     pub coordination_group: Option<CoordinationGroupView>,
     /// What is left of the yearly budget frame after approved further development this year.
     pub remaining_budget_frame_dkk: Option<i64>,
@@ -83,8 +91,8 @@ pub struct ProductView {
     pub open_approvals: Vec<ApprovalView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    /// `set_coordination_group`, `change_level`, `propose_closure`, `request_change`, `join`,
-    /// `leave`.
+    /// `set_coordination_group`, `change_level`, `set_steering_group`, `propose_closure`,
+    /// `request_change`, `join`, `leave`.
     #[serde(rename = "_actions")]
     pub actions: Vec<String>,
 }
@@ -92,8 +100,9 @@ pub struct ProductView {
 /// A product as loaded for a request.
 pub(crate) struct LoadedProduct {
     pub(crate) product: ProductRow,
-    /// The participating organisations of the project it came from.
-    participants: Vec<String>,
+    /// The project it came from: its participants, evidence and steering group, which is the
+    /// product's.
+    pub(crate) project: Loaded,
     pub(crate) coordination: Option<CoordinationInForce>,
     owner: String,
     pub(crate) remaining_frame: Option<i64>,
@@ -118,9 +127,9 @@ impl LoadedProduct {
             .and_then(|c| c.view.yearly_budget_frame_dkk)
             .map(|frame| frame - spent);
         let open = approval_store::pending_side_approvals(conn, &product.project_id)?;
-        let participants = project_store::find(conn, &product.project_id)?.participants;
+        let project = Loaded::load(conn, &product.project_id)?;
         Ok(Self {
-            participants,
+            project,
             product,
             coordination,
             owner,
@@ -165,7 +174,7 @@ impl LoadedProduct {
                 actions.extend(["set_coordination_group", "change_level"]);
             }
             if caller.has_role(Role::Forretningsleder) {
-                actions.push("propose_closure");
+                actions.extend(["set_steering_group", "propose_closure"]);
             }
             let member = self
                 .coordination
@@ -193,7 +202,8 @@ impl LoadedProduct {
             catalogue_version: p.catalogue_version.clone(),
             state: p.state,
             owner_organization: self.owner.clone(),
-            participants: self.participants.clone(),
+            participants: self.project.record.participants.clone(),
+            steering_group: self.project.steering.as_ref().map(SteeringInForce::view),
             closed_reason: p.closed_reason.clone(),
             coordination_group: self.coordination.as_ref().map(|c| c.view.clone()),
             remaining_budget_frame_dkk: self.remaining_frame,

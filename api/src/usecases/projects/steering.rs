@@ -3,6 +3,7 @@
 use os2pm_groups::steering::{check_composition, needs_board};
 use os2pm_levels::Level;
 use os2pm_persistence::DbConnection;
+use os2pm_persistence::projects::ProjectRow;
 use os2pm_projects::{Action, Approver, Subject};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -117,33 +118,47 @@ pub fn set_steering_group(
         ),
         |conn, loaded, project, _| {
             let level = loaded.level().unwrap_or(Level::N1);
-            let (group, mut errors) = request.resolve(conn)?;
-            errors.extend(
-                check_composition(&domain_group(&group), level)
-                    .into_iter()
-                    .map(|e| FieldError::new(e.field(), e.to_string())),
-            );
-            if !errors.is_empty() {
-                return Err(ApiError::Validation(errors));
-            }
-            let current = loaded.steering.as_ref().map(SteeringInForce::domain);
-            let proposed = SteeringProposal { group };
-            if needs_board(level, current.as_ref(), &domain_group(&proposed.group)) {
-                let payload = Payload::SteeringGroup(proposed);
-                let approval = open_approval(
-                    conn,
-                    project,
-                    level,
-                    Subject::SteeringGroup,
-                    Approver::Board,
-                    Some(payload),
-                )?;
-                proposal = Some(approval.id);
-            } else {
-                proposed.put_in_force(conn, &project.id)?;
-            }
+            proposal = appoint(conn, project, level, loaded.steering.as_ref(), &request)?;
             Ok(None)
         },
     )?;
     Proposed::of(conn, changed, proposal)
+}
+
+/// Checks the group `request` names at `level` and puts it in force for `project`, or, where
+/// the board must approve or appoint it, opens that approval and answers its id. A product's
+/// steering group is its project's, set the same way.
+pub(crate) fn appoint(
+    conn: &mut DbConnection,
+    project: &ProjectRow,
+    level: Level,
+    current: Option<&SteeringInForce>,
+    request: &SteeringGroupRequest,
+) -> Result<Option<String>, ApiError> {
+    let (group, mut errors) = request.resolve(conn)?;
+    errors.extend(
+        check_composition(&domain_group(&group), level)
+            .into_iter()
+            .map(|e| FieldError::new(e.field(), e.to_string())),
+    );
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let current = current.map(SteeringInForce::domain);
+    let proposed = SteeringProposal { group };
+    if needs_board(level, current.as_ref(), &domain_group(&proposed.group)) {
+        let payload = Payload::SteeringGroup(proposed);
+        let approval = open_approval(
+            conn,
+            project,
+            level,
+            Subject::SteeringGroup,
+            Approver::Board,
+            Some(payload),
+        )?;
+        Ok(Some(approval.id))
+    } else {
+        proposed.put_in_force(conn, &project.id)?;
+        Ok(None)
+    }
 }
