@@ -127,6 +127,7 @@ const STEERING_GROUPS: &[&str] = &[
     "project_leader_id",
     "project_owner_id",
     "updated_at",
+    "approved_by_board",
 ];
 const COORDINATION_GROUPS: &[&str] = &[
     "project_id",

@@ -200,6 +200,7 @@ diesel::table! {
         project_leader_id -> Nullable<Text>,
         project_owner_id -> Nullable<Text>,
         updated_at -> Timestamp,
+        approved_by_board -> Bool,
     }
 }
 

@@ -18,6 +18,9 @@ pub struct SteeringGroupRow {
     pub project_owner_id: Option<String>,
     #[serde(deserialize_with = "crate::project_aggregate::timestamp")]
     pub updated_at: NaiveDateTime,
+    /// The board approved or appointed this composition (one put in force at N1 has not).
+    #[serde(deserialize_with = "crate::project_aggregate::flag")]
+    pub approved_by_board: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]

@@ -320,7 +320,7 @@ pub(crate) fn decide(
                     "a steering-group approval without its proposal".into(),
                 ));
             };
-            proposal.put_in_force(conn, &approval.project_id)?;
+            proposal.put_in_force(conn, &approval.project_id, true)?;
             "steering_group_approved"
         }
         (Subject::SteeringGroup, _) => "steering_group_not_approved",

@@ -79,6 +79,10 @@ pub struct SteeringGroupView {
     pub chair: Option<String>,
     pub project_leader: Option<PersonRef>,
     pub project_owner: Option<PersonRef>,
+    /// The board approved or appointed this composition (a group put in force at N1 has not:
+    /// above N1 it needs the board once, governance.md §4).
+    #[serde(default)]
+    pub approved_by_board: bool,
 }
 
 /// The steering group in force, with the people in it.
@@ -113,6 +117,7 @@ impl SteeringInForce {
                     .collect(),
                 project_leader: person(row.project_leader_id),
                 project_owner: person(row.project_owner_id),
+                approved_by_board: row.approved_by_board,
             },
         }
     }
@@ -135,6 +140,10 @@ impl SteeringInForce {
             .project_leader
             .as_ref()
             .is_some_and(|l| l.sub == sub)
+    }
+
+    pub(crate) fn approved_by_board(&self) -> bool {
+        self.group.approved_by_board
     }
 
     pub(crate) fn board_majority(&self) -> bool {
@@ -160,6 +169,7 @@ pub(crate) fn domain_group(view: &SteeringGroupView) -> SteeringGroup {
         chair: view.chair.clone(),
         project_leader: view.project_leader.as_ref().map(|p| p.sub.clone()),
         project_owner: view.project_owner.as_ref().map(|p| p.sub.clone()),
+        approved_by_board: view.approved_by_board,
     }
 }
 
@@ -170,8 +180,14 @@ pub struct SteeringProposal {
 }
 
 impl SteeringProposal {
-    /// Makes the proposal the group in force.
-    pub fn put_in_force(&self, conn: &mut DbConnection, project_id: &str) -> Result<(), ApiError> {
+    /// Makes the proposal the group in force; `approved_by_board` when the board approved or
+    /// appointed it (or it keeps the approval of the group it replaces).
+    pub fn put_in_force(
+        &self,
+        conn: &mut DbConnection,
+        project_id: &str,
+        approved_by_board: bool,
+    ) -> Result<(), ApiError> {
         let org_id = |conn: &mut DbConnection, code: &str| -> Result<String, ApiError> {
             Ok(organizations::find(conn, code)?.id)
         };
@@ -193,6 +209,7 @@ impl SteeringProposal {
             project_leader_id: self.group.project_leader.as_ref().map(|p| p.id.clone()),
             project_owner_id: self.group.project_owner.as_ref().map(|p| p.id.clone()),
             updated_at: os2pm_persistence::now(),
+            approved_by_board,
         };
         steering::replace(conn, &row, &seats)?;
         Ok(())

@@ -24,6 +24,8 @@ pub struct SteeringGroup {
     pub project_leader: Option<String>,
     /// N1 only: a single project owner standing in for the group.
     pub project_owner: Option<String>,
+    /// The board approved or appointed this composition (an N1 group never went to it).
+    pub approved_by_board: bool,
 }
 
 impl SteeringGroup {
@@ -58,15 +60,20 @@ pub enum SteeringError {
     ProjectLeaderVotes,
     #[error("at N3 board members must hold a majority of the votes: {board} of {seats} seats")]
     NoBoardMajority { board: usize, seats: usize },
+    #[error(
+        "`{0}` does not participate in the project: a steering group's seats are held by the participating organisations (and the board's members)"
+    )]
+    NotAParticipant(String),
 }
 
 impl SteeringError {
     /// The request field the error is about.
     pub fn field(&self) -> &'static str {
         match self {
-            Self::NoSeats | Self::DuplicateOrganization(_) | Self::DuplicateRepresentative(_) => {
-                "seats"
-            }
+            Self::NoSeats
+            | Self::DuplicateOrganization(_)
+            | Self::DuplicateRepresentative(_)
+            | Self::NotAParticipant(_) => "seats",
             Self::NoBoardMajority { .. } => "seats",
             Self::OwnerAboveN1 | Self::OwnerAndSeats => "project_owner",
             Self::ChairNotAMember | Self::NoChair => "chair",
@@ -75,8 +82,14 @@ impl SteeringError {
     }
 }
 
-/// Every rule a composition breaks at `level`.
-pub fn check_composition(group: &SteeringGroup, level: Level) -> Vec<SteeringError> {
+/// Every rule a composition breaks at `level`, for a project whose participating organisations
+/// are `participants`: report 4.1.4, the members come from the participating municipalities,
+/// who choose a chair among them; a seat filled by a board member is the board's (report 5.5).
+pub fn check_composition(
+    group: &SteeringGroup,
+    level: Level,
+    participants: &[String],
+) -> Vec<SteeringError> {
     let mut errors = Vec::new();
     if group.project_owner.is_some() {
         if !level.is_local() {
@@ -94,6 +107,9 @@ pub fn check_composition(group: &SteeringGroup, level: Level) -> Vec<SteeringErr
     let mut organizations = HashSet::new();
     let mut representatives = HashSet::new();
     for seat in &group.seats {
+        if !seat.board_member && !participants.contains(&seat.organization) {
+            errors.push(SteeringError::NotAParticipant(seat.organization.clone()));
+        }
         if !organizations.insert(seat.organization.as_str()) {
             errors.push(SteeringError::DuplicateOrganization(
                 seat.organization.clone(),
@@ -126,25 +142,29 @@ pub fn check_composition(group: &SteeringGroup, level: Level) -> Vec<SteeringErr
     errors
 }
 
-/// Whether a change from `current` to `proposed` needs the board again: at N2 and N3 it does
-/// unless only representatives changed (representation follows the organisation).
-pub fn needs_board(
-    level: Level,
-    current: Option<&SteeringGroup>,
-    proposed: &SteeringGroup,
-) -> bool {
-    if level.is_local() {
+/// Whether `proposed` keeps the board's approval of `current`: the board approved it, and only
+/// representatives change (representation follows the organisation).
+pub fn keeps_approval(current: Option<&SteeringGroup>, proposed: &SteeringGroup) -> bool {
+    let Some(current) = current.filter(|c| c.approved_by_board) else {
         return false;
-    }
-    let Some(current) = current else {
-        return true;
     };
     let organizations = |g: &SteeringGroup| {
         let mut orgs: Vec<String> = g.seats.iter().map(|s| s.organization.clone()).collect();
         orgs.sort();
         orgs
     };
-    organizations(current) != organizations(proposed) || current.chair != proposed.chair
+    organizations(current) == organizations(proposed) && current.chair == proposed.chair
+}
+
+/// Whether a change from `current` to `proposed` needs the board: at N2 and N3 it does unless it
+/// keeps the board's approval of the current group; a group put in force at N1, never seen by
+/// the board, needs it once the project is at N2.
+pub fn needs_board(
+    level: Level,
+    current: Option<&SteeringGroup>,
+    proposed: &SteeringGroup,
+) -> bool {
+    !level.is_local() && !keeps_approval(current, proposed)
 }
 
 #[cfg(test)]
@@ -159,12 +179,18 @@ mod tests {
         }
     }
 
+    /// The participating organisations of the projects in these tests.
+    fn participants() -> Vec<String> {
+        vec!["751".into(), "101".into()]
+    }
+
     fn group(seats: Vec<SteeringSeat>, chair: &str) -> SteeringGroup {
         SteeringGroup {
             seats,
             chair: Some(chair.into()),
             project_leader: Some("leader".into()),
             project_owner: None,
+            approved_by_board: true,
         }
     }
 
@@ -174,7 +200,7 @@ mod tests {
             vec![seat("751", "jens", false), seat("101", "kim", false)],
             "751",
         );
-        assert_eq!(check_composition(&g, Level::N2), []);
+        assert_eq!(check_composition(&g, Level::N2, &participants()), []);
     }
 
     #[test]
@@ -184,7 +210,7 @@ mod tests {
             "751",
         );
         assert_eq!(
-            check_composition(&g, Level::N2),
+            check_composition(&g, Level::N2, &participants()),
             [SteeringError::DuplicateOrganization("751".into())]
         );
     }
@@ -194,14 +220,16 @@ mod tests {
         let mut g = group(vec![seat("751", "jens", false)], "101");
         g.project_leader = Some("jens".into());
         assert_eq!(
-            check_composition(&g, Level::N2),
+            check_composition(&g, Level::N2, &participants()),
             [
                 SteeringError::ChairNotAMember,
                 SteeringError::ProjectLeaderVotes
             ]
         );
         g.chair = None;
-        assert!(check_composition(&g, Level::N2).contains(&SteeringError::NoChair));
+        assert!(
+            check_composition(&g, Level::N2, &participants()).contains(&SteeringError::NoChair)
+        );
     }
 
     #[test]
@@ -211,10 +239,11 @@ mod tests {
             chair: None,
             project_leader: None,
             project_owner: Some("jens".into()),
+            approved_by_board: false,
         };
-        assert_eq!(check_composition(&owner, Level::N1), []);
+        assert_eq!(check_composition(&owner, Level::N1, &participants()), []);
         assert_eq!(
-            check_composition(&owner, Level::N2),
+            check_composition(&owner, Level::N2, &participants()),
             [SteeringError::OwnerAboveN1]
         );
         let empty = SteeringGroup {
@@ -222,8 +251,26 @@ mod tests {
             ..owner
         };
         assert_eq!(
-            check_composition(&empty, Level::N1),
+            check_composition(&empty, Level::N1, &participants()),
             [SteeringError::NoSeats]
+        );
+    }
+
+    /// Governance.md §4 (report 4.1.4): the seats are the participating organisations';
+    /// a board member's seat is the board's.
+    #[test]
+    fn seats_are_held_by_participating_organisations_or_the_board() {
+        let g = group(
+            vec![
+                seat("751", "jens", false),
+                seat("461", "ole", false),
+                seat("kl", "mette", true),
+            ],
+            "751",
+        );
+        assert_eq!(
+            check_composition(&g, Level::N2, &participants()),
+            [SteeringError::NotAParticipant("461".into())]
         );
     }
 
@@ -237,17 +284,20 @@ mod tests {
             ],
             "kl",
         );
-        assert_eq!(check_composition(&two_of_three, Level::N3), []);
+        assert_eq!(
+            check_composition(&two_of_three, Level::N3, &participants()),
+            []
+        );
         let half = group(
             vec![seat("kl", "mette", true), seat("751", "jens", false)],
             "kl",
         );
         assert_eq!(
-            check_composition(&half, Level::N3),
+            check_composition(&half, Level::N3, &participants()),
             [SteeringError::NoBoardMajority { board: 1, seats: 2 }]
         );
         assert_eq!(
-            check_composition(&half, Level::N2),
+            check_composition(&half, Level::N2, &participants()),
             [],
             "no such rule at N2"
         );
@@ -276,6 +326,26 @@ mod tests {
         assert!(needs_board(Level::N3, Some(&current), &new_member));
         assert!(needs_board(Level::N2, None, &current));
         assert!(!needs_board(Level::N1, None, &current));
+    }
+
+    /// Governance.md §4: a group put in force at N1 never went to the board; once the project
+    /// is at N2 the same group needs the board's approval, and keeps it only while its
+    /// organisations and chair stay.
+    #[test]
+    fn a_group_the_board_never_saw_needs_it_above_n1() {
+        let from_n1 = SteeringGroup {
+            approved_by_board: false,
+            ..group(vec![seat("751", "jens", false)], "751")
+        };
+        assert!(!keeps_approval(Some(&from_n1), &from_n1));
+        assert!(needs_board(Level::N2, Some(&from_n1), &from_n1));
+        assert!(!needs_board(Level::N1, Some(&from_n1), &from_n1));
+        let approved = SteeringGroup {
+            approved_by_board: true,
+            ..from_n1
+        };
+        assert!(keeps_approval(Some(&approved), &approved));
+        assert!(!keeps_approval(None, &approved));
     }
 
     /// Each error names the request field it is about, so a 422 points at it.

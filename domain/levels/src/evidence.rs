@@ -173,8 +173,10 @@ pub struct Facts {
     pub locally_funded: bool,
     /// The board approved the project.
     pub board_approved: bool,
-    /// A steering group is in force: at N2/N3 only once the board approved or appointed it.
+    /// A steering group (or, at N1, a project owner) is in force.
     pub steering_group_in_force: bool,
+    /// The board approved or appointed the group in force (one put in force at N1 has not).
+    pub steering_group_approved_by_board: bool,
     /// Board members hold a majority of the steering group's seats.
     pub board_majority_in_steering_group: bool,
     pub coordination_group_formed: bool,
@@ -185,6 +187,10 @@ pub struct Facts {
 }
 
 impl Facts {
+    fn board_approved_steering_group(&self) -> bool {
+        self.steering_group_in_force && self.steering_group_approved_by_board
+    }
+
     /// Whether a derived requirement holds; `None` for one this version cannot compute yet.
     fn derived(&self, requirement: &Requirement) -> Option<bool> {
         match requirement.computation_key() {
@@ -193,9 +199,9 @@ impl Facts {
             }
             "local_funding" => Some(self.locally_funded),
             "board_approval" => Some(self.board_approved),
-            "steering_group_approved" => Some(self.steering_group_in_force),
+            "steering_group_approved" => Some(self.board_approved_steering_group()),
             "board_appointed_steering_group" => {
-                Some(self.steering_group_in_force && self.board_majority_in_steering_group)
+                Some(self.board_approved_steering_group() && self.board_majority_in_steering_group)
             }
             "coordination_group_formed" => Some(self.coordination_group_formed),
             "board_member_in_coordination_group" => Some(self.board_member_in_coordination_group),
@@ -571,8 +577,23 @@ mod tests {
     fn the_n3_steering_group_needs_the_board_and_its_majority() {
         let appointed = requirement("board_appointed_steering_group");
         let approved = requirement("steering_group_approved");
+        // In force from N1, the board never saw it: not approved, whatever its majority.
+        let from_n1 = Facts {
+            steering_group_in_force: true,
+            board_majority_in_steering_group: true,
+            ..Facts::default()
+        };
+        assert_eq!(
+            requirement_state(&approved, &[], &[], &from_n1),
+            RequirementState::Missing
+        );
+        assert_eq!(
+            requirement_state(&appointed, &[], &[], &from_n1),
+            RequirementState::Missing
+        );
         let in_force = Facts {
             steering_group_in_force: true,
+            steering_group_approved_by_board: true,
             ..Facts::default()
         };
         let with_majority = Facts {

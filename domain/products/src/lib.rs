@@ -41,9 +41,10 @@ pub fn gate_for_level_change(live: bool, started: bool) -> Gate {
     }
 }
 
-/// Requirements the board's approval of a level change itself satisfies, so they cannot block
-/// proposing it.
-pub const SATISFIED_BY_THE_BOARDS_DECISION: &[&str] = &["board_approval"];
+/// Requirements that cannot block proposing a level change: the board's approval of the change
+/// itself satisfies `board_approval`; and a group put in force at N1 goes to the board only once
+/// the item is at N2, so `steering_group_approved` is owed after the change, not before it.
+pub const NOT_BLOCKING_A_LEVEL_CHANGE: &[&str] = &["board_approval", "steering_group_approved"];
 
 /// A level change is a real change; moving up must meet the target level's requirements.
 pub fn check_level_change(from: Level, to: Level) -> Result<bool, ProductError> {

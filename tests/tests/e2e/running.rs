@@ -396,14 +396,24 @@ async fn at_n3_the_board_appoints_the_steering_group_and_holds_the_majority() {
         {"organization": "751", "representative": "board-1"}], "chair": "kl", "project_leader": "pia"});
     let refused = put(&service, &cast.manager, &id, "steering-group", foreign).await;
     refused.problem(422, "validation");
+    // Nor do organisations outside the project hold seats, unless a board member fills them
+    // (report 4.1.4): KL's and OS2's seats held by non-members are refused as well.
     assert_eq!(
         refused.error_fields(),
         [
             "seats[0].representative",
             "seats[1].representative",
             "seats[2].representative",
+            "seats",
+            "seats",
             "seats"
         ]
+    );
+    assert!(
+        refused.body["errors"][3]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`kl` does not participate")
     );
     assert!(
         refused.body["errors"][1]["message"]
@@ -631,4 +641,43 @@ async fn unknown_names_in_either_group_are_listed_by_field_in_one_answer() {
         "{}",
         refused.body
     );
+}
+
+/// Governance.md §4: a steering group put in force at N1 never went to the board; after a
+/// level change to N2 `steering_group_approved` is missing until the board approves the group
+/// (the same composition included), and the level change was not held up by it.
+#[actix_web::test]
+async fn after_n1_to_n2_the_steering_group_needs_the_boards_approval() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let id = running_project(&service, &cast, &crew, "N1").await;
+    let group = get(&service, &id, None).await.body["steering_group"].clone();
+    assert_eq!(group["approved_by_board"], false);
+    for gate in ["approval", "start"] {
+        crate::products::record_n2(&service, &cast, &cast.aarhus, &id, gate).await;
+    }
+    let propose = TestRequest::post()
+        .uri(&format!("/api/v1/projects/{id}/level-changes"))
+        .insert_header(bearer(&cast.manager))
+        .set_json(json!({"level": "N2", "reason": "Fælleskommunal værdi"}));
+    let proposed = send(&service, propose).await;
+    assert_eq!(proposed.status, 201, "{}", proposed.body);
+    approve_all(&service, &cast, proposed.body["id"].as_str().unwrap()).await;
+    let moved = get(&service, &id, None).await.body;
+    assert_eq!(moved["level"], "N2");
+    let status = |project: &Value| {
+        crate::scenario::requirement(project, "steering_group_approved")["status"].clone()
+    };
+    assert_eq!(status(&moved), "missing");
+
+    // The same composition, now before the board.
+    let same = json!({"seats": [{"organization": "751", "representative": "jens"}], "chair": "751", "project_leader": "pia"});
+    let before_board = put(&service, &cast.manager, &id, "steering-group", same).await;
+    assert_eq!(before_board.status, 202, "{}", before_board.body);
+    approve_all(&service, &cast, before_board.body["id"].as_str().unwrap()).await;
+    let approved = get(&service, &id, None).await.body;
+    assert_eq!(status(&approved), "met");
+    assert_eq!(approved["steering_group"]["approved_by_board"], true);
 }

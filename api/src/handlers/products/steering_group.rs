@@ -28,7 +28,7 @@ use crate::usecases::projects::steering::SteeringGroupRequest;
         refusals::NotTheBusinessManager,
         refusals::NoSuchProduct,
         refusals::ProductClosed,
-        (status = 422, description = "A composition rule is broken (named), unknown people/organisations, or a representative of another organisation than the seat's", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "A composition rule is broken (named; a seat of an organisation outside the project included), unknown people/organisations, or a representative of another organisation than the seat's", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/products/{id}/steering-group")]

@@ -27,7 +27,7 @@ use crate::usecases::projects::steering::SteeringGroupRequest;
         refusals::NotTheBusinessManager,
         refusals::NoSuchProject,
         (status = 409, description = "Not approved or running, or a proposal is already pending", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 422, description = "A composition rule is broken (named), unknown people/organisations, or a representative of another organisation than the seat's", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "A composition rule is broken (named; a seat of an organisation outside the project included), unknown people/organisations, or a representative of another organisation than the seat's", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/projects/{id}/steering-group")]

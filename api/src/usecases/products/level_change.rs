@@ -4,7 +4,7 @@
 use os2pm_levels::{Gate, Level};
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::approvals::ApprovalRow;
-use os2pm_products::{SATISFIED_BY_THE_BOARDS_DECISION, check_level_change, gate_for_level_change};
+use os2pm_products::{NOT_BLOCKING_A_LEVEL_CHANGE, check_level_change, gate_for_level_change};
 use os2pm_projects::{Action, Approver, State, Subject};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -56,7 +56,7 @@ pub(crate) fn propose_level_change(
         check_level_change(from, to).map_err(|e| ApiError::validation("level", e.to_string()))?;
     if up {
         unmet_refused(project.unmet_where(to, gate, |r| {
-            !SATISFIED_BY_THE_BOARDS_DECISION.contains(&r.computation_key())
+            !NOT_BLOCKING_A_LEVEL_CHANGE.contains(&r.computation_key())
         }))?;
     }
     let payload = Payload::LevelChange(LevelChangeTo {

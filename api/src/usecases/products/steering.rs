@@ -33,9 +33,9 @@ pub fn set_steering_group(
             let project = &loaded.project;
             proposal = appoint(
                 conn,
+                project,
                 &project.record.project,
                 loaded.level(),
-                project.steering.as_ref(),
                 &request,
             )?;
             Ok(())

@@ -243,6 +243,10 @@ impl Loaded {
                     .as_ref()
                     .is_some_and(|a| a.approver == Approver::Board && a.is_approved()),
             steering_group_in_force: self.steering.is_some(),
+            steering_group_approved_by_board: self
+                .steering
+                .as_ref()
+                .is_some_and(SteeringInForce::approved_by_board),
             board_majority_in_steering_group: self
                 .steering
                 .as_ref()

@@ -1,6 +1,6 @@
 //! The steering group: in force at once at N1, approved or appointed by the board at N2/N3.
 
-use os2pm_groups::steering::{check_composition, needs_board};
+use os2pm_groups::steering::{check_composition, keeps_approval, needs_board};
 use os2pm_levels::Level;
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::projects::ProjectRow;
@@ -18,7 +18,7 @@ use crate::usecases::board::seated_subs;
 use crate::usecases::groups::{
     PersonRef, SteeringGroupView, SteeringInForce, SteeringProposal, SteeringSeatView, domain_group,
 };
-use crate::usecases::projects::{ProjectChange, change_project};
+use crate::usecases::projects::{Loaded, ProjectChange, change_project};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -92,6 +92,8 @@ impl SteeringGroupRequest {
             chair,
             project_leader,
             project_owner,
+            // A proposal: the board has not seen it.
+            approved_by_board: false,
         };
         Ok((group, foreign))
     }
@@ -118,26 +120,28 @@ pub fn set_steering_group(
         ),
         |conn, loaded, project, _| {
             let level = loaded.level().unwrap_or(Level::N1);
-            proposal = appoint(conn, project, level, loaded.steering.as_ref(), &request)?;
+            proposal = appoint(conn, loaded, project, level, &request)?;
             Ok(None)
         },
     )?;
     Proposed::of(conn, changed, proposal)
 }
 
-/// Checks the group `request` names at `level` and puts it in force for `project`, or, where
-/// the board must approve or appoint it, opens that approval and answers its id. A product's
-/// steering group is its project's, set the same way.
+/// Checks the group `request` names at `level` for the project `loaded` and puts it in force
+/// for `project` (its row as the change leaves it), or, where the board must approve or appoint
+/// it, opens that approval and answers its id. A product's steering group is its project's, set
+/// the same way.
 pub(crate) fn appoint(
     conn: &mut DbConnection,
+    loaded: &Loaded,
     project: &ProjectRow,
     level: Level,
-    current: Option<&SteeringInForce>,
     request: &SteeringGroupRequest,
 ) -> Result<Option<String>, ApiError> {
+    let current = loaded.steering.as_ref();
     let (group, mut errors) = request.resolve(conn)?;
     errors.extend(
-        check_composition(&domain_group(&group), level)
+        check_composition(&domain_group(&group), level, &loaded.record.participants)
             .into_iter()
             .map(|e| FieldError::new(e.field(), e.to_string())),
     );
@@ -158,7 +162,8 @@ pub(crate) fn appoint(
         )?;
         Ok(Some(approval.id))
     } else {
-        proposed.put_in_force(conn, &project.id)?;
+        let keeps = keeps_approval(current.as_ref(), &domain_group(&proposed.group));
+        proposed.put_in_force(conn, &project.id, keeps)?;
         Ok(None)
     }
 }

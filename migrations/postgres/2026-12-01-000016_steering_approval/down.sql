@@ -1,0 +1,1 @@
+ALTER TABLE steering_groups DROP COLUMN approved_by_board;
