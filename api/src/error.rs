@@ -45,8 +45,11 @@ pub struct UnmetRequirement {
     pub level: String,
     #[schema(example = "approval", value_type = os2pm_levels::Gate)]
     pub gate: String,
+    /// The requirement as the association writes it (the board reads Danish).
+    #[schema(example = "Ideen er beskrevet")]
+    pub title_da: String,
     #[schema(example = "The basic idea is described")]
-    pub title: String,
+    pub title_en: String,
 }
 
 /// The problem members beyond RFC 9457's own.

@@ -755,6 +755,12 @@ async fn submission_is_refused_with_the_exact_unmet_requirements_and_nothing_cha
     );
     assert_eq!(refused.body["unmet_requirements"][0]["gate"], "approval");
     assert_eq!(refused.body["unmet_requirements"][0]["level"], "N1");
+    // In Danish beside English: the board reads Danish (governance.md §3).
+    assert_eq!(
+        refused.body["unmet_requirements"][0]["title_da"],
+        "Sikkerhed er tænkt ind i løsningen"
+    );
+    assert!(refused.body["unmet_requirements"][0]["title_en"].is_string());
     assert_eq!(
         dry.body["unmet_requirements"],
         refused.body["unmet_requirements"]

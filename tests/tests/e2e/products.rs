@@ -215,6 +215,25 @@ async fn an_n2_product_climbs_to_n3_with_a_board_appointed_steering_group_and_ba
         let etag = product_etag(&service, &product_id).await;
         send(&service, request.insert_header(("if-match", etag))).await
     };
+    // N3's communication requirement reads as report 5.5 writes it.
+    let n3 = send(
+        &service,
+        TestRequest::get().uri("/api/v1/requirements?level=N3"),
+    )
+    .await;
+    let communication = n3.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "political_communication")
+        .unwrap()
+        .clone();
+    assert!(
+        communication["title_da"]
+            .as_str()
+            .unwrap()
+            .contains("strategisk kommunikation, der koordineres med bestyrelsen")
+    );
     record_level(&service, &cast, &crew.pia, &id, "N3", "go_live").await;
     let board_in_group = coordination(&[("751", "jens"), ("kl", "board-1")], "751", 100_000);
     let coordination_put = TestRequest::put()

@@ -353,7 +353,8 @@ impl Loaded {
             key: r.key.clone(),
             level: r.level.to_string(),
             gate: r.gate.to_string(),
-            title: r.title_en.clone(),
+            title_da: r.title_da.clone(),
+            title_en: r.title_en.clone(),
         })
         .collect()
     }

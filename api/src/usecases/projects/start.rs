@@ -18,7 +18,10 @@ pub(crate) fn start_blockers(loaded: &Loaded, level: Level) -> Vec<UnmetRequirem
             key: BUDGET_APPROVED.into(),
             level: level.to_string(),
             gate: Gate::Start.to_string(),
-            title:
+            title_da:
+                "Budgettet er godkendt (af styregruppens formand; for N2 og N3 også af bestyrelsen)"
+                    .into(),
+            title_en:
                 "The budget is approved (by the steering group's chair; at N2/N3 also the board)"
                     .into(),
         });
