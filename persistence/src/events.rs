@@ -13,6 +13,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::query_builder::QueryFragment;
+use diesel::sql_types::Bool;
 
 use crate::audit::NewEntry;
 use crate::connection::MultiBackend;
@@ -120,6 +121,31 @@ pub(crate) fn owner_of(
     })
 }
 
+/// Things within a project or the board that events name by themselves.
+const NAMED_WITHIN: &[&str] = &[
+    "change_request",
+    "self_assessment",
+    "benefit",
+    "report",
+    "evaluation",
+    "meeting",
+    "vote",
+];
+
+/// What an event is called: `{subject}.{act}`. An act on something within a project or the
+/// board is named by that thing, so an intranet can tell them apart: the audit action
+/// `change_request_filed` on a project is the event `change_request.filed`, `placed` is
+/// `project.placed`.
+pub fn event_type(subject_type: &str, action: &str) -> String {
+    NAMED_WITHIN
+        .iter()
+        .find_map(|within| {
+            let act = action.strip_prefix(within)?.strip_prefix('_')?;
+            Some(format!("{within}.{act}"))
+        })
+        .unwrap_or_else(|| format!("{subject_type}.{action}"))
+}
+
 /// The event of `entry`, to be written in the change's transaction; `organization_id` is the
 /// subject's organisation.
 pub(crate) fn insert(
@@ -129,7 +155,7 @@ pub(crate) fn insert(
 ) -> impl QueryFragment<MultiBackend> + Send + 'static {
     diesel::insert_into(events::table).values((
         events::event_id.eq(uuid::Uuid::now_v7().to_string()),
-        events::event_type.eq(format!("{}.{}", entry.subject_type, entry.action)),
+        events::event_type.eq(event_type(entry.subject_type, entry.action)),
         events::subject_type.eq(entry.subject_type.to_owned()),
         events::subject_id.eq(entry.subject_id.to_owned()),
         events::organization_id.eq(organization_id),
@@ -187,12 +213,24 @@ pub fn between(
         );
     }
     if !types.0.is_empty() {
+        // As `TypeFilter::matches`: an exact type, or any type that begins with a subject asked
+        // for (`change_request.*`); `_` is a LIKE wildcard, so it is escaped.
         let (subjects, exact) = types.split();
-        query = query.filter(
-            events::event_type
-                .eq_any(exact)
-                .or(events::subject_type.eq_any(subjects)),
-        );
+        let mut wanted: Box<dyn BoxableExpression<events::table, MultiBackend, SqlType = Bool>> =
+            Box::new(
+                events::event_type.eq_any(exact.into_iter().map(str::to_owned).collect::<Vec<_>>()),
+            );
+        for subject in subjects {
+            let prefix = format!(
+                "{}.%",
+                subject
+                    .replace('\\', "\\\\")
+                    .replace('_', "\\_")
+                    .replace('%', "\\%")
+            );
+            wanted = Box::new(wanted.or(events::event_type.like(prefix).escape('\\')));
+        }
+        query = query.filter(wanted);
     }
     Ok(query.load(conn)?)
 }
@@ -212,4 +250,25 @@ pub fn latest(conn: &mut DbConnection) -> Result<i64, StoreError> {
         .select(diesel::dsl::max(events::seq))
         .first::<Option<i64>>(conn)?
         .unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::event_type;
+
+    #[test]
+    fn events_name_their_subject_and_act() {
+        assert_eq!(
+            event_type("project", "change_request_filed"),
+            "change_request.filed"
+        );
+        assert_eq!(
+            event_type("project", "benefit_measured"),
+            "benefit.measured"
+        );
+        assert_eq!(event_type("board", "meeting_planned"), "meeting.planned");
+        assert_eq!(event_type("project", "placed"), "project.placed");
+        assert_eq!(event_type("project", "reported"), "project.reported");
+        assert_eq!(event_type("person", "created"), "person.created");
+    }
 }

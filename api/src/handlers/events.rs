@@ -22,7 +22,7 @@ pub struct FeedQuery {
     #[serde(default, deserialize_with = "crate::request::empty_as_none")]
     pub after: Option<String>,
     /// Comma-separated event types (`project.placed`) or whole subjects (`project.*`).
-    #[param(example = "project.*,board.meeting_created")]
+    #[param(example = "project.*,meeting.planned")]
     #[serde(default, deserialize_with = "crate::request::empty_as_none")]
     pub types: Option<String>,
     /// How many events, 1 to 1000.

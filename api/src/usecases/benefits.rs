@@ -143,8 +143,7 @@ pub fn expect(
         created(
             conn,
             caller,
-            "project",
-            id,
+            ("project", id, "benefit_added"),
             format!("/api/v1/projects/{id}/benefits"),
             &view,
         )

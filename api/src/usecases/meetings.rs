@@ -286,8 +286,7 @@ pub fn plan(
         created(
             conn,
             caller,
-            "board",
-            "meetings",
+            ("board", &row.id, "meeting_planned"),
             format!("/api/v1/board/meetings/{}", row.id),
             &view,
         )

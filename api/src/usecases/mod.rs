@@ -33,12 +33,12 @@ pub fn to_body<T: Serialize>(view: &T) -> Result<serde_json::Value, ApiError> {
     serde_json::to_value(view).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-/// Audits the creation of `view` (subject `subject_type`/`id`) and answers 201 with it.
+/// Audits the creation of `view` (subject `subject_type`/`id`, told as `action`: its event is
+/// named by it, `persistence::events::event_type`) and answers 201 with it.
 pub fn created<T: Serialize>(
     conn: &mut DbConnection,
     caller: &Caller,
-    subject_type: &str,
-    id: &str,
+    (subject_type, id, action): (&str, &str, &str),
     location: String,
     view: &T,
 ) -> Result<Outcome, ApiError> {
@@ -48,7 +48,7 @@ pub fn created<T: Serialize>(
         NewEntry {
             subject_type,
             subject_id: id,
-            action: "created",
+            action,
             actor: &caller.actor(),
             before: None,
             after: Some(body.to_string()),

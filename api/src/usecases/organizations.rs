@@ -160,8 +160,7 @@ pub fn register(
         created(
             conn,
             caller,
-            "organization",
-            &organization.id,
+            ("organization", &organization.id, "created"),
             format!("/api/v1/organizations/{}", organization.id),
             &organization,
         )

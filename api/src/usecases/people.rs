@@ -99,8 +99,7 @@ pub fn register(
         created(
             conn,
             caller,
-            "person",
-            &person.id,
+            ("person", &person.id, "created"),
             format!("/api/v1/people/{}", person.id),
             &person,
         )

@@ -24,7 +24,7 @@ const MAX_URL: usize = 2048;
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "url": "https://intranet.aarhus.dk/hooks/os2pm",
-    "event_types": ["project.*", "board.meeting_created"]
+    "event_types": ["project.*", "meeting.planned"]
 }))]
 pub struct NewWebhook {
     /// `https://…`; `http://` only to loopback when the service allows it (development).
@@ -259,8 +259,7 @@ pub fn subscribe(
         let mut outcome = created(
             conn,
             caller,
-            "webhook",
-            &row.id,
+            ("webhook", &row.id, "created"),
             format!("/api/v1/webhooks/{}", row.id),
             &view,
         )?;

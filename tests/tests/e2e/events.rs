@@ -286,3 +286,51 @@ async fn an_event_that_commits_late_comes_after_everything_read_before_it() {
         "its place comes after the cursor"
     );
 }
+
+/// Governance.md §6 (issue: events say what happened): a change request and a benefit arrive as
+/// themselves, `change_request.filed` and `benefit.added`, not both as `project.created`, and a
+/// subject filter finds them by their own names.
+#[actix_web::test]
+async fn events_name_their_subject_and_act() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crate::running::crew(&app, &service, &cast).await;
+    let (project, product) = crate::products::live_product(&service, &cast, &crew, 500_000).await;
+    let filed = send(
+        &service,
+        TestRequest::post()
+            .uri(&format!("/api/v1/products/{product}/change-requests"))
+            .insert_header(bearer(&cast.aarhus))
+            .set_json(json!({"category": "legal_maintenance", "description": "Ny vejledning", "estimated_cost_dkk": 40000})),
+    )
+    .await;
+    assert_eq!(filed.status, 201, "{}", filed.body);
+    let benefit = send(
+        &service,
+        TestRequest::post()
+            .uri(&format!("/api/v1/projects/{project}/benefits"))
+            .insert_header(bearer(&cast.aarhus))
+            .set_json(
+                json!({"indicator": "Svartid", "unit": "dage", "baseline": 40, "target": 20,
+                "owner": "Borgerservice", "due_date": "2027-06-30"}),
+            ),
+    )
+    .await;
+    assert_eq!(benefit.status, 201, "{}", benefit.body);
+
+    let (all, _) = drain(&service, &cast.admin, "0".into(), 1000).await;
+    let types: HashSet<&str> = all.iter().filter_map(|e| e["type"].as_str()).collect();
+    assert!(types.contains("change_request.filed"), "{types:?}");
+    assert!(types.contains("benefit.added"), "{types:?}");
+    assert!(!types.contains("project.created"), "{types:?}");
+    let requests = read(&service, &cast.admin, "types=change_request.*").await;
+    let found: Vec<&str> = requests.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["type"].as_str())
+        .collect();
+    assert_eq!(found, ["change_request.filed"]);
+    assert_eq!(requests.body["items"][0]["subject"]["id"], project.as_str());
+}

@@ -139,8 +139,11 @@ pub fn submit(
         created(
             conn,
             caller,
-            "project",
-            &loaded.product.project_id,
+            (
+                "project",
+                &loaded.product.project_id,
+                "change_request_filed",
+            ),
             format!("/api/v1/products/{id}/change-requests/{}", view.id),
             &view,
         )

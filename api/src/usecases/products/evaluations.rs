@@ -156,8 +156,7 @@ pub fn evaluate(
         created(
             conn,
             caller,
-            "project",
-            &loaded.product.project_id,
+            ("project", &loaded.product.project_id, "evaluation_recorded"),
             format!("/api/v1/products/{id}/evaluations"),
             &view,
         )

@@ -109,8 +109,7 @@ pub fn file_report(
         created(
             conn,
             caller,
-            "project",
-            id,
+            ("project", id, "report_filed"),
             format!("/api/v1/projects/{id}/reports/{}", view.id),
             &view,
         )
