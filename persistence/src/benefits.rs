@@ -52,21 +52,47 @@ pub fn with_measurements(
     conn: &mut DbConnection,
     project_id: Option<&str>,
 ) -> Result<Vec<(BenefitRow, Vec<MeasurementRow>)>, StoreError> {
+    known(conn, project_id, None)
+}
+
+/// [`with_measurements`] as they were known at `moment`: benefits recorded by then, with the
+/// measurements recorded by then (the portfolio `as_of` a moment).
+pub fn known_at(
+    conn: &mut DbConnection,
+    project_id: Option<&str>,
+    moment: NaiveDateTime,
+) -> Result<Vec<(BenefitRow, Vec<MeasurementRow>)>, StoreError> {
+    known(conn, project_id, Some(moment))
+}
+
+/// Benefits and their measurements, all or those recorded by `moment`.
+fn known(
+    conn: &mut DbConnection,
+    project_id: Option<&str>,
+    moment: Option<NaiveDateTime>,
+) -> Result<Vec<(BenefitRow, Vec<MeasurementRow>)>, StoreError> {
     let mut query = benefits::table
         .order(benefits::id)
         .select(BenefitRow::as_select())
         .into_boxed();
+    if let Some(moment) = moment {
+        query = query.filter(benefits::created_at.le(moment));
+    }
     if let Some(project_id) = project_id {
         query = query.filter(benefits::project_id.eq(project_id.to_owned()));
     }
     let rows: Vec<BenefitRow> = query.load(conn)?;
     let mut result = Vec::with_capacity(rows.len());
     for row in rows {
-        let measurements = benefit_measurements::table
-            .filter(benefit_measurements::benefit_id.eq(&row.id))
+        let mut measurements = benefit_measurements::table
+            .filter(benefit_measurements::benefit_id.eq(row.id.clone()))
             .order((benefit_measurements::measured_on, benefit_measurements::id))
             .select(MeasurementRow::as_select())
-            .load(conn)?;
+            .into_boxed();
+        if let Some(moment) = moment {
+            measurements = measurements.filter(benefit_measurements::recorded_at.le(moment));
+        }
+        let measurements = measurements.load(conn)?;
         result.push((row, measurements));
     }
     Ok(result)

@@ -261,7 +261,7 @@ pub(crate) fn overview_for(
         .filter(|(p, _)| in_window(Some(p.created_at)))
         .map(|(p, o)| product_line(p, o))
         .collect();
-    let benefits = benefits_rollup(conn, as_of)?;
+    let benefits = benefits_rollup(conn, as_of, until)?;
     let all_approvals: Vec<ApprovalRow> = approvals::all(conn)?
         .into_iter()
         .filter(|a| a.created_at <= until)
@@ -398,12 +398,13 @@ fn product_line(p: &products::ProductRow, owner: &Option<String>) -> ProductLine
 }
 
 /// Expected benefits, how many are measured, their mean realisation, and those past due
-/// without a measurement, as of `as_of`.
+/// without a measurement, as of `as_of`, as they were known at `until`.
 fn benefits_rollup(
     conn: &mut os2pm_persistence::DbConnection,
     as_of: chrono::NaiveDate,
+    until: chrono::NaiveDateTime,
 ) -> Result<BenefitsRollup, ApiError> {
-    let views: Vec<BenefitView> = os2pm_persistence::benefits::with_measurements(conn, None)?
+    let views: Vec<BenefitView> = os2pm_persistence::benefits::known_at(conn, None, until)?
         .into_iter()
         .map(|(b, m)| benefit_view(b, m, as_of))
         .collect();

@@ -602,6 +602,34 @@ async fn the_overview_as_of_a_moment_shows_the_portfolio_as_it_stood() {
     let budgeted = Utc::now();
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     assert_eq!(budget(900_000).await.status, 200);
+    // A benefit expected after the budget, and measured later still.
+    let benefit = send(
+        &service,
+        TestRequest::post()
+            .uri(&format!("/api/v1/projects/{id}/benefits"))
+            .insert_header(bearer(&cast.aarhus))
+            .set_json(
+                json!({"indicator": "Svartid", "unit": "dage", "baseline": 40, "target": 20,
+                "owner": "Borgerservice", "due_date": in_days(300)}),
+            ),
+    )
+    .await;
+    assert_eq!(benefit.status, 201, "{}", benefit.body);
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let expected = Utc::now();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let measured = send(
+        &service,
+        TestRequest::post()
+            .uri(&format!(
+                "/api/v1/projects/{id}/benefits/{}/measurements",
+                benefit.body["id"].as_str().unwrap()
+            ))
+            .insert_header(bearer(&cast.aarhus))
+            .set_json(json!({"measured_on": in_days(0), "value": 30})),
+    )
+    .await;
+    assert_eq!(measured.status, 201, "{}", measured.body);
 
     let at = |when: String| {
         TestRequest::get().uri(&format!(
@@ -622,12 +650,18 @@ async fn the_overview_as_of_a_moment_shows_the_portfolio_as_it_stood() {
     assert_eq!(then.body["economy"]["budget_dkk"], 0, "no budget yet");
     let budgeted = send(&service, at(budgeted.to_rfc3339())).await;
     assert_eq!(budgeted.body["economy"]["budget_dkk"], 1_200_000);
+    // Every figure as it stood, the benefits roll-up included (governance.md §6).
+    assert_eq!(budgeted.body["benefits"]["expected"], 0);
+    let expected = send(&service, at(expected.to_rfc3339())).await;
+    assert_eq!(expected.body["benefits"]["expected"], 1);
+    assert_eq!(expected.body["benefits"]["measured"], 0);
     let now = send(&service, at(Utc::now().to_rfc3339())).await;
     assert_eq!(
         now.body["projects_by_level"],
         json!({"N2": {"approved": 1}})
     );
     assert_eq!(now.body["economy"]["budget_dkk"], 900_000);
+    assert_eq!(now.body["benefits"]["measured"], 1);
     assert_eq!(
         now.body["since_previous_meeting"]["level_changes"]
             .as_array()
