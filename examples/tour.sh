@@ -464,4 +464,15 @@ say "The project's history: every change, vote and decision"
 expect 200 curl -s "$API/api/v1/projects/$ID/history?limit=200" \
   | jq -r '"   \(.items | length) entries, besides the evidence: \([.items[].action | select(startswith("evidence") | not)] | unique | join(", "))"' >&2
 expect 204 curl -s -X DELETE $API/api/v1/webhooks/$HOOK -H "Authorization: Bearer $INTRANET" >/dev/null
+
+say "Kim leaves the board: the N3 product's steering group loses its board majority, and the portfolio says so"
+# A roster change is not refused; what it leaves short of a level's requirements is shown
+ROSTER=$(curl -s -D - -o /dev/null $API/api/v1/board/members -H "Authorization: Bearer $ADMIN" | grep -i '^etag' | tr -d '\r' | cut -d' ' -f2)
+expect 200 curl -s -X PUT $API/api/v1/board/members -H "Authorization: Bearer $ADMIN" -H "If-Match: $ROSTER" \
+  -H 'Content-Type: application/json' -d "{\"members\": [
+    {\"person\": \"mette\", \"chair\": true, \"seat_from\": \"2026-01-01\"},
+    {\"person\": \"kim\", \"seat_from\": \"2026-01-01\", \"seat_until\": \"$(day -1)\"},
+    {\"person\": \"lise\", \"seat_from\": \"2026-01-01\"}]}" >/dev/null
+expect 200 curl -s $API/api/v1/portfolio \
+  | jq -r '.deviations[] | "   afvigelse: \(.title) (\(.item), \(.level)): \(.requirement.title_da)"' >&2
 say "The tour is complete"

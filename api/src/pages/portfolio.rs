@@ -12,7 +12,7 @@ use os2pm_products::ProductState;
 use os2pm_projects::{Approver, Decision, Rag, State, Subject};
 
 use crate::usecases::meetings::ReportingDuty;
-use crate::usecases::portfolio::{DecisionLine, Overview, PageData};
+use crate::usecases::portfolio::{DecisionLine, Deviation, Overview, PageData};
 
 const STYLE: &str = r#"
 :root { font-family: system-ui, "Segoe UI", Roboto, sans-serif; color: #1b1b1b; }
@@ -88,6 +88,7 @@ pub(crate) fn render(data: &PageData) -> Markup {
                     (items_section(overview, &data.names))
                     (economy_section(overview))
                     (overdue_section(data.duty.as_ref()))
+                    (deviations_section(overview.deviations.as_deref().unwrap_or_default()))
                     (decisions_section("pending", "Afventende beslutninger", &overview.pending_decisions))
                     (decisions_section("decided", "Besluttet siden sidste møde", &overview.since_previous_meeting.decisions))
                     (decisions_section("information", "N1-beslutninger til orientering", &overview.since_previous_meeting.for_information))
@@ -364,6 +365,34 @@ fn overdue_section(duty: Option<&ReportingDuty>) -> Markup {
                                     }
                                     td { @if missing.overdue { "Overskredet" } @else { "Mangler" } }
                                 }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Running projects and active products short of their level's requirements (governance.md §4).
+fn deviations_section(deviations: &[Deviation]) -> Markup {
+    html! {
+        section #deviations {
+            h2 { "Afvigelser fra formkrav" }
+            @if deviations.is_empty() {
+                p.empty { "Alle projekter i gang og alle produkter opfylder formkravene for deres niveau." }
+            } @else {
+                table {
+                    thead { tr { th { "Projekt eller produkt" } th { "Niveau" } th { "Formkrav, der ikke længere er opfyldt" } } }
+                    tbody {
+                        @for d in deviations {
+                            tr.deviation data-item=(d.item) data-id=(d.id) data-requirement=(d.requirement.key) {
+                                td {
+                                    a href=(format!("/api/v1/{}s/{}", d.item, d.id)) { (d.title) }
+                                    @if d.item == "product" { " (produkt)" } @else { " (projekt)" }
+                                }
+                                td { (level_label(d.level.as_str())) }
+                                td { (d.requirement.title_da) }
                             }
                         }
                     }

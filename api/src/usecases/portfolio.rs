@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use os2pm_levels::Level;
+use os2pm_levels::{Gate, Level};
 use os2pm_persistence::approvals::{self, ApprovalRow};
 use os2pm_persistence::meetings::{self as store, MeetingRow};
 use os2pm_persistence::{budgets, meetings, organizations, products, projects, reports};
@@ -15,11 +15,12 @@ use os2pm_projects::{Approver, Decision, Rag, State, Subject};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, UnmetRequirement};
 use crate::usecases::approvals::Payload;
 use crate::usecases::benefits::{BenefitView, benefit_view};
 use crate::usecases::board::today;
 use crate::usecases::meetings::{ReportingDuty, next_meeting, reporting_duty};
+use crate::usecases::projects::Loaded;
 
 /// Reads `as_of`: an RFC 3339 timestamp, or a date meaning the end of that day (UTC).
 pub(crate) fn parse_as_of(text: &str) -> Result<chrono::NaiveDateTime, ApiError> {
@@ -198,6 +199,73 @@ pub struct Overview {
     pub pending_decisions: Vec<DecisionLine>,
     pub since_previous_meeting: SincePrevious,
     pub benefits: BenefitsRollup,
+    /// *Afvigelser fra formkrav*: running projects and active products that no longer meet a
+    /// requirement of their level (a roster change left an N3 group without its board member,
+    /// say); a later change is not refused, it is shown here (governance.md §4). As things
+    /// stand now: `null` for an overview `as_of` a past moment.
+    pub deviations: Option<Vec<Deviation>>,
+}
+
+/// A running project or an active product that no longer meets a requirement of its level.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Deviation {
+    /// `project` or `product`.
+    #[schema(example = "product")]
+    pub item: &'static str,
+    /// The project's or product's id (`/api/v1/projects/{id}`, `/api/v1/products/{id}`).
+    pub id: String,
+    pub title: String,
+    pub level: Level,
+    /// The requirement it no longer meets.
+    pub requirement: UnmetRequirement,
+}
+
+/// What running projects and active products no longer meet of their level: the requirements
+/// of the gate each has passed (start, or go-live for a product).
+fn deviations(
+    conn: &mut os2pm_persistence::DbConnection,
+    project_lines: &[ProjectLine],
+    product_rows: &[(products::ProductRow, Option<String>)],
+) -> Result<Vec<Deviation>, ApiError> {
+    let mut found = Vec::new();
+    let running = project_lines
+        .iter()
+        .filter(|p| matches!(p.state, State::InProgress | State::Paused));
+    for line in running {
+        let Some(level) = line.level else { continue };
+        let project = Loaded::load(conn, &line.id)?;
+        found.extend(
+            project
+                .unmet(level, Gate::Start)
+                .into_iter()
+                .map(|requirement| Deviation {
+                    item: "project",
+                    id: line.id.clone(),
+                    title: line.title.clone(),
+                    level,
+                    requirement,
+                }),
+        );
+    }
+    let active = product_rows
+        .iter()
+        .filter(|(p, _)| p.state == ProductState::Active);
+    for (product, _) in active {
+        let project = Loaded::load(conn, &product.project_id)?;
+        found.extend(
+            project
+                .unmet(product.level, Gate::GoLive)
+                .into_iter()
+                .map(|requirement| Deviation {
+                    item: "product",
+                    id: product.id.clone(),
+                    title: product.name.clone(),
+                    level: product.level,
+                    requirement,
+                }),
+        );
+    }
+    Ok(found)
 }
 
 fn count<'a>(
@@ -262,6 +330,10 @@ pub(crate) fn overview_for(
         .map(|(p, o)| product_line(p, o))
         .collect();
     let benefits = benefits_rollup(conn, as_of, until)?;
+    let deviations = match historic {
+        None => Some(deviations(conn, &project_lines, &all_products)?),
+        Some(_) => None,
+    };
     let all_approvals: Vec<ApprovalRow> = approvals::all(conn)?
         .into_iter()
         .filter(|a| a.created_at <= until)
@@ -305,6 +377,7 @@ pub(crate) fn overview_for(
         projects: project_lines,
         products: product_lines,
         benefits,
+        deviations,
     })
 }
 

@@ -162,6 +162,28 @@ async fn a_new_board_changes_the_steering_group_in_the_project_view() {
             ("jens".to_owned(), false)
         ]
     );
+
+    // The change is not refused; the portfolio shows the deviation (governance.md §4), in the
+    // API and on the board's page.
+    let portfolio = send(&service, TestRequest::get().uri("/api/v1/portfolio")).await;
+    let deviations = portfolio.body["deviations"].as_array().unwrap().clone();
+    let keys: Vec<(&str, &str)> = deviations
+        .iter()
+        .map(|d| {
+            (
+                d["id"].as_str().unwrap(),
+                d["requirement"]["key"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(keys, [(id.as_str(), "board_appointed_steering_group")]);
+    assert_eq!(deviations[0]["item"], "project");
+    let page = send(&service, TestRequest::get().uri("/portfolio")).await;
+    let html = page.body.as_str().unwrap();
+    assert!(html.contains("Afvigelser fra formkrav"));
+    assert!(html.contains(&format!(
+        "data-id=\"{id}\" data-requirement=\"board_appointed_steering_group\""
+    )));
 }
 
 #[actix_web::test]

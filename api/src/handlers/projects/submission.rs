@@ -61,7 +61,7 @@ pub struct SubmissionQuery {
         (status = 422, description = "Requirements not met: `unmet_requirements` lists each; or `dry_run` sent", body = ProblemSchema, content_type = "application/problem+json",
             example = json!({"type": "/problems/unmet-requirements", "title": "Requirements are not met", "status": 422,
                 "detail": "1 requirement(s) are not met",
-                "unmet_requirements": [{"key": "idea_described", "level": "N1", "gate": "approval", "title": "The basic idea is described"}]})),
+                "unmet_requirements": [{"key": "idea_described", "level": "N1", "gate": "approval", "title_da": "Ideen er beskrevet", "title_en": "The basic idea is described"}]})),
     )
 )]
 #[post("/api/v1/projects/{id}/submission")]
