@@ -11,6 +11,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use os2pm_products::ProductState;
 use os2pm_projects::{Approver, Decision, Rag, State, Subject};
 
+use crate::usecases::approvals::Proposer;
 use crate::usecases::meetings::ReportingDuty;
 use crate::usecases::portfolio::{DecisionLine, Deviation, Overview, PageData};
 
@@ -191,6 +192,12 @@ fn levels_section(
                                 data-level=(bar.level) data-state=(segment.state) data-count=(segment.count) {
                                 title { (level_label(bar.level)) ", " (state_label(segment.state)) ": " (segment.count) }
                             }
+                            // Each segment shows its count, dark on a white halo so it reads on
+                            // every state's colour.
+                            text.count x=(segment.x + segment.width / 2) y=(y + 19) text-anchor="middle"
+                                font-size="12" fill="#111" stroke="#fff" stroke-width="3" paint-order="stroke" {
+                                (segment.count)
+                            }
                         }
                         text x=(bar.end + 6) y=(y + 19) font-size="14" { (bar.total) }
                     }
@@ -311,7 +318,7 @@ fn economy_section(overview: &Overview) -> Markup {
                                 td.num { (dkk(p.economy.budget_dkk)) }
                                 td.num { (dkk(p.economy.spent_dkk)) }
                                 td.num { (dkk(p.economy.forecast_dkk)) }
-                                td.num { (dkk(p.economy.variance_dkk)) }
+                                td.num { (variance(p.economy.variance_dkk)) }
                                 td {
                                     svg.budget-bars width=(BAR_WIDTH) height="18" role="img"
                                         aria-label={"Budget " (dkk(p.economy.budget_dkk)) ", forbrugt " (dkk(p.economy.spent_dkk))}
@@ -329,7 +336,7 @@ fn economy_section(overview: &Overview) -> Markup {
                             td.num { (dkk(total.budget_dkk)) }
                             td.num { (dkk(total.spent_dkk)) }
                             td.num { (dkk(total.forecast_dkk)) }
-                            td.num { (dkk(total.variance_dkk)) }
+                            td.num { (variance(total.variance_dkk)) }
                             td {}
                         }
                     }
@@ -410,12 +417,29 @@ fn decisions_section(id: &str, heading: &str, decisions: &[DecisionLine]) -> Mar
                 p.empty { "Ingen." }
             } @else {
                 table {
-                    thead { tr { th { "Sag" } th { "Niveau" } th { "Besluttes af" } th { "Udfald" } } }
+                    thead { tr { th { "Sag" } th { "Projekt eller produkt" } th { "Niveau" } th { "Foreslået af" } th { "Besluttes af" } th { "Udfald" } } }
                     tbody {
                         @for d in decisions {
                             tr.decision data-approval=(d.approval_id) {
                                 td { (subject_label(d.subject)) }
-                                td { (level_label(d.level.as_str())) }
+                                td {
+                                    @match &d.product_id {
+                                        Some(id) => { a href=(format!("/api/v1/products/{id}")) { (d.title) } " (produkt)" },
+                                        None => a href=(format!("/api/v1/projects/{}", d.project_id)) { (d.title) },
+                                    }
+                                }
+                                td {
+                                    (level_label(d.level.as_str()))
+                                    @if let Some(to) = d.target_level { " → " (level_label(to.as_str())) }
+                                }
+                                td {
+                                    @match d.proposed_by {
+                                        Some(Proposer::CoordinationGroup) => "Koordinationsgruppen",
+                                        Some(Proposer::BusinessManager) => "Forretningslederen",
+                                        None => "",
+                                    }
+                                    @if let Some(reason) = &d.proposal_reason { @if d.proposed_by.is_some() { ": " } (reason) }
+                                }
                                 td { (approver_label(d.approver)) }
                                 td {
                                     @match (&d.outcome, d.decided_at) {
@@ -528,6 +552,16 @@ fn danish_date(day: NaiveDate) -> String {
 }
 
 /// `1.234.567 kr.`: Danish thousands separators.
+/// A forecast's deviation from the budget, signed and in words: "+50.000 kr. over",
+/// "−20.000 kr. under", "0 kr.".
+fn variance(amount: i64) -> String {
+    match amount.signum() {
+        1 => format!("+{} over", dkk(amount)),
+        -1 => format!("{} under", dkk(amount)),
+        _ => dkk(0),
+    }
+}
+
 fn dkk(amount: i64) -> String {
     let digits = amount.unsigned_abs().to_string();
     let mut grouped = String::new();
@@ -544,6 +578,13 @@ fn dkk(amount: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deviations_carry_a_sign_and_say_over_or_under() {
+        assert_eq!(variance(50_000), "+50.000 kr. over");
+        assert_eq!(variance(-20_000), "−20.000 kr. under");
+        assert_eq!(variance(0), "0 kr.");
+    }
 
     #[test]
     fn amounts_use_danish_thousands_separators() {

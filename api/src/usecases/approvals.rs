@@ -135,11 +135,23 @@ pub enum Payload {
     ChangeRequest(ChangeRequestRef),
 }
 
-/// The level a project or product is to move to, and why.
+/// The level a project or product is to move to, why, and who proposed it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LevelChangeTo {
     pub to: Level,
     pub reason: String,
+    /// Absent in proposals stored before it was recorded.
+    #[serde(default)]
+    pub proposed_by: Option<Proposer>,
+}
+
+/// Who proposes a level change (governance.md §2): the business manager, or a product's
+/// coordination group through its chair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Proposer {
+    BusinessManager,
+    CoordinationGroup,
 }
 
 /// Why a product is to be closed.

@@ -16,7 +16,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, UnmetRequirement};
-use crate::usecases::approvals::Payload;
+use crate::usecases::approvals::{Payload, Proposer};
 use crate::usecases::benefits::{BenefitView, benefit_view};
 use crate::usecases::board::today;
 use crate::usecases::meetings::{ReportingDuty, next_meeting, reporting_duty};
@@ -132,31 +132,79 @@ pub struct ProductLine {
     pub owner_organization: String,
 }
 
-/// A decision, or a decision still to be taken.
+/// A decision, or a decision still to be taken, with what the board needs to see of it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DecisionLine {
     pub approval_id: String,
     pub subject: os2pm_projects::Subject,
     pub project_id: String,
+    /// The product the project became, when the decision is about a product.
+    pub product_id: Option<String>,
+    /// The project's title, or the product's name.
+    pub title: String,
+    /// The level when it was proposed.
     pub level: os2pm_levels::Level,
+    /// For a level change: the level proposed.
+    pub target_level: Option<os2pm_levels::Level>,
+    /// For a level change: who proposed it, as the history also records it.
+    pub proposed_by: Option<Proposer>,
+    /// The proposer's reason (a level change's, a closure's).
+    pub proposal_reason: Option<String>,
     pub approver: os2pm_projects::Approver,
     pub outcome: Option<os2pm_projects::Decision>,
+    /// The decision's reason.
     pub reason: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
 }
 
-impl From<&ApprovalRow> for DecisionLine {
-    fn from(a: &ApprovalRow) -> Self {
-        Self {
+/// What decision lines name: each project's title and the product it became.
+#[derive(Default)]
+struct Items(HashMap<String, (String, Option<(String, String)>)>);
+
+impl Items {
+    fn of(projects: &[ProjectLine], products: &[(products::ProductRow, Option<String>)]) -> Self {
+        let mut items: HashMap<String, (String, Option<(String, String)>)> = projects
+            .iter()
+            .map(|p| (p.id.clone(), (p.title.clone(), None)))
+            .collect();
+        for (product, _) in products {
+            let entry = items
+                .entry(product.project_id.clone())
+                .or_insert_with(|| (product.name.clone(), None));
+            entry.1 = Some((product.id.clone(), product.name.clone()));
+        }
+        Self(items)
+    }
+
+    /// The line of approval `a`.
+    fn line(&self, a: &ApprovalRow) -> Result<DecisionLine, ApiError> {
+        let (title, product) = self.0.get(&a.project_id).cloned().unwrap_or_default();
+        let (product_id, title) = match product {
+            Some((id, name)) => (Some(id), name),
+            None => (None, title),
+        };
+        let (target_level, proposed_by, proposal_reason) = match Payload::of(a)? {
+            Some(Payload::LevelChange(change)) => {
+                (Some(change.to), change.proposed_by, Some(change.reason))
+            }
+            Some(Payload::Closure(closure)) => (None, None, Some(closure.reason)),
+            _ => (None, None, None),
+        };
+        Ok(DecisionLine {
             approval_id: a.id.clone(),
             subject: a.subject,
             project_id: a.project_id.clone(),
+            product_id,
+            title,
             level: a.level,
+            target_level,
+            proposed_by,
+            proposal_reason,
             approver: a.approver,
             outcome: a.outcome,
             reason: a.reason.clone(),
             decided_at: a.decided_at.map(|at| at.and_utc()),
-        }
+        })
     }
 }
 
@@ -342,12 +390,24 @@ pub(crate) fn overview_for(
         .iter()
         .filter(|a| a.decided_at.is_some_and(|at| at <= until) && in_window(a.decided_at))
         .collect();
-    let lines = |filter: &dyn Fn(&ApprovalRow) -> bool| -> Vec<DecisionLine> {
+    let items = Items::of(&project_lines, &all_products);
+    let lines = |filter: &dyn Fn(&ApprovalRow) -> bool| -> Result<Vec<DecisionLine>, ApiError> {
         decided
             .iter()
             .filter(|a| filter(a))
-            .map(|a| DecisionLine::from(*a))
+            .map(|a| items.line(a))
             .collect()
+    };
+    let pending_decisions = all_approvals
+        .iter()
+        .filter(|a| a.decided_at.is_none_or(|at| at > until))
+        .map(|a| items.line(a))
+        .collect::<Result<_, _>>()?;
+    let since_previous_meeting = SincePrevious {
+        decisions: lines(&|a| a.approver == Approver::Board)?,
+        level_changes: lines(&|a| a.subject == Subject::LevelChange && a.is_approved())?,
+        new_products,
+        for_information: lines(&|a| a.approver == Approver::Forretningsleder)?,
     };
     Ok(Overview {
         meeting_id: meeting.map(|m| m.id.clone()),
@@ -363,17 +423,8 @@ pub(crate) fn overview_for(
                 .map(|p| (p.level.as_str(), p.state.as_str())),
         ),
         economy: Economy::total(&economies).into(),
-        pending_decisions: all_approvals
-            .iter()
-            .filter(|a| a.decided_at.is_none_or(|at| at > until))
-            .map(DecisionLine::from)
-            .collect(),
-        since_previous_meeting: SincePrevious {
-            decisions: lines(&|a| a.approver == Approver::Board),
-            level_changes: lines(&|a| a.subject == Subject::LevelChange && a.is_approved()),
-            new_products,
-            for_information: lines(&|a| a.approver == Approver::Forretningsleder),
-        },
+        pending_decisions,
+        since_previous_meeting,
         projects: project_lines,
         products: product_lines,
         benefits,

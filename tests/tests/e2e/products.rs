@@ -261,10 +261,50 @@ async fn an_n2_product_climbs_to_n3_with_a_board_appointed_steering_group_and_ba
 
     let up = send(&service, propose("N3")).await;
     assert_eq!(up.status, 201, "{}", up.body);
+    // The board sees what it decides (governance.md §6): the product, both levels, who proposed
+    // it and why, in the API and on its page.
+    let portfolio = send(&service, TestRequest::get().uri("/api/v1/portfolio")).await;
+    let pending = portfolio.body["pending_decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["approval_id"] == up.body["id"])
+        .unwrap()
+        .clone();
+    assert_eq!(pending["product_id"], product_id.as_str());
+    assert_eq!(pending["title"], "Idé på N2");
+    assert_eq!(
+        (&pending["level"], &pending["target_level"]),
+        (&json!("N2"), &json!("N3"))
+    );
+    assert_eq!(pending["proposed_by"], "business_manager");
+    assert_eq!(pending["proposal_reason"], "Strategisk for alle kommuner");
+    let page = send(&service, TestRequest::get().uri("/portfolio")).await;
+    let html = page.body.as_str().unwrap();
+    assert!(html.contains(&format!("/api/v1/products/{product_id}")));
+    assert!(html.contains("Forretningslederen: Strategisk for alle kommuner"));
+    assert!(html.contains("N2 → N3"));
+    assert!(html.contains(r#"<text class="count""#), "the chart shows its counts");
     approve_all(&service, &cast, up.body["id"].as_str().unwrap()).await;
     assert_eq!(product(&service, &product_id).await.body["level"], "N3");
-    let down = send(&service, propose("N2")).await;
+    // Down again, proposed by the coordination group through its chair.
+    let down = send(
+        &service,
+        TestRequest::post()
+            .uri(&format!("/api/v1/products/{product_id}/level-changes"))
+            .insert_header(bearer(&crew.jens))
+            .set_json(json!({"level": "N2", "reason": "Færre brugere"})),
+    )
+    .await;
     assert_eq!(down.status, 201, "{}", down.body);
+    let portfolio = send(&service, TestRequest::get().uri("/api/v1/portfolio")).await;
+    let pending = &portfolio.body["pending_decisions"];
+    assert!(
+        pending.as_array().unwrap().iter().any(
+            |d| d["approval_id"] == down.body["id"] && d["proposed_by"] == "coordination_group"
+        ),
+        "{pending}"
+    );
     approve_all(&service, &cast, down.body["id"].as_str().unwrap()).await;
     assert_eq!(product(&service, &product_id).await.body["level"], "N2");
 }

@@ -1,6 +1,7 @@
 //! Evaluations of a product: a mark per requirement and a level recommendation, which becomes a
 //! proposal to the board.
 
+use crate::usecases::approvals::Proposer;
 use chrono::{DateTime, Utc};
 use os2pm_levels::Level;
 use os2pm_persistence::DbConnection;
@@ -126,7 +127,7 @@ pub fn evaluate(
                 loaded.level(),
                 recommended,
                 gate_for_level_change(true, true),
-                &reason,
+                (&reason, Proposer::BusinessManager),
             )?)
         };
         let row = os2pm_persistence::evaluations::EvaluationRow {

@@ -9,10 +9,10 @@ use os2pm_projects::{Action, Approver, State, Subject};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Role};
 use crate::error::ApiError;
 use crate::request::{IdempotencyKey, Outcome, StoredReply};
-use crate::usecases::approvals::{ApprovalView, LevelChangeTo, Payload, open_approval};
+use crate::usecases::approvals::{ApprovalView, LevelChangeTo, Payload, Proposer, open_approval};
 use crate::usecases::products::LoadedProduct;
 use crate::usecases::projects::{Loaded, unmet_refused};
 use crate::usecases::to_body;
@@ -44,7 +44,7 @@ pub(crate) fn propose_level_change(
     from: Level,
     to: Level,
     gate: Gate,
-    reason: &str,
+    (reason, proposed_by): (&str, Proposer),
 ) -> Result<ApprovalRow, ApiError> {
     if !project.catalogue.offers(to) {
         return Err(ApiError::validation(
@@ -62,6 +62,7 @@ pub(crate) fn propose_level_change(
     let payload = Payload::LevelChange(LevelChangeTo {
         to,
         reason: reason.to_owned(),
+        proposed_by: Some(proposed_by),
     });
     open_approval(
         conn,
@@ -105,7 +106,7 @@ pub fn propose_for_project(
             from,
             to,
             gate_for_level_change(false, started),
-            &request.reason,
+            (&request.reason, Proposer::BusinessManager),
         )?;
         approval_answer(conn, approval)
     })
@@ -127,7 +128,12 @@ pub fn propose_for_product(
             return Err(ApiError::Forbidden("only the business manager or the coordination group's chair proposes a level change".into()));
         }
         let project = Loaded::load(conn, &loaded.product.project_id)?;
-        let approval = propose_level_change(conn, &project, loaded.level(), to, gate_for_level_change(true, true), &request.reason)?;
+        let proposer = if caller.has_role(Role::Forretningsleder) {
+            Proposer::BusinessManager
+        } else {
+            Proposer::CoordinationGroup
+        };
+        let approval = propose_level_change(conn, &project, loaded.level(), to, gate_for_level_change(true, true), (&request.reason, proposer))?;
         approval_answer(conn, approval)
     })
 }
