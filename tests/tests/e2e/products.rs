@@ -284,7 +284,10 @@ async fn an_n2_product_climbs_to_n3_with_a_board_appointed_steering_group_and_ba
     assert!(html.contains(&format!("/api/v1/products/{product_id}")));
     assert!(html.contains("Forretningslederen: Strategisk for alle kommuner"));
     assert!(html.contains("N2 → N3"));
-    assert!(html.contains(r#"<text class="count""#), "the chart shows its counts");
+    assert!(
+        html.contains(r#"<text class="count""#),
+        "the chart shows its counts"
+    );
     approve_all(&service, &cast, up.body["id"].as_str().unwrap()).await;
     assert_eq!(product(&service, &product_id).await.body["level"], "N3");
     // Down again, proposed by the coordination group through its chair.

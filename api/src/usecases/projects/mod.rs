@@ -805,6 +805,35 @@ pub(crate) fn change_guarded(
     change_project_once(conn, caller, idempotency_key, &id, change, apply)
 }
 
+/// [`change_guarded`] with a `reason` the audit trail keeps, once per Idempotency-Key keyed on
+/// the project and `request` (a retry must repeat both).
+pub(crate) fn change_guarded_because<K: Serialize>(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    write: Guarded,
+    request: &K,
+    (action, audit_action, reason): (Action, &str, &str),
+    apply: impl ApplyChange,
+) -> Result<StoredReply, ApiError> {
+    let Guarded {
+        id,
+        if_match,
+        idempotency_key,
+    } = write;
+    let change = ProjectChange {
+        reason: Some(reason),
+        ..ProjectChange::new(&id, if_match, action, audit_action)
+    };
+    change_project_once(
+        conn,
+        caller,
+        idempotency_key,
+        &(&id, request),
+        change,
+        apply,
+    )
+}
+
 /// The ETag a GET of the project would send now: read after a change, in its transaction, so
 /// the answer to a change can be used at once for `If-Match` and `If-None-Match`.
 pub(crate) fn project_etag(conn: &mut DbConnection, id: &str) -> Result<EntityTag, ApiError> {

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldError};
 use crate::request::{Guarded, Problems, StoredReply};
-use crate::usecases::projects::{ProjectChange, change_project_once};
+use crate::usecases::projects::change_guarded_because;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -91,23 +91,12 @@ pub fn place(
     placement: Placement,
 ) -> Result<StoredReply, ApiError> {
     let Placement { request, level } = placement;
-    let Guarded {
-        id,
-        if_match,
-        idempotency_key,
-    } = write;
-    change_project_once(
+    change_guarded_because(
         conn,
         caller,
-        idempotency_key,
-        &(&id, &request),
-        ProjectChange {
-            id: &id,
-            if_match,
-            action: Action::Place,
-            audit_action: "placed",
-            reason: Some(&request.rationale),
-        },
+        write,
+        &request,
+        (Action::Place, "placed", &request.rationale),
         |conn, _, project, description| {
             let pinned = pinnable_catalogue(conn, request.catalogue.as_deref(), level)?;
             project.level = Some(level);

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldError};
 use crate::request::{Guarded, Problems, StoredReply};
-use crate::usecases::projects::{ProjectChange, change_project_once};
+use crate::usecases::projects::change_guarded_because;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -41,23 +41,12 @@ pub fn send_back(
     write: Guarded,
     SendBack(request): SendBack,
 ) -> Result<StoredReply, ApiError> {
-    let Guarded {
-        id,
-        if_match,
-        idempotency_key,
-    } = write;
-    change_project_once(
+    change_guarded_because(
         conn,
         caller,
-        idempotency_key,
-        &(&id, &request),
-        ProjectChange {
-            id: &id,
-            if_match,
-            action: Action::SendBack,
-            audit_action: "sent_back",
-            reason: Some(&request.reason),
-        },
+        write,
+        &request,
+        (Action::SendBack, "sent_back", &request.reason),
         |_, _, _, description| {
             description.return_reason = Some(request.reason.clone());
             Ok(None)
