@@ -87,3 +87,19 @@ pub fn decide(
     }
     Ok(())
 }
+
+/// Sends a pending request another way (to the board, when it no longer fits the frame);
+/// `Stale` when it is no longer pending.
+pub fn reroute(conn: &mut DbConnection, id: &str, route: Route) -> Result<(), StoreError> {
+    let rows = diesel::update(
+        change_requests::table
+            .find(id)
+            .filter(change_requests::state.eq(Stored(ChangeRequestState::Pending))),
+    )
+    .set(change_requests::route.eq(Stored(route)))
+    .execute(conn)?;
+    if rows == 0 {
+        return Err(StoreError::Stale);
+    }
+    Ok(())
+}

@@ -917,3 +917,59 @@ async fn evaluations_mark_every_requirement_and_a_level_recommendation_goes_to_t
     assert_eq!(first_key["reasoning"], "Materialet er forældet");
     assert_eq!(evaluations[1]["recommended_level"], "N1");
 }
+
+/// Governance.md §5 (DOMAIN §5, the budget frame holds): two requests filed while the frame was
+/// free cannot both be approved by the group; the one that no longer fits goes to the board.
+#[actix_web::test]
+async fn a_request_that_no_longer_fits_the_frame_goes_to_the_board_at_its_decision() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let (_, product_id) = live_product(&service, &cast, &crew, 500_000).await;
+    let file = async || {
+        let filed = send(
+            &service,
+            TestRequest::post()
+                .uri(&format!("/api/v1/products/{product_id}/change-requests"))
+                .insert_header(bearer(&cast.aarhus))
+                .set_json(
+                    json!({"category": "further_development", "description": "Ønske",
+                    "estimated_cost_dkk": 300_000}),
+                ),
+        )
+        .await;
+        assert_eq!(filed.body["route"], "coordination_group", "{}", filed.body);
+        filed.body["id"].as_str().unwrap().to_owned()
+    };
+    let (first, second) = (file().await, file().await);
+    let approve = |cr: &str| {
+        TestRequest::post()
+            .uri(&format!(
+                "/api/v1/products/{product_id}/change-requests/{cr}/decision"
+            ))
+            .insert_header(bearer(&crew.jens))
+            .set_json(json!({"decision": "approve"}))
+    };
+    let approved = send(&service, approve(&first)).await;
+    assert_eq!(approved.body["state"], "approved", "{}", approved.body);
+    let referred = send(&service, approve(&second)).await;
+    assert_eq!(referred.status, 200, "{}", referred.body);
+    assert_eq!(
+        (&referred.body["route"], &referred.body["state"]),
+        (&json!("board"), &json!("pending"))
+    );
+    let view = product(&service, &product_id).await.body;
+    assert_eq!(
+        view["remaining_budget_frame_dkk"], 200_000,
+        "never below zero"
+    );
+    assert!(
+        view["open_approvals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["subject"] == "change_request"),
+        "{view}"
+    );
+}

@@ -75,7 +75,7 @@ pub async fn list_change_requests(
     params(("id" = String, Path), ("request_id" = String, Path)),
     request_body = ChangeDecisionRequest,
     responses(
-        (status = 200, description = "The decided request", body = ChangeRequestView),
+        (status = 200, description = "The decided request; or, approved when its estimate no longer fits what remains of the frame, the request referred to the board (`route: board`, `state: pending`, a board approval opened)", body = ChangeRequestView),
         (status = 403, description = "Not the coordination group's chair, or the board decides this one", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 404, description = "No such product or request", body = ProblemSchema, content_type = "application/problem+json"),
         (status = 409, description = "Already decided, or the product is closed", body = ProblemSchema, content_type = "application/problem+json"),

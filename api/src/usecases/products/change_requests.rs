@@ -122,18 +122,7 @@ pub fn submit(
         };
         requests::insert(conn, &row)?;
         if route == Route::Board {
-            let project = project_store::find(conn, &loaded.product.project_id)?.project;
-            let payload = Payload::ChangeRequest(ChangeRequestRef {
-                change_request: row.id.clone(),
-            });
-            open_approval(
-                conn,
-                &project,
-                loaded.level(),
-                Subject::ChangeRequest,
-                Approver::Board,
-                Some(payload),
-            )?;
+            open_board_approval(conn, &loaded, &row.id)?;
         }
         let view = change_request_view(conn, row)?;
         created(
@@ -192,6 +181,14 @@ pub fn decide(
                 "only the coordination group's chair decides further development".into(),
             ));
         }
+        // The frame is checked again as it remains now: two requests filed while it was free
+        // cannot both be approved past it (governance.md §5); one that no longer fits goes to
+        // the board instead.
+        let fits = route(row.category, row.estimated_cost_dkk, loaded.remaining_frame)
+            == Route::CoordinationGroup;
+        if decision == Decision::Approve && !fits {
+            return refer_to_board(conn, caller, &loaded, row);
+        }
         let state = ChangeRequestState::decided(decision == Decision::Approve);
         requests::decide(
             conn,
@@ -221,6 +218,58 @@ pub fn decide(
         let decided = requests::find(conn, request_id)?;
         change_request_view(conn, decided)
     })
+}
+
+/// Sends a request the group can no longer approve within its frame to the board: its route
+/// becomes `board` and a board approval opens, in the decision's transaction.
+fn refer_to_board(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    loaded: &LoadedProduct,
+    row: ChangeRequestRow,
+) -> Result<ChangeRequestView, ApiError> {
+    requests::reroute(conn, &row.id, Route::Board).map_err(|e| match e {
+        StoreError::Stale => ApiError::Conflict("the change request is already decided".into()),
+        other => other.into(),
+    })?;
+    open_board_approval(conn, loaded, &row.id)?;
+    audit::append(
+        conn,
+        NewEntry {
+            subject_type: "project",
+            subject_id: &loaded.product.project_id,
+            action: "change_request_referred_to_board",
+            actor: &caller.actor(),
+            before: None,
+            after: Some(
+                serde_json::json!({"change_request": row.id, "route": Route::Board}).to_string(),
+            ),
+            reason: Some("the estimate no longer fits the remaining budget frame"),
+        },
+    )?;
+    let referred = requests::find(conn, &row.id)?;
+    change_request_view(conn, referred)
+}
+
+/// Opens the board's approval of change request `id`.
+fn open_board_approval(
+    conn: &mut DbConnection,
+    loaded: &LoadedProduct,
+    id: &str,
+) -> Result<(), ApiError> {
+    let project = project_store::find(conn, &loaded.product.project_id)?.project;
+    let payload = Payload::ChangeRequest(ChangeRequestRef {
+        change_request: id.to_owned(),
+    });
+    open_approval(
+        conn,
+        &project,
+        loaded.level(),
+        Subject::ChangeRequest,
+        Approver::Board,
+        Some(payload),
+    )?;
+    Ok(())
 }
 
 /// A change request, parsed.
