@@ -95,6 +95,22 @@ names!(Route {
     Board => "board",
 });
 
+/// What remains in `year` of a yearly budget frame: the frame less the further development
+/// approved that year, given as (year decided, cost); each budget year starts afresh
+/// (governance.md §5). No frame: nothing remains.
+pub fn remaining_frame(
+    frame_dkk: Option<i64>,
+    year: i32,
+    approved: impl IntoIterator<Item = (i32, i64)>,
+) -> Option<i64> {
+    let spent: i64 = approved
+        .into_iter()
+        .filter(|(decided, _)| *decided == year)
+        .map(|(_, cost)| cost)
+        .sum();
+    frame_dkk.map(|frame| frame.saturating_sub(spent))
+}
+
 /// Routes a change request: maintenance and minor changes are recorded; further development
 /// and re-tendering go to the coordination group, and to the board when the estimate exceeds
 /// what is left of the product's yearly budget frame (no frame leaves nothing).
@@ -207,6 +223,20 @@ pub fn check_evaluation(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_frame_holds_per_budget_year() {
+        let approved = [(2026, 300_000), (2026, 100_000), (2025, 450_000)];
+        assert_eq!(
+            remaining_frame(Some(500_000), 2026, approved),
+            Some(100_000)
+        );
+        assert_eq!(
+            remaining_frame(Some(500_000), 2027, approved),
+            Some(500_000)
+        );
+        assert_eq!(remaining_frame(None, 2026, approved), None);
+    }
 
     #[test]
     fn a_request_waits_only_for_a_route_that_decides_and_ends_as_decided() {

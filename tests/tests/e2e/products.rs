@@ -972,4 +972,15 @@ async fn a_request_that_no_longer_fits_the_frame_goes_to_the_board_at_its_decisi
             .any(|a| a["subject"] == "change_request"),
         "{view}"
     );
+    // The frame is yearly: what was approved in an earlier budget year does not count now.
+    use diesel::connection::SimpleConnection;
+    let last_year = chrono::Utc::now().date_naive() - chrono::Duration::days(366);
+    app.db
+        .connect()
+        .batch_execute(&format!(
+            "UPDATE change_requests SET decided_at = '{last_year} 10:00:00' WHERE id = '{first}'"
+        ))
+        .unwrap();
+    let next_year = product(&service, &product_id).await.body;
+    assert_eq!(next_year["remaining_budget_frame_dkk"], 500_000);
 }

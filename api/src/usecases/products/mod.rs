@@ -11,7 +11,7 @@ pub mod read;
 pub mod self_assessments;
 pub mod steering;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use os2pm_levels::{DEFAULT_CATALOGUE_VERSION, Level};
 use os2pm_persistence::approvals::{self as approval_store, ApprovalRow};
 use os2pm_persistence::audit::{self, NewEntry};
@@ -117,15 +117,17 @@ impl LoadedProduct {
         })?;
         let coordination = CoordinationInForce::load(conn, &product.project_id)?;
         let owner = organization_label(conn, &product.owner_organization_id)?;
-        let spent: i64 = requests::for_product(conn, id)?
-            .iter()
+        let approved = requests::for_product(conn, id)?
+            .into_iter()
             .filter(|r| r.is_approved() && r.category == ChangeCategory::FurtherDevelopment)
-            .map(|r| r.estimated_cost_dkk)
-            .sum();
-        let remaining_frame = coordination
-            .as_ref()
-            .and_then(|c| c.view.yearly_budget_frame_dkk)
-            .map(|frame| frame - spent);
+            .filter_map(|r| Some((r.decided_at?.year(), r.estimated_cost_dkk)));
+        let remaining_frame = os2pm_products::remaining_frame(
+            coordination
+                .as_ref()
+                .and_then(|c| c.view.yearly_budget_frame_dkk),
+            crate::usecases::board::today().year(),
+            approved,
+        );
         let open = approval_store::pending_side_approvals(conn, &product.project_id)?;
         let project = Loaded::load(conn, &product.project_id)?;
         Ok(Self {
