@@ -520,9 +520,13 @@ pub struct IfMatch(Option<header::HeaderValue>);
 
 impl IfMatch {
     /// The version a write must find still current: `current` when it matches (or for `*`).
-    /// Missing: 428. Neither `*` nor one of our ETags: 412. Another version: stale, 412.
+    /// Missing (or empty): 428. Neither `*` nor one of our ETags: 412. Another version: stale,
+    /// 412.
     pub fn matched(self, current: i64) -> Result<i64, ApiError> {
-        let Some(value) = self.0 else {
+        let given = self
+            .0
+            .filter(|v| !v.as_bytes().iter().all(u8::is_ascii_whitespace));
+        let Some(value) = given else {
             return Err(ApiError::PreconditionRequired(
                 "send If-Match with the ETag you last read".into(),
             ));

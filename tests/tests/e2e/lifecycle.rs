@@ -965,6 +965,13 @@ async fn changes_need_a_current_if_match_and_refusals_change_nothing() {
     send(&service, edit("Uden If-Match"))
         .await
         .problem(428, "precondition-required");
+    // An empty If-Match names no version: it is missing, not a wrong one.
+    send(
+        &service,
+        edit("Tom If-Match").insert_header(("if-match", "")),
+    )
+    .await
+    .problem(428, "precondition-required");
     let first = send(
         &service,
         edit("Første").insert_header(("if-match", stale.clone())),
