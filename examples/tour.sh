@@ -306,12 +306,21 @@ expect 200 curl -s $API/api/v1/projects/$ID/reports | jq -r '"   \(.items | leng
 say "The coordination group, the go-live evidence, and go-live into a product"
 expect 200 curl -s -X PUT $API/api/v1/projects/$ID/coordination-group -H "Authorization: Bearer $MANAGER" -H "If-Match: $(etag $ID)" \
   -H 'Content-Type: application/json' -d '{"members": [{"organization": "751", "representative": "jens"}],
-    "chair": "751", "yearly_budget_frame_dkk": 500000}' >/dev/null
+    "chair": "751"}' >/dev/null
 document "$PIA" source_shared operations_requirements training_material best_practice_documented
 attest "$PIA" single_core_codebase
 PRODUCT=$(expect 200 curl -s -X POST $API/api/v1/projects/$ID/go-live -H "Authorization: Bearer $JENS" -H "If-Match: $(etag $ID)" | jq -r .product_id)
 expect 200 curl -s "$API/api/v1/products?level=N2&organization=751" | jq -r '.items[] | "   product: \(.name) (\(.level), \(.state))"' >&2
 expect 200 curl -s $API/api/v1/products/$PRODUCT >/dev/null
+
+say "The product's economy: a yearly budget frame, in force at N2 only once the board approves it"
+petag() { curl -s -D - -o /dev/null $API/api/v1/products/$1 | grep -i '^etag' | tr -d '\r' | cut -d' ' -f2; }
+FRAME_APPROVAL=$(expect 202 curl -s -X PUT $API/api/v1/products/$PRODUCT/budget-frame -H "Authorization: Bearer $MANAGER" \
+  -H "If-Match: $(petag $PRODUCT)" -H 'Content-Type: application/json' \
+  -d '{"yearly_budget_frame_dkk": 500000, "reason": "Drift og videreudvikling"}' | jq -r .id)
+expect 200 curl -s $API/api/v1/products/$PRODUCT | jq -r '"   proposed \(.proposed_budget_frame_dkk) kr. a year; in force: \(.yearly_budget_frame_dkk // "none yet")"' >&2
+vote_board "$FRAME_APPROVAL"
+expect 200 curl -s $API/api/v1/products/$PRODUCT | jq -r '"   approved: \(.yearly_budget_frame_dkk) kr. a year in force"' >&2
 
 say "An adoption on the same terms: a finished solution handed over, approved, started and taken live"
 ADOPTION=$(expect 201 curl -s -X POST $API/api/v1/projects -H "Authorization: Bearer $AARHUS" -H 'Content-Type: application/json' -d '{
@@ -348,6 +357,11 @@ say "Change requests: within the frame the group's chair decides; beyond it, the
 expect 201 curl -s -X POST $API/api/v1/products/$PRODUCT/change-requests -H "Authorization: Bearer $AARHUS" \
   -H 'Content-Type: application/json' -d '{"category": "legal_maintenance", "description": "Ny persondatavejledning", "estimated_cost_dkk": 40000}' \
   | jq -r '"   \(.category): \(.state)"' >&2
+# A minor change is agreed between the supplier and the project leader, who files it; the group is informed
+expect 201 curl -s -X POST $API/api/v1/products/$PRODUCT/change-requests -H "Authorization: Bearer $PIA" \
+  -H 'Content-Type: application/json' -d '{"category": "minor_change", "description": "Nyt felt i ansøgningsformularen",
+    "estimated_cost_dkk": 8000, "supplier_agreement": "Aftalt med leverandøren på driftsmødet 3. november"}' \
+  | jq -r '"   \(.category) by the project leader, agreed with the supplier: \(.state)"' >&2
 BEYOND=$(expect 201 curl -s -X POST $API/api/v1/products/$PRODUCT/change-requests -H "Authorization: Bearer $AARHUS" \
   -H 'Content-Type: application/json' -d '{"category": "further_development", "description": "Ny integration", "estimated_cost_dkk": 750000}')
 printf '%s' "$BEYOND" | jq -r '"   \(.category): \(.state), routed to the \(.route)"' >&2
@@ -361,7 +375,6 @@ expect 422 curl -s -X POST $API/api/v1/products/$PRODUCT/level-changes -H "Autho
 
 say "The product climbs to N3: its N3 evidence, a steering group the board appoints with a majority of its own"
 # Every product has its steering group (the project's, carried on); at N3 the board appoints it
-petag() { curl -s -D - -o /dev/null $API/api/v1/products/$1 | grep -i '^etag' | tr -d '\r' | cut -d' ' -f2; }
 document "$PIA" national_strategy_link political_communication transition_process_plan
 STEERING_APPROVAL=$(expect 202 curl -s -X PUT $API/api/v1/products/$PRODUCT/steering-group -H "Authorization: Bearer $MANAGER" \
   -H "If-Match: $(petag $PRODUCT)" -H 'Content-Type: application/json' -d '{
@@ -371,7 +384,7 @@ vote_board "$STEERING_APPROVAL"
 # A board member joins the coordination group, as N3 asks
 expect 200 curl -s -X PUT $API/api/v1/products/$PRODUCT/coordination-group -H "Authorization: Bearer $MANAGER" \
   -H "If-Match: $(petag $PRODUCT)" -H 'Content-Type: application/json' -d '{"members": [{"organization": "751", "representative": "jens"},
-    {"organization": "kl", "representative": "mette"}], "chair": "751", "yearly_budget_frame_dkk": 500000}' >/dev/null
+    {"organization": "kl", "representative": "mette"}], "chair": "751"}' >/dev/null
 RAISE=$(expect 201 curl -s -X POST $API/api/v1/products/$PRODUCT/level-changes -H "Authorization: Bearer $MANAGER" \
   -H 'Content-Type: application/json' -d '{"level": "N3", "reason": "Strategisk betydning"}' | jq -r .id)
 vote_board "$RAISE"

@@ -321,7 +321,7 @@ pub fn problem_safety_net<B: MessageBody + 'static>(
 }
 
 /// The refusals many operations share, each declared once for the document (the generic 400,
-/// 401, 412, 413, 415, 422, 428 and 503 are added to every operation by `os2pm_openapi::finish`).
+/// 401, 412, 413, 414, 415, 422, 428, 431 and 503 are added to every operation by `os2pm_openapi::finish`).
 pub mod refusals {
     use utoipa::IntoResponses;
 

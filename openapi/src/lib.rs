@@ -72,6 +72,7 @@ fn add_common_responses(operation: &mut Operation) {
             "413",
             "The body is larger than the configured limit",
         ),
+        (true, "414", "The URL (path and query) is longer than 8 KiB"),
         (with_body, "415", "The body is not `application/json`"),
         (
             with_input,
@@ -80,6 +81,7 @@ fn add_common_responses(operation: &mut Operation) {
              another request",
         ),
         (with_if_match, "428", "If-Match is required"),
+        (true, "431", "The request headers are larger than 32 KiB"),
         (
             !health,
             "503",

@@ -28,6 +28,8 @@ pub struct ChangeRequestRow {
     pub reason: Option<String>,
     pub created_by: String,
     pub created_at: NaiveDateTime,
+    /// A minor change: where the supplier's agreement is recorded.
+    pub supplier_agreement: Option<String>,
 }
 
 impl ChangeRequestRow {

@@ -13,7 +13,6 @@ pub struct CoordinationGroupRow {
     pub project_id: String,
     pub chair_organization_id: Option<String>,
     pub supplier_organization_id: Option<String>,
-    pub yearly_budget_frame_dkk: Option<i64>,
     #[serde(deserialize_with = "crate::project_aggregate::timestamp")]
     pub updated_at: NaiveDateTime,
 }

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use os2pm_levels::Level;
 use os2pm_products::ProductState;
 
-use crate::schema::{organizations, products};
+use crate::schema::{budget_frames, organizations, products};
 use crate::stored::Stored;
 use crate::{DbConnection, StoreError, like_pattern};
 
@@ -136,4 +136,32 @@ pub fn all(conn: &mut DbConnection) -> Result<Vec<(ProductRow, Option<String>)>,
         .order(products::id)
         .select((ProductRow::as_select(), organizations::code))
         .load(conn)?)
+}
+
+/// The yearly budget frame in force for the product of `project_id` (keyed by the project, as
+/// its groups are), if one was set.
+pub fn budget_frame(conn: &mut DbConnection, project_id: &str) -> Result<Option<i64>, StoreError> {
+    Ok(budget_frames::table
+        .find(project_id)
+        .select(budget_frames::yearly_budget_frame_dkk)
+        .first(conn)
+        .optional()?)
+}
+
+/// Puts `frame_dkk` in force as the yearly budget frame of the product of `project_id`.
+pub fn set_budget_frame(
+    conn: &mut DbConnection,
+    project_id: &str,
+    frame_dkk: i64,
+) -> Result<(), StoreError> {
+    let now = crate::now();
+    diesel::delete(budget_frames::table.find(project_id)).execute(conn)?;
+    diesel::insert_into(budget_frames::table)
+        .values((
+            budget_frames::project_id.eq(project_id),
+            budget_frames::yearly_budget_frame_dkk.eq(frame_dkk),
+            budget_frames::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

@@ -268,7 +268,6 @@ diesel::table! {
         project_id -> Text,
         chair_organization_id -> Nullable<Text>,
         supplier_organization_id -> Nullable<Text>,
-        yearly_budget_frame_dkk -> Nullable<BigInt>,
         updated_at -> Timestamp,
     }
 }
@@ -296,6 +295,15 @@ diesel::table! {
         reason -> Nullable<Text>,
         created_by -> Text,
         created_at -> Timestamp,
+        supplier_agreement -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    budget_frames (project_id) {
+        project_id -> Text,
+        yearly_budget_frame_dkk -> BigInt,
+        updated_at -> Timestamp,
     }
 }
 
@@ -510,6 +518,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     products,
     coordination_groups,
     coordination_members,
+    budget_frames,
     change_requests,
     board_meetings,
     agenda_items,

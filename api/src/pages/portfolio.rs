@@ -13,7 +13,7 @@ use os2pm_projects::{Approver, Decision, Rag, State, Subject};
 
 use crate::usecases::approvals::Proposer;
 use crate::usecases::meetings::ReportingDuty;
-use crate::usecases::portfolio::{DecisionLine, Deviation, Overview, PageData};
+use crate::usecases::portfolio::{DecisionLine, Deviation, Overview, PageData, dkk};
 
 const STYLE: &str = r#"
 :root { font-family: system-ui, "Segoe UI", Roboto, sans-serif; color: #1b1b1b; }
@@ -502,6 +502,7 @@ fn subject_label(subject: Subject) -> &'static str {
         Subject::LevelChange => "Niveauskift",
         Subject::Closure => "Lukning af produkt",
         Subject::ChangeRequest => "Ændringsønske",
+        Subject::BudgetFrame => "Produktets årlige budgetramme",
     }
 }
 
@@ -551,7 +552,6 @@ fn danish_date(day: NaiveDate) -> String {
     format!("{}. {month} {}", day.day(), day.year())
 }
 
-/// `1.234.567 kr.`: Danish thousands separators.
 /// A forecast's deviation from the budget, signed and in words: "+50.000 kr. over",
 /// "−20.000 kr. under", "0 kr.".
 fn variance(amount: i64) -> String {
@@ -560,19 +560,6 @@ fn variance(amount: i64) -> String {
         -1 => format!("{} under", dkk(amount)),
         _ => dkk(0),
     }
-}
-
-fn dkk(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut grouped = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push('.');
-        }
-        grouped.push(digit);
-    }
-    let sign = if amount < 0 { "−" } else { "" };
-    format!("{sign}{grouped} kr.")
 }
 
 #[cfg(test)]

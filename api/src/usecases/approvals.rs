@@ -133,6 +133,14 @@ pub enum Payload {
     LevelChange(LevelChangeTo),
     Closure(ClosureReason),
     ChangeRequest(ChangeRequestRef),
+    BudgetFrame(FrameProposal),
+}
+
+/// The yearly budget frame the board is asked to put in force for a product.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FrameProposal {
+    pub yearly_budget_frame_dkk: i64,
+    pub reason: Option<String>,
 }
 
 /// The level a project or product is to move to, why, and who proposed it.
@@ -183,6 +191,7 @@ impl Payload {
             Subject::LevelChange => Self::LevelChange(read(id, json)?),
             Subject::Closure => Self::Closure(read(id, json)?),
             Subject::ChangeRequest => Self::ChangeRequest(read(id, json)?),
+            Subject::BudgetFrame => Self::BudgetFrame(read(id, json)?),
             Subject::Project | Subject::Budget | Subject::Cancellation => return Ok(None),
         }))
     }
@@ -357,15 +366,16 @@ pub(crate) fn decide(
                 "cancellation_not_confirmed"
             }
         }
-        (Subject::LevelChange | Subject::Closure | Subject::ChangeRequest, _) => {
-            crate::usecases::products::apply_decision(
-                conn,
-                approval,
-                subject,
-                approved,
-                &mut project,
-            )?
-        }
+        (
+            Subject::LevelChange | Subject::Closure | Subject::ChangeRequest | Subject::BudgetFrame,
+            _,
+        ) => crate::usecases::products::apply_decision(
+            conn,
+            approval,
+            subject,
+            approved,
+            &mut project,
+        )?,
     };
     project_store::update(conn, project.version, &project, &description, None)?;
     let after = Snapshot::of(&project_store::find(conn, &approval.project_id)?);

@@ -233,7 +233,6 @@ pub struct CoordinationGroupView {
     pub chair: Option<String>,
     /// A supplier facilitating the group.
     pub supplier: Option<String>,
-    pub yearly_budget_frame_dkk: Option<i64>,
 }
 
 /// The coordination group in force for a project (and the product it became).
@@ -288,7 +287,6 @@ impl CoordinationInForce {
                 members: views,
                 chair,
                 supplier,
-                yearly_budget_frame_dkk: row.yearly_budget_frame_dkk,
             },
         }
     }
@@ -377,7 +375,6 @@ pub(crate) fn form_coordination_group(
             project_id: project_id.to_owned(),
             chair_organization_id: chair,
             supplier_organization_id: supplier,
-            yearly_budget_frame_dkk: request.yearly_budget_frame_dkk,
             updated_at: os2pm_persistence::now(),
         },
         &rows,

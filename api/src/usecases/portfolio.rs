@@ -597,8 +597,9 @@ pub struct DecisionLog {
 /// The decision in the association's words.
 fn decision_text(approval: &ApprovalRow) -> String {
     let approved = approval.is_approved();
-    let level_to = match Payload::of(approval) {
-        Ok(Some(Payload::LevelChange(change))) => Some(change.to.to_string()),
+    let payload = Payload::of(approval).ok().flatten();
+    let level_to = match &payload {
+        Some(Payload::LevelChange(change)) => Some(change.to.to_string()),
         _ => None,
     };
     match (approval.subject, approval.outcome) {
@@ -620,6 +621,14 @@ fn decision_text(approval: &ApprovalRow) -> String {
         (Subject::Cancellation, _) if approved => "Projektet lukket".into(),
         (Subject::Closure, _) if approved => "Produktet lukket".into(),
         (Subject::ChangeRequest, _) if approved => "Ændringsønske godkendt".into(),
+        (Subject::BudgetFrame, _) => match (&payload, approved) {
+            (Some(Payload::BudgetFrame(frame)), true) => format!(
+                "Budgetramme på {} kr. om året godkendt",
+                dkk(frame.yearly_budget_frame_dkk)
+            ),
+            _ if approved => "Budgetramme godkendt".into(),
+            _ => "Budgetramme ikke godkendt".into(),
+        },
         _ => "Ikke godkendt".into(),
     }
 }
@@ -697,6 +706,20 @@ pub fn decision_log(conn: &mut os2pm_persistence::DbConnection) -> Result<Decisi
         });
     }
     Ok(DecisionLog { items })
+}
+
+/// `1.234.567 kr.`: Danish thousands separators.
+pub(crate) fn dkk(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut grouped = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push('.');
+        }
+        grouped.push(digit);
+    }
+    let sign = if amount < 0 { "−" } else { "" };
+    format!("{sign}{grouped} kr.")
 }
 
 #[cfg(test)]

@@ -95,6 +95,57 @@ names!(Route {
     Board => "board",
 });
 
+/// Whether a product's yearly budget frame at `level` is in force only once the board approves
+/// it (report 4.1.5: the product's economy "skal godkendes … for N2 og N3 produkter af
+/// bestyrelsen"); below N2 it is in force when its group sets it.
+pub fn frame_needs_board(level: Level) -> bool {
+    !level.is_local()
+}
+
+/// Who files a change request, as far as the rules ask.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filer {
+    /// The caller's organisation is a member of the product's coordination group.
+    pub member_organization: bool,
+    /// The caller leads the product's development (the project leader of its steering group).
+    pub project_leader: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FilingError {
+    #[error(
+        "a minor change is agreed between the supplier and the project leader: only the project leader files it"
+    )]
+    NotTheProjectLeader,
+    #[error("only member organisations of the coordination group file change requests")]
+    NotAMember,
+    #[error("a minor change records where the supplier agreed to it")]
+    NoSupplierAgreement,
+    #[error("only a minor change records a supplier agreement")]
+    AgreementWithoutMinorChange,
+}
+
+/// Who may file a change request of `category` (KOMBIT, governance.md §5): a minor change
+/// (*behovsændring*) is agreed between the supplier and the project leader, who files it with
+/// the supplier's agreement; every other category is filed by a member organisation.
+pub fn check_filing(
+    category: ChangeCategory,
+    filer: Filer,
+    supplier_agreement: Option<&str>,
+) -> Result<(), FilingError> {
+    let agreed = supplier_agreement.is_some_and(|a| !a.trim().is_empty());
+    match category {
+        ChangeCategory::MinorChange if !filer.project_leader => {
+            Err(FilingError::NotTheProjectLeader)
+        }
+        ChangeCategory::MinorChange if !agreed => Err(FilingError::NoSupplierAgreement),
+        ChangeCategory::MinorChange => Ok(()),
+        _ if supplier_agreement.is_some() => Err(FilingError::AgreementWithoutMinorChange),
+        _ if !filer.member_organization => Err(FilingError::NotAMember),
+        _ => Ok(()),
+    }
+}
+
 /// What remains in `year` of a yearly budget frame: the frame less the further development
 /// approved that year, given as (year decided, cost); each budget year starts afresh
 /// (governance.md §5). No frame: nothing remains.
@@ -223,6 +274,51 @@ pub fn check_evaluation(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_board_approves_the_frame_of_n2_and_n3_products() {
+        assert!(!frame_needs_board(Level::Sandbox));
+        assert!(!frame_needs_board(Level::N1));
+        assert!(frame_needs_board(Level::N2));
+        assert!(frame_needs_board(Level::N3));
+    }
+
+    #[test]
+    fn a_minor_change_is_filed_by_the_project_leader_with_the_suppliers_agreement() {
+        let leader = Filer {
+            member_organization: false,
+            project_leader: true,
+        };
+        let member = Filer {
+            member_organization: true,
+            project_leader: false,
+        };
+        let agreed = Some("Aftalt med leverandøren 3. november");
+        let minor = ChangeCategory::MinorChange;
+        assert_eq!(check_filing(minor, leader, agreed), Ok(()));
+        assert_eq!(
+            check_filing(minor, member, agreed),
+            Err(FilingError::NotTheProjectLeader)
+        );
+        assert_eq!(
+            check_filing(minor, leader, None),
+            Err(FilingError::NoSupplierAgreement)
+        );
+        assert_eq!(
+            check_filing(minor, leader, Some("  ")),
+            Err(FilingError::NoSupplierAgreement)
+        );
+        let development = ChangeCategory::FurtherDevelopment;
+        assert_eq!(check_filing(development, member, None), Ok(()));
+        assert_eq!(
+            check_filing(development, leader, None),
+            Err(FilingError::NotAMember)
+        );
+        assert_eq!(
+            check_filing(development, member, agreed),
+            Err(FilingError::AgreementWithoutMinorChange)
+        );
+    }
 
     #[test]
     fn the_frame_holds_per_budget_year() {

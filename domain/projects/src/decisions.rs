@@ -46,6 +46,8 @@ pub enum Subject {
     Closure,
     /// A change request beyond the product's budget frame.
     ChangeRequest,
+    /// A product's yearly budget frame at N2/N3 (report 4.1.5).
+    BudgetFrame,
 }
 
 names!(Subject {
@@ -56,6 +58,7 @@ names!(Subject {
     LevelChange => "level_change",
     Closure => "closure",
     ChangeRequest => "change_request",
+    BudgetFrame => "budget_frame",
 });
 
 /// Whether cancelling a project at `level` needs the board's confirmation (N2/N3).

@@ -11,12 +11,32 @@ use crate::running::{
     start_running,
 };
 
-fn coordination(members: &[(&str, &str)], chair: &str, frame: i64) -> Value {
+fn coordination(members: &[(&str, &str)], chair: &str) -> Value {
     let members: Vec<Value> = members
         .iter()
         .map(|(org, rep)| json!({"organization": org, "representative": rep}))
         .collect();
-    json!({"members": members, "chair": chair, "yearly_budget_frame_dkk": frame})
+    json!({"members": members, "chair": chair})
+}
+
+/// Sets the product's yearly budget frame as the business manager: in force at once below N2,
+/// else once the board approves it.
+async fn set_frame(service: &impl TestService, cast: &Cast, product_id: &str, frame: i64) -> Reply {
+    let proposed = send(
+        service,
+        TestRequest::put()
+            .uri(&format!("/api/v1/products/{product_id}/budget-frame"))
+            .insert_header(bearer(&cast.manager))
+            .insert_header(("If-Match", product_etag(service, product_id).await))
+            .set_json(json!({"yearly_budget_frame_dkk": frame})),
+    )
+    .await;
+    if proposed.status == 202 {
+        let approval = proposed.body["id"].as_str().unwrap().to_owned();
+        let decided = approve_all(service, cast, &approval).await;
+        assert_eq!(decided.body["outcome"], "approve", "{}", decided.body);
+    }
+    proposed
 }
 
 pub(crate) async fn product(service: &impl TestService, id: &str) -> Reply {
@@ -54,13 +74,14 @@ pub(crate) async fn live_product_at(
     at: At<'_>,
 ) -> (String, String) {
     let id = running_project(service, cast, crew, at).await;
-    let group = coordination(&[("751", "jens"), ("101", "kim")], "751", frame);
+    let group = coordination(&[("751", "jens"), ("101", "kim")], "751");
     let formed = put(service, &cast.manager, &id, "coordination-group", group).await;
     assert_eq!(formed.status, 200, "{}", formed.body);
     meet_gate(service, &crew.pia, &id, "go_live").await;
     let live = post(service, &crew.jens, &id, "go-live", json!({})).await;
     assert_eq!(live.status, 200, "{}", live.body);
     let product_id = live.body["product_id"].as_str().unwrap().to_owned();
+    set_frame(service, cast, &product_id, frame).await;
     (id, product_id)
 }
 
@@ -82,7 +103,7 @@ async fn an_n2_project_goes_live_as_a_product_after_two_reports() {
     refused.problem(422, "unmet-requirements");
     assert_eq!(keys(&refused), ["coordination_group_formed"]);
 
-    let group = coordination(&[("751", "jens"), ("101", "kim")], "751", 500_000);
+    let group = coordination(&[("751", "jens"), ("101", "kim")], "751");
     put(
         &service,
         &crew.pia,
@@ -111,7 +132,8 @@ async fn an_n2_project_goes_live_as_a_product_after_two_reports() {
     assert_eq!(view.body["participants"], json!(["101", "751"]));
     assert_eq!(view.body["project_id"], id.as_str());
     assert_eq!(view.body["coordination_group"]["chair"], "751");
-    assert_eq!(view.body["remaining_budget_frame_dkk"], 500_000);
+    assert_eq!(view.body["yearly_budget_frame_dkk"], Value::Null);
+    assert_eq!(view.body["remaining_budget_frame_dkk"], Value::Null);
     let listed = send(
         &service,
         TestRequest::get().uri("/api/v1/products?level=N2&organization=751"),
@@ -137,7 +159,7 @@ async fn an_n3_product_needs_a_board_member_in_its_coordination_group_always() {
     let crew = crew(&app, &service, &cast).await;
     let id = running_project(&service, &cast, &crew, "N3").await;
 
-    let without = coordination(&[("751", "jens")], "751", 0);
+    let without = coordination(&[("751", "jens")], "751");
     let refused = put(&service, &cast.manager, &id, "coordination-group", without).await;
     refused.problem(422, "validation");
     assert!(
@@ -157,11 +179,11 @@ async fn an_n3_product_needs_a_board_member_in_its_coordination_group_always() {
     );
 
     // A member organisation is represented by one of its own people (governance.md §4).
-    let foreign = coordination(&[("751", "jens"), ("101", "board-1")], "751", 0);
+    let foreign = coordination(&[("751", "jens"), ("101", "board-1")], "751");
     let refused = put(&service, &cast.manager, &id, "coordination-group", foreign).await;
     refused.problem(422, "validation");
     assert_eq!(refused.error_fields()[0], "members[1].representative");
-    let with = coordination(&[("751", "jens"), ("kl", "board-1")], "751", 0);
+    let with = coordination(&[("751", "jens"), ("kl", "board-1")], "751");
     assert_eq!(
         put(&service, &cast.manager, &id, "coordination-group", with)
             .await
@@ -178,7 +200,7 @@ async fn an_n3_product_needs_a_board_member_in_its_coordination_group_always() {
         .uri(&format!("/api/v1/products/{product_id}/coordination-group"))
         .insert_header(bearer(&crew.jens))
         .insert_header(("if-match", etag))
-        .set_json(coordination(&[("751", "jens"), ("101", "kim")], "751", 0));
+        .set_json(coordination(&[("751", "jens"), ("101", "kim")], "751"));
     send(&service, drop_board).await.problem(422, "validation");
     assert_eq!(
         product(&service, &product_id).await.body["coordination_group"]["members"]
@@ -235,7 +257,7 @@ async fn an_n2_product_climbs_to_n3_with_a_board_appointed_steering_group_and_ba
             .contains("strategisk kommunikation, der koordineres med bestyrelsen")
     );
     record_level(&service, &cast, &crew.pia, &id, "N3", "go_live").await;
-    let board_in_group = coordination(&[("751", "jens"), ("kl", "board-1")], "751", 100_000);
+    let board_in_group = coordination(&[("751", "jens"), ("kl", "board-1")], "751");
     let coordination_put = TestRequest::put()
         .uri(&format!("/api/v1/products/{product_id}/coordination-group"))
         .insert_header(bearer(&cast.manager))
@@ -319,11 +341,16 @@ async fn a_level_change_n1_to_n2_is_refused_for_unmet_requirements_then_approved
     let cast = cast(&app, &service, 3).await;
     let crew = crew(&app, &service, &cast).await;
     let id = running_project(&service, &cast, &crew, "N1").await;
-    let group = coordination(&[("751", "jens")], "751", 100_000);
+    let group = coordination(&[("751", "jens")], "751");
     put(&service, &cast.manager, &id, "coordination-group", group).await;
     meet_gate(&service, &crew.pia, &id, "go_live").await;
     let live = post(&service, &crew.jens, &id, "go-live", json!({})).await;
     let product_id = live.body["product_id"].as_str().unwrap().to_owned();
+    // Below N2 the frame is in force when it is set: no board approval.
+    let framed = set_frame(&service, &cast, &product_id, 100_000).await;
+    assert_eq!(framed.status, 200, "{}", framed.body);
+    assert_eq!(framed.body["yearly_budget_frame_dkk"], 100_000);
+    assert_eq!(framed.body["open_approvals"], json!([]));
     let propose = |token: &str, level: &str| {
         TestRequest::post()
             .uri(&format!("/api/v1/products/{product_id}/level-changes"))
@@ -493,6 +520,109 @@ async fn a_running_project_moves_up_a_level_once_the_board_approves() {
     );
 }
 
+/// Report 4.1.5 (governance.md §4, coordination group): the product's economy "skal godkendes …
+/// for N2 og N3 produkter af bestyrelsen". A yearly budget frame set on an N2 product waits
+/// for the board and routes nothing until it is approved.
+#[actix_web::test]
+async fn the_budget_frame_of_an_n2_product_is_in_force_only_once_the_board_approves_it() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let (id, product_id) = live_product(&service, &cast, &crew, 500_000).await;
+    let view = product(&service, &product_id).await.body;
+    assert_eq!(view["yearly_budget_frame_dkk"], 500_000);
+    assert_eq!(view["proposed_budget_frame_dkk"], Value::Null);
+    let frame = |token: &str, etag: &str, body: Value| {
+        TestRequest::put()
+            .uri(&format!("/api/v1/products/{product_id}/budget-frame"))
+            .insert_header(bearer(token))
+            .insert_header(("If-Match", etag.to_owned()))
+            .set_json(body)
+    };
+    let etag = product_etag(&service, &product_id).await;
+    let raise = json!({"yearly_budget_frame_dkk": 800_000, "reason": "Ny integration 2027"});
+    // A member that does not chair the group may not set it; nor may a stale ETag.
+    send(&service, frame(&cast.copenhagen, &etag, raise.clone()))
+        .await
+        .problem(403, "forbidden");
+    send(&service, frame(&crew.jens, "\"1\"", raise.clone()))
+        .await
+        .problem(412, "precondition-failed");
+    let bad = send(
+        &service,
+        frame(&crew.jens, &etag, json!({"yearly_budget_frame_dkk": -1})),
+    )
+    .await;
+    assert_eq!(bad.error_fields(), ["yearly_budget_frame_dkk"]);
+    // The frame is no longer the coordination group's to set.
+    let mut group = coordination(&[("751", "jens"), ("101", "kim")], "751");
+    group["yearly_budget_frame_dkk"] = json!(900_000);
+    let by_group = TestRequest::put()
+        .uri(&format!("/api/v1/products/{product_id}/coordination-group"))
+        .insert_header(bearer(&crew.jens))
+        .insert_header(("If-Match", etag.clone()))
+        .set_json(group);
+    assert_eq!(
+        send(&service, by_group).await.error_fields(),
+        ["yearly_budget_frame_dkk"]
+    );
+
+    // The chair proposes 800.000: the board decides; 500.000 stays in force meanwhile.
+    let proposed = send(&service, frame(&crew.jens, &etag, raise.clone())).await;
+    assert_eq!(proposed.status, 202, "{}", proposed.body);
+    assert_eq!(
+        (&proposed.body["subject"], &proposed.body["approver"]),
+        (&json!("budget_frame"), &json!("board"))
+    );
+    let view = product(&service, &product_id).await.body;
+    assert_eq!(
+        (
+            &view["yearly_budget_frame_dkk"],
+            &view["proposed_budget_frame_dkk"],
+            &view["remaining_budget_frame_dkk"]
+        ),
+        (&json!(500_000), &json!(800_000), &json!(500_000))
+    );
+    let etag = product_etag(&service, &product_id).await;
+    send(&service, frame(&cast.manager, &etag, raise))
+        .await
+        .problem(409, "conflict");
+    // Not in force yet: 600.000 is beyond the frame and goes to the board.
+    let request = |cost: i64| {
+        TestRequest::post()
+            .uri(&format!("/api/v1/products/{product_id}/change-requests"))
+            .insert_header(bearer(&cast.aarhus))
+            .set_json(
+                json!({"category": "further_development", "description": "Ny integration",
+                "estimated_cost_dkk": cost}),
+            )
+    };
+    assert_eq!(
+        send(&service, request(600_000)).await.body["route"],
+        "board"
+    );
+
+    let approval = proposed.body["id"].as_str().unwrap();
+    let decided = approve_all(&service, &cast, approval).await;
+    assert_eq!(decided.body["outcome"], "approve", "{}", decided.body);
+    let view = product(&service, &product_id).await.body;
+    assert_eq!(
+        (
+            &view["yearly_budget_frame_dkk"],
+            &view["proposed_budget_frame_dkk"]
+        ),
+        (&json!(800_000), &Value::Null)
+    );
+    assert_eq!(
+        send(&service, request(600_000)).await.body["route"],
+        "coordination_group"
+    );
+    let actions = history_actions(&service, &id).await;
+    assert!(actions.contains(&"budget_frame_proposed".to_owned()));
+    assert!(actions.contains(&"budget_frame_approved".to_owned()));
+}
+
 #[actix_web::test]
 async fn change_requests_are_routed_by_category_and_budget_frame() {
     let app = TestApp::new();
@@ -509,17 +639,59 @@ async fn change_requests_are_routed_by_category_and_budget_frame() {
             )
     };
     let outsider = token_for(&app, "eva", &[Role::MunicipalityUser], Some("461"));
-    send(&service, request(&outsider, "minor_change", 1))
+    send(&service, request(&outsider, "legal_maintenance", 1))
         .await
         .problem(403, "forbidden");
     let bad = send(&service, request(&cast.copenhagen, "wish", 1)).await;
     assert_eq!(bad.error_fields(), ["category"]);
 
-    let minor = send(&service, request(&cast.copenhagen, "minor_change", 900_000)).await;
+    // A minor change is agreed between the supplier and the project leader (governance.md §5):
+    // a member does not file one, and the project leader files it with the agreement.
+    send(&service, request(&cast.copenhagen, "minor_change", 9_000))
+        .await
+        .problem(403, "forbidden");
+    let unagreed = send(&service, request(&crew.pia, "minor_change", 9_000)).await;
+    assert_eq!(unagreed.error_fields(), ["supplier_agreement"]);
+    let agreed = |token: &str, category: &str| {
+        TestRequest::post()
+            .uri(&format!("/api/v1/products/{product_id}/change-requests"))
+            .insert_header(bearer(token))
+            .set_json(
+                json!({"category": category, "description": "Nyt felt i formularen",
+                "estimated_cost_dkk": 9_000, "supplier_agreement": "Aftalt med leverandøren 3/11"}),
+            )
+    };
+    let minor = send(&service, agreed(&crew.pia, "minor_change")).await;
     assert_eq!(minor.status, 201, "{}", minor.body);
     assert_eq!(
         (minor.body["route"].as_str(), minor.body["state"].as_str()),
         (Some("recorded"), Some("recorded"))
+    );
+    assert_eq!(
+        minor.body["supplier_agreement"],
+        "Aftalt med leverandøren 3/11"
+    );
+    let misplaced = send(&service, agreed(&cast.copenhagen, "further_development")).await;
+    assert_eq!(misplaced.error_fields(), ["supplier_agreement"]);
+    // The coordination group is informed by an event of its own.
+    let informed = send(
+        &service,
+        TestRequest::get()
+            .uri("/api/v1/events?types=change_request.*&limit=100")
+            .insert_header(bearer(&cast.admin)),
+    )
+    .await;
+    let types: Vec<&str> = informed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["type"].as_str())
+        .collect();
+    assert_eq!(
+        types,
+        ["change_request.minor_change_agreed"],
+        "{}",
+        informed.body
     );
 
     let within = send(
@@ -628,7 +800,7 @@ async fn the_board_closes_a_product_and_a_closed_product_refuses_changes() {
         .uri(&format!("/api/v1/products/{product_id}/coordination-group"))
         .insert_header(bearer(&cast.manager))
         .insert_header(("if-match", etag))
-        .set_json(coordination(&[("751", "jens")], "751", 0));
+        .set_json(coordination(&[("751", "jens")], "751"));
     send(&service, regroup).await.problem(409, "conflict");
     let level = TestRequest::post()
         .uri(&format!("/api/v1/products/{product_id}/level-changes"))
@@ -669,7 +841,7 @@ async fn an_approved_adoption_goes_live_through_the_gates_of_its_level() {
 
     start_running(&service, &cast, &crew, &id, at).await;
     // The go-live gate is owed in full: the source shared, operations, training material.
-    let group = coordination(&[("751", "jens"), ("101", "kim")], "751", 0);
+    let group = coordination(&[("751", "jens"), ("101", "kim")], "751");
     put(&service, &cast.manager, &id, "coordination-group", group).await;
     let refused = post(&service, &crew.jens, &id, "go-live", json!({})).await;
     refused.problem(422, "unmet-requirements");

@@ -191,6 +191,7 @@ async fn the_sandbox_migration_keeps_every_row_and_reference_both_ways() {
         .unwrap()
         .to_string()
     };
+    assert_eq!(revert_last(), "20261201000018");
     assert_eq!(revert_last(), "20261201000017");
     assert_eq!(revert_last(), "20261201000016");
     assert_eq!(revert_last(), "20261201000015");
@@ -198,8 +199,16 @@ async fn the_sandbox_migration_keeps_every_row_and_reference_both_ways() {
     assert_eq!(revert_last(), "20261130000013");
     assert_eq!(revert_last(), "20261122000012");
     assert_eq!(revert_last(), "20261122000011");
-    // Down removes the 2025 catalogue (nothing is pinned to it) and nothing else.
-    let without_2025: Vec<(String, i64)> = before
+    // Down drops the product's budget-frame approval (no earlier schema holds one), removes the
+    // 2025 catalogue (nothing is pinned to it), and nothing else.
+    let kept: Vec<(String, i64)> = before
+        .iter()
+        .map(|(table, n)| match table.as_str() {
+            "approvals" => (table.clone(), n - 1),
+            _ => (table.clone(), *n),
+        })
+        .collect();
+    let without_2025: Vec<(String, i64)> = kept
         .iter()
         .map(|(table, n)| match table.as_str() {
             "requirements" => (table.clone(), 34),
@@ -211,7 +220,7 @@ async fn the_sandbox_migration_keeps_every_row_and_reference_both_ways() {
     drop(conn);
     migrations::prepare(&app.db.url, true).unwrap();
     let mut conn = app.db.connect();
-    assert_eq!(rebuilt_table_counts(&mut conn), before);
+    assert_eq!(rebuilt_table_counts(&mut conn), kept);
     if let DbConnection::Sqlite(sqlite) = &mut conn {
         let broken = diesel::sql_query("SELECT COUNT(*) AS n FROM pragma_foreign_key_check")
             .get_result::<Count>(sqlite)

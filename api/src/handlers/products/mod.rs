@@ -1,6 +1,7 @@
-//! `/api/v1/products…`: products, their coordination groups, level changes, closing, change
+//! `/api/v1/products…`: products, their budget frame, coordination groups, level changes, closing, change
 //! requests, evaluations, self-assessments and publiccode.yml.
 
+pub mod budget_frame;
 pub mod change_requests;
 pub mod closure;
 pub mod coordination_group;
@@ -18,6 +19,7 @@ pub fn routes(config: &mut ServiceConfig) {
     config
         .service(read::list)
         .service(read::get)
+        .service(budget_frame::put_budget_frame)
         .service(change_requests::list_change_requests)
         .service(change_requests::create_change_request)
         .service(change_requests::decide_change_request)

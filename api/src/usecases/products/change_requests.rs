@@ -6,7 +6,9 @@ use os2pm_persistence::audit::{self, NewEntry};
 use os2pm_persistence::change_requests::{self as requests, ChangeRequestRow};
 use os2pm_persistence::projects as project_store;
 use os2pm_persistence::{DbConnection, StoreError, in_transaction, organizations};
-use os2pm_products::{ChangeCategory, ChangeRequestState, Route, route};
+use os2pm_products::{
+    ChangeCategory, ChangeRequestState, Filer, FilingError, Route, check_filing, route,
+};
 use os2pm_projects::{Approver, Decision, Subject};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -38,6 +40,8 @@ pub struct ChangeRequestView {
     pub reason: Option<String>,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
+    /// A minor change: where the supplier's agreement with the project leader is recorded.
+    pub supplier_agreement: Option<String>,
 }
 
 fn change_request_view(
@@ -57,6 +61,7 @@ fn change_request_view(
         reason: row.reason,
         created_by: row.created_by,
         created_at: row.created_at.and_utc(),
+        supplier_agreement: row.supplier_agreement,
     })
 }
 
@@ -70,6 +75,10 @@ pub struct NewChangeRequest {
     pub description: String,
     #[validate(range(min = 0, message = "must not be negative"))]
     pub estimated_cost_dkk: i64,
+    /// A minor change (`minor_change`, filed by the product's project leader) only: where the
+    /// supplier agreed to it (a link to the minutes or mail, or a line saying when and how).
+    #[validate(length(min = 1, max = 2000, message = "must be 1 to 2000 characters"))]
+    pub supplier_agreement: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -81,7 +90,9 @@ pub struct ChangeDecisionRequest {
     pub reason: Option<String>,
 }
 
-/// Files a change request, routed by the domain to whoever decides it.
+/// Files a change request, routed by the domain to whoever decides it: a member organisation
+/// files one, the project leader a minor change agreed with the supplier (the group is informed
+/// by its own event, `change_request.minor_change_agreed`).
 pub fn submit(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -89,22 +100,39 @@ pub fn submit(
     idempotency_key: IdempotencyKey,
     change: ParsedChangeRequest,
 ) -> Result<StoredReply, ApiError> {
-    caller.require_any(&[Role::MunicipalityUser, Role::Integration])?;
     let ParsedChangeRequest { request, category } = change;
     idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
         let loaded = LoadedProduct::load(conn, id)?;
         loaded.check_open()?;
-        if !loaded
+        let member = loaded
             .coordination
             .as_ref()
-            .is_some_and(|c| c.is_member_organization(caller))
-        {
-            return Err(ApiError::Forbidden(
-                "only member organisations of the coordination group file change requests".into(),
-            ));
-        }
+            .is_some_and(|c| c.is_member_organization(caller));
+        let filer = Filer {
+            member_organization: member
+                && (caller.has_role(Role::MunicipalityUser) || caller.has_role(Role::Integration)),
+            project_leader: loaded
+                .project
+                .steering
+                .as_ref()
+                .is_some_and(|s| s.is_project_leader(&caller.sub)),
+        };
+        check_filing(category, filer, request.supplier_agreement.as_deref()).map_err(
+            |e| match e {
+                FilingError::NotTheProjectLeader | FilingError::NotAMember => {
+                    ApiError::Forbidden(e.to_string())
+                }
+                FilingError::NoSupplierAgreement | FilingError::AgreementWithoutMinorChange => {
+                    ApiError::validation("supplier_agreement", e.to_string())
+                }
+            },
+        )?;
         let route = route(category, request.estimated_cost_dkk, loaded.remaining_frame);
-        let organization = organizations::find(conn, caller.org.as_deref().unwrap_or_default())?;
+        let org = caller
+            .org
+            .as_deref()
+            .ok_or_else(|| ApiError::Forbidden("the token names no organisation".into()))?;
+        let organization = organizations::find(conn, org)?;
         let row = ChangeRequestRow {
             id: uuid::Uuid::now_v7().to_string(),
             product_id: id.to_owned(),
@@ -119,6 +147,7 @@ pub fn submit(
             reason: None,
             created_by: caller.sub.clone(),
             created_at: os2pm_persistence::now(),
+            supplier_agreement: request.supplier_agreement.clone(),
         };
         requests::insert(conn, &row)?;
         if route == Route::Board {
@@ -131,7 +160,11 @@ pub fn submit(
             (
                 "project",
                 &loaded.product.project_id,
-                "change_request_filed",
+                if category == ChangeCategory::MinorChange {
+                    "change_request_minor_change_agreed"
+                } else {
+                    "change_request_filed"
+                },
             ),
             format!("/api/v1/products/{id}/change-requests/{}", view.id),
             &view,

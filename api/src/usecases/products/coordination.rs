@@ -26,15 +26,13 @@ pub struct MemberRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "members": [{"organization": "751", "representative": "jens"}, {"organization": "kl", "representative": "mette"}],
-    "chair": "751", "supplier": null, "yearly_budget_frame_dkk": 500000
+    "chair": "751", "supplier": null
 }))]
 pub struct CoordinationGroupRequest {
     #[validate(length(max = 150, message = "at most 150 members"))]
     pub members: Vec<MemberRequest>,
     pub chair: Option<String>,
     pub supplier: Option<String>,
-    #[validate(range(min = 0, message = "must not be negative"))]
-    pub yearly_budget_frame_dkk: Option<i64>,
 }
 
 impl CoordinationGroupRequest {
@@ -54,7 +52,6 @@ impl CoordinationGroupRequest {
                 .unwrap_or_default(),
             chair: view.and_then(|v| v.chair.clone()),
             supplier: view.and_then(|v| v.supplier.clone()),
-            yearly_budget_frame_dkk: view.and_then(|v| v.yearly_budget_frame_dkk),
         }
     }
 }

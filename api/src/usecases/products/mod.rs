@@ -1,6 +1,7 @@
 //! Products: what a project becomes at go-live, loaded with their group and budget frame, and
 //! what a decided product approval changes.
 
+pub mod budget_frame;
 pub mod change_requests;
 pub mod closure;
 pub mod coordination;
@@ -85,14 +86,19 @@ pub struct ProductView {
     /// read it (an N3 product's is appointed by the board, which holds its majority).
     pub steering_group: Option<SteeringGroupView>,
     pub coordination_group: Option<CoordinationGroupView>,
+    /// The yearly budget frame in force: what the product may spend on further development in
+    /// a budget year. At N2 and N3 the board approves it (report 4.1.5).
+    pub yearly_budget_frame_dkk: Option<i64>,
+    /// A frame waiting for the board's approval (in `open_approvals`), not yet in force.
+    pub proposed_budget_frame_dkk: Option<i64>,
     /// What is left of the yearly budget frame after approved further development this year.
     pub remaining_budget_frame_dkk: Option<i64>,
     /// Pending board approvals: level change, closure, change requests.
     pub open_approvals: Vec<ApprovalView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    /// `set_coordination_group`, `change_level`, `set_steering_group`, `propose_closure`,
-    /// `request_change`, `join`, `leave`.
+    /// `set_coordination_group`, `set_budget_frame`, `change_level`, `set_steering_group`,
+    /// `propose_closure`, `request_change`, `join`, `leave`.
     #[serde(rename = "_actions")]
     pub actions: Vec<String>,
 }
@@ -105,6 +111,7 @@ pub(crate) struct LoadedProduct {
     pub(crate) project: Loaded,
     pub(crate) coordination: Option<CoordinationInForce>,
     owner: String,
+    frame: Option<i64>,
     pub(crate) remaining_frame: Option<i64>,
     open: Vec<ApprovalRow>,
 }
@@ -121,10 +128,9 @@ impl LoadedProduct {
             .into_iter()
             .filter(|r| r.is_approved() && r.category == ChangeCategory::FurtherDevelopment)
             .filter_map(|r| Some((r.decided_at?.year(), r.estimated_cost_dkk)));
+        let frame = store::budget_frame(conn, &product.project_id)?;
         let remaining_frame = os2pm_products::remaining_frame(
-            coordination
-                .as_ref()
-                .and_then(|c| c.view.yearly_budget_frame_dkk),
+            frame,
             crate::usecases::board::today().year(),
             approved,
         );
@@ -135,6 +141,7 @@ impl LoadedProduct {
             product,
             coordination,
             owner,
+            frame,
             remaining_frame,
             open,
         })
@@ -173,7 +180,7 @@ impl LoadedProduct {
             && self.state() == ProductState::Active
         {
             if self.steers(caller) {
-                actions.extend(["set_coordination_group", "change_level"]);
+                actions.extend(["set_coordination_group", "set_budget_frame", "change_level"]);
             }
             if caller.has_role(Role::Forretningsleder) {
                 actions.extend(["set_steering_group", "propose_closure"]);
@@ -195,6 +202,12 @@ impl LoadedProduct {
             .iter()
             .map(|row| ApprovalView::load(conn, row.clone()))
             .collect::<Result<_, _>>()?;
+        let mut proposed_budget_frame_dkk = None;
+        for approval in &self.open {
+            if let Some(Payload::BudgetFrame(frame)) = Payload::of(approval)? {
+                proposed_budget_frame_dkk = Some(frame.yearly_budget_frame_dkk);
+            }
+        }
         let p = &self.product;
         Ok(ProductView {
             id: p.id.clone(),
@@ -208,6 +221,8 @@ impl LoadedProduct {
             steering_group: self.project.steering.as_ref().map(SteeringInForce::view),
             closed_reason: p.closed_reason.clone(),
             coordination_group: self.coordination.as_ref().map(|c| c.view.clone()),
+            yearly_budget_frame_dkk: self.frame,
+            proposed_budget_frame_dkk,
             remaining_budget_frame_dkk: self.remaining_frame,
             open_approvals,
             created_at: p.created_at.and_utc(),
@@ -300,6 +315,11 @@ pub(crate) fn apply_decision(
                 "change_request_rejected"
             })
         }
+        (Subject::BudgetFrame, Some(Payload::BudgetFrame(frame))) if approved => {
+            store::set_budget_frame(conn, &project.id, frame.yearly_budget_frame_dkk)?;
+            Ok("budget_frame_approved")
+        }
+        (Subject::BudgetFrame, _) if !approved => Ok("budget_frame_not_approved"),
         (subject, _) => Err(ApiError::Internal(format!(
             "{subject} is not a product decision, or its approval lacks its payload"
         ))),
