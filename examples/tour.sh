@@ -322,6 +322,12 @@ expect 200 curl -s $API/api/v1/products/$PRODUCT | jq -r '"   proposed \(.propos
 vote_board "$FRAME_APPROVAL"
 expect 200 curl -s $API/api/v1/products/$PRODUCT | jq -r '"   approved: \(.yearly_budget_frame_dkk) kr. a year in force"' >&2
 
+say "A further coordination group: Copenhagen's schools follow the product in a group of their own"
+expect 200 curl -s -X PUT $API/api/v1/products/$PRODUCT/coordination-groups/skole -H "Authorization: Bearer $MANAGER" \
+  -H "If-Match: $(petag $PRODUCT)" -H 'Content-Type: application/json' \
+  -d '{"members": [{"organization": "101", "representative": "kim"}], "chair": "101"}' \
+  | jq -r '.coordination_groups[] | "   \(.key): \([.members[].organization] | join(", ")), chaired by \(.chair)"' >&2
+
 say "An adoption on the same terms: a finished solution handed over, approved, started and taken live"
 ADOPTION=$(expect 201 curl -s -X POST $API/api/v1/projects -H "Authorization: Bearer $AARHUS" -H 'Content-Type: application/json' -d '{
     "kind": "adoption", "title": "Mødebooking fra Aarhus", "summary": "En færdig løsning, overdraget til foreningen.",

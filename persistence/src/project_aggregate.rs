@@ -22,7 +22,7 @@ use crate::approvals::{ApprovalRow, VoteRow};
 use crate::board::SeatRow;
 use crate::budgets::BudgetRow;
 use crate::connection::MultiBackend;
-use crate::coordination::CoordinationGroupRow;
+use crate::coordination::{CoordinationGroupRow, GroupWithMembers, with_members};
 use crate::organizations::OrganizationRow;
 use crate::people::{PersonRow, Representation};
 use crate::products::ProductRow;
@@ -41,7 +41,8 @@ pub struct ProjectAggregate {
     /// The votes on them, by cast time.
     pub votes: Vec<VoteRow>,
     pub steering: Option<(SteeringGroupRow, Vec<Representation>)>,
-    pub coordination: Option<(CoordinationGroupRow, Vec<Representation>)>,
+    /// The coordination groups, the main group first, each with its members.
+    pub coordination: Vec<GroupWithMembers>,
     /// The steering group's project leader and project owner.
     pub people: Vec<PersonRow>,
     /// The organisations that chair or supply a group: (id, label).
@@ -131,6 +132,7 @@ const STEERING_GROUPS: &[&str] = &[
 ];
 const COORDINATION_GROUPS: &[&str] = &[
     "project_id",
+    "group_key",
     "chair_organization_id",
     "supplier_organization_id",
     "updated_at",
@@ -253,7 +255,7 @@ fn template() -> String {
         ),
         (
             "coordination_member",
-            format!("{{object}}({seat})"),
+            format!("{{object}}('group_key', s.group_key, {seat})"),
             seats_of("coordination_members"),
         ),
         (
@@ -399,8 +401,8 @@ struct Rows {
     votes: Vec<VoteRow>,
     steering_group: Option<SteeringGroupRow>,
     steering_seats: Vec<Representation>,
-    coordination_group: Option<CoordinationGroupRow>,
-    coordination_members: Vec<Representation>,
+    coordination_groups: Vec<CoordinationGroupRow>,
+    coordination_members: Vec<(String, Representation)>,
     people: Vec<PersonRow>,
     organization_labels: Vec<(String, String)>,
     budget: Option<BudgetRow>,
@@ -435,8 +437,11 @@ impl Rows {
             "vote" => self.votes.push(from_str(body)?),
             "steering_group" => self.steering_group = Some(from_str(body)?),
             "steering_seat" => self.steering_seats.push(seat(body)?),
-            "coordination_group" => self.coordination_group = Some(from_str(body)?),
-            "coordination_member" => self.coordination_members.push(seat(body)?),
+            "coordination_group" => self.coordination_groups.push(from_str(body)?),
+            "coordination_member" => {
+                let GroupKey { group_key } = from_str(body)?;
+                self.coordination_members.push((group_key, seat(body)?));
+            }
             "person" => self.people.push(from_str(body)?),
             "organization" => {
                 let row: Label = from_str(body)?;
@@ -473,7 +478,7 @@ impl Rows {
         self.steering_seats
             .sort_by(|a, b| a.organization_id.cmp(&b.organization_id));
         self.coordination_members
-            .sort_by(|a, b| a.organization_id.cmp(&b.organization_id));
+            .sort_by(|(_, a), (_, b)| a.organization_id.cmp(&b.organization_id));
         self.board.sort_by(|(a, p), (b, q)| {
             (a.seat_from, &p.name, &p.id).cmp(&(b.seat_from, &q.name, &q.id))
         });
@@ -483,9 +488,7 @@ impl Rows {
             approvals: self.approvals,
             votes: self.votes,
             steering: self.steering_group.map(|g| (g, self.steering_seats)),
-            coordination: self
-                .coordination_group
-                .map(|g| (g, self.coordination_members)),
+            coordination: with_members(self.coordination_groups, self.coordination_members),
             people: self.people,
             organization_labels: self.organization_labels,
             budget: self.budget,
@@ -494,6 +497,12 @@ impl Rows {
             board: self.board,
         })
     }
+}
+
+/// The group a coordination member's row belongs to.
+#[derive(Deserialize)]
+struct GroupKey {
+    group_key: String,
 }
 
 fn seat(body: &str) -> serde_json::Result<Representation> {

@@ -264,8 +264,9 @@ diesel::table! {
 }
 
 diesel::table! {
-    coordination_groups (project_id) {
+    coordination_groups (project_id, group_key) {
         project_id -> Text,
+        group_key -> Text,
         chair_organization_id -> Nullable<Text>,
         supplier_organization_id -> Nullable<Text>,
         updated_at -> Timestamp,
@@ -273,8 +274,9 @@ diesel::table! {
 }
 
 diesel::table! {
-    coordination_members (project_id, organization_id) {
+    coordination_members (project_id, group_key, organization_id) {
         project_id -> Text,
+        group_key -> Text,
         organization_id -> Text,
         representative_id -> Text,
     }

@@ -1,9 +1,11 @@
 //! Steering and coordination groups as they stand: who sits, who chairs, and the views of both.
 
-use os2pm_groups::coordination::{CoordinationGroup, CoordinationMember, check_coordination};
+use os2pm_groups::coordination::{
+    CoordinationGroup, CoordinationMember, MAIN_GROUP, check_coordination, each_has_a_board_member,
+};
 use os2pm_groups::steering::{SteeringGroup, SteeringSeat};
 use os2pm_levels::Level;
-use os2pm_persistence::coordination::{self, CoordinationGroupRow, MemberRow};
+use os2pm_persistence::coordination::{self, CoordinationGroupRow, GroupWithMembers, MemberRow};
 use os2pm_persistence::people::{PersonRow, Representation};
 use os2pm_persistence::steering::{self, SeatRow, SteeringGroupRow};
 use os2pm_persistence::{DbConnection, organizations};
@@ -224,53 +226,28 @@ pub struct CoordinationMemberView {
     pub board_member: bool,
 }
 
-/// A coordination group: the organisations using the product.
+/// A coordination group: organisations using the product.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CoordinationGroupView {
+    /// The group's key within the product: `main` for the group formed before go-live, whose
+    /// chair holds the formal responsibility for economy and development; others as they were
+    /// formed (`skole`, `dagtilbud`).
+    pub key: String,
     pub members: Vec<CoordinationMemberView>,
-    /// The member organisation whose representative chairs its steering group: formally
-    /// responsible for economy and product development.
+    /// The member organisation whose representative chairs the group.
     pub chair: Option<String>,
     /// A supplier facilitating the group.
     pub supplier: Option<String>,
 }
 
-/// The coordination group in force for a project (and the product it became).
+/// A coordination group in force for a project (and the product it became).
 pub(crate) struct CoordinationInForce {
     pub(crate) view: CoordinationGroupView,
 }
 
 impl CoordinationInForce {
-    /// The group in force for `project_id`, read on its own (a product's view).
-    pub(crate) fn load(
-        conn: &mut DbConnection,
-        project_id: &str,
-    ) -> Result<Option<Self>, ApiError> {
-        let Some((row, members)) = coordination::find(conn, project_id)? else {
-            return Ok(None);
-        };
-        let named = [&row.chair_organization_id, &row.supplier_organization_id]
-            .into_iter()
-            .flatten()
-            .filter(|id| !members.iter().any(|m| &m.organization_id == *id))
-            .cloned()
-            .collect::<Vec<_>>();
-        let known = Known {
-            labels: organizations::find_all(conn, &named)?
-                .into_iter()
-                .map(|o| (o.id.clone(), o.code.unwrap_or(o.id)))
-                .collect(),
-            board: seated_subs(conn)?,
-        };
-        Ok(Some(Self::of(row, members, &known)))
-    }
-
     /// The group in force from its rows.
-    pub(crate) fn of(
-        row: CoordinationGroupRow,
-        members: Vec<Representation>,
-        known: &Known,
-    ) -> Self {
+    fn of(row: CoordinationGroupRow, members: Vec<Representation>, known: &Known) -> Self {
         let chair = known.label(&members, row.chair_organization_id);
         let supplier = known.label(&members, row.supplier_organization_id);
         let mut views: Vec<CoordinationMemberView> = members
@@ -284,15 +261,12 @@ impl CoordinationInForce {
         views.sort_by(|a, b| a.organization.cmp(&b.organization));
         Self {
             view: CoordinationGroupView {
+                key: row.group_key,
                 members: views,
                 chair,
                 supplier,
             },
         }
-    }
-
-    pub(crate) fn has_board_member(&self) -> bool {
-        self.view.members.iter().any(|m| m.board_member)
     }
 
     pub(crate) fn is_chair(&self, sub: &str) -> bool {
@@ -301,18 +275,120 @@ impl CoordinationInForce {
         })
     }
 
+    fn has_member_organization(&self, org: &str) -> bool {
+        self.view.members.iter().any(|m| m.organization == org)
+    }
+
+    fn domain(&self) -> CoordinationGroup {
+        CoordinationGroup {
+            members: self
+                .view
+                .members
+                .iter()
+                .map(|m| CoordinationMember {
+                    organization: m.organization.clone(),
+                    representative: m.representative.sub.clone(),
+                    board_member: m.board_member,
+                })
+                .collect(),
+            chair: self.view.chair.clone(),
+        }
+    }
+}
+
+/// The coordination groups in force for a project (and the product it became): one or more per
+/// product (report 4.1.5), the main group first.
+#[derive(Default)]
+pub(crate) struct CoordinationGroups(Vec<CoordinationInForce>);
+
+impl CoordinationGroups {
+    /// The groups of `project_id`, read on their own (a product's view).
+    pub(crate) fn load(conn: &mut DbConnection, project_id: &str) -> Result<Self, ApiError> {
+        let groups = coordination::find(conn, project_id)?;
+        let named = groups
+            .iter()
+            .flat_map(|(row, members)| {
+                [&row.chair_organization_id, &row.supplier_organization_id]
+                    .into_iter()
+                    .flatten()
+                    .filter(|id| !members.iter().any(|m| &m.organization_id == *id))
+            })
+            .cloned()
+            .collect::<Vec<_>>();
+        let known = Known {
+            labels: organizations::find_all(conn, &named)?
+                .into_iter()
+                .map(|o| (o.id.clone(), o.code.unwrap_or(o.id)))
+                .collect(),
+            board: seated_subs(conn)?,
+        };
+        Ok(Self::of(groups, &known))
+    }
+
+    /// The groups in force from their rows.
+    pub(crate) fn of(groups: Vec<GroupWithMembers>, known: &Known) -> Self {
+        Self(
+            groups
+                .into_iter()
+                .map(|(row, members)| CoordinationInForce::of(row, members, known))
+                .collect(),
+        )
+    }
+
+    /// The main group, formed before go-live.
+    pub(crate) fn main(&self) -> Option<&CoordinationInForce> {
+        self.get(MAIN_GROUP)
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Option<&CoordinationInForce> {
+        self.0.iter().find(|g| g.view.key == key)
+    }
+
+    pub(crate) fn views(&self) -> Vec<CoordinationGroupView> {
+        self.0.iter().map(|g| g.view.clone()).collect()
+    }
+
+    /// Whether the main group is formed (go-live at N2/N3 asks for it).
+    pub(crate) fn formed(&self) -> bool {
+        self.main().is_some()
+    }
+
+    /// Whether every group has a board member, as N3 asks of each.
+    pub(crate) fn each_has_a_board_member(&self) -> bool {
+        let groups: Vec<CoordinationGroup> =
+            self.0.iter().map(CoordinationInForce::domain).collect();
+        each_has_a_board_member(&groups)
+    }
+
+    /// Whether `sub` chairs the main group: the one formally responsible for the product's
+    /// economy and development, who decides change requests and proposes level changes.
+    pub(crate) fn is_main_chair(&self, sub: &str) -> bool {
+        self.main().is_some_and(|g| g.is_chair(sub))
+    }
+
+    /// Whether the caller's organisation is a member of any of the groups.
     pub(crate) fn is_member_organization(&self, caller: &Caller) -> bool {
         caller
             .org
             .as_ref()
-            .is_some_and(|org| self.view.members.iter().any(|m| &m.organization == org))
+            .is_some_and(|org| self.0.iter().any(|g| g.has_member_organization(org)))
+    }
+
+    /// The keys of the groups `org` is a member of.
+    pub(crate) fn keys_with_member(&self, org: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|g| g.has_member_organization(org))
+            .map(|g| g.view.key.clone())
+            .collect()
     }
 }
 
-/// Resolves, checks at `level` and puts a coordination group in force for `project_id`.
+/// Resolves, checks at `level` and puts coordination group `key` in force for `project_id`.
 pub(crate) fn form_coordination_group(
     conn: &mut DbConnection,
     project_id: &str,
+    key: &str,
     level: Level,
     request: &CoordinationGroupRequest,
 ) -> Result<(), ApiError> {
@@ -335,6 +411,7 @@ pub(crate) fn form_coordination_group(
             });
             rows.push(MemberRow {
                 project_id: project_id.to_owned(),
+                group_key: key.to_owned(),
                 organization_id: org.id,
                 representative_id: person.id,
             });
@@ -373,6 +450,7 @@ pub(crate) fn form_coordination_group(
         conn,
         &CoordinationGroupRow {
             project_id: project_id.to_owned(),
+            group_key: key.to_owned(),
             chair_organization_id: chair,
             supplier_organization_id: supplier,
             updated_at: os2pm_persistence::now(),

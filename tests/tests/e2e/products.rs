@@ -39,6 +39,20 @@ async fn set_frame(service: &impl TestService, cast: &Cast, product_id: &str, fr
     proposed
 }
 
+/// Eva of Odense (461), registered: an organisation outside the product, as a token.
+async fn odense(app: &TestApp, service: &impl TestService, cast: &Cast) -> String {
+    let registered = send(
+        service,
+        TestRequest::post()
+            .uri("/api/v1/people")
+            .insert_header(bearer(&cast.admin))
+            .set_json(json!({"sub": "eva", "name": "Eva", "organization": "461"})),
+    )
+    .await;
+    assert_eq!(registered.status, 201, "{}", registered.body);
+    token_for(app, "eva", &[Role::MunicipalityUser], Some("461"))
+}
+
 pub(crate) async fn product(service: &impl TestService, id: &str) -> Reply {
     send(
         service,
@@ -209,6 +223,28 @@ async fn an_n3_product_needs_a_board_member_in_its_coordination_group_always() {
             .len(),
         2
     );
+    // And in each of its groups (report 4.1.5).
+    let further = |members: &[(&str, &str)]| {
+        TestRequest::put()
+            .uri(&format!(
+                "/api/v1/products/{product_id}/coordination-groups/skole"
+            ))
+            .insert_header(bearer(&cast.manager))
+            .set_json(coordination(members, "101"))
+    };
+    let etag = product_etag(&service, &product_id).await;
+    let refused = send(
+        &service,
+        further(&[("101", "kim")]).insert_header(("if-match", etag.clone())),
+    )
+    .await;
+    assert_eq!(refused.error_fields(), ["members"]);
+    let formed = send(
+        &service,
+        further(&[("101", "kim"), ("kl", "board-1")]).insert_header(("if-match", etag)),
+    )
+    .await;
+    assert_eq!(formed.status, 200, "{}", formed.body);
 }
 
 /// Governance.md §4 (report 4.1.5, 5.5): a product has its steering group; an N2 product
@@ -905,6 +941,124 @@ async fn a_product_is_described_in_publiccode_yml() {
     .problem(404, "not-found");
 }
 
+/// Report 4.1.5 (governance.md §4): "en eller flere koordinationsgrupper for hvert produkt",
+/// each with its own members and chair; the main group, formed before go-live, stays.
+#[actix_web::test]
+async fn a_product_has_further_coordination_groups_each_with_its_own_members_and_chair() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let (_, product_id) = live_product(&service, &cast, &crew, 0).await;
+    let kim = token_for(&app, "kim", &[Role::MunicipalityUser], Some("101"));
+    let group = |token: &str, key: &str, body: Value| {
+        TestRequest::put()
+            .uri(&format!(
+                "/api/v1/products/{product_id}/coordination-groups/{key}"
+            ))
+            .insert_header(bearer(token))
+            .set_json(body)
+    };
+    let disband = |token: &str, key: &str| {
+        TestRequest::delete()
+            .uri(&format!(
+                "/api/v1/products/{product_id}/coordination-groups/{key}"
+            ))
+            .insert_header(bearer(token))
+    };
+    let with_etag = async |request: TestRequest| {
+        let etag = product_etag(&service, &product_id).await;
+        send(&service, request.insert_header(("if-match", etag))).await
+    };
+    let keys_of = |reply: &Reply| -> Vec<String> {
+        reply.body["coordination_groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["key"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let school = coordination(&[("101", "kim")], "101");
+    // A member that chairs no group does not form one; a key is a slug.
+    with_etag(group(&kim, "skole", school.clone()))
+        .await
+        .problem(403, "forbidden");
+    let malformed = with_etag(group(&cast.manager, "Skole%20Omr%C3%A5de", school.clone())).await;
+    assert_eq!(malformed.error_fields(), ["key"]);
+
+    let formed = with_etag(group(&cast.manager, "skole", school)).await;
+    assert_eq!(formed.status, 200, "{}", formed.body);
+    assert_eq!(keys_of(&formed), ["main", "skole"]);
+    assert_eq!(formed.body["coordination_group"]["key"], "main");
+    assert_eq!(formed.body["coordination_group"]["chair"], "751");
+    assert_eq!(formed.body["coordination_groups"][1]["chair"], "101");
+
+    // Its own chair changes it; not the main group, which is Aarhus's.
+    let both = coordination(&[("101", "kim"), ("751", "jens")], "101");
+    let changed = with_etag(group(&kim, "skole", both)).await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    with_etag(group(&kim, "main", coordination(&[("101", "kim")], "101")))
+        .await
+        .problem(403, "forbidden");
+
+    // Odense joins the school group only.
+    let odense = odense(&app, &service, &cast).await;
+    let join = |group_key: &str| {
+        TestRequest::post()
+            .uri(&format!(
+                "/api/v1/products/{product_id}/coordination-group/members"
+            ))
+            .insert_header(bearer(&odense))
+            .set_json(json!({"representative": "eva", "group": group_key}))
+    };
+    let unknown = with_etag(join("dagtilbud")).await;
+    assert_eq!(unknown.error_fields(), ["group"]);
+    let joined = with_etag(join("skole")).await;
+    assert_eq!(joined.status, 200, "{}", joined.body);
+    let school_members: Vec<&str> = joined.body["coordination_groups"][1]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["organization"].as_str().unwrap())
+        .collect();
+    assert_eq!(school_members, ["101", "461", "751"]);
+    assert_eq!(
+        joined.body["coordination_group"]["members"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2,
+        "the main group is unchanged"
+    );
+    // A member of any group files change requests.
+    let filed = send(
+        &service,
+        TestRequest::post()
+            .uri(&format!("/api/v1/products/{product_id}/change-requests"))
+            .insert_header(bearer(&odense))
+            .set_json(
+                json!({"category": "legal_maintenance", "description": "Ny vejledning",
+                "estimated_cost_dkk": 0}),
+            ),
+    )
+    .await;
+    assert_eq!(filed.status, 201, "{}", filed.body);
+
+    // The main group stays; a further one is disbanded by the business manager.
+    with_etag(disband(&cast.manager, "main"))
+        .await
+        .problem(409, "conflict");
+    with_etag(disband(&kim, "skole"))
+        .await
+        .problem(403, "forbidden");
+    with_etag(disband(&cast.manager, "dagtilbud"))
+        .await
+        .problem(404, "not-found");
+    let disbanded = with_etag(disband(&cast.manager, "skole")).await;
+    assert_eq!(disbanded.status, 200, "{}", disbanded.body);
+    assert_eq!(keys_of(&disbanded), ["main"]);
+}
+
 #[actix_web::test]
 async fn organisations_join_and_leave_the_coordination_group_by_themselves() {
     let app = TestApp::new();
@@ -912,15 +1066,7 @@ async fn organisations_join_and_leave_the_coordination_group_by_themselves() {
     let cast = cast(&app, &service, 3).await;
     let crew = crew(&app, &service, &cast).await;
     let (_, product_id) = live_product(&service, &cast, &crew, 0).await;
-    send(
-        &service,
-        TestRequest::post()
-            .uri("/api/v1/people")
-            .insert_header(bearer(&cast.admin))
-            .set_json(json!({"sub": "eva", "name": "Eva", "organization": "461"})),
-    )
-    .await;
-    let odense = token_for(&app, "eva", &[Role::MunicipalityUser], Some("461"));
+    let odense = odense(&app, &service, &cast).await;
     let members = |reply: &Reply| -> Vec<String> {
         reply.body["coordination_group"]["members"]
             .as_array()

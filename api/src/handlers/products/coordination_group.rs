@@ -1,5 +1,5 @@
-//! `/api/v1/products/{id}/coordination-group…`: a product's coordination group, and organisations
-//! joining and leaving it.
+//! `/api/v1/products/{id}/coordination-group…` and `…/coordination-groups/{key}`: a product's
+//! coordination groups (one or more), and organisations joining and leaving them.
 
 use actix_web::{delete, post, put, web};
 
@@ -9,9 +9,11 @@ use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{IfMatch, Tagged, valid};
 use crate::usecases::products::coordination::{CoordinationGroupRequest, JoinRequest};
 use crate::usecases::products::{ProductView, coordination};
+use os2pm_groups::coordination::MAIN_GROUP;
 
-/// Sets the product's coordination group (business manager or the group's chair). At N3 a
-/// board member must stay in it, on every change.
+/// Sets the product's main coordination group (business manager or the group's chair), the
+/// same as `PUT …/coordination-groups/main`. At N3 a board member must stay in it, on every
+/// change.
 #[utoipa::path(
     operation_id = "replaceProductCoordinationGroup",
     tag = "products",
@@ -37,12 +39,74 @@ pub async fn put_product_coordination_group(
     let id = id.into_inner();
     let request = valid(body.into_inner())?;
     state
-        .db(move |conn| coordination::set_group(conn, &caller, &id, if_match, request))
+        .db(move |conn| coordination::set_group(conn, &caller, &id, MAIN_GROUP, if_match, request))
         .await
 }
 
-/// Joins the coordination group for the caller's own organisation: any organisation using the
-/// product may, voluntarily.
+/// Forms or changes one of the product's coordination groups, named by its key (report 4.1.5:
+/// "en eller flere koordinationsgrupper for hvert produkt"), each with its own members and
+/// chair: the business manager, the main group's chair, or that group's chair. A new key forms
+/// a further group. At N3 each group has a board member, on every change.
+#[utoipa::path(
+    operation_id = "putProductCoordinationGroupByKey",
+    tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("key" = String, Path, description = "The group's key: 1 to 40 of a-z, 0-9 and -; `main` for the main group", example = "skole"),
+        ("If-Match" = String, Header, description = "The product's ETag")),
+    request_body = CoordinationGroupRequest,
+    responses(
+        (status = 200, description = "The product with its groups", body = ProductView),
+        (status = 403, description = "Neither business manager nor a chair that may change it", body = ProblemSchema, content_type = "application/problem+json"),
+        refusals::NoSuchProduct,
+        refusals::ProductClosed,
+        (status = 422, description = "A malformed key, a composition rule broken, unknown members, or a representative of another organisation than the member's", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+#[put("/api/v1/products/{id}/coordination-groups/{key}")]
+pub async fn put_coordination_group_by_key(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    body: web::Json<CoordinationGroupRequest>,
+    if_match: IfMatch,
+) -> Result<Tagged, ApiError> {
+    let (id, key) = path.into_inner();
+    let request = valid(body.into_inner())?;
+    state
+        .db(move |conn| coordination::set_group(conn, &caller, &id, &key, if_match, request))
+        .await
+}
+
+/// Disbands a further coordination group of the product (business manager). The main group
+/// stays while the product lives.
+#[utoipa::path(
+    operation_id = "disbandProductCoordinationGroup",
+    tag = "products",
+    security(("bearer" = [])),
+    params(("id" = String, Path), ("key" = String, Path, description = "The group's key", example = "skole"),
+        ("If-Match" = String, Header, description = "The product's ETag")),
+    responses(
+        (status = 200, description = "The product with its remaining groups", body = ProductView),
+        refusals::NotTheBusinessManager,
+        (status = 404, description = "No such product, or no such group", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "The main group, or the product is closed", body = ProblemSchema, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/api/v1/products/{id}/coordination-groups/{key}")]
+pub async fn disband_coordination_group(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+) -> Result<Tagged, ApiError> {
+    let (id, key) = path.into_inner();
+    state
+        .db(move |conn| coordination::disband(conn, &caller, &id, &key, if_match))
+        .await
+}
+
+/// Joins a coordination group (the main group unless `group` names another) for the caller's
+/// own organisation: any organisation using the product may, voluntarily.
 #[utoipa::path(
     operation_id = "joinCoordinationGroup",
     tag = "products",
@@ -54,7 +118,7 @@ pub async fn put_product_coordination_group(
         (status = 403, description = "Not a municipality user or integration acting for an organisation", body = ProblemSchema, content_type = "application/problem+json"),
         refusals::NoSuchProduct,
         (status = 409, description = "Already a member, or the product is closed", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown representative, or one of another organisation", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown representative, one of another organisation, or no such group", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/products/{id}/coordination-group/members")]
@@ -65,15 +129,15 @@ pub async fn join(
     body: web::Json<JoinRequest>,
     if_match: IfMatch,
 ) -> Result<Tagged, ApiError> {
-    let representative = body.into_inner().representative;
+    let request = body.into_inner();
     state
-        .db(move |conn| coordination::join(conn, &caller, &id, if_match, representative))
+        .db(move |conn| coordination::join(conn, &caller, &id, if_match, request))
         .await
 }
 
-/// Leaves the coordination group for the caller's own organisation. Refused when it would
-/// break the group's rules (the chair's organisation, the last member, at N3 the last board
-/// member).
+/// Leaves every coordination group of the product for the caller's own organisation. Refused
+/// when it would break a group's rules (the chair's organisation, the last member, at N3 the
+/// last board member).
 #[utoipa::path(
     operation_id = "leaveCoordinationGroup",
     tag = "products",

@@ -25,6 +25,8 @@ pub fn routes(config: &mut ServiceConfig) {
         .service(change_requests::decide_change_request)
         .service(closure::propose_closure)
         .service(coordination_group::put_product_coordination_group)
+        .service(coordination_group::put_coordination_group_by_key)
+        .service(coordination_group::disband_coordination_group)
         .service(coordination_group::join)
         .service(coordination_group::leave)
         .service(evaluations::list_evaluations)

@@ -104,10 +104,7 @@ pub fn submit(
     idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
         let loaded = LoadedProduct::load(conn, id)?;
         loaded.check_open()?;
-        let member = loaded
-            .coordination
-            .as_ref()
-            .is_some_and(|c| c.is_member_organization(caller));
+        let member = loaded.coordination.is_member_organization(caller);
         let filer = Filer {
             member_organization: member
                 && (caller.has_role(Role::MunicipalityUser) || caller.has_role(Role::Integration)),
@@ -205,13 +202,9 @@ pub fn decide(
                 row.route
             )));
         }
-        if !loaded
-            .coordination
-            .as_ref()
-            .is_some_and(|c| c.is_chair(&caller.sub))
-        {
+        if !loaded.coordination.is_main_chair(&caller.sub) {
             return Err(ApiError::Forbidden(
-                "only the coordination group's chair decides further development".into(),
+                "only the main coordination group's chair decides further development".into(),
             ));
         }
         // The frame is checked again as it remains now: two requests filed while it was free

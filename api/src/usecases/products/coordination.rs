@@ -1,7 +1,8 @@
-//! A product's coordination group: set by the business manager or its chair, joined and left
-//! by organisations.
+//! A product's coordination groups: one or more (report 4.1.5), formed by the business manager
+//! or a chair, joined and left by organisations.
 
-use os2pm_persistence::DbConnection;
+use os2pm_groups::coordination::{GroupKeyError, MAIN_GROUP, check_disband, check_group_key};
+use os2pm_persistence::{DbConnection, coordination};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -58,20 +59,25 @@ impl CoordinationGroupRequest {
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"representative": "kim"}))]
+#[schema(example = json!({"representative": "kim", "group": "main"}))]
 pub struct JoinRequest {
     /// Who represents the organisation (person id or sub).
     pub representative: String,
+    /// The key of the group to join; the main group when left out.
+    pub group: Option<String>,
 }
 
-/// Sets the product's coordination group (business manager or the group's chair).
+/// Forms or changes coordination group `key` of the product (business manager, the main group's
+/// chair, or the chair of that group). A key not yet used forms a further group.
 pub fn set_group(
     conn: &mut DbConnection,
     caller: &Caller,
     id: &str,
+    key: &str,
     if_match: IfMatch,
     request: CoordinationGroupRequest,
 ) -> Result<Tagged, ApiError> {
+    check_group_key(key).map_err(|e| ApiError::validation("key", e.to_string()))?;
     change_product(
         conn,
         caller,
@@ -80,30 +86,73 @@ pub fn set_group(
         "coordination_group_changed",
         None,
         |conn, loaded| {
-            if !loaded.steers(caller) {
+            let chairs_it = loaded
+                .coordination
+                .get(key)
+                .is_some_and(|g| g.is_chair(&caller.sub));
+            if !loaded.steers(caller) && !chairs_it {
                 return Err(ApiError::Forbidden(
-                    "only the business manager or the coordination group's chair changes the group"
+                    "only the business manager or the group's chair changes a coordination group"
                         .into(),
                 ));
             }
-            form_coordination_group(conn, &loaded.product.project_id, loaded.level(), &request)
+            form_coordination_group(
+                conn,
+                &loaded.product.project_id,
+                key,
+                loaded.level(),
+                &request,
+            )
         },
     )
 }
 
-/// Adds the caller's organisation to the product's coordination group.
+/// Disbands a further coordination group of the product (business manager); the main group
+/// stays.
+pub fn disband(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    key: &str,
+    if_match: IfMatch,
+) -> Result<Tagged, ApiError> {
+    caller.require_any(&[Role::Forretningsleder])?;
+    check_disband(key).map_err(|e| match e {
+        GroupKeyError::MainStays => ApiError::Conflict(e.to_string()),
+        GroupKeyError::Malformed => ApiError::validation("key", e.to_string()),
+    })?;
+    change_product(
+        conn,
+        caller,
+        id,
+        if_match,
+        "coordination_group_disbanded",
+        None,
+        |conn, loaded| {
+            if coordination::remove(conn, &loaded.product.project_id, key)? {
+                Ok(())
+            } else {
+                Err(ApiError::NotFound(format!("no coordination group `{key}`")))
+            }
+        },
+    )
+}
+
+/// Adds the caller's organisation to one of the product's coordination groups (the main group
+/// unless `group` names another).
 pub fn join(
     conn: &mut DbConnection,
     caller: &Caller,
     id: &str,
     if_match: IfMatch,
-    representative: String,
+    request: JoinRequest,
 ) -> Result<Tagged, ApiError> {
     caller.require_any(&[Role::MunicipalityUser, Role::Integration])?;
     let org = caller
         .org
         .clone()
         .ok_or_else(|| ApiError::Forbidden("the token names no organisation".into()))?;
+    let key = request.group.unwrap_or_else(|| MAIN_GROUP.to_owned());
     change_product(
         conn,
         caller,
@@ -112,21 +161,38 @@ pub fn join(
         "coordination_member_joined",
         None,
         |conn, loaded| {
-            let current = loaded.coordination.as_ref().map(|c| &c.view);
+            let current = match loaded.coordination.get(&key) {
+                Some(group) => Some(&group.view),
+                None if key == MAIN_GROUP => None,
+                None => {
+                    return Err(ApiError::validation(
+                        "group",
+                        format!("the product has no coordination group `{key}`"),
+                    ));
+                }
+            };
             if current.is_some_and(|v| v.members.iter().any(|m| m.organization == org)) {
-                return Err(ApiError::Conflict(format!("`{org}` is a member already")));
+                return Err(ApiError::Conflict(format!(
+                    "`{org}` is a member of `{key}` already"
+                )));
             }
             let mut group = CoordinationGroupRequest::from_view(current);
             group.members.push(MemberRequest {
                 organization: org.clone(),
-                representative: representative.clone(),
+                representative: request.representative.clone(),
             });
-            form_coordination_group(conn, &loaded.product.project_id, loaded.level(), &group)
+            form_coordination_group(
+                conn,
+                &loaded.product.project_id,
+                &key,
+                loaded.level(),
+                &group,
+            )
         },
     )
 }
 
-/// Takes the caller's organisation out of the product's coordination group.
+/// Takes the caller's organisation out of every coordination group of the product.
 pub fn leave(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -148,14 +214,23 @@ pub fn leave(
         "coordination_member_left",
         None,
         |conn, loaded| {
-            let current = loaded.coordination.as_ref().map(|c| &c.view);
-            let mut group = CoordinationGroupRequest::from_view(current);
-            let before = group.members.len();
-            group.members.retain(|m| m.organization != org);
-            if group.members.len() == before {
+            let keys = loaded.coordination.keys_with_member(&org);
+            if keys.is_empty() {
                 return Err(ApiError::NotFound(format!("`{org}` is not a member")));
             }
-            form_coordination_group(conn, &loaded.product.project_id, loaded.level(), &group)
+            for key in keys {
+                let current = loaded.coordination.get(&key).map(|g| &g.view);
+                let mut group = CoordinationGroupRequest::from_view(current);
+                group.members.retain(|m| m.organization != org);
+                form_coordination_group(
+                    conn,
+                    &loaded.product.project_id,
+                    &key,
+                    loaded.level(),
+                    &group,
+                )?;
+            }
+            Ok(())
         },
     )
 }

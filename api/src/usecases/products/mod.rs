@@ -31,7 +31,7 @@ use crate::request::Tagged;
 use crate::request::{IfMatch, etag};
 use crate::usecases::approvals::{ApprovalView, Payload};
 use crate::usecases::groups::{
-    CoordinationGroupView, CoordinationInForce, SteeringGroupView, SteeringInForce,
+    CoordinationGroupView, CoordinationGroups, SteeringGroupView, SteeringInForce,
 };
 use crate::usecases::people::organization_label;
 use crate::usecases::projects::Loaded;
@@ -85,7 +85,13 @@ pub struct ProductView {
     /// "Der udpeges en styregruppe for hver koordinationsgruppe"); its level's requirements
     /// read it (an N3 product's is appointed by the board, which holds its majority).
     pub steering_group: Option<SteeringGroupView>,
+    /// The main coordination group (`key: main`): formed before go-live; its chair holds the
+    /// formal responsibility for economy and development, decides change requests and proposes
+    /// level changes.
     pub coordination_group: Option<CoordinationGroupView>,
+    /// Every coordination group of the product, the main group first (report 4.1.5: "en eller
+    /// flere koordinationsgrupper"), each with its own members and chair.
+    pub coordination_groups: Vec<CoordinationGroupView>,
     /// The yearly budget frame in force: what the product may spend on further development in
     /// a budget year. At N2 and N3 the board approves it (report 4.1.5).
     pub yearly_budget_frame_dkk: Option<i64>,
@@ -109,7 +115,7 @@ pub(crate) struct LoadedProduct {
     /// The project it came from: its participants, evidence and steering group, which is the
     /// product's.
     pub(crate) project: Loaded,
-    pub(crate) coordination: Option<CoordinationInForce>,
+    pub(crate) coordination: CoordinationGroups,
     owner: String,
     frame: Option<i64>,
     pub(crate) remaining_frame: Option<i64>,
@@ -122,7 +128,7 @@ impl LoadedProduct {
             StoreError::NotFound => ApiError::NotFound(format!("no product `{id}`")),
             other => other.into(),
         })?;
-        let coordination = CoordinationInForce::load(conn, &product.project_id)?;
+        let coordination = CoordinationGroups::load(conn, &product.project_id)?;
         let owner = organization_label(conn, &product.owner_organization_id)?;
         let approved = requests::for_product(conn, id)?
             .into_iter()
@@ -155,13 +161,9 @@ impl LoadedProduct {
         self.product.level
     }
 
-    /// The business manager or the coordination group's chair.
+    /// The business manager or the main coordination group's chair.
     pub(crate) fn steers(&self, caller: &Caller) -> bool {
-        caller.has_role(Role::Forretningsleder)
-            || self
-                .coordination
-                .as_ref()
-                .is_some_and(|c| c.is_chair(&caller.sub))
+        caller.has_role(Role::Forretningsleder) || self.coordination.is_main_chair(&caller.sub)
     }
 
     pub(crate) fn check_open(&self) -> Result<(), ApiError> {
@@ -185,10 +187,7 @@ impl LoadedProduct {
             if caller.has_role(Role::Forretningsleder) {
                 actions.extend(["set_steering_group", "propose_closure"]);
             }
-            let member = self
-                .coordination
-                .as_ref()
-                .is_some_and(|c| c.is_member_organization(caller));
+            let member = self.coordination.is_member_organization(caller);
             if member {
                 actions.extend(["request_change", "leave"]);
             } else if caller.org.is_some()
@@ -220,7 +219,8 @@ impl LoadedProduct {
             participants: self.project.record.participants.clone(),
             steering_group: self.project.steering.as_ref().map(SteeringInForce::view),
             closed_reason: p.closed_reason.clone(),
-            coordination_group: self.coordination.as_ref().map(|c| c.view.clone()),
+            coordination_group: self.coordination.main().map(|c| c.view.clone()),
+            coordination_groups: self.coordination.views(),
             yearly_budget_frame_dkk: self.frame,
             proposed_budget_frame_dkk,
             remaining_budget_frame_dkk: self.remaining_frame,

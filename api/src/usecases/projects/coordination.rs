@@ -1,5 +1,6 @@
-//! A running project's coordination group, formed before go-live.
+//! A running project's (main) coordination group, formed before go-live.
 
+use os2pm_groups::coordination::MAIN_GROUP;
 use os2pm_levels::Level;
 use os2pm_persistence::DbConnection;
 use os2pm_projects::Action;
@@ -32,6 +33,7 @@ pub fn set_coordination_group(
             form_coordination_group(
                 conn,
                 &project.id,
+                MAIN_GROUP,
                 loaded.level().unwrap_or(Level::N1),
                 &request,
             )?;

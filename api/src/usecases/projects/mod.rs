@@ -40,7 +40,7 @@ use crate::request::{Guarded, IdempotencyKey, IfMatch, StoredReply};
 use crate::usecases::Outcome;
 use crate::usecases::approvals::{ApprovalView, Voter};
 use crate::usecases::board::{seated_on, today};
-use crate::usecases::groups::{CoordinationInForce, Known, SteeringInForce};
+use crate::usecases::groups::{CoordinationGroups, Known, SteeringInForce};
 use crate::usecases::projects::view::{
     Contact, OrganizationAttestation, ProjectView, RequirementStatus,
 };
@@ -122,7 +122,7 @@ pub(crate) struct Loaded {
     pub(crate) steering: Option<SteeringInForce>,
     pub(crate) budget: Option<BudgetRow>,
     latest_report: Option<ReportRow>,
-    coordination: Option<CoordinationInForce>,
+    coordination: CoordinationGroups,
     product: Option<os2pm_persistence::products::ProductRow>,
     /// The board approved a level change: that is the board's approval at the new level.
     board_moved_level: bool,
@@ -155,9 +155,7 @@ impl Loaded {
             steering: rows
                 .steering
                 .map(|(row, seats)| SteeringInForce::of(row, seats, &rows.people, &known)),
-            coordination: rows
-                .coordination
-                .map(|(row, members)| CoordinationInForce::of(row, members, &known)),
+            coordination: CoordinationGroups::of(rows.coordination, &known),
             board_moved_level: approvals.level_change.is_some_and(|a| a.is_approved()),
             approval: approvals.project,
             side_approvals: approvals.pending_side,
@@ -197,7 +195,7 @@ impl Loaded {
             steering: None,
             budget: None,
             latest_report: None,
-            coordination: None,
+            coordination: CoordinationGroups::default(),
             product: None,
             board_moved_level: false,
             votes: Vec::new(),
@@ -251,11 +249,8 @@ impl Loaded {
                 .steering
                 .as_ref()
                 .is_some_and(SteeringInForce::board_majority),
-            coordination_group_formed: self.coordination.is_some(),
-            board_member_in_coordination_group: self
-                .coordination
-                .as_ref()
-                .is_some_and(CoordinationInForce::has_board_member),
+            coordination_group_formed: self.coordination.formed(),
+            board_member_in_coordination_group: self.coordination.each_has_a_board_member(),
             adoption: self.record.project.kind == Kind::Adoption,
         }
     }
@@ -462,7 +457,7 @@ impl Loaded {
             steering_group: self.steering.as_ref().map(SteeringInForce::view),
             budget: self.budget.clone().map(BudgetView::from),
             latest_report: self.latest_report.clone().map(ReportView::from),
-            coordination_group: self.coordination.as_ref().map(|c| c.view.clone()),
+            coordination_group: self.coordination.main().map(|c| c.view.clone()),
             product_id: self.product.as_ref().map(|p| p.id.clone()),
             created_at: p.created_at.and_utc(),
             updated_at: p.updated_at.and_utc(),
