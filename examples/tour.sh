@@ -419,6 +419,39 @@ else
     -d '{"members_present": ["mette", "kim"], "decision": "approve", "reason": "Referat pkt. 4"}' | jq -r '"   \(.detail)"' >&2
 fi
 
+say "A second N2 project is approved and started; it owes the next board meeting its status report"
+SECOND=$(expect 201 curl -s -X POST $API/api/v1/projects -H "Authorization: Bearer $AARHUS" -H 'Content-Type: application/json' -d '{
+    "title": "Digital affaldsplan", "summary": "Fælles planlægning af affaldsindsamling.",
+    "participants": ["751"], "local_value": "Færre kørte kilometer.", "value_for_others": "Alle kommuner planlægger indsamling.",
+    "intended_funding": "os2", "contact": {"name": "Jens Hansen", "email": "jens@aarhus.dk"}}' | jq -r .id)
+expect 200 curl -s -X POST $API/api/v1/projects/$SECOND/placement -H "Authorization: Bearer $MANAGER" -H "If-Match: $(etag $SECOND)" \
+  -H 'Content-Type: application/json' -d '{"level": "N2", "rationale": "Fælleskommunal værdi"}' >/dev/null
+ON=$SECOND attest "$AARHUS" idea_described local_value value_for_others license_criteria procurement_compliant \
+  legally_compliant security_by_design supports_innovation common_municipal_value project_model_follow_or_explain standards_follow_or_explain
+ON=$SECOND document "$AARHUS" solution_documented strategic_communication_material presentation_material strategic_alignment
+expect 200 curl -s -X PUT $API/api/v1/projects/$SECOND/requirements/line_management_acceptance -H "Authorization: Bearer $AARHUS" \
+  -H "If-Match: $(etag $SECOND)" -H 'Content-Type: application/json' -d '{"status": "met", "organization": "751"}' >/dev/null
+vote_board "$(expect 200 curl -s -X POST $API/api/v1/projects/$SECOND/submission -H "Authorization: Bearer $MANAGER" \
+  -H "If-Match: $(etag $SECOND)" | jq -r .current_approval.id)"
+vote_board "$(expect 202 curl -s -X PUT $API/api/v1/projects/$SECOND/steering-group -H "Authorization: Bearer $MANAGER" \
+  -H "If-Match: $(etag $SECOND)" -H 'Content-Type: application/json' -d '{
+    "seats": [{"organization": "751", "representative": "jens"}], "chair": "751", "project_leader": "pia"}' | jq -r .id)"
+expect 200 curl -s -X PUT $API/api/v1/projects/$SECOND/budget -H "Authorization: Bearer $MANAGER" -H "If-Match: $(etag $SECOND)" \
+  -H 'Content-Type: application/json' -d "{\"amount_dkk\": 400000, \"period_start\": \"$(day 40)\",
+    \"period_end\": \"$(day 400)\", \"funding\": \"os2\", \"expected_benefits\": \"10 % færre kørte kilometer\"}" >/dev/null
+vote_board "$(expect 200 curl -s -X POST $API/api/v1/projects/$SECOND/budget/approval -H "Authorization: Bearer $JENS" \
+  -H "If-Match: $(etag $SECOND)" | jq -r '.open_approvals[] | select(.subject == "budget") | .id')"
+expect 200 curl -s -X PUT $API/api/v1/projects/$SECOND/requirements/certified_project_leader -H "Authorization: Bearer $PIA" \
+  -H "If-Match: $(etag $SECOND)" -H 'Content-Type: application/json' -d '{"status": "met", "link": "https://www.aarhus.dk/pia-prince2.pdf"}' >/dev/null
+ON=$SECOND document "$PIA" operations_setup_described
+ON=$SECOND attest "$PIA" data_processing_agreements
+expect 200 curl -s -X POST $API/api/v1/projects/$SECOND/start -H "Authorization: Bearer $JENS" -H "If-Match: $(etag $SECOND)" \
+  | jq -r '"   \(.title): \(.state) at \(.level)"' >&2
+NEXT_MEETING=$(expect 201 curl -s -X POST $API/api/v1/board/meetings -H "Authorization: Bearer $MANAGER" -H 'Content-Type: application/json' \
+  -d "{\"date\": \"$(day 70)\", \"place\": \"KL, Weidekampsgade 10\"}" | jq -r .id)
+expect 200 curl -s "$API/api/v1/portfolio/overdue-reports?meeting=$NEXT_MEETING" \
+  | jq -r '.missing[] | "   report owed by \(.due_by): \(.title) (\(.level))"' >&2
+
 say "Benefits realisation: expected, then measured"
 BENEFIT=$(expect 201 curl -s -X POST $API/api/v1/projects/$ID/benefits -H "Authorization: Bearer $AARHUS" -H 'Content-Type: application/json' \
   -d "{\"indicator\": \"Sagsbehandlingstid\", \"unit\": \"dage\", \"baseline\": 40, \"target\": 20, \"owner\": \"Borgerservice\", \"due_date\": \"$(day 400)\"}" | jq -r .id)

@@ -1054,6 +1054,9 @@ async fn a_product_has_further_coordination_groups_each_with_its_own_members_and
     with_etag(disband(&cast.manager, "dagtilbud"))
         .await
         .problem(404, "not-found");
+    with_etag(disband(&cast.manager, "Dagtilbud%20X"))
+        .await
+        .problem(404, "not-found");
     let disbanded = with_etag(disband(&cast.manager, "skole")).await;
     assert_eq!(disbanded.status, 200, "{}", disbanded.body);
     assert_eq!(keys_of(&disbanded), ["main"]);

@@ -119,7 +119,8 @@ pub fn disband(
     caller.require_any(&[Role::Forretningsleder])?;
     check_disband(key).map_err(|e| match e {
         GroupKeyError::MainStays => ApiError::Conflict(e.to_string()),
-        GroupKeyError::Malformed => ApiError::validation("key", e.to_string()),
+        // No group can have such a key.
+        GroupKeyError::Malformed => ApiError::NotFound(format!("no coordination group `{key}`")),
     })?;
     change_product(
         conn,
