@@ -149,16 +149,14 @@ impl Dispatcher {
             let Some((delivery, event)) = self.db(move |conn| store::head(conn, &id)).await? else {
                 return Ok(());
             };
-            let now = os2pm_persistence::now();
-            if delivery.next_attempt_at > now {
-                return Ok(());
-            }
-            let lease = self.config.timeout + Duration::from_secs(5);
-            let until = now + TimeDelta::from_std(lease).unwrap_or(TimeDelta::MAX);
+            // Not due yet, or another instance's dispatcher holds it: later ones wait behind it.
+            let lease = TimeDelta::from_std(self.config.timeout + Duration::from_secs(5))
+                .unwrap_or(TimeDelta::MAX);
             let delivery_seq = delivery.id;
-            if !self
-                .db(move |conn| store::lease(conn, delivery_seq, now, until))
+            if self
+                .db(move |conn| store::lease(conn, delivery_seq, lease))
                 .await?
+                .is_none()
             {
                 return Ok(());
             }

@@ -444,6 +444,7 @@ diesel::table! {
         leased_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
         finished_at -> Nullable<Timestamp>,
+        redelivery_of -> Nullable<Text>,
     }
 }
 

@@ -61,6 +61,8 @@ pub struct DeliveryRow {
     pub leased_until: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub finished_at: Option<NaiveDateTime>,
+    /// A redelivery the subscriber asked for: the delivery it repeats.
+    pub redelivery_of: Option<String>,
 }
 
 impl DeliveryRow {
@@ -130,7 +132,7 @@ pub fn delete(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result<()
 
 /// Queues a delivery of every new event the subscription wants, up to `batch` events, and
 /// moves its cursor past what it considered. One transaction: no event is queued twice or
-/// skipped.
+/// skipped, however many dispatchers (one per instance) run it at once.
 pub fn enqueue_new_events(
     conn: &mut DbConnection,
     webhook_id: &str,
@@ -144,6 +146,20 @@ pub fn enqueue_new_events(
         if upto <= webhook.cursor {
             return Ok(0);
         }
+        // Compare and set, first: the update holds the subscription's row until this
+        // transaction ends, and a dispatcher that read the same cursor finds it moved (its
+        // update, re-checked against the committed row, changes nothing) and queues nothing.
+        // The cursor only moves forward.
+        let taken = diesel::update(
+            webhooks::table
+                .find(webhook_id)
+                .filter(webhooks::cursor.eq(webhook.cursor)),
+        )
+        .set(webhooks::cursor.eq(upto))
+        .execute(conn)?;
+        if taken == 0 {
+            return Ok(0);
+        }
         let wanted = events::between(
             conn,
             webhook.cursor,
@@ -153,19 +169,19 @@ pub fn enqueue_new_events(
             batch,
         )?;
         for event in &wanted {
-            queue(conn, webhook_id, event.id, now)?;
+            queue(conn, webhook_id, event.id, None, now)?;
         }
-        diesel::update(webhooks::table.find(webhook_id))
-            .set(webhooks::cursor.eq(upto))
-            .execute(conn)?;
         Ok(wanted.len())
     })
 }
 
+/// Queues `event_row` for the subscription; a redelivery names the delivery it repeats (only
+/// one delivery of an event is not a redelivery: a unique index holds it).
 fn queue(
     conn: &mut DbConnection,
     webhook_id: &str,
     event_row: i64,
+    redelivery_of: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<String, StoreError> {
     let delivery_id = uuid::Uuid::now_v7().to_string();
@@ -174,6 +190,7 @@ fn queue(
             webhook_deliveries::delivery_id.eq(&delivery_id),
             webhook_deliveries::webhook_id.eq(webhook_id),
             webhook_deliveries::event_seq.eq(event_row),
+            webhook_deliveries::redelivery_of.eq(redelivery_of),
             webhook_deliveries::state.eq(PENDING),
             webhook_deliveries::attempts.eq(0),
             webhook_deliveries::next_attempt_at.eq(now),
@@ -202,26 +219,52 @@ pub fn head(
         .map(|found| found.map(|(event, delivery)| (delivery, event)))
 }
 
-/// Takes the delivery for one attempt until `until`, unless another dispatcher holds it.
+/// Takes the delivery for one attempt of at most `lease`, unless it is not due yet or another
+/// dispatcher holds it; answers the moment it was taken. Times are the database's, so
+/// instances whose clocks differ agree on who holds what.
 pub fn lease(
     conn: &mut DbConnection,
     delivery: i64,
-    now: NaiveDateTime,
-    until: NaiveDateTime,
-) -> Result<bool, StoreError> {
-    let taken = diesel::update(
-        webhook_deliveries::table
-            .find(delivery)
-            .filter(webhook_deliveries::state.eq(PENDING))
-            .filter(
-                webhook_deliveries::leased_until
-                    .is_null()
-                    .or(webhook_deliveries::leased_until.lt(now)),
-            ),
-    )
-    .set(webhook_deliveries::leased_until.eq(until))
-    .execute(conn)?;
-    Ok(taken == 1)
+    lease: chrono::TimeDelta,
+) -> Result<Option<NaiveDateTime>, StoreError> {
+    in_transaction(conn, |conn| {
+        let now = database_now(conn)?;
+        let until = now.checked_add_signed(lease).unwrap_or(NaiveDateTime::MAX);
+        let taken = diesel::update(
+            webhook_deliveries::table
+                .find(delivery)
+                .filter(webhook_deliveries::state.eq(PENDING))
+                .filter(webhook_deliveries::next_attempt_at.le(now))
+                .filter(
+                    webhook_deliveries::leased_until
+                        .is_null()
+                        .or(webhook_deliveries::leased_until.lt(now)),
+                ),
+        )
+        .set(webhook_deliveries::leased_until.eq(until))
+        .execute(conn)?;
+        Ok((taken == 1).then_some(now))
+    })
+}
+
+/// The database's clock (UTC): the one clock every instance on it shares. SQLite is embedded in
+/// its one process, whose clock it is.
+pub fn database_now(conn: &mut DbConnection) -> Result<NaiveDateTime, StoreError> {
+    #[derive(QueryableByName)]
+    struct Now {
+        #[diesel(sql_type = diesel::sql_types::Timestamp)]
+        now: NaiveDateTime,
+    }
+    match conn {
+        DbConnection::Postgresql(pg) => {
+            let row: Now = diesel::sql_query(
+                "SELECT CAST(date_trunc('microseconds', clock_timestamp() AT TIME ZONE 'UTC')                  AS TIMESTAMP) AS now",
+            )
+            .get_result(pg)?;
+            Ok(row.now)
+        }
+        DbConnection::Sqlite(_) => Ok(crate::now()),
+    }
 }
 
 /// What one attempt came to.
@@ -330,6 +373,12 @@ pub fn redeliver(
                 "the delivery is still being attempted".into(),
             ));
         }
-        queue(conn, webhook_id, original.event_row, now)
+        queue(
+            conn,
+            webhook_id,
+            original.event_row,
+            Some(&original.delivery_id),
+            now,
+        )
     })
 }

@@ -155,6 +155,9 @@ pub struct DeliveryView {
     pub next_attempt_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// A redelivery asked for: the id of the delivery it repeats. Only a redelivery repeats an
+    /// event for a subscription.
+    pub redelivery_of: Option<String>,
 }
 
 fn delivery_state_schema() -> utoipa::openapi::Object {
@@ -184,6 +187,7 @@ fn delivery_view(
             .then(|| delivery.next_attempt_at.and_utc()),
         created_at: delivery.created_at.and_utc(),
         finished_at: delivery.finished_at.map(|at| at.and_utc()),
+        redelivery_of: delivery.redelivery_of.clone(),
     }
 }
 

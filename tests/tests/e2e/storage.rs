@@ -39,6 +39,35 @@ async fn seeding_twice_leaves_98_municipalities_and_the_two_catalogues() {
     }
 }
 
+/// Instances started together on one empty database all come up: one migrates and seeds while
+/// the others wait for it (an advisory lock on PostgreSQL, a file lock on SQLite), then find
+/// nothing left to do.
+#[actix_web::test]
+async fn instances_started_together_on_an_empty_database_all_come_up() {
+    let db = TestDb::empty();
+    let started: Vec<Result<Vec<String>, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..3)
+            .map(|_| scope.spawn(|| migrations::prepare(&db.url, true).map_err(|e| e.to_string())))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let migrated: Vec<usize> = started
+        .iter()
+        .map(|s| s.as_ref().map(Vec::len).unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    assert_eq!(
+        migrated.iter().filter(|n| **n > 0).count(),
+        1,
+        "one instance migrated: {migrated:?}"
+    );
+    let mut conn = db.connect();
+    assert_eq!(
+        organizations::count_of_kind(&mut conn, OrganizationKind::Municipality).unwrap(),
+        98,
+        "seeded once"
+    );
+}
+
 #[actix_web::test]
 async fn without_auto_migration_a_missing_schema_is_reported_not_created() {
     let db = TestDb::empty();
@@ -191,6 +220,7 @@ async fn the_sandbox_migration_keeps_every_row_and_reference_both_ways() {
         .unwrap()
         .to_string()
     };
+    assert_eq!(revert_last(), "20261201000020");
     assert_eq!(revert_last(), "20261201000019");
     assert_eq!(revert_last(), "20261201000018");
     assert_eq!(revert_last(), "20261201000017");

@@ -342,6 +342,7 @@ async fn every_event_arrives_signed_and_in_order_through_errors_and_an_outage() 
     .await;
     assert_eq!(again.status, 202, "{}", again.body);
     assert_ne!(again.body["id"], first.as_str());
+    assert_eq!(again.body["redelivery_of"], first.as_str());
     let before = receiver.arrivals().len();
     until("the redelivery", || receiver.arrivals().len() > before).await;
     assert_eq!(receiver.arrivals().last(), expected.first());
@@ -383,6 +384,37 @@ async fn a_dispatcher_stopped_mid_delivery_loses_nothing_after_a_restart() {
         expected,
         "in order, none lost"
     );
+}
+
+/// Several instances on one database run a dispatcher each: every event still arrives once per
+/// subscription, in order (the queue's cursor is compared and set, a unique index backs it, and
+/// a delivery is leased on the database's clock).
+#[actix_web::test]
+async fn three_dispatchers_on_one_database_deliver_each_event_once() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 1).await;
+    let receiver = Receiver::start();
+    let hook = subscribe(
+        &service,
+        &cast.admin,
+        json!({"url": receiver.url(), "event_types": ["project.idea_submitted"], "secret": SECRET}),
+    )
+    .await;
+    assert_eq!(hook.status, 201, "{}", hook.body);
+    let dispatchers: Vec<_> = (0..3).map(|_| app.dispatch()).collect();
+    ideas(&service, &cast.aarhus, 0..20).await;
+    until("all twenty", || {
+        first_arrivals(&receiver.arrivals()).len() >= 20
+    })
+    .await;
+    // Long enough for a second copy of any of them to arrive.
+    actix_web::rt::time::sleep(Duration::from_millis(1500)).await;
+    let expected = project_events(&service, &cast.admin).await;
+    assert_eq!(receiver.arrivals(), expected, "each once, in order");
+    for dispatcher in dispatchers {
+        dispatcher.abort();
+    }
 }
 
 #[actix_web::test]
