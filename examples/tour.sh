@@ -69,21 +69,23 @@ if [ -z "${OS2PM:-}" ]; then
   note "building os2pm (cargo build --release)"
   (cd "$root" && cargo build --release -q)
 fi
-os2pm() { "$OS2PM" "$@"; }
+# The server's clock, when the tour moves it (see start_server): tokens are minted on it too.
+clock=()
+os2pm() { "${clock[@]}" "$OS2PM" "$@"; }
 
 # libfaketime moves the wall clock of one process (Debian's package `faketime`), if installed.
 libfaketime=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1 || true)
 
 # start_server [OFFSET]: serves DATABASE_URL on a free port, its clock OFFSET ahead (say +36d).
 start_server() {
-  local port shift_clock=()
+  local port
   port=$(free_port)
   API=http://127.0.0.1:$port
   if [ -n "${1:-}" ]; then
     # Only the wall clock moves: timers and timeouts keep the real monotonic clock.
-    shift_clock=(env "LD_PRELOAD=$libfaketime" "FAKETIME=$1" FAKETIME_DONT_FAKE_MONOTONIC=1)
+    clock=(env "LD_PRELOAD=$libfaketime" "FAKETIME=$1" FAKETIME_DONT_FAKE_MONOTONIC=1)
   fi
-  OS2PM_BIND=127.0.0.1:$port "${shift_clock[@]}" "$OS2PM" serve >>"$work/server.log" 2>&1 &
+  OS2PM_BIND=127.0.0.1:$port "${clock[@]}" "$OS2PM" serve >>"$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 300); do
     curl -sf "$API/health/ready" >/dev/null && return 0
@@ -114,16 +116,19 @@ expect 200 curl -s $API/health/ready >/dev/null
 expect 200 curl -s "$API/api/v1/organizations?type=municipality&limit=5" | jq -c '[.items[].name]' >&2
 expect 200 curl -s "$API/api/v1/requirements?level=N2" | jq -r '"   N2 has \(.items | length) requirements"' >&2
 
-say "Sign-in: development tokens, one per person of the tour (valid 60 days)"
-ADMIN=$(os2pm token --role admin --ttl 60d)
-MANAGER=$(os2pm token --role forretningsleder --org os2 --sub anne --ttl 60d)
-AARHUS=$(os2pm token --role municipality_user --org 751 --sub jens --ttl 60d)
-JENS=$AARHUS
-PIA=$(os2pm token --role project_leader --org 751 --sub pia --ttl 60d)
-CHAIR=$(os2pm token --role board_chair --role board_member --org kl --sub mette --ttl 60d)
-MEMBER=$(os2pm token --role board_member --org 101 --sub kim --ttl 60d)
-LISE=$(os2pm token --role board_member --org 147 --sub lise --ttl 60d)
-INTRANET=$(os2pm token --role integration --org 751 --sub aarhus-intranet --ttl 60d)
+say "Sign-in: development tokens, one per person of the tour (valid 8 hours; 12 is the most a token may live)"
+sign_in() {
+  ADMIN=$(os2pm token --role admin --ttl 8h)
+  MANAGER=$(os2pm token --role forretningsleder --org os2 --sub anne --ttl 8h)
+  AARHUS=$(os2pm token --role municipality_user --org 751 --sub jens --ttl 8h)
+  JENS=$AARHUS
+  PIA=$(os2pm token --role project_leader --org 751 --sub pia --ttl 8h)
+  CHAIR=$(os2pm token --role board_chair --role board_member --org kl --sub mette --ttl 8h)
+  MEMBER=$(os2pm token --role board_member --org 101 --sub kim --ttl 8h)
+  LISE=$(os2pm token --role board_member --org 147 --sub lise --ttl 8h)
+  INTRANET=$(os2pm token --role integration --org 751 --sub aarhus-intranet --ttl 8h)
+}
+sign_in
 expect 200 curl -s $API/api/v1/me -H "Authorization: Bearer $MANAGER" | jq -c . >&2
 
 say "The administrator registers the people and seats a board of three, one chair"
@@ -404,7 +409,8 @@ say "Five weeks later the board meets; the business manager records its decision
 if $own_server && [ -n "$libfaketime" ]; then
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
   start_server +36d
-  note "os2pm restarted with the clock 36 days ahead ($API)"
+  sign_in
+  note "os2pm restarted with the clock 36 days ahead ($API); everyone signs in again"
   note "one of the three seated members present is no quorum: the board decided nothing"
   expect 422 curl -s -X POST $API/api/v1/board/meetings/$MEETING/recommendations/$RECOMMENDATION/decision \
     -H "Authorization: Bearer $MANAGER" -H 'Content-Type: application/json' \

@@ -130,10 +130,16 @@ impl FromRequest for MaybeCaller {
 }
 
 fn bearer_token(request: &HttpRequest) -> Result<String, ApiError> {
-    let value = request
-        .headers()
-        .get(header::AUTHORIZATION)
+    let mut sent = request.headers().get_all(header::AUTHORIZATION);
+    let value = sent
+        .next()
         .ok_or_else(|| ApiError::Unauthorized("the Authorization header is missing".into()))?;
+    // Which of two credentials would count is a guess a proxy and os2pm could make apart.
+    if sent.next().is_some() {
+        return Err(ApiError::BadRequest(
+            "send one Authorization header, not several".into(),
+        ));
+    }
     let value = value
         .to_str()
         .map_err(|_| ApiError::Unauthorized("the Authorization header is not text".into()))?;
@@ -257,6 +263,14 @@ impl Authenticator {
                 cache.key(kid).await?
             }
         };
+        // RFC 7515 4.1.11: a header extension marked critical that the recipient does not
+        // understand makes the token invalid; os2pm understands none.
+        if let Some(critical) = &header.crit {
+            return Err(ApiError::Unauthorized(format!(
+                "the token marks header parameters os2pm does not understand as critical: {}",
+                critical.join(", ")
+            )));
+        }
         if header.alg != algorithm {
             return Err(ApiError::Unauthorized(format!(
                 "the token is signed with {:?}; this key only accepts {algorithm:?}",
@@ -268,10 +282,39 @@ impl Authenticator {
         validation.set_audience(&[&self.config.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = self.config.leeway.as_secs();
+        validation.validate_nbf = true;
         let claims = jsonwebtoken::decode::<Value>(token, &key, &validation)
             .map_err(|e| ApiError::Unauthorized(format!("the token is not valid: {e}")))?
             .claims;
+        self.check_lifetime(&claims, chrono::Utc::now().timestamp())?;
         self.caller(&claims)
+    }
+
+    /// A token issued in the future (beyond the leeway) is not valid yet, and none lives longer
+    /// than the configured maximum, from `iat` (or now, without one) to `exp`.
+    fn check_lifetime(&self, claims: &Value, now: i64) -> Result<(), ApiError> {
+        let leeway = i64::try_from(self.config.leeway.as_secs()).unwrap_or(i64::MAX);
+        let max = i64::try_from(self.config.max_lifetime.as_secs()).unwrap_or(i64::MAX);
+        let seconds = |name: &str| match claims.get(name) {
+            None => Ok(None),
+            Some(value) => value.as_i64().map(Some).ok_or_else(|| {
+                ApiError::Unauthorized(format!("the token's `{name}` is not a whole number"))
+            }),
+        };
+        let issued = seconds("iat")?;
+        let expires = seconds("exp")?.unwrap_or(now);
+        if issued.is_some_and(|iat| iat > now.saturating_add(leeway)) {
+            return Err(ApiError::Unauthorized(
+                "the token is issued in the future (`iat`)".into(),
+            ));
+        }
+        if expires.saturating_sub(issued.unwrap_or(now)) > max {
+            return Err(ApiError::Unauthorized(format!(
+                "the token lives longer than the {} s a token may (`exp` − `iat`)",
+                max
+            )));
+        }
+        Ok(())
     }
 
     fn caller(&self, claims: &Value) -> Result<Caller, ApiError> {

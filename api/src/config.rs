@@ -57,8 +57,10 @@ pub struct AuthConfig {
     pub roles_claim: String,
     /// `OS2PM_JWT_ORG_CLAIM`
     pub org_claim: String,
-    /// `OS2PM_JWT_LEEWAY`: clock skew allowed on `exp`, `nbf`.
+    /// `OS2PM_JWT_LEEWAY`: clock skew allowed on `exp`, `nbf` and `iat`.
     pub leeway: Duration,
+    /// `OS2PM_JWT_MAX_LIFETIME`: the longest a token may live, from `iat` (or now) to `exp`.
+    pub max_lifetime: Duration,
     pub keys: KeyConfig,
 }
 
@@ -98,7 +100,8 @@ Environment (the README's configuration table says more):
   OS2PM_JWT_AUDIENCE                 the required `aud` [os2pm]
   OS2PM_JWT_ROLES_CLAIM              the claim holding the roles, a dotted path [roles]
   OS2PM_JWT_ORG_CLAIM                the claim holding the caller's organisation [org]
-  OS2PM_JWT_LEEWAY                   clock skew allowed on `exp` and `nbf` [30s]
+  OS2PM_JWT_LEEWAY                   clock skew allowed on `exp`, `nbf` and `iat` [30s]
+  OS2PM_JWT_MAX_LIFETIME             the longest a token may live, `iat` to `exp` [12h]
   OS2PM_JWT_SECRET                   development HS256 secret, at least 32 bytes [a random key in a file]
   OS2PM_JWT_KEY_FILE                 where the random development key is kept [<sqlite file>.jwt-key]
   OS2PM_JWKS_URL                     the identity provider's JWKS; turns off development tokens
@@ -193,6 +196,10 @@ impl Config {
                 roles_claim: var("OS2PM_JWT_ROLES_CLAIM", "roles"),
                 org_claim: var("OS2PM_JWT_ORG_CLAIM", "org"),
                 leeway: duration("OS2PM_JWT_LEEWAY", &var("OS2PM_JWT_LEEWAY", "30s"))?,
+                max_lifetime: duration(
+                    "OS2PM_JWT_MAX_LIFETIME",
+                    &var("OS2PM_JWT_MAX_LIFETIME", "12h"),
+                )?,
                 keys,
             },
             webhooks: WebhookConfig {

@@ -98,6 +98,9 @@ pub enum ApiError {
     MalformedBody(String),
     #[error("{0}")]
     InvalidQuery(String),
+    /// A request head os2pm will not guess at (two credentials, say).
+    #[error("{0}")]
+    BadRequest(String),
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
@@ -139,6 +142,7 @@ impl ApiError {
             Self::NotFound(_) => (404, "not-found", "Not found"),
             Self::MalformedBody(_) => (400, "malformed-body", "The request body is malformed"),
             Self::InvalidQuery(_) => (400, "invalid-query", "The query string is malformed"),
+            Self::BadRequest(_) => (400, "bad-request", "Bad request"),
             Self::PayloadTooLarge(_) => (413, "payload-too-large", "The request body is too large"),
             Self::UnsupportedMediaType(_) => {
                 (415, "unsupported-media-type", "Unsupported media type")

@@ -92,6 +92,13 @@ fn token(
                     OS2PM_JWKS_URL is set, so tokens come from the identity provider"
             .into());
     }
+    if ttl > config.auth.max_lifetime {
+        return Err(format!(
+            "--ttl {} s is longer than a token may live ({} s, OS2PM_JWT_MAX_LIFETIME)",
+            ttl.as_secs(),
+            config.auth.max_lifetime.as_secs()
+        ));
+    }
     let sub =
         sub.unwrap_or_else(|| format!("dev-{}", roles.first().map_or("user", |r| r.as_str())));
     let authenticator = Authenticator::new(config.auth).map_err(|e| e.to_string())?;

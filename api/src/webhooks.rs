@@ -161,7 +161,7 @@ impl Dispatcher {
                 return Ok(());
             }
             let attempt = self.attempt(webhook, &delivery, event).await;
-            let finished = !matches!(attempt.next, Next::RetryAt(_));
+            let finished = !matches!(attempt.next, Next::RetryAfter(_));
             self.db(move |conn| store::record_attempt(conn, delivery_seq, &attempt))
                 .await?;
             if !finished {
@@ -207,7 +207,7 @@ impl Dispatcher {
             Verdict::Retry => {
                 let delay =
                     retry_delay(&self.config, attempts, rand::rng().random_range(0.5..=1.0));
-                Next::RetryAt(at + TimeDelta::from_std(delay).unwrap_or(TimeDelta::MAX))
+                Next::RetryAfter(TimeDelta::from_std(delay).unwrap_or(TimeDelta::MAX))
             }
         };
         Attempt {

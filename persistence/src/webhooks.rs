@@ -168,21 +168,23 @@ pub fn enqueue_new_events(
             &webhook.types(),
             batch,
         )?;
+        let due = database_now(conn)?;
         for event in &wanted {
-            queue(conn, webhook_id, event.id, None, now)?;
+            queue(conn, webhook_id, event.id, None, (now, due))?;
         }
         Ok(wanted.len())
     })
 }
 
-/// Queues `event_row` for the subscription; a redelivery names the delivery it repeats (only
-/// one delivery of an event is not a redelivery: a unique index holds it).
+/// Queues `event_row` for the subscription, written at `now` and due at `due` (the database's
+/// clock, which leases read); a redelivery names the delivery it repeats (only one delivery of
+/// an event is not a redelivery: a unique index holds it).
 fn queue(
     conn: &mut DbConnection,
     webhook_id: &str,
     event_row: i64,
     redelivery_of: Option<&str>,
-    now: NaiveDateTime,
+    (now, due): (NaiveDateTime, NaiveDateTime),
 ) -> Result<String, StoreError> {
     let delivery_id = uuid::Uuid::now_v7().to_string();
     diesel::insert_into(webhook_deliveries::table)
@@ -193,7 +195,7 @@ fn queue(
             webhook_deliveries::redelivery_of.eq(redelivery_of),
             webhook_deliveries::state.eq(PENDING),
             webhook_deliveries::attempts.eq(0),
-            webhook_deliveries::next_attempt_at.eq(now),
+            webhook_deliveries::next_attempt_at.eq(due),
             webhook_deliveries::created_at.eq(now),
         ))
         .execute(conn)?;
@@ -274,7 +276,7 @@ pub struct Attempt {
     pub status_code: Option<i32>,
     pub error: Option<String>,
     pub duration_ms: i64,
-    /// `delivered`, `failed`, or `pending` with the time of the next attempt.
+    /// `delivered`, `failed`, or `pending` with the delay before the next attempt.
     pub next: Next,
 }
 
@@ -282,7 +284,8 @@ pub struct Attempt {
 pub enum Next {
     Delivered,
     Failed,
-    RetryAt(NaiveDateTime),
+    /// Pending again, due this long after now on the database's clock.
+    RetryAfter(chrono::TimeDelta),
 }
 
 /// Records an attempt and its consequence for the delivery, together.
@@ -304,7 +307,14 @@ pub fn record_attempt(
         let (state, next_attempt_at, finished_at) = match attempt.next {
             Next::Delivered => (DELIVERED, attempt.at, Some(attempt.at)),
             Next::Failed => (FAILED, attempt.at, Some(attempt.at)),
-            Next::RetryAt(at) => (PENDING, at, None),
+            Next::RetryAfter(delay) => {
+                let due = database_now(conn)?;
+                (
+                    PENDING,
+                    due.checked_add_signed(delay).unwrap_or(NaiveDateTime::MAX),
+                    None,
+                )
+            }
         };
         diesel::update(webhook_deliveries::table.find(delivery))
             .set((
@@ -373,12 +383,13 @@ pub fn redeliver(
                 "the delivery is still being attempted".into(),
             ));
         }
+        let due = database_now(conn)?;
         queue(
             conn,
             webhook_id,
             original.event_row,
             Some(&original.delivery_id),
-            now,
+            (now, due),
         )
     })
 }

@@ -237,6 +237,7 @@ pub fn test_config(url: &DatabaseUrl) -> Config {
         roles_claim: "roles".into(),
         org_claim: "org".into(),
         leeway: Duration::from_secs(0),
+        max_lifetime: Duration::from_secs(12 * 3600),
         keys: KeyConfig::Development {
             secret: Some(TEST_SECRET.into()),
             key_file: "unused".into(),

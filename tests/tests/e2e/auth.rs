@@ -103,8 +103,33 @@ async fn every_kind_of_bad_token_is_a_401_problem() {
         &EncodingKey::from_rsa_pem(RSA_A).unwrap(),
     );
 
+    let mut critical = Header::new(Algorithm::HS256);
+    critical.crit = Some(vec!["https://example.org/unknown-extension".into()]);
+    let critical = sign(
+        &critical,
+        &claims(),
+        &EncodingKey::from_secret(TEST_SECRET.as_bytes()),
+    );
+    let long_lived = {
+        let mut claims = claims();
+        claims.as_object_mut().unwrap().remove("iat");
+        claims["exp"] = json!(now() + 13 * 3600);
+        hs256(&claims)
+    };
+
     let cases = [
         ("garbage", "not-a-jwt".to_owned()),
+        (
+            "not valid before an hour from now",
+            with("nbf", json!(now() + 3600)),
+        ),
+        ("issued a day from now", with("iat", json!(now() + 86_400))),
+        (
+            "exp 2^62: longer than the 12 h a token may live",
+            with("exp", json!(1_i64 << 62)),
+        ),
+        ("13 h without iat", long_lived),
+        ("an unknown critical header parameter", critical),
         ("bad signature", wrong_key),
         ("alg none", unsigned),
         ("RS256 where HS256 is pinned", rs256),
@@ -121,6 +146,16 @@ async fn every_kind_of_bad_token_is_a_401_problem() {
         assert_eq!(reply.status, 401, "{case}: {}", reply.body);
         reply.problem(401, "unauthorized");
     }
+    // A token not valid before a moment now passed is valid.
+    let reply = send(&service, me(&with("nbf", json!(now() - 10)))).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    // Two credentials: which counts is not os2pm's to guess.
+    let twice = TestRequest::get()
+        .uri("/api/v1/me")
+        .append_header(bearer(&hs256(&claims())))
+        .append_header(("authorization", "Bearer another"));
+    send(&service, twice).await.problem(400, "bad-request");
 }
 
 #[actix_web::test]
