@@ -123,6 +123,7 @@ pub fn build(
         .route("/", web::get().to(to_swagger_ui))
         .route("/swagger-ui", web::get().to(to_swagger_ui))
         .default_service(web::to(not_found))
+        .wrap(from_fn(request::refuse_control_characters))
         .wrap(ErrorHandlers::new().default_handler(problem_safety_net))
         .wrap(from_fn(request::limit_head))
         .wrap(Compress::default())

@@ -86,6 +86,14 @@ impl Caller {
     }
 
     /// The audit trail's view of the caller.
+    /// Whose Idempotency-Keys these are: the same `sub` acting for another organisation or
+    /// with other roles is another client, and never gets this one's answers replayed.
+    pub fn idempotency_scope(&self) -> String {
+        let mut roles: Vec<&str> = self.roles.iter().map(|r| r.as_str()).collect();
+        roles.sort_unstable();
+        serde_json::json!([self.sub, self.org, roles]).to_string()
+    }
+
     pub fn actor(&self) -> Actor {
         Actor {
             sub: self.sub.clone(),
@@ -323,6 +331,12 @@ impl Authenticator {
             .and_then(Value::as_str)
             .filter(|sub| !sub.is_empty())
             .ok_or_else(|| ApiError::Unauthorized("the token's `sub` is not a string".into()))?;
+        // A `sub` is written into the audit trail and shown: no NUL, newline or other control.
+        if sub.chars().any(char::is_control) {
+            return Err(ApiError::Unauthorized(
+                "the token's `sub` holds a control character".into(),
+            ));
+        }
         let roles = claim(claims, &self.config.roles_claim)
             .and_then(Value::as_array)
             .ok_or_else(|| {

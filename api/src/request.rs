@@ -21,6 +21,7 @@ use utoipa::openapi::{ObjectBuilder, Required, Type};
 use utoipa::{IntoParams, ToSchema};
 use validator::{ValidationErrors, ValidationErrorsKind};
 
+use crate::auth::Caller;
 use crate::error::{ApiError, FieldError};
 use crate::usecases::Proposed;
 
@@ -49,6 +50,101 @@ pub fn closed_set<'a>(
 /// 422.)
 pub fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(Option::<String>::deserialize(d)?.filter(|value| !value.is_empty()))
+}
+
+/// A date os2pm takes: in the years 1900 to 2200, so a mistyped year (20266, −1) is refused
+/// rather than stored and shown.
+pub fn plausible_date(date: &chrono::NaiveDate) -> Result<(), validator::ValidationError> {
+    use chrono::Datelike;
+    if (1900..=2200).contains(&date.year()) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("date")
+            .with_message("must be a date in the years 1900 to 2200".into()))
+    }
+}
+
+/// Refuses control characters in a JSON body's text (its keys and strings) with a 422 naming
+/// each field, before any handler runs: one answer on both databases (SQLite would store a NUL
+/// that PostgreSQL refuses), and none in a title a board member reads. Newline, carriage return
+/// and tab stay allowed.
+pub async fn refuse_control_characters(
+    mut request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let json = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            let essence = value.split(';').next().unwrap_or_default().trim();
+            essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")
+        });
+    if json {
+        let body = match request.extract::<web::Bytes>().await {
+            Ok(body) => body,
+            Err(error) => return Ok(request.error_response(error).map_into_right_body()),
+        };
+        // A body that is not JSON is the JSON extractor's to refuse, with its own words.
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&body) {
+            let mut fields = Vec::new();
+            control_characters(&value, "", &mut fields);
+            if !fields.is_empty() {
+                let errors = fields
+                    .into_iter()
+                    .map(|field| {
+                        FieldError::new(
+                            field,
+                            "must not contain control characters (newline and tab excepted)",
+                        )
+                    })
+                    .collect();
+                return Ok(request
+                    .error_response(ApiError::Validation(errors))
+                    .map_into_right_body());
+            }
+        }
+        request.set_payload(body.into());
+    }
+    next.call(request)
+        .await
+        .map(ServiceResponse::map_into_left_body)
+}
+
+/// The paths (`members[1].representative`) of every key or string of `value` below `path` that
+/// holds a control character other than newline, carriage return and tab.
+fn control_characters(value: &serde_json::Value, path: &str, found: &mut Vec<String>) {
+    use serde_json::Value;
+    let forbidden = |text: &str| {
+        text.chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    };
+    match value {
+        Value::String(text) if forbidden(text) => found.push(if path.is_empty() {
+            "body".to_owned()
+        } else {
+            path.to_owned()
+        }),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                control_characters(item, &format!("{path}[{i}]"), found);
+            }
+        }
+        Value::Object(members) => {
+            for (key, member) in members {
+                let inner = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                if forbidden(key) {
+                    found.push(inner.clone());
+                }
+                control_characters(member, &inner, found);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Refuses an oversized URL or header block as problem+json before any handler runs.
@@ -319,7 +415,10 @@ impl FromRequest for IdempotencyKey {
             value
                 .to_str()
                 .ok()
-                .filter(|key| (1..=MAX_IDEMPOTENCY_KEY).contains(&key.len()))
+                .filter(|key| {
+                    (1..=MAX_IDEMPOTENCY_KEY).contains(&key.len())
+                        && key.bytes().all(|b| b.is_ascii_graphic())
+                })
                 .map(str::to_owned)
                 .ok_or_else(|| {
                     ApiError::validation(
@@ -376,10 +475,11 @@ impl IdempotencyKey {
     pub fn run<R: Serialize>(
         &self,
         conn: &mut DbConnection,
-        caller: &str,
+        caller: &Caller,
         request: &R,
         change: impl FnOnce(&mut DbConnection) -> Result<Outcome, ApiError>,
     ) -> Result<StoredReply, ApiError> {
+        let caller = &caller.idempotency_scope();
         let request_body = canonical(request)?;
         let attempt = in_transaction(conn, |conn| {
             let stored = stored_response(change(conn)?, &request_body);
@@ -399,10 +499,11 @@ impl IdempotencyKey {
     pub fn run_writes<R: Serialize>(
         &self,
         conn: &mut DbConnection,
-        caller: &str,
+        caller: &Caller,
         request: &R,
         prepare: impl FnOnce(&mut DbConnection) -> Result<(Outcome, WriteSet), ApiError>,
     ) -> Result<StoredReply, ApiError> {
+        let caller = &caller.idempotency_scope();
         let request_body = canonical(request)?;
         let attempt = prepare(conn).and_then(|(outcome, mut writes)| {
             let stored = stored_response(outcome, &request_body);

@@ -508,7 +508,7 @@ pub fn vote(
     request: VoteRequest,
     decision: Decision,
 ) -> Result<StoredReply, ApiError> {
-    idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+    idempotency_key.run(conn, caller, &(&id, &request), |conn| {
         let approval = store::find(conn, id).map_err(|e| not_found(e, id))?;
         let voter = Voter::of(conn, caller)?;
         if !voter.may_vote_on(&approval) {
@@ -597,7 +597,7 @@ pub fn record_meeting_decision(
     minutes: Minutes,
 ) -> Result<StoredReply, ApiError> {
     caller.require_any(&[Role::Forretningsleder])?;
-    idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+    idempotency_key.run(conn, caller, &(&id, &request), |conn| {
         minutes.record(conn, caller, id, request.meeting_date)
     })
 }

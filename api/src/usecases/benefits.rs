@@ -103,6 +103,7 @@ pub struct NewBenefit {
     pub target: f64,
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
     pub owner: String,
+    #[validate(custom(function = "crate::request::plausible_date"))]
     pub due_date: NaiveDate,
 }
 
@@ -110,6 +111,7 @@ pub struct NewBenefit {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"measured_on": "2027-12-31", "value": 31, "note": "Efter første halvår"}))]
 pub struct NewMeasurement {
+    #[validate(custom(function = "crate::request::plausible_date"))]
     pub measured_on: NaiveDate,
     pub value: f64,
     #[validate(length(max = 2000, message = "at most 2000 characters"))]
@@ -124,7 +126,7 @@ pub fn expect(
     idempotency_key: IdempotencyKey,
     request: NewBenefit,
 ) -> Result<StoredReply, ApiError> {
-    idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+    idempotency_key.run(conn, caller, &(&id, &request), |conn| {
         Loaded::load(conn, id)?.check(Action::RecordEvidence, caller)?;
         let row = BenefitRow {
             id: uuid::Uuid::now_v7().to_string(),
@@ -159,7 +161,7 @@ pub fn measure(
     idempotency_key: IdempotencyKey,
     request: NewMeasurement,
 ) -> Result<StoredReply, ApiError> {
-    idempotency_key.run(conn, &caller.sub, &(&id, &benefit_id, &request), |conn| {
+    idempotency_key.run(conn, caller, &(&id, &benefit_id, &request), |conn| {
         Loaded::load(conn, id)?.check(Action::RecordEvidence, caller)?;
         one(conn, id, benefit_id)?;
         store::measure(

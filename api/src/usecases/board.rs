@@ -8,6 +8,7 @@ use os2pm_persistence::people::{self, PersonRow};
 use os2pm_persistence::{DbConnection, StoreError, in_transaction};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use validator::Validate;
 
 use crate::auth::Role;
 use crate::error::{ApiError, FieldError};
@@ -103,24 +104,27 @@ pub fn seated_subs(conn: &mut DbConnection) -> Result<Vec<String>, ApiError> {
 }
 
 /// A seat as set by PUT.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BoardSeatRequest {
     /// The person's id or `sub`.
     pub person: String,
     #[serde(default)]
     pub chair: bool,
+    #[validate(custom(function = "crate::request::plausible_date"))]
     pub seat_from: NaiveDate,
+    #[validate(custom(function = "crate::request::plausible_date"))]
     pub seat_until: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"members": [
     {"person": "mette@kl.dk", "chair": true, "seat_from": "2026-01-01"},
     {"person": "jens@aarhus.dk", "seat_from": "2026-01-01", "seat_until": "2027-12-31"}
 ]}))]
 pub struct RosterRequest {
+    #[validate(nested)]
     pub members: Vec<BoardSeatRequest>,
 }
 

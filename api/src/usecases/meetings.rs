@@ -217,6 +217,7 @@ fn find_meeting<'a>(all: &'a [MeetingRow], id: &str) -> Result<&'a MeetingRow, A
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"date": "2027-03-18", "place": "KL, Weidekampsgade 10"}))]
 pub struct NewMeeting {
+    #[validate(custom(function = "crate::request::plausible_date"))]
     pub date: NaiveDate,
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
     pub place: String,
@@ -266,7 +267,7 @@ pub fn plan(
     request: NewMeeting,
 ) -> Result<StoredReply, ApiError> {
     caller.require_any(&[Role::Forretningsleder])?;
-    idempotency_key.run(conn, &caller.sub, &request, |conn| {
+    idempotency_key.run(conn, caller, &request, |conn| {
         let row = MeetingRow {
             id: uuid::Uuid::now_v7().to_string(),
             meeting_date: request.date,
@@ -342,7 +343,7 @@ pub fn add_item(
 ) -> Result<StoredReply, ApiError> {
     caller.require_any(&[Role::Forretningsleder])?;
     let ParsedAgendaItem { request, kind } = item;
-    idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+    idempotency_key.run(conn, caller, &(&id, &request), |conn| {
         let all = store::all(conn)?;
         let meeting = find_meeting(&all, id)?.clone();
         store::add_item(
@@ -393,7 +394,7 @@ pub fn decide_recommendation(
 ) -> Result<StoredReply, ApiError> {
     caller.require_any(&[Role::Forretningsleder])?;
     let key = (&meeting_id, &approval_id, &request);
-    idempotency_key.run(conn, &caller.sub, &key, |conn| {
+    idempotency_key.run(conn, caller, &key, |conn| {
         let all = store::all(conn)?;
         let meeting = find_meeting(&all, meeting_id)?;
         if meeting.is_cancelled() {

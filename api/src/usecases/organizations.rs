@@ -122,7 +122,7 @@ pub fn register(
     request: NewOrganizationRequest,
 ) -> Result<StoredReply, ApiError> {
     caller.require_any(&[Role::Admin])?;
-    idempotency_key.run(conn, &caller.sub, &request, |conn| {
+    idempotency_key.run(conn, caller, &request, |conn| {
         if let Some(region) = &request.region_code {
             let is_region =
                 store::find(conn, region).is_ok_and(|org| org.kind == OrganizationKind::Region);

@@ -73,7 +73,7 @@ pub fn register(
     request: NewPersonRequest,
 ) -> Result<StoredReply, ApiError> {
     caller.require_any(&[Role::Admin])?;
-    idempotency_key.run(conn, &caller.sub, &request, |conn| {
+    idempotency_key.run(conn, caller, &request, |conn| {
         let organization =
             organizations::find(conn, &request.organization).map_err(|e| match e {
                 StoreError::NotFound => {

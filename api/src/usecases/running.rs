@@ -5,6 +5,7 @@ use os2pm_persistence::budgets::BudgetRow;
 use os2pm_persistence::reports::ReportRow;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use validator::Validate;
 
 /// A budget and its business case.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -36,10 +37,12 @@ impl From<BudgetRow> for BudgetView {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 pub struct Milestone {
     pub name: String,
+    #[validate(custom(function = "crate::request::plausible_date"))]
     pub planned: NaiveDate,
+    #[validate(custom(function = "crate::request::plausible_date"))]
     pub actual: Option<NaiveDate>,
 }
 

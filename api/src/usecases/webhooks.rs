@@ -219,7 +219,7 @@ pub fn subscribe(
 ) -> Result<StoredReply, ApiError> {
     caller.require_any(&[Role::Admin, Role::Integration])?;
     let request = subscription.0;
-    idempotency_key.run(conn, &caller.sub, &request, |conn| {
+    idempotency_key.run(conn, caller, &request, |conn| {
         let organization_id = match (scope(conn, caller)?, &request.organization) {
             (Some(own), None) => Some(own),
             (Some(own), Some(asked)) => {

@@ -60,6 +60,38 @@ async fn meetings_show_their_deadlines_and_refuse_a_second_meeting_on_a_day() {
     assert_eq!(bad.status, 422, "{}", bad.body);
 }
 
+/// One input policy on both databases: dates are in the years 1900 to 2200 (a meeting's agenda
+/// deadline of "-0002-12-04" was stored), and each refusal names its field.
+#[actix_web::test]
+async fn dates_outside_1900_to_2200_are_refused_with_their_field() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    for date in ["-0001-01-01", "2201-01-01", "1899-12-31"] {
+        let refused = send(
+            &service,
+            TestRequest::post()
+                .uri("/api/v1/board/meetings")
+                .insert_header(bearer(&cast.manager))
+                .set_json(json!({"date": date, "place": "KL"})),
+        )
+        .await;
+        refused.problem(422, "validation");
+        assert_eq!(refused.error_fields(), ["date"], "{date}");
+    }
+    let crew = crew(&app, &service, &cast).await;
+    let id = running_project(&service, &cast, &crew, "N2").await;
+    let mut late = report("green", None, 100_000);
+    late["milestones"] = json!([{"name": "Pilot", "planned": "2300-01-01", "actual": null}]);
+    late["period_end"] = json!("2201-06-30");
+    let refused = file_report(&service, &crew.pia, &id, late).await;
+    refused.problem(422, "validation");
+    assert_eq!(
+        refused.error_fields(),
+        ["milestones[0].planned", "period_end"]
+    );
+}
+
 #[actix_web::test]
 async fn a_recommendation_goes_to_the_first_meeting_whose_deadline_has_not_passed() {
     let app = TestApp::new();

@@ -417,6 +417,46 @@ async fn three_dispatchers_on_one_database_deliver_each_event_once() {
     }
 }
 
+/// An Idempotency-Key is the client's own: two integrations of different organisations that
+/// happen to share a `sub` never replay each other's answers (a webhook's secret included).
+#[actix_web::test]
+async fn an_idempotency_key_never_replays_another_organisations_answer() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let aarhus = token_for(&app, "intranet", &[Role::Integration], Some("751"));
+    let copenhagen = token_for(&app, "intranet", &[Role::Integration], Some("101"));
+    let subscribe_with_key = |token: &str| {
+        TestRequest::post()
+            .uri("/api/v1/webhooks")
+            .insert_header(bearer(token))
+            .insert_header(("idempotency-key", "hook-1"))
+            .set_json(json!({"url": "https://intranet.example/hook"}))
+    };
+    let first = send(&service, subscribe_with_key(&aarhus)).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let replayed = send(&service, subscribe_with_key(&aarhus)).await;
+    assert_eq!(replayed.header("idempotent-replayed"), Some("true"));
+    assert_eq!(replayed.body["id"], first.body["id"]);
+
+    let other = send(&service, subscribe_with_key(&copenhagen)).await;
+    assert_eq!(other.status, 201, "{}", other.body);
+    assert_eq!(other.header("idempotent-replayed"), None);
+    assert_ne!(other.body["id"], first.body["id"]);
+    assert_ne!(other.body["secret"], first.body["secret"]);
+    assert_ne!(other.body["organization_id"], first.body["organization_id"]);
+
+    // A key is visible ASCII, as its error says: no tab.
+    let tab = TestRequest::post()
+        .uri("/api/v1/webhooks")
+        .insert_header(bearer(&aarhus))
+        .insert_header(("idempotency-key", "hook\t2"))
+        .set_json(json!({"url": "https://intranet.example/hook"}));
+    assert_eq!(
+        send(&service, tab).await.error_fields(),
+        ["Idempotency-Key"]
+    );
+}
+
 #[actix_web::test]
 async fn subscriptions_are_checked_and_belong_to_their_organisation() {
     let app = TestApp::new();

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, ProblemSchema};
-use crate::request::{IfMatch, with_etag};
+use crate::request::{IfMatch, valid, with_etag};
 use crate::usecases::board;
 use crate::usecases::board::{Roster, RosterRequest, load_roster};
 
@@ -40,7 +40,7 @@ pub async fn get(
     responses(
         (status = 200, description = "The new roster", body = Roster, headers(("ETag" = String))),
         (status = 403, description = "Neither administrator nor business manager", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown people, or not exactly one seated chair", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown people, not exactly one seated chair, or a date outside 1900–2200", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 #[put("/api/v1/board/members")]
@@ -51,7 +51,7 @@ pub async fn put(
     if_match: IfMatch,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let roster = body.into_inner();
+    let roster = valid(body.into_inner())?;
     let (version, roster) = state
         .db(move |conn| board::seat(conn, &caller, if_match, roster))
         .await?;

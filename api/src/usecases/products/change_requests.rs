@@ -101,7 +101,7 @@ pub fn submit(
     change: ParsedChangeRequest,
 ) -> Result<StoredReply, ApiError> {
     let ParsedChangeRequest { request, category } = change;
-    idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+    idempotency_key.run(conn, caller, &(&id, &request), |conn| {
         let loaded = LoadedProduct::load(conn, id)?;
         loaded.check_open()?;
         let member = loaded.coordination.is_member_organization(caller);

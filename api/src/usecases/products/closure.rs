@@ -32,7 +32,7 @@ pub fn propose_closure(
     if request.reason.trim().is_empty() {
         return Err(ApiError::validation("reason", "say why"));
     }
-    idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+    idempotency_key.run(conn, caller, &(&id, &request), |conn| {
         let loaded = LoadedProduct::load(conn, id)?;
         loaded.check_open()?;
         let project = project_store::find(conn, &loaded.product.project_id)?.project;

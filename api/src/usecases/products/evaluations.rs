@@ -100,7 +100,7 @@ pub fn evaluate(
         recommended,
         marks,
     } = evaluation;
-    idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+    idempotency_key.run(conn, caller, &(&id, &request), |conn| {
         let loaded = LoadedProduct::load(conn, id)?;
         loaded.check_open()?;
         let catalogue =

@@ -95,7 +95,7 @@ pub fn propose_for_project(
     change: LevelChange,
 ) -> Result<StoredReply, ApiError> {
     let LevelChange { request, to } = change;
-    idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+    idempotency_key.run(conn, caller, &(&id, &request), |conn| {
         let project = Loaded::load(conn, id)?;
         let state = project.check(Action::ChangeLevel, caller)?;
         let from = project.level().unwrap_or(Level::N1);
@@ -121,7 +121,7 @@ pub fn propose_for_product(
     change: LevelChange,
 ) -> Result<StoredReply, ApiError> {
     let LevelChange { request, to } = change;
-    idempotency_key.run(conn, &caller.sub, &(&id, &request), |conn| {
+    idempotency_key.run(conn, caller, &(&id, &request), |conn| {
         let loaded = LoadedProduct::load(conn, id)?;
         loaded.check_open()?;
         if !loaded.steers(caller) {

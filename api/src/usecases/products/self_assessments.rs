@@ -213,7 +213,7 @@ pub fn import(
         file,
         assessment,
     } = upload;
-    idempotency_key.run(conn, &caller.sub, &(id, &file), |conn| {
+    idempotency_key.run(conn, caller, &(id, &file), |conn| {
         in_transaction(conn, |conn| {
             let pinned = pinned(conn, id)?;
             let owner = organizations::find(conn, &pinned.product.owner_organization_id)?;

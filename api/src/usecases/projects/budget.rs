@@ -27,7 +27,9 @@ use crate::usecases::projects::{ProjectChange, change_guarded, change_project};
 pub struct BudgetRequest {
     #[validate(range(min = 0, message = "must not be negative"))]
     pub amount_dkk: i64,
+    #[validate(custom(function = "crate::request::plausible_date"))]
     pub period_start: NaiveDate,
+    #[validate(custom(function = "crate::request::plausible_date"))]
     pub period_end: NaiveDate,
     #[schema(value_type = os2pm_projects::Funding)]
     pub funding: String,

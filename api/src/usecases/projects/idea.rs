@@ -118,7 +118,7 @@ pub fn submit_idea(
         .ok_or_else(|| {
             ApiError::Forbidden("the token names no organisation to submit for".into())
         })?;
-    let reply = idempotency_key.run_writes(conn, &caller.sub, request, |conn| {
+    let reply = idempotency_key.run_writes(conn, caller, request, |conn| {
         // The owner and the participants in one read, or none.
         let named: Vec<String> = std::iter::once(owner_code.clone())
             .chain(request.participants.iter().cloned())

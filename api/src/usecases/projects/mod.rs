@@ -775,7 +775,7 @@ pub(crate) fn change_project_once<K: Serialize>(
     change: ProjectChange,
     apply: impl ApplyChange,
 ) -> Result<StoredReply, ApiError> {
-    idempotency_key.run(conn, &caller.sub, key, |conn| {
+    idempotency_key.run(conn, caller, key, |conn| {
         let changed = change_project(conn, caller, change, apply)?;
         Ok(Outcome::ok(changed.body).with_etag(changed.tag))
     })

@@ -25,7 +25,9 @@ use crate::usecases::running::{Milestone, ReportView};
     "risks": "Afhængighed af KOMBITs støttesystemer"
 }))]
 pub struct ReportRequest {
+    #[validate(custom(function = "crate::request::plausible_date"))]
     pub period_start: NaiveDate,
+    #[validate(custom(function = "crate::request::plausible_date"))]
     pub period_end: NaiveDate,
     #[schema(value_type = os2pm_projects::Rag)]
     pub status: String,
@@ -37,7 +39,7 @@ pub struct ReportRequest {
     pub spent_dkk: i64,
     pub forecast_dkk: i64,
     #[serde(default)]
-    #[validate(length(max = 200, message = "at most 200 milestones"))]
+    #[validate(length(max = 200, message = "at most 200 milestones"), nested)]
     pub milestones: Vec<Milestone>,
     #[validate(length(max = 10000, message = "at most 10000 characters"))]
     pub risks: Option<String>,
@@ -84,7 +86,7 @@ pub fn file_report(
     report: NewReport,
 ) -> Result<StoredReply, ApiError> {
     let NewReport { request, status } = report;
-    idempotency_key.run(conn, &caller.sub, &(id, &request), |conn| {
+    idempotency_key.run(conn, caller, &(id, &request), |conn| {
         let loaded = Loaded::load(conn, id)?;
         loaded.check(Action::Report, caller)?;
         let row = ReportRow {
