@@ -14,10 +14,13 @@ use tokio::sync::Semaphore;
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_actix_web::AppExt;
 
+use actix_cors::Cors;
+use actix_web::middleware::Condition;
+
 use crate::auth::Authenticator;
 use crate::error::{ApiError, problem_safety_net};
 use crate::request::{Page, PageParams};
-use crate::{handlers, openapi_doc, request};
+use crate::{handlers, headers, openapi_doc, rate_limit, request};
 
 /// What every handler may use. Cheap to clone.
 #[derive(Clone)]
@@ -25,6 +28,10 @@ pub struct AppState {
     pub pool: Pool,
     pub backend: &'static str,
     pub max_body_bytes: usize,
+    /// The browser origins that may call the API (CORS); none: CORS is off.
+    pub cors_origins: Vec<String>,
+    /// Per-client limits on anonymous requests and failed sign-ins; `None`: off.
+    pub rate_limits: Option<web::Data<crate::rate_limit::RateLimits>>,
     /// How long readiness waits for a connection before it answers 503.
     pub readiness_timeout: Duration,
     /// Webhook targets may be `http://` on loopback (development).
@@ -107,6 +114,9 @@ pub fn build(
     >,
 > {
     let max_body_bytes = state.max_body_bytes;
+    let cors_on = !state.cors_origins.is_empty();
+    let rate_limits = state.rate_limits.clone();
+    let cors = cors(&state.cors_origins);
     let (app, document) = App::new()
         .app_data(web::Data::new(state))
         .app_data(authenticator)
@@ -117,6 +127,10 @@ pub fn build(
         .into_utoipa_app()
         .configure(handlers::routes)
         .split_for_parts();
+    let app = match rate_limits {
+        Some(limits) => app.app_data(limits),
+        None => app,
+    };
     app.app_data(web::Data::new(Operations::of(&document)))
         .service(openapi_doc::swagger_ui())
         // A newcomer who opens the bare address, or types the UI's path without its slash.
@@ -127,6 +141,9 @@ pub fn build(
         .wrap(ErrorHandlers::new().default_handler(problem_safety_net))
         .wrap(from_fn(request::limit_head))
         .wrap(Compress::default())
+        .wrap(from_fn(rate_limit::limit))
+        .wrap(from_fn(headers::security_headers))
+        .wrap(Condition::new(cors_on, cors))
         .wrap_fn(|request, service| {
             use actix_web::dev::Service;
             let request_id = request.extensions().get::<RequestId>().copied();
@@ -144,6 +161,32 @@ pub fn build(
             }
         })
         .wrap(TracingLogger::default())
+}
+
+/// Cross-origin calls from the named intranet origins: the methods and headers the API takes,
+/// and the headers a client reads back; preflights are answered here.
+fn cors(origins: &[String]) -> Cors {
+    use actix_web::http::header;
+    let cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            HeaderName::from_static("idempotent-replayed"),
+            HeaderName::from_static(REQUEST_ID_HEADER),
+        ])
+        .max_age(600);
+    origins
+        .iter()
+        .fold(cors, |cors, origin| cors.allowed_origin(origin))
 }
 
 async fn to_swagger_ui() -> actix_web::HttpResponse {

@@ -26,6 +26,12 @@ pub struct Config {
     pub json_logs: bool,
     /// `OS2PM_VIEW_CACHE_MB`: memory for built project views (0 builds every view afresh).
     pub view_cache_mb: u64,
+    /// `OS2PM_CORS_ORIGINS`: the browser origins (intranet pages) that may call the API;
+    /// none by default.
+    pub cors_origins: Vec<String>,
+    /// `OS2PM_RATE_LIMIT`: anonymous requests (and failed sign-ins) a minute per client
+    /// address; 0 turns the limit off.
+    pub rate_limit_per_minute: u32,
     pub auth: AuthConfig,
     pub webhooks: WebhookConfig,
 }
@@ -94,6 +100,8 @@ Environment (the README's configuration table says more):
   OS2PM_WORKERS                      HTTP worker threads, at least 1 [one per core]
   OS2PM_MAX_BODY_BYTES               the largest request body, at least 1 [262144]
   OS2PM_VIEW_CACHE_MB                memory for built project views; 0 turns the cache off [16]
+  OS2PM_CORS_ORIGINS                 browser origins that may call the API, comma-separated [none]
+  OS2PM_RATE_LIMIT                   anonymous requests and failed sign-ins a minute per client; 0 off [600]
   OS2PM_LOG_FORMAT                   text (colours on a terminal only) or json (one object a line) [text]
   RUST_LOG                           log filter [info]
   OS2PM_JWT_ISSUER                   the required `iss` [os2pm]
@@ -180,6 +188,8 @@ impl Config {
                 &var("OS2PM_MAX_BODY_BYTES", "262144"),
             )?,
             view_cache_mb: number("OS2PM_VIEW_CACHE_MB", &var("OS2PM_VIEW_CACHE_MB", "16"))?,
+            cors_origins: origins(&var("OS2PM_CORS_ORIGINS", ""))?,
+            rate_limit_per_minute: number("OS2PM_RATE_LIMIT", &var("OS2PM_RATE_LIMIT", "600"))?,
             json_logs: match var("OS2PM_LOG_FORMAT", "text").as_str() {
                 "text" => false,
                 "json" => true,
@@ -282,6 +292,36 @@ fn bind_address(value: &str) -> Result<String, ConfigError> {
             ),
         })
     }
+}
+
+/// Origins as a browser sends them (`https://intranet.aarhus.dk`, a port allowed, no path),
+/// separated by commas; empty: none.
+fn origins(value: &str) -> Result<Vec<String>, ConfigError> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|origin| !origin.is_empty())
+        .map(|origin| {
+            let uri = origin.parse::<http::Uri>().ok();
+            let valid = uri.as_ref().is_some_and(|uri| {
+                matches!(uri.scheme_str(), Some("https" | "http"))
+                    && uri.authority().is_some()
+                    && uri.path_and_query().is_none_or(|p| p.as_str() == "/")
+                    && !origin.ends_with('/')
+            });
+            if valid {
+                Ok(origin.to_owned())
+            } else {
+                Err(ConfigError {
+                    variable: "OS2PM_CORS_ORIGINS",
+                    message: format!(
+                        "`{origin}` is not an origin like https://intranet.aarhus.dk (scheme and \
+                         host, a port allowed, nothing after it)"
+                    ),
+                })
+            }
+        })
+        .collect()
 }
 
 fn boolean(variable: &'static str, value: &str) -> Result<bool, ConfigError> {

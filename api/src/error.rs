@@ -121,6 +121,9 @@ pub enum ApiError {
     PreconditionFailed(String),
     #[error("{} requirement(s) are not met", .0.len())]
     UnmetRequirements(Vec<UnmetRequirement>),
+    /// Over the per-client limit: try again after this many seconds.
+    #[error("too many requests from this client; try again in {0} s")]
+    TooManyRequests(u64),
     #[error("the database is unavailable")]
     Unavailable(String),
     #[error("the identity provider is unavailable")]
@@ -143,6 +146,7 @@ impl ApiError {
             Self::MalformedBody(_) => (400, "malformed-body", "The request body is malformed"),
             Self::InvalidQuery(_) => (400, "invalid-query", "The query string is malformed"),
             Self::BadRequest(_) => (400, "bad-request", "Bad request"),
+            Self::TooManyRequests(_) => (429, "too-many-requests", "Too many requests"),
             Self::PayloadTooLarge(_) => (413, "payload-too-large", "The request body is too large"),
             Self::UnsupportedMediaType(_) => {
                 (415, "unsupported-media-type", "Unsupported media type")
@@ -242,6 +246,9 @@ impl ResponseError for ApiError {
             Self::Unavailable(_) | Self::IdentityProviderUnavailable(_)
         ) {
             response.insert_header((header::RETRY_AFTER, "5"));
+        }
+        if let Self::TooManyRequests(seconds) = self {
+            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
         response.json(self.problem())
     }

@@ -56,6 +56,9 @@ pub fn prepare(config: &Config) -> Result<(AppState, Authenticator), StartError>
         pool,
         backend: config.database_url.backend_name(),
         max_body_bytes: config.max_body_bytes,
+        cors_origins: config.cors_origins.clone(),
+        rate_limits: crate::rate_limit::RateLimits::per_minute(config.rate_limit_per_minute)
+            .map(actix_web::web::Data::new),
         readiness_timeout: config.db_timeout.min(Duration::from_secs(2)),
         webhooks_allow_http_loopback: config.webhooks.allow_http_loopback,
         db_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(

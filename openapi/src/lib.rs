@@ -83,6 +83,12 @@ fn add_common_responses(operation: &mut Operation) {
         (with_if_match, "428", "If-Match is required"),
         (true, "431", "The request headers are larger than 32 KiB"),
         (
+            true,
+            "429",
+            "Too many anonymous requests or failed sign-ins from this client: wait the \
+             `Retry-After` seconds",
+        ),
+        (
             !health,
             "503",
             "The database cannot be reached; retry later",

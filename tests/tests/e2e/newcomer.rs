@@ -74,6 +74,152 @@ async fn the_bare_address_and_the_ui_without_its_slash_lead_to_the_documentation
     assert_eq!(ui.status, 200);
 }
 
+/// Every answer tells a browser not to sniff, frame or refer, with a content security policy as
+/// strict as the answer allows: nothing may run in JSON or a problem, no script on the board's
+/// page, and Swagger UI only its own.
+#[actix_web::test]
+async fn every_answer_carries_browser_facing_headers() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let policy = |path: &str| {
+        let service = &service;
+        let path = path.to_owned();
+        async move {
+            let reply = send(service, TestRequest::get().uri(&path)).await;
+            assert_eq!(
+                reply.header("x-content-type-options"),
+                Some("nosniff"),
+                "{path}"
+            );
+            assert_eq!(reply.header("x-frame-options"), Some("DENY"), "{path}");
+            assert_eq!(
+                reply.header("referrer-policy"),
+                Some("no-referrer"),
+                "{path}"
+            );
+            reply
+                .header("content-security-policy")
+                .unwrap_or_default()
+                .to_owned()
+        }
+    };
+    for path in ["/api/v1/projects", "/api/v1/nowhere", "/health/live"] {
+        let csp = policy(path).await;
+        assert!(csp.starts_with("default-src 'none'"), "{path}: {csp}");
+        assert!(
+            !csp.contains("script-src") && !csp.contains("style-src"),
+            "{path}: {csp}"
+        );
+    }
+    let page = policy("/portfolio").await;
+    assert!(!page.contains("script-src"), "{page}");
+    assert!(page.contains("frame-ancestors 'none'"), "{page}");
+    let ui = policy("/swagger-ui/").await;
+    assert!(ui.contains("script-src 'self'"), "{ui}");
+}
+
+/// CORS is off unless origins are named: then an intranet page on a named origin may call the
+/// API from a browser (its preflight answered, the headers a client reads exposed); another
+/// origin may not.
+#[actix_web::test]
+async fn an_intranet_origin_calls_the_api_from_a_browser_only_when_named() {
+    let intranet = "https://intranet.aarhus.dk";
+    let preflight = |origin: &str| {
+        TestRequest::default()
+            .method(actix_web::http::Method::OPTIONS)
+            .uri("/api/v1/projects")
+            .insert_header(("origin", origin.to_owned()))
+            .insert_header(("access-control-request-method", "POST"))
+            .insert_header((
+                "access-control-request-headers",
+                "authorization, content-type, idempotency-key",
+            ))
+    };
+    let read = |origin: &str| {
+        TestRequest::get()
+            .uri("/api/v1/projects")
+            .insert_header(("origin", origin.to_owned()))
+    };
+
+    let off = TestApp::new();
+    let service = off.service().await;
+    let answer = send(&service, preflight(intranet)).await;
+    assert_eq!(answer.header("access-control-allow-origin"), None);
+    let answer = send(&service, read(intranet)).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.header("access-control-allow-origin"), None);
+
+    let on = TestApp::with_config(os2pm_tests::TestDb::seeded(), |url| {
+        let mut config = os2pm_tests::test_config(url);
+        config.cors_origins = vec![intranet.to_owned()];
+        config
+    });
+    let service = on.service().await;
+    let answer = send(&service, preflight(intranet)).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(answer.header("access-control-allow-origin"), Some(intranet));
+    assert!(
+        answer
+            .header("access-control-allow-methods")
+            .unwrap_or_default()
+            .contains("POST")
+    );
+    let answer = send(&service, read(intranet)).await;
+    assert_eq!(answer.header("access-control-allow-origin"), Some(intranet));
+    let exposed = answer
+        .header("access-control-expose-headers")
+        .unwrap_or_default()
+        .to_lowercase();
+    assert!(
+        exposed.contains("etag") && exposed.contains("location"),
+        "{exposed}"
+    );
+    let other = send(&service, read("https://evil.example")).await;
+    assert_eq!(other.header("access-control-allow-origin"), None);
+}
+
+/// A client over its limit of anonymous requests, or of failed sign-ins, gets 429 with
+/// Retry-After; a signed-in client is not limited, and another address has its own limit.
+#[actix_web::test]
+async fn a_client_over_its_limit_is_told_when_to_come_back() {
+    let app = TestApp::with_config(os2pm_tests::TestDb::seeded(), |url| {
+        let mut config = os2pm_tests::test_config(url);
+        config.rate_limit_per_minute = 3;
+        config
+    });
+    let service = app.service().await;
+    let from = |address: &str| {
+        TestRequest::get()
+            .uri("/api/v1/organizations?limit=1")
+            .peer_addr(address.parse().unwrap())
+    };
+    for _ in 0..3 {
+        assert_eq!(send(&service, from("192.0.2.1:5000")).await.status, 200);
+    }
+    let refused = send(&service, from("192.0.2.1:5001")).await;
+    refused.problem(429, "too-many-requests");
+    let wait: u64 = refused.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    assert_eq!(send(&service, from("192.0.2.2:5000")).await.status, 200);
+    let token = app.token(&[os2pm_api::auth::Role::Admin], None);
+    let signed_in = from("192.0.2.1:5002").insert_header(bearer(&token));
+    assert_eq!(send(&service, signed_in).await.status, 200);
+
+    // Guessing tokens: three failures, then 429 in place of the fourth's 401.
+    let guess = || {
+        TestRequest::get()
+            .uri("/api/v1/me")
+            .peer_addr("198.51.100.7:6000".parse().unwrap())
+            .insert_header(bearer("not-a-token"))
+    };
+    for _ in 0..3 {
+        send(&service, guess()).await.problem(401, "unauthorized");
+    }
+    send(&service, guess())
+        .await
+        .problem(429, "too-many-requests");
+}
+
 /// Every list answers `{"items": [...], "next_cursor": ...}` and pages with `limit` and `cursor`.
 #[actix_web::test]
 async fn every_list_has_one_shape_and_pages() {

@@ -146,6 +146,7 @@ async fn the_portfolio_page_renders_in_a_real_browser_with_the_overviews_numbers
               missing: [...document.querySelectorAll('#overdue tr.missing')].map((row) => row.dataset.project),
               pending: [...document.querySelectorAll('#pending tr.decision')].map((row) => row.dataset.approval),
               items: document.querySelectorAll('#items tr[data-project]').length,
+              legend: getComputedStyle(document.querySelector('.legend')).display,
               visibleText: document.body.innerText,
             };
             "#,
@@ -157,6 +158,8 @@ async fn the_portfolio_page_renders_in_a_real_browser_with_the_overviews_numbers
     assert_eq!(seen["title"], "Porteføljeoverblik – OS2");
     assert_eq!(seen["lang"], "da");
     assert_eq!(seen["scripts"], 0);
+    // The stylesheet is the page's own, inline: its content security policy lets it apply.
+    assert_eq!(seen["legend"], "flex");
     assert_eq!(seen["meeting"], meeting.as_str());
 
     // The chart is drawn, and its segments are the overview's counts, each with a size.
@@ -253,4 +256,40 @@ async fn the_portfolio_page_renders_in_a_real_browser_with_the_overviews_numbers
         "{} bytes",
         pdf.len()
     );
+}
+
+/// Swagger UI works under its content security policy: its scripts and styles come from the
+/// service, and it draws the document it reads.
+#[actix_web::test]
+#[ignore = "needs Debian's chromium and chromium-driver; .ci/run installs them and runs it"]
+async fn swagger_ui_renders_under_its_content_security_policy() {
+    let app = TestApp::new();
+    let base = app.listen();
+    let browser = Browser::start().await;
+    browser.visit(&format!("{base}/swagger-ui/")).await;
+    let mut seen = Value::Null;
+    for _ in 0..100 {
+        seen = browser
+            .run(
+                r#"
+                const title = document.querySelector('.swagger-ui .info .title');
+                return title && { title: title.innerText,
+                  operations: document.querySelectorAll('.opblock').length };
+                "#,
+            )
+            .await;
+        if !seen.is_null() && seen["operations"].as_u64().unwrap_or(0) > 0 {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    browser.quit().await;
+    assert!(
+        seen["title"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("os2pm"),
+        "{seen}"
+    );
+    assert!(seen["operations"].as_u64().unwrap_or(0) > 60, "{seen}");
 }
