@@ -104,7 +104,7 @@ else
   own_server=true
   export DATABASE_URL=${DATABASE_URL:-$work/tour.db}
   export OS2PM_JWT_SECRET=${OS2PM_JWT_SECRET:-$(python3 -c 'import secrets; print(secrets.token_hex(32))')}
-  export OS2PM_WEBHOOK_ALLOW_HTTP_LOOPBACK=true OS2PM_WEBHOOK_POLL=200ms RUST_LOG=${RUST_LOG:-warn}
+  export OS2PM_WEBHOOK_ALLOW_HTTP_LOOPBACK=true OS2PM_WEBHOOK_ALLOW_HOSTS=127.0.0.1 OS2PM_WEBHOOK_POLL=200ms RUST_LOG=${RUST_LOG:-warn}
   start_server
   note "os2pm serves $API on $(case $DATABASE_URL in postgres*) echo PostgreSQL ;; *) echo SQLite ;; esac)"
 fi

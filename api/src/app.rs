@@ -34,8 +34,10 @@ pub struct AppState {
     pub rate_limits: Option<web::Data<crate::rate_limit::RateLimits>>,
     /// How long readiness waits for a connection before it answers 503.
     pub readiness_timeout: Duration,
-    /// Webhook targets may be `http://` on loopback (development).
-    pub webhooks_allow_http_loopback: bool,
+    /// Where webhooks may go.
+    pub webhook_targets: crate::webhook_targets::TargetPolicy,
+    /// The most webhooks an organisation (or the administrator) has.
+    pub webhooks_per_organization: u32,
     /// One slot per pooled connection: requests wait for a slot here, asleep, instead of each
     /// holding a blocking thread while it waits for a connection.
     pub db_slots: Arc<Semaphore>,

@@ -39,8 +39,13 @@ pub struct Config {
 /// How webhooks are delivered.
 #[derive(Debug, Clone)]
 pub struct WebhookConfig {
-    /// `OS2PM_WEBHOOK_ALLOW_HTTP_LOOPBACK`: accept `http://` targets on loopback (development).
+    /// `OS2PM_WEBHOOK_ALLOW_HTTP_LOOPBACK`: accept `http://` targets among the allowed hosts
+    /// (development).
     pub allow_http_loopback: bool,
+    /// `OS2PM_WEBHOOK_ALLOW_HOSTS`: hosts webhooks may reach although they are not public.
+    pub allow_hosts: Vec<String>,
+    /// `OS2PM_WEBHOOKS_PER_ORG`: the most webhooks one organisation (or the administrator) has.
+    pub per_organization: u32,
     /// `OS2PM_WEBHOOK_MAX_ATTEMPTS`: attempts before a delivery is marked failed.
     pub max_attempts: u32,
     /// `OS2PM_WEBHOOK_TIMEOUT`: how long one attempt may take.
@@ -115,7 +120,9 @@ Environment (the README's configuration table says more):
   OS2PM_JWKS_URL                     the identity provider's JWKS; turns off development tokens
   OS2PM_JWKS_CACHE_TTL               how long fetched keys are used [10m]
   OS2PM_JWKS_REFRESH_MIN_INTERVAL    the least time between two JWKS fetches [10s]
-  OS2PM_WEBHOOK_ALLOW_HTTP_LOOPBACK  accept http:// webhook targets on loopback [false]
+  OS2PM_WEBHOOK_ALLOW_HTTP_LOOPBACK  accept http:// to hosts in OS2PM_WEBHOOK_ALLOW_HOSTS [false]
+  OS2PM_WEBHOOK_ALLOW_HOSTS          hosts webhooks may reach though not public, comma-separated [none]
+  OS2PM_WEBHOOKS_PER_ORG             the most webhooks an organisation has [20]
   OS2PM_WEBHOOK_MAX_ATTEMPTS         attempts before a delivery fails, at least 1 [10]
   OS2PM_WEBHOOK_TIMEOUT              how long one delivery attempt may take [10s]
   OS2PM_WEBHOOK_BACKOFF              the first retry's delay, doubling per attempt [2s]
@@ -216,6 +223,16 @@ impl Config {
                 allow_http_loopback: boolean(
                     "OS2PM_WEBHOOK_ALLOW_HTTP_LOOPBACK",
                     &var("OS2PM_WEBHOOK_ALLOW_HTTP_LOOPBACK", "false"),
+                )?,
+                allow_hosts: var("OS2PM_WEBHOOK_ALLOW_HOSTS", "")
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|host| !host.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                per_organization: positive(
+                    "OS2PM_WEBHOOKS_PER_ORG",
+                    &var("OS2PM_WEBHOOKS_PER_ORG", "20"),
                 )?,
                 max_attempts: positive(
                     "OS2PM_WEBHOOK_MAX_ATTEMPTS",

@@ -14,4 +14,5 @@ pub mod request;
 pub mod server;
 pub mod usecases;
 pub mod view_cache;
+pub mod webhook_targets;
 pub mod webhooks;

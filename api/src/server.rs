@@ -60,7 +60,11 @@ pub fn prepare(config: &Config) -> Result<(AppState, Authenticator), StartError>
         rate_limits: crate::rate_limit::RateLimits::per_minute(config.rate_limit_per_minute)
             .map(actix_web::web::Data::new),
         readiness_timeout: config.db_timeout.min(Duration::from_secs(2)),
-        webhooks_allow_http_loopback: config.webhooks.allow_http_loopback,
+        webhook_targets: crate::webhook_targets::TargetPolicy::new(
+            &config.webhooks.allow_hosts,
+            config.webhooks.allow_http_loopback,
+        ),
+        webhooks_per_organization: config.webhooks.per_organization,
         db_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(
             usize::try_from(config.pool_size).unwrap_or(usize::MAX),
         )),

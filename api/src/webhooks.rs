@@ -18,6 +18,7 @@ use sha2::Sha256;
 
 use crate::config::WebhookConfig;
 use crate::usecases::events::EventView;
+use crate::webhook_targets::TargetPolicy;
 
 pub const DELIVERY_HEADER: &str = "x-os2pm-delivery";
 pub const EVENT_HEADER: &str = "x-os2pm-event";
@@ -73,7 +74,9 @@ pub fn retry_delay(config: &WebhookConfig, attempts: u32, jitter: f64) -> Durati
 pub fn spawn(pool: Pool, config: WebhookConfig) -> actix_web::rt::task::JoinHandle<()> {
     crate::auth::install_tls_provider();
     actix_web::rt::spawn(async move {
+        let targets = TargetPolicy::new(&config.allow_hosts, config.allow_http_loopback);
         let client = match reqwest::Client::builder()
+            .dns_resolver(targets.resolver())
             .timeout(config.timeout)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("os2pm-webhooks/", env!("CARGO_PKG_VERSION")))
@@ -89,6 +92,7 @@ pub fn spawn(pool: Pool, config: WebhookConfig) -> actix_web::rt::task::JoinHand
             pool,
             config,
             client,
+            targets,
         };
         loop {
             dispatcher.round().await;
@@ -101,6 +105,7 @@ struct Dispatcher {
     pool: Pool,
     config: WebhookConfig,
     client: reqwest::Client,
+    targets: TargetPolicy,
 }
 
 impl Dispatcher {
@@ -182,6 +187,17 @@ impl Dispatcher {
         let body = serde_json::to_vec(&EventView::from(event)).unwrap_or_default();
         let timestamp = at.and_utc().timestamp();
         let started = Instant::now();
+        // Checked again as it is sent: a target registered under other rules, or an address
+        // written into the URL, that is not public now is not called.
+        if let Err(rule) = self.targets.check_url(&webhook.url) {
+            return Attempt {
+                at,
+                status_code: None,
+                error: Some(format!("not called: the URL {rule}")),
+                duration_ms: 0,
+                next: Next::Failed,
+            };
+        }
         let answer = self
             .client
             .post(&webhook.url)
@@ -220,7 +236,9 @@ impl Dispatcher {
     }
 }
 
-/// A network error in a sentence, with its causes.
+/// A network error as the subscriber reads it: what kind, no more. Whether a connection was
+/// refused, reset or failed its TLS handshake would tell a subscriber which ports answer on a
+/// host (a scan through os2pm); the causes go to the service's log.
 fn describe(error: &reqwest::Error) -> String {
     let kind = if error.is_timeout() {
         "timed out"
@@ -229,13 +247,14 @@ fn describe(error: &reqwest::Error) -> String {
     } else {
         "failed"
     };
-    let mut text = format!("{kind}: {error}");
+    let mut causes = error.to_string();
     let mut cause = std::error::Error::source(error);
     while let Some(inner) = cause {
-        text.push_str(&format!(": {inner}"));
+        causes.push_str(&format!(": {inner}"));
         cause = inner.source();
     }
-    text
+    tracing::info!(%causes, "webhooks: an attempt {kind}");
+    kind.to_owned()
 }
 
 #[cfg(test)]
@@ -245,6 +264,8 @@ mod tests {
     fn config() -> WebhookConfig {
         WebhookConfig {
             allow_http_loopback: false,
+            allow_hosts: Vec::new(),
+            per_organization: 20,
             max_attempts: 10,
             timeout: Duration::from_secs(10),
             backoff: Duration::from_secs(2),

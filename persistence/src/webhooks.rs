@@ -116,6 +116,18 @@ pub fn list(
 }
 
 /// Deletes a subscription: nothing more is delivered; its deliveries stay readable.
+/// How many live subscriptions the organisation (`None`: the administrator) has.
+pub fn count(conn: &mut DbConnection, organization_id: Option<&str>) -> Result<i64, StoreError> {
+    let live = webhooks::table
+        .filter(webhooks::deleted_at.is_null())
+        .into_boxed();
+    let of = match organization_id {
+        Some(org) => live.filter(webhooks::organization_id.eq(org)),
+        None => live.filter(webhooks::organization_id.is_null()),
+    };
+    Ok(of.count().get_result(conn)?)
+}
+
 pub fn delete(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result<(), StoreError> {
     let deleted = diesel::update(
         webhooks::table

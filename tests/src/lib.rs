@@ -228,6 +228,7 @@ pub fn test_config(url: &DatabaseUrl) -> Config {
     // The suite's thousands of anonymous reads come from one address; the limit has its own test.
     config.rate_limit_per_minute = 0;
     config.webhooks.allow_http_loopback = true;
+    config.webhooks.allow_hosts = vec!["127.0.0.1".into()];
     config.webhooks.max_attempts = 50;
     config.webhooks.timeout = Duration::from_secs(1);
     config.webhooks.backoff = Duration::from_millis(40);

@@ -22,7 +22,8 @@ use crate::usecases::webhooks::{
     responses(
         (status = 201, description = "Subscribed; the secret is shown this once", body = WebhookView, headers(("Location" = String))),
         (status = 403, description = "Neither administrator nor integration, or another organisation", body = ProblemSchema, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid URL, event types, secret or organisation", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "The organisation has as many webhooks as it may (OS2PM_WEBHOOKS_PER_ORG)", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid event types, secret or organisation, or a URL os2pm will not call: not https, credentials in it, or a host that is not public (loopback, private, link-local, shared, multicast, unspecified or reserved, in any spelling, or a single-label name), named", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/webhooks")]
@@ -32,9 +33,11 @@ pub async fn create(
     idempotency_key: IdempotencyKey,
     body: web::Json<NewWebhook>,
 ) -> Result<StoredReply, ApiError> {
-    let request = Subscription::checked(body.into_inner(), state.webhooks_allow_http_loopback)?;
+    let request = Subscription::checked(body.into_inner(), &state.webhook_targets)?;
+    request.check_resolved(&state.webhook_targets).await?;
+    let limit = state.webhooks_per_organization;
     state
-        .db(move |conn| webhooks::subscribe(conn, &caller, idempotency_key, request))
+        .db(move |conn| webhooks::subscribe(conn, &caller, idempotency_key, request, limit))
         .await
 }
 

@@ -13,6 +13,7 @@ use crate::error::{ApiError, FieldError};
 use crate::request::{IdempotencyKey, Problems, StoredReply};
 use crate::usecases::events::{EventSubject, validate_types};
 use crate::usecases::{created, to_body};
+use crate::webhook_targets::TargetPolicy;
 
 const MIN_SECRET: usize = 24;
 
@@ -27,7 +28,9 @@ const MAX_URL: usize = 2048;
     "event_types": ["project.*", "meeting.planned"]
 }))]
 pub struct NewWebhook {
-    /// `https://…`; `http://` only to loopback when the service allows it (development).
+    /// `https://` to a host whose every address is public (no loopback, private, link-local,
+    /// shared, multicast, unspecified or reserved address, in any spelling, nor a single-label
+    /// name); hosts the service allows are the exception (`http://` to them in development).
     pub url: String,
     /// Event types (`project.placed`) or whole subjects (`project.*`); empty or absent: all.
     #[serde(default)]
@@ -65,35 +68,6 @@ impl From<&WebhookRow> for WebhookView {
             created_at: w.created_at.and_utc(),
             secret: None,
         }
-    }
-}
-
-/// Checks a target: https, or http to loopback when allowed; no credentials in it.
-fn check_url(url: &str, allow_http_loopback: bool) -> Result<(), FieldError> {
-    let invalid = |message: &str| FieldError::new("url", message);
-    if url.len() > MAX_URL {
-        return Err(invalid("is longer than 2048 characters"));
-    }
-    let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&format!("is not a URL: {e}")))?;
-    if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(invalid(
-            "must not carry credentials; the signature authenticates",
-        ));
-    }
-    let host = parsed.host_str().unwrap_or_default();
-    let loopback = host == "localhost"
-        || host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    match parsed.scheme() {
-        "https" if parsed.host().is_some() => Ok(()),
-        "http" if allow_http_loopback && loopback => Ok(()),
-        "http" if loopback => Err(invalid(
-            "http is allowed only with OS2PM_WEBHOOK_ALLOW_HTTP_LOOPBACK (development)",
-        )),
-        _ => Err(invalid("must be https")),
     }
 }
 
@@ -216,6 +190,7 @@ pub fn subscribe(
     caller: &Caller,
     idempotency_key: IdempotencyKey,
     subscription: Subscription,
+    per_organization: u32,
 ) -> Result<StoredReply, ApiError> {
     caller.require_any(&[Role::Admin, Role::Integration])?;
     let request = subscription.0;
@@ -244,6 +219,12 @@ pub fn subscribe(
             .secret
             .clone()
             .unwrap_or_else(|| hex::encode(rand::rng().random::<[u8; 32]>()));
+        let held = store::count(conn, organization_id.as_deref())?;
+        if held >= i64::from(per_organization) {
+            return Err(ApiError::Conflict(format!(
+                "the organisation has {held} webhooks, as many as it may; delete one first"
+            )));
+        }
         // It starts after every event that has committed.
         events::sequence(conn)?;
         let row = WebhookRow {
@@ -364,11 +345,14 @@ pub fn redeliver(
 pub struct Subscription(NewWebhook);
 
 impl Subscription {
-    /// Every field problem at once; `http://` targets on loopback only where allowed.
-    pub fn checked(request: NewWebhook, allow_http_loopback: bool) -> Result<Self, ApiError> {
+    /// Every field problem at once: a target os2pm may call (public, or allowed), known event
+    /// types, a secret of a usable length.
+    pub fn checked(request: NewWebhook, targets: &TargetPolicy) -> Result<Self, ApiError> {
         let mut problems = Problems::default();
-        if let Err(e) = check_url(&request.url, allow_http_loopback) {
-            problems.push(e);
+        if request.url.len() > MAX_URL {
+            problems.push(FieldError::new("url", "is longer than 2048 characters"));
+        } else if let Err(rule) = targets.check_url(&request.url) {
+            problems.push(FieldError::new("url", rule));
         }
         if let Err(ApiError::Validation(bad)) =
             validate_types(request.event_types.clone(), "event_types")
@@ -385,22 +369,12 @@ impl Subscription {
         }
         problems.or_command(|| Some(Self(request)))
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn targets_are_https_or_loopback_http_when_allowed() {
-        assert!(check_url("https://intranet.aarhus.dk/hooks", false).is_ok());
-        assert!(check_url("http://127.0.0.1:9000/hook", true).is_ok());
-        assert!(check_url("http://[::1]:9000/hook", true).is_ok());
-        assert!(check_url("http://localhost/hook", true).is_ok());
-        assert!(check_url("http://127.0.0.1:9000/hook", false).is_err());
-        assert!(check_url("http://intranet.aarhus.dk/hook", true).is_err());
-        assert!(check_url("https://user:pw@intranet.aarhus.dk/", false).is_err());
-        assert!(check_url("ftp://intranet.aarhus.dk/", false).is_err());
-        assert!(check_url("not a url", false).is_err());
+    /// The addresses its host resolves to now are public (or allowed).
+    pub async fn check_resolved(&self, targets: &TargetPolicy) -> Result<(), ApiError> {
+        targets
+            .check_resolved(&self.0.url)
+            .await
+            .map_err(|rule| ApiError::validation("url", rule))
     }
 }
