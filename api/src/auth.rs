@@ -22,7 +22,7 @@ use serde_json::Value;
 use tokio::sync::{Mutex, RwLock};
 use utoipa::ToSchema;
 
-use crate::config::{AuthConfig, KeyConfig, MIN_SECRET_BYTES};
+use crate::config::{AuthConfig, JwksSource, KeyConfig, MIN_SECRET_BYTES};
 use crate::error::ApiError;
 
 /// The token roles of governance.md §1. Group roles (chairs, members) are memberships, not roles.
@@ -220,11 +220,11 @@ impl Authenticator {
                 }
             }
             KeyConfig::IdentityProvider {
-                jwks_url,
+                jwks,
                 cache_ttl,
                 refresh_min_interval,
             } => Keys::Jwks(JwksCache::new(
-                jwks_url.clone(),
+                jwks.clone(),
                 *cache_ttl,
                 *refresh_min_interval,
             )?),
@@ -403,7 +403,7 @@ fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
 
 /// The identity provider's keys, by key id, with the algorithm each is pinned to.
 struct JwksCache {
-    url: String,
+    source: JwksSource,
     client: reqwest::Client,
     ttl: Duration,
     refresh_min_interval: Duration,
@@ -419,10 +419,14 @@ struct JwksState {
 }
 
 impl JwksCache {
-    fn new(url: String, ttl: Duration, refresh_min_interval: Duration) -> Result<Self, KeyError> {
+    fn new(
+        source: JwksSource,
+        ttl: Duration,
+        refresh_min_interval: Duration,
+    ) -> Result<Self, KeyError> {
         install_tls_provider();
         Ok(Self {
-            url,
+            source,
             client: reqwest::Client::builder()
                 .timeout(Duration::from_secs(5))
                 .build()
@@ -469,9 +473,38 @@ impl JwksCache {
 
     async fn fetch(&self) -> Result<HashMap<String, (DecodingKey, Algorithm)>, ApiError> {
         let unavailable = |e: reqwest::Error| ApiError::IdentityProviderUnavailable(e.to_string());
+        let url = match &self.source {
+            JwksSource::Url(url) => url.clone(),
+            JwksSource::Discovery { issuer } => {
+                /// What os2pm reads of an OpenID provider's configuration.
+                #[derive(Deserialize)]
+                struct Discovery {
+                    issuer: String,
+                    jwks_uri: String,
+                }
+                let found: Discovery = self
+                    .client
+                    .get(format!("{issuer}/.well-known/openid-configuration"))
+                    .send()
+                    .await
+                    .and_then(reqwest::Response::error_for_status)
+                    .map_err(unavailable)?
+                    .json()
+                    .await
+                    .map_err(unavailable)?;
+                // OpenID Connect Discovery 1.0 §4.3: the document names the issuer asked.
+                if found.issuer.trim_end_matches('/') != issuer {
+                    return Err(ApiError::IdentityProviderUnavailable(format!(
+                        "the provider at {issuer} names another issuer: {}",
+                        found.issuer
+                    )));
+                }
+                found.jwks_uri
+            }
+        };
         let set: JwkSet = self
             .client
-            .get(&self.url)
+            .get(&url)
             .send()
             .await
             .and_then(reqwest::Response::error_for_status)

@@ -84,13 +84,25 @@ pub enum KeyConfig {
     },
     /// RS256/ES256 keys from the identity provider's JWKS document.
     IdentityProvider {
-        jwks_url: String,
+        /// Where the keys are, as given (`OS2PM_JWKS_URL`) or discovered from the OpenID
+        /// provider's configuration (`OS2PM_OIDC_ISSUER`).
+        jwks: JwksSource,
         /// `OS2PM_JWKS_CACHE_TTL`: how long fetched keys are trusted before a refetch.
         cache_ttl: Duration,
         /// `OS2PM_JWKS_REFRESH_MIN_INTERVAL`: the least time between two fetches, so tokens
         /// with made-up key ids cannot make os2pm hammer the identity provider.
         refresh_min_interval: Duration,
     },
+}
+
+/// Where the identity provider's keys are found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JwksSource {
+    /// `OS2PM_JWKS_URL`
+    Url(String),
+    /// `OS2PM_OIDC_ISSUER`: its `/.well-known/openid-configuration` names the keys
+    /// (`jwks_uri`) and must name this issuer.
+    Discovery { issuer: String },
 }
 
 /// What `os2pm serve --help` says of the environment; the README's configuration table says the
@@ -118,6 +130,7 @@ Environment (the README's configuration table says more):
   OS2PM_JWT_SECRET                   development HS256 secret, at least 32 bytes [a random key in a file]
   OS2PM_JWT_KEY_FILE                 where the random development key is kept [<sqlite file>.jwt-key]
   OS2PM_JWKS_URL                     the identity provider's JWKS; turns off development tokens
+  OS2PM_OIDC_ISSUER                  an OpenID provider: its discovery document names the JWKS, and its tokens' `iss`
   OS2PM_JWKS_CACHE_TTL               how long fetched keys are used [10m]
   OS2PM_JWKS_REFRESH_MIN_INTERVAL    the least time between two JWKS fetches [10s]
   OS2PM_WEBHOOK_ALLOW_HTTP_LOOPBACK  accept http:// to hosts in OS2PM_WEBHOOK_ALLOW_HOSTS [false]
@@ -154,9 +167,18 @@ impl Config {
                 variable: "DATABASE_URL",
                 message: e.to_string(),
             })?;
-        let keys = match lookup("OS2PM_JWKS_URL") {
-            Some(jwks_url) => KeyConfig::IdentityProvider {
-                jwks_url,
+        let oidc_issuer =
+            lookup("OS2PM_OIDC_ISSUER").map(|issuer| issuer.trim_end_matches('/').to_owned());
+        let source = match (lookup("OS2PM_JWKS_URL"), &oidc_issuer) {
+            (Some(url), _) => Some(JwksSource::Url(url)),
+            (None, Some(issuer)) => Some(JwksSource::Discovery {
+                issuer: issuer.clone(),
+            }),
+            (None, None) => None,
+        };
+        let keys = match source {
+            Some(jwks) => KeyConfig::IdentityProvider {
+                jwks,
                 cache_ttl: duration("OS2PM_JWKS_CACHE_TTL", &var("OS2PM_JWKS_CACHE_TTL", "10m"))?,
                 refresh_min_interval: duration(
                     "OS2PM_JWKS_REFRESH_MIN_INTERVAL",
@@ -208,7 +230,10 @@ impl Config {
                 }
             },
             auth: AuthConfig {
-                issuer: var("OS2PM_JWT_ISSUER", "os2pm"),
+                // The discovered provider's tokens name it as their issuer.
+                issuer: lookup("OS2PM_JWT_ISSUER")
+                    .or_else(|| oidc_issuer.clone())
+                    .unwrap_or_else(|| "os2pm".into()),
                 audience: var("OS2PM_JWT_AUDIENCE", "os2pm"),
                 roles_claim: var("OS2PM_JWT_ROLES_CLAIM", "roles"),
                 org_claim: var("OS2PM_JWT_ORG_CLAIM", "org"),
@@ -389,6 +414,18 @@ mod tests {
             KeyConfig::IdentityProvider { .. }
         ));
         assert_eq!(config.auth.roles_claim, "realm_access.roles");
+    }
+
+    #[test]
+    fn an_oidc_issuer_discovers_its_keys_and_is_the_tokens_issuer() {
+        let config = config(&[("OS2PM_OIDC_ISSUER", "https://sso.example.dk/realms/os2/")])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            config.auth.keys,
+            KeyConfig::IdentityProvider { jwks: JwksSource::Discovery { ref issuer }, .. }
+                if issuer == "https://sso.example.dk/realms/os2"
+        ));
+        assert_eq!(config.auth.issuer, "https://sso.example.dk/realms/os2");
     }
 
     #[test]

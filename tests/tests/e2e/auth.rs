@@ -252,7 +252,7 @@ fn identity_provider_app(jwks_url: &str) -> TestApp {
         let mut config = test_config(db);
         config.auth.roles_claim = "realm_access.roles".into();
         config.auth.keys = KeyConfig::IdentityProvider {
-            jwks_url: url,
+            jwks: os2pm_api::config::JwksSource::Url(url),
             cache_ttl: Duration::from_secs(600),
             refresh_min_interval: Duration::ZERO,
         };
