@@ -471,8 +471,21 @@ impl JwksCache {
         state.keys.get(kid).filter(|_| fresh).cloned()
     }
 
-    async fn fetch(&self) -> Result<HashMap<String, (DecodingKey, Algorithm)>, ApiError> {
+    /// A JSON document from the identity provider; any failure is the provider's (503).
+    async fn get_json<T: serde::de::DeserializeOwned>(&self, url: &str) -> Result<T, ApiError> {
         let unavailable = |e: reqwest::Error| ApiError::IdentityProviderUnavailable(e.to_string());
+        self.client
+            .get(url)
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .map_err(unavailable)?
+            .json()
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn fetch(&self) -> Result<HashMap<String, (DecodingKey, Algorithm)>, ApiError> {
         let url = match &self.source {
             JwksSource::Url(url) => url.clone(),
             JwksSource::Discovery { issuer } => {
@@ -483,15 +496,8 @@ impl JwksCache {
                     jwks_uri: String,
                 }
                 let found: Discovery = self
-                    .client
-                    .get(format!("{issuer}/.well-known/openid-configuration"))
-                    .send()
-                    .await
-                    .and_then(reqwest::Response::error_for_status)
-                    .map_err(unavailable)?
-                    .json()
-                    .await
-                    .map_err(unavailable)?;
+                    .get_json(&format!("{issuer}/.well-known/openid-configuration"))
+                    .await?;
                 // OpenID Connect Discovery 1.0 §4.3: the document names the issuer asked.
                 if found.issuer.trim_end_matches('/') != issuer {
                     return Err(ApiError::IdentityProviderUnavailable(format!(
@@ -502,16 +508,7 @@ impl JwksCache {
                 found.jwks_uri
             }
         };
-        let set: JwkSet = self
-            .client
-            .get(&url)
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(unavailable)?
-            .json()
-            .await
-            .map_err(unavailable)?;
+        let set: JwkSet = self.get_json(&url).await?;
         Ok(set
             .keys
             .iter()

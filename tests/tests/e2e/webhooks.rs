@@ -171,6 +171,19 @@ async fn subscribe(service: &impl TestService, token: &str, body: Value) -> Repl
     .await
 }
 
+/// A receiver started and subscribed (by the administrator) to every submitted idea.
+async fn ideas_receiver(service: &impl TestService, admin: &str) -> Receiver {
+    let receiver = Receiver::start();
+    let hook = subscribe(
+        service,
+        admin,
+        json!({"url": receiver.url(), "event_types": ["project.idea_submitted"], "secret": SECRET}),
+    )
+    .await;
+    assert_eq!(hook.status, 201, "{}", hook.body);
+    receiver
+}
+
 /// The ids of the project events in the feed, in order.
 async fn project_events(service: &impl TestService, admin: &str) -> Vec<String> {
     let feed = send(
@@ -348,14 +361,7 @@ async fn a_dispatcher_stopped_mid_delivery_loses_nothing_after_a_restart() {
     let app = TestApp::new();
     let service = app.service().await;
     let cast = cast(&app, &service, 1).await;
-    let receiver = Receiver::start();
-    let hook = subscribe(
-        &service,
-        &cast.admin,
-        json!({"url": receiver.url(), "event_types": ["project.idea_submitted"], "secret": SECRET}),
-    )
-    .await;
-    assert_eq!(hook.status, 201, "{}", hook.body);
+    let receiver = ideas_receiver(&service, &cast.admin).await;
     ideas(&service, &cast.aarhus, 0..4).await;
     receiver.inbox().delay = Duration::from_millis(400);
 
@@ -389,14 +395,7 @@ async fn three_dispatchers_on_one_database_deliver_each_event_once() {
     let app = TestApp::new();
     let service = app.service().await;
     let cast = cast(&app, &service, 1).await;
-    let receiver = Receiver::start();
-    let hook = subscribe(
-        &service,
-        &cast.admin,
-        json!({"url": receiver.url(), "event_types": ["project.idea_submitted"], "secret": SECRET}),
-    )
-    .await;
-    assert_eq!(hook.status, 201, "{}", hook.body);
+    let receiver = ideas_receiver(&service, &cast.admin).await;
     let dispatchers: Vec<_> = (0..3).map(|_| app.dispatch()).collect();
     ideas(&service, &cast.aarhus, 0..20).await;
     until("all twenty", || {
