@@ -22,8 +22,14 @@ pub fn run_pending(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
 /// the startup lock meanwhile: instances started together on one database (empty or behind)
 /// migrate and seed one after the other; the first does it, the others find nothing left to do.
 pub fn prepare(url: &DatabaseUrl, migrate: bool) -> Result<Vec<String>, StoreError> {
+    // On SQLite the lock is taken before the first connection: setting the file up (its
+    // journal mode) is a write of its own.
+    let file_lock = StartupLock::on_file(url)?;
     let mut conn = url.connect(migrate)?;
-    let startup = StartupLock::take(url, &mut conn)?;
+    let startup = match file_lock {
+        Some(lock) => lock,
+        None => StartupLock::advisory(&mut conn)?,
+    };
     let prepared = (|| {
         let applied = if migrate {
             run_pending(&mut conn)?
@@ -49,22 +55,28 @@ impl StartupLock {
     /// `os2pm` in ASCII: the key no other application on the database is expected to use.
     const KEY: i64 = 0x006f_7332_706d;
 
-    fn take(url: &DatabaseUrl, conn: &mut DbConnection) -> Result<Self, StoreError> {
-        match (url, conn) {
-            (DatabaseUrl::Sqlite(path), _) => {
-                let mut name = path.as_os_str().to_owned();
-                name.push(".startup-lock");
-                let file = std::fs::File::create(name)
-                    .and_then(|file| file.lock().map(|()| file))
-                    .map_err(|e| StoreError::Migration(format!("the startup lock: {e}")))?;
-                Ok(Self::Sqlite(file))
-            }
-            (_, DbConnection::Postgresql(pg)) => {
+    /// The lock on the file beside an SQLite database; `None` for PostgreSQL.
+    fn on_file(url: &DatabaseUrl) -> Result<Option<Self>, StoreError> {
+        let DatabaseUrl::Sqlite(path) = url else {
+            return Ok(None);
+        };
+        let mut name = path.as_os_str().to_owned();
+        name.push(".startup-lock");
+        let file = std::fs::File::create(name)
+            .and_then(|file| file.lock().map(|()| file))
+            .map_err(|e| StoreError::Migration(format!("the startup lock: {e}")))?;
+        Ok(Some(Self::Sqlite(file)))
+    }
+
+    /// The advisory lock on a PostgreSQL database.
+    fn advisory(conn: &mut DbConnection) -> Result<Self, StoreError> {
+        match conn {
+            DbConnection::Postgresql(pg) => {
                 diesel::sql_query(format!("SELECT pg_advisory_lock({})", Self::KEY)).execute(pg)?;
                 Ok(Self::Postgres)
             }
-            (_, DbConnection::Sqlite(_)) => Err(StoreError::Migration(
-                "a PostgreSQL URL gave an SQLite connection".into(),
+            DbConnection::Sqlite(_) => Err(StoreError::Migration(
+                "an SQLite connection without its file lock".into(),
             )),
         }
     }
