@@ -178,6 +178,29 @@ pub fn now() -> NaiveDateTime {
     Utc::now().naive_utc().trunc_subsecs(6)
 }
 
+/// The database's clock (UTC): the one clock every instance on it shares. SQLite is embedded in
+/// its one process, whose clock it is.
+pub(crate) fn database_now(conn: &mut DbConnection) -> Result<NaiveDateTime, StoreError> {
+    #[derive(diesel::QueryableByName)]
+    struct Now {
+        #[diesel(sql_type = diesel::sql_types::Timestamp)]
+        now: NaiveDateTime,
+    }
+    match conn {
+        DbConnection::Postgresql(pg) => {
+            let row: Now = diesel::RunQueryDsl::get_result(
+                diesel::sql_query(
+                    "SELECT CAST(date_trunc('microseconds', clock_timestamp() AT TIME ZONE 'UTC') \
+                 AS TIMESTAMP) AS now",
+                ),
+                pg,
+            )?;
+            Ok(row.now)
+        }
+        DbConnection::Sqlite(_) => Ok(crate::now()),
+    }
+}
+
 /// Makes `text` a literal inside a `LIKE '%…%'` pattern with `ESCAPE '\'`.
 pub(crate) fn like_pattern(text: &str) -> String {
     let mut pattern = String::with_capacity(text.len() + 2);

@@ -180,7 +180,7 @@ pub fn enqueue_new_events(
             &webhook.types(),
             batch,
         )?;
-        let due = database_now(conn)?;
+        let due = crate::database_now(conn)?;
         for event in &wanted {
             queue(conn, webhook_id, event.id, None, (now, due))?;
         }
@@ -242,7 +242,7 @@ pub fn lease(
     lease: chrono::TimeDelta,
 ) -> Result<Option<NaiveDateTime>, StoreError> {
     in_transaction(conn, |conn| {
-        let now = database_now(conn)?;
+        let now = crate::database_now(conn)?;
         let until = now.checked_add_signed(lease).unwrap_or(NaiveDateTime::MAX);
         let taken = diesel::update(
             webhook_deliveries::table
@@ -259,26 +259,6 @@ pub fn lease(
         .execute(conn)?;
         Ok((taken == 1).then_some(now))
     })
-}
-
-/// The database's clock (UTC): the one clock every instance on it shares. SQLite is embedded in
-/// its one process, whose clock it is.
-pub fn database_now(conn: &mut DbConnection) -> Result<NaiveDateTime, StoreError> {
-    #[derive(QueryableByName)]
-    struct Now {
-        #[diesel(sql_type = diesel::sql_types::Timestamp)]
-        now: NaiveDateTime,
-    }
-    match conn {
-        DbConnection::Postgresql(pg) => {
-            let row: Now = diesel::sql_query(
-                "SELECT CAST(date_trunc('microseconds', clock_timestamp() AT TIME ZONE 'UTC')                  AS TIMESTAMP) AS now",
-            )
-            .get_result(pg)?;
-            Ok(row.now)
-        }
-        DbConnection::Sqlite(_) => Ok(crate::now()),
-    }
 }
 
 /// What one attempt came to.
@@ -320,7 +300,7 @@ pub fn record_attempt(
             Next::Delivered => (DELIVERED, attempt.at, Some(attempt.at)),
             Next::Failed => (FAILED, attempt.at, Some(attempt.at)),
             Next::RetryAfter(delay) => {
-                let due = database_now(conn)?;
+                let due = crate::database_now(conn)?;
                 (
                     PENDING,
                     due.checked_add_signed(delay).unwrap_or(NaiveDateTime::MAX),
@@ -395,7 +375,7 @@ pub fn redeliver(
                 "the delivery is still being attempted".into(),
             ));
         }
-        let due = database_now(conn)?;
+        let due = crate::database_now(conn)?;
         queue(
             conn,
             webhook_id,

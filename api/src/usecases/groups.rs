@@ -374,13 +374,15 @@ impl CoordinationGroups {
             .is_some_and(|org| self.0.iter().any(|g| g.has_member_organization(org)))
     }
 
-    /// The keys of the groups `org` is a member of.
-    pub(crate) fn keys_with_member(&self, org: &str) -> Vec<String> {
+    /// The groups `org` is a member of.
+    pub(crate) fn with_member<'a>(
+        &'a self,
+        org: &'a str,
+    ) -> impl Iterator<Item = &'a CoordinationGroupView> {
         self.0
             .iter()
-            .filter(|g| g.has_member_organization(org))
-            .map(|g| g.view.key.clone())
-            .collect()
+            .filter(move |g| g.has_member_organization(org))
+            .map(|g| &g.view)
     }
 }
 

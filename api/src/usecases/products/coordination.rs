@@ -215,21 +215,21 @@ pub fn leave(
         "coordination_member_left",
         None,
         |conn, loaded| {
-            let keys = loaded.coordination.keys_with_member(&org);
-            if keys.is_empty() {
-                return Err(ApiError::NotFound(format!("`{org}` is not a member")));
-            }
-            for key in keys {
-                let current = loaded.coordination.get(&key).map(|g| &g.view);
-                let mut group = CoordinationGroupRequest::from_view(current);
+            let mut left = 0;
+            for current in loaded.coordination.with_member(&org) {
+                let mut group = CoordinationGroupRequest::from_view(Some(current));
                 group.members.retain(|m| m.organization != org);
                 form_coordination_group(
                     conn,
                     &loaded.product.project_id,
-                    &key,
+                    &current.key,
                     loaded.level(),
                     &group,
                 )?;
+                left += 1;
+            }
+            if left == 0 {
+                return Err(ApiError::NotFound(format!("`{org}` is not a member")));
             }
             Ok(())
         },
