@@ -523,6 +523,18 @@ expect 200 curl -s "$API/api/v1/projects/$ID/history?limit=200" \
   | jq -r '"   \(.items | length) entries, besides the evidence: \([.items[].action | select(startswith("evidence") | not)] | unique | join(", "))"' >&2
 expect 204 curl -s -X DELETE $API/api/v1/webhooks/$HOOK -H "Authorization: Bearer $INTRANET" >/dev/null
 
+say "Personal data: the public reads organisations and decisions, the association reads the people"
+expect 200 curl -s $API/api/v1/projects/$ID | jq -r '"   anyone: contact \(.contact), representatives \([.steering_group.seats[].representative])"' >&2
+expect 200 curl -s $API/api/v1/projects/$ID -H "Authorization: Bearer $AARHUS" \
+  | jq -r '"   signed in: contact \(.contact.name), representatives \([.steering_group.seats[].representative.sub] | join(", "))"' >&2
+for path in projects/$ID projects/$ID/history?limit=200 products/$PRODUCT approvals/$APPROVAL portfolio/priorities; do
+  if curl -s "$API/api/v1/$path" | grep -Eq '"(jens|mette|kim|lise|anne|pia)"|jens@aarhus.dk|Jens Hansen'; then
+    echo "tour: /api/v1/$path names a person to anyone" >&2; exit 1
+  fi
+done
+# Right of access: everything stored about one person, from the command line
+os2pm person export mette | jq -r '"   mette: \(del(.person) | to_entries | map("\(.value | length) \(.key)") | join(", "))"' >&2
+
 say "Kim leaves the board: the N3 product's steering group loses its board majority, and the portfolio says so"
 # A roster change is not refused; what it leaves short of a level's requirements is shown
 ROSTER=$(curl -s -D - -o /dev/null $API/api/v1/board/members -H "Authorization: Bearer $ADMIN" | grep -i '^etag' | tr -d '\r' | cut -d' ' -f2)

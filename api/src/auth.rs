@@ -24,6 +24,7 @@ use utoipa::ToSchema;
 
 use crate::config::{AuthConfig, JwksSource, KeyConfig, MIN_SECRET_BYTES};
 use crate::error::ApiError;
+use crate::usecases::privacy::Audience;
 
 /// The token roles of governance.md §1. Group roles (chairs, members) are memberships, not roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -134,6 +135,17 @@ impl FromRequest for MaybeCaller {
         } else {
             Box::pin(async { Ok(MaybeCaller(None)) })
         }
+    }
+}
+
+/// Who reads a public resource, as far as personal data goes: the public without a token.
+impl FromRequest for Audience {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Audience, ApiError>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let caller = MaybeCaller::from_request(request, payload);
+        Box::pin(async move { Ok(Audience::of(caller.await?.0.as_ref())) })
     }
 }
 

@@ -44,6 +44,18 @@ enum Command {
     Openapi,
     /// Apply pending migrations and seed the reference data, then exit.
     Migrate,
+    /// Personal data: what is stored about one person.
+    Person {
+        #[command(subcommand)]
+        command: PersonCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PersonCommand {
+    /// Print, as JSON, everything stored about the person with this token subject (`sub`): the
+    /// right of access (GDPR art. 15).
+    Export { sub: String },
 }
 
 fn parse_role(name: &str) -> Result<Role, String> {
@@ -73,6 +85,9 @@ async fn main() -> ExitCode {
         Command::Migrate => os2pm_persistence::migrations::prepare(&config.database_url, true)
             .map(|applied| tracing::info!(?applied, "migrations applied"))
             .map_err(|e| e.to_string()),
+        Command::Person {
+            command: PersonCommand::Export { sub },
+        } => export_person(&config, &sub),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -106,6 +121,17 @@ fn token(
         .issue(&sub, roles, org, ttl)
         .map_err(|e| e.to_string())?;
     println!("{token}");
+    Ok(())
+}
+
+fn export_person(config: &Config, sub: &str) -> Result<(), String> {
+    let mut conn = config
+        .database_url
+        .connect(false)
+        .map_err(|e| e.to_string())?;
+    let data = os2pm_persistence::person_data::export(&mut conn, sub).map_err(|e| e.to_string())?;
+    let json = serde_json::to_string_pretty(&data).map_err(|e| e.to_string())?;
+    println!("{json}");
     Ok(())
 }
 

@@ -24,6 +24,7 @@ use validator::{ValidationErrors, ValidationErrorsKind};
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldError};
 use crate::usecases::Proposed;
+use crate::usecases::privacy::Audience;
 
 /// The longest URL (path and query) answered: longer ones are a 414.
 pub const MAX_URI_BYTES: usize = 8 * 1024;
@@ -380,13 +381,20 @@ pub fn etag(version: i64) -> EntityTag {
 /// 200 with the body and its ETag, or 304 when the client already has this version.
 pub fn with_etag<T: Serialize>(request: &HttpRequest, version: i64, body: &T) -> HttpResponse {
     let tag = etag(version);
+    // What a reader sees of a resource (people, actions) depends on who reads it.
+    let vary = (
+        header::VARY,
+        header::HeaderValue::from_static("Authorization"),
+    );
     if already_has(request.get_header::<IfNoneMatch>().as_ref(), &tag) {
         return HttpResponse::NotModified()
             .insert_header(header::ETag(tag))
+            .insert_header(vary)
             .finish();
     }
     HttpResponse::Ok()
         .insert_header(header::ETag(tag))
+        .insert_header(vary)
         .json(body)
 }
 
@@ -441,6 +449,12 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// The outcome as `audience` may read it (a pending approval's votes are the board's).
+    fn for_audience(mut self, audience: Audience) -> Self {
+        audience.redact(&mut self.body);
+        self
+    }
+
     /// 201 with `Location`.
     pub fn created(location: String, body: serde_json::Value) -> Self {
         Self {
@@ -479,10 +493,11 @@ impl IdempotencyKey {
         request: &R,
         change: impl FnOnce(&mut DbConnection) -> Result<Outcome, ApiError>,
     ) -> Result<StoredReply, ApiError> {
+        let audience = Audience::of(Some(caller));
         let caller = &caller.idempotency_scope();
         let request_body = canonical(request)?;
         let attempt = in_transaction(conn, |conn| {
-            let stored = stored_response(change(conn)?, &request_body);
+            let stored = stored_response(change(conn)?.for_audience(audience), &request_body);
             if let Some(key) = &self.0 {
                 idempotency::record(conn, caller, key, &stored)?;
             }
@@ -503,10 +518,11 @@ impl IdempotencyKey {
         request: &R,
         prepare: impl FnOnce(&mut DbConnection) -> Result<(Outcome, WriteSet), ApiError>,
     ) -> Result<StoredReply, ApiError> {
+        let audience = Audience::of(Some(caller));
         let caller = &caller.idempotency_scope();
         let request_body = canonical(request)?;
         let attempt = prepare(conn).and_then(|(outcome, mut writes)| {
-            let stored = stored_response(outcome, &request_body);
+            let stored = stored_response(outcome.for_audience(audience), &request_body);
             if let Some(key) = &self.0 {
                 idempotency::push_record(&mut writes, caller, key, &stored);
             }

@@ -7,7 +7,7 @@
 //! transaction, so every instance over the same database sees a change at its commit, and
 //! nothing has to be told to forget.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use actix_web::web::Bytes;
 use chrono::NaiveDate;
@@ -15,7 +15,9 @@ use os2pm_persistence::projects::ViewStamp;
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
+use crate::usecases::privacy::Audience;
 use crate::usecases::projects::ActionInputs;
+use crate::usecases::projects::view::ProjectView;
 
 /// What a built view was current for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,12 +42,53 @@ impl ViewKey {
     }
 }
 
-/// A built view: the JSON anyone may read (`_actions` empty) and what decides a caller's
+/// A built view: its JSON for each audience (`_actions` empty) and what decides a caller's
 /// `_actions`.
 pub(crate) struct CachedProject {
     pub(crate) key: ViewKey,
-    pub(crate) body: Bytes,
+    /// As built: what the business manager and the board read.
+    full: Bytes,
+    /// What anyone may read.
+    public: Bytes,
+    /// What the association reads, made when first asked for.
+    association: OnceLock<Bytes>,
     pub(crate) actions: ActionInputs,
+}
+
+impl CachedProject {
+    pub(crate) fn new(
+        key: ViewKey,
+        view: &ProjectView,
+        actions: ActionInputs,
+    ) -> Result<Self, serde_json::Error> {
+        let mut value = serde_json::to_value(view)?;
+        let full = serde_json::to_vec(&value)?.into();
+        Audience::Public.redact(&mut value);
+        Ok(Self {
+            key,
+            full,
+            public: serde_json::to_vec(&value)?.into(),
+            association: OnceLock::new(),
+            actions,
+        })
+    }
+
+    /// The view's JSON as `audience` may read it.
+    pub(crate) fn body(&self, audience: Audience) -> Result<Bytes, serde_json::Error> {
+        Ok(match audience {
+            Audience::Public => self.public.clone(),
+            Audience::Governance => self.full.clone(),
+            Audience::Association => match self.association.get() {
+                Some(body) => body.clone(),
+                None => {
+                    let mut value: serde_json::Value = serde_json::from_slice(&self.full)?;
+                    Audience::Association.redact(&mut value);
+                    let body: Bytes = serde_json::to_vec(&value)?.into();
+                    self.association.get_or_init(|| body).clone()
+                }
+            },
+        })
+    }
 }
 
 /// Weighs an entry by its body, which is most of its memory.
@@ -54,8 +97,10 @@ struct BodySize;
 
 impl Weighter<String, Arc<CachedProject>> for BodySize {
     fn weight(&self, id: &String, entry: &Arc<CachedProject>) -> u64 {
-        // A fixed allowance for the key, the action inputs and the bookkeeping.
-        u64::try_from(id.len() + entry.body.len() + 1024).unwrap_or(u64::MAX)
+        // A fixed allowance for the key, the action inputs and the bookkeeping; the
+        // association's body, made later, about the size of the full one.
+        u64::try_from(id.len() + 2 * entry.full.len() + entry.public.len() + 1024)
+            .unwrap_or(u64::MAX)
     }
 }
 

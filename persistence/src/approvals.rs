@@ -10,7 +10,17 @@ use crate::schema::{approvals, votes};
 use crate::stored::{MaybeStored, Stored};
 use crate::{DbConnection, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Queryable,
+    Selectable,
+    Insertable,
+    serde::Deserialize,
+    serde::Serialize,
+)]
 #[diesel(table_name = approvals)]
 pub struct ApprovalRow {
     pub id: String,
@@ -58,7 +68,17 @@ impl ApprovalRow {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Queryable,
+    Selectable,
+    Insertable,
+    serde::Deserialize,
+    serde::Serialize,
+)]
 #[diesel(table_name = votes)]
 pub struct VoteRow {
     pub approval_id: String,
@@ -68,6 +88,8 @@ pub struct VoteRow {
     pub reason: Option<String>,
     #[serde(deserialize_with = "crate::project_aggregate::timestamp")]
     pub cast_at: NaiveDateTime,
+    /// The organisation the voter represented (kommunekode or id), public once decided.
+    pub voter_organization: Option<String>,
 }
 
 /// How a decision was reached.

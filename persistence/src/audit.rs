@@ -27,7 +27,7 @@ pub struct NewEntry<'a> {
     pub reason: Option<&'a str>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = audit_log)]
 pub struct AuditRow {
     pub id: i64,

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use crate::schema::{benefit_measurements, benefits};
 use crate::{DbConnection, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = benefits)]
 pub struct BenefitRow {
     pub id: String,
@@ -21,7 +21,7 @@ pub struct BenefitRow {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = benefit_measurements)]
 pub struct MeasurementRow {
     pub id: String,

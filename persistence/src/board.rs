@@ -7,7 +7,17 @@ use crate::people::PersonRow;
 use crate::schema::{board_roster, board_seats, people};
 use crate::{DbConnection, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Queryable,
+    Selectable,
+    Insertable,
+    serde::Deserialize,
+    serde::Serialize,
+)]
 #[diesel(table_name = board_seats)]
 pub struct SeatRow {
     pub person_id: String,

@@ -9,7 +9,7 @@ use crate::schema::change_requests;
 use crate::stored::Stored;
 use crate::{DbConnection, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = change_requests)]
 pub struct ChangeRequestRow {
     pub id: String,

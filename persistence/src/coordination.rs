@@ -20,7 +20,7 @@ pub struct CoordinationGroupRow {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = coordination_members)]
 pub struct MemberRow {
     pub project_id: String,

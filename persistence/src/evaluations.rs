@@ -10,7 +10,7 @@ use crate::schema::{evaluation_marks, evaluations};
 use crate::stored::Stored;
 use crate::{DbConnection, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = evaluations)]
 pub struct EvaluationRow {
     pub id: String,

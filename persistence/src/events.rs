@@ -24,7 +24,7 @@ use crate::{DbConnection, StoreError};
 /// ("os2pm events").
 const SEQUENCER_LOCK: i64 = 0x0052_5032_4556;
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = events)]
 pub struct EventRow {
     /// The row; deliveries refer to it.

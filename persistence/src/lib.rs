@@ -20,6 +20,7 @@ pub mod meetings;
 pub mod migrations;
 pub mod organizations;
 pub mod people;
+pub mod person_data;
 pub mod priorities;
 pub mod products;
 pub mod project_aggregate;

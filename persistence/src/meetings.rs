@@ -31,7 +31,7 @@ impl MeetingRow {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = agenda_items)]
 pub struct AgendaItemRow {
     pub id: String,

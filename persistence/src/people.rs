@@ -6,7 +6,17 @@ use diesel::prelude::*;
 use crate::schema::people;
 use crate::{DbConnection, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Queryable,
+    Selectable,
+    Insertable,
+    serde::Deserialize,
+    serde::Serialize,
+)]
 #[diesel(table_name = people)]
 pub struct PersonRow {
     pub id: String,

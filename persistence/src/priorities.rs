@@ -16,7 +16,7 @@ pub struct CriterionRow {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = priority_scores)]
 pub struct ScoreRow {
     pub version: i32,

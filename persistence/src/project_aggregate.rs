@@ -121,7 +121,14 @@ const APPROVALS: &[&str] = &[
     "subject",
     "payload",
 ];
-const VOTES: &[&str] = &["approval_id", "voter_sub", "decision", "reason", "cast_at"];
+const VOTES: &[&str] = &[
+    "approval_id",
+    "voter_sub",
+    "decision",
+    "reason",
+    "cast_at",
+    "voter_organization",
+];
 const STEERING_GROUPS: &[&str] = &[
     "project_id",
     "chair_organization_id",

@@ -18,7 +18,16 @@ use crate::stored::{MaybeStored, Stored};
 use crate::{DbConnection, StoreError, WriteSet, like_pattern};
 
 #[derive(
-    Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    serde::Deserialize,
+    serde::Serialize,
 )]
 #[diesel(table_name = projects)]
 #[diesel(treat_none_as_null = true)]
@@ -54,7 +63,16 @@ impl ProjectRow {
 }
 
 #[derive(
-    Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    serde::Deserialize,
+    serde::Serialize,
 )]
 #[diesel(table_name = project_descriptions)]
 #[diesel(treat_none_as_null = true)]
@@ -70,7 +88,16 @@ pub struct DescriptionRow {
 }
 
 #[derive(
-    Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    serde::Deserialize,
+    serde::Serialize,
 )]
 #[diesel(table_name = evidence)]
 #[diesel(treat_none_as_null = true)]

@@ -9,7 +9,17 @@ use crate::schema::progress_reports;
 use crate::stored::Stored;
 use crate::{DbConnection, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Queryable,
+    Selectable,
+    Insertable,
+    serde::Deserialize,
+    serde::Serialize,
+)]
 #[diesel(table_name = progress_reports)]
 pub struct ReportRow {
     pub id: String,

@@ -190,6 +190,7 @@ diesel::table! {
         decision -> Text,
         reason -> Nullable<Text>,
         cast_at -> Timestamp,
+        voter_organization -> Nullable<Text>,
     }
 }
 

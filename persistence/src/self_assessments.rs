@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use crate::schema::{self_assessment_answers, self_assessments};
 use crate::{DbConnection, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = self_assessments)]
 pub struct SelfAssessmentRow {
     pub id: String,

@@ -7,7 +7,16 @@ use crate::schema::{steering_groups, steering_seats};
 use crate::{DbConnection, StoreError};
 
 #[derive(
-    Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset, serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    serde::Deserialize,
+    serde::Serialize,
 )]
 #[diesel(table_name = steering_groups)]
 #[diesel(treat_none_as_null = true)]
@@ -23,7 +32,7 @@ pub struct SteeringGroupRow {
     pub approved_by_board: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = steering_seats)]
 pub struct SeatRow {
     pub project_id: String,

@@ -15,7 +15,7 @@ pub const DELIVERED: &str = "delivered";
 pub const FAILED: &str = "failed";
 pub const DELIVERY_STATES: [&str; 3] = [PENDING, DELIVERED, FAILED];
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = webhooks)]
 pub struct WebhookRow {
     pub id: String,

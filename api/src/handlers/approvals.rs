@@ -15,6 +15,7 @@ use crate::request::{IdempotencyKey, Page, PageParams, StoredReply};
 use crate::usecases::approvals;
 use crate::usecases::approvals::{ApprovalView, Minutes, parse_decision};
 use crate::usecases::board::today;
+use crate::usecases::privacy::Audience;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -62,7 +63,7 @@ pub async fn list(
 /// One approval with its votes.
 #[utoipa::path(
     operation_id = "getApproval",
-    security(()),
+    security((), ("bearer" = [])),
     tag = "approvals",
     params(("id" = String, Path)),
     responses(
@@ -73,10 +74,13 @@ pub async fn list(
 #[get("/api/v1/approvals/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
+    audience: Audience,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let view = state.db(move |conn| approvals::view(conn, &id)).await?;
+    let view = state
+        .db(move |conn| approvals::view(conn, &id, audience))
+        .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 

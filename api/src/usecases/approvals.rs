@@ -7,7 +7,7 @@ use os2pm_levels::Level;
 use os2pm_persistence::approvals::{self as store, ApprovalFilter, ApprovalRow, Closing, VoteRow};
 use os2pm_persistence::audit::{self, NewEntry};
 use os2pm_persistence::projects::ProjectRow;
-use os2pm_persistence::{DbConnection, StoreError, budgets, projects as project_store};
+use os2pm_persistence::{DbConnection, StoreError, budgets, people, projects as project_store};
 use os2pm_projects::{
     ApprovalState, Approver, BudgetStatus, Decision, Subject, Tally, Vote, inbox, tally,
 };
@@ -20,14 +20,19 @@ use crate::handlers::approvals::{MeetingDecisionRequest, VoteRequest};
 use crate::request::{IdempotencyKey, Outcome, StoredReply};
 use crate::usecases::board::{domain_seat, seated_subs, seated_today};
 use crate::usecases::groups::SteeringProposal;
+use crate::usecases::people::organization_label;
+use crate::usecases::privacy::{Audience, Redacted};
 use crate::usecases::projects::Snapshot;
 use crate::usecases::to_body;
 
 /// A vote on an approval.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct VoteView {
-    /// The voter's `sub`.
+    /// The voter's `sub`; `null` for anonymous readers.
+    #[schema(nullable)]
     pub voter: String,
+    /// The organisation the voter represented (kommunekode or id).
+    pub organization: Option<String>,
     #[schema(example = "approve")]
     pub decision: Decision,
     pub reason: Option<String>,
@@ -41,7 +46,7 @@ pub struct VoteView {
     "project_title": "Fælles borgerdialog", "subject": "project", "round": 1, "level": "N2", "approver": "board",
     "state": "pending", "outcome": null, "reason": null, "decided_by": null, "decided_at": null,
     "meeting": null, "for_information": false,
-    "votes": [{"voter": "mette@kl.dk", "decision": "approve", "reason": null, "cast_at": "2026-11-22T10:00:00Z"}]
+    "votes": [{"voter": "mette@kl.dk", "organization": "751", "decision": "approve", "reason": null, "cast_at": "2026-11-22T10:00:00Z"}]
 }))]
 pub struct ApprovalView {
     pub id: String,
@@ -58,19 +63,23 @@ pub struct ApprovalView {
     /// Once decided.
     pub outcome: Option<Decision>,
     pub reason: Option<String>,
+    /// `forretningsleder`, `board`, or `board_meeting` (recorded from a meeting's minutes).
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
     /// For a decision recorded from a board meeting.
     pub meeting: Option<Meeting>,
     /// An N1 decision, listed for the board's information: the board does not decide it.
     pub for_information: bool,
+    /// Once decided, every vote; while pending, the business manager and the board see the
+    /// votes cast so far and others none.
     pub votes: Vec<VoteView>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Meeting {
     pub date: NaiveDate,
-    /// The `sub`s of the board members present.
+    /// The `sub`s of the board members present; `null` for anonymous readers.
+    #[schema(nullable)]
     pub members_present: Vec<String>,
 }
 
@@ -89,6 +98,7 @@ impl ApprovalView {
             .filter(|v| v.approval_id == row.id)
             .map(|v| VoteView {
                 voter: v.voter_sub.clone(),
+                organization: v.voter_organization.clone(),
                 decision: v.decision,
                 reason: v.reason.clone(),
                 cast_at: v.cast_at.and_utc(),
@@ -492,10 +502,26 @@ pub fn inbox_for(
         .collect::<Result<Vec<_>, _>>()
 }
 
-/// One approval with its votes.
-pub fn view(conn: &mut DbConnection, id: &str) -> Result<ApprovalView, ApiError> {
+/// One approval with its votes, as `audience` may read it.
+pub fn view(
+    conn: &mut DbConnection,
+    id: &str,
+    audience: Audience,
+) -> Result<Redacted<ApprovalView>, ApiError> {
     let row = store::find(conn, id).map_err(|e| not_found(e, id))?;
-    ApprovalView::load(conn, row)
+    Ok(audience.redacted(ApprovalView::load(conn, row)?))
+}
+
+/// The organisation a voter represents: theirs in the people register, else their token's.
+fn voter_organization(
+    conn: &mut DbConnection,
+    caller: &Caller,
+) -> Result<Option<String>, ApiError> {
+    match people::find(conn, &caller.sub) {
+        Ok(person) => Ok(Some(organization_label(conn, &person.organization_id)?)),
+        Err(StoreError::NotFound) => Ok(caller.org.clone()),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// Casts the caller's vote; when the votes decide the approval (or the business manager decides
@@ -519,6 +545,7 @@ pub fn vote(
         }
         // Serialises concurrent votes on this approval; a decided one is a conflict.
         let approval = lock_open(conn, id)?;
+        let voter_organization = voter_organization(conn, caller)?;
         store::cast(
             conn,
             &VoteRow {
@@ -527,6 +554,7 @@ pub fn vote(
                 decision,
                 reason: request.reason.clone(),
                 cast_at: os2pm_persistence::now(),
+                voter_organization,
             },
         )
         .map_err(|e| match e {

@@ -12,6 +12,7 @@ use validator::Validate;
 
 use crate::request::{IdempotencyKey, StoredReply};
 use crate::usecases::board::today;
+use crate::usecases::privacy::{Audience, Redacted};
 use crate::usecases::projects::Loaded;
 use crate::usecases::{ApiError, Caller, Outcome, created, to_body};
 
@@ -20,6 +21,8 @@ pub struct MeasurementView {
     pub measured_on: NaiveDate,
     pub value: f64,
     pub note: Option<String>,
+    /// `null` for anonymous readers.
+    #[schema(nullable)]
     pub recorded_by: String,
     pub recorded_at: DateTime<Utc>,
 }
@@ -198,11 +201,15 @@ pub fn measure(
 }
 
 /// A project's benefits with their measurements.
-pub fn list(conn: &mut DbConnection, id: &str) -> Result<Vec<BenefitView>, ApiError> {
+pub fn list(
+    conn: &mut DbConnection,
+    id: &str,
+    audience: Audience,
+) -> Result<Vec<Redacted<BenefitView>>, ApiError> {
     Loaded::load(conn, id)?;
     let today = today();
     Ok(store::with_measurements(conn, Some(id))?
         .into_iter()
-        .map(|(b, m)| benefit_view(b, m, today))
-        .collect::<Vec<_>>())
+        .map(|(b, m)| audience.redacted(benefit_view(b, m, today)))
+        .collect())
 }

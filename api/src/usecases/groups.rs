@@ -67,6 +67,8 @@ impl Known {
 pub struct SteeringSeatView {
     /// The organisation that holds the seat.
     pub organization: String,
+    /// `null` for anonymous readers.
+    #[schema(nullable)]
     pub representative: PersonRef,
     /// Whether the representative holds a board seat today (counts for the N3 majority).
     pub board_member: bool,
@@ -221,6 +223,8 @@ impl SteeringProposal {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CoordinationMemberView {
     pub organization: String,
+    /// `null` for anonymous readers.
+    #[schema(nullable)]
     pub representative: PersonRef,
     /// Whether the representative holds a board seat today (N3 needs one).
     pub board_member: bool,

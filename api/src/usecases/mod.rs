@@ -13,6 +13,7 @@ pub mod organizations;
 pub mod people;
 pub mod portfolio;
 pub mod priorities;
+pub mod privacy;
 pub mod products;
 pub mod projects;
 pub mod requirements;

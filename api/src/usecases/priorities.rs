@@ -13,6 +13,7 @@ use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError};
 use crate::request::Problems;
 use crate::usecases::approvals::Voter;
+use crate::usecases::privacy::{Audience, Redacted};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -54,7 +55,13 @@ fn domain_criteria(rows: &[CriterionRow]) -> Vec<Criterion> {
         .collect()
 }
 
-pub(crate) fn priorities(conn: &mut DbConnection) -> Result<Priorities, ApiError> {
+/// The criteria in force and the ranking, as `audience` may read them: the members' own scores
+/// are the association's.
+pub fn read(conn: &mut DbConnection, audience: Audience) -> Result<Redacted<Priorities>, ApiError> {
+    Ok(audience.redacted(priorities(conn)?))
+}
+
+fn priorities(conn: &mut DbConnection) -> Result<Priorities, ApiError> {
     let Some((version, rows)) = store::current(conn)? else {
         return Ok(Priorities {
             version: None,
@@ -115,7 +122,8 @@ pub struct RankedCandidate {
     pub rank: usize,
     /// The rank stays the same whichever single weight moves by ±10 %.
     pub stable: bool,
-    /// Member → criterion → score.
+    /// Member (`sub`) → criterion → score; `null` for anonymous readers.
+    #[schema(nullable)]
     pub scores: BTreeMap<String, BTreeMap<String, i32>>,
 }
 

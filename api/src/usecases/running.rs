@@ -61,6 +61,8 @@ pub struct ReportView {
     pub forecast_dkk: i64,
     pub milestones: Vec<Milestone>,
     pub risks: Option<String>,
+    /// `null` for anonymous readers.
+    #[schema(nullable)]
     pub reported_by: String,
     pub reported_at: DateTime<Utc>,
 }

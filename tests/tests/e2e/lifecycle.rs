@@ -828,7 +828,9 @@ async fn votes_are_refused_twice_after_closing_and_from_anyone_else() {
 
     let view = send(
         &service,
-        TestRequest::get().uri(&format!("/api/v1/approvals/{approval}")),
+        TestRequest::get()
+            .uri(&format!("/api/v1/approvals/{approval}"))
+            .insert_header(bearer(&cast.manager)),
     )
     .await;
     assert_eq!(

@@ -14,6 +14,7 @@ mod meetings;
 mod newcomer;
 mod organizations;
 mod page;
+mod privacy;
 mod products;
 mod requirements;
 mod running;

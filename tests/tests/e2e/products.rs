@@ -928,6 +928,19 @@ async fn a_product_is_described_in_publiccode_yml() {
     );
     assert_eq!(yml["developmentStatus"], "stable");
     assert_eq!(yml["legal"]["mainCopyrightOwner"], "Aarhus Kommune");
+    assert_eq!(
+        yml["maintenance"]["contacts"],
+        serde_json::Value::Null,
+        "the public is not told who the contact is"
+    );
+    let signed_in = send(
+        &service,
+        TestRequest::get()
+            .uri(&format!("/api/v1/products/{product_id}/publiccode.yml"))
+            .insert_header(bearer(&cast.aarhus)),
+    )
+    .await;
+    let yml: serde_json::Value = serde_yaml_ng::from_str(signed_in.body.as_str().unwrap()).unwrap();
     assert_eq!(yml["maintenance"]["contacts"][0]["email"], "jens@aarhus.dk");
     assert_eq!(
         yml["description"]["da"]["shortDescription"],

@@ -422,7 +422,7 @@ async fn at_n3_the_board_appoints_the_steering_group_and_holds_the_majority() {
             .contains("`kim` belongs to `101`")
     );
     assert_eq!(
-        representative(&get(&service, &id, None).await.body, "os2"),
+        representative(&get(&service, &id, Some(&cast.manager)).await.body, "os2"),
         "board-2"
     );
 }

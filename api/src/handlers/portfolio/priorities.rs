@@ -7,21 +7,22 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::usecases::priorities;
-use crate::usecases::priorities::{
-    Criteria, CriteriaRequest, Priorities, ScoresRequest, priorities,
-};
+use crate::usecases::priorities::{Criteria, CriteriaRequest, Priorities, ScoresRequest};
+use crate::usecases::privacy::Audience;
 
-/// The ranking of candidates by weighted score, each member's scores, and how stable each rank
-/// is. Public.
+/// The ranking of candidates by weighted score, each member's scores (to signed-in readers), and
+/// how stable each rank is. Public.
 #[utoipa::path(
     operation_id = "getPriorities",
-    security(()),
+    security((), ("bearer" = [])),
     tag = "meetings",
     responses((status = 200, description = "The criteria in force and the ranking", body = Priorities))
 )]
 #[get("/api/v1/portfolio/priorities")]
-pub async fn get(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let view = state.db(priorities).await?;
+pub async fn get(state: web::Data<AppState>, audience: Audience) -> Result<HttpResponse, ApiError> {
+    let view = state
+        .db(move |conn| priorities::read(conn, audience))
+        .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 

@@ -7,6 +7,7 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply};
+use crate::usecases::privacy::Audience;
 use crate::usecases::products::change_requests;
 use crate::usecases::products::change_requests::{
     ChangeDecision, ChangeDecisionRequest, ChangeRequestView, NewChangeRequest, ParsedChangeRequest,
@@ -46,7 +47,7 @@ pub async fn create_change_request(
 /// The product's change requests, oldest first.
 #[utoipa::path(
     operation_id = "listChangeRequests",
-    security(()),
+    security((), ("bearer" = [])),
     tag = "products",
     params(("id" = String, Path), PageParams),
     responses(
@@ -57,12 +58,13 @@ pub async fn create_change_request(
 #[get("/api/v1/products/{id}/change-requests")]
 pub async fn list_change_requests(
     state: web::Data<AppState>,
+    audience: Audience,
     id: web::Path<String>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let items = state
-        .db(move |conn| change_requests::list(conn, &id))
+        .db(move |conn| change_requests::list(conn, &id, audience))
         .await?;
     Ok(HttpResponse::Ok().json(Page::from_list(items, &page)?))
 }

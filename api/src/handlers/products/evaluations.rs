@@ -6,6 +6,7 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply};
+use crate::usecases::privacy::Audience;
 use crate::usecases::products::evaluations;
 use crate::usecases::products::evaluations::{EvaluationView, NewEvaluation, ParsedEvaluation};
 
@@ -44,7 +45,7 @@ pub async fn evaluate(
 /// A product's evaluations, oldest first. Public.
 #[utoipa::path(
     operation_id = "listEvaluations",
-    security(()),
+    security((), ("bearer" = [])),
     tag = "products",
     params(("id" = String, Path), PageParams),
     responses(
@@ -55,10 +56,13 @@ pub async fn evaluate(
 #[get("/api/v1/products/{id}/evaluations")]
 pub async fn list_evaluations(
     state: web::Data<AppState>,
+    audience: Audience,
     id: web::Path<String>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let items = state.db(move |conn| evaluations::list(conn, &id)).await?;
+    let items = state
+        .db(move |conn| evaluations::list(conn, &id, audience))
+        .await?;
     Ok(HttpResponse::Ok().json(Page::from_list(items, &page)?))
 }

@@ -5,13 +5,15 @@ use actix_web::{HttpResponse, get, web};
 
 use crate::app::AppState;
 use crate::error::{ApiError, ProblemSchema, refusals};
+use crate::usecases::privacy::Audience;
 use crate::usecases::products::publiccode as usecase;
 
-/// The product as publiccode.yml, for public-sector software catalogues. Public. The
-/// repository URL comes from the product's `source_shared` evidence.
+/// The product as publiccode.yml, for public-sector software catalogues. Public; the contact
+/// person is listed to signed-in readers only. The repository URL comes from the product's
+/// `source_shared` evidence.
 #[utoipa::path(
     operation_id = "getPubliccodeYml",
-    security(()),
+    security((), ("bearer" = [])),
     tag = "products",
     params(("id" = String, Path)),
     responses(
@@ -23,10 +25,13 @@ use crate::usecases::products::publiccode as usecase;
 #[get("/api/v1/products/{id}/publiccode.yml")]
 pub async fn publiccode(
     state: web::Data<AppState>,
+    audience: Audience,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let document = state.db(move |conn| usecase::publiccode(conn, &id)).await?;
+    let document = state
+        .db(move |conn| usecase::publiccode(conn, &id, audience))
+        .await?;
     let yaml =
         serde_yaml_ng::to_string(&document).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(HttpResponse::Ok()

@@ -6,9 +6,10 @@
 use actix_web::{HttpResponse, get, post, web};
 
 use crate::app::AppState;
-use crate::auth::{Caller, MaybeCaller};
+use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{IdempotencyKey, StoredReply};
+use crate::usecases::privacy::Audience;
 use crate::usecases::products::self_assessments;
 use crate::usecases::products::self_assessments::{ImportReport, SelfAssessmentFile, Upload};
 
@@ -50,7 +51,7 @@ pub async fn import(
 /// Public, like the evidence it shows.
 #[utoipa::path(
     operation_id = "exportSelfAssessment",
-    security(()),
+    security((), ("bearer" = [])),
     tag = "products",
     params(("id" = String, Path)),
     responses(
@@ -62,11 +63,11 @@ pub async fn import(
 #[get("/api/v1/products/{id}/self-assessments")]
 pub async fn export(
     state: web::Data<AppState>,
-    _caller: MaybeCaller,
+    audience: Audience,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let file = state
-        .db(move |conn| self_assessments::export(conn, &id))
+        .db(move |conn| self_assessments::export(conn, &id, audience))
         .await?;
     Ok(HttpResponse::Ok().json(file))
 }

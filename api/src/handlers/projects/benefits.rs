@@ -10,6 +10,7 @@ use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply, valid};
 use crate::usecases::benefits;
 use crate::usecases::benefits::{BenefitView, NewBenefit, NewMeasurement};
+use crate::usecases::privacy::Audience;
 
 /// Records an expected benefit (owner organisation, project leader or business manager).
 #[utoipa::path(
@@ -80,7 +81,7 @@ pub async fn measure(
 /// A project's (or its product's) expected benefits with their measurements. Public.
 #[utoipa::path(
     operation_id = "listBenefits",
-    security(()),
+    security((), ("bearer" = [])),
     tag = "meetings",
     params(("id" = String, Path), PageParams),
     responses(
@@ -91,10 +92,13 @@ pub async fn measure(
 #[get("/api/v1/projects/{id}/benefits")]
 pub async fn list(
     state: web::Data<AppState>,
+    audience: Audience,
     id: web::Path<String>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let views = state.db(move |conn| benefits::list(conn, &id)).await?;
+    let views = state
+        .db(move |conn| benefits::list(conn, &id, audience))
+        .await?;
     Ok(HttpResponse::Ok().json(Page::from_list(views, &page)?))
 }

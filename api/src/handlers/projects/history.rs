@@ -5,13 +5,14 @@ use actix_web::{HttpResponse, get, web};
 use crate::app::AppState;
 use crate::error::{ApiError, refusals};
 use crate::request::{Page, PageParams};
+use crate::usecases::privacy::Audience;
 use crate::usecases::projects::history as usecase;
 use crate::usecases::projects::history::HistoryEntry;
 
 /// The project's audit trail: every change, vote and decision, oldest first. Append-only.
 #[utoipa::path(
     operation_id = "getProjectHistory",
-    security(()),
+    security((), ("bearer" = [])),
     tag = "projects",
     params(("id" = String, Path), PageParams),
     responses(
@@ -22,9 +23,12 @@ use crate::usecases::projects::history::HistoryEntry;
 #[get("/api/v1/projects/{id}/history")]
 pub async fn history(
     state: web::Data<AppState>,
+    audience: Audience,
     id: web::Path<String>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let items = state.db(move |conn| usecase::history(conn, &id)).await?;
+    let items = state
+        .db(move |conn| usecase::history(conn, &id, audience))
+        .await?;
     Ok(HttpResponse::Ok().json(Page::from_list(items, &page)?))
 }

@@ -6,6 +6,7 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{IdempotencyKey, Page, PageParams, StoredReply};
+use crate::usecases::privacy::Audience;
 use crate::usecases::projects::reports;
 use crate::usecases::projects::reports::{NewReport, ReportRequest};
 use crate::usecases::running::ReportView;
@@ -43,7 +44,7 @@ pub async fn create_report(
 /// The project's reports, oldest first.
 #[utoipa::path(
     operation_id = "listReports",
-    security(()),
+    security((), ("bearer" = [])),
     tag = "running",
     params(("id" = String, Path), PageParams),
     responses(
@@ -54,9 +55,12 @@ pub async fn create_report(
 #[get("/api/v1/projects/{id}/reports")]
 pub async fn list_reports(
     state: web::Data<AppState>,
+    audience: Audience,
     id: web::Path<String>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let items = state.db(move |conn| reports::reports(conn, &id)).await?;
+    let items = state
+        .db(move |conn| reports::reports(conn, &id, audience))
+        .await?;
     Ok(HttpResponse::Ok().json(Page::from_list(items, &page)?))
 }

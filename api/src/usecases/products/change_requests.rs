@@ -20,6 +20,7 @@ use crate::request::{IdempotencyKey, Problems, StoredReply};
 use crate::usecases::approvals::{ChangeRequestRef, Payload, open_approval};
 use crate::usecases::created;
 use crate::usecases::people::organization_label;
+use crate::usecases::privacy::{Audience, Redacted};
 use crate::usecases::products::LoadedProduct;
 
 /// A change request on a product.
@@ -36,8 +37,11 @@ pub struct ChangeRequestView {
     /// Who decides: `recorded` (the group is informed), `coordination_group` or `board`.
     pub route: os2pm_products::Route,
     pub state: os2pm_products::ChangeRequestState,
+    /// `board`, or the `sub` of the coordination group's chair (`null` for anonymous readers).
     pub decided_by: Option<String>,
     pub reason: Option<String>,
+    /// `null` for anonymous readers.
+    #[schema(nullable)]
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     /// A minor change: where the supplier's agreement with the project leader is recorded.
@@ -169,13 +173,17 @@ pub fn submit(
     })
 }
 
-/// The product's change requests, oldest first.
-pub fn list(conn: &mut DbConnection, id: &str) -> Result<Vec<ChangeRequestView>, ApiError> {
+/// The product's change requests, oldest first, as `audience` may read them.
+pub fn list(
+    conn: &mut DbConnection,
+    id: &str,
+    audience: Audience,
+) -> Result<Vec<Redacted<ChangeRequestView>>, ApiError> {
     LoadedProduct::load(conn, id)?;
     requests::for_product(conn, id)?
         .into_iter()
-        .map(|row| change_request_view(conn, row))
-        .collect::<Result<Vec<_>, _>>()
+        .map(|row| Ok(audience.redacted(change_request_view(conn, row)?)))
+        .collect()
 }
 
 /// The coordination group's chair decides a change request routed to the group.

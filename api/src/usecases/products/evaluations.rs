@@ -2,6 +2,7 @@
 //! proposal to the board.
 
 use crate::usecases::approvals::Proposer;
+use crate::usecases::privacy::{Audience, Redacted};
 use chrono::{DateTime, Utc};
 use os2pm_levels::Level;
 use os2pm_persistence::DbConnection;
@@ -42,6 +43,8 @@ pub struct EvaluationView {
     pub marks: Vec<MarkView>,
     /// The board approval the recommended level change became.
     pub level_change_approval_id: Option<String>,
+    /// `null` for anonymous readers.
+    #[schema(nullable)]
     pub created_by: String,
     pub created_at: DateTime<Utc>,
 }
@@ -165,12 +168,16 @@ pub fn evaluate(
 }
 
 /// A product's evaluations, oldest first.
-pub fn list(conn: &mut DbConnection, id: &str) -> Result<Vec<EvaluationView>, ApiError> {
+pub fn list(
+    conn: &mut DbConnection,
+    id: &str,
+    audience: Audience,
+) -> Result<Vec<Redacted<EvaluationView>>, ApiError> {
     LoadedProduct::load(conn, id)?;
     Ok(os2pm_persistence::evaluations::for_product(conn, id)?
         .into_iter()
-        .map(|(row, marks)| evaluation_view(row, marks))
-        .collect::<Vec<_>>())
+        .map(|(row, marks)| audience.redacted(evaluation_view(row, marks)))
+        .collect())
 }
 
 /// An evaluation, parsed: the recommended level and each mark as the domain's values.

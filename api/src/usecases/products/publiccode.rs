@@ -6,6 +6,7 @@ use os2pm_products::ProductState;
 use serde::Serialize;
 
 use crate::error::ApiError;
+use crate::usecases::privacy::Audience;
 
 /// The requirement whose link is the repository (governance.md §3: source shared on a public site).
 const REPOSITORY_REQUIREMENT: &str = "source_shared";
@@ -53,6 +54,7 @@ struct Legal {
 struct Maintenance {
     #[serde(rename = "type")]
     kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     contacts: Vec<Contact>,
 }
 
@@ -70,8 +72,13 @@ struct Localisation {
 }
 
 /// The product's publiccode.yml (standard 0.4), from its project's description and evidence; it
-/// needs a repository link.
-pub fn publiccode(conn: &mut DbConnection, id: &str) -> Result<PublicCode, ApiError> {
+/// needs a repository link. Its contact is named to the association only (a community-maintained
+/// product needs none).
+pub fn publiccode(
+    conn: &mut DbConnection,
+    id: &str,
+    audience: Audience,
+) -> Result<PublicCode, ApiError> {
     let product = products::find(conn, id).map_err(|e| match e {
         StoreError::NotFound => ApiError::NotFound(format!("no product `{id}`")),
         other => other.into(),
@@ -121,10 +128,14 @@ pub fn publiccode(conn: &mut DbConnection, id: &str) -> Result<PublicCode, ApiEr
         },
         maintenance: Maintenance {
             kind: "community",
-            contacts: vec![Contact {
-                name: record.description.contact_name.clone(),
-                email: record.description.contact_email.clone(),
-            }],
+            contacts: audience
+                .sees_people()
+                .then(|| Contact {
+                    name: record.description.contact_name.clone(),
+                    email: record.description.contact_email.clone(),
+                })
+                .into_iter()
+                .collect(),
         },
         localisation: Localisation {
             localisation_ready: false,

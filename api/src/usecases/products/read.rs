@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::request::Problems;
+use crate::usecases::privacy::{Audience, Redacted};
 use crate::usecases::products::{LoadedProduct, ProductView};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -80,14 +81,15 @@ pub fn list(
         .collect())
 }
 
-/// A product's view and version, with the caller's actions.
+/// A product's view and version, with the caller's actions, as the caller may read it.
 pub fn view(
     conn: &mut DbConnection,
     caller: Option<&Caller>,
     id: &str,
-) -> Result<(i64, ProductView), ApiError> {
+) -> Result<(i64, Redacted<ProductView>), ApiError> {
     let loaded = LoadedProduct::load(conn, id)?;
-    Ok((loaded.product.version, loaded.view(conn, caller)?))
+    let view = loaded.view(conn, caller)?;
+    Ok((loaded.product.version, Audience::of(caller).redacted(view)))
 }
 
 /// A search of the products, parsed.

@@ -26,6 +26,7 @@ use utoipa::ToSchema;
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError};
 use crate::request::{IdempotencyKey, Outcome, StoredReply};
+use crate::usecases::privacy::{Audience, Redacted};
 use crate::usecases::to_body;
 
 /// A `Ja` answer that became evidence.
@@ -165,6 +166,8 @@ pub struct KravLine {
 #[serde(rename_all = "camelCase")]
 pub struct SelfAssessmentFile {
     pub product_name: String,
+    /// `null` for anonymous readers.
+    #[schema(nullable)]
     pub filled_by: String,
     pub filled_date: String,
     pub generated_at: String,
@@ -347,8 +350,12 @@ fn record_answers(
     Ok((recorded, not_mapped))
 }
 
-/// The product's recorded evidence as a self-assessment file.
-pub fn export(conn: &mut DbConnection, id: &str) -> Result<SelfAssessmentFile, ApiError> {
+/// The product's recorded evidence as a self-assessment file, as `audience` may read it.
+pub fn export(
+    conn: &mut DbConnection,
+    id: &str,
+    audience: Audience,
+) -> Result<Redacted<SelfAssessmentFile>, ApiError> {
     let checklist = checklist()?;
     let pinned = pinned(conn, id)?;
     let evidence: HashMap<String, EvidenceRow> =
@@ -417,11 +424,11 @@ pub fn export(conn: &mut DbConnection, id: &str) -> Result<SelfAssessmentFile, A
             Utc::now().date_naive().to_string(),
         ),
     };
-    Ok(SelfAssessmentFile {
+    Ok(audience.redacted(SelfAssessmentFile {
         product_name,
         filled_by,
         filled_date,
         generated_at: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
         krav,
-    })
+    }))
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
+use crate::usecases::privacy::{Audience, Redacted};
 use crate::usecases::projects::not_found;
 
 /// One entry of a project's audit trail.
@@ -27,33 +28,41 @@ pub struct HistoryEntry {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HistoryActor {
+    /// `null` for anonymous readers.
+    #[schema(nullable)]
     pub sub: String,
     pub roles: Vec<String>,
     pub organization: Option<String>,
 }
 
 /// The project's audit trail, oldest first.
-pub fn history(conn: &mut DbConnection, id: &str) -> Result<Vec<HistoryEntry>, ApiError> {
+pub fn history(
+    conn: &mut DbConnection,
+    id: &str,
+    audience: Audience,
+) -> Result<Vec<Redacted<HistoryEntry>>, ApiError> {
     store::find(conn, id).map_err(|e| not_found(id, e))?;
     let parse = |json: Option<String>| json.and_then(|j| serde_json::from_str(&j).ok());
     Ok(audit::for_subject(conn, "project", id)?
         .into_iter()
-        .map(|e| HistoryEntry {
-            at: e.occurred_at.and_utc(),
-            action: e.action,
-            actor: HistoryActor {
-                sub: e.actor_sub,
-                roles: e
-                    .actor_roles
-                    .split(',')
-                    .filter(|r| !r.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-                organization: e.actor_org,
-            },
-            before: parse(e.before_state),
-            after: parse(e.after_state),
-            reason: e.reason,
+        .map(|e| {
+            audience.redacted(HistoryEntry {
+                at: e.occurred_at.and_utc(),
+                action: e.action,
+                actor: HistoryActor {
+                    sub: e.actor_sub,
+                    roles: e
+                        .actor_roles
+                        .split(',')
+                        .filter(|r| !r.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                    organization: e.actor_org,
+                },
+                before: parse(e.before_state),
+                after: parse(e.after_state),
+                reason: e.reason,
+            })
         })
         .collect())
 }

@@ -414,7 +414,7 @@ impl Loaded {
 
     /// The view with the caller's `_actions` (none for an anonymous caller).
     fn view(&self, caller: Option<&Caller>) -> ProjectView {
-        let mut view = self.anonymous_view();
+        let mut view = self.view_without_actions();
         if let Some(caller) = caller {
             view.actions = self.action_inputs().actions(caller);
         }
@@ -422,7 +422,7 @@ impl Loaded {
     }
 
     /// The view as anyone may read it: the same for every caller, `_actions` empty.
-    pub(crate) fn anonymous_view(&self) -> ProjectView {
+    pub(crate) fn view_without_actions(&self) -> ProjectView {
         let p = &self.record.project;
         let d = &self.record.description;
         let approval_view =

@@ -15,6 +15,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::request::{Problems, already_has};
 use crate::usecases::board::today;
+use crate::usecases::privacy::Audience;
 use crate::usecases::projects::view::ProjectSummary;
 use crate::usecases::projects::{Loaded, not_found, resolve_organization, with_actions};
 use crate::view_cache::{CachedProject, ProjectViews, ViewKey};
@@ -135,21 +136,20 @@ pub fn read(
         Some(entry) => entry,
         None => {
             let loaded = Loaded::load(conn, id)?;
-            let view = loaded.anonymous_view();
-            let entry = Arc::new(CachedProject {
-                key,
-                body: serde_json::to_vec(&view)
-                    .map_err(|e| ApiError::Internal(format!("project view: {e}")))?
-                    .into(),
-                actions: loaded.action_inputs(),
-            });
+            let entry = Arc::new(
+                CachedProject::new(key, &loaded.view_without_actions(), loaded.action_inputs())
+                    .map_err(|e| ApiError::Internal(format!("project view: {e}")))?,
+            );
             views.insert(id, entry.clone());
             entry
         }
     };
+    let body = entry
+        .body(Audience::of(caller))
+        .map_err(|e| ApiError::Internal(format!("project view: {e}")))?;
     let body = match caller {
-        None => entry.body.clone(),
-        Some(caller) => with_actions(&entry.body, &entry.actions.actions(caller))?,
+        None => body,
+        Some(caller) => with_actions(&body, &entry.actions.actions(caller))?,
     };
     Ok(Read {
         tag,

@@ -12,6 +12,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, FieldError};
 use crate::request::{IdempotencyKey, Problems, StoredReply};
 use crate::usecases::created;
+use crate::usecases::privacy::{Audience, Redacted};
 use crate::usecases::projects::Loaded;
 use crate::usecases::running::{Milestone, ReportView};
 
@@ -119,10 +120,14 @@ pub fn file_report(
 }
 
 /// The project's reports, oldest first.
-pub fn reports(conn: &mut DbConnection, id: &str) -> Result<Vec<ReportView>, ApiError> {
+pub fn reports(
+    conn: &mut DbConnection,
+    id: &str,
+    audience: Audience,
+) -> Result<Vec<Redacted<ReportView>>, ApiError> {
     Loaded::load(conn, id)?;
     Ok(reports::for_project(conn, id)?
         .into_iter()
-        .map(ReportView::from)
+        .map(|report| audience.redacted(ReportView::from(report)))
         .collect())
 }

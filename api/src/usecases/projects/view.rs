@@ -68,6 +68,8 @@ pub struct ProjectView {
     pub intended_funding: Funding,
     pub local_value: String,
     pub value_for_others: String,
+    /// Whom to ask about the idea; `null` for anonymous readers.
+    #[schema(nullable)]
     pub contact: Contact,
     pub placement_rationale: Option<String>,
     /// Why the idea was last sent back to the idea stage (*tilbageløb*): by the business
