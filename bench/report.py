@@ -10,7 +10,8 @@ table = []
 for (scenario, workload, connections, server), os2pm in by_key.items():
     if server != "os2pm":
         continue
-    base = by_key.get((scenario, workload, connections, "baseline"))
+    # pg2 sets two instances beside one (`one`), not beside the baseline.
+    base = by_key.get((scenario, workload, connections, "one" if scenario == "pg2" else "baseline"))
     row = {
         "scenario": scenario, "workload": workload, "connections": connections,
         "os2pm": {k: os2pm[k] for k in ("rps", "p50_ms", "p99_ms", "errors", "peak_rss_mb", "requests")},
