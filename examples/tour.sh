@@ -464,12 +464,20 @@ BENEFIT=$(expect 201 curl -s -X POST $API/api/v1/projects/$ID/benefits -H "Autho
 expect 201 curl -s -X POST $API/api/v1/projects/$ID/benefits/$BENEFIT/measurements -H "Authorization: Bearer $AARHUS" \
   -H 'Content-Type: application/json' -d '{"measured_on": "'"$(day 0)"'", "value": 30}' | jq -r '"   realised \(.realised * 100)% of the way"' >&2
 
-say "The half-yearly evaluation: a mark for every requirement of the product's level"
-MARKS=$(expect 200 curl -s "$API/api/v1/requirements?level=N3" | jq -c '[.items[] | {key, mark: "green"}]')
-expect 201 curl -s -X POST $API/api/v1/products/$PRODUCT/evaluations -H "Authorization: Bearer $MANAGER" \
+say "The half-yearly evaluation: a mark for every requirement of the checklist, every level"
+MARKS=$(expect 200 curl -s "$API/api/v1/requirements?limit=200" | jq -c '[.items[] | {key, mark: "green"}]')
+EVALUATION=$(expect 201 curl -s -X POST $API/api/v1/products/$PRODUCT/evaluations -H "Authorization: Bearer $MANAGER" \
   -H 'Content-Type: application/json' -d "{\"period\": \"$(date +%Y)-H2\", \"recommended_level\": \"N3\",
-    \"conclusion\": \"Lever op til N3\", \"marks\": $MARKS}" | jq -r '"   \(.marks | length) marks, recommended \(.recommended_level)"' >&2
-expect 200 curl -s $API/api/v1/products/$PRODUCT/evaluations >/dev/null
+    \"conclusion\": \"Lever op til N3\", \"marks\": $MARKS}" | jq -r .id)
+expect 200 curl -s $API/api/v1/products/$PRODUCT/evaluations/$EVALUATION \
+  | jq -r '"   \(.marks | length) marks, \(.counts.total.green) green; the marks bear out \(.suggested_level), recommended \(.recommended_level)"' >&2
+# The report the association publishes (evalueringsrapport), generated as Markdown
+expect 200 curl -s $API/api/v1/products/$PRODUCT/evaluations/$EVALUATION -H 'Accept: text/markdown' >"$work/evalueringsrapport.md"
+grep -m1 -A5 '^| Niveau / Vurdering' "$work/evalueringsrapport.md" >&2
+# ... and a published report read back: its tables become the marks, its count tables must add up
+expect 201 curl -s -X POST $API/api/v1/products/$PRODUCT/evaluations -H "Authorization: Bearer $MANAGER" \
+  -H 'Content-Type: text/markdown' --data-binary @"$work/evalueringsrapport.md" \
+  | jq -r '"   read back: \(.marks | length) marks, \(.counts.total.green) green, period \(.period)"' >&2
 
 say "Prioritisation: weighted criteria, scores by seated board members, a ranking"
 expect 200 curl -s -X PUT $API/api/v1/portfolio/priorities/criteria -H "Authorization: Bearer $MANAGER" \

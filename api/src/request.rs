@@ -398,6 +398,15 @@ pub fn with_etag<T: Serialize>(request: &HttpRequest, version: i64, body: &T) ->
         .json(body)
 }
 
+/// Whether the client asks for Markdown (`Accept: text/markdown`) rather than JSON.
+pub fn wants_markdown(request: &HttpRequest) -> bool {
+    request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/markdown"))
+}
+
 /// Whether the client's `If-None-Match` names `tag`: it already has this representation.
 pub fn already_has(if_none_match: Option<&IfNoneMatch>, tag: &EntityTag) -> bool {
     match if_none_match {

@@ -24,6 +24,12 @@ pub struct EvaluationRow {
     pub level_change_approval_id: Option<String>,
     pub created_by: String,
     pub created_at: NaiveDateTime,
+    /// The overall assessment (*overordnet vurdering*).
+    pub assessment: Option<String>,
+    /// The recommendation (*anbefaling*) in the evaluator's words.
+    pub recommendation: Option<String>,
+    /// The checklist version (template) the marks are against; `None` before it was recorded.
+    pub catalogue_version: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -34,6 +40,8 @@ pub struct MarkRow {
     #[diesel(serialize_as = Stored<Mark>)]
     pub mark: Mark,
     pub reasoning: Option<String>,
+    /// For a mark read from a published report: its row's columns, as JSON.
+    pub report_columns: Option<String>,
 }
 
 pub fn insert(
@@ -52,6 +60,29 @@ pub fn insert(
     Ok(())
 }
 
+/// One of a product's evaluations with its marks.
+pub fn find(
+    conn: &mut DbConnection,
+    product_id: &str,
+    id: &str,
+) -> Result<(EvaluationRow, Vec<MarkRow>), StoreError> {
+    let row: EvaluationRow = evaluations::table
+        .filter(evaluations::product_id.eq(product_id))
+        .filter(evaluations::id.eq(id))
+        .select(EvaluationRow::as_select())
+        .first(conn)?;
+    let marks = marks_of(conn, &row.id)?;
+    Ok((row, marks))
+}
+
+fn marks_of(conn: &mut DbConnection, evaluation_id: &str) -> Result<Vec<MarkRow>, StoreError> {
+    Ok(evaluation_marks::table
+        .filter(evaluation_marks::evaluation_id.eq(evaluation_id))
+        .order(evaluation_marks::requirement_key)
+        .select(MarkRow::as_select())
+        .load(conn)?)
+}
+
 /// A product's evaluations with their marks, oldest first.
 pub fn for_product(
     conn: &mut DbConnection,
@@ -64,11 +95,7 @@ pub fn for_product(
         .load(conn)?;
     let mut result = Vec::with_capacity(rows.len());
     for row in rows {
-        let marks = evaluation_marks::table
-            .filter(evaluation_marks::evaluation_id.eq(&row.id))
-            .order(evaluation_marks::requirement_key)
-            .select(MarkRow::as_select())
-            .load(conn)?;
+        let marks = marks_of(conn, &row.id)?;
         result.push((row, marks));
     }
     Ok(result)

@@ -391,6 +391,9 @@ diesel::table! {
         level_change_approval_id -> Nullable<Text>,
         created_by -> Text,
         created_at -> Timestamp,
+        assessment -> Nullable<Text>,
+        recommendation -> Nullable<Text>,
+        catalogue_version -> Nullable<Text>,
     }
 }
 
@@ -400,6 +403,7 @@ diesel::table! {
         requirement_key -> Text,
         mark -> Text,
         reasoning -> Nullable<Text>,
+        report_columns -> Nullable<Text>,
     }
 }
 

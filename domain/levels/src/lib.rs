@@ -291,6 +291,11 @@ impl Catalogue {
     }
 
     /// The cumulative requirements of `level`, in catalogue order.
+    /// The requirement `key`.
+    pub fn requirement(&self, key: &str) -> Option<&Requirement> {
+        self.requirements.iter().find(|r| r.key == key)
+    }
+
     pub fn for_level(&self, level: Level) -> impl Iterator<Item = &Requirement> {
         self.requirements
             .iter()

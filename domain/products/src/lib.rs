@@ -1,6 +1,11 @@
 //! Products, level changes and change-request routing (governance.md §2, §5).
 
 use os2pm_levels::{Gate, Level, names};
+
+pub mod evaluation;
+pub mod report;
+
+pub use evaluation::{EvaluationError, Mark, check_evaluation};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -184,17 +189,6 @@ pub fn route(
     }
 }
 
-/// The traffic light of a requirement in the association's half-yearly evaluation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mark {
-    Green,
-    Yellow,
-    Red,
-}
-
-names!(Mark { Green => "green", Yellow => "yellow", Red => "red" });
-
 /// Where a change request stands: `recorded` needs no decision; the others wait for or have
 /// one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -230,45 +224,6 @@ impl ChangeRequestState {
             Self::Rejected
         }
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum EvaluationError {
-    #[error("`{0}` is not a requirement of the product's level")]
-    UnknownRequirement(String),
-    #[error("`{0}` is not marked: every requirement of the level gets a mark")]
-    Unmarked(String),
-    #[error("`{0}` is marked twice")]
-    MarkedTwice(String),
-    #[error("the yellow or red mark of `{0}` needs its reasoning")]
-    ReasoningRequired(String),
-}
-
-/// Checks an evaluation: every requirement of the level marked once, reasoning for yellow and red.
-pub fn check_evaluation(
-    requirements: &[&str],
-    marks: &[(String, Mark, Option<String>)],
-) -> Vec<EvaluationError> {
-    let mut errors = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for (key, mark, reasoning) in marks {
-        if !requirements.contains(&key.as_str()) {
-            errors.push(EvaluationError::UnknownRequirement(key.clone()));
-        }
-        if !seen.insert(key.as_str()) {
-            errors.push(EvaluationError::MarkedTwice(key.clone()));
-        }
-        if *mark != Mark::Green && reasoning.as_deref().is_none_or(|r| r.trim().is_empty()) {
-            errors.push(EvaluationError::ReasoningRequired(key.clone()));
-        }
-    }
-    errors.extend(
-        requirements
-            .iter()
-            .filter(|key| !seen.contains(**key))
-            .map(|key| EvaluationError::Unmarked((*key).to_owned())),
-    );
-    errors
 }
 
 #[cfg(test)]
@@ -388,7 +343,7 @@ mod tests {
     }
 
     #[test]
-    fn an_evaluation_marks_every_requirement_once_with_reasons_for_yellow_and_red() {
+    fn an_evaluation_marks_every_requirement_once_with_a_basis_for_all_but_green() {
         let requirements = ["a", "b", "c"];
         let marks = vec![
             ("a".to_owned(), Mark::Green, None),
@@ -411,6 +366,15 @@ mod tests {
             ("c".to_owned(), Mark::Yellow, Some("delvist".to_owned())),
         ];
         assert_eq!(check_evaluation(&requirements, &complete), []);
+        let not_relevant = vec![
+            ("a".to_owned(), Mark::Green, None),
+            ("b".to_owned(), Mark::Grey, None),
+            ("c".to_owned(), Mark::Grey, Some("Ingen drift".to_owned())),
+        ];
+        assert_eq!(
+            check_evaluation(&requirements, &not_relevant),
+            [EvaluationError::ReasoningRequired("b".into())]
+        );
     }
 
     #[test]

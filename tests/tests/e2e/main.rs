@@ -6,6 +6,7 @@ mod abuse;
 mod auth;
 mod catalogues;
 mod contract;
+mod evaluations;
 mod events;
 mod faults;
 mod health;

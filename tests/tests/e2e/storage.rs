@@ -181,7 +181,7 @@ async fn the_sandbox_migration_keeps_every_row_and_reference_both_ways() {
     // An evaluation recommending N1: a row that references a level-change approval.
     let n2 = os2pm_tests::send(
         &service,
-        actix_web::test::TestRequest::get().uri("/api/v1/requirements?level=N2"),
+        actix_web::test::TestRequest::get().uri("/api/v1/requirements?limit=200"),
     )
     .await;
     let marks: Vec<serde_json::Value> = n2.body["items"]
@@ -220,6 +220,7 @@ async fn the_sandbox_migration_keeps_every_row_and_reference_both_ways() {
         .unwrap()
         .to_string()
     };
+    assert_eq!(revert_last(), "20261201000022");
     assert_eq!(revert_last(), "20261201000021");
     assert_eq!(revert_last(), "20261201000020");
     assert_eq!(revert_last(), "20261201000019");

@@ -66,12 +66,7 @@ pub async fn decision_log(
     request: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let log = state.db(portfolio::decision_log).await?;
-    let wants_markdown = request
-        .headers()
-        .get(actix_web::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/markdown"));
-    Ok(if wants_markdown {
+    Ok(if crate::request::wants_markdown(&request) {
         HttpResponse::Ok()
             .content_type("text/markdown; charset=utf-8")
             .body(to_markdown(&log))

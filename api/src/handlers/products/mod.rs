@@ -29,6 +29,8 @@ pub fn routes(config: &mut ServiceConfig) {
         .service(coordination_group::disband_coordination_group)
         .service(coordination_group::join)
         .service(coordination_group::leave)
+        .service(evaluations::draft)
+        .service(evaluations::get_evaluation)
         .service(evaluations::list_evaluations)
         .service(evaluations::evaluate)
         .service(level_changes::product_level_change)

@@ -6,9 +6,17 @@ use crate::usecases::privacy::{Audience, Redacted};
 use chrono::{DateTime, Utc};
 use os2pm_levels::Level;
 use os2pm_persistence::DbConnection;
-use os2pm_products::{Mark, check_evaluation, gate_for_level_change};
+use std::sync::Arc;
+
+use chrono::Datelike;
+use os2pm_levels::Catalogue;
+use os2pm_levels::styringsmodel::{Checklist, STYRINGSMODEL_2025};
+use os2pm_persistence::evaluations::{EvaluationRow, MarkRow};
+use os2pm_persistence::{StoreError, people};
+use os2pm_products::report;
+use os2pm_products::{Mark, check_evaluation, evaluation, gate_for_level_change};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError};
@@ -16,6 +24,7 @@ use crate::request::{IdempotencyKey, Problems, StoredReply};
 use crate::usecases::created;
 use crate::usecases::products::LoadedProduct;
 use crate::usecases::products::level_change::propose_level_change;
+use crate::usecases::products::publiccode::repository;
 use crate::usecases::projects::Loaded;
 
 /// One requirement's mark in an evaluation.
@@ -23,11 +32,95 @@ use crate::usecases::projects::Loaded;
 #[serde(deny_unknown_fields)]
 pub struct MarkView {
     pub key: String,
-    /// `green`, `yellow` or `red`.
+    /// `green`, `yellow`, `red` or `grey` (*ikke relevant*).
     #[schema(value_type = os2pm_products::Mark)]
     pub mark: String,
-    /// Required for yellow and red.
+    /// The basis of the mark (*vurderingsgrundlag*); required for all but green.
     pub reasoning: Option<String>,
+    /// For a mark read from a published report: every column of its row, by header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<Vec<ReportColumn>>,
+}
+
+/// One column of a published report's row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportColumn {
+    pub header: String,
+    pub text: String,
+}
+
+/// How many marks of each colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Tally {
+    pub green: u32,
+    pub yellow: u32,
+    pub red: u32,
+    pub grey: u32,
+}
+
+impl From<evaluation::Tally> for Tally {
+    fn from(t: evaluation::Tally) -> Self {
+        Self {
+            green: t.green,
+            yellow: t.yellow,
+            red: t.red,
+            grey: t.grey,
+        }
+    }
+}
+
+/// The marks of one level.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LevelTally {
+    pub level: Level,
+    #[serde(flatten)]
+    pub marks: Tally,
+}
+
+/// The marks of one theme, per level and in total.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ThemeTally {
+    pub theme: os2pm_levels::Theme,
+    pub levels: Vec<LevelTally>,
+    pub total: Tally,
+}
+
+/// The counts the association's reports carry.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Counts {
+    /// Each level on its own, lowest first (the sandbox, N1, N2, N3).
+    pub levels: Vec<LevelTally>,
+    pub total: Tally,
+    /// Relevance, form, strategy, governance: each per level and in total.
+    pub themes: Vec<ThemeTally>,
+}
+
+impl From<evaluation::Counts> for Counts {
+    fn from(counts: evaluation::Counts) -> Self {
+        let levels = |tallies: Vec<(Level, evaluation::Tally)>| {
+            tallies
+                .into_iter()
+                .map(|(level, tally)| LevelTally {
+                    level,
+                    marks: tally.into(),
+                })
+                .collect()
+        };
+        Self {
+            levels: levels(counts.per_level),
+            total: counts.total.into(),
+            themes: counts
+                .per_theme
+                .into_iter()
+                .map(|(theme, tallies, total)| ThemeTally {
+                    theme,
+                    levels: levels(tallies),
+                    total: total.into(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// An evaluation of a product.
@@ -39,8 +132,21 @@ pub struct EvaluationView {
     /// The product's level when evaluated.
     pub level: os2pm_levels::Level,
     pub recommended_level: os2pm_levels::Level,
+    /// The resumé.
     pub conclusion: String,
+    /// The overall assessment (*overordnet vurdering*).
+    pub assessment: Option<String>,
+    /// The recommendation (*anbefaling*) in the evaluator's words.
+    pub recommendation: Option<String>,
+    /// The checklist version the marks are against (the report's template version).
+    pub catalogue_version: Option<String>,
+    /// A mark for every requirement of the product's checklist, every level.
     pub marks: Vec<MarkView>,
+    pub counts: Counts,
+    /// The highest level whose requirements, with every level's below, are all green or grey:
+    /// what the marks alone bear out, beside the evaluator's recommendation; `null` when not
+    /// even the lowest level's are.
+    pub suggested_level: Option<Level>,
     /// The board approval the recommended level change became.
     pub level_change_approval_id: Option<String>,
     /// `null` for anonymous readers.
@@ -52,20 +158,40 @@ pub struct EvaluationView {
 fn evaluation_view(
     row: os2pm_persistence::evaluations::EvaluationRow,
     marks: Vec<os2pm_persistence::evaluations::MarkRow>,
+    catalogue: &Catalogue,
 ) -> EvaluationView {
+    let placed: Vec<evaluation::Marked> = marks
+        .iter()
+        .filter_map(|m| {
+            let requirement = catalogue.requirement(&m.requirement_key)?;
+            Some(evaluation::Marked {
+                level: requirement.level,
+                theme: requirement.theme,
+                mark: m.mark,
+            })
+        })
+        .collect();
     EvaluationView {
+        counts: evaluation::count(&placed).into(),
+        suggested_level: evaluation::suggested_level(&placed),
         id: row.id,
         product_id: row.product_id,
         period: row.period,
         level: row.level,
         recommended_level: row.recommended_level,
         conclusion: row.conclusion,
+        assessment: row.assessment,
+        recommendation: row.recommendation,
+        catalogue_version: row.catalogue_version,
         marks: marks
             .into_iter()
             .map(|m| MarkView {
                 key: m.requirement_key,
                 mark: m.mark.to_string(),
                 reasoning: m.reasoning,
+                columns: m
+                    .report_columns
+                    .and_then(|json| serde_json::from_str(&json).ok()),
             })
             .collect(),
         level_change_approval_id: row.level_change_approval_id,
@@ -82,11 +208,19 @@ fn evaluation_view(
 pub struct NewEvaluation {
     /// E.g. `2027-H1`.
     pub period: String,
-    /// One mark per requirement of the product's level (cumulative).
+    /// One mark per requirement of the product's checklist, every level (`GET
+    /// /api/v1/requirements?catalogue=…` lists them).
     pub marks: Vec<MarkView>,
     #[schema(value_type = os2pm_levels::Level)]
     pub recommended_level: String,
+    /// The resumé: the evaluation in brief.
     pub conclusion: String,
+    /// The overall assessment (*overordnet vurdering*), as the report carries it.
+    #[serde(default)]
+    pub assessment: Option<String>,
+    /// The recommendation (*anbefaling*) in the evaluator's words, beside `recommended_level`.
+    #[serde(default)]
+    pub recommendation: Option<String>,
 }
 
 /// Records a product's evaluation; a recommended level change becomes a proposal to the board.
@@ -106,10 +240,12 @@ pub fn evaluate(
     idempotency_key.run(conn, caller, &(&id, &request), |conn| {
         let loaded = LoadedProduct::load(conn, id)?;
         loaded.check_open()?;
+        let recommended = recommended.unwrap_or(loaded.level());
         let catalogue =
             os2pm_persistence::catalogue::load(conn, &loaded.product.catalogue_version)?;
         let keys: Vec<&str> = catalogue
-            .for_level(loaded.level())
+            .requirements
+            .iter()
             .map(|r| r.key.as_str())
             .collect();
         let problems: Vec<FieldError> = check_evaluation(&keys, &marks)
@@ -143,25 +279,32 @@ pub fn evaluate(
             level_change_approval_id: approval.map(|a| a.id),
             created_by: caller.sub.clone(),
             created_at: os2pm_persistence::now(),
+            assessment: request.assessment.clone(),
+            recommendation: request.recommendation.clone(),
+            catalogue_version: Some(catalogue.version.clone()),
         };
-        let mark_rows: Vec<os2pm_persistence::evaluations::MarkRow> = marks
+        let mark_rows: Vec<MarkRow> = marks
             .iter()
-            .map(
-                |(key, mark, reasoning)| os2pm_persistence::evaluations::MarkRow {
-                    evaluation_id: row.id.clone(),
-                    requirement_key: key.clone(),
-                    mark: *mark,
-                    reasoning: reasoning.clone(),
-                },
-            )
+            .zip(&request.marks)
+            .map(|((key, mark, reasoning), sent)| MarkRow {
+                evaluation_id: row.id.clone(),
+                requirement_key: key.clone(),
+                mark: *mark,
+                reasoning: reasoning.clone(),
+                report_columns: sent
+                    .columns
+                    .as_ref()
+                    .and_then(|columns| serde_json::to_string(columns).ok()),
+            })
             .collect();
         os2pm_persistence::evaluations::insert(conn, &row, &mark_rows)?;
-        let view = evaluation_view(row, mark_rows);
+        let location = format!("/api/v1/products/{id}/evaluations/{}", row.id);
+        let view = evaluation_view(row, mark_rows, &catalogue);
         created(
             conn,
             caller,
             ("project", &loaded.product.project_id, "evaluation_recorded"),
-            format!("/api/v1/products/{id}/evaluations"),
+            location,
             &view,
         )
     })
@@ -173,17 +316,218 @@ pub fn list(
     id: &str,
     audience: Audience,
 ) -> Result<Vec<Redacted<EvaluationView>>, ApiError> {
-    LoadedProduct::load(conn, id)?;
-    Ok(os2pm_persistence::evaluations::for_product(conn, id)?
+    let loaded = LoadedProduct::load(conn, id)?;
+    os2pm_persistence::evaluations::for_product(conn, id)?
         .into_iter()
-        .map(|(row, marks)| audience.redacted(evaluation_view(row, marks)))
-        .collect())
+        .map(|(row, marks)| {
+            let catalogue = catalogue_of(conn, &loaded, &row)?;
+            Ok(audience.redacted(evaluation_view(row, marks, &catalogue)))
+        })
+        .collect()
 }
 
-/// An evaluation, parsed: the recommended level and each mark as the domain's values.
+/// One evaluation of a product, as `audience` may read it.
+pub fn view(
+    conn: &mut DbConnection,
+    id: &str,
+    evaluation_id: &str,
+    audience: Audience,
+) -> Result<Redacted<EvaluationView>, ApiError> {
+    let (loaded, row, marks) = find(conn, id, evaluation_id)?;
+    let catalogue = catalogue_of(conn, &loaded, &row)?;
+    Ok(audience.redacted(evaluation_view(row, marks, &catalogue)))
+}
+
+fn find(
+    conn: &mut DbConnection,
+    id: &str,
+    evaluation_id: &str,
+) -> Result<(LoadedProduct, EvaluationRow, Vec<MarkRow>), ApiError> {
+    let loaded = LoadedProduct::load(conn, id)?;
+    let (row, marks) =
+        os2pm_persistence::evaluations::find(conn, id, evaluation_id).map_err(|e| match e {
+            StoreError::NotFound => ApiError::NotFound(format!(
+                "product `{id}` has no evaluation `{evaluation_id}`"
+            )),
+            other => other.into(),
+        })?;
+    Ok((loaded, row, marks))
+}
+
+/// The checklist an evaluation was marked against.
+fn catalogue_of(
+    conn: &mut DbConnection,
+    loaded: &LoadedProduct,
+    row: &EvaluationRow,
+) -> Result<Arc<Catalogue>, ApiError> {
+    let version = row
+        .catalogue_version
+        .as_deref()
+        .unwrap_or(&loaded.product.catalogue_version);
+    Ok(os2pm_persistence::catalogue::load(conn, version)?)
+}
+
+/// One evaluation as the association's report (*evalueringsrapport*) in Markdown. The public
+/// reads the evaluator as the business manager's office, the association by name.
+pub fn report(
+    conn: &mut DbConnection,
+    id: &str,
+    evaluation_id: &str,
+    audience: Audience,
+) -> Result<String, ApiError> {
+    let (loaded, row, marks) = find(conn, id, evaluation_id)?;
+    let catalogue = catalogue_of(conn, &loaded, &row)?;
+    let checklist = (catalogue.version == STYRINGSMODEL_2025)
+        .then(Checklist::styringsmodel_2025)
+        .transpose()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let lines: Vec<report::Line> = catalogue
+        .requirements
+        .iter()
+        .filter_map(|requirement| {
+            let mark = marks
+                .iter()
+                .find(|m| m.requirement_key == requirement.key)?;
+            // A mark read from a published report is written as that report wrote it.
+            let columns: Vec<ReportColumn> = mark
+                .report_columns
+                .as_deref()
+                .and_then(|json| serde_json::from_str(json).ok())
+                .unwrap_or_default();
+            let column = |header: &str| {
+                columns
+                    .iter()
+                    .find(|c| c.header == header)
+                    .map(|c| c.text.clone())
+            };
+            let criterion = column("Vurderingskriterie").unwrap_or_else(|| {
+                checklist
+                    .as_ref()
+                    .and_then(|c| c.item(&requirement.key))
+                    .map(|item| format!("Standard: {}", item.guideline))
+                    .unwrap_or_default()
+            });
+            Some(report::Line {
+                id: requirement.key.clone(),
+                level: requirement.level,
+                theme: requirement.theme,
+                requirement: column("Krav").unwrap_or_else(|| requirement.title_da.clone()),
+                criterion,
+                mark: mark.mark,
+                basis: mark.reasoning.clone().unwrap_or_default(),
+            })
+        })
+        .collect();
+    let view = evaluation_view(row.clone(), marks, &catalogue);
+    let total = view.counts.total;
+    let evaluator = if audience.sees_people() {
+        match people::find(conn, &row.created_by) {
+            Ok(person) => person.name,
+            Err(StoreError::NotFound) => row.created_by.clone(),
+            Err(other) => return Err(other.into()),
+        }
+    } else {
+        "Forretningslederen, OS2".to_owned()
+    };
+    let record = os2pm_persistence::projects::find(conn, &loaded.product.project_id)?;
+    Ok(report::to_markdown(&report::Report {
+        product: loaded.product.name.clone(),
+        template_version: catalogue.version.clone(),
+        date: row.created_at.format("%d-%m-%Y").to_string(),
+        evaluator,
+        repository: repository(&record),
+        summary: row.conclusion.clone(),
+        assessment: row.assessment.clone().unwrap_or_else(|| {
+            format!(
+                "Samlet er {} af {} krav vurderet grønne, {} gule, {} røde og {} grå.",
+                total.green,
+                total.green + total.yellow + total.red + total.grey,
+                total.yellow,
+                total.red,
+                total.grey
+            )
+        }),
+        recommendation: row.recommendation.clone().unwrap_or_else(|| {
+            format!(
+                "Anbefalet niveau: {}. Vurderingerne alene bærer {}.",
+                row.recommended_level,
+                view.suggested_level
+                    .map_or("intet niveau".to_owned(), |level| format!("niveau {level}"))
+            )
+        }),
+        lines,
+    }))
+}
+
+/// An evaluation as the product's latest self-assessment suggests it: the start an evaluator
+/// adjusts mark by mark before recording it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EvaluationDraft {
+    /// The self-assessment it starts from.
+    pub self_assessment_id: String,
+    pub filled_date: String,
+    /// A mark for every requirement of the checklist, as the association maps answers: `Ja`
+    /// green, `Planlagt` yellow, `Nej` and `Ved ikke` red, `Ikke relevant` grey; no answer red,
+    /// "Ingen data i selvevalueringsrapport.". The basis is the answer's documentation.
+    pub marks: Vec<MarkView>,
+    pub counts: Counts,
+    pub suggested_level: Option<Level>,
+}
+
+/// The draft of an evaluation from the product's latest self-assessment. The self-assessment
+/// answers the 2025 checklist's items, so the product must be pinned to it.
+pub fn draft(conn: &mut DbConnection, id: &str) -> Result<EvaluationDraft, ApiError> {
+    let loaded = LoadedProduct::load(conn, id)?;
+    if loaded.product.catalogue_version != STYRINGSMODEL_2025 {
+        return Err(ApiError::Conflict(format!(
+            "a draft from a self-assessment needs a product pinned to `{STYRINGSMODEL_2025}`, \
+             whose requirements are the self-assessment's items; this one is pinned to `{}`",
+            loaded.product.catalogue_version
+        )));
+    }
+    let Some((assessment, answers)) = os2pm_persistence::self_assessments::latest(conn, id)? else {
+        return Err(ApiError::Conflict(
+            "no self-assessment has been imported for this product".into(),
+        ));
+    };
+    let catalogue = os2pm_persistence::catalogue::load(conn, &loaded.product.catalogue_version)?;
+    let mut placed = Vec::new();
+    let marks = catalogue
+        .requirements
+        .iter()
+        .map(|requirement| {
+            let answer = answers.iter().find(|a| a.item_id == requirement.key);
+            let (mark, basis) = evaluation::mark_from_answer(
+                answer.and_then(|a| a.answer.as_deref()),
+                answer.and_then(|a| a.documentation.as_deref()),
+            );
+            placed.push(evaluation::Marked {
+                level: requirement.level,
+                theme: requirement.theme,
+                mark,
+            });
+            MarkView {
+                key: requirement.key.clone(),
+                mark: mark.to_string(),
+                reasoning: Some(basis),
+                columns: None,
+            }
+        })
+        .collect();
+    Ok(EvaluationDraft {
+        self_assessment_id: assessment.id,
+        filled_date: assessment.filled_date,
+        marks,
+        counts: evaluation::count(&placed).into(),
+        suggested_level: evaluation::suggested_level(&placed),
+    })
+}
+
+/// An evaluation, parsed: the recommended level (`None`: the product's own) and each mark as
+/// the domain's values, in the request's order.
 pub struct ParsedEvaluation {
     request: NewEvaluation,
-    recommended: Level,
+    recommended: Option<Level>,
     marks: Vec<(String, Mark, Option<String>)>,
 }
 
@@ -206,12 +550,127 @@ impl TryFrom<NewEvaluation> for ParsedEvaluation {
         if request.period.trim().is_empty() {
             problems.push(FieldError::new("period", "name the period, e.g. 2027-H1"));
         }
+        if marks.len() != request.marks.len() {
+            return problems.or_command(|| None);
+        }
         problems.or_command(|| {
             Some(Self {
-                recommended: recommended?,
+                recommended: Some(recommended?),
                 marks,
                 request,
             })
         })
     }
+}
+
+/// How a published report is recorded: the level recommended (default: the product's own, no
+/// change proposed) and the period (default: the half-year of the report's date).
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportQuery {
+    #[param(value_type = Option<os2pm_levels::Level>)]
+    pub recommended_level: Option<String>,
+    /// E.g. `2026-H2`.
+    pub period: Option<String>,
+}
+
+impl ParsedEvaluation {
+    /// A published report (*evalueringsrapport*) in Markdown, read by its tables: refused with
+    /// every problem listed when a table cannot be read or its own count tables do not add up to
+    /// the marks it holds.
+    pub fn from_report(markdown: &str, query: ReportQuery) -> Result<Self, ApiError> {
+        // One input policy for every body (the JSON bodies' is `request::refuse_control_characters`).
+        if markdown
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            return Err(ApiError::validation(
+                "report",
+                "the report holds a control character (only newline and tab are text)",
+            ));
+        }
+        let read = report::read(markdown).map_err(|errors| {
+            ApiError::Validation(
+                errors
+                    .iter()
+                    .map(|e| FieldError::new("report", e.to_string()))
+                    .collect(),
+            )
+        })?;
+        let differences = report::check_counts(&read);
+        if !differences.is_empty() {
+            return Err(ApiError::Validation(
+                differences
+                    .iter()
+                    .map(|e| FieldError::new("report", e.to_string()))
+                    .collect(),
+            ));
+        }
+        let mut problems = Problems::default();
+        let recommended = query
+            .recommended_level
+            .as_deref()
+            .map(|level| problems.parse::<Level>("recommended_level", level));
+        let period = query
+            .period
+            .filter(|p| !p.trim().is_empty())
+            .or_else(|| read.date.as_deref().and_then(half_year))
+            .unwrap_or_else(|| half_year_of(crate::usecases::board::today()));
+        let marks: Vec<MarkView> = read
+            .lines
+            .iter()
+            .map(|line| MarkView {
+                key: line.id.clone(),
+                mark: line.mark.to_string(),
+                reasoning: Some(line.basis.clone()).filter(|b| !b.trim().is_empty()),
+                columns: Some(
+                    line.columns
+                        .iter()
+                        .map(|(header, text)| ReportColumn {
+                            header: header.clone(),
+                            text: text.clone(),
+                        })
+                        .collect(),
+                ),
+            })
+            .collect();
+        let request = NewEvaluation {
+            period,
+            recommended_level: String::new(),
+            conclusion: Some(read.summary.clone())
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| "Evalueringsrapport".into()),
+            assessment: Some(read.assessment.clone()).filter(|s| !s.trim().is_empty()),
+            recommendation: Some(read.recommendation.clone()).filter(|s| !s.trim().is_empty()),
+            marks,
+        };
+        let parsed_marks = read
+            .lines
+            .iter()
+            .zip(&request.marks)
+            .map(|(line, sent)| (line.id.clone(), line.mark, sent.reasoning.clone()))
+            .collect();
+        problems.or_command(|| {
+            Some(Self {
+                recommended: match recommended {
+                    Some(level) => Some(level?),
+                    None => None,
+                },
+                marks: parsed_marks,
+                request,
+            })
+        })
+    }
+}
+
+/// `2026-H2` for a report dated `01-07-2026` or `2026-09-29`.
+fn half_year(date: &str) -> Option<String> {
+    ["%d-%m-%Y", "%Y-%m-%d"]
+        .iter()
+        .find_map(|format| chrono::NaiveDate::parse_from_str(date.trim(), format).ok())
+        .map(half_year_of)
+}
+
+fn half_year_of(date: chrono::NaiveDate) -> String {
+    format!("{}-H{}", date.year(), if date.month() <= 6 { 1 } else { 2 })
 }

@@ -1,6 +1,7 @@
 //! `GET /api/v1/products/{id}/publiccode.yml`: a product's metadata in the publiccode.yml
 //! format (version 0.4) that public-sector software catalogues read.
 
+use os2pm_persistence::projects::ProjectRecord;
 use os2pm_persistence::{DbConnection, StoreError, organizations, products, projects};
 use os2pm_products::ProductState;
 use serde::Serialize;
@@ -71,6 +72,15 @@ struct Localisation {
     available_languages: Vec<&'static str>,
 }
 
+/// The product's repository: the link recorded as `source_shared` evidence.
+pub(crate) fn repository(record: &ProjectRecord) -> Option<String> {
+    record
+        .evidence
+        .iter()
+        .filter(|e| e.requirement_key == REPOSITORY_REQUIREMENT)
+        .find_map(|e| e.link.clone())
+}
+
 /// The product's publiccode.yml (standard 0.4), from its project's description and evidence; it
 /// needs a repository link. Its contact is named to the association only (a community-maintained
 /// product needs none).
@@ -84,17 +94,12 @@ pub fn publiccode(
         other => other.into(),
     })?;
     let record = projects::find(conn, &product.project_id)?;
-    let url = record
-        .evidence
-        .iter()
-        .filter(|e| e.requirement_key == REPOSITORY_REQUIREMENT)
-        .find_map(|e| e.link.clone())
-        .ok_or_else(|| {
-            ApiError::Conflict(format!(
-                "no repository link is recorded for `{REPOSITORY_REQUIREMENT}`: \
+    let url = repository(&record).ok_or_else(|| {
+        ApiError::Conflict(format!(
+            "no repository link is recorded for `{REPOSITORY_REQUIREMENT}`: \
                  publiccode.yml needs one"
-            ))
-        })?;
+        ))
+    })?;
     let owner = organizations::find(conn, &product.owner_organization_id)?;
     Ok(PublicCode {
         publiccode_yml_version: "0.4",

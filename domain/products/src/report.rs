@@ -1,0 +1,1029 @@
+//! The evaluation report (*evalueringsrapport*) as the association publishes it: front matter,
+//! the document-information block, resumé, overall assessment and recommendation, a table per
+//! theme with the emoji marks, the two count tables and a pie chart per level (mermaid), so the
+//! secretariat can publish it as it is.
+
+use std::fmt::Write as _;
+
+use os2pm_levels::{Level, Theme};
+
+use crate::evaluation::{self, LEVELS, Mark, Marked, THEMES, Tally, ThemeCounts};
+
+/// One requirement's line in the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// `R1`, `F7`, or a 2016 requirement key.
+    pub id: String,
+    pub level: Level,
+    pub theme: Theme,
+    /// The requirement (*krav*).
+    pub requirement: String,
+    /// What it is judged by (*vurderingskriterie*).
+    pub criterion: String,
+    pub mark: Mark,
+    /// *Vurderingsgrundlag*.
+    pub basis: String,
+}
+
+/// Everything a report says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub product: String,
+    /// The checklist version the marks are against (*version for anvendt evalueringsskabelon*).
+    pub template_version: String,
+    /// As the reports write it: `DD-MM-YYYY`.
+    pub date: String,
+    pub evaluator: String,
+    /// The product's repository, when known.
+    pub repository: Option<String>,
+    pub summary: String,
+    pub assessment: String,
+    pub recommendation: String,
+    /// In checklist order.
+    pub lines: Vec<Line>,
+}
+
+/// The emoji a report marks with.
+pub fn emoji(mark: Mark) -> &'static str {
+    match mark {
+        Mark::Green => "🟢",
+        Mark::Yellow => "🟡",
+        Mark::Red => "🔴",
+        Mark::Grey => "⚪",
+    }
+}
+
+/// A level as the tables' *Niveau* column writes it.
+pub fn level_cell(level: Level) -> &'static str {
+    match level {
+        Level::Sandbox => "Sandkasse",
+        Level::N1 => "1",
+        Level::N2 => "2",
+        Level::N3 => "3",
+    }
+}
+
+/// A level as the count tables and charts name it.
+pub fn level_name(level: Level) -> &'static str {
+    match level {
+        Level::Sandbox => "Sandkasse",
+        Level::N1 => "Niveau 1",
+        Level::N2 => "Niveau 2",
+        Level::N3 => "Niveau 3",
+    }
+}
+
+/// A theme as the count table names it; its section heading is the same in capitals.
+pub fn theme_name(theme: Theme) -> &'static str {
+    match theme {
+        Theme::Relevance => "Relevans",
+        Theme::Form => "Formkrav",
+        Theme::Strategy => "Strategisk sammenhæng",
+        Theme::Governance => "Governance",
+    }
+}
+
+/// A table cell: one line, its pipes escaped.
+fn cell(text: &str) -> String {
+    text.trim()
+        .replace('|', "\\|")
+        .replace("\r\n", "\n")
+        .replace('\n', "<br/>")
+}
+
+const COLOURS: [(Mark, &str, &str); 4] = [
+    (Mark::Green, "Grøn", "#008000"),
+    (Mark::Yellow, "Gul", "#FFFF00"),
+    (Mark::Red, "Rød", "#FF0000"),
+    (Mark::Grey, "Grå", "#808080"),
+];
+
+fn of(tally: &Tally, mark: Mark) -> u32 {
+    match mark {
+        Mark::Green => tally.green,
+        Mark::Yellow => tally.yellow,
+        Mark::Red => tally.red,
+        Mark::Grey => tally.grey,
+    }
+}
+
+/// A share in whole percent, halves rounded up, as the reports round.
+fn percent(part: u32, whole: u32) -> u32 {
+    (part * 100 + whole / 2).checked_div(whole).unwrap_or(0)
+}
+
+/// A pie chart of a tally, largest slice first.
+fn pie(out: &mut String, title: &str, tally: &Tally) {
+    let mut slices = COLOURS.to_vec();
+    slices.sort_by_key(|(mark, _, _)| std::cmp::Reverse(of(tally, *mark)));
+    let colours: Vec<String> = slices
+        .iter()
+        .enumerate()
+        .map(|(i, (_, _, colour))| format!("\"pie{}\": \"{colour}\"", i + 1))
+        .collect();
+    let _ = writeln!(out, "```mermaid");
+    let _ = writeln!(
+        out,
+        "%%{{init: {{\"themeVariables\": {{\n\t{}\n}}}}}}%%",
+        colours.join(", \t")
+    );
+    let _ = writeln!(out, "pie showData");
+    let _ = writeln!(out, "\ttitle {title} ({} krav)", tally.total());
+    for (mark, name, _) in &slices {
+        let count = of(tally, *mark);
+        let _ = writeln!(
+            out,
+            "\t\"{name} {}%\" : {count}",
+            percent(count, tally.total())
+        );
+    }
+    let _ = writeln!(out, "```\n");
+}
+
+/// The report in Markdown.
+pub fn to_markdown(report: &Report) -> String {
+    let counts = evaluation::count(&report.lines.iter().map(Marked::from).collect::<Vec<_>>());
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "---\ntitle: {product} evalueringsrapport\nlayout: default\nparent: Evalueringsrapporter\n\
+         nav_exclude: true\n---\n\n# Evaluering af OS2-produkt: {product}\n\n\
+         > **📄 Dokumentinformation**<br/>\n\
+         > **Version for anvendt evalueringsskabelon:** {version}<br/>\n\
+         > **Dato for udfyldelse:** {date}<br/>\n\
+         > **Evaluering lavet af:** {evaluator}<br/>\n\
+         > **Link til Git organisation:** {repository}<br/>\n\n\
+         ## Resumé\n{summary}\n\n## Overordnet vurdering\n{assessment}\n\n\
+         ## Anbefaling\n{recommendation}\n\n---\n\n\
+         # Evaluering i henhold til krav i OS2s styringsmodel\n",
+        product = report.product,
+        version = report.template_version,
+        date = report.date,
+        evaluator = report.evaluator,
+        repository = report
+            .repository
+            .as_deref()
+            .unwrap_or("[indsæt link til git organisation/repo]"),
+        summary = report.summary.trim(),
+        assessment = report.assessment.trim(),
+        recommendation = report.recommendation.trim(),
+    );
+    for theme in THEMES {
+        let _ = write!(
+            out,
+            "\n## {}\n\n| # | Niveau | Krav | Vurderingskriterie | Vurdering | Vurderingsgrundlag |\n\
+             |-----|-----------|------|--------------------|-----------|--------------------|\n",
+            theme_name(theme).to_uppercase()
+        );
+        for line in report.lines.iter().filter(|line| line.theme == theme) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} |",
+                cell(&line.id),
+                level_cell(line.level),
+                cell(&line.requirement),
+                cell(&line.criterion),
+                emoji(line.mark),
+                cell(&line.basis)
+            );
+        }
+    }
+    let _ = write!(
+        out,
+        "\n# Optælling af vurderinger pr. niveau og tema\n\n\
+         | Niveau / Vurdering | 🟢 Grøn | 🟡 Gul | 🔴 Rød | ⚪ Grå |\n\
+         |-------------------------|---------|--------|--------|--------|\n"
+    );
+    let row = |out: &mut String, name: &str, t: &Tally| {
+        let _ = writeln!(
+            out,
+            "| {name} | {} | {} | {} | {} |",
+            t.green, t.yellow, t.red, t.grey
+        );
+    };
+    for (level, tally) in &counts.per_level {
+        row(&mut out, level_name(*level), tally);
+    }
+    row(&mut out, "**Total**", &counts.total);
+    let marks = |t: &Tally| format!("🟢 {} 🟡 {} 🔴 {} ⚪ {}", t.green, t.yellow, t.red, t.grey);
+    let _ = write!(
+        out,
+        "\n| Tema / Niveau | {} | Total |\n|---|---|---|---|---|---|\n",
+        LEVELS.map(level_name).join(" | ")
+    );
+    for (theme, levels, total) in &counts.per_theme {
+        let cells: Vec<String> = levels.iter().map(|(_, t)| marks(t)).collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            theme_name(*theme),
+            cells.join(" | "),
+            marks(total)
+        );
+    }
+    out.push('\n');
+    for (level, tally) in &counts.per_level {
+        pie(&mut out, level_name(*level), tally);
+    }
+    pie(&mut out, "Samlet", &counts.total);
+    out.push_str(LEGEND);
+    out
+}
+
+/// A report's line as read back: the requirement's id, the level and theme the report puts it
+/// at, its mark and basis, and every column's text by its header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadLine {
+    pub id: String,
+    pub level: Level,
+    pub theme: Theme,
+    pub mark: Mark,
+    pub basis: String,
+    pub columns: Vec<(String, String)>,
+}
+
+impl From<&Line> for Marked {
+    fn from(line: &Line) -> Self {
+        Self {
+            level: line.level,
+            theme: line.theme,
+            mark: line.mark,
+        }
+    }
+}
+
+impl From<&ReadLine> for Marked {
+    fn from(line: &ReadLine) -> Self {
+        Self {
+            level: line.level,
+            theme: line.theme,
+            mark: line.mark,
+        }
+    }
+}
+
+/// A published report as read back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadReport {
+    /// The template (checklist) version it states.
+    pub template_version: Option<String>,
+    pub date: Option<String>,
+    pub evaluator: Option<String>,
+    pub repository: Option<String>,
+    pub summary: String,
+    pub assessment: String,
+    pub recommendation: String,
+    pub lines: Vec<ReadLine>,
+    /// The count per level and in total, where the report has that table.
+    pub stated_levels: Option<Vec<(Level, Tally)>>,
+    pub stated_total: Option<Tally>,
+    /// The count per theme × level and per theme, where the report has that table.
+    pub stated_themes: Option<Vec<ThemeCounts>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReportError {
+    #[error(
+        "no table of marks was found: a theme's table has the columns #, Vurdering and Vurderingsgrundlag"
+    )]
+    NoMarks,
+    #[error(
+        "the table under `{heading}` is not one of the themes (relevans, formkrav, strategisk sammenhæng, governance)"
+    )]
+    UnknownTheme { heading: String },
+    #[error("the table under `{heading}` has no `{column}` column")]
+    MissingColumn { heading: String, column: String },
+    #[error("`{id}`: the mark `{cell}` is not 🟢, 🟡, 🔴 or ⚪")]
+    UnknownMark { id: String, cell: String },
+    #[error("`{id}`: the level `{cell}` is not sandkasse, 1, 2 or 3")]
+    UnknownLevel { id: String, cell: String },
+    #[error("`{id}` is marked twice")]
+    MarkedTwice { id: String },
+    #[error("the count table's `{row}` row cannot be read: `{cell}`")]
+    UnreadableCount { row: String, cell: String },
+    #[error("{what}: the report's table says {stated}, its marks make {counted}")]
+    CountDiffers {
+        what: String,
+        stated: u32,
+        counted: u32,
+    },
+}
+
+/// What a table cell holds as text: inline content, `<br>` as a new line, links as their text.
+#[derive(Default)]
+struct Table {
+    heading: String,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+    in_head: bool,
+}
+
+/// The sections whose text becomes the evaluation's resumé, assessment and recommendation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Summary,
+    Assessment,
+    Recommendation,
+}
+
+fn section(heading: &str) -> Option<Section> {
+    match heading.trim().to_lowercase().as_str() {
+        "resumé" | "resume" => Some(Section::Summary),
+        "overordnet vurdering" => Some(Section::Assessment),
+        "anbefaling" | "anbefalinger" => Some(Section::Recommendation),
+        _ => None,
+    }
+}
+
+fn theme_of(heading: &str) -> Option<Theme> {
+    THEMES
+        .into_iter()
+        .find(|theme| theme_name(*theme).eq_ignore_ascii_case(heading.trim()))
+        .or_else(|| {
+            THEMES
+                .into_iter()
+                .find(|theme| theme_name(*theme).to_uppercase() == heading.trim().to_uppercase())
+        })
+}
+
+fn level_of(cell: &str) -> Option<Level> {
+    match cell.trim().to_lowercase().as_str() {
+        "sandkasse" => Some(Level::Sandbox),
+        "1" | "n1" | "niveau 1" => Some(Level::N1),
+        "2" | "n2" | "niveau 2" => Some(Level::N2),
+        "3" | "n3" | "niveau 3" => Some(Level::N3),
+        _ => None,
+    }
+}
+
+fn mark_of(cell: &str) -> Option<Mark> {
+    let found: Vec<Mark> = COLOURS
+        .iter()
+        .map(|(mark, _, _)| *mark)
+        .filter(|mark| cell.contains(emoji(*mark)))
+        .collect();
+    match found.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+/// `🟢 1 🟡 0 🔴 0 ⚪ 0`, as the theme table writes a tally.
+fn tally_of(cell: &str) -> Option<Tally> {
+    let mut tally = Tally::default();
+    let words: Vec<&str> = cell.split_whitespace().collect();
+    for pair in words.chunks(2) {
+        let [colour, count] = pair else { return None };
+        let count: u32 = count.parse().ok()?;
+        match mark_of(colour)? {
+            Mark::Green => tally.green = count,
+            Mark::Yellow => tally.yellow = count,
+            Mark::Red => tally.red = count,
+            Mark::Grey => tally.grey = count,
+        }
+    }
+    Some(tally)
+}
+
+/// Reads a published report: its document information, its resumé, assessment and
+/// recommendation, every theme table (found by its headers, in the generated six-column layout
+/// or the hand-edited nine-column one) and the count tables where it has them. Every problem is
+/// listed.
+pub fn read(markdown: &str) -> Result<ReadReport, Vec<ReportError>> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+    let options = Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    let mut report = ReadReport::default();
+    let mut tables: Vec<Table> = Vec::new();
+    let mut table: Option<Table> = None;
+    let mut cell: Option<String> = None;
+    let mut heading_text: Option<String> = None;
+    let mut last_heading = String::new();
+    let mut capture: Option<(Section, pulldown_cmark::HeadingLevel)> = None;
+    let mut captured: Vec<(Section, String)> = Vec::new();
+    let mut quote_depth = 0;
+    let mut strong: Option<String> = None;
+    let mut field: Option<(String, String)> = None;
+    let mut in_metadata = false;
+
+    let finish_field = |field: &mut Option<(String, String)>, report: &mut ReadReport| {
+        if let Some((key, value)) = field.take() {
+            let value = value.trim().to_owned();
+            let key = key.trim_end_matches(':').trim().to_lowercase();
+            let slot = if key.starts_with("version for anvendt") {
+                &mut report.template_version
+            } else if key.starts_with("dato for udfyldelse") {
+                &mut report.date
+            } else if key.starts_with("evaluering lavet af") || key.starts_with("udfyldt af") {
+                &mut report.evaluator
+            } else if key.starts_with("link til git") {
+                &mut report.repository
+            } else {
+                return;
+            };
+            if slot.is_none() && !value.is_empty() {
+                *slot = Some(value);
+            }
+        }
+    };
+
+    for event in Parser::new_ext(markdown, options) {
+        // Text as it lands: in a cell, a heading, a document-information field, a section.
+        let text: Option<String> = match &event {
+            Event::Text(t) | Event::Code(t) => Some(t.to_string()),
+            Event::SoftBreak => Some(" ".into()),
+            Event::HardBreak => Some("\n".into()),
+            Event::InlineHtml(html) | Event::Html(html)
+                if html.trim_start().to_lowercase().starts_with("<br") =>
+            {
+                Some("\n".into())
+            }
+            _ => None,
+        };
+        if in_metadata {
+            if matches!(event, Event::End(TagEnd::MetadataBlock(_))) {
+                in_metadata = false;
+            }
+            continue;
+        }
+        match &event {
+            Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
+            Event::Start(Tag::Heading { level, .. }) => {
+                finish_field(&mut field, &mut report);
+                if capture.is_some_and(|(_, at)| *level <= at) {
+                    capture = None;
+                }
+                heading_text = Some(String::new());
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let heading = heading_text.take().unwrap_or_default();
+                last_heading = heading.trim().to_owned();
+                if let Some(found) = section(&last_heading) {
+                    capture = Some((found, *level));
+                    captured.push((found, String::new()));
+                } else if let Some((_, _)) = capture {
+                    // A sub-heading inside a captured section is part of its text.
+                    if let Some((_, text)) = captured.last_mut() {
+                        text.push_str(&heading);
+                        text.push_str("\n\n");
+                    }
+                }
+            }
+            Event::Start(Tag::BlockQuote(_)) => quote_depth += 1,
+            Event::End(TagEnd::BlockQuote(_)) => {
+                finish_field(&mut field, &mut report);
+                quote_depth -= 1;
+            }
+            Event::Start(Tag::Strong) if quote_depth > 0 && table.is_none() => {
+                finish_field(&mut field, &mut report);
+                strong = Some(String::new());
+            }
+            Event::End(TagEnd::Strong) if strong.is_some() => {
+                let key = strong.take().unwrap_or_default();
+                if key.trim_end().ends_with(':') {
+                    field = Some((key, String::new()));
+                }
+            }
+            Event::End(TagEnd::Paragraph) if quote_depth > 0 => {
+                finish_field(&mut field, &mut report)
+            }
+            Event::Start(Tag::Table(_)) => {
+                table = Some(Table {
+                    heading: last_heading.clone(),
+                    ..Table::default()
+                })
+            }
+            Event::Start(Tag::TableHead) => {
+                if let Some(t) = table.as_mut() {
+                    t.in_head = true;
+                }
+            }
+            Event::End(TagEnd::TableHead) => {
+                if let Some(t) = table.as_mut() {
+                    t.in_head = false;
+                }
+            }
+            Event::Start(Tag::TableRow) => {
+                if let Some(t) = table.as_mut() {
+                    t.rows.push(Vec::new());
+                }
+            }
+            Event::Start(Tag::TableCell) => cell = Some(String::new()),
+            Event::End(TagEnd::TableCell) => {
+                if let (Some(t), Some(text)) = (table.as_mut(), cell.take()) {
+                    let text = text.trim().to_owned();
+                    if t.in_head {
+                        t.header.push(text);
+                    } else if let Some(row) = t.rows.last_mut() {
+                        row.push(text);
+                    }
+                }
+            }
+            Event::End(TagEnd::Table) => tables.extend(table.take()),
+            Event::End(TagEnd::Paragraph | TagEnd::Item) if capture.is_some() => {
+                if let Some((_, text)) = captured.last_mut() {
+                    text.push_str("\n\n");
+                }
+            }
+            Event::Start(Tag::Item) if capture.is_some() => {
+                if let Some((_, text)) = captured.last_mut() {
+                    text.push_str("- ");
+                }
+            }
+            _ => {}
+        }
+        if let Some(text) = text {
+            if let Some(cell) = cell.as_mut() {
+                cell.push_str(&text);
+            } else if let Some(heading) = heading_text.as_mut() {
+                heading.push_str(&text);
+            } else if let Some(key) = strong.as_mut() {
+                key.push_str(&text);
+            } else if let Some((_, value)) = field.as_mut() {
+                if text == "\n" {
+                    finish_field(&mut field, &mut report);
+                } else {
+                    value.push_str(&text);
+                }
+            } else if capture.is_some()
+                && let Some((_, captured)) = captured.last_mut()
+            {
+                captured.push_str(&text);
+            }
+        }
+    }
+    for (which, text) in captured {
+        let text = text.trim().to_owned();
+        let slot = match which {
+            Section::Summary => &mut report.summary,
+            Section::Assessment => &mut report.assessment,
+            Section::Recommendation => &mut report.recommendation,
+        };
+        if slot.is_empty() {
+            *slot = text;
+        }
+    }
+
+    let mut errors = Vec::new();
+    for table in &tables {
+        let first = table
+            .header
+            .first()
+            .map(|h| h.to_lowercase())
+            .unwrap_or_default();
+        if first.starts_with("niveau / vurdering") {
+            read_level_counts(table, &mut report, &mut errors);
+        } else if first.starts_with("tema / niveau") {
+            read_theme_counts(table, &mut report, &mut errors);
+        } else if table.header.iter().any(|h| h == "Vurderingsgrundlag") {
+            read_marks(table, &mut report, &mut errors);
+        }
+    }
+    if report.lines.is_empty() && errors.is_empty() {
+        errors.push(ReportError::NoMarks);
+    }
+    if errors.is_empty() {
+        Ok(report)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The position of the column headed `name` (the `#` column may be written `\#`).
+fn column(table: &Table, names: &[&str]) -> Option<usize> {
+    table.header.iter().position(|h| {
+        let h = h.trim_start_matches('\\').trim();
+        names.iter().any(|name| h.eq_ignore_ascii_case(name))
+    })
+}
+
+fn read_marks(table: &Table, report: &mut ReadReport, errors: &mut Vec<ReportError>) {
+    let Some(theme) = theme_of(&table.heading) else {
+        errors.push(ReportError::UnknownTheme {
+            heading: table.heading.clone(),
+        });
+        return;
+    };
+    let mut find = |names: &[&str]| {
+        let found = column(table, names);
+        if found.is_none() {
+            errors.push(ReportError::MissingColumn {
+                heading: table.heading.clone(),
+                column: names[0].to_owned(),
+            });
+        }
+        found
+    };
+    let (Some(id), Some(level), Some(mark), Some(basis)) = (
+        find(&["#"]),
+        find(&["Niveau", "Produktniveau"]),
+        find(&["Vurdering"]),
+        find(&["Vurderingsgrundlag"]),
+    ) else {
+        return;
+    };
+    for row in &table.rows {
+        let text = |i: usize| row.get(i).cloned().unwrap_or_default();
+        let key = text(id);
+        if key.is_empty() {
+            continue;
+        }
+        let Some(read_level) = level_of(&text(level)) else {
+            errors.push(ReportError::UnknownLevel {
+                id: key,
+                cell: text(level),
+            });
+            continue;
+        };
+        let Some(read_mark) = mark_of(&text(mark)) else {
+            errors.push(ReportError::UnknownMark {
+                id: key,
+                cell: text(mark),
+            });
+            continue;
+        };
+        if report.lines.iter().any(|line| line.id == key) {
+            errors.push(ReportError::MarkedTwice { id: key });
+            continue;
+        }
+        report.lines.push(ReadLine {
+            level: read_level,
+            theme,
+            mark: read_mark,
+            basis: text(basis),
+            columns: table
+                .header
+                .iter()
+                .enumerate()
+                .map(|(i, header)| (header.trim_start_matches('\\').to_owned(), text(i)))
+                .collect(),
+            id: key,
+        });
+    }
+}
+
+fn read_level_counts(table: &Table, report: &mut ReadReport, errors: &mut Vec<ReportError>) {
+    let mut levels = Vec::new();
+    for row in &table.rows {
+        let name = row.first().cloned().unwrap_or_default();
+        let numbers: Option<Vec<u32>> = row.iter().skip(1).map(|c| c.trim().parse().ok()).collect();
+        let tally = match numbers.as_deref() {
+            Some([green, yellow, red, grey]) => Tally {
+                green: *green,
+                yellow: *yellow,
+                red: *red,
+                grey: *grey,
+            },
+            _ => {
+                errors.push(ReportError::UnreadableCount {
+                    row: name,
+                    cell: row.join(" | "),
+                });
+                continue;
+            }
+        };
+        if name.trim().eq_ignore_ascii_case("total") {
+            report.stated_total = Some(tally);
+        } else if let Some(level) = level_of(&name) {
+            levels.push((level, tally));
+        } else {
+            errors.push(ReportError::UnreadableCount {
+                row: name.clone(),
+                cell: name,
+            });
+        }
+    }
+    report.stated_levels = Some(levels);
+}
+
+fn read_theme_counts(table: &Table, report: &mut ReadReport, errors: &mut Vec<ReportError>) {
+    let levels: Vec<Option<Level>> = table.header.iter().skip(1).map(|h| level_of(h)).collect();
+    let mut themes = Vec::new();
+    for row in &table.rows {
+        let name = row.first().cloned().unwrap_or_default();
+        let Some(theme) = theme_of(&name) else {
+            errors.push(ReportError::UnreadableCount {
+                row: name.clone(),
+                cell: name,
+            });
+            continue;
+        };
+        let mut per_level = Vec::new();
+        let mut total = None;
+        for (i, cell) in row.iter().skip(1).enumerate() {
+            let Some(tally) = tally_of(cell) else {
+                errors.push(ReportError::UnreadableCount {
+                    row: name.clone(),
+                    cell: cell.clone(),
+                });
+                continue;
+            };
+            match levels.get(i).copied().flatten() {
+                Some(level) => per_level.push((level, tally)),
+                None => total = Some(tally),
+            }
+        }
+        themes.push((theme, per_level, total.unwrap_or_default()));
+    }
+    report.stated_themes = Some(themes);
+}
+
+/// Where a report's own count tables disagree with the marks read from its theme tables.
+pub fn check_counts(report: &ReadReport) -> Vec<ReportError> {
+    let counts = evaluation::count(&report.lines.iter().map(Marked::from).collect::<Vec<_>>());
+    let mut errors = Vec::new();
+    let mut compare = |what: String, stated: &Tally, counted: &Tally| {
+        for (mark, name, _) in COLOURS {
+            let (stated, counted) = (of(stated, mark), of(counted, mark));
+            if stated != counted {
+                errors.push(ReportError::CountDiffers {
+                    what: format!("{what} {} {name}", emoji(mark)),
+                    stated,
+                    counted,
+                });
+            }
+        }
+    };
+    let counted_level = |level: Level| {
+        counts
+            .per_level
+            .iter()
+            .find(|(l, _)| *l == level)
+            .map(|(_, t)| *t)
+            .unwrap_or_default()
+    };
+    for (level, stated) in report.stated_levels.iter().flatten() {
+        compare(
+            level_name(*level).to_owned(),
+            stated,
+            &counted_level(*level),
+        );
+    }
+    if let Some(stated) = &report.stated_total {
+        compare("Total".into(), stated, &counts.total);
+    }
+    for (theme, levels, total) in report.stated_themes.iter().flatten() {
+        let Some((_, counted_levels, counted_total)) =
+            counts.per_theme.iter().find(|(t, _, _)| t == theme)
+        else {
+            continue;
+        };
+        for (level, stated) in levels {
+            let counted = counted_levels
+                .iter()
+                .find(|(l, _)| l == level)
+                .map(|(_, t)| *t)
+                .unwrap_or_default();
+            compare(
+                format!("{} × {}", theme_name(*theme), level_name(*level)),
+                stated,
+                &counted,
+            );
+        }
+        compare(
+            format!("{} total", theme_name(*theme)),
+            total,
+            counted_total,
+        );
+    }
+    errors
+}
+
+const LEGEND: &str = "## Hvad betyder trafiklysene?\n\
+- 🟢 **Grøn** → Kravet er fuldt opfyldt og fungerer som forventet.\n\
+- 🟡 **Gul** → Kravet er planlagt eller delvist opfyldt, men der er mangler, som bør adresseres.\n\
+- 🔴 **Rød** → Kravet er ikke opfyldt, ukendt eller der er behov for handling.\n\
+- ⚪ **Grå** → Kravet er ikke relevant og medtages ikke i vurderingen.\n";
+
+#[cfg(test)]
+mod tests {
+    use os2pm_levels::Catalogue;
+    use os2pm_levels::styringsmodel::Checklist;
+
+    use super::*;
+
+    /// A product evaluated against the whole 2025 checklist, every colour used.
+    fn fixture() -> Report {
+        let checklist = Checklist::styringsmodel_2025().unwrap();
+        let catalogue = checklist
+            .to_catalogue(&Catalogue::os2_2016().unwrap())
+            .unwrap();
+        let marks = [
+            Mark::Green,
+            Mark::Green,
+            Mark::Yellow,
+            Mark::Red,
+            Mark::Grey,
+        ];
+        let lines = catalogue
+            .requirements
+            .iter()
+            .zip(&checklist.items)
+            .enumerate()
+            .map(|(i, (requirement, item))| {
+                let mark = marks[i % marks.len()];
+                Line {
+                    id: requirement.key.clone(),
+                    level: requirement.level,
+                    theme: requirement.theme,
+                    requirement: requirement.title_da.clone(),
+                    criterion: format!("Standard: {}", item.guideline),
+                    mark,
+                    basis: match mark {
+                        Mark::Green => format!("https://github.com/OS2eksempel#{}", item.id),
+                        Mark::Yellow => "Delvist beskrevet | mangler driftsdelen\nSe README".into(),
+                        Mark::Red => crate::evaluation::NO_DATA.into(),
+                        Mark::Grey => "Ikke relevant for produktet".into(),
+                    },
+                }
+            })
+            .collect();
+        Report {
+            product: "OS2eksempel".into(),
+            template_version: "os2-styringsmodel-2025".into(),
+            date: "01-12-2026".into(),
+            evaluator: "Forretningslederen, OS2".into(),
+            repository: Some("https://github.com/OS2eksempel".into()),
+            summary: "OS2eksempel er et lille, veldrevet produkt.".into(),
+            assessment: "Samlet er 18 af 43 krav vurderet grønne.".into(),
+            recommendation: "Sekretariatet anbefaler, at OS2eksempel placeres på niveau 1.".into(),
+            lines,
+        }
+    }
+
+    /// The golden file is the report as it should be published; after an intended change to
+    /// the layout, write it again with `UPDATE_GOLDEN=1` and read the difference.
+    #[test]
+    fn a_fixture_evaluation_renders_as_the_golden_report() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/golden/evalueringsrapport.md"
+        );
+        let rendered = to_markdown(&fixture());
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(path, &rendered).unwrap();
+        }
+        let golden = std::fs::read_to_string(path).unwrap();
+        assert_eq!(rendered, golden);
+    }
+
+    #[test]
+    fn a_generated_report_reads_back_with_the_same_marks_and_counts() {
+        let fixture = fixture();
+        let read = read(&to_markdown(&fixture)).unwrap();
+        assert_eq!(
+            read.template_version.as_deref(),
+            Some("os2-styringsmodel-2025")
+        );
+        assert_eq!(read.date.as_deref(), Some("01-12-2026"));
+        assert_eq!(read.evaluator.as_deref(), Some("Forretningslederen, OS2"));
+        assert_eq!(
+            read.repository.as_deref(),
+            Some("https://github.com/OS2eksempel")
+        );
+        assert_eq!(read.summary, fixture.summary);
+        assert_eq!(read.assessment, fixture.assessment);
+        assert_eq!(read.recommendation, fixture.recommendation);
+        assert_eq!(read.lines.len(), fixture.lines.len());
+        for (read, written) in read.lines.iter().zip(&fixture.lines) {
+            assert_eq!(
+                (&read.id, read.level, read.theme, read.mark, &read.basis),
+                (
+                    &written.id,
+                    written.level,
+                    written.theme,
+                    written.mark,
+                    &written.basis
+                )
+            );
+            assert_eq!(
+                read.columns[2],
+                ("Krav".to_owned(), written.requirement.clone())
+            );
+        }
+        assert_eq!(read.stated_levels.as_ref().unwrap().len(), 4);
+        assert_eq!(read.stated_themes.as_ref().unwrap().len(), 4);
+        assert_eq!(check_counts(&read), []);
+    }
+
+    #[test]
+    fn a_report_whose_tables_do_not_add_up_is_told_where() {
+        let markdown = to_markdown(&fixture()).replace(
+            "| Niveau 2 | 8 | 4 | 4 | 3 |",
+            "| Niveau 2 | 9 | 4 | 4 | 3 |",
+        );
+        let read = read(&markdown).unwrap();
+        assert_eq!(
+            check_counts(&read),
+            [ReportError::CountDiffers {
+                what: "Niveau 2 🟢 Grøn".into(),
+                stated: 9,
+                counted: 8
+            }]
+        );
+    }
+
+    /// The hand-edited layout: nine columns, `\#`, `Produktniveau`, totals in prose only.
+    #[test]
+    fn a_hand_edited_report_with_nine_columns_reads_by_its_headers() {
+        let markdown = "# Evaluering af OS2eksempel\n\n\
+            > **📄 Dokumentinformation**<br />\n\
+            **Version for anvendt governancerapport:** 1.1.0<br />\n\
+            **Dato for udfyldelse:** 2026-09-29<br />\n\
+            **Udfyldt af:** Sekretariatet<br />\n\
+            **Link til Git organisation:** <https://github.com/os2eksempel><br />\n\n\
+            ## Resumé\n\nSamlet er 1 af 2 krav vurderet grønne.\n\n\
+            ## Anbefalinger\n\n### Anbefaling til bestyrelsen\n\nNiveau 2.\n\n\
+            # Evalueringen\n\n## RELEVANS\n\n\
+            | \\#  | Krav | Produktniveau | Retningslinjer | Efterlevet? | Dokumentation | Vurdering | Vurderingsgrundlag | Anbefaling |\n\
+            |----|----|----|----|----|----|----|----|----|\n\
+            | R1 | Lokal værdi | sandkasse | Beskriv værdien | Ja | Stor værdi | 🟢 | Bevist. | |\n\
+            | R4 | Strategier | 3 | Henvis | Ja | KL's strategi | 🟡 | Mangler dokumentation. | Beskriv<br /><br />målene |\n";
+        let read = read(markdown).unwrap();
+        assert_eq!(read.template_version.as_deref(), Some("1.1.0"));
+        assert_eq!(read.evaluator.as_deref(), Some("Sekretariatet"));
+        assert_eq!(
+            read.repository.as_deref(),
+            Some("https://github.com/os2eksempel")
+        );
+        assert_eq!(read.summary, "Samlet er 1 af 2 krav vurderet grønne.");
+        assert_eq!(
+            read.recommendation,
+            "Anbefaling til bestyrelsen\n\nNiveau 2."
+        );
+        assert_eq!(read.lines.len(), 2);
+        let r4 = &read.lines[1];
+        assert_eq!(
+            (r4.id.as_str(), r4.level, r4.mark),
+            ("R4", Level::N3, Mark::Yellow)
+        );
+        assert_eq!(r4.basis, "Mangler dokumentation.");
+        assert_eq!(r4.columns.len(), 9);
+        assert_eq!(r4.columns[0], ("#".to_owned(), "R4".to_owned()));
+        assert_eq!(
+            r4.columns[8],
+            ("Anbefaling".to_owned(), "Beskriv\n\nmålene".to_owned())
+        );
+        assert_eq!(read.stated_levels, None, "totals in prose only");
+        assert_eq!(check_counts(&read), []);
+    }
+
+    #[test]
+    fn marks_and_levels_that_cannot_be_read_are_all_listed() {
+        let markdown = "## RELEVANS\n\n| # | Niveau | Krav | Vurderingskriterie | Vurdering | Vurderingsgrundlag |\n\
+            |---|---|---|---|---|---|\n\
+            | R1 | Sandkasse | a | b | grøn | c |\n| R2 | 7 | a | b | 🟢 | c |\n\n\
+            ## ØKONOMI\n\n| # | Niveau | Vurdering | Vurderingsgrundlag |\n|---|---|---|---|\n| X1 | 1 | 🟢 | d |\n";
+        assert_eq!(
+            read(markdown).unwrap_err(),
+            [
+                ReportError::UnknownMark {
+                    id: "R1".into(),
+                    cell: "grøn".into()
+                },
+                ReportError::UnknownLevel {
+                    id: "R2".into(),
+                    cell: "7".into()
+                },
+                ReportError::UnknownTheme {
+                    heading: "ØKONOMI".into()
+                },
+            ]
+        );
+        assert_eq!(read("# Intet\n").unwrap_err(), [ReportError::NoMarks]);
+    }
+
+    #[test]
+    fn shares_are_rounded_as_the_reports_round_them() {
+        assert_eq!(percent(5, 8), 63);
+        assert_eq!(percent(1, 8), 13);
+        assert_eq!(percent(4, 6), 67);
+        assert_eq!(percent(12, 19), 63);
+        assert_eq!(percent(3, 19), 16);
+        assert_eq!(percent(0, 0), 0);
+    }
+
+    #[test]
+    fn a_cell_keeps_its_text_on_one_line() {
+        assert_eq!(cell(" a | b\nc "), "a \\| b<br/>c");
+    }
+
+    #[test]
+    fn the_largest_slice_comes_first_and_ties_keep_the_colours_order() {
+        let mut out = String::new();
+        let tally = Tally {
+            green: 2,
+            yellow: 1,
+            red: 5,
+            grey: 0,
+        };
+        pie(&mut out, "Niveau 3", &tally);
+        assert_eq!(
+            out,
+            "```mermaid\n%%{init: {\"themeVariables\": {\n\t\"pie1\": \"#FF0000\", \t\"pie2\": \
+             \"#008000\", \t\"pie3\": \"#FFFF00\", \t\"pie4\": \"#808080\"\n}}}%%\npie showData\n\
+             \ttitle Niveau 3 (8 krav)\n\t\"Rød 63%\" : 5\n\t\"Grøn 25%\" : 2\n\t\"Gul 13%\" : 1\n\
+             \t\"Grå 0%\" : 0\n```\n\n"
+        );
+    }
+}

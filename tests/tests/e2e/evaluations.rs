@@ -1,0 +1,311 @@
+//! Evaluations as the association writes them (governance.md §8): every requirement of the
+//! checklist marked green, yellow, red or grey with its basis, the counts its reports carry, and a
+//! draft from the product's latest self-assessment.
+
+use actix_web::test::TestRequest;
+use os2pm_tests::{TestApp, bearer, send};
+use serde_json::{Value, json};
+
+use crate::lifecycle::{At, cast};
+use crate::products::{live_product, live_product_at};
+use crate::running::crew;
+use crate::self_assessments::{SAMPLES, import, sample};
+
+fn draft(product: &str) -> TestRequest {
+    TestRequest::get().uri(&format!("/api/v1/products/{product}/evaluations/draft"))
+}
+
+/// The sum of a tally's four colours.
+fn sum(tally: &Value) -> u64 {
+    ["green", "yellow", "red", "grey"]
+        .iter()
+        .map(|colour| tally[colour].as_u64().unwrap())
+        .sum()
+}
+
+#[actix_web::test]
+async fn a_draft_starts_from_the_self_assessment_and_is_recorded_with_its_counts() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let (_, product) = live_product_at(&service, &cast, &crew, 0, At::in_2025("N2")).await;
+    send(&service, draft(&product))
+        .await
+        .problem(409, "conflict");
+    let imported = import(&service, &cast.manager, &product, &sample(SAMPLES[1])).await;
+    assert_eq!(imported.status, 201, "{}", imported.body);
+
+    let drafted = send(&service, draft(&product)).await;
+    assert_eq!(drafted.status, 200, "{}", drafted.body);
+    let marks = drafted.body["marks"].as_array().unwrap().clone();
+    let checklist = send(
+        &service,
+        TestRequest::get().uri("/api/v1/requirements?catalogue=os2-styringsmodel-2025&limit=200"),
+    )
+    .await;
+    assert_eq!(
+        marks.len(),
+        checklist.body["items"].as_array().unwrap().len(),
+        "every item of every level, the product being at N2"
+    );
+    let mark = |key: &str| marks.iter().find(|m| m["key"] == key).unwrap().clone();
+    // Ja with documentation; Nej without; Ja without; no answer at all.
+    assert_eq!(
+        mark("R1"),
+        json!({"key": "R1", "mark": "green", "reasoning": "Foo bar"})
+    );
+    let no_data = "Ingen data i selvevalueringsrapport.";
+    assert_eq!(
+        mark("R3"),
+        json!({"key": "R3", "mark": "red", "reasoning": no_data})
+    );
+    assert_eq!(mark("F2")["mark"], "green");
+    assert_eq!(mark("F2")["reasoning"], no_data);
+    let counts = &drafted.body["counts"];
+    assert_eq!(sum(&counts["total"]), marks.len() as u64);
+    let per_level: u64 = counts["levels"].as_array().unwrap().iter().map(sum).sum();
+    assert_eq!(per_level, marks.len() as u64);
+    assert_eq!(counts["levels"][0]["level"], "sandkasse");
+    assert_eq!(counts["themes"][0]["theme"], "relevance");
+    assert_eq!(counts["themes"][0]["total"]["green"], 2, "R1 and R2 are Ja");
+
+    // Adjusted: an item that does not apply is grey, which needs its basis like yellow and red.
+    let mut adjusted = marks.clone();
+    let f3 = adjusted.iter().position(|m| m["key"] == "F3").unwrap();
+    adjusted[f3] = json!({"key": "F3", "mark": "grey"});
+    let record = |marks: &[Value]| {
+        TestRequest::post()
+            .uri(&format!("/api/v1/products/{product}/evaluations"))
+            .insert_header(bearer(&cast.manager))
+            .set_json(
+                json!({"period": "2027-H1", "marks": marks, "recommended_level": "N2",
+                "conclusion": "Niveau 2 forudsætter ikke, at alle krav allerede er grønne"}),
+            )
+    };
+    let refused = send(&service, record(&adjusted)).await;
+    refused.problem(422, "validation");
+    assert!(
+        refused.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`F3`")
+    );
+    adjusted[f3]["reasoning"] = json!("Intet udbud");
+    let recorded = send(&service, record(&adjusted)).await;
+    assert_eq!(recorded.status, 201, "{}", recorded.body);
+    assert_eq!(recorded.body["counts"]["total"]["grey"], 1);
+    assert_eq!(
+        recorded.body["suggested_level"],
+        Value::Null,
+        "sandbox items are red: the marks bear out no level, whatever is recommended"
+    );
+    assert_eq!(recorded.body["recommended_level"], "N2");
+    assert_eq!(recorded.body["level_change_approval_id"], Value::Null);
+
+    // Read back one by one, as JSON or as the report the association publishes.
+    let evaluation = recorded.body["id"].as_str().unwrap();
+    let uri = format!("/api/v1/products/{product}/evaluations/{evaluation}");
+    let json_view = send(&service, TestRequest::get().uri(&uri)).await;
+    assert_eq!(json_view.status, 200, "{}", json_view.body);
+    assert_eq!(json_view.body["counts"], recorded.body["counts"]);
+    assert_eq!(
+        json_view.body["catalogue_version"],
+        "os2-styringsmodel-2025"
+    );
+    let markdown_as = |token: Option<&str>| {
+        let mut request = TestRequest::get()
+            .uri(&uri)
+            .insert_header(("accept", "text/markdown"));
+        if let Some(token) = token {
+            request = request.insert_header(bearer(token));
+        }
+        request
+    };
+    let report = send(&service, markdown_as(None)).await;
+    assert_eq!(report.status, 200);
+    assert_eq!(
+        report.header("content-type"),
+        Some("text/markdown; charset=utf-8")
+    );
+    let text = report.body.as_str().unwrap();
+    assert!(text.starts_with("---\ntitle: "), "{text}");
+    assert!(text.contains("**Version for anvendt evalueringsskabelon:** os2-styringsmodel-2025"));
+    assert!(text.contains("**Evaluering lavet af:** Forretningslederen, OS2"));
+    assert!(text.contains("| R1 | Sandkasse | Løsningen skaber lokal værdi | Standard: "));
+    assert!(
+        text.contains("| ⚪ | Intet udbud |"),
+        "F3's grey mark with its basis"
+    );
+    let total = &recorded.body["counts"]["total"];
+    assert!(text.contains(&format!(
+        "| **Total** | {} | {} | {} | {} |",
+        total["green"], total["yellow"], total["red"], total["grey"]
+    )));
+    assert!(text.contains("Niveau 2 forudsætter ikke, at alle krav allerede er grønne"));
+    let signed_in = send(&service, markdown_as(Some(&cast.aarhus))).await;
+    assert!(
+        signed_in
+            .body
+            .as_str()
+            .unwrap()
+            .contains("**Evaluering lavet af:** anne")
+    );
+    send(
+        &service,
+        TestRequest::get().uri(&format!("/api/v1/products/{product}/evaluations/nope")),
+    )
+    .await
+    .problem(404, "not-found");
+}
+
+/// The theme and count tables of a report: what importing and generating again must keep.
+fn tables(report: &str) -> String {
+    let start = report.find("## RELEVANS").unwrap();
+    let end = report.find("```mermaid").unwrap();
+    report[start..end].to_owned()
+}
+
+#[actix_web::test]
+async fn a_published_report_is_read_back_and_generated_again_the_same() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let (_, product) = live_product_at(&service, &cast, &crew, 0, At::in_2025("N2")).await;
+    let imported = import(&service, &cast.manager, &product, &sample(SAMPLES[0])).await;
+    assert_eq!(imported.status, 201, "{}", imported.body);
+    let drafted = send(&service, draft(&product)).await;
+    let first = send(
+        &service,
+        TestRequest::post()
+            .uri(&format!("/api/v1/products/{product}/evaluations"))
+            .insert_header(bearer(&cast.manager))
+            .set_json(json!({"period": "2027-H1", "marks": drafted.body["marks"], "recommended_level": "N2",
+                "conclusion": "Et solidt produkt.", "assessment": "Governance er en styrke.",
+                "recommendation": "Sekretariatet anbefaler niveau 2."})),
+    )
+    .await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let markdown = |location: &str| {
+        TestRequest::get()
+            .uri(location)
+            .insert_header(("accept", "text/markdown"))
+    };
+    let location = first.header("location").unwrap().to_owned();
+    let published = send(&service, markdown(&location)).await;
+    let published = published.body.as_str().unwrap().to_owned();
+
+    let read_back = |text: String| {
+        TestRequest::post()
+            .uri(&format!(
+                "/api/v1/products/{product}/evaluations?period=2027-H2"
+            ))
+            .insert_header(bearer(&cast.manager))
+            .insert_header(("content-type", "text/markdown; charset=utf-8"))
+            .set_payload(text)
+    };
+    let again = send(&service, read_back(published.clone())).await;
+    assert_eq!(again.status, 201, "{}", again.body);
+    assert_eq!(again.body["counts"], first.body["counts"]);
+    assert_eq!(again.body["period"], "2027-H2");
+    assert_eq!(
+        again.body["recommended_level"], "N2",
+        "the product's own by default"
+    );
+    assert_eq!(again.body["conclusion"], "Et solidt produkt.");
+    assert_eq!(again.body["assessment"], "Governance er en styrke.");
+    let r1 = &again.body["marks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["key"] == "R1")
+        .unwrap();
+    assert_eq!(
+        r1["columns"][5],
+        json!({"header": "Vurderingsgrundlag", "text": r1["reasoning"]})
+    );
+    let regenerated = send(&service, markdown(again.header("location").unwrap())).await;
+    assert_eq!(
+        tables(regenerated.body.as_str().unwrap()),
+        tables(&published),
+        "the same tables and counts"
+    );
+
+    // A report whose count tables do not add up is refused with the difference.
+    let total = &first.body["counts"]["total"];
+    let stated = format!(
+        "| **Total** | {} | {} | {} | {} |",
+        total["green"], total["yellow"], total["red"], total["grey"]
+    );
+    let wrong = format!(
+        "| **Total** | {} | {} | {} | {} |",
+        total["green"].as_u64().unwrap() + 1,
+        total["yellow"],
+        total["red"],
+        total["grey"]
+    );
+    let refused = send(&service, read_back(published.replace(&stated, &wrong))).await;
+    refused.problem(422, "validation");
+    assert!(
+        refused.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Total 🟢 Grøn: the report's table says"),
+        "{}",
+        refused.body
+    );
+    // Not a report at all.
+    send(&service, read_back("# Hej\n".into()))
+        .await
+        .problem(422, "validation");
+    // Only the business manager records evaluations.
+    let by_aarhus = read_back(published).insert_header(bearer(&cast.aarhus));
+    send(&service, by_aarhus).await.problem(403, "forbidden");
+}
+
+#[actix_web::test]
+async fn a_product_on_the_2016_catalogue_is_evaluated_on_all_of_it_and_has_no_draft() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let (_, product) = live_product(&service, &cast, &crew, 0).await;
+    let refused = send(&service, draft(&product)).await;
+    refused.problem(409, "conflict");
+    assert!(
+        refused.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("os2-styringsmodel-2025")
+    );
+
+    let all = send(
+        &service,
+        TestRequest::get().uri("/api/v1/requirements?limit=200"),
+    )
+    .await;
+    let marks: Vec<Value> = all.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| json!({"key": r["key"], "mark": "green"}))
+        .collect();
+    let recorded = send(
+        &service,
+        TestRequest::post()
+            .uri(&format!("/api/v1/products/{product}/evaluations"))
+            .insert_header(bearer(&cast.manager))
+            .set_json(
+                json!({"period": "2027-H1", "marks": marks, "recommended_level": "N2",
+                "conclusion": "Fint"}),
+            ),
+    )
+    .await;
+    assert_eq!(recorded.status, 201, "{}", recorded.body);
+    assert_eq!(recorded.body["counts"]["total"]["green"], marks.len());
+    assert_eq!(
+        recorded.body["suggested_level"], "N3",
+        "all green bears out the top level"
+    );
+}
