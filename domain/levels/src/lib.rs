@@ -423,6 +423,17 @@ mod tests {
     }
 
     #[test]
+    fn a_requirement_is_found_by_its_key() {
+        let catalogue = catalogue();
+        let found = catalogue.requirement("board_approval").unwrap();
+        assert_eq!(
+            (found.key.as_str(), found.level),
+            ("board_approval", Level::N2)
+        );
+        assert!(catalogue.requirement("nope").is_none());
+    }
+
+    #[test]
     fn malformed_catalogues_are_refused() {
         assert!(matches!(
             Catalogue::from_json("{"),

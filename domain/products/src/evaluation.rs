@@ -217,6 +217,10 @@ mod tests {
             (Mark::Red, NO_DATA.into())
         );
         assert_eq!(mark_from_answer(Some("Ved ikke"), Some(" ")).0, Mark::Red);
+        assert_eq!(
+            mark_from_answer(Some("Nej"), Some("Ikke endnu")),
+            (Mark::Red, "Ikke endnu".into())
+        );
         assert_eq!(mark_from_answer(Some("Ikke relevant"), None).0, Mark::Grey);
         assert_eq!(
             mark_from_answer(None, Some("noget")),

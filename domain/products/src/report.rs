@@ -392,19 +392,20 @@ fn tally_of(cell: &str) -> Option<Tally> {
 pub fn read(markdown: &str) -> Result<ReadReport, Vec<ReportError>> {
     use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-    let options = Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    // The front matter reads as a rule and a heading of its own, which nothing below looks for.
+    let options = Options::ENABLE_TABLES;
     let mut report = ReadReport::default();
     let mut tables: Vec<Table> = Vec::new();
     let mut table: Option<Table> = None;
     let mut cell: Option<String> = None;
     let mut heading_text: Option<String> = None;
     let mut last_heading = String::new();
-    let mut capture: Option<(Section, pulldown_cmark::HeadingLevel)> = None;
+    // The section being read (its heading's level, its text so far), and those read.
+    let mut capture: Option<(Section, pulldown_cmark::HeadingLevel, String)> = None;
     let mut captured: Vec<(Section, String)> = Vec::new();
     let mut quote_depth = 0;
     let mut strong: Option<String> = None;
     let mut field: Option<(String, String)> = None;
-    let mut in_metadata = false;
 
     let finish_field = |field: &mut Option<(String, String)>, report: &mut ReadReport| {
         if let Some((key, value)) = field.take() {
@@ -433,25 +434,18 @@ pub fn read(markdown: &str) -> Result<ReadReport, Vec<ReportError>> {
             Event::Text(t) | Event::Code(t) => Some(t.to_string()),
             Event::SoftBreak => Some(" ".into()),
             Event::HardBreak => Some("\n".into()),
-            Event::InlineHtml(html) | Event::Html(html)
-                if html.trim_start().to_lowercase().starts_with("<br") =>
-            {
+            // `<br>` is a new line; other markup stays as it was written.
+            Event::InlineHtml(html) if html.trim_start().to_lowercase().starts_with("<br") => {
                 Some("\n".into())
             }
+            Event::InlineHtml(html) => Some(html.to_string()),
             _ => None,
         };
-        if in_metadata {
-            if matches!(event, Event::End(TagEnd::MetadataBlock(_))) {
-                in_metadata = false;
-            }
-            continue;
-        }
         match &event {
-            Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
             Event::Start(Tag::Heading { level, .. }) => {
                 finish_field(&mut field, &mut report);
-                if capture.is_some_and(|(_, at)| *level <= at) {
-                    capture = None;
+                if capture.as_ref().is_some_and(|(_, at, _)| level <= at) {
+                    captured.extend(capture.take().map(|(section, _, text)| (section, text)));
                 }
                 heading_text = Some(String::new());
             }
@@ -459,14 +453,12 @@ pub fn read(markdown: &str) -> Result<ReadReport, Vec<ReportError>> {
                 let heading = heading_text.take().unwrap_or_default();
                 last_heading = heading.trim().to_owned();
                 if let Some(found) = section(&last_heading) {
-                    capture = Some((found, *level));
-                    captured.push((found, String::new()));
-                } else if let Some((_, _)) = capture {
-                    // A sub-heading inside a captured section is part of its text.
-                    if let Some((_, text)) = captured.last_mut() {
-                        text.push_str(&heading);
-                        text.push_str("\n\n");
-                    }
+                    captured.extend(capture.take().map(|(section, _, text)| (section, text)));
+                    capture = Some((found, *level, String::new()));
+                } else if let Some((_, _, text)) = capture.as_mut() {
+                    // A sub-heading inside a section is part of its text.
+                    text.push_str(&heading);
+                    text.push_str("\n\n");
                 }
             }
             Event::Start(Tag::BlockQuote(_)) => quote_depth += 1,
@@ -478,14 +470,12 @@ pub fn read(markdown: &str) -> Result<ReadReport, Vec<ReportError>> {
                 finish_field(&mut field, &mut report);
                 strong = Some(String::new());
             }
-            Event::End(TagEnd::Strong) if strong.is_some() => {
-                let key = strong.take().unwrap_or_default();
-                if key.trim_end().ends_with(':') {
+            Event::End(TagEnd::Strong) => {
+                if let Some(key) = strong.take()
+                    && key.trim_end().ends_with(':')
+                {
                     field = Some((key, String::new()));
                 }
-            }
-            Event::End(TagEnd::Paragraph) if quote_depth > 0 => {
-                finish_field(&mut field, &mut report)
             }
             Event::Start(Tag::Table(_)) => {
                 table = Some(Table {
@@ -520,13 +510,13 @@ pub fn read(markdown: &str) -> Result<ReadReport, Vec<ReportError>> {
                 }
             }
             Event::End(TagEnd::Table) => tables.extend(table.take()),
-            Event::End(TagEnd::Paragraph | TagEnd::Item) if capture.is_some() => {
-                if let Some((_, text)) = captured.last_mut() {
+            Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                if let Some((_, _, text)) = capture.as_mut() {
                     text.push_str("\n\n");
                 }
             }
-            Event::Start(Tag::Item) if capture.is_some() => {
-                if let Some((_, text)) = captured.last_mut() {
+            Event::Start(Tag::Item) => {
+                if let Some((_, _, text)) = capture.as_mut() {
                     text.push_str("- ");
                 }
             }
@@ -545,13 +535,12 @@ pub fn read(markdown: &str) -> Result<ReadReport, Vec<ReportError>> {
                 } else {
                     value.push_str(&text);
                 }
-            } else if capture.is_some()
-                && let Some((_, captured)) = captured.last_mut()
-            {
+            } else if let Some((_, _, captured)) = capture.as_mut() {
                 captured.push_str(&text);
             }
         }
     }
+    captured.extend(capture.map(|(section, _, text)| (section, text)));
     for (which, text) in captured {
         let text = text.trim().to_owned();
         let slot = match which {
@@ -966,6 +955,33 @@ mod tests {
         );
         assert_eq!(read.stated_levels, None, "totals in prose only");
         assert_eq!(check_counts(&read), []);
+    }
+
+    /// Text as the sections and cells hold it: line breaks, lists, emphasis and markup kept;
+    /// a bold label outside the document block is text; other tables are not marks.
+    #[test]
+    fn sections_and_cells_keep_their_text() {
+        let markdown = "> **Dato for udfyldelse:** 2026-09-29<br/>\n\
+            > **Link til Git organisation:**<br/>\n\n\
+            ## Resumé\n\nEn linje\nog den næste.\\\nEfter et linjeskift.\n\n\
+            **Bemærk:** vurderet i *juli*.\n\n\
+            ## Anbefalinger\n\nFørst:\n\n- dokumentation\n- sikkerhed\n\n\
+            ## Versionshistorik\n\n| Version | Dato |\n|---|---|\n| 1.0 | 2026-09-29 |\n\n\
+            ## RELEVANS\n\n| # | Niveau | Vurdering | Vurderingsgrundlag |\n|---|---|---|---|\n\
+            | R1 | Sandkasse | 🟢 | Se <sup>1</sup> og `README` |\n";
+        let read = read(markdown).unwrap();
+        assert_eq!(read.date.as_deref(), Some("2026-09-29"));
+        assert_eq!(read.repository, None, "an empty field is no value");
+        assert_eq!(
+            read.summary,
+            "En linje og den næste.\nEfter et linjeskift.\n\nBemærk: vurderet i juli."
+        );
+        assert_eq!(
+            read.recommendation,
+            "Først:\n\n- dokumentation\n\n- sikkerhed"
+        );
+        assert_eq!(read.lines.len(), 1);
+        assert_eq!(read.lines[0].basis, "Se <sup>1</sup> og README");
     }
 
     #[test]
