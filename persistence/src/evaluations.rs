@@ -30,6 +30,8 @@ pub struct EvaluationRow {
     pub recommendation: Option<String>,
     /// The checklist version (template) the marks are against; `None` before it was recorded.
     pub catalogue_version: Option<String>,
+    /// The template version a report read back states (`0.9.2`), as it wrote it.
+    pub template_version: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]

@@ -394,6 +394,7 @@ diesel::table! {
         assessment -> Nullable<Text>,
         recommendation -> Nullable<Text>,
         catalogue_version -> Nullable<Text>,
+        template_version -> Nullable<Text>,
     }
 }
 

@@ -93,6 +93,36 @@ pub fn check_evaluation(
     errors
 }
 
+/// A requirement marked from the checklist items that correspond to it (a product pinned to the
+/// 2016 catalogue), each already a mark and basis: the worst of the relevant ones (red before
+/// yellow before green), grey only when every one is; the basis names each item. One item is
+/// taken as it is; none is red with [`NO_DATA`].
+pub fn mark_from_items(items: &[(&str, Mark, String)]) -> (Mark, String) {
+    match items {
+        [] => (Mark::Red, NO_DATA.to_owned()),
+        [(_, mark, basis)] => (*mark, basis.clone()),
+        several => {
+            let severity = |mark: Mark| match mark {
+                Mark::Red => 3,
+                Mark::Yellow => 2,
+                Mark::Green => 1,
+                Mark::Grey => 0,
+            };
+            let mark = several
+                .iter()
+                .map(|(_, mark, _)| *mark)
+                .max_by_key(|mark| severity(*mark))
+                .unwrap_or(Mark::Red);
+            let basis = several
+                .iter()
+                .map(|(id, _, basis)| format!("{id}: {basis}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            (mark, basis)
+        }
+    }
+}
+
 /// How many marks of each colour.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
@@ -225,6 +255,33 @@ mod tests {
         assert_eq!(
             mark_from_answer(None, Some("noget")),
             (Mark::Red, NO_DATA.into())
+        );
+    }
+
+    #[test]
+    fn a_2016_requirement_takes_the_worst_of_its_items() {
+        let item = |id, mark, basis: &str| (id, mark, basis.to_owned());
+        assert_eq!(mark_from_items(&[]), (Mark::Red, NO_DATA.into()));
+        assert_eq!(
+            mark_from_items(&[item("R1", Mark::Green, "Foo")]),
+            (Mark::Green, "Foo".into())
+        );
+        assert_eq!(
+            mark_from_items(&[item("F2", Mark::Yellow, "a"), item("F3", Mark::Green, "b")]),
+            (Mark::Yellow, "F2: a\nF3: b".into())
+        );
+        assert_eq!(
+            mark_from_items(&[item("F2", Mark::Red, "a"), item("F3", Mark::Yellow, "b")]).0,
+            Mark::Red
+        );
+        assert_eq!(
+            mark_from_items(&[item("F2", Mark::Green, "a"), item("F3", Mark::Grey, "b")]).0,
+            Mark::Green,
+            "an item that does not apply does not make the requirement grey"
+        );
+        assert_eq!(
+            mark_from_items(&[item("F2", Mark::Grey, "a"), item("F3", Mark::Grey, "b")]).0,
+            Mark::Grey
         );
     }
 

@@ -205,7 +205,13 @@ async fn a_published_report_is_read_back_and_generated_again_the_same() {
             .insert_header(("content-type", "text/markdown; charset=utf-8"))
             .set_payload(text)
     };
-    let again = send(&service, read_back(published.clone())).await;
+    // As the association's reports state their template.
+    let stated = published.replace(
+        "evalueringsskabelon:** os2-styringsmodel-2025<br/>",
+        "evalueringsskabelon:** 0.9.2<br/>",
+    );
+    assert_ne!(stated, published);
+    let again = send(&service, read_back(stated)).await;
     assert_eq!(again.status, 201, "{}", again.body);
     assert_eq!(again.body["counts"], first.body["counts"]);
     assert_eq!(again.body["period"], "2027-H2");
@@ -215,6 +221,8 @@ async fn a_published_report_is_read_back_and_generated_again_the_same() {
     );
     assert_eq!(again.body["conclusion"], "Et solidt produkt.");
     assert_eq!(again.body["assessment"], "Governance er en styrke.");
+    assert_eq!(again.body["template_version"], "0.9.2");
+    assert_eq!(again.body["catalogue_version"], "os2-styringsmodel-2025");
     let r1 = &again.body["marks"]
         .as_array()
         .unwrap()
@@ -226,11 +234,13 @@ async fn a_published_report_is_read_back_and_generated_again_the_same() {
         json!({"header": "Vurderingsgrundlag", "text": r1["reasoning"]})
     );
     let regenerated = send(&service, markdown(again.header("location").unwrap())).await;
+    let regenerated = regenerated.body.as_str().unwrap();
     assert_eq!(
-        tables(regenerated.body.as_str().unwrap()),
+        tables(regenerated),
         tables(&published),
         "the same tables and counts"
     );
+    assert!(regenerated.contains("**Version for anvendt evalueringsskabelon:** 0.9.2<br/>"));
 
     // A report whose count tables do not add up is refused with the difference.
     let total = &first.body["counts"]["total"];
@@ -265,7 +275,7 @@ async fn a_published_report_is_read_back_and_generated_again_the_same() {
 }
 
 #[actix_web::test]
-async fn a_product_on_the_2016_catalogue_is_evaluated_on_all_of_it_and_has_no_draft() {
+async fn a_product_on_the_2016_catalogue_is_evaluated_on_all_of_it_its_draft_by_correspondence() {
     let app = TestApp::new();
     let service = app.service().await;
     let cast = cast(&app, &service, 3).await;
@@ -277,14 +287,30 @@ async fn a_product_on_the_2016_catalogue_is_evaluated_on_all_of_it_and_has_no_dr
         refused.body["detail"]
             .as_str()
             .unwrap()
-            .contains("os2-styringsmodel-2025")
+            .contains("no self-assessment")
     );
+    let imported = import(&service, &cast.manager, &product, &sample(SAMPLES[1])).await;
+    assert_eq!(imported.status, 201, "{}", imported.body);
 
     let all = send(
         &service,
         TestRequest::get().uri("/api/v1/requirements?limit=200"),
     )
     .await;
+    let drafted = send(&service, draft(&product)).await;
+    assert_eq!(drafted.status, 200, "{}", drafted.body);
+    let drafted_marks = drafted.body["marks"].as_array().unwrap();
+    assert_eq!(
+        drafted_marks.len(),
+        all.body["items"].as_array().unwrap().len()
+    );
+    // local_value corresponds to R1, answered Ja with documentation.
+    let local_value = drafted_marks
+        .iter()
+        .find(|m| m["key"] == "local_value")
+        .unwrap();
+    assert_eq!(local_value["mark"], "green");
+    assert_eq!(local_value["reasoning"], "Foo bar");
     let marks: Vec<Value> = all.body["items"]
         .as_array()
         .unwrap()

@@ -101,7 +101,7 @@ pub async fn evaluate(
     responses(
         (status = 200, description = "The draft", body = EvaluationDraft),
         refusals::NoSuchProduct,
-        (status = 409, description = "No self-assessment imported, or the product is not pinned to the 2025 checklist", body = ProblemSchema, content_type = "application/problem+json"),
+        (status = 409, description = "No self-assessment imported", body = ProblemSchema, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/v1/products/{id}/evaluations/draft")]

@@ -138,8 +138,11 @@ pub struct EvaluationView {
     pub assessment: Option<String>,
     /// The recommendation (*anbefaling*) in the evaluator's words.
     pub recommendation: Option<String>,
-    /// The checklist version the marks are against (the report's template version).
+    /// The checklist version the marks are against.
     pub catalogue_version: Option<String>,
+    /// The template version a published report read back states (`0.9.2`); a generated report
+    /// states it, or else the checklist version.
+    pub template_version: Option<String>,
     /// A mark for every requirement of the product's checklist, every level.
     pub marks: Vec<MarkView>,
     pub counts: Counts,
@@ -183,6 +186,7 @@ fn evaluation_view(
         assessment: row.assessment,
         recommendation: row.recommendation,
         catalogue_version: row.catalogue_version,
+        template_version: row.template_version,
         marks: marks
             .into_iter()
             .map(|m| MarkView {
@@ -221,6 +225,10 @@ pub struct NewEvaluation {
     /// The recommendation (*anbefaling*) in the evaluator's words, beside `recommended_level`.
     #[serde(default)]
     pub recommendation: Option<String>,
+    /// The evaluation template's version a published report states (`0.9.2`); set when a
+    /// report is read back.
+    #[serde(default)]
+    pub template_version: Option<String>,
 }
 
 /// Records a product's evaluation; a recommended level change becomes a proposal to the board.
@@ -282,6 +290,7 @@ pub fn evaluate(
             assessment: request.assessment.clone(),
             recommendation: request.recommendation.clone(),
             catalogue_version: Some(catalogue.version.clone()),
+            template_version: request.template_version.clone(),
         };
         let mark_rows: Vec<MarkRow> = marks
             .iter()
@@ -432,7 +441,10 @@ pub fn report(
     let record = os2pm_persistence::projects::find(conn, &loaded.product.project_id)?;
     Ok(report::to_markdown(&report::Report {
         product: loaded.product.name.clone(),
-        template_version: catalogue.version.clone(),
+        template_version: row
+            .template_version
+            .clone()
+            .unwrap_or_else(|| catalogue.version.clone()),
         date: row.created_at.format("%d-%m-%Y").to_string(),
         evaluator,
         repository: repository(&record),
@@ -474,17 +486,14 @@ pub struct EvaluationDraft {
     pub suggested_level: Option<Level>,
 }
 
-/// The draft of an evaluation from the product's latest self-assessment. The self-assessment
-/// answers the 2025 checklist's items, so the product must be pinned to it.
+/// The draft of an evaluation from the product's latest self-assessment, which answers the 2025
+/// checklist's items: a product pinned to the checklist takes each item's answer; one pinned to
+/// 2016 takes, per requirement, the worst answer of the items that correspond to it.
 pub fn draft(conn: &mut DbConnection, id: &str) -> Result<EvaluationDraft, ApiError> {
     let loaded = LoadedProduct::load(conn, id)?;
-    if loaded.product.catalogue_version != STYRINGSMODEL_2025 {
-        return Err(ApiError::Conflict(format!(
-            "a draft from a self-assessment needs a product pinned to `{STYRINGSMODEL_2025}`, \
-             whose requirements are the self-assessment's items; this one is pinned to `{}`",
-            loaded.product.catalogue_version
-        )));
-    }
+    let checklist =
+        Checklist::styringsmodel_2025().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let pinned_to_checklist = loaded.product.catalogue_version == STYRINGSMODEL_2025;
     let Some((assessment, answers)) = os2pm_persistence::self_assessments::latest(conn, id)? else {
         return Err(ApiError::Conflict(
             "no self-assessment has been imported for this product".into(),
@@ -496,11 +505,27 @@ pub fn draft(conn: &mut DbConnection, id: &str) -> Result<EvaluationDraft, ApiEr
         .requirements
         .iter()
         .map(|requirement| {
-            let answer = answers.iter().find(|a| a.item_id == requirement.key);
-            let (mark, basis) = evaluation::mark_from_answer(
-                answer.and_then(|a| a.answer.as_deref()),
-                answer.and_then(|a| a.documentation.as_deref()),
-            );
+            // The requirement's own item, or (pinned to 2016) the items that correspond to it.
+            let items: Vec<(&str, Mark, String)> = checklist
+                .items
+                .iter()
+                .filter(|item| {
+                    if pinned_to_checklist {
+                        item.id == requirement.key
+                    } else {
+                        item.os2_2016.contains(&requirement.key)
+                    }
+                })
+                .map(|item| {
+                    let answer = answers.iter().find(|a| a.item_id == item.id);
+                    let (mark, basis) = evaluation::mark_from_answer(
+                        answer.and_then(|a| a.answer.as_deref()),
+                        answer.and_then(|a| a.documentation.as_deref()),
+                    );
+                    (item.id.as_str(), mark, basis)
+                })
+                .collect();
+            let (mark, basis) = evaluation::mark_from_items(&items);
             placed.push(evaluation::Marked {
                 level: requirement.level,
                 theme: requirement.theme,
@@ -642,6 +667,7 @@ impl ParsedEvaluation {
                 .unwrap_or_else(|| "Evalueringsrapport".into()),
             assessment: Some(read.assessment.clone()).filter(|s| !s.trim().is_empty()),
             recommendation: Some(read.recommendation.clone()).filter(|s| !s.trim().is_empty()),
+            template_version: read.template_version.clone(),
             marks,
         };
         let parsed_marks = read
