@@ -279,6 +279,8 @@ pub struct ReadReport {
     pub stated_total: Option<Tally>,
     /// The count per theme × level and per theme, where the report has that table.
     pub stated_themes: Option<Vec<ThemeCounts>>,
+    /// The theme table's own total row (hand-edited reports have one): per level and in all.
+    pub stated_theme_totals: Option<(Vec<(Level, Tally)>, Tally)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -690,13 +692,15 @@ fn read_theme_counts(table: &Table, report: &mut ReadReport, errors: &mut Vec<Re
     let mut themes = Vec::new();
     for row in &table.rows {
         let name = row.first().cloned().unwrap_or_default();
-        let Some(theme) = theme_of(&name) else {
+        let theme = theme_of(&name);
+        let is_total = name.trim().eq_ignore_ascii_case("total");
+        if theme.is_none() && !is_total {
             errors.push(ReportError::UnreadableCount {
                 row: name.clone(),
                 cell: name,
             });
             continue;
-        };
+        }
         let mut per_level = Vec::new();
         let mut total = None;
         for (i, cell) in row.iter().skip(1).enumerate() {
@@ -712,7 +716,10 @@ fn read_theme_counts(table: &Table, report: &mut ReadReport, errors: &mut Vec<Re
                 None => total = Some(tally),
             }
         }
-        themes.push((theme, per_level, total.unwrap_or_default()));
+        match theme {
+            Some(theme) => themes.push((theme, per_level, total.unwrap_or_default())),
+            None => report.stated_theme_totals = Some((per_level, total.unwrap_or_default())),
+        }
     }
     report.stated_themes = Some(themes);
 }
@@ -750,6 +757,16 @@ pub fn check_counts(report: &ReadReport) -> Vec<ReportError> {
     }
     if let Some(stated) = &report.stated_total {
         compare("Total".into(), stated, &counts.total);
+    }
+    if let Some((levels, total)) = &report.stated_theme_totals {
+        for (level, stated) in levels {
+            compare(
+                format!("Tema-total × {}", level_name(*level)),
+                stated,
+                &counted_level(*level),
+            );
+        }
+        compare("Tema-total".into(), total, &counts.total);
     }
     for (theme, levels, total) in report.stated_themes.iter().flatten() {
         let Some((_, counted_levels, counted_total)) =
@@ -982,6 +999,63 @@ mod tests {
         );
         assert_eq!(read.lines.len(), 1);
         assert_eq!(read.lines[0].basis, "Se <sup>1</sup> og README");
+    }
+
+    /// Count tables as the hand-edited reports write them: bold totals, right-aligned columns,
+    /// a total row in the theme table, a comment about the charts.
+    #[test]
+    fn hand_written_count_tables_are_read_and_checked_with_their_total_rows() {
+        let markdown = "## RELEVANS\n\n| \\# | Krav | Produktniveau | Vurdering | Vurderingsgrundlag |\n\
+            |---|---|---|---|---|\n\
+            | R1 | Lokal værdi | sandkasse | 🟢 | Bevist. |\n| R4 | Strategier | 3 | 🟡 | Mangler. |\n\n\
+            # Optælling af vurderinger pr. niveau og tema\n\n\
+            | Niveau / Vurdering | 🟢 Grøn | 🟡 Gul | 🔴 Rød | ⚪ Grå |\n\
+            |--------------------|--------:|-------:|-------:|------:|\n\
+            | Sandkasse          |       1 |      0 |      0 |     0 |\n\
+            | Niveau 1           |       0 |      0 |      0 |     0 |\n\
+            | Niveau 2           |       0 |      0 |      0 |     0 |\n\
+            | Niveau 3           |       0 |      1 |      0 |     0 |\n\
+            | **Total**              |      **1** |     **1** |      **0** |     **0** |\n\n\
+            | Tema / Niveau | Sandkasse | Niveau 1 | Niveau 2 | Niveau 3 | Total |\n\
+            |---|---|---|---|---|---|\n\
+            | Relevans | 🟢 1 🟡 0 🔴 0 ⚪ 0 | 🟢 0 🟡 0 🔴 0 ⚪ 0 | 🟢 0 🟡 0 🔴 0 ⚪ 0 | 🟢 0 🟡 1 🔴 0 ⚪ 0 | 🟢 1 🟡 1 🔴 0 ⚪ 0 |\n\
+            | **Total** | 🟢 1 🟡 0 🔴 0 ⚪ 0 | 🟢 0 🟡 0 🔴 0 ⚪ 0 | 🟢 0 🟡 0 🔴 0 ⚪ 0 | 🟢 0 🟡 1 🔴 0 ⚪ 0 | 🟢 1 🟡 1 🔴 0 ⚪ 0 |\n\n\
+            <!--\nMermaid farver\n\\-->\n";
+        let read = read(markdown).unwrap();
+        assert_eq!(read.lines.len(), 2);
+        assert_eq!(
+            read.stated_total,
+            Some(Tally {
+                green: 1,
+                yellow: 1,
+                red: 0,
+                grey: 0
+            })
+        );
+        assert_eq!(read.stated_theme_totals.as_ref().unwrap().1.total(), 2);
+        assert_eq!(check_counts(&read), []);
+        let wrong = markdown.replace(
+            "| **Total** | 🟢 1 🟡 0 🔴 0 ⚪ 0 | 🟢 0",
+            "| **Total** | 🟢 2 🟡 0 🔴 0 ⚪ 0 | 🟢 0",
+        );
+        assert_eq!(
+            check_counts(&super::read(&wrong).unwrap()),
+            [ReportError::CountDiffers {
+                what: "Tema-total × Sandkasse 🟢 Grøn".into(),
+                stated: 2,
+                counted: 1
+            }]
+        );
+        let wrong_total = markdown.replace("**1** |     **1**", "**1** |     **2**");
+        assert_eq!(check_counts(&super::read(&wrong_total).unwrap()).len(), 1);
+        let unknown_row = markdown.replace("| Relevans |", "| Økonomi |");
+        assert_eq!(
+            super::read(&unknown_row).unwrap_err(),
+            [ReportError::UnreadableCount {
+                row: "Økonomi".into(),
+                cell: "Økonomi".into()
+            }]
+        );
     }
 
     #[test]
