@@ -269,6 +269,17 @@ async fn a_published_report_is_read_back_and_generated_again_the_same() {
     send(&service, read_back("# Hej\n".into()))
         .await
         .problem(422, "validation");
+    // A control character is refused on both databases (PostgreSQL cannot store a NUL).
+    let nul_period = TestRequest::post()
+        .uri(&format!(
+            "/api/v1/products/{product}/evaluations?period=2027%00"
+        ))
+        .insert_header(bearer(&cast.manager))
+        .insert_header(("content-type", "text/markdown"))
+        .set_payload(published.clone());
+    let refused = send(&service, nul_period).await;
+    refused.problem(422, "validation");
+    assert_eq!(refused.error_fields(), ["period"]);
     // Only the business manager records evaluations.
     let by_aarhus = read_back(published).insert_header(bearer(&cast.aarhus));
     send(&service, by_aarhus).await.problem(403, "forbidden");

@@ -605,13 +605,20 @@ impl ParsedEvaluation {
     /// the marks it holds.
     pub fn from_report(markdown: &str, query: ReportQuery) -> Result<Self, ApiError> {
         // One input policy for every body (the JSON bodies' is `request::refuse_control_characters`).
-        if markdown
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        {
+        let control = |text: &str| {
+            text.chars()
+                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        };
+        if control(markdown) {
             return Err(ApiError::validation(
                 "report",
                 "the report holds a control character (only newline and tab are text)",
+            ));
+        }
+        if query.period.as_deref().is_some_and(control) {
+            return Err(ApiError::validation(
+                "period",
+                "name the period without control characters, e.g. 2026-H2",
             ));
         }
         let read = report::read(markdown).map_err(|errors| {
