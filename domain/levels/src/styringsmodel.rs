@@ -179,8 +179,8 @@ impl Checklist {
     }
 }
 
-/// The theme of a checklist category.
-fn theme(category: &str) -> Result<Theme, CatalogueError> {
+/// The theme of a checklist category (`relevans`, `formkrav`, `strategisk`, `governance`).
+pub fn theme(category: &str) -> Result<Theme, CatalogueError> {
     match category {
         "relevans" => Ok(Theme::Relevance),
         "formkrav" => Ok(Theme::Form),

@@ -4,6 +4,7 @@ use os2pm_levels::{Gate, Level, names};
 
 pub mod evaluation;
 pub mod report;
+pub mod template;
 
 pub use evaluation::{EvaluationError, Mark, check_evaluation};
 use serde::{Deserialize, Serialize};

@@ -23,6 +23,9 @@ pub struct Line {
     pub mark: Mark,
     /// *Vurderingsgrundlag*.
     pub basis: String,
+    /// Every column of the report it was read from, by header (empty for a line os2pm wrote):
+    /// a theme whose lines all have the same headers is written again in that layout.
+    pub columns: Vec<(String, String)>,
 }
 
 /// Everything a report says.
@@ -140,6 +143,50 @@ fn pie(out: &mut String, title: &str, tally: &Tally) {
     let _ = writeln!(out, "```\n");
 }
 
+/// The headers of the report a theme's lines were read from, when they all share them.
+fn read_layout(lines: &[&Line]) -> Option<Vec<String>> {
+    let first: Vec<String> = lines
+        .first()?
+        .columns
+        .iter()
+        .map(|(h, _)| h.clone())
+        .collect();
+    let same = lines
+        .iter()
+        .all(|line| line.columns.iter().map(|(h, _)| h).eq(first.iter()));
+    let generated = first.iter().map(String::as_str).eq(GENERATED_HEADERS);
+    (!first.is_empty() && same && !generated).then_some(first)
+}
+
+/// The theme tables' headers in the layout os2pm generates.
+const GENERATED_HEADERS: [&str; 6] = [
+    "#",
+    "Niveau",
+    "Krav",
+    "Vurderingskriterie",
+    "Vurdering",
+    "Vurderingsgrundlag",
+];
+
+/// A theme's table in the layout it was read in; the mark and its basis as recorded now.
+fn theme_table_as_read(out: &mut String, headers: &[String], lines: &[&Line]) {
+    let escaped: Vec<String> = headers.iter().map(|h| cell(h)).collect();
+    let _ = writeln!(out, "| {} |", escaped.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(headers.len()));
+    for line in lines {
+        let cells: Vec<String> = line
+            .columns
+            .iter()
+            .map(|(header, text)| match header.as_str() {
+                "Vurdering" => emoji(line.mark).to_owned(),
+                "Vurderingsgrundlag" => cell(&line.basis),
+                _ => cell(text),
+            })
+            .collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+}
+
 /// The report in Markdown.
 pub fn to_markdown(report: &Report) -> String {
     let counts = evaluation::count(&report.lines.iter().map(Marked::from).collect::<Vec<_>>());
@@ -169,13 +216,18 @@ pub fn to_markdown(report: &Report) -> String {
         recommendation = report.recommendation.trim(),
     );
     for theme in THEMES {
+        let lines: Vec<&Line> = report.lines.iter().filter(|l| l.theme == theme).collect();
+        let _ = write!(out, "\n## {}\n\n", theme_name(theme).to_uppercase());
+        if let Some(headers) = read_layout(&lines) {
+            theme_table_as_read(&mut out, &headers, &lines);
+            continue;
+        }
         let _ = write!(
             out,
-            "\n## {}\n\n| # | Niveau | Krav | Vurderingskriterie | Vurdering | Vurderingsgrundlag |\n\
-             |-----|-----------|------|--------------------|-----------|--------------------|\n",
-            theme_name(theme).to_uppercase()
+            "| {} |\n|-----|-----------|------|--------------------|-----------|--------------------|\n",
+            GENERATED_HEADERS.join(" | ")
         );
-        for line in report.lines.iter().filter(|line| line.theme == theme) {
+        for line in lines {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} |",
@@ -281,6 +333,76 @@ pub struct ReadReport {
     pub stated_themes: Option<Vec<ThemeCounts>>,
     /// The theme table's own total row (hand-edited reports have one): per level and in all.
     pub stated_theme_totals: Option<(Vec<(Level, Tally)>, Tally)>,
+    /// The counts its resumé, assessment or recommendation state in words.
+    pub stated_in_prose: Vec<ProseCount>,
+    /// The version of the self-assessment (*governancerapport*) a hand-edited report rests on.
+    pub governance_report_version: Option<String>,
+}
+
+/// A count a report states in words, as the hand-edited reports do: "Samlet er 20 af 43 krav
+/// vurderet grønne, 16 gule, 6 røde og 1 gråt." Only the colours it names are stated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProseCount {
+    pub sentence: String,
+    /// The requirements in all (*af 43 krav*).
+    pub of: u32,
+    pub green: Option<u32>,
+    pub yellow: Option<u32>,
+    pub red: Option<u32>,
+    pub grey: Option<u32>,
+}
+
+/// The colour a word of a prose count names, in any of its Danish forms.
+fn colour_word(word: &str) -> Option<Mark> {
+    match word {
+        "grøn" | "grønne" | "grønt" => Some(Mark::Green),
+        "gul" | "gule" | "gult" => Some(Mark::Yellow),
+        "rød" | "røde" | "rødt" => Some(Mark::Red),
+        "grå" | "gråt" => Some(Mark::Grey),
+        _ => None,
+    }
+}
+
+/// Every sentence of `text` that counts marks: "N af M krav …", then a number (or *ingen*)
+/// before each colour it names.
+fn prose_counts(text: &str) -> Vec<ProseCount> {
+    text.split(['.', '\n', ';'])
+        .filter_map(|sentence| {
+            let words: Vec<String> = sentence
+                .split(|c: char| c.is_whitespace() || c == ',' || c == ':')
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect();
+            let number = |w: &String| w.parse::<u32>().ok();
+            let at = words.windows(4).position(|w| {
+                number(&w[0]).is_some() && w[1] == "af" && number(&w[2]).is_some() && w[3] == "krav"
+            })?;
+            let mut count = ProseCount {
+                sentence: sentence.trim().to_owned(),
+                of: number(&words[at + 2])?,
+                ..ProseCount::default()
+            };
+            let mut pending = number(&words[at]);
+            for word in &words[at + 4..] {
+                if let Some(n) = number(word) {
+                    pending = Some(n);
+                } else if word == "ingen" {
+                    pending = Some(0);
+                } else if let Some(mark) = colour_word(word) {
+                    let slot = match mark {
+                        Mark::Green => &mut count.green,
+                        Mark::Yellow => &mut count.yellow,
+                        Mark::Red => &mut count.red,
+                        Mark::Grey => &mut count.grey,
+                    };
+                    if let Some(n) = pending.take() {
+                        *slot = Some(n);
+                    }
+                }
+            }
+            Some(count)
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -305,6 +427,13 @@ pub enum ReportError {
     UnreadableCount { row: String, cell: String },
     #[error("{what}: the report's table says {stated}, its marks make {counted}")]
     CountDiffers {
+        what: String,
+        stated: u32,
+        counted: u32,
+    },
+    #[error("\"{sentence}\": the text says {stated} {what}, its marks make {counted}")]
+    ProseDiffers {
+        sentence: String,
         what: String,
         stated: u32,
         counted: u32,
@@ -413,8 +542,14 @@ pub fn read(markdown: &str) -> Result<ReadReport, Vec<ReportError>> {
         if let Some((key, value)) = field.take() {
             let value = value.trim().to_owned();
             let key = key.trim_end_matches(':').trim().to_lowercase();
-            let slot = if key.starts_with("version for anvendt") {
+            // The generated reports name the evaluation template's version; the hand-edited
+            // ones the self-assessment's (*governancerapport*) they rest on.
+            let slot = if key.starts_with("version for anvendt evalueringsskabelon")
+                || key.starts_with("evalueringsskabelon version")
+            {
                 &mut report.template_version
+            } else if key.starts_with("version for anvendt governancerapport") {
+                &mut report.governance_report_version
             } else if key.starts_with("dato for udfyldelse") {
                 &mut report.date
             } else if key.starts_with("evaluering lavet af") || key.starts_with("udfyldt af") {
@@ -554,6 +689,10 @@ pub fn read(markdown: &str) -> Result<ReadReport, Vec<ReportError>> {
             *slot = text;
         }
     }
+    report.stated_in_prose = [&report.summary, &report.assessment, &report.recommendation]
+        .into_iter()
+        .flat_map(|text| prose_counts(text))
+        .collect();
 
     let mut errors = Vec::new();
     for table in &tables {
@@ -792,6 +931,25 @@ pub fn check_counts(report: &ReadReport) -> Vec<ReportError> {
             counted_total,
         );
     }
+    for prose in &report.stated_in_prose {
+        let stated = [
+            ("krav i alt", Some(prose.of), counts.total.total()),
+            ("grønne", prose.green, counts.total.green),
+            ("gule", prose.yellow, counts.total.yellow),
+            ("røde", prose.red, counts.total.red),
+            ("grå", prose.grey, counts.total.grey),
+        ];
+        for (what, stated, counted) in stated {
+            if let Some(stated) = stated.filter(|n| *n != counted) {
+                errors.push(ReportError::ProseDiffers {
+                    sentence: prose.sentence.clone(),
+                    what: what.into(),
+                    stated,
+                    counted,
+                });
+            }
+        }
+    }
     errors
 }
 
@@ -807,6 +965,7 @@ mod tests {
     use os2pm_levels::styringsmodel::Checklist;
 
     use super::*;
+    use crate::template;
 
     /// A product evaluated against the whole 2025 checklist, every colour used.
     fn fixture() -> Report {
@@ -841,12 +1000,13 @@ mod tests {
                         Mark::Red => crate::evaluation::NO_DATA.into(),
                         Mark::Grey => "Ikke relevant for produktet".into(),
                     },
+                    columns: Vec::new(),
                 }
             })
             .collect();
         Report {
             product: "OS2eksempel".into(),
-            template_version: "os2-styringsmodel-2025".into(),
+            template_version: template::CURRENT.into(),
             date: "01-12-2026".into(),
             evaluator: "Forretningslederen, OS2".into(),
             repository: Some("https://github.com/OS2eksempel".into()),
@@ -877,10 +1037,7 @@ mod tests {
     fn a_generated_report_reads_back_with_the_same_marks_and_counts() {
         let fixture = fixture();
         let read = read(&to_markdown(&fixture)).unwrap();
-        assert_eq!(
-            read.template_version.as_deref(),
-            Some("os2-styringsmodel-2025")
-        );
+        assert_eq!(read.template_version.as_deref(), Some(template::CURRENT));
         assert_eq!(read.date.as_deref(), Some("01-12-2026"));
         assert_eq!(read.evaluator.as_deref(), Some("Forretningslederen, OS2"));
         assert_eq!(
@@ -946,7 +1103,11 @@ mod tests {
             | R1 | Lokal værdi | sandkasse | Beskriv værdien | Ja | Stor værdi | 🟢 | Bevist. | |\n\
             | R4 | Strategier | 3 | Henvis | Ja | KL's strategi | 🟡 | Mangler dokumentation. | Beskriv<br /><br />målene |\n";
         let read = read(markdown).unwrap();
-        assert_eq!(read.template_version.as_deref(), Some("1.1.0"));
+        assert_eq!(
+            read.template_version, None,
+            "it names no evaluation template"
+        );
+        assert_eq!(read.governance_report_version.as_deref(), Some("1.1.0"));
         assert_eq!(read.evaluator.as_deref(), Some("Sekretariatet"));
         assert_eq!(
             read.repository.as_deref(),
@@ -971,7 +1132,128 @@ mod tests {
             ("Anbefaling".to_owned(), "Beskriv\n\nmålene".to_owned())
         );
         assert_eq!(read.stated_levels, None, "totals in prose only");
+        assert_eq!(
+            read.stated_in_prose,
+            [ProseCount {
+                sentence: "Samlet er 1 af 2 krav vurderet grønne".into(),
+                of: 2,
+                green: Some(1),
+                ..ProseCount::default()
+            }]
+        );
         assert_eq!(check_counts(&read), []);
+        let wrong = super::read(&markdown.replace("1 af 2 krav", "2 af 3 krav")).unwrap();
+        assert_eq!(
+            check_counts(&wrong),
+            [
+                ReportError::ProseDiffers {
+                    sentence: "Samlet er 2 af 3 krav vurderet grønne".into(),
+                    what: "krav i alt".into(),
+                    stated: 3,
+                    counted: 2
+                },
+                ReportError::ProseDiffers {
+                    sentence: "Samlet er 2 af 3 krav vurderet grønne".into(),
+                    what: "grønne".into(),
+                    stated: 2,
+                    counted: 1
+                }
+            ]
+        );
+    }
+
+    /// The sentence the hand-edited reports count in, every colour in its Danish forms; other
+    /// sentences with numbers are not counts.
+    #[test]
+    fn counts_in_prose_are_read_colour_by_colour() {
+        let counts = prose_counts(
+            "Produktet er ca. 10 år gammelt. Samlet er 20 af 43 krav vurderet grønne, 16 gule, \
+             6 røde og 1 gråt. 3 af 5 krav er gult; Ingen røde og 2 grå ud af 4 af 9 krav: 1 grønt",
+        );
+        let stated: Vec<_> = counts
+            .iter()
+            .map(|c| (c.of, c.green, c.yellow, c.red, c.grey))
+            .collect();
+        assert_eq!(
+            stated,
+            [
+                (43, Some(20), Some(16), Some(6), Some(1)),
+                (5, None, Some(3), None, None),
+                (9, Some(1), None, None, None),
+            ]
+        );
+        assert_eq!(prose_counts("Ingen krav er talt. 20 krav af 43."), []);
+    }
+
+    /// The layout and marks of the association's published OS2rollekatalog report (2026-09-25),
+    /// with texts of our own: see tests/fixtures/README.md.
+    const HAND_EDITED: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/evaluations/hand-edited-nine-columns.md"
+    ));
+
+    #[test]
+    fn a_hand_edited_report_is_read_checked_and_written_again_in_its_own_layout() {
+        let read = read(HAND_EDITED).unwrap();
+        assert_eq!(read.lines.len(), 43, "the empty row is no line");
+        assert_eq!(check_counts(&read), []);
+        let lines: Vec<_> = read
+            .lines
+            .iter()
+            .map(|l| (l.id.as_str(), l.level, l.theme))
+            .collect();
+        let template = crate::template::Template::find(crate::template::CURRENT).unwrap();
+        assert_eq!(template.check(&lines), []);
+        let counts = evaluation::count(&read.lines.iter().map(Marked::from).collect::<Vec<_>>());
+        assert_eq!(
+            counts.total,
+            Tally {
+                green: 20,
+                yellow: 16,
+                red: 6,
+                grey: 1
+            }
+        );
+        assert_eq!(read.stated_in_prose.len(), 1);
+        assert_eq!(read.stated_in_prose[0].grey, Some(1));
+        assert!(
+            read.recommendation
+                .contains("forudsætter ikke, at alle krav")
+        );
+        let f21 = read.lines.iter().find(|l| l.id == "F21").unwrap();
+        assert_eq!((f21.mark, f21.columns.len()), (Mark::Grey, 9));
+
+        let again = to_markdown(&Report {
+            product: "OS2eksempel".into(),
+            template_version: template.version.clone(),
+            date: "29-09-2026".into(),
+            evaluator: "OS2-sekretariatet".into(),
+            repository: None,
+            summary: read.summary.clone(),
+            assessment: read.assessment.clone(),
+            recommendation: read.recommendation.clone(),
+            lines: read
+                .lines
+                .iter()
+                .map(|l| Line {
+                    id: l.id.clone(),
+                    level: l.level,
+                    theme: l.theme,
+                    requirement: String::new(),
+                    criterion: String::new(),
+                    mark: l.mark,
+                    basis: l.basis.clone(),
+                    columns: l.columns.clone(),
+                })
+                .collect(),
+        });
+        assert!(again.contains("| # | Krav | Produktniveau | Retningslinjer | Efterlevet? |"));
+        let read_again = super::read(&again).unwrap();
+        assert_eq!(
+            read_again.lines, read.lines,
+            "the same tables, every column"
+        );
+        assert_eq!(check_counts(&read_again), []);
     }
 
     /// Text as the sections and cells hold it: line breaks, lists, emphasis and markup kept;

@@ -130,7 +130,8 @@ async fn a_draft_starts_from_the_self_assessment_and_is_recorded_with_its_counts
     );
     let text = report.body.as_str().unwrap();
     assert!(text.starts_with("---\ntitle: "), "{text}");
-    assert!(text.contains("**Version for anvendt evalueringsskabelon:** os2-styringsmodel-2025"));
+    assert_eq!(json_view.body["template_version"], "0.9.2");
+    assert!(text.contains("**Version for anvendt evalueringsskabelon:** 0.9.2<br/>"));
     assert!(text.contains("**Evaluering lavet af:** Forretningslederen, OS2"));
     assert!(text.contains("| R1 | Sandkasse | Løsningen skaber lokal værdi | Standard: "));
     assert!(
@@ -206,12 +207,8 @@ async fn a_published_report_is_read_back_and_generated_again_the_same() {
             .set_payload(text)
     };
     // As the association's reports state their template.
-    let stated = published.replace(
-        "evalueringsskabelon:** os2-styringsmodel-2025<br/>",
-        "evalueringsskabelon:** 0.9.2<br/>",
-    );
-    assert_ne!(stated, published);
-    let again = send(&service, read_back(stated)).await;
+    assert_eq!(first.body["template_version"], "0.9.2");
+    let again = send(&service, read_back(published.clone())).await;
     assert_eq!(again.status, 201, "{}", again.body);
     assert_eq!(again.body["counts"], first.body["counts"]);
     assert_eq!(again.body["period"], "2027-H2");
@@ -264,6 +261,49 @@ async fn a_published_report_is_read_back_and_generated_again_the_same() {
             .starts_with("Total 🟢 Grøn: the report's table says"),
         "{}",
         refused.body
+    );
+    // A template os2pm does not know; a line the template marks under another, a line at
+    // another level: each named.
+    let unknown = published.replace(
+        "evalueringsskabelon:** 0.9.2",
+        "evalueringsskabelon:** 0.9.7",
+    );
+    let refused = send(&service, read_back(unknown)).await;
+    refused.problem(422, "validation");
+    assert!(
+        refused.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`0.9.7` is not an evaluation template os2pm knows (known: 0.9.2)"),
+        "{}",
+        refused.body
+    );
+    let f7 = published.find("| F7 |").unwrap();
+    let moved = format!(
+        "{}| F8 |{}",
+        &published[..f7],
+        &published[f7 + "| F7 |".len()..]
+    );
+    let moved = moved.replacen("| R2 | 2 |", "| R2 | 1 |", 1);
+    let refused = send(&service, read_back(moved)).await;
+    refused.problem(422, "validation");
+    let messages: Vec<&str> = refused.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages.contains(&"`F8` is marked under `F7` in template 0.9.2"),
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(&"`R2` is at Niveau 1 in the report, at Niveau 2 in template 0.9.2"),
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(&"`F7` is missing: template 0.9.2 marks every requirement"),
+        "{messages:?}"
     );
     // Not a report at all.
     send(&service, read_back("# Hej\n".into()))
@@ -340,9 +380,105 @@ async fn a_product_on_the_2016_catalogue_is_evaluated_on_all_of_it_its_draft_by_
     )
     .await;
     assert_eq!(recorded.status, 201, "{}", recorded.body);
+    assert_eq!(
+        recorded.body["template_version"],
+        Value::Null,
+        "no template covers 2016"
+    );
     assert_eq!(recorded.body["counts"]["total"]["green"], marks.len());
     assert_eq!(
         recorded.body["suggested_level"], "N3",
         "all green bears out the top level"
+    );
+}
+
+/// A report in the hand-edited layout the association publishes today (nine columns, its own
+/// document block, count tables with a total row, totals in prose): the layout and marks of its
+/// OS2rollekatalog report of 2026-09-25, with texts of our own (tests/fixtures/README.md).
+const HAND_EDITED: &str = include_str!("../../fixtures/evaluations/hand-edited-nine-columns.md");
+
+#[actix_web::test]
+async fn a_hand_edited_report_is_recorded_and_generated_again_in_its_own_layout() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let (_, product) = live_product_at(&service, &cast, &crew, 0, At::in_2025("N2")).await;
+    let post = |product: &str, text: String| {
+        TestRequest::post()
+            .uri(&format!("/api/v1/products/{product}/evaluations"))
+            .insert_header(bearer(&cast.manager))
+            .insert_header(("content-type", "text/markdown"))
+            .set_payload(text)
+    };
+    let recorded = send(&service, post(&product, HAND_EDITED.into())).await;
+    assert_eq!(recorded.status, 201, "{}", recorded.body);
+    assert_eq!(
+        recorded.body["counts"]["total"],
+        json!({"green": 20, "yellow": 16, "red": 6, "grey": 1}),
+        "as the report states in its tables and its resumé"
+    );
+    assert_eq!(recorded.body["period"], "2026-H2", "from the report's date");
+    assert_eq!(
+        recorded.body["template_version"], "0.9.2",
+        "checked against the current template"
+    );
+    assert!(
+        recorded.body["recommendation"]
+            .as_str()
+            .unwrap()
+            .contains("produktniveau 2")
+    );
+    let f21 = recorded.body["marks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["key"] == "F21")
+        .unwrap()
+        .clone();
+    assert_eq!(f21["mark"], "grey");
+    assert_eq!(
+        f21["columns"][4],
+        json!({"header": "Efterlevet?", "text": "Ikke relevant"})
+    );
+
+    let generated = send(
+        &service,
+        TestRequest::get()
+            .uri(recorded.header("location").unwrap())
+            .insert_header(("accept", "text/markdown")),
+    )
+    .await;
+    let generated = generated.body.as_str().unwrap().to_owned();
+    assert!(generated.contains("| # | Krav | Produktniveau | Retningslinjer | Efterlevet? | Dokumentation | Vurdering | Vurderingsgrundlag | Anbefaling |"), "{generated}");
+    let again = send(&service, post(&product, generated)).await;
+    assert_eq!(again.status, 201, "{}", again.body);
+    assert_eq!(again.body["counts"], recorded.body["counts"]);
+    assert_eq!(
+        again.body["marks"], recorded.body["marks"],
+        "every mark and column kept"
+    );
+
+    // The resumé's sentence is checked like the tables.
+    let wrong = HAND_EDITED.replace(
+        "20 af 43 krav vurderet grønne, 16 gule",
+        "20 af 43 krav vurderet grønne, 15 gule",
+    );
+    let refused = send(&service, post(&product, wrong)).await;
+    refused.problem(422, "validation");
+    assert_eq!(
+        refused.body["errors"][0]["message"],
+        "\"Samlet er 20 af 43 krav vurderet grønne, 15 gule, 6 røde og 1 gråt\": the text says 15 gule, its marks make 16"
+    );
+    // A product pinned to the 2016 catalogue is not evaluated on the 2025 template.
+    let (_, on_2016) = live_product(&service, &cast, &crew, 1).await;
+    let refused = send(&service, post(&on_2016, HAND_EDITED.into())).await;
+    refused.problem(422, "validation");
+    assert_eq!(refused.error_fields(), ["template_version"]);
+    assert!(
+        refused.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("this product is pinned to os2-2016")
     );
 }

@@ -14,6 +14,7 @@ use os2pm_levels::styringsmodel::{Checklist, STYRINGSMODEL_2025};
 use os2pm_persistence::evaluations::{EvaluationRow, MarkRow};
 use os2pm_persistence::{StoreError, people};
 use os2pm_products::report;
+use os2pm_products::template::{CURRENT, Template};
 use os2pm_products::{Mark, check_evaluation, evaluation, gate_for_level_change};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -140,8 +141,10 @@ pub struct EvaluationView {
     pub recommendation: Option<String>,
     /// The checklist version the marks are against.
     pub catalogue_version: Option<String>,
-    /// The template version a published report read back states (`0.9.2`); a generated report
-    /// states it, or else the checklist version.
+    /// The evaluation template (*evalueringsskabelon*) the marks are laid out by, versioned apart
+    /// from the checklist: `0.9.2` (the 2025 checklist's 43 requirements, F8 and F9 merged into
+    /// F7) for a product pinned to `os2-styringsmodel-2025`; none for `os2-2016`, which no
+    /// template covers. The generated report states it.
     pub template_version: Option<String>,
     /// A mark for every requirement of the product's checklist, every level.
     pub marks: Vec<MarkView>,
@@ -225,8 +228,9 @@ pub struct NewEvaluation {
     /// The recommendation (*anbefaling*) in the evaluator's words, beside `recommended_level`.
     #[serde(default)]
     pub recommendation: Option<String>,
-    /// The evaluation template's version a published report states (`0.9.2`); set when a
-    /// report is read back.
+    /// The evaluation template the marks follow (`0.9.2`, the default for a product pinned to
+    /// the 2025 checklist); a report read back is checked against the one it names. Refused
+    /// when os2pm does not know it or it evaluates against another catalogue than the product's.
     #[serde(default)]
     pub template_version: Option<String>,
 }
@@ -256,6 +260,9 @@ pub fn evaluate(
             .iter()
             .map(|r| r.key.as_str())
             .collect();
+        let template =
+            Template::for_evaluation(request.template_version.as_deref(), &catalogue.version)
+                .map_err(|e| ApiError::validation("template_version", e.to_string()))?;
         let problems: Vec<FieldError> = check_evaluation(&keys, &marks)
             .into_iter()
             .map(|e| FieldError::new("marks", e.to_string()))
@@ -290,7 +297,7 @@ pub fn evaluate(
             assessment: request.assessment.clone(),
             recommendation: request.recommendation.clone(),
             catalogue_version: Some(catalogue.version.clone()),
-            template_version: request.template_version.clone(),
+            template_version: template.map(|t| t.version),
         };
         let mark_rows: Vec<MarkRow> = marks
             .iter()
@@ -424,6 +431,7 @@ pub fn report(
                 criterion,
                 mark: mark.mark,
                 basis: mark.reasoning.clone().unwrap_or_default(),
+                columns: columns.into_iter().map(|c| (c.header, c.text)).collect(),
             })
         })
         .collect();
@@ -441,6 +449,7 @@ pub fn report(
     let record = os2pm_persistence::projects::find(conn, &loaded.product.project_id)?;
     Ok(report::to_markdown(&report::Report {
         product: loaded.product.name.clone(),
+        // Evaluations recorded before templates were versioned state the catalogue's.
         template_version: row
             .template_version
             .clone()
@@ -629,12 +638,25 @@ impl ParsedEvaluation {
                     .collect(),
             )
         })?;
-        let differences = report::check_counts(&read);
+        // The lines are checked against the template the report names (or the current one),
+        // so that the evaluation, generated again, has the report's own tables.
+        let template = Template::find(read.template_version.as_deref().unwrap_or(CURRENT))
+            .map_err(|e| ApiError::validation("report", e.to_string()))?;
+        let lines: Vec<_> = read
+            .lines
+            .iter()
+            .map(|line| (line.id.as_str(), line.level, line.theme))
+            .collect();
+        let differences: Vec<String> = report::check_counts(&read)
+            .iter()
+            .map(ToString::to_string)
+            .chain(template.check(&lines).iter().map(ToString::to_string))
+            .collect();
         if !differences.is_empty() {
             return Err(ApiError::Validation(
                 differences
-                    .iter()
-                    .map(|e| FieldError::new("report", e.to_string()))
+                    .into_iter()
+                    .map(|e| FieldError::new("report", e))
                     .collect(),
             ));
         }
@@ -674,7 +696,7 @@ impl ParsedEvaluation {
                 .unwrap_or_else(|| "Evalueringsrapport".into()),
             assessment: Some(read.assessment.clone()).filter(|s| !s.trim().is_empty()),
             recommendation: Some(read.recommendation.clone()).filter(|s| !s.trim().is_empty()),
-            template_version: read.template_version.clone(),
+            template_version: Some(template.version),
             marks,
         };
         let parsed_marks = read
