@@ -3,8 +3,8 @@
 //! Template 0.9.2, the one the association's published reports state, marks the 2025
 //! checklist's 43 requirements with F8 and F9 merged into F7 (governance.md §8).
 
-use os2pm_levels::styringsmodel::{ChecklistLevel, theme};
-use os2pm_levels::{Level, Theme};
+use os2pm_levels::styringsmodel::{ChecklistLevel, STYRINGSMODEL_2025, theme};
+use os2pm_levels::{DEFAULT_CATALOGUE_VERSION, Level, Theme};
 use serde::Deserialize;
 
 use crate::report::{level_name, theme_name};
@@ -131,6 +131,18 @@ impl Template {
         })
     }
 
+    /// The template a report read back is checked against: the one it names, the current one
+    /// when it names none or names the checklist the current one evaluates against (as os2pm's
+    /// reports did before templates were versioned), none when it names the 2016 catalogue,
+    /// which no template covers.
+    pub fn for_report(stated: Option<&str>) -> Result<Option<Self>, TemplateError> {
+        match stated.map(str::trim) {
+            Some(DEFAULT_CATALOGUE_VERSION) => Ok(None),
+            Some(STYRINGSMODEL_2025) | None => Self::find(CURRENT).map(Some),
+            Some(version) => Self::find(version).map(Some),
+        }
+    }
+
     /// The template an evaluation of a product pinned to `catalogue` states: the one it names,
     /// which must evaluate against that catalogue, or else the current one when it does; none
     /// for a catalogue no template covers (the 2016 catalogue's reports have no template).
@@ -210,7 +222,7 @@ impl Template {
 
 #[cfg(test)]
 mod tests {
-    use os2pm_levels::styringsmodel::{Checklist, STYRINGSMODEL_2025};
+    use os2pm_levels::styringsmodel::Checklist;
 
     use super::*;
     use crate::evaluation::{LEVELS, THEMES};
@@ -295,6 +307,22 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn a_report_is_checked_against_the_template_it_names() {
+        let version = |stated| Template::for_report(stated).map(|t| t.map(|t| t.version));
+        assert_eq!(version(None), Ok(Some(CURRENT.to_owned())));
+        assert_eq!(version(Some("0.9.2")), Ok(Some(CURRENT.to_owned())));
+        assert_eq!(
+            version(Some(STYRINGSMODEL_2025)),
+            Ok(Some(CURRENT.to_owned()))
+        );
+        assert_eq!(version(Some(" os2-2016 ")), Ok(None));
+        assert!(matches!(
+            version(Some("0.8")),
+            Err(TemplateError::Unknown { .. })
+        ));
     }
 
     #[test]

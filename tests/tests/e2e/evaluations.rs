@@ -386,6 +386,28 @@ async fn a_product_on_the_2016_catalogue_is_evaluated_on_all_of_it_its_draft_by_
         "no template covers 2016"
     );
     assert_eq!(recorded.body["counts"]["total"]["green"], marks.len());
+    // Its report names the catalogue, and reads back as it was.
+    let report = send(
+        &service,
+        TestRequest::get()
+            .uri(recorded.header("location").unwrap())
+            .insert_header(("accept", "text/markdown")),
+    )
+    .await;
+    let report = report.body.as_str().unwrap().to_owned();
+    assert!(report.contains("evalueringsskabelon:** os2-2016<br/>"));
+    let read_back = send(
+        &service,
+        TestRequest::post()
+            .uri(&format!("/api/v1/products/{product}/evaluations"))
+            .insert_header(bearer(&cast.manager))
+            .insert_header(("content-type", "text/markdown"))
+            .set_payload(report),
+    )
+    .await;
+    assert_eq!(read_back.status, 201, "{}", read_back.body);
+    assert_eq!(read_back.body["counts"], recorded.body["counts"]);
+    assert_eq!(read_back.body["template_version"], Value::Null);
     assert_eq!(
         recorded.body["suggested_level"], "N3",
         "all green bears out the top level"

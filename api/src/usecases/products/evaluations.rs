@@ -14,7 +14,7 @@ use os2pm_levels::styringsmodel::{Checklist, STYRINGSMODEL_2025};
 use os2pm_persistence::evaluations::{EvaluationRow, MarkRow};
 use os2pm_persistence::{StoreError, people};
 use os2pm_products::report;
-use os2pm_products::template::{CURRENT, Template};
+use os2pm_products::template::Template;
 use os2pm_products::{Mark, check_evaluation, evaluation, gate_for_level_change};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -640,17 +640,21 @@ impl ParsedEvaluation {
         })?;
         // The lines are checked against the template the report names (or the current one),
         // so that the evaluation, generated again, has the report's own tables.
-        let template = Template::find(read.template_version.as_deref().unwrap_or(CURRENT))
+        let template = Template::for_report(read.template_version.as_deref())
             .map_err(|e| ApiError::validation("report", e.to_string()))?;
         let lines: Vec<_> = read
             .lines
             .iter()
             .map(|line| (line.id.as_str(), line.level, line.theme))
             .collect();
+        let departures = template
+            .as_ref()
+            .map(|t| t.check(&lines))
+            .unwrap_or_default();
         let differences: Vec<String> = report::check_counts(&read)
             .iter()
             .map(ToString::to_string)
-            .chain(template.check(&lines).iter().map(ToString::to_string))
+            .chain(departures.iter().map(ToString::to_string))
             .collect();
         if !differences.is_empty() {
             return Err(ApiError::Validation(
@@ -696,7 +700,7 @@ impl ParsedEvaluation {
                 .unwrap_or_else(|| "Evalueringsrapport".into()),
             assessment: Some(read.assessment.clone()).filter(|s| !s.trim().is_empty()),
             recommendation: Some(read.recommendation.clone()).filter(|s| !s.trim().is_empty()),
-            template_version: Some(template.version),
+            template_version: template.map(|t| t.version),
             marks,
         };
         let parsed_marks = read
