@@ -521,7 +521,7 @@ fn tally_of(cell: &str) -> Option<Tally> {
 /// or the hand-edited nine-column one) and the count tables where it has them. Every problem is
 /// listed.
 pub fn read(markdown: &str) -> Result<ReadReport, Vec<ReportError>> {
-    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
     // The front matter reads as a rule and a heading of its own, which nothing below looks for.
     let options = Options::ENABLE_TABLES;
@@ -537,6 +537,7 @@ pub fn read(markdown: &str) -> Result<ReadReport, Vec<ReportError>> {
     let mut quote_depth = 0;
     let mut strong: Option<String> = None;
     let mut field: Option<(String, String)> = None;
+    let mut links: Vec<Option<String>> = Vec::new();
 
     let finish_field = |field: &mut Option<(String, String)>, report: &mut ReadReport| {
         if let Some((key, value)) = field.take() {
@@ -576,6 +577,17 @@ pub fn read(markdown: &str) -> Result<ReadReport, Vec<ReportError>> {
                 Some("\n".into())
             }
             Event::InlineHtml(html) => Some(html.to_string()),
+            // A link keeps its address, written as Markdown again; an autolink is its address.
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => {
+                let written = !matches!(link_type, LinkType::Autolink | LinkType::Email);
+                links.push(written.then(|| dest_url.to_string()));
+                written.then(|| "[".to_owned())
+            }
+            Event::End(TagEnd::Link) => links.pop().flatten().map(|url| format!("]({url})")),
             _ => None,
         };
         match &event {
@@ -1222,6 +1234,16 @@ mod tests {
         );
         let f21 = read.lines.iter().find(|l| l.id == "F21").unwrap();
         assert_eq!((f21.mark, f21.columns.len()), (Mark::Grey, 9));
+        let r4 = read.lines.iter().find(|l| l.id == "R4").unwrap();
+        assert_eq!(
+            r4.columns[8].1,
+            "Henvis direkte til dokumentationen.\nSe også [vejledningen](https://example.org/os2/vejledning).",
+            "a link keeps its address"
+        );
+        assert_eq!(
+            read.repository.as_deref(),
+            Some("https://github.com/os2eksempel")
+        );
 
         let again = to_markdown(&Report {
             product: "OS2eksempel".into(),
