@@ -1195,6 +1195,12 @@ mod tests {
             ]
         );
         assert_eq!(prose_counts("Ingen krav er talt. 20 krav af 43."), []);
+        // The count starts at "N af M krav", not at a near miss before it.
+        let near = prose_counts(
+            "3 af 5 gule, 2 af 4 krav grønne. I alt 43 krav, heraf 2 af 3 krav grønne",
+        );
+        let stated: Vec<_> = near.iter().map(|c| (c.of, c.green)).collect();
+        assert_eq!(stated, [(4, Some(2)), (3, Some(2))]);
     }
 
     /// The layout and marks of the association's published OS2rollekatalog report (2026-09-25),
@@ -1276,6 +1282,39 @@ mod tests {
             "the same tables, every column"
         );
         assert_eq!(check_counts(&read_again), []);
+    }
+
+    /// A line read from a report and adjusted since is written with its mark and basis as
+    /// recorded, over the columns it was read with.
+    #[test]
+    fn a_layout_as_read_writes_the_recorded_mark_and_basis() {
+        let columns = |mark: &str, basis: &str| {
+            [
+                ("#", "R1"),
+                ("Produktniveau", "sandkasse"),
+                ("Vurdering", mark),
+                ("Vurderingsgrundlag", basis),
+            ]
+            .map(|(h, t)| (h.to_owned(), t.to_owned()))
+            .to_vec()
+        };
+        let line = Line {
+            id: "R1".into(),
+            level: Level::Sandbox,
+            theme: Theme::Relevance,
+            requirement: String::new(),
+            criterion: String::new(),
+            mark: Mark::Green,
+            basis: "Nu dokumenteret.".into(),
+            columns: columns("🔴", "Ikke dokumenteret."),
+        };
+        let mut out = String::new();
+        theme_table_as_read(&mut out, &read_layout(&[&line]).unwrap(), &[&line]);
+        assert_eq!(
+            out,
+            "| # | Produktniveau | Vurdering | Vurderingsgrundlag |\n|---|---|---|---|\n\
+             | R1 | sandkasse | 🟢 | Nu dokumenteret. |\n"
+        );
     }
 
     /// Text as the sections and cells hold it: line breaks, lists, emphasis and markup kept;
