@@ -176,33 +176,7 @@ impl Config {
             }),
             (None, None) => None,
         };
-        let keys = match source {
-            Some(jwks) => KeyConfig::IdentityProvider {
-                jwks,
-                cache_ttl: duration("OS2PM_JWKS_CACHE_TTL", &var("OS2PM_JWKS_CACHE_TTL", "10m"))?,
-                refresh_min_interval: duration(
-                    "OS2PM_JWKS_REFRESH_MIN_INTERVAL",
-                    &var("OS2PM_JWKS_REFRESH_MIN_INTERVAL", "10s"),
-                )?,
-            },
-            None => {
-                let secret = lookup("OS2PM_JWT_SECRET");
-                if let Some(secret) = &secret
-                    && secret.len() < MIN_SECRET_BYTES
-                {
-                    return Err(ConfigError {
-                        variable: "OS2PM_JWT_SECRET",
-                        message: format!("must be at least {MIN_SECRET_BYTES} bytes"),
-                    });
-                }
-                KeyConfig::Development {
-                    secret,
-                    key_file: lookup("OS2PM_JWT_KEY_FILE")
-                        .map(PathBuf::from)
-                        .unwrap_or_else(|| default_key_file(&database_url)),
-                }
-            }
-        };
+        let keys = key_config(&lookup, source, &database_url)?;
         Ok(Self {
             bind: bind_address(&var("OS2PM_BIND", "127.0.0.1:8080"))?,
             database_url,
@@ -244,38 +218,81 @@ impl Config {
                 )?,
                 keys,
             },
-            webhooks: WebhookConfig {
-                allow_http_loopback: boolean(
-                    "OS2PM_WEBHOOK_ALLOW_HTTP_LOOPBACK",
-                    &var("OS2PM_WEBHOOK_ALLOW_HTTP_LOOPBACK", "false"),
-                )?,
-                allow_hosts: var("OS2PM_WEBHOOK_ALLOW_HOSTS", "")
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|host| !host.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-                per_organization: positive(
-                    "OS2PM_WEBHOOKS_PER_ORG",
-                    &var("OS2PM_WEBHOOKS_PER_ORG", "20"),
-                )?,
-                max_attempts: positive(
-                    "OS2PM_WEBHOOK_MAX_ATTEMPTS",
-                    &var("OS2PM_WEBHOOK_MAX_ATTEMPTS", "10"),
-                )?,
-                timeout: duration(
-                    "OS2PM_WEBHOOK_TIMEOUT",
-                    &var("OS2PM_WEBHOOK_TIMEOUT", "10s"),
-                )?,
-                backoff: duration("OS2PM_WEBHOOK_BACKOFF", &var("OS2PM_WEBHOOK_BACKOFF", "2s"))?,
-                max_backoff: duration(
-                    "OS2PM_WEBHOOK_MAX_BACKOFF",
-                    &var("OS2PM_WEBHOOK_MAX_BACKOFF", "10m"),
-                )?,
-                poll: duration("OS2PM_WEBHOOK_POLL", &var("OS2PM_WEBHOOK_POLL", "1s"))?,
-            },
+            webhooks: webhook_config(&lookup)?,
         })
     }
+}
+
+/// How tokens are checked: an identity provider's keys (by JWKS URL or discovered from the
+/// OIDC issuer), or the development key.
+fn key_config(
+    lookup: &impl Fn(&str) -> Option<String>,
+    source: Option<JwksSource>,
+    database_url: &DatabaseUrl,
+) -> Result<KeyConfig, ConfigError> {
+    let var = |name: &'static str, default: &str| lookup(name).unwrap_or_else(|| default.into());
+    Ok(match source {
+        Some(jwks) => KeyConfig::IdentityProvider {
+            jwks,
+            cache_ttl: duration("OS2PM_JWKS_CACHE_TTL", &var("OS2PM_JWKS_CACHE_TTL", "10m"))?,
+            refresh_min_interval: duration(
+                "OS2PM_JWKS_REFRESH_MIN_INTERVAL",
+                &var("OS2PM_JWKS_REFRESH_MIN_INTERVAL", "10s"),
+            )?,
+        },
+        None => {
+            let secret = lookup("OS2PM_JWT_SECRET");
+            if let Some(secret) = &secret
+                && secret.len() < MIN_SECRET_BYTES
+            {
+                return Err(ConfigError {
+                    variable: "OS2PM_JWT_SECRET",
+                    message: format!("must be at least {MIN_SECRET_BYTES} bytes"),
+                });
+            }
+            KeyConfig::Development {
+                secret,
+                key_file: lookup("OS2PM_JWT_KEY_FILE")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| default_key_file(database_url)),
+            }
+        }
+    })
+}
+
+/// How webhooks are called: which hosts, how many per organisation, how often and how long.
+fn webhook_config(lookup: &impl Fn(&str) -> Option<String>) -> Result<WebhookConfig, ConfigError> {
+    let var = |name: &'static str, default: &str| lookup(name).unwrap_or_else(|| default.into());
+    Ok(WebhookConfig {
+        allow_http_loopback: boolean(
+            "OS2PM_WEBHOOK_ALLOW_HTTP_LOOPBACK",
+            &var("OS2PM_WEBHOOK_ALLOW_HTTP_LOOPBACK", "false"),
+        )?,
+        allow_hosts: var("OS2PM_WEBHOOK_ALLOW_HOSTS", "")
+            .split(',')
+            .map(str::trim)
+            .filter(|host| !host.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        per_organization: positive(
+            "OS2PM_WEBHOOKS_PER_ORG",
+            &var("OS2PM_WEBHOOKS_PER_ORG", "20"),
+        )?,
+        max_attempts: positive(
+            "OS2PM_WEBHOOK_MAX_ATTEMPTS",
+            &var("OS2PM_WEBHOOK_MAX_ATTEMPTS", "10"),
+        )?,
+        timeout: duration(
+            "OS2PM_WEBHOOK_TIMEOUT",
+            &var("OS2PM_WEBHOOK_TIMEOUT", "10s"),
+        )?,
+        backoff: duration("OS2PM_WEBHOOK_BACKOFF", &var("OS2PM_WEBHOOK_BACKOFF", "2s"))?,
+        max_backoff: duration(
+            "OS2PM_WEBHOOK_MAX_BACKOFF",
+            &var("OS2PM_WEBHOOK_MAX_BACKOFF", "10m"),
+        )?,
+        poll: duration("OS2PM_WEBHOOK_POLL", &var("OS2PM_WEBHOOK_POLL", "1s"))?,
+    })
 }
 
 /// The development key lives beside the SQLite file, or in the working directory.

@@ -60,52 +60,74 @@ pub fn export(conn: &mut DbConnection, sub: &str) -> Result<Map<String, Value>, 
         .collect();
     let mut out = Map::new();
     put(&mut out, "person", &person)?;
+    roles(conn, &id, &mut out)?;
+    project_work(conn, sub, &emails, &mut out)?;
+    records(conn, sub, name, &mut out)?;
+    Ok(out)
+}
+
+/// The seats and group roles the person (by register id) holds.
+fn roles(
+    conn: &mut DbConnection,
+    id: &str,
+    out: &mut Map<String, Value>,
+) -> Result<(), StoreError> {
     put(
-        &mut out,
+        out,
         "board_seats",
         &board_seats::table
-            .filter(board_seats::person_id.eq(&id))
+            .filter(board_seats::person_id.eq(id))
             .select(BoardSeatRow::as_select())
             .load(conn)?,
     )?;
     put(
-        &mut out,
+        out,
         "steering_groups",
         &steering_groups::table
             .filter(
                 steering_groups::project_leader_id
-                    .eq(&id)
-                    .or(steering_groups::project_owner_id.eq(&id)),
+                    .eq(id)
+                    .or(steering_groups::project_owner_id.eq(id)),
             )
             .select(SteeringGroupRow::as_select())
             .load(conn)?,
     )?;
     put(
-        &mut out,
+        out,
         "steering_seats",
         &steering_seats::table
-            .filter(steering_seats::representative_id.eq(&id))
+            .filter(steering_seats::representative_id.eq(id))
             .select(SteeringSeatRow::as_select())
             .load(conn)?,
     )?;
     put(
-        &mut out,
+        out,
         "coordination_members",
         &coordination_members::table
-            .filter(coordination_members::representative_id.eq(&id))
+            .filter(coordination_members::representative_id.eq(id))
             .select(MemberRow::as_select())
             .load(conn)?,
     )?;
+    Ok(())
+}
+
+/// What the person filed, evidenced, voted, reported and requested in projects.
+fn project_work(
+    conn: &mut DbConnection,
+    sub: &str,
+    emails: &[String],
+    out: &mut Map<String, Value>,
+) -> Result<(), StoreError> {
     put(
-        &mut out,
+        out,
         "project_descriptions",
         &project_descriptions::table
-            .filter(project_descriptions::contact_email.eq_any(&emails))
+            .filter(project_descriptions::contact_email.eq_any(emails))
             .select(DescriptionRow::as_select())
             .load(conn)?,
     )?;
     put(
-        &mut out,
+        out,
         "projects",
         &projects::table
             .filter(projects::created_by.eq(sub))
@@ -113,7 +135,7 @@ pub fn export(conn: &mut DbConnection, sub: &str) -> Result<Map<String, Value>, 
             .load(conn)?,
     )?;
     put(
-        &mut out,
+        out,
         "evidence",
         &evidence::table
             .filter(evidence::recorded_by.eq(sub))
@@ -121,7 +143,7 @@ pub fn export(conn: &mut DbConnection, sub: &str) -> Result<Map<String, Value>, 
             .load(conn)?,
     )?;
     put(
-        &mut out,
+        out,
         "approvals",
         &approvals::table
             .filter(approvals::members_present.like(format!("%{}%", quoted(sub))))
@@ -129,7 +151,7 @@ pub fn export(conn: &mut DbConnection, sub: &str) -> Result<Map<String, Value>, 
             .load(conn)?,
     )?;
     put(
-        &mut out,
+        out,
         "votes",
         &votes::table
             .filter(votes::voter_sub.eq(sub))
@@ -137,7 +159,7 @@ pub fn export(conn: &mut DbConnection, sub: &str) -> Result<Map<String, Value>, 
             .load(conn)?,
     )?;
     put(
-        &mut out,
+        out,
         "progress_reports",
         &progress_reports::table
             .filter(progress_reports::reported_by.eq(sub))
@@ -145,7 +167,7 @@ pub fn export(conn: &mut DbConnection, sub: &str) -> Result<Map<String, Value>, 
             .load(conn)?,
     )?;
     put(
-        &mut out,
+        out,
         "change_requests",
         &change_requests::table
             .filter(
@@ -157,15 +179,25 @@ pub fn export(conn: &mut DbConnection, sub: &str) -> Result<Map<String, Value>, 
             .load(conn)?,
     )?;
     put(
-        &mut out,
+        out,
         "agenda_items",
         &agenda_items::table
             .filter(agenda_items::created_by.eq(sub))
             .select(AgendaItemRow::as_select())
             .load(conn)?,
     )?;
+    Ok(())
+}
+
+/// The person's scores, measurements, evaluations, self-assessments, webhooks and traces.
+fn records(
+    conn: &mut DbConnection,
+    sub: &str,
+    name: Option<String>,
+    out: &mut Map<String, Value>,
+) -> Result<(), StoreError> {
     put(
-        &mut out,
+        out,
         "priority_scores",
         &priority_scores::table
             .filter(priority_scores::member_sub.eq(sub))
@@ -173,7 +205,7 @@ pub fn export(conn: &mut DbConnection, sub: &str) -> Result<Map<String, Value>, 
             .load(conn)?,
     )?;
     put(
-        &mut out,
+        out,
         "benefits",
         &benefits::table
             .filter(benefits::created_by.eq(sub))
@@ -181,7 +213,7 @@ pub fn export(conn: &mut DbConnection, sub: &str) -> Result<Map<String, Value>, 
             .load(conn)?,
     )?;
     put(
-        &mut out,
+        out,
         "benefit_measurements",
         &benefit_measurements::table
             .filter(benefit_measurements::recorded_by.eq(sub))
@@ -189,7 +221,7 @@ pub fn export(conn: &mut DbConnection, sub: &str) -> Result<Map<String, Value>, 
             .load(conn)?,
     )?;
     put(
-        &mut out,
+        out,
         "evaluations",
         &evaluations::table
             .filter(evaluations::created_by.eq(sub))
@@ -197,7 +229,7 @@ pub fn export(conn: &mut DbConnection, sub: &str) -> Result<Map<String, Value>, 
             .load(conn)?,
     )?;
     put(
-        &mut out,
+        out,
         "self_assessments",
         &self_assessments::table
             .filter(
@@ -209,7 +241,7 @@ pub fn export(conn: &mut DbConnection, sub: &str) -> Result<Map<String, Value>, 
             .load(conn)?,
     )?;
     put(
-        &mut out,
+        out,
         "webhooks",
         &webhooks::table
             .filter(webhooks::created_by.eq(sub))
@@ -217,7 +249,7 @@ pub fn export(conn: &mut DbConnection, sub: &str) -> Result<Map<String, Value>, 
             .load(conn)?,
     )?;
     put(
-        &mut out,
+        out,
         "audit_log",
         &audit_log::table
             .filter(audit_log::actor_sub.eq(sub))
@@ -226,7 +258,7 @@ pub fn export(conn: &mut DbConnection, sub: &str) -> Result<Map<String, Value>, 
             .load(conn)?,
     )?;
     put(
-        &mut out,
+        out,
         "events",
         &events::table
             .filter(events::actor_sub.eq(sub))
@@ -238,7 +270,7 @@ pub fn export(conn: &mut DbConnection, sub: &str) -> Result<Map<String, Value>, 
     )?;
     // A key's scope is `[sub, organisation, roles]` as JSON.
     put(
-        &mut out,
+        out,
         "idempotency_keys",
         &idempotency_keys::table
             .filter(idempotency_keys::caller.like(format!("[{},%", quoted(sub))))
@@ -250,7 +282,7 @@ pub fn export(conn: &mut DbConnection, sub: &str) -> Result<Map<String, Value>, 
             ))
             .load::<IdempotencyKeyRow>(conn)?,
     )?;
-    Ok(out)
+    Ok(())
 }
 
 /// Adds `rows` to `out` as `table`, unless there are none.

@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use os2pm_levels::{Level, Theme};
+use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::evaluation::{self, LEVELS, Mark, Marked, THEMES, Tally, ThemeCounts};
 
@@ -521,54 +522,42 @@ fn tally_of(cell: &str) -> Option<Tally> {
 /// or the hand-edited nine-column one) and the count tables where it has them. Every problem is
 /// listed.
 pub fn read(markdown: &str) -> Result<ReadReport, Vec<ReportError>> {
-    use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
-
     // The front matter reads as a rule and a heading of its own, which nothing below looks for.
-    let options = Options::ENABLE_TABLES;
-    let mut report = ReadReport::default();
-    let mut tables: Vec<Table> = Vec::new();
-    let mut table: Option<Table> = None;
-    let mut cell: Option<String> = None;
-    let mut heading_text: Option<String> = None;
-    let mut last_heading = String::new();
-    // The section being read (its heading's level, its text so far), and those read.
-    let mut capture: Option<(Section, pulldown_cmark::HeadingLevel, String)> = None;
-    let mut captured: Vec<(Section, String)> = Vec::new();
-    let mut quote_depth = 0;
-    let mut strong: Option<String> = None;
-    let mut field: Option<(String, String)> = None;
-    let mut links: Vec<Option<String>> = Vec::new();
-
-    let finish_field = |field: &mut Option<(String, String)>, report: &mut ReadReport| {
-        if let Some((key, value)) = field.take() {
-            let value = value.trim().to_owned();
-            let key = key.trim_end_matches(':').trim().to_lowercase();
-            // The generated reports name the evaluation template's version; the hand-edited
-            // ones the self-assessment's (*governancerapport*) they rest on.
-            let slot = if key.starts_with("version for anvendt evalueringsskabelon")
-                || key.starts_with("evalueringsskabelon version")
-            {
-                &mut report.template_version
-            } else if key.starts_with("version for anvendt governancerapport") {
-                &mut report.governance_report_version
-            } else if key.starts_with("dato for udfyldelse") {
-                &mut report.date
-            } else if key.starts_with("evaluering lavet af") || key.starts_with("udfyldt af") {
-                &mut report.evaluator
-            } else if key.starts_with("link til git") {
-                &mut report.repository
-            } else {
-                return;
-            };
-            if slot.is_none() && !value.is_empty() {
-                *slot = Some(value);
-            }
+    let mut reader = Reader::default();
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        let text = reader.text_of(&event);
+        reader.structure(&event);
+        if let Some(text) = text {
+            reader.land(&text);
         }
-    };
+    }
+    reader.finish()
+}
 
-    for event in Parser::new_ext(markdown, options) {
-        // Text as it lands: in a cell, a heading, a document-information field, a section.
-        let text: Option<String> = match &event {
+/// What the reader holds while the events pass: where text lands and what has been read.
+#[derive(Default)]
+struct Reader {
+    report: ReadReport,
+    tables: Vec<Table>,
+    table: Option<Table>,
+    cell: Option<String>,
+    heading_text: Option<String>,
+    last_heading: String,
+    /// The section being read (its heading's level, its text so far), and those read.
+    capture: Option<(Section, HeadingLevel, String)>,
+    captured: Vec<(Section, String)>,
+    quote_depth: u32,
+    /// A bold label in the document-information block, then its field and value.
+    strong: Option<String>,
+    field: Option<(String, String)>,
+    /// The links open around the text: their address, none for an autolink.
+    links: Vec<Option<String>>,
+}
+
+impl Reader {
+    /// The text an event adds: in a cell, a heading, a document-information field, a section.
+    fn text_of(&mut self, event: &Event) -> Option<String> {
+        match event {
             Event::Text(t) | Event::Code(t) => Some(t.to_string()),
             Event::SoftBreak => Some(" ".into()),
             Event::HardBreak => Some("\n".into()),
@@ -584,72 +573,68 @@ pub fn read(markdown: &str) -> Result<ReadReport, Vec<ReportError>> {
                 ..
             }) => {
                 let written = !matches!(link_type, LinkType::Autolink | LinkType::Email);
-                links.push(written.then(|| dest_url.to_string()));
+                self.links.push(written.then(|| dest_url.to_string()));
                 written.then(|| "[".to_owned())
             }
-            Event::End(TagEnd::Link) => links.pop().flatten().map(|url| format!("]({url})")),
+            Event::End(TagEnd::Link) => self.links.pop().flatten().map(|url| format!("]({url})")),
             _ => None,
-        };
-        match &event {
+        }
+    }
+
+    /// Where the text of what follows goes, as the document's structure opens and closes.
+    fn structure(&mut self, event: &Event) {
+        match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                finish_field(&mut field, &mut report);
-                if capture.as_ref().is_some_and(|(_, at, _)| level <= at) {
-                    captured.extend(capture.take().map(|(section, _, text)| (section, text)));
+                self.finish_field();
+                if self.capture.as_ref().is_some_and(|(_, at, _)| level <= at) {
+                    self.end_section();
                 }
-                heading_text = Some(String::new());
+                self.heading_text = Some(String::new());
             }
-            Event::End(TagEnd::Heading(level)) => {
-                let heading = heading_text.take().unwrap_or_default();
-                last_heading = heading.trim().to_owned();
-                if let Some(found) = section(&last_heading) {
-                    captured.extend(capture.take().map(|(section, _, text)| (section, text)));
-                    capture = Some((found, *level, String::new()));
-                } else if let Some((_, _, text)) = capture.as_mut() {
-                    // A sub-heading inside a section is part of its text.
-                    text.push_str(&heading);
-                    text.push_str("\n\n");
-                }
-            }
-            Event::Start(Tag::BlockQuote(_)) => quote_depth += 1,
+            Event::End(TagEnd::Heading(level)) => self.heading(*level),
+            Event::Start(Tag::BlockQuote(_)) => self.quote_depth += 1,
             Event::End(TagEnd::BlockQuote(_)) => {
-                finish_field(&mut field, &mut report);
-                quote_depth -= 1;
+                self.finish_field();
+                self.quote_depth = self.quote_depth.saturating_sub(1);
             }
-            Event::Start(Tag::Strong) if quote_depth > 0 && table.is_none() => {
-                finish_field(&mut field, &mut report);
-                strong = Some(String::new());
+            Event::Start(Tag::Strong) if self.quote_depth > 0 && self.table.is_none() => {
+                self.finish_field();
+                self.strong = Some(String::new());
             }
             Event::End(TagEnd::Strong) => {
-                if let Some(key) = strong.take()
+                if let Some(key) = self.strong.take()
                     && key.trim_end().ends_with(':')
                 {
-                    field = Some((key, String::new()));
+                    self.field = Some((key, String::new()));
                 }
             }
+            Event::End(TagEnd::Paragraph | TagEnd::Item) => self.add_to_section("\n\n"),
+            Event::Start(Tag::Item) => self.add_to_section("- "),
+            _ => self.table_structure(event),
+        }
+    }
+
+    fn table_structure(&mut self, event: &Event) {
+        match event {
             Event::Start(Tag::Table(_)) => {
-                table = Some(Table {
-                    heading: last_heading.clone(),
+                self.table = Some(Table {
+                    heading: self.last_heading.clone(),
                     ..Table::default()
                 })
             }
-            Event::Start(Tag::TableHead) => {
-                if let Some(t) = table.as_mut() {
-                    t.in_head = true;
-                }
-            }
-            Event::End(TagEnd::TableHead) => {
-                if let Some(t) = table.as_mut() {
-                    t.in_head = false;
+            Event::Start(Tag::TableHead) | Event::End(TagEnd::TableHead) => {
+                if let Some(t) = self.table.as_mut() {
+                    t.in_head = matches!(event, Event::Start(_));
                 }
             }
             Event::Start(Tag::TableRow) => {
-                if let Some(t) = table.as_mut() {
+                if let Some(t) = self.table.as_mut() {
                     t.rows.push(Vec::new());
                 }
             }
-            Event::Start(Tag::TableCell) => cell = Some(String::new()),
+            Event::Start(Tag::TableCell) => self.cell = Some(String::new()),
             Event::End(TagEnd::TableCell) => {
-                if let (Some(t), Some(text)) = (table.as_mut(), cell.take()) {
+                if let (Some(t), Some(text)) = (self.table.as_mut(), self.cell.take()) {
                     let text = text.trim().to_owned();
                     if t.in_head {
                         t.header.push(text);
@@ -658,76 +643,129 @@ pub fn read(markdown: &str) -> Result<ReadReport, Vec<ReportError>> {
                     }
                 }
             }
-            Event::End(TagEnd::Table) => tables.extend(table.take()),
-            Event::End(TagEnd::Paragraph | TagEnd::Item) => {
-                if let Some((_, _, text)) = capture.as_mut() {
-                    text.push_str("\n\n");
-                }
-            }
-            Event::Start(Tag::Item) => {
-                if let Some((_, _, text)) = capture.as_mut() {
-                    text.push_str("- ");
-                }
-            }
+            Event::End(TagEnd::Table) => self.tables.extend(self.table.take()),
             _ => {}
         }
-        if let Some(text) = text {
-            if let Some(cell) = cell.as_mut() {
-                cell.push_str(&text);
-            } else if let Some(heading) = heading_text.as_mut() {
-                heading.push_str(&text);
-            } else if let Some(key) = strong.as_mut() {
-                key.push_str(&text);
-            } else if let Some((_, value)) = field.as_mut() {
-                if text == "\n" {
-                    finish_field(&mut field, &mut report);
-                } else {
-                    value.push_str(&text);
-                }
-            } else if let Some((_, _, captured)) = capture.as_mut() {
-                captured.push_str(&text);
+    }
+
+    /// A heading read: it opens a section whose text is kept, or is part of the one open.
+    fn heading(&mut self, level: HeadingLevel) {
+        let heading = self.heading_text.take().unwrap_or_default();
+        self.last_heading = heading.trim().to_owned();
+        if let Some(found) = section(&self.last_heading) {
+            self.end_section();
+            self.capture = Some((found, level, String::new()));
+        } else {
+            // A sub-heading inside a section is part of its text.
+            self.add_to_section(&heading);
+            self.add_to_section("\n\n");
+        }
+    }
+
+    fn add_to_section(&mut self, text: &str) {
+        if let Some((_, _, captured)) = self.capture.as_mut() {
+            captured.push_str(text);
+        }
+    }
+
+    fn end_section(&mut self) {
+        self.captured.extend(
+            self.capture
+                .take()
+                .map(|(section, _, text)| (section, text)),
+        );
+    }
+
+    /// Text lands in the innermost thing open.
+    fn land(&mut self, text: &str) {
+        if let Some(cell) = self.cell.as_mut() {
+            cell.push_str(text);
+        } else if let Some(heading) = self.heading_text.as_mut() {
+            heading.push_str(text);
+        } else if let Some(key) = self.strong.as_mut() {
+            key.push_str(text);
+        } else if let Some((_, value)) = self.field.as_mut() {
+            if text == "\n" {
+                self.finish_field();
+            } else {
+                value.push_str(text);
+            }
+        } else {
+            self.add_to_section(text);
+        }
+    }
+
+    /// A document-information field read: its value kept where the label says.
+    fn finish_field(&mut self) {
+        let Some((key, value)) = self.field.take() else {
+            return;
+        };
+        let value = value.trim().to_owned();
+        let key = key.trim_end_matches(':').trim().to_lowercase();
+        let report = &mut self.report;
+        // The generated reports name the evaluation template's version; the hand-edited
+        // ones the self-assessment's (*governancerapport*) they rest on.
+        let slot = if key.starts_with("version for anvendt evalueringsskabelon")
+            || key.starts_with("evalueringsskabelon version")
+        {
+            &mut report.template_version
+        } else if key.starts_with("version for anvendt governancerapport") {
+            &mut report.governance_report_version
+        } else if key.starts_with("dato for udfyldelse") {
+            &mut report.date
+        } else if key.starts_with("evaluering lavet af") || key.starts_with("udfyldt af") {
+            &mut report.evaluator
+        } else if key.starts_with("link til git") {
+            &mut report.repository
+        } else {
+            return;
+        };
+        if slot.is_none() && !value.is_empty() {
+            *slot = Some(value);
+        }
+    }
+
+    /// The sections' texts and the tables, read; every problem listed.
+    fn finish(mut self) -> Result<ReadReport, Vec<ReportError>> {
+        self.end_section();
+        let mut report = self.report;
+        for (which, text) in self.captured {
+            let slot = match which {
+                Section::Summary => &mut report.summary,
+                Section::Assessment => &mut report.assessment,
+                Section::Recommendation => &mut report.recommendation,
+            };
+            if slot.is_empty() {
+                *slot = text.trim().to_owned();
             }
         }
-    }
-    captured.extend(capture.map(|(section, _, text)| (section, text)));
-    for (which, text) in captured {
-        let text = text.trim().to_owned();
-        let slot = match which {
-            Section::Summary => &mut report.summary,
-            Section::Assessment => &mut report.assessment,
-            Section::Recommendation => &mut report.recommendation,
-        };
-        if slot.is_empty() {
-            *slot = text;
+        report.stated_in_prose = [&report.summary, &report.assessment, &report.recommendation]
+            .into_iter()
+            .flat_map(|text| prose_counts(text))
+            .collect();
+        let mut errors = Vec::new();
+        for table in &self.tables {
+            let first = table
+                .header
+                .first()
+                .map(|h| h.to_lowercase())
+                .unwrap_or_default();
+            if first.starts_with("niveau / vurdering") {
+                read_level_counts(table, &mut report, &mut errors);
+            } else if first.starts_with("tema / niveau") {
+                read_theme_counts(table, &mut report, &mut errors);
+            } else if table.header.iter().any(|h| h == "Vurderingsgrundlag") {
+                read_marks(table, &mut report, &mut errors);
+            }
         }
-    }
-    report.stated_in_prose = [&report.summary, &report.assessment, &report.recommendation]
-        .into_iter()
-        .flat_map(|text| prose_counts(text))
-        .collect();
-
-    let mut errors = Vec::new();
-    for table in &tables {
-        let first = table
-            .header
-            .first()
-            .map(|h| h.to_lowercase())
-            .unwrap_or_default();
-        if first.starts_with("niveau / vurdering") {
-            read_level_counts(table, &mut report, &mut errors);
-        } else if first.starts_with("tema / niveau") {
-            read_theme_counts(table, &mut report, &mut errors);
-        } else if table.header.iter().any(|h| h == "Vurderingsgrundlag") {
-            read_marks(table, &mut report, &mut errors);
+        if report.lines.is_empty() && errors.is_empty() {
+            errors.push(ReportError::NoMarks);
         }
-    }
-    if report.lines.is_empty() && errors.is_empty() {
-        errors.push(ReportError::NoMarks);
-    }
-    if errors.is_empty() {
-        Ok(report)
-    } else {
-        Err(errors)
+        if errors.is_empty() {
+            Ok(report)
+        } else {
+            Err(errors)
+        }
     }
 }
 

@@ -613,23 +613,7 @@ impl ParsedEvaluation {
     /// every problem listed when a table cannot be read or its own count tables do not add up to
     /// the marks it holds.
     pub fn from_report(markdown: &str, query: ReportQuery) -> Result<Self, ApiError> {
-        // One input policy for every body (the JSON bodies' is `request::refuse_control_characters`).
-        let control = |text: &str| {
-            text.chars()
-                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        };
-        if control(markdown) {
-            return Err(ApiError::validation(
-                "report",
-                "the report holds a control character (only newline and tab are text)",
-            ));
-        }
-        if query.period.as_deref().is_some_and(control) {
-            return Err(ApiError::validation(
-                "period",
-                "name the period without control characters, e.g. 2026-H2",
-            ));
-        }
+        refuse_control_characters(markdown, query.period.as_deref())?;
         let read = report::read(markdown).map_err(|errors| {
             ApiError::Validation(
                 errors
@@ -638,32 +622,7 @@ impl ParsedEvaluation {
                     .collect(),
             )
         })?;
-        // The lines are checked against the template the report names (or the current one),
-        // so that the evaluation, generated again, has the report's own tables.
-        let template = Template::for_report(read.template_version.as_deref())
-            .map_err(|e| ApiError::validation("report", e.to_string()))?;
-        let lines: Vec<_> = read
-            .lines
-            .iter()
-            .map(|line| (line.id.as_str(), line.level, line.theme))
-            .collect();
-        let departures = template
-            .as_ref()
-            .map(|t| t.check(&lines))
-            .unwrap_or_default();
-        let differences: Vec<String> = report::check_counts(&read)
-            .iter()
-            .map(ToString::to_string)
-            .chain(departures.iter().map(ToString::to_string))
-            .collect();
-        if !differences.is_empty() {
-            return Err(ApiError::Validation(
-                differences
-                    .into_iter()
-                    .map(|e| FieldError::new("report", e))
-                    .collect(),
-            ));
-        }
+        let template = check_report(&read)?;
         let mut problems = Problems::default();
         let recommended = query
             .recommended_level
@@ -719,6 +678,55 @@ impl ParsedEvaluation {
                 request,
             })
         })
+    }
+}
+
+/// One input policy for every body (the JSON bodies' is `request::refuse_control_characters`).
+fn refuse_control_characters(markdown: &str, period: Option<&str>) -> Result<(), ApiError> {
+    let control = |text: &str| {
+        text.chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    };
+    if control(markdown) {
+        return Err(ApiError::validation(
+            "report",
+            "the report holds a control character (only newline and tab are text)",
+        ));
+    }
+    if period.is_some_and(control) {
+        return Err(ApiError::validation(
+            "period",
+            "name the period without control characters, e.g. 2026-H2",
+        ));
+    }
+    Ok(())
+}
+
+/// A report read back adds up and follows its template: its count tables and the counts its
+/// text states match its marks, and its lines are the template's (the one it names, or the
+/// current one), so that the evaluation, generated again, has the report's own tables.
+fn check_report(read: &report::ReadReport) -> Result<Option<Template>, ApiError> {
+    let template = Template::for_report(read.template_version.as_deref())
+        .map_err(|e| ApiError::validation("report", e.to_string()))?;
+    let lines: Vec<_> = read
+        .lines
+        .iter()
+        .map(|line| (line.id.as_str(), line.level, line.theme))
+        .collect();
+    let departures = template
+        .as_ref()
+        .map(|t| t.check(&lines))
+        .unwrap_or_default();
+    let differences: Vec<FieldError> = report::check_counts(read)
+        .iter()
+        .map(ToString::to_string)
+        .chain(departures.iter().map(ToString::to_string))
+        .map(|e| FieldError::new("report", e))
+        .collect();
+    if differences.is_empty() {
+        Ok(template)
+    } else {
+        Err(ApiError::Validation(differences))
     }
 }
 
