@@ -1,9 +1,11 @@
 //! Project views as built, kept for as long as the database says they are current.
 //!
 //! A project's view is built from one query of many parts (the project and every row it shows)
-//! and is the same for every caller but for `_actions`; kept, it is not even serialised again. Each entry is filed under the [`ViewStamp`] read before it was built and the day
-//! (board seats run by date); a reader reads the stamp again (one indexed query) and uses the
-//! entry only when both match. The stamp is kept by database triggers in the writer's
+//! and is the same for every caller but for `_actions`; kept, it is not even serialised again.
+//! Each entry is filed under the [`ViewStamp`] read in the same statement as its rows and the
+//! day (board seats run by date); a reader of a project with an entry reads the stamp again (one
+//! indexed query) and uses the entry only when both match; without one, the view is built at
+//! once. The stamp is kept by database triggers in the writer's
 //! transaction, so every instance over the same database sees a change at its commit, and
 //! nothing has to be told to forget.
 
@@ -122,6 +124,11 @@ impl ProjectViews {
     /// The view of `id` when it was built under `key`.
     pub(crate) fn get(&self, id: &str, key: &ViewKey) -> Option<Arc<CachedProject>> {
         self.0.get(id).filter(|entry| entry.key == *key)
+    }
+
+    /// Whether a view of `id` is kept, current or not.
+    pub(crate) fn holds(&self, id: &str) -> bool {
+        self.0.contains_key(id)
     }
 
     pub(crate) fn insert(&self, id: &str, entry: Arc<CachedProject>) {

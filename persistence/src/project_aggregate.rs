@@ -26,7 +26,7 @@ use crate::coordination::{CoordinationGroupRow, GroupWithMembers, with_members};
 use crate::organizations::OrganizationRow;
 use crate::people::{PersonRow, Representation};
 use crate::products::ProductRow;
-use crate::projects::{DescriptionRow, EvidenceRow, ProjectRecord, ProjectRow};
+use crate::projects::{DescriptionRow, EvidenceRow, ProjectRecord, ProjectRow, ViewStamp};
 use crate::reports::ReportRow;
 use crate::steering::SteeringGroupRow;
 use crate::{DbConnection, StoreError};
@@ -52,6 +52,8 @@ pub struct ProjectAggregate {
     pub product: Option<ProductRow>,
     /// The board roster, every seat with its person.
     pub board: Vec<(SeatRow, PersonRow)>,
+    /// What the view is current for, read in the same statement as the rows.
+    pub stamp: ViewStamp,
 }
 
 /// The tables read whole, by their columns: each row deserialises into its typed row.
@@ -226,6 +228,13 @@ fn template() -> String {
         (
             "project",
             object("p", PROJECTS, ""),
+            "projects p WHERE p.id = $1".to_owned(),
+        ),
+        (
+            "stamp",
+            "{object}('version', p.version, 'revision', p.revision, 'shared', \
+             COALESCE((SELECT revision FROM shared_revision), 0))"
+                .to_owned(),
             "projects p WHERE p.id = $1".to_owned(),
         ),
         own("description", "project_descriptions", PROJECT_DESCRIPTIONS),
@@ -416,6 +425,7 @@ struct Rows {
     latest_report: Option<ReportRow>,
     product: Option<ProductRow>,
     board: Vec<(SeatRow, PersonRow)>,
+    stamp: Option<ViewStamp>,
 }
 
 impl Rows {
@@ -433,6 +443,7 @@ impl Rows {
         use serde_json::from_str;
         match part {
             "project" => self.project = Some(from_str(body)?),
+            "stamp" => self.stamp = Some(from_str(body)?),
             "description" => self.description = Some(from_str(body)?),
             "owner" => self.owner = Some(from_str(body)?),
             "participant" => {
@@ -471,8 +482,8 @@ impl Rows {
 
     /// The rows in the order the typed reads give them; no project row is no project.
     fn into_aggregate(mut self) -> Result<ProjectAggregate, StoreError> {
-        let (Some(project), Some(description), Some(owner)) =
-            (self.project, self.description, self.owner)
+        let (Some(project), Some(description), Some(owner), Some(stamp)) =
+            (self.project, self.description, self.owner, self.stamp)
         else {
             return Err(StoreError::NotFound);
         };
@@ -502,6 +513,7 @@ impl Rows {
             latest_report: self.latest_report,
             product: self.product,
             board: self.board,
+            stamp,
         })
     }
 }

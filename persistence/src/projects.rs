@@ -283,7 +283,7 @@ impl ProjectRecord {
 /// approvals and votes, groups, budget, reports, product) and `shared` by every change to
 /// organisations, people and the board. The database's triggers keep the counts, so a view built
 /// after reading a stamp is current for as long as the stamp reads the same.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
 pub struct ViewStamp {
     pub version: i64,
     pub revision: i64,

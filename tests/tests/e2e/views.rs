@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use actix_web::http::header::IfNoneMatch;
 use actix_web::test::TestRequest;
 use diesel::connection::{Connection, InstrumentationEvent};
 use os2pm_api::auth::{Caller, Role};
@@ -236,7 +237,7 @@ fn count_queries(conn: &mut DbConnection) -> Arc<AtomicUsize> {
 }
 
 #[actix_web::test]
-async fn a_project_view_is_read_in_two_queries_whatever_it_shows() {
+async fn a_project_view_is_read_in_one_query_whatever_it_shows() {
     let app = TestApp::new();
     let service = app.service().await;
     let cast = cast(&app, &service, 5).await;
@@ -253,8 +254,8 @@ async fn a_project_view_is_read_in_two_queries_whatever_it_shows() {
     }
     assert_ne!(member.body["current_approval"]["votes"], json!([]));
 
-    // Read again, uncached, on a connection that counts: the stamp, then the project with all
-    // its rows.
+    // Read again, uncached, on a connection that counts: the project with all its rows and
+    // what they are current for, in one statement.
     let mut conn = app.db.connect();
     let queries = count_queries(&mut conn);
     let caller = Caller {
@@ -262,8 +263,29 @@ async fn a_project_view_is_read_in_two_queries_whatever_it_shows() {
         roles: vec![Role::BoardMember],
         org: Some("kl".into()),
     };
-    let read = read::read(&mut conn, &ProjectViews::new(0), Some(&caller), &id, None).unwrap();
-    assert_eq!(queries.load(Ordering::SeqCst), 2);
+    let views = ProjectViews::new(16 << 20);
+    let read = read::read(&mut conn, &views, Some(&caller), &id, None).unwrap();
+    assert_eq!(queries.load(Ordering::SeqCst), 1);
     let body: Value = serde_json::from_slice(&read.body.unwrap()).unwrap();
     assert_eq!(body, member.body);
+    assert_eq!(Some(read.tag.to_string().as_str()), member.header("etag"));
+    // Kept: the stamp alone answers, with the same view.
+    let kept = read::read(&mut conn, &views, Some(&caller), &id, None).unwrap();
+    assert_eq!(queries.load(Ordering::SeqCst), 2);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&kept.body.unwrap()).unwrap(),
+        body
+    );
+    // An ETag to compare: the stamp alone answers that it is current.
+    let known: IfNoneMatch = IfNoneMatch::Items(vec![read.tag.clone()]);
+    let not_modified = read::read(
+        &mut conn,
+        &ProjectViews::new(0),
+        Some(&caller),
+        &id,
+        Some(&known),
+    )
+    .unwrap();
+    assert_eq!(queries.load(Ordering::SeqCst), 3);
+    assert!(not_modified.body.is_none());
 }

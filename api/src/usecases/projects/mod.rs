@@ -133,10 +133,24 @@ pub(crate) struct Loaded {
 }
 
 impl Loaded {
-    /// The project `id` with everything its view shows: two queries (the catalogue is
-    /// kept in memory).
+    /// The project `id` with everything its view shows: one query (the catalogue is kept in
+    /// memory).
     pub(crate) fn load(conn: &mut DbConnection, id: &str) -> Result<Self, ApiError> {
+        Self::load_stamped(conn, id).map(|(loaded, _)| loaded)
+    }
+
+    /// [`Loaded::load`], with what the view built from it is current for: read in the same
+    /// statement as its rows.
+    pub(crate) fn load_stamped(
+        conn: &mut DbConnection,
+        id: &str,
+    ) -> Result<(Self, store::ViewStamp), ApiError> {
         let rows = aggregate::load(conn, id).map_err(|e| not_found(id, e))?;
+        let stamp = rows.stamp;
+        Ok((Self::of(conn, rows)?, stamp))
+    }
+
+    fn of(conn: &mut DbConnection, rows: aggregate::ProjectAggregate) -> Result<Self, ApiError> {
         let catalogue = catalogue::load(
             conn,
             rows.record
