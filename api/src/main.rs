@@ -8,6 +8,9 @@ use os2pm_api::auth::{Authenticator, Role};
 use os2pm_api::config::{Config, KeyConfig};
 use os2pm_api::{openapi_doc, server};
 
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "os2pm",

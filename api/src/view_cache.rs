@@ -63,13 +63,10 @@ impl CachedProject {
         view: &ProjectView,
         actions: ActionInputs,
     ) -> Result<Self, serde_json::Error> {
-        let mut value = serde_json::to_value(view)?;
-        let full = serde_json::to_vec(&value)?.into();
-        Audience::Public.redact(&mut value);
         Ok(Self {
             key,
-            full,
-            public: serde_json::to_vec(&value)?.into(),
+            full: serde_json::to_vec(view)?.into(),
+            public: serde_json::to_vec(&Audience::Public.redacted(view))?.into(),
             association: OnceLock::new(),
             actions,
         })
@@ -107,7 +104,11 @@ impl Weighter<String, Arc<CachedProject>> for BodySize {
 }
 
 /// Built project views by project id, the least used dropped beyond a memory budget.
-pub struct ProjectViews(Cache<String, Arc<CachedProject>, BodySize>);
+pub struct ProjectViews {
+    cache: Cache<String, Arc<CachedProject>, BodySize>,
+    /// The budget is not 0.
+    keeps: bool,
+}
 
 /// What an entry weighs on average, to size the cache's tables.
 const TYPICAL_ENTRY_BYTES: u64 = 8 * 1024;
@@ -118,20 +119,28 @@ impl ProjectViews {
         let items = usize::try_from(budget_bytes / TYPICAL_ENTRY_BYTES)
             .unwrap_or(usize::MAX)
             .max(1);
-        Self(Cache::with_weighter(items, budget_bytes, BodySize))
+        Self {
+            cache: Cache::with_weighter(items, budget_bytes, BodySize),
+            keeps: budget_bytes > 0,
+        }
     }
 
     /// The view of `id` when it was built under `key`.
     pub(crate) fn get(&self, id: &str, key: &ViewKey) -> Option<Arc<CachedProject>> {
-        self.0.get(id).filter(|entry| entry.key == *key)
+        self.cache.get(id).filter(|entry| entry.key == *key)
+    }
+
+    /// Whether views are kept at all (`OS2PM_VIEW_CACHE_MB` is not 0).
+    pub(crate) fn keeps(&self) -> bool {
+        self.keeps
     }
 
     /// Whether a view of `id` is kept, current or not.
     pub(crate) fn holds(&self, id: &str) -> bool {
-        self.0.contains_key(id)
+        self.cache.contains_key(id)
     }
 
     pub(crate) fn insert(&self, id: &str, entry: Arc<CachedProject>) {
-        self.0.insert(id.to_owned(), entry);
+        self.cache.insert(id.to_owned(), entry);
     }
 }

@@ -16,6 +16,7 @@ use crate::error::ApiError;
 use crate::request::{Problems, already_has};
 use crate::usecases::board::today;
 use crate::usecases::privacy::Audience;
+use crate::usecases::projects::ActionInputs;
 use crate::usecases::projects::view::ProjectSummary;
 use crate::usecases::projects::{Loaded, not_found, resolve_organization, with_actions};
 use crate::view_cache::{CachedProject, ProjectViews, ViewKey};
@@ -135,31 +136,46 @@ pub fn read(
             return Ok(Read { tag, body: None });
         }
         if let Some(entry) = views.get(id, &key) {
-            return answer(&entry, caller, tag);
+            return answer(kept_body(&entry, caller)?, &entry.actions, caller, tag);
         }
     }
     let (loaded, stamp) = Loaded::load_stamped(conn, id)?;
     let key = ViewKey { stamp, day };
-    let entry = Arc::new(
-        CachedProject::new(key, &loaded.view_without_actions(), loaded.action_inputs())
-            .map_err(|e| ApiError::Internal(format!("project view: {e}")))?,
-    );
+    let view = loaded.view_without_actions();
+    if !views.keeps() {
+        // Nothing is kept: only what this reader reads is written.
+        let body = serde_json::to_vec(&Audience::of(caller).redacted(&view)).map_err(internal)?;
+        return answer(body.into(), &loaded.action_inputs(), caller, key.etag());
+    }
+    let entry = Arc::new(CachedProject::new(key, &view, loaded.action_inputs()).map_err(internal)?);
     views.insert(id, entry.clone());
-    answer(&entry, caller, key.etag())
+    answer(
+        kept_body(&entry, caller)?,
+        &entry.actions,
+        caller,
+        key.etag(),
+    )
 }
 
-/// A kept or new view as `caller` reads it, with their `_actions`.
+fn internal(error: serde_json::Error) -> ApiError {
+    ApiError::Internal(format!("project view: {error}"))
+}
+
+/// A kept view's JSON as `caller` may read it.
+fn kept_body(entry: &CachedProject, caller: Option<&Caller>) -> Result<Bytes, ApiError> {
+    entry.body(Audience::of(caller)).map_err(internal)
+}
+
+/// A view's JSON as `caller` reads it, with their `_actions`.
 fn answer(
-    entry: &CachedProject,
+    body: Bytes,
+    actions: &ActionInputs,
     caller: Option<&Caller>,
     tag: EntityTag,
 ) -> Result<Read, ApiError> {
-    let body = entry
-        .body(Audience::of(caller))
-        .map_err(|e| ApiError::Internal(format!("project view: {e}")))?;
     let body = match caller {
         None => body,
-        Some(caller) => with_actions(&body, &entry.actions.actions(caller))?,
+        Some(caller) => with_actions(&body, &actions.actions(caller))?,
     };
     Ok(Read {
         tag,
