@@ -6,7 +6,7 @@ use actix_web::test::TestRequest;
 use os2pm_tests::{TestApp, bearer, send};
 use serde_json::{Value, json};
 
-use crate::lifecycle::{At, cast};
+use crate::lifecycle::{At, TestService, cast};
 use crate::products::{live_product, live_product_at};
 use crate::running::crew;
 use crate::self_assessments::{SAMPLES, import, sample};
@@ -158,6 +158,16 @@ async fn a_draft_starts_from_the_self_assessment_and_is_recorded_with_its_counts
     )
     .await
     .problem(404, "not-found");
+}
+
+/// The evaluation at `location` as the report the association publishes.
+async fn report_at(service: &impl TestService, location: &str) -> String {
+    let request = TestRequest::get()
+        .uri(location)
+        .insert_header(("accept", "text/markdown"));
+    let report = send(service, request).await;
+    assert_eq!(report.status, 200);
+    report.body.as_str().unwrap().to_owned()
 }
 
 /// The theme and count tables of a report: what importing and generating again must keep.
@@ -387,14 +397,7 @@ async fn a_product_on_the_2016_catalogue_is_evaluated_on_all_of_it_its_draft_by_
     );
     assert_eq!(recorded.body["counts"]["total"]["green"], marks.len());
     // Its report names the catalogue, and reads back as it was.
-    let report = send(
-        &service,
-        TestRequest::get()
-            .uri(recorded.header("location").unwrap())
-            .insert_header(("accept", "text/markdown")),
-    )
-    .await;
-    let report = report.body.as_str().unwrap().to_owned();
+    let report = report_at(&service, recorded.header("location").unwrap()).await;
     assert!(report.contains("evalueringsskabelon:** os2-2016<br/>"));
     let read_back = send(
         &service,
@@ -464,14 +467,7 @@ async fn a_hand_edited_report_is_recorded_and_generated_again_in_its_own_layout(
         json!({"header": "Efterlevet?", "text": "Ikke relevant"})
     );
 
-    let generated = send(
-        &service,
-        TestRequest::get()
-            .uri(recorded.header("location").unwrap())
-            .insert_header(("accept", "text/markdown")),
-    )
-    .await;
-    let generated = generated.body.as_str().unwrap().to_owned();
+    let generated = report_at(&service, recorded.header("location").unwrap()).await;
     assert!(generated.contains("| # | Krav | Produktniveau | Retningslinjer | Efterlevet? | Dokumentation | Vurdering | Vurderingsgrundlag | Anbefaling |"), "{generated}");
     let again = send(&service, post(&product, generated)).await;
     assert_eq!(again.status, 201, "{}", again.body);
