@@ -192,15 +192,25 @@ pub fn theme(category: &str) -> Result<Theme, CatalogueError> {
     }
 }
 
-/// An answer in a self-assessment (*efterlevet*).
+/// An answer in a self-assessment (*efterlevet*), as the association's form offers them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Answer {
     Ja,
     Nej,
+    /// The item does not apply to the product, in the product's own view.
+    IkkeRelevant,
     VedIkke,
+    /// Not met yet; work to meet it is planned.
+    Planlagt,
 }
 
-names!(Answer { Ja => "Ja", Nej => "Nej", VedIkke => "Ved ikke" });
+names!(Answer {
+    Ja => "Ja",
+    Nej => "Nej",
+    IkkeRelevant => "Ikke relevant",
+    VedIkke => "Ved ikke",
+    Planlagt => "Planlagt",
+});
 
 /// One answered (or unanswered) item of a self-assessment file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -350,7 +360,7 @@ fn read_item(
             _ => {
                 fail(
                     at("efterlevet"),
-                    "must be \"Ja\", \"Nej\", \"Ved ikke\" or null",
+                    "must be \"Ja\", \"Nej\", \"Ikke relevant\", \"Ved ikke\", \"Planlagt\" or null",
                 );
                 None
             }
@@ -543,6 +553,19 @@ mod tests {
         );
         assert_eq!(read.answers[1].answer, None);
         assert_eq!(read.answers[1].documentation, None);
+    }
+
+    /// Every answer the association's form offers (its `statusChoices`).
+    #[test]
+    fn every_answer_of_the_form_is_read() {
+        let choices = ["Ja", "Nej", "Ikke relevant", "Ved ikke", "Planlagt"];
+        for (choice, answer) in choices.into_iter().zip(Answer::ALL) {
+            let mut one = file();
+            one["krav"][1]["efterlevet"] = json!(choice);
+            let read = read_self_assessment(&one).unwrap_or_else(|e| panic!("{e:?}"));
+            assert_eq!(read.answers[1].answer, Some(*answer), "{choice}");
+        }
+        assert_eq!(Answer::ALL.len(), choices.len());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::lifecycle::{At, TestService, cast};
 use crate::products::{live_product, live_product_at};
 use crate::running::crew;
-use crate::self_assessments::{SAMPLES, import, sample};
+use crate::self_assessments::{SAMPLES, export, import, sample};
 
 fn draft(product: &str) -> TestRequest {
     TestRequest::get().uri(&format!("/api/v1/products/{product}/evaluations/draft"))
@@ -499,4 +499,51 @@ async fn a_hand_edited_report_is_recorded_and_generated_again_in_its_own_layout(
             .unwrap()
             .contains("this product is pinned to os2-2016")
     );
+}
+
+/// The association's form answers `Ja`, `Nej`, `Ikke relevant`, `Ved ikke` or `Planlagt`: each is
+/// imported, exported as it was, and drafted as the association maps it.
+#[actix_web::test]
+async fn every_answer_of_the_form_is_imported_and_drafted_as_the_association_maps_it() {
+    let app = TestApp::new();
+    let service = app.service().await;
+    let cast = cast(&app, &service, 3).await;
+    let crew = crew(&app, &service, &cast).await;
+    let (_, product) = live_product_at(&service, &cast, &crew, 0, At::in_2025("N2")).await;
+    let answers = [
+        ("R1", "Ja", "green"),
+        ("R2", "Nej", "red"),
+        ("R3", "Ikke relevant", "grey"),
+        ("R4", "Ved ikke", "red"),
+        ("F1", "Planlagt", "yellow"),
+    ];
+    let mut file: Value = serde_json::from_str(&sample(SAMPLES[1])).unwrap();
+    for line in file["krav"].as_array_mut().unwrap() {
+        if let Some((id, answer, _)) = answers.iter().find(|(id, _, _)| line["id"] == *id) {
+            line["efterlevet"] = json!(answer);
+            line["dokumentation"] = json!(format!("Om {id}"));
+        }
+    }
+    let imported = import(&service, &cast.manager, &product, &file.to_string()).await;
+    assert_eq!(imported.status, 201, "{}", imported.body);
+
+    let exported = export(&service, &product).await;
+    let drafted = send(&service, draft(&product)).await;
+    for (id, answer, mark) in answers {
+        let line = exported["krav"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["id"] == id)
+            .unwrap();
+        assert_eq!(line["efterlevet"], answer, "{id}");
+        let drafted_mark = drafted.body["marks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["key"] == id)
+            .unwrap();
+        assert_eq!(drafted_mark["mark"], mark, "{id}");
+        assert_eq!(drafted_mark["reasoning"], format!("Om {id}"), "{id}");
+    }
 }

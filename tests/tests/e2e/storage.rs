@@ -220,6 +220,7 @@ async fn the_sandbox_migration_keeps_every_row_and_reference_both_ways() {
         .unwrap()
         .to_string()
     };
+    assert_eq!(revert_last(), "20261201000024");
     assert_eq!(revert_last(), "20261201000023");
     assert_eq!(revert_last(), "20261201000022");
     assert_eq!(revert_last(), "20261201000021");

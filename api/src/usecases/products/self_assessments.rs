@@ -156,7 +156,8 @@ pub struct KravLine {
     /// `sandkasse`, `1`, `2` or `3`.
     pub produktniveau: String,
     pub retningslinjer: String,
-    /// `Ja`, `Nej`, `Ved ikke` or `null`.
+    /// `Ja`, `Nej`, `Ikke relevant`, `Ved ikke`, `Planlagt` or `null`, as the association's form
+    /// offers them.
     pub efterlevet: Option<String>,
     pub dokumentation: String,
 }
