@@ -1,8 +1,8 @@
 //! Project views as built, kept for as long as the database says they are current.
 //!
 //! A project's view is built from one query of many parts (the project and every row it shows)
-//! and is the same for every caller but for `_actions`; kept, it is not even serialised again.
-//! Each entry is filed under the [`ViewStamp`] read in the same statement as its rows and the
+//! and is the same for every caller but for `_actions`; kept, each audience's JSON is written
+//! once, when that audience first reads it (a miss writes only the reader's). Each entry is filed under the [`ViewStamp`] read in the same statement as its rows and the
 //! day (board seats run by date); a reader of a project with an entry reads the stamp again (one
 //! indexed query) and uses the entry only when both match; without one, the view is built at
 //! once. The stamp is kept by database triggers in the writer's
@@ -44,49 +44,55 @@ impl ViewKey {
     }
 }
 
-/// A built view: its JSON for each audience (`_actions` empty) and what decides a caller's
-/// `_actions`.
+/// A built view, with its JSON for each audience (`_actions` empty) written when first read,
+/// and what decides a caller's `_actions`.
 pub(crate) struct CachedProject {
     pub(crate) key: ViewKey,
-    /// As built: what the business manager and the board read.
-    full: Bytes,
-    /// What anyone may read.
-    public: Bytes,
-    /// What the association reads, made when first asked for.
-    association: OnceLock<Bytes>,
+    view: ProjectView,
+    /// The JSON the public, the association and the governance audience read, in that order.
+    bodies: [OnceLock<Bytes>; 3],
+    /// The size of the first JSON written, which the cache weighs the entry by.
+    size: usize,
     pub(crate) actions: ActionInputs,
 }
 
 impl CachedProject {
+    /// A view just built, and its JSON as `reader` may read it: the only one written now.
     pub(crate) fn new(
         key: ViewKey,
-        view: &ProjectView,
+        view: ProjectView,
         actions: ActionInputs,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(Self {
+        reader: Audience,
+    ) -> Result<(Self, Bytes), serde_json::Error> {
+        let entry = Self {
             key,
-            full: serde_json::to_vec(view)?.into(),
-            public: serde_json::to_vec(&Audience::Public.redacted(view))?.into(),
-            association: OnceLock::new(),
+            view,
+            bodies: Default::default(),
+            size: 0,
             actions,
-        })
+        };
+        let body = entry.body(reader)?;
+        Ok((
+            Self {
+                size: body.len(),
+                ..entry
+            },
+            body,
+        ))
     }
 
     /// The view's JSON as `audience` may read it.
     pub(crate) fn body(&self, audience: Audience) -> Result<Bytes, serde_json::Error> {
-        Ok(match audience {
-            Audience::Public => self.public.clone(),
-            Audience::Governance => self.full.clone(),
-            Audience::Association => match self.association.get() {
-                Some(body) => body.clone(),
-                None => {
-                    let mut value: serde_json::Value = serde_json::from_slice(&self.full)?;
-                    Audience::Association.redact(&mut value);
-                    let body: Bytes = serde_json::to_vec(&value)?.into();
-                    self.association.get_or_init(|| body).clone()
-                }
-            },
-        })
+        let slot = &self.bodies[match audience {
+            Audience::Public => 0,
+            Audience::Association => 1,
+            Audience::Governance => 2,
+        }];
+        if let Some(body) = slot.get() {
+            return Ok(body.clone());
+        }
+        let body: Bytes = serde_json::to_vec(&audience.redacted(&self.view))?.into();
+        Ok(slot.get_or_init(|| body).clone())
     }
 }
 
@@ -96,19 +102,14 @@ struct BodySize;
 
 impl Weighter<String, Arc<CachedProject>> for BodySize {
     fn weight(&self, id: &String, entry: &Arc<CachedProject>) -> u64 {
-        // A fixed allowance for the key, the action inputs and the bookkeeping; the
-        // association's body, made later, about the size of the full one.
-        u64::try_from(id.len() + 2 * entry.full.len() + entry.public.len() + 1024)
-            .unwrap_or(u64::MAX)
+        // A fixed allowance for the key, the action inputs and the bookkeeping; the view
+        // about the size of its JSON, and up to three bodies of about that size.
+        u64::try_from(id.len() + 4 * entry.size + 1024).unwrap_or(u64::MAX)
     }
 }
 
 /// Built project views by project id, the least used dropped beyond a memory budget.
-pub struct ProjectViews {
-    cache: Cache<String, Arc<CachedProject>, BodySize>,
-    /// The budget is not 0.
-    keeps: bool,
-}
+pub struct ProjectViews(Cache<String, Arc<CachedProject>, BodySize>);
 
 /// What an entry weighs on average, to size the cache's tables.
 const TYPICAL_ENTRY_BYTES: u64 = 8 * 1024;
@@ -119,28 +120,20 @@ impl ProjectViews {
         let items = usize::try_from(budget_bytes / TYPICAL_ENTRY_BYTES)
             .unwrap_or(usize::MAX)
             .max(1);
-        Self {
-            cache: Cache::with_weighter(items, budget_bytes, BodySize),
-            keeps: budget_bytes > 0,
-        }
+        Self(Cache::with_weighter(items, budget_bytes, BodySize))
     }
 
     /// The view of `id` when it was built under `key`.
     pub(crate) fn get(&self, id: &str, key: &ViewKey) -> Option<Arc<CachedProject>> {
-        self.cache.get(id).filter(|entry| entry.key == *key)
-    }
-
-    /// Whether views are kept at all (`OS2PM_VIEW_CACHE_MB` is not 0).
-    pub(crate) fn keeps(&self) -> bool {
-        self.keeps
+        self.0.get(id).filter(|entry| entry.key == *key)
     }
 
     /// Whether a view of `id` is kept, current or not.
     pub(crate) fn holds(&self, id: &str) -> bool {
-        self.cache.contains_key(id)
+        self.0.contains_key(id)
     }
 
     pub(crate) fn insert(&self, id: &str, entry: Arc<CachedProject>) {
-        self.cache.insert(id.to_owned(), entry);
+        self.0.insert(id.to_owned(), entry);
     }
 }

@@ -141,20 +141,16 @@ pub fn read(
     }
     let (loaded, stamp) = Loaded::load_stamped(conn, id)?;
     let key = ViewKey { stamp, day };
-    let view = loaded.view_without_actions();
-    if !views.keeps() {
-        // Nothing is kept: only what this reader reads is written.
-        let body = serde_json::to_vec(&Audience::of(caller).redacted(&view)).map_err(internal)?;
-        return answer(body.into(), &loaded.action_inputs(), caller, key.etag());
-    }
-    let entry = Arc::new(CachedProject::new(key, &view, loaded.action_inputs()).map_err(internal)?);
-    views.insert(id, entry.clone());
-    answer(
-        kept_body(&entry, caller)?,
-        &entry.actions,
-        caller,
-        key.etag(),
+    let (entry, body) = CachedProject::new(
+        key,
+        loaded.view_without_actions(),
+        loaded.action_inputs(),
+        Audience::of(caller),
     )
+    .map_err(internal)?;
+    let entry = Arc::new(entry);
+    views.insert(id, entry.clone());
+    answer(body, &entry.actions, caller, key.etag())
 }
 
 fn internal(error: serde_json::Error) -> ApiError {
