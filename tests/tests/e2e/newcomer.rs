@@ -341,3 +341,34 @@ fn the_readme_and_the_licence_tell_a_newcomer_what_they_need() {
     assert!(manifest.contains("license = \"MPL-2.0\""));
     assert!(read("LICENSE").starts_with("Mozilla Public License Version 2.0"));
 }
+
+/// A port already in use stops the start with the address, before the database file is
+/// created or migrated and before a development key is written.
+#[actix_web::test]
+async fn a_busy_port_is_reported_before_anything_is_written() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let bind = taken.local_addr().unwrap().to_string();
+    let folder = tempfile::tempdir().unwrap();
+    let database = folder.path().join("os2pm.db");
+    let key = folder.path().join("os2pm.key");
+    let values = [
+        ("DATABASE_URL", database.display().to_string()),
+        ("OS2PM_BIND", bind.clone()),
+        ("OS2PM_JWT_KEY_FILE", key.display().to_string()),
+    ];
+    let config = os2pm_api::config::Config::from_lookup(|name| {
+        values
+            .iter()
+            .find(|(variable, _)| *variable == name)
+            .map(|(_, value)| value.clone())
+    })
+    .unwrap();
+    let refused = os2pm_api::server::serve(config).await.unwrap_err();
+    assert!(
+        matches!(&refused, os2pm_api::server::StartError::Bind { bind: at, .. } if *at == bind),
+        "{refused}"
+    );
+    assert!(refused.to_string().contains(&bind), "{refused}");
+    assert!(!database.exists(), "the database file was created");
+    assert!(!key.exists(), "a key file was written");
+}
