@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use serde_json::{Value, json};
 
+use crate::OrFail;
+
 /// A browser session, closed (and its driver's process group stopped) on drop.
 pub struct Browser {
     driver: Child,
@@ -33,7 +35,7 @@ impl Browser {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
-            .unwrap();
+            .or_fail("a free port for chromedriver");
         let driver = Command::new(&driver_path)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -47,7 +49,7 @@ impl Browser {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(60))
             .build()
-            .unwrap();
+            .or_fail("an HTTP client for WebDriver");
         let base = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
         while http.get(format!("{base}/status")).send().await.is_err() {
@@ -57,7 +59,7 @@ impl Browser {
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let profile = tempfile::tempdir().unwrap();
+        let profile = tempfile::tempdir().or_fail("a Chromium profile folder");
         let args = [
             "--headless",
             "--no-sandbox",
@@ -110,7 +112,10 @@ impl Browser {
             .await
             .unwrap_or_else(|e| panic!("WebDriver {url}: {e}"));
         let status = response.status();
-        let answer: Value = response.json().await.unwrap();
+        let answer: Value = response
+            .json()
+            .await
+            .or_fail(&format!("WebDriver {url}: a JSON answer"));
         assert!(status.is_success(), "WebDriver {url}: {status} {answer}");
         answer["value"].clone()
     }
@@ -149,7 +154,7 @@ impl Browser {
             .await;
         base64::engine::general_purpose::STANDARD
             .decode(encoded.as_str().unwrap_or_default())
-            .unwrap()
+            .or_fail("a screenshot in base64")
     }
 
     /// Ends the session (Chromium exits) and stops the driver.

@@ -25,6 +25,24 @@ use serde_json::Value;
 
 pub mod browser;
 
+/// What the test harness could not set up stops the test, saying what it was doing (the
+/// harness only: the service answers problems, it never stops).
+pub trait OrFail<T> {
+    fn or_fail(self, doing: &str) -> T;
+}
+
+impl<T, E: std::fmt::Display> OrFail<T> for Result<T, E> {
+    fn or_fail(self, doing: &str) -> T {
+        self.unwrap_or_else(|e| panic!("{doing}: {e}"))
+    }
+}
+
+impl<T> OrFail<T> for Option<T> {
+    fn or_fail(self, doing: &str) -> T {
+        self.unwrap_or_else(|| panic!("{doing}: nothing there"))
+    }
+}
+
 pub const TEST_SECRET: &str = "a-test-secret-that-is-long-enough-for-hs256";
 pub const ISSUER: &str = "os2pm-test";
 pub const AUDIENCE: &str = "os2pm";
@@ -59,10 +77,11 @@ impl TestDb {
     fn create(seeded: bool) -> Self {
         match postgres_url() {
             None => {
-                let dir = tempfile::tempdir().unwrap();
+                let dir = tempfile::tempdir().or_fail("a temporary folder for the SQLite file");
                 let url = DatabaseUrl::Sqlite(dir.path().join("os2pm.db"));
                 if seeded {
-                    migrations::prepare(&url, true).unwrap();
+                    migrations::prepare(&url, true)
+                        .or_fail("migrating and seeding the test database");
                 }
                 Self {
                     url,
@@ -93,7 +112,9 @@ impl TestDb {
     }
 
     pub fn connect(&self) -> DbConnection {
-        self.url.connect(false).unwrap()
+        self.url
+            .connect(false)
+            .or_fail("connecting to the test database")
     }
 
     /// Makes the database unreachable for new and existing connections (the "outage").
@@ -111,7 +132,7 @@ impl TestDb {
                 ));
             }
             (DatabaseUrl::Sqlite(path), _) => {
-                std::fs::rename(path, moved(path)).unwrap();
+                std::fs::rename(path, moved(path)).or_fail("moving the SQLite file away");
             }
             _ => unreachable!("a PostgreSQL test database always knows its server"),
         }
@@ -130,7 +151,9 @@ impl Drop for Outage<'_> {
             (DatabaseUrl::Postgres(_), Some(_)) if pg_ctl().is_some() => pg_ctl_run("start -w"),
             (DatabaseUrl::Postgres(_), Some((server, name))) => admin(server)
                 .batch_execute_sql(&format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true")),
-            (DatabaseUrl::Sqlite(path), _) => std::fs::rename(moved(path), path).unwrap(),
+            (DatabaseUrl::Sqlite(path), _) => {
+                std::fs::rename(moved(path), path).or_fail("moving the SQLite file back")
+            }
             _ => {}
         }
     }
@@ -144,12 +167,15 @@ fn pg_ctl() -> Option<String> {
 }
 
 fn pg_ctl_run(action: &str) {
-    let command = format!("{} {action}", pg_ctl().unwrap());
+    let command = format!(
+        "{} {action}",
+        pg_ctl().or_fail("pg_ctl of the PostgreSQL server")
+    );
     let status = std::process::Command::new("sh")
         .args(["-c", &command])
         .stdout(std::process::Stdio::null())
         .status()
-        .unwrap();
+        .or_fail(&format!("running `{command}`"));
     assert!(status.success(), "`{command}` failed");
 }
 
@@ -181,7 +207,8 @@ impl ExecuteSql for diesel::PgConnection {
 /// A connection for creating and dropping databases: to the server's `postgres` database, so
 /// that it never holds the template, which PostgreSQL copies only while no one is connected.
 fn admin(server: &str) -> diesel::PgConnection {
-    diesel::PgConnection::establish(&with_database(server, "postgres")).unwrap()
+    diesel::PgConnection::establish(&with_database(server, "postgres"))
+        .or_fail("connecting to the server's `postgres` database")
 }
 
 fn short_id() -> String {
@@ -198,7 +225,9 @@ fn database_name(url: &str) -> String {
 }
 
 fn with_database(url: &str, name: &str) -> String {
-    let (base, _) = url.rsplit_once('/').unwrap();
+    let (base, _) = url
+        .rsplit_once('/')
+        .or_fail("a PostgreSQL URL names its database after a `/`");
     let query = url
         .split_once('?')
         .map(|(_, q)| format!("?{q}"))
@@ -212,7 +241,8 @@ fn postgres_template(server: &str) -> String {
     static TEMPLATE: OnceLock<String> = OnceLock::new();
     TEMPLATE
         .get_or_init(|| {
-            migrations::prepare(&DatabaseUrl::Postgres(server.to_owned()), true).unwrap();
+            migrations::prepare(&DatabaseUrl::Postgres(server.to_owned()), true)
+                .or_fail("migrating and seeding the template database");
             database_name(server)
         })
         .clone()
@@ -220,7 +250,7 @@ fn postgres_template(server: &str) -> String {
 
 /// The configuration tests run with: the test database, a known secret, short timeouts.
 pub fn test_config(url: &DatabaseUrl) -> Config {
-    let mut config = Config::from_lookup(|_| None).unwrap();
+    let mut config = Config::from_lookup(|_| None).or_fail("the default configuration");
     config.database_url = url.clone();
     config.pool_size = 4;
     config.db_timeout = Duration::from_millis(700);
@@ -271,7 +301,8 @@ impl TestApp {
             .with_env_filter("error")
             .try_init();
         let config = configure(&db.url);
-        let (state, authenticator) = os2pm_api::server::prepare(&config).unwrap();
+        let (state, authenticator) =
+            os2pm_api::server::prepare(&config).or_fail("preparing the service");
         Self {
             db,
             config,
@@ -295,8 +326,9 @@ impl TestApp {
     /// Serves the application on a real loopback port (for clients outside the process, such as
     /// a browser); returns its base URL. The server stops with the test's runtime.
     pub fn listen(&self) -> String {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let address = listener.local_addr().unwrap();
+        let listener =
+            std::net::TcpListener::bind("127.0.0.1:0").or_fail("a free port on loopback");
+        let address = listener.local_addr().or_fail("the port's address");
         let (state, authenticator) = (self.state.clone(), self.authenticator.clone());
         let server =
             actix_web::HttpServer::new(move || app::build(state.clone(), authenticator.clone()))
@@ -305,7 +337,7 @@ impl TestApp {
                 .client_request_timeout(os2pm_api::server::CLIENT_REQUEST_TIMEOUT)
                 .client_disconnect_timeout(os2pm_api::server::CLIENT_DISCONNECT_TIMEOUT)
                 .listen(listener)
-                .unwrap()
+                .or_fail("serving on the port")
                 .run();
         actix_web::rt::spawn(server);
         format!("http://{address}")
@@ -322,7 +354,7 @@ impl TestApp {
         let sub = format!("test-{}", roles.first().map_or("nobody", |r| r.as_str()));
         self.authenticator
             .issue(&sub, roles, org, Duration::from_secs(600))
-            .unwrap()
+            .or_fail("a development token")
     }
 }
 
