@@ -112,16 +112,19 @@ pub async fn refuse_control_characters(
         .map(ServiceResponse::map_into_left_body)
 }
 
+/// Whether `text` holds a control character other than newline, carriage return and tab: the
+/// one input policy for every body and query text.
+pub(crate) fn holds_control_characters(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
 /// The paths (`members[1].representative`) of every key or string of `value` below `path` that
 /// holds a control character other than newline, carriage return and tab.
 fn control_characters(value: &serde_json::Value, path: &str, found: &mut Vec<String>) {
     use serde_json::Value;
-    let forbidden = |text: &str| {
-        text.chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    };
     match value {
-        Value::String(text) if forbidden(text) => found.push(if path.is_empty() {
+        Value::String(text) if holds_control_characters(text) => found.push(if path.is_empty() {
             "body".to_owned()
         } else {
             path.to_owned()
@@ -138,7 +141,7 @@ fn control_characters(value: &serde_json::Value, path: &str, found: &mut Vec<Str
                 } else {
                     format!("{path}.{key}")
                 };
-                if forbidden(key) {
+                if holds_control_characters(key) {
                     found.push(inner.clone());
                 }
                 control_characters(member, &inner, found);

@@ -64,35 +64,35 @@ impl CachedProject {
         actions: ActionInputs,
         reader: Audience,
     ) -> Result<(Self, Bytes), serde_json::Error> {
+        let body: Bytes = serde_json::to_vec(&reader.redacted(&view))?.into();
         let entry = Self {
             key,
             view,
             bodies: Default::default(),
-            size: 0,
+            size: body.len(),
             actions,
         };
-        let body = entry.body(reader)?;
-        Ok((
-            Self {
-                size: body.len(),
-                ..entry
-            },
-            body,
-        ))
+        entry.bodies[slot(reader)].get_or_init(|| body.clone());
+        Ok((entry, body))
     }
 
     /// The view's JSON as `audience` may read it.
     pub(crate) fn body(&self, audience: Audience) -> Result<Bytes, serde_json::Error> {
-        let slot = &self.bodies[match audience {
-            Audience::Public => 0,
-            Audience::Association => 1,
-            Audience::Governance => 2,
-        }];
+        let slot = &self.bodies[slot(audience)];
         if let Some(body) = slot.get() {
             return Ok(body.clone());
         }
         let body: Bytes = serde_json::to_vec(&audience.redacted(&self.view))?.into();
         Ok(slot.get_or_init(|| body).clone())
+    }
+}
+
+/// Where an audience's JSON is kept in [`CachedProject::bodies`].
+fn slot(audience: Audience) -> usize {
+    match audience {
+        Audience::Public => 0,
+        Audience::Association => 1,
+        Audience::Governance => 2,
     }
 }
 

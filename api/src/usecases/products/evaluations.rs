@@ -14,14 +14,14 @@ use os2pm_levels::styringsmodel::{Checklist, STYRINGSMODEL_2025};
 use os2pm_persistence::evaluations::{EvaluationRow, MarkRow};
 use os2pm_persistence::{StoreError, people};
 use os2pm_products::report;
-use os2pm_products::template::Template;
+use os2pm_products::template::{Template, TemplateError};
 use os2pm_products::{Mark, check_evaluation, evaluation, gate_for_level_change};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, FieldError};
-use crate::request::{IdempotencyKey, Problems, StoredReply};
+use crate::request::{IdempotencyKey, Problems, StoredReply, holds_control_characters};
 use crate::usecases::created;
 use crate::usecases::products::LoadedProduct;
 use crate::usecases::products::level_change::propose_level_change;
@@ -262,7 +262,7 @@ pub fn evaluate(
             .collect();
         let template =
             Template::for_evaluation(request.template_version.as_deref(), &catalogue.version)
-                .map_err(|e| ApiError::validation("template_version", e.to_string()))?;
+                .map_err(template_refusal("template_version"))?;
         let problems: Vec<FieldError> = check_evaluation(&keys, &marks)
             .into_iter()
             .map(|e| FieldError::new("marks", e.to_string()))
@@ -681,19 +681,16 @@ impl ParsedEvaluation {
     }
 }
 
-/// One input policy for every body (the JSON bodies' is `request::refuse_control_characters`).
+/// The input policy of the JSON bodies (`request::refuse_control_characters`), for a report and
+/// its query.
 fn refuse_control_characters(markdown: &str, period: Option<&str>) -> Result<(), ApiError> {
-    let control = |text: &str| {
-        text.chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    };
-    if control(markdown) {
+    if holds_control_characters(markdown) {
         return Err(ApiError::validation(
             "report",
             "the report holds a control character (only newline and tab are text)",
         ));
     }
-    if period.is_some_and(control) {
+    if period.is_some_and(holds_control_characters) {
         return Err(ApiError::validation(
             "period",
             "name the period without control characters, e.g. 2026-H2",
@@ -702,12 +699,21 @@ fn refuse_control_characters(markdown: &str, period: Option<&str>) -> Result<(),
     Ok(())
 }
 
+/// A template the request names that os2pm cannot use is a 422 on `field`; a bundled template
+/// that cannot be read is the service's fault.
+fn template_refusal(field: &'static str) -> impl Fn(TemplateError) -> ApiError {
+    move |error| match error {
+        TemplateError::Malformed(..) => ApiError::Internal(error.to_string()),
+        refused => ApiError::validation(field, refused.to_string()),
+    }
+}
+
 /// A report read back adds up and follows its template: its count tables and the counts its
 /// text states match its marks, and its lines are the template's (the one it names, or the
 /// current one), so that the evaluation, generated again, has the report's own tables.
 fn check_report(read: &report::ReadReport) -> Result<Option<Template>, ApiError> {
     let template = Template::for_report(read.template_version.as_deref())
-        .map_err(|e| ApiError::validation("report", e.to_string()))?;
+        .map_err(template_refusal("report"))?;
     let lines: Vec<_> = read
         .lines
         .iter()
