@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use os2pm_levels::Level;
-use os2pm_projects::{ApprovalState, Approver, Decision, Subject};
+use os2pm_projects::{ApprovalId, ApprovalState, Approver, Decision, Subject};
 
 use crate::schema::{approvals, votes};
 use crate::stored::{MaybeStored, Stored};
@@ -23,7 +23,8 @@ use crate::{DbConnection, StoreError};
 )]
 #[diesel(table_name = approvals)]
 pub struct ApprovalRow {
-    pub id: String,
+    #[diesel(serialize_as = Stored<ApprovalId>)]
+    pub id: ApprovalId,
     pub project_id: String,
     pub approval_round: i32,
     #[diesel(serialize_as = Stored<Level>)]
@@ -81,7 +82,8 @@ impl ApprovalRow {
 )]
 #[diesel(table_name = votes)]
 pub struct VoteRow {
-    pub approval_id: String,
+    #[diesel(serialize_as = Stored<ApprovalId>)]
+    pub approval_id: ApprovalId,
     pub voter_sub: String,
     #[diesel(serialize_as = Stored<Decision>)]
     pub decision: Decision,
@@ -109,19 +111,19 @@ pub fn insert(conn: &mut DbConnection, approval: &ApprovalRow) -> Result<(), Sto
     Ok(())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<ApprovalRow, StoreError> {
+pub fn find(conn: &mut DbConnection, id: &ApprovalId) -> Result<ApprovalRow, StoreError> {
     Ok(approvals::table
-        .find(id)
+        .find(id.as_str())
         .select(ApprovalRow::as_select())
         .first(conn)?)
 }
 
 /// Locks a pending approval for this transaction by bumping its version, so concurrent votes
 /// on it are counted one after the other. `Stale` when it is no longer pending.
-pub fn lock_pending(conn: &mut DbConnection, id: &str) -> Result<ApprovalRow, StoreError> {
+pub fn lock_pending(conn: &mut DbConnection, id: &ApprovalId) -> Result<ApprovalRow, StoreError> {
     let locked = diesel::update(
         approvals::table
-            .find(id)
+            .find(id.as_str())
             .filter(approvals::state.eq(Stored(ApprovalState::Pending))),
     )
     .set(approvals::version.eq(approvals::version + 1))
@@ -132,8 +134,12 @@ pub fn lock_pending(conn: &mut DbConnection, id: &str) -> Result<ApprovalRow, St
     find(conn, id)
 }
 
-pub fn close(conn: &mut DbConnection, id: &str, closing: &Closing<'_>) -> Result<(), StoreError> {
-    diesel::update(approvals::table.find(id))
+pub fn close(
+    conn: &mut DbConnection,
+    id: &ApprovalId,
+    closing: &Closing<'_>,
+) -> Result<(), StoreError> {
+    diesel::update(approvals::table.find(id.as_str()))
         .set((
             approvals::state.eq(Stored(ApprovalState::Decided)),
             approvals::outcome.eq(Stored(closing.outcome)),
@@ -155,9 +161,12 @@ pub fn cast(conn: &mut DbConnection, vote: &VoteRow) -> Result<(), StoreError> {
     Ok(())
 }
 
-pub fn votes(conn: &mut DbConnection, approval_id: &str) -> Result<Vec<VoteRow>, StoreError> {
+pub fn votes(
+    conn: &mut DbConnection,
+    approval_id: &ApprovalId,
+) -> Result<Vec<VoteRow>, StoreError> {
     Ok(votes::table
-        .filter(votes::approval_id.eq(approval_id))
+        .filter(votes::approval_id.eq(approval_id.as_str()))
         .order((votes::cast_at, votes::voter_sub))
         .select(VoteRow::as_select())
         .load(conn)?)

@@ -5,9 +5,10 @@ use diesel::prelude::*;
 
 use os2pm_levels::Level;
 use os2pm_products::Mark;
+use os2pm_projects::ApprovalId;
 
 use crate::schema::{evaluation_marks, evaluations};
-use crate::stored::Stored;
+use crate::stored::{MaybeStored, Stored};
 use crate::{DbConnection, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Serialize)]
@@ -21,7 +22,8 @@ pub struct EvaluationRow {
     #[diesel(serialize_as = Stored<Level>)]
     pub recommended_level: Level,
     pub conclusion: String,
-    pub level_change_approval_id: Option<String>,
+    #[diesel(serialize_as = MaybeStored<ApprovalId>)]
+    pub level_change_approval_id: Option<ApprovalId>,
     pub created_by: String,
     pub created_at: NaiveDateTime,
     /// The overall assessment (*overordnet vurdering*).

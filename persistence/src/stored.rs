@@ -20,31 +20,15 @@ pub struct Stored<T>(pub T);
 #[diesel(sql_type = Nullable<Text>)]
 pub struct MaybeStored<T>(pub Option<T>);
 
-/// The values stored by name: each reads its name back with `FromStr` (an unknown name is a
-/// database error, never a default) and writes the name its `Display` gives.
-macro_rules! stored_by_name {
-    // Both backends as well as the multi-backend: a derived insert binds through each.
-    (@to_sql $ty:ty, $($backend:ty),+) => {$(
-        impl ToSql<Text, $backend> for Stored<$ty> {
-            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, $backend>) -> serialize::Result {
-                <str as ToSql<Text, $backend>>::to_sql(self.0.as_str(), out)
-            }
-        }
-
-        impl ToSql<Nullable<Text>, $backend> for MaybeStored<$ty> {
-            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, $backend>) -> serialize::Result {
-                match self.0 {
-                    Some(value) => <str as ToSql<Text, $backend>>::to_sql(value.as_str(), out),
-                    None => Ok(IsNull::Yes),
-                }
-            }
-        }
-    )+};
+/// Values kept as text: each reads its text back with `FromStr` (an unknown name is a database
+/// error, never a default) and writes the text its `as_str` gives, through each backend as well
+/// as the multi-backend (a derived insert binds through each).
+macro_rules! stored_as_text {
     ($($ty:ty),+ $(,)?) => {$(
         impl FromSql<Text, MultiBackend> for $ty {
             fn from_sql(bytes: <MultiBackend as diesel::backend::Backend>::RawValue<'_>) -> deserialize::Result<Self> {
-                let name = <String as FromSql<Text, MultiBackend>>::from_sql(bytes)?;
-                Ok(name.parse::<$ty>()?)
+                let text = <String as FromSql<Text, MultiBackend>>::from_sql(bytes)?;
+                Ok(text.parse::<$ty>()?)
             }
         }
 
@@ -56,7 +40,7 @@ macro_rules! stored_by_name {
             }
         }
 
-        stored_by_name!(@to_sql $ty, MultiBackend, diesel::pg::Pg, diesel::sqlite::Sqlite);
+        stored_as_text!(@to_sql $ty, MultiBackend, diesel::pg::Pg, diesel::sqlite::Sqlite);
 
         impl From<$ty> for Stored<$ty> {
             fn from(value: $ty) -> Self {
@@ -69,7 +53,29 @@ macro_rules! stored_by_name {
                 Self(value)
             }
         }
-    )+
+    )+};
+    (@to_sql $ty:ty, $($backend:ty),+) => {$(
+        impl ToSql<Text, $backend> for Stored<$ty> {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, $backend>) -> serialize::Result {
+                <str as ToSql<Text, $backend>>::to_sql(self.0.as_str(), out)
+            }
+        }
+
+        impl ToSql<Nullable<Text>, $backend> for MaybeStored<$ty> {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, $backend>) -> serialize::Result {
+                match &self.0 {
+                    Some(value) => <str as ToSql<Text, $backend>>::to_sql(value.as_str(), out),
+                    None => Ok(IsNull::Yes),
+                }
+            }
+        }
+    )+};
+}
+
+/// The closed sets stored by name (each column with its CHECK constraint).
+macro_rules! stored_by_name {
+    ($($ty:ty),+ $(,)?) => {
+        stored_as_text!($($ty),+);
 
         #[cfg(test)]
         mod tests {
@@ -110,3 +116,6 @@ stored_by_name!(
     os2pm_products::ChangeRequestState,
     os2pm_groups::organizations::OrganizationKind,
 );
+
+// Ids: any text, typed by what it names.
+stored_as_text!(os2pm_projects::ApprovalId);

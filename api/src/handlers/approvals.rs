@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::NaiveDate;
 use os2pm_levels::UnknownValue;
-use os2pm_projects::ApprovalState;
+use os2pm_projects::{ApprovalId, ApprovalState};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -54,7 +54,7 @@ pub async fn list(
     state
         .page_by_id(
             &page,
-            |a: &ApprovalView| &a.id,
+            |a: &ApprovalView| a.id.as_str(),
             move |conn, after, limit| approvals::inbox_for(conn, &caller, wanted, after, limit),
         )
         .await
@@ -65,7 +65,7 @@ pub async fn list(
     operation_id = "getApproval",
     security((), ("bearer" = [])),
     tag = "approvals",
-    params(("id" = String, Path)),
+    params(("id" = ApprovalId, Path)),
     responses(
         (status = 200, description = "The approval", body = ApprovalView),
         refusals::NoSuchApproval,
@@ -75,7 +75,7 @@ pub async fn list(
 pub async fn get(
     state: web::Data<AppState>,
     audience: Audience,
-    id: web::Path<String>,
+    id: web::Path<ApprovalId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let view = state
@@ -102,7 +102,7 @@ pub struct VoteRequest {
     operation_id = "castVote",
     tag = "approvals",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = ApprovalId, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = VoteRequest,
     responses(
         (status = 201, description = "The vote is cast; the approval as it now stands", body = ApprovalView),
@@ -116,7 +116,7 @@ pub struct VoteRequest {
 pub async fn vote(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<ApprovalId>,
     idempotency_key: IdempotencyKey,
     body: web::Json<VoteRequest>,
 ) -> Result<StoredReply, ApiError> {
@@ -149,7 +149,7 @@ pub struct MeetingDecisionRequest {
     operation_id = "recordMeetingDecision",
     tag = "approvals",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = ApprovalId, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = MeetingDecisionRequest,
     responses(
         (status = 201, description = "The decision is recorded", body = ApprovalView),
@@ -163,7 +163,7 @@ pub struct MeetingDecisionRequest {
 pub async fn meeting_decision(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<ApprovalId>,
     idempotency_key: IdempotencyKey,
     body: web::Json<MeetingDecisionRequest>,
 ) -> Result<StoredReply, ApiError> {

@@ -9,7 +9,7 @@ use os2pm_persistence::audit::{self, NewEntry};
 use os2pm_persistence::projects::ProjectRow;
 use os2pm_persistence::{DbConnection, StoreError, budgets, people, projects as project_store};
 use os2pm_projects::{
-    ApprovalState, Approver, BudgetStatus, Decision, Subject, Tally, Vote, inbox, tally,
+    ApprovalId, ApprovalState, Approver, BudgetStatus, Decision, Subject, Tally, Vote, inbox, tally,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -49,7 +49,7 @@ pub struct VoteView {
     "votes": [{"voter": "mette@kl.dk", "organization": "751", "decision": "approve", "reason": null, "cast_at": "2026-11-22T10:00:00Z"}]
 }))]
 pub struct ApprovalView {
-    pub id: String,
+    pub id: ApprovalId,
     pub project_id: String,
     pub project_title: String,
     /// What is decided.
@@ -191,7 +191,10 @@ impl Payload {
         let Some(json) = approval.payload.as_deref() else {
             return Ok(None);
         };
-        fn read<T: serde::de::DeserializeOwned>(id: &str, json: &str) -> Result<T, ApiError> {
+        fn read<T: serde::de::DeserializeOwned>(
+            id: &ApprovalId,
+            json: &str,
+        ) -> Result<T, ApiError> {
             serde_json::from_str(json)
                 .map_err(|e| ApiError::Internal(format!("the payload of approval `{id}`: {e}")))
         }
@@ -220,7 +223,7 @@ pub fn open_approval(
         .transpose()
         .map_err(|e| ApiError::Internal(format!("an approval's payload: {e}")))?;
     let row = ApprovalRow {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: crate::usecases::new_id(),
         project_id: project.id.clone(),
         approval_round: project.approval_round,
         level,
@@ -275,7 +278,7 @@ impl Voter {
 
 /// Locks a pending approval for this transaction, serialising concurrent votes on it; a
 /// decided one is a conflict.
-pub(crate) fn lock_open(conn: &mut DbConnection, id: &str) -> Result<ApprovalRow, ApiError> {
+pub(crate) fn lock_open(conn: &mut DbConnection, id: &ApprovalId) -> Result<ApprovalRow, ApiError> {
     store::lock_pending(conn, id).map_err(|e| match e {
         StoreError::Stale => ApiError::Conflict("the approval is already decided".into()),
         other => other.into(),
@@ -283,7 +286,7 @@ pub(crate) fn lock_open(conn: &mut DbConnection, id: &str) -> Result<ApprovalRow
 }
 
 /// 201 with the approval as it now stands.
-pub(crate) fn answer(conn: &mut DbConnection, id: &str) -> Result<Outcome, ApiError> {
+pub(crate) fn answer(conn: &mut DbConnection, id: &ApprovalId) -> Result<Outcome, ApiError> {
     let row = store::find(conn, id)?;
     let view = ApprovalView::load(conn, row)?;
     Ok(Outcome::created(
@@ -292,7 +295,7 @@ pub(crate) fn answer(conn: &mut DbConnection, id: &str) -> Result<Outcome, ApiEr
     ))
 }
 
-pub(crate) fn not_found(error: StoreError, id: &str) -> ApiError {
+pub(crate) fn not_found(error: StoreError, id: &ApprovalId) -> ApiError {
     match error {
         StoreError::NotFound => ApiError::NotFound(format!("no approval `{id}`")),
         other => other.into(),
@@ -438,7 +441,7 @@ impl Minutes {
         &self,
         conn: &mut DbConnection,
         caller: &Caller,
-        id: &str,
+        id: &ApprovalId,
         meeting_date: NaiveDate,
     ) -> Result<Outcome, ApiError> {
         let approval = store::find(conn, id).map_err(|e| not_found(e, id))?;
@@ -505,7 +508,7 @@ pub fn inbox_for(
 /// One approval with its votes, as `audience` may read it.
 pub fn view(
     conn: &mut DbConnection,
-    id: &str,
+    id: &ApprovalId,
     audience: Audience,
 ) -> Result<Redacted<ApprovalView>, ApiError> {
     let row = store::find(conn, id).map_err(|e| not_found(e, id))?;
@@ -529,7 +532,7 @@ fn voter_organization(
 pub fn vote(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ApprovalId,
     idempotency_key: IdempotencyKey,
     request: VoteRequest,
     decision: Decision,
@@ -538,9 +541,13 @@ pub fn vote(
         let approval = store::find(conn, id).map_err(|e| not_found(e, id))?;
         let voter = Voter::of(conn, caller)?;
         if !voter.may_vote_on(&approval) {
-            return Err(ApiError::Forbidden(match approval.approver.as_str() {
-                "board" => "only board members seated today vote on N2 and N3 approvals".into(),
-                _ => "only the business manager decides N1 approvals".into(),
+            return Err(ApiError::Forbidden(match approval.approver {
+                Approver::Board => {
+                    "only board members seated today vote on N2 and N3 approvals".into()
+                }
+                Approver::Forretningsleder => {
+                    "only the business manager decides N1 approvals".into()
+                }
             }));
         }
         // Serialises concurrent votes on this approval; a decided one is a conflict.
@@ -549,7 +556,7 @@ pub fn vote(
         store::cast(
             conn,
             &VoteRow {
-                approval_id: id.to_owned(),
+                approval_id: id.clone(),
                 voter_sub: caller.sub.clone(),
                 decision,
                 reason: request.reason.clone(),
@@ -619,7 +626,7 @@ pub fn vote(
 pub fn record_meeting_decision(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ApprovalId,
     idempotency_key: IdempotencyKey,
     request: MeetingDecisionRequest,
     minutes: Minutes,

@@ -10,7 +10,7 @@ use os2pm_persistence::{DbConnection, StoreError, projects, reports};
 use os2pm_projects::meetings::{
     agenda_deadline, material_date, meeting_for, must_report, report_in_time,
 };
-use os2pm_projects::{Approver, State};
+use os2pm_projects::{ApprovalId, Approver, State};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -98,7 +98,7 @@ pub(crate) fn reporting_duty(
 /// its decision.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Recommendation {
-    pub approval_id: String,
+    pub approval_id: ApprovalId,
     /// `project`, `steering_group`, `budget`, `cancellation`, `level_change`, `closure`, `change_request`.
     pub subject: os2pm_projects::Subject,
     pub project_id: String,
@@ -387,7 +387,7 @@ pub fn decide_recommendation(
     conn: &mut DbConnection,
     caller: &Caller,
     meeting_id: &str,
-    approval_id: &str,
+    approval_id: &ApprovalId,
     idempotency_key: IdempotencyKey,
     request: AgendaDecisionRequest,
     minutes: Minutes,

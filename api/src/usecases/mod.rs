@@ -22,12 +22,18 @@ pub mod webhooks;
 
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::audit::{self, NewEntry};
+use os2pm_projects::ApprovalId;
 use serde::Serialize;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::request::Outcome;
 use crate::request::Tagged;
+
+/// A new id: a UUID v7, so ids sort by the time they were given (pages go in id order).
+pub fn new_id<Id: From<String>>() -> Id {
+    Id::from(uuid::Uuid::now_v7().to_string())
+}
 
 /// A response body as JSON.
 pub fn to_body<T: Serialize>(view: &T) -> Result<serde_json::Value, ApiError> {
@@ -72,7 +78,7 @@ impl Proposed {
     pub(crate) fn of(
         conn: &mut DbConnection,
         changed: Tagged,
-        opened: Option<String>,
+        opened: Option<ApprovalId>,
     ) -> Result<Self, ApiError> {
         Ok(match opened {
             Some(approval) => {

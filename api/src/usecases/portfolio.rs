@@ -11,7 +11,7 @@ use os2pm_persistence::meetings::{self as store, MeetingRow};
 use os2pm_persistence::{budgets, meetings, organizations, products, projects, reports};
 use os2pm_products::ProductState;
 use os2pm_projects::economy::Economy;
-use os2pm_projects::{Approver, Decision, Rag, State, Subject};
+use os2pm_projects::{ApprovalId, Approver, Decision, Rag, State, Subject};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -135,7 +135,7 @@ pub struct ProductLine {
 /// A decision, or a decision still to be taken, with what the board needs to see of it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DecisionLine {
-    pub approval_id: String,
+    pub approval_id: ApprovalId,
     pub subject: os2pm_projects::Subject,
     pub project_id: String,
     /// The product the project became, when the decision is about a product.

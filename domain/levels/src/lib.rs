@@ -117,6 +117,85 @@ macro_rules! names {
     };
 }
 
+/// Declares an id newtype: the text a row is keyed by, typed so that one thing's id cannot be
+/// passed where another's is wanted. It travels as the bare string (serde, the OpenAPI
+/// document); any text is an id, and one that nobody holds is a 404 where it is looked up.
+#[macro_export]
+macro_rules! id {
+    ($ty:ident: $doc:literal) => {
+        #[doc = $doc]
+        #[derive(
+            Debug,
+            Clone,
+            PartialEq,
+            Eq,
+            PartialOrd,
+            Ord,
+            Hash,
+            ::serde::Serialize,
+            ::serde::Deserialize,
+        )]
+        #[serde(transparent)]
+        pub struct $ty(String);
+
+        impl $ty {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<String> for $ty {
+            fn from(id: String) -> Self {
+                Self(id)
+            }
+        }
+
+        impl From<&str> for $ty {
+            fn from(id: &str) -> Self {
+                Self(id.to_owned())
+            }
+        }
+
+        impl From<$ty> for String {
+            fn from(id: $ty) -> Self {
+                id.0
+            }
+        }
+
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl ::std::str::FromStr for $ty {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(id: &str) -> Result<Self, Self::Err> {
+                Ok(Self(id.to_owned()))
+            }
+        }
+
+        impl PartialEq<str> for $ty {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        /// In the OpenAPI document: a string.
+        impl ::utoipa::PartialSchema for $ty {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                ::utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(::utoipa::openapi::schema::Type::String)
+                    .description(Some($doc))
+                    .into()
+            }
+        }
+
+        impl ::utoipa::ToSchema for $ty {}
+    };
+}
+
 names!(Gate { Approval => "approval", Start => "start", GoLive => "go_live" });
 names!(Theme { Relevance => "relevance", Form => "form", Governance => "governance", Strategy => "strategy" });
 names!(EvidenceKind {
@@ -320,6 +399,30 @@ mod tests {
 
     fn keys<'a>(requirements: impl Iterator<Item = &'a Requirement>) -> Vec<&'a str> {
         requirements.map(|r| r.key.as_str()).collect()
+    }
+
+    id!(ThingId: "A thing's id.");
+
+    #[test]
+    fn an_id_travels_as_its_bare_text() {
+        let id = ThingId::from("0193a0f4-7b1e");
+        assert_eq!(
+            serde_json::to_string(&id).ok().as_deref(),
+            Some(r#""0193a0f4-7b1e""#)
+        );
+        assert_eq!(
+            serde_json::from_str::<ThingId>(r#""x""#).ok(),
+            Some(ThingId::from("x"))
+        );
+        assert_eq!(id.to_string(), "0193a0f4-7b1e");
+        assert_eq!(id.as_str().parse::<ThingId>(), Ok(id.clone()));
+        assert_eq!(String::from(id.clone()), "0193a0f4-7b1e");
+        assert!(id == *"0193a0f4-7b1e");
+        let schema = serde_json::to_value(<ThingId as utoipa::PartialSchema>::schema());
+        assert_eq!(
+            schema.ok(),
+            Some(serde_json::json!({"type": "string", "description": "A thing's id."}))
+        );
     }
 
     #[test]

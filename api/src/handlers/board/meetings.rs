@@ -3,6 +3,8 @@
 
 use actix_web::{HttpResponse, get, post, web};
 
+use os2pm_projects::ApprovalId;
+
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
@@ -113,7 +115,7 @@ pub async fn add_item(
     operation_id = "decideRecommendation",
     tag = "meetings",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("approval_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = String, Path), ("approval_id" = ApprovalId, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = AgendaDecisionRequest,
     responses(
         (status = 201, description = "The decision is recorded; the approval with it", body = crate::usecases::approvals::ApprovalView),
@@ -127,7 +129,7 @@ pub async fn add_item(
 pub async fn decide_recommendation(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, String)>,
+    path: web::Path<(String, ApprovalId)>,
     idempotency_key: IdempotencyKey,
     body: web::Json<AgendaDecisionRequest>,
 ) -> Result<StoredReply, ApiError> {

@@ -16,6 +16,7 @@ use os2pm_persistence::{StoreError, people};
 use os2pm_products::report;
 use os2pm_products::template::{Template, TemplateError};
 use os2pm_products::{Mark, check_evaluation, evaluation, gate_for_level_change};
+use os2pm_projects::ApprovalId;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -154,7 +155,7 @@ pub struct EvaluationView {
     /// even the lowest level's are.
     pub suggested_level: Option<Level>,
     /// The board approval the recommended level change became.
-    pub level_change_approval_id: Option<String>,
+    pub level_change_approval_id: Option<ApprovalId>,
     /// `null` for anonymous readers.
     #[schema(nullable)]
     pub created_by: String,

@@ -4,7 +4,7 @@ use os2pm_groups::steering::{check_composition, keeps_approval, needs_board};
 use os2pm_levels::Level;
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::projects::ProjectRow;
-use os2pm_projects::{Action, Approver, Subject};
+use os2pm_projects::{Action, ApprovalId, Approver, Subject};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -137,7 +137,7 @@ pub(crate) fn appoint(
     project: &ProjectRow,
     level: Level,
     request: &SteeringGroupRequest,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<ApprovalId>, ApiError> {
     let current = loaded.steering.as_ref();
     let (group, mut errors) = request.resolve(conn)?;
     errors.extend(
