@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use os2pm_products::{ChangeCategory, ChangeRequestState, Route};
+use os2pm_products::{ChangeCategory, ChangeRequestState, ProductId, Route};
 
 use crate::schema::change_requests;
 use crate::stored::Stored;
@@ -13,7 +13,8 @@ use crate::{DbConnection, StoreError};
 #[diesel(table_name = change_requests)]
 pub struct ChangeRequestRow {
     pub id: String,
-    pub product_id: String,
+    #[diesel(serialize_as = Stored<ProductId>)]
+    pub product_id: ProductId,
     pub organization_id: String,
     #[diesel(serialize_as = Stored<ChangeCategory>)]
     pub category: ChangeCategory,
@@ -55,10 +56,10 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<ChangeRequestRow, Store
 
 pub fn for_product(
     conn: &mut DbConnection,
-    product_id: &str,
+    product_id: &ProductId,
 ) -> Result<Vec<ChangeRequestRow>, StoreError> {
     Ok(change_requests::table
-        .filter(change_requests::product_id.eq(product_id))
+        .filter(change_requests::product_id.eq(product_id.as_str()))
         .order(change_requests::id)
         .select(ChangeRequestRow::as_select())
         .load(conn)?)

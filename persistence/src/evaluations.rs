@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use os2pm_levels::Level;
-use os2pm_products::Mark;
+use os2pm_products::{Mark, ProductId};
 use os2pm_projects::ApprovalId;
 
 use crate::schema::{evaluation_marks, evaluations};
@@ -15,7 +15,8 @@ use crate::{DbConnection, StoreError};
 #[diesel(table_name = evaluations)]
 pub struct EvaluationRow {
     pub id: String,
-    pub product_id: String,
+    #[diesel(serialize_as = Stored<ProductId>)]
+    pub product_id: ProductId,
     pub period: String,
     #[diesel(serialize_as = Stored<Level>)]
     pub level: Level,
@@ -67,11 +68,11 @@ pub fn insert(
 /// One of a product's evaluations with its marks.
 pub fn find(
     conn: &mut DbConnection,
-    product_id: &str,
+    product_id: &ProductId,
     id: &str,
 ) -> Result<(EvaluationRow, Vec<MarkRow>), StoreError> {
     let row: EvaluationRow = evaluations::table
-        .filter(evaluations::product_id.eq(product_id))
+        .filter(evaluations::product_id.eq(product_id.as_str()))
         .filter(evaluations::id.eq(id))
         .select(EvaluationRow::as_select())
         .first(conn)?;
@@ -90,10 +91,10 @@ fn marks_of(conn: &mut DbConnection, evaluation_id: &str) -> Result<Vec<MarkRow>
 /// A product's evaluations with their marks, oldest first.
 pub fn for_product(
     conn: &mut DbConnection,
-    product_id: &str,
+    product_id: &ProductId,
 ) -> Result<Vec<(EvaluationRow, Vec<MarkRow>)>, StoreError> {
     let rows: Vec<EvaluationRow> = evaluations::table
-        .filter(evaluations::product_id.eq(product_id))
+        .filter(evaluations::product_id.eq(product_id.as_str()))
         .order(evaluations::id)
         .select(EvaluationRow::as_select())
         .load(conn)?;

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use os2pm_levels::Level;
-use os2pm_products::ProductState;
+use os2pm_products::{ProductId, ProductState};
 
 use crate::schema::{budget_frames, organizations, products};
 use crate::stored::Stored;
@@ -16,7 +16,8 @@ use crate::{DbConnection, StoreError, like_pattern};
 #[diesel(table_name = products)]
 #[diesel(treat_none_as_null = true)]
 pub struct ProductRow {
-    pub id: String,
+    #[diesel(serialize_as = Stored<ProductId>)]
+    pub id: ProductId,
     /// The project (or adoption) it came from: its evidence and history.
     pub project_id: String,
     pub name: String,
@@ -49,9 +50,9 @@ pub fn insert(conn: &mut DbConnection, product: &ProductRow) -> Result<(), Store
     Ok(())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<ProductRow, StoreError> {
+pub fn find(conn: &mut DbConnection, id: &ProductId) -> Result<ProductRow, StoreError> {
     Ok(products::table
-        .find(id)
+        .find(id.as_str())
         .select(ProductRow::as_select())
         .first(conn)?)
 }
@@ -78,7 +79,7 @@ pub fn update(
     changed.updated_at = crate::now();
     let rows = diesel::update(
         products::table
-            .find(&product.id)
+            .find(product.id.as_str())
             .filter(products::version.eq(expected)),
     )
     .set(changed)

@@ -3,14 +3,18 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use os2pm_products::ProductId;
+
 use crate::schema::{self_assessment_answers, self_assessments};
+use crate::stored::Stored;
 use crate::{DbConnection, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = self_assessments)]
 pub struct SelfAssessmentRow {
     pub id: String,
-    pub product_id: String,
+    #[diesel(serialize_as = Stored<ProductId>)]
+    pub product_id: ProductId,
     pub checklist_version: String,
     pub product_name: String,
     pub filled_by: String,
@@ -37,7 +41,7 @@ pub fn insert(
     answers: &[AnswerRow],
 ) -> Result<(), StoreError> {
     diesel::insert_into(self_assessments::table)
-        .values(assessment)
+        .values(assessment.clone())
         .execute(conn)?;
     for answer in answers {
         diesel::insert_into(self_assessment_answers::table)
@@ -50,10 +54,10 @@ pub fn insert(
 /// The product's latest self-assessment and its answers.
 pub fn latest(
     conn: &mut DbConnection,
-    product_id: &str,
+    product_id: &ProductId,
 ) -> Result<Option<(SelfAssessmentRow, Vec<AnswerRow>)>, StoreError> {
     let Some(assessment) = self_assessments::table
-        .filter(self_assessments::product_id.eq(product_id))
+        .filter(self_assessments::product_id.eq(product_id.as_str()))
         .order((
             self_assessments::imported_at.desc(),
             self_assessments::id.desc(),

@@ -132,7 +132,7 @@ pub fn expect(
     idempotency_key.run(conn, caller, &(&id, &request), |conn| {
         Loaded::load(conn, id)?.check(Action::RecordEvidence, caller)?;
         let row = BenefitRow {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: crate::usecases::new_id(),
             project_id: id.to_owned(),
             indicator: request.indicator.clone(),
             unit: request.unit.clone(),
@@ -170,7 +170,7 @@ pub fn measure(
         store::measure(
             conn,
             &MeasurementRow {
-                id: uuid::Uuid::now_v7().to_string(),
+                id: crate::usecases::new_id(),
                 benefit_id: benefit_id.to_owned(),
                 measured_on: request.measured_on,
                 value: request.value,

@@ -269,7 +269,7 @@ pub fn plan(
     caller.require_any(&[Role::Forretningsleder])?;
     idempotency_key.run(conn, caller, &request, |conn| {
         let row = MeetingRow {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: crate::usecases::new_id(),
             meeting_date: request.date,
             place: request.place.clone(),
             status: MeetingStatus::Planned,
@@ -349,7 +349,7 @@ pub fn add_item(
         store::add_item(
             conn,
             &AgendaItemRow {
-                id: uuid::Uuid::now_v7().to_string(),
+                id: crate::usecases::new_id(),
                 meeting_id: id.to_owned(),
                 kind,
                 title: request.title.clone(),

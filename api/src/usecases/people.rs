@@ -82,7 +82,7 @@ pub fn register(
                 other => other.into(),
             })?;
         let row = PersonRow {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: crate::usecases::new_id(),
             sub: request.sub.clone(),
             name: request.name.clone(),
             organization_id: organization.id.clone(),

@@ -9,7 +9,7 @@ use os2pm_levels::{Gate, Level};
 use os2pm_persistence::approvals::{self, ApprovalRow};
 use os2pm_persistence::meetings::{self as store, MeetingRow};
 use os2pm_persistence::{budgets, meetings, organizations, products, projects, reports};
-use os2pm_products::ProductState;
+use os2pm_products::{ProductId, ProductState};
 use os2pm_projects::economy::Economy;
 use os2pm_projects::{ApprovalId, Approver, Decision, Rag, State, Subject};
 use serde::Serialize;
@@ -125,7 +125,7 @@ pub struct ProjectLine {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProductLine {
-    pub id: String,
+    pub id: ProductId,
     pub name: String,
     pub level: Level,
     pub state: ProductState,
@@ -139,7 +139,7 @@ pub struct DecisionLine {
     pub subject: os2pm_projects::Subject,
     pub project_id: String,
     /// The product the project became, when the decision is about a product.
-    pub product_id: Option<String>,
+    pub product_id: Option<ProductId>,
     /// The project's title, or the product's name.
     pub title: String,
     /// The level when it was proposed.
@@ -159,11 +159,11 @@ pub struct DecisionLine {
 
 /// What decision lines name: each project's title and the product it became.
 #[derive(Default)]
-struct Items(HashMap<String, (String, Option<(String, String)>)>);
+struct Items(HashMap<String, (String, Option<(ProductId, String)>)>);
 
 impl Items {
     fn of(projects: &[ProjectLine], products: &[(products::ProductRow, Option<String>)]) -> Self {
-        let mut items: HashMap<String, (String, Option<(String, String)>)> = projects
+        let mut items: HashMap<String, (String, Option<(ProductId, String)>)> = projects
             .iter()
             .map(|p| (p.id.clone(), (p.title.clone(), None)))
             .collect();
@@ -306,7 +306,7 @@ fn deviations(
                 .into_iter()
                 .map(|requirement| Deviation {
                     item: "product",
-                    id: product.id.clone(),
+                    id: product.id.to_string(),
                     title: product.name.clone(),
                     level: product.level,
                     requirement,

@@ -228,7 +228,7 @@ pub fn subscribe(
         // It starts after every event that has committed.
         events::sequence(conn)?;
         let row = WebhookRow {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: crate::usecases::new_id(),
             organization_id,
             url: request.url.clone(),
             event_types: serde_json::to_string(&request.event_types)

@@ -6,6 +6,8 @@ pub mod evaluation;
 pub mod report;
 pub mod template;
 
+os2pm_levels::id!(ProductId: "A product's id (a UUID), given when its project went live or the board approved its adoption.");
+
 pub use evaluation::{EvaluationError, Mark, check_evaluation};
 use serde::{Deserialize, Serialize};
 

@@ -3,6 +3,8 @@
 
 use actix_web::{HttpResponse, get, post, web};
 
+use os2pm_products::ProductId;
+
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
@@ -20,7 +22,7 @@ use crate::usecases::products::change_requests::{
     operation_id = "submitChangeRequest",
     tag = "products",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = ProductId, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = NewChangeRequest,
     responses(
         (status = 201, description = "The request with its route", body = ChangeRequestView, headers(("Location" = String))),
@@ -34,7 +36,7 @@ use crate::usecases::products::change_requests::{
 pub async fn create_change_request(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<ProductId>,
     idempotency_key: IdempotencyKey,
     body: web::Json<NewChangeRequest>,
 ) -> Result<StoredReply, ApiError> {
@@ -49,7 +51,7 @@ pub async fn create_change_request(
     operation_id = "listChangeRequests",
     security((), ("bearer" = [])),
     tag = "products",
-    params(("id" = String, Path), PageParams),
+    params(("id" = ProductId, Path), PageParams),
     responses(
         (status = 200, description = "The change requests, oldest first, one page at a time", body = Page<ChangeRequestView>),
         refusals::NoSuchProduct,
@@ -59,7 +61,7 @@ pub async fn create_change_request(
 pub async fn list_change_requests(
     state: web::Data<AppState>,
     audience: Audience,
-    id: web::Path<String>,
+    id: web::Path<ProductId>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
@@ -74,7 +76,7 @@ pub async fn list_change_requests(
     operation_id = "decideChangeRequest",
     tag = "products",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("request_id" = String, Path)),
+    params(("id" = ProductId, Path), ("request_id" = String, Path)),
     request_body = ChangeDecisionRequest,
     responses(
         (status = 200, description = "The decided request; or, approved when its estimate no longer fits what remains of the frame, the request referred to the board (`route: board`, `state: pending`, a board approval opened)", body = ChangeRequestView),
@@ -88,7 +90,7 @@ pub async fn list_change_requests(
 pub async fn decide_change_request(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, String)>,
+    path: web::Path<(ProductId, String)>,
     body: web::Json<ChangeDecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, request_id) = path.into_inner();

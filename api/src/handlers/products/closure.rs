@@ -2,6 +2,8 @@
 
 use actix_web::{post, web};
 
+use os2pm_products::ProductId;
+
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
@@ -16,7 +18,7 @@ use crate::usecases::products::closure::ClosureRequest;
     operation_id = "proposeProductClosure",
     tag = "products",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = ProductId, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ClosureRequest,
     responses(
         (status = 201, description = "The board approval", body = ApprovalView),
@@ -30,7 +32,7 @@ use crate::usecases::products::closure::ClosureRequest;
 pub async fn propose_closure(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<ProductId>,
     idempotency_key: IdempotencyKey,
     body: web::Json<ClosureRequest>,
 ) -> Result<StoredReply, ApiError> {

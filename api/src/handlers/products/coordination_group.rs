@@ -3,6 +3,8 @@
 
 use actix_web::{delete, post, put, web};
 
+use os2pm_products::ProductId;
+
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
@@ -18,7 +20,7 @@ use os2pm_groups::coordination::MAIN_GROUP;
     operation_id = "replaceProductCoordinationGroup",
     tag = "products",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = String, Header, description = "The product's ETag")),
+    params(("id" = ProductId, Path), ("If-Match" = String, Header, description = "The product's ETag")),
     request_body = CoordinationGroupRequest,
     responses(
         (status = 200, description = "The product", body = ProductView),
@@ -32,7 +34,7 @@ use os2pm_groups::coordination::MAIN_GROUP;
 pub async fn put_product_coordination_group(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<ProductId>,
     body: web::Json<CoordinationGroupRequest>,
     if_match: IfMatch,
 ) -> Result<Tagged, ApiError> {
@@ -51,7 +53,7 @@ pub async fn put_product_coordination_group(
     operation_id = "putProductCoordinationGroupByKey",
     tag = "products",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("key" = String, Path, description = "The group's key: 1 to 40 of a-z, 0-9 and -; `main` for the main group", example = "skole"),
+    params(("id" = ProductId, Path), ("key" = String, Path, description = "The group's key: 1 to 40 of a-z, 0-9 and -; `main` for the main group", example = "skole"),
         ("If-Match" = String, Header, description = "The product's ETag")),
     request_body = CoordinationGroupRequest,
     responses(
@@ -66,7 +68,7 @@ pub async fn put_product_coordination_group(
 pub async fn put_coordination_group_by_key(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, String)>,
+    path: web::Path<(ProductId, String)>,
     body: web::Json<CoordinationGroupRequest>,
     if_match: IfMatch,
 ) -> Result<Tagged, ApiError> {
@@ -83,7 +85,7 @@ pub async fn put_coordination_group_by_key(
     operation_id = "disbandProductCoordinationGroup",
     tag = "products",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("key" = String, Path, description = "The group's key", example = "skole"),
+    params(("id" = ProductId, Path), ("key" = String, Path, description = "The group's key", example = "skole"),
         ("If-Match" = String, Header, description = "The product's ETag")),
     responses(
         (status = 200, description = "The product with its remaining groups", body = ProductView),
@@ -96,7 +98,7 @@ pub async fn put_coordination_group_by_key(
 pub async fn disband_coordination_group(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, String)>,
+    path: web::Path<(ProductId, String)>,
     if_match: IfMatch,
 ) -> Result<Tagged, ApiError> {
     let (id, key) = path.into_inner();
@@ -111,7 +113,7 @@ pub async fn disband_coordination_group(
     operation_id = "joinCoordinationGroup",
     tag = "products",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = String, Header, description = "The product's ETag")),
+    params(("id" = ProductId, Path), ("If-Match" = String, Header, description = "The product's ETag")),
     request_body = JoinRequest,
     responses(
         (status = 200, description = "The product with its group", body = ProductView),
@@ -125,7 +127,7 @@ pub async fn disband_coordination_group(
 pub async fn join(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<ProductId>,
     body: web::Json<JoinRequest>,
     if_match: IfMatch,
 ) -> Result<Tagged, ApiError> {
@@ -142,7 +144,7 @@ pub async fn join(
     operation_id = "leaveCoordinationGroup",
     tag = "products",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("organization" = String, Path, description = "The caller's own organisation"),
+    params(("id" = ProductId, Path), ("organization" = String, Path, description = "The caller's own organisation"),
         ("If-Match" = String, Header, description = "The product's ETag")),
     responses(
         (status = 200, description = "The product with its group", body = ProductView),
@@ -156,7 +158,7 @@ pub async fn join(
 pub async fn leave(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, String)>,
+    path: web::Path<(ProductId, String)>,
     if_match: IfMatch,
 ) -> Result<Tagged, ApiError> {
     let (id, org) = path.into_inner();

@@ -7,6 +7,8 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, get, post, web};
 
+use os2pm_products::ProductId;
+
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
@@ -62,7 +64,7 @@ impl FromRequest for EvaluationBody {
     operation_id = "evaluateProduct",
     tag = "products",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header), ReportQuery),
+    params(("id" = ProductId, Path), ("Idempotency-Key" = Option<String>, Header), ReportQuery),
     request_body(content((NewEvaluation = "application/json"), (String = "text/markdown"))),
     responses(
         (status = 201, description = "The evaluation", body = EvaluationView, headers(("Location" = String))),
@@ -76,7 +78,7 @@ impl FromRequest for EvaluationBody {
 pub async fn evaluate(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<ProductId>,
     idempotency_key: IdempotencyKey,
     query: web::Query<ReportQuery>,
     body: EvaluationBody,
@@ -97,7 +99,7 @@ pub async fn evaluate(
     operation_id = "draftEvaluation",
     security((), ("bearer" = [])),
     tag = "products",
-    params(("id" = String, Path)),
+    params(("id" = ProductId, Path)),
     responses(
         (status = 200, description = "The draft", body = EvaluationDraft),
         refusals::NoSuchProduct,
@@ -107,7 +109,7 @@ pub async fn evaluate(
 #[get("/api/v1/products/{id}/evaluations/draft")]
 pub async fn draft(
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<ProductId>,
 ) -> Result<HttpResponse, ApiError> {
     let draft = state.db(move |conn| evaluations::draft(conn, &id)).await?;
     Ok(HttpResponse::Ok().json(draft))
@@ -121,7 +123,7 @@ pub async fn draft(
     operation_id = "getEvaluation",
     security((), ("bearer" = [])),
     tag = "products",
-    params(("id" = String, Path), ("evaluation_id" = String, Path)),
+    params(("id" = ProductId, Path), ("evaluation_id" = String, Path)),
     responses(
         (status = 200, description = "The evaluation: JSON, or the report in Markdown with `Accept: text/markdown`",
             content((EvaluationView = "application/json"), (String = "text/markdown"))),
@@ -133,7 +135,7 @@ pub async fn get_evaluation(
     state: web::Data<AppState>,
     audience: Audience,
     request: HttpRequest,
-    path: web::Path<(String, String)>,
+    path: web::Path<(ProductId, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, evaluation_id) = path.into_inner();
     Ok(if wants_markdown(&request) {
@@ -156,7 +158,7 @@ pub async fn get_evaluation(
     operation_id = "listEvaluations",
     security((), ("bearer" = [])),
     tag = "products",
-    params(("id" = String, Path), PageParams),
+    params(("id" = ProductId, Path), PageParams),
     responses(
         (status = 200, description = "The evaluations, oldest first, one page at a time", body = Page<EvaluationView>),
         refusals::NoSuchProduct,
@@ -166,7 +168,7 @@ pub async fn get_evaluation(
 pub async fn list_evaluations(
     state: web::Data<AppState>,
     audience: Audience,
-    id: web::Path<String>,
+    id: web::Path<ProductId>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();

@@ -3,6 +3,8 @@
 
 use actix_web::{HttpResponse, get, web};
 
+use os2pm_products::ProductId;
+
 use crate::app::AppState;
 use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::usecases::privacy::Audience;
@@ -15,7 +17,7 @@ use crate::usecases::products::publiccode as usecase;
     operation_id = "getPubliccodeYml",
     security((), ("bearer" = [])),
     tag = "products",
-    params(("id" = String, Path)),
+    params(("id" = ProductId, Path)),
     responses(
         (status = 200, description = "publiccode.yml (version 0.4)", content_type = "application/yaml", body = String),
         refusals::NoSuchProduct,
@@ -26,7 +28,7 @@ use crate::usecases::products::publiccode as usecase;
 pub async fn publiccode(
     state: web::Data<AppState>,
     audience: Audience,
-    id: web::Path<String>,
+    id: web::Path<ProductId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let document = state

@@ -3,6 +3,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
+use os2pm_products::ProductId;
+
 use crate::app::AppState;
 use crate::error::{ApiError, ProblemSchema, refusals};
 use crate::request::{Page, PageParams, with_etag};
@@ -30,7 +32,7 @@ pub async fn list(
     state
         .page_by_id(
             &page,
-            |p: &ProductSummary| &p.id,
+            |p: &ProductSummary| p.id.as_str(),
             move |conn, after, limit| read::list(conn, search, after, limit),
         )
         .await
@@ -41,7 +43,7 @@ pub async fn list(
     operation_id = "getProduct",
     security((), ("bearer" = [])),
     tag = "products",
-    params(("id" = String, Path)),
+    params(("id" = ProductId, Path)),
     responses(
         (status = 200, description = "The product", body = ProductView, headers(("ETag" = String))),
         (status = 304, description = "Unchanged since If-None-Match"),
@@ -53,7 +55,7 @@ pub async fn get(
     state: web::Data<AppState>,
     caller: crate::auth::MaybeCaller,
     request: HttpRequest,
-    id: web::Path<String>,
+    id: web::Path<ProductId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let (version, view) = state

@@ -5,6 +5,8 @@
 
 use actix_web::{HttpResponse, get, post, web};
 
+use os2pm_products::ProductId;
+
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
@@ -22,7 +24,7 @@ use crate::usecases::products::self_assessments::{ImportReport, SelfAssessmentFi
     operation_id = "importSelfAssessment",
     tag = "products",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = ProductId, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = Object, description = "A self-assessment file (`productName`, `filledBy`, `filledDate`, `generatedAt`, `krav[]`)", content_type = "application/json"),
     responses(
         (status = 201, description = "Imported; what became evidence and what did not", body = ImportReport),
@@ -36,7 +38,7 @@ use crate::usecases::products::self_assessments::{ImportReport, SelfAssessmentFi
 pub async fn import(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<ProductId>,
     idempotency_key: IdempotencyKey,
     body: web::Bytes,
 ) -> Result<StoredReply, ApiError> {
@@ -53,7 +55,7 @@ pub async fn import(
     operation_id = "exportSelfAssessment",
     security((), ("bearer" = [])),
     tag = "products",
-    params(("id" = String, Path)),
+    params(("id" = ProductId, Path)),
     responses(
         (status = 200, description = "The self-assessment file", body = SelfAssessmentFile),
         (status = 401, description = "A token was sent and is not valid", body = ProblemSchema, content_type = "application/problem+json"),
@@ -64,7 +66,7 @@ pub async fn import(
 pub async fn export(
     state: web::Data<AppState>,
     audience: Audience,
-    id: web::Path<String>,
+    id: web::Path<ProductId>,
 ) -> Result<HttpResponse, ApiError> {
     let file = state
         .db(move |conn| self_assessments::export(conn, &id, audience))

@@ -2,6 +2,8 @@
 
 use actix_web::{put, web};
 
+use os2pm_products::ProductId;
+
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
@@ -20,7 +22,7 @@ use crate::usecases::projects::steering::SteeringGroupRequest;
     operation_id = "proposeProductSteeringGroup",
     tag = "products",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = String, Header, description = "The product's ETag")),
+    params(("id" = ProductId, Path), ("If-Match" = String, Header, description = "The product's ETag")),
     request_body = SteeringGroupRequest,
     responses(
         (status = 200, description = "In force: the product", body = ProductView),
@@ -35,7 +37,7 @@ use crate::usecases::projects::steering::SteeringGroupRequest;
 pub async fn put_product_steering_group(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<ProductId>,
     body: web::Json<SteeringGroupRequest>,
     if_match: IfMatch,
 ) -> Result<Proposed, ApiError> {

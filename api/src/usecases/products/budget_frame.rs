@@ -4,6 +4,7 @@
 
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::products as store;
+use os2pm_products::ProductId;
 use os2pm_products::frame_needs_board;
 use os2pm_projects::{Approver, Subject};
 use serde::{Deserialize, Serialize};
@@ -38,7 +39,7 @@ pub struct BudgetFrameRequest {
 pub fn set_budget_frame(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProductId,
     if_match: IfMatch,
     request: BudgetFrameRequest,
 ) -> Result<Proposed, ApiError> {

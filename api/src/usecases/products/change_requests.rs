@@ -7,7 +7,7 @@ use os2pm_persistence::change_requests::{self as requests, ChangeRequestRow};
 use os2pm_persistence::projects as project_store;
 use os2pm_persistence::{DbConnection, StoreError, in_transaction, organizations};
 use os2pm_products::{
-    ChangeCategory, ChangeRequestState, Filer, FilingError, Route, check_filing, route,
+    ChangeCategory, ChangeRequestState, Filer, FilingError, ProductId, Route, check_filing, route,
 };
 use os2pm_projects::{Approver, Decision, Subject};
 use serde::{Deserialize, Serialize};
@@ -27,7 +27,7 @@ use crate::usecases::products::LoadedProduct;
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ChangeRequestView {
     pub id: String,
-    pub product_id: String,
+    pub product_id: ProductId,
     /// The requesting member organisation.
     pub organization: String,
     /// `legal_maintenance`, `technical_maintenance`, `minor_change`, `further_development`, `re_tender`.
@@ -100,7 +100,7 @@ pub struct ChangeDecisionRequest {
 pub fn submit(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProductId,
     idempotency_key: IdempotencyKey,
     change: ParsedChangeRequest,
 ) -> Result<StoredReply, ApiError> {
@@ -135,7 +135,7 @@ pub fn submit(
             .ok_or_else(|| ApiError::Forbidden("the token names no organisation".into()))?;
         let organization = organizations::find(conn, org)?;
         let row = ChangeRequestRow {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: crate::usecases::new_id(),
             product_id: id.to_owned(),
             organization_id: organization.id,
             category,
@@ -176,7 +176,7 @@ pub fn submit(
 /// The product's change requests, oldest first, as `audience` may read them.
 pub fn list(
     conn: &mut DbConnection,
-    id: &str,
+    id: &ProductId,
     audience: Audience,
 ) -> Result<Vec<Redacted<ChangeRequestView>>, ApiError> {
     LoadedProduct::load(conn, id)?;
@@ -190,7 +190,7 @@ pub fn list(
 pub fn decide(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProductId,
     request_id: &str,
     decision: ChangeDecision,
 ) -> Result<ChangeRequestView, ApiError> {
@@ -198,12 +198,13 @@ pub fn decide(
     in_transaction(conn, |conn| {
         let loaded = LoadedProduct::load(conn, id)?;
         loaded.check_open()?;
-        let row = requests::find(conn, request_id)
-            .ok()
-            .filter(|r| r.product_id == id)
-            .ok_or_else(|| {
-                ApiError::NotFound(format!("no change request `{request_id}` on this product"))
-            })?;
+        let not_here =
+            || ApiError::NotFound(format!("no change request `{request_id}` on this product"));
+        let row = match requests::find(conn, request_id) {
+            Ok(row) if row.product_id == *id => row,
+            Ok(_) | Err(StoreError::NotFound) => return Err(not_here()),
+            Err(other) => return Err(other.into()),
+        };
         if row.route != Route::CoordinationGroup {
             return Err(ApiError::Forbidden(format!(
                 "this request is decided by: {}",

@@ -2,6 +2,7 @@
 
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::projects as project_store;
+use os2pm_products::ProductId;
 use os2pm_projects::{Approver, Subject};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -24,7 +25,7 @@ pub struct ClosureRequest {
 pub fn propose_closure(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProductId,
     idempotency_key: IdempotencyKey,
     request: ClosureRequest,
 ) -> Result<StoredReply, ApiError> {

@@ -3,6 +3,7 @@
 
 use os2pm_groups::coordination::{GroupKeyError, MAIN_GROUP, check_disband, check_group_key};
 use os2pm_persistence::{DbConnection, coordination};
+use os2pm_products::ProductId;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -72,7 +73,7 @@ pub struct JoinRequest {
 pub fn set_group(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProductId,
     key: &str,
     if_match: IfMatch,
     request: CoordinationGroupRequest,
@@ -112,7 +113,7 @@ pub fn set_group(
 pub fn disband(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProductId,
     key: &str,
     if_match: IfMatch,
 ) -> Result<Tagged, ApiError> {
@@ -144,7 +145,7 @@ pub fn disband(
 pub fn join(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProductId,
     if_match: IfMatch,
     request: JoinRequest,
 ) -> Result<Tagged, ApiError> {
@@ -197,7 +198,7 @@ pub fn join(
 pub fn leave(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProductId,
     if_match: IfMatch,
     org: String,
 ) -> Result<Tagged, ApiError> {

@@ -15,7 +15,7 @@ use os2pm_persistence::evaluations::{EvaluationRow, MarkRow};
 use os2pm_persistence::{StoreError, people};
 use os2pm_products::report;
 use os2pm_products::template::{Template, TemplateError};
-use os2pm_products::{Mark, check_evaluation, evaluation, gate_for_level_change};
+use os2pm_products::{Mark, ProductId, check_evaluation, evaluation, gate_for_level_change};
 use os2pm_projects::ApprovalId;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -129,7 +129,7 @@ impl From<evaluation::Counts> for Counts {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EvaluationView {
     pub id: String,
-    pub product_id: String,
+    pub product_id: ProductId,
     pub period: String,
     /// The product's level when evaluated.
     pub level: os2pm_levels::Level,
@@ -240,7 +240,7 @@ pub struct NewEvaluation {
 pub fn evaluate(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProductId,
     idempotency_key: IdempotencyKey,
     evaluation: ParsedEvaluation,
 ) -> Result<StoredReply, ApiError> {
@@ -286,7 +286,7 @@ pub fn evaluate(
             )?)
         };
         let row = os2pm_persistence::evaluations::EvaluationRow {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: crate::usecases::new_id(),
             product_id: id.to_owned(),
             period: request.period.clone(),
             level: loaded.level(),
@@ -330,7 +330,7 @@ pub fn evaluate(
 /// A product's evaluations, oldest first.
 pub fn list(
     conn: &mut DbConnection,
-    id: &str,
+    id: &ProductId,
     audience: Audience,
 ) -> Result<Vec<Redacted<EvaluationView>>, ApiError> {
     let loaded = LoadedProduct::load(conn, id)?;
@@ -346,7 +346,7 @@ pub fn list(
 /// One evaluation of a product, as `audience` may read it.
 pub fn view(
     conn: &mut DbConnection,
-    id: &str,
+    id: &ProductId,
     evaluation_id: &str,
     audience: Audience,
 ) -> Result<Redacted<EvaluationView>, ApiError> {
@@ -357,7 +357,7 @@ pub fn view(
 
 fn find(
     conn: &mut DbConnection,
-    id: &str,
+    id: &ProductId,
     evaluation_id: &str,
 ) -> Result<(LoadedProduct, EvaluationRow, Vec<MarkRow>), ApiError> {
     let loaded = LoadedProduct::load(conn, id)?;
@@ -388,7 +388,7 @@ fn catalogue_of(
 /// reads the evaluator as the business manager's office, the association by name.
 pub fn report(
     conn: &mut DbConnection,
-    id: &str,
+    id: &ProductId,
     evaluation_id: &str,
     audience: Audience,
 ) -> Result<String, ApiError> {
@@ -499,7 +499,7 @@ pub struct EvaluationDraft {
 /// The draft of an evaluation from the product's latest self-assessment, which answers the 2025
 /// checklist's items: a product pinned to the checklist takes each item's answer; one pinned to
 /// 2016 takes, per requirement, the worst answer of the items that correspond to it.
-pub fn draft(conn: &mut DbConnection, id: &str) -> Result<EvaluationDraft, ApiError> {
+pub fn draft(conn: &mut DbConnection, id: &ProductId) -> Result<EvaluationDraft, ApiError> {
     let loaded = LoadedProduct::load(conn, id)?;
     let checklist =
         Checklist::styringsmodel_2025().map_err(|e| ApiError::Internal(e.to_string()))?;

@@ -4,7 +4,9 @@
 use os2pm_levels::{Gate, Level};
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::approvals::ApprovalRow;
-use os2pm_products::{NOT_BLOCKING_A_LEVEL_CHANGE, check_level_change, gate_for_level_change};
+use os2pm_products::{
+    NOT_BLOCKING_A_LEVEL_CHANGE, ProductId, check_level_change, gate_for_level_change,
+};
 use os2pm_projects::{Action, Approver, State, Subject};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -116,7 +118,7 @@ pub fn propose_for_project(
 pub fn propose_for_product(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProductId,
     idempotency_key: IdempotencyKey,
     change: LevelChange,
 ) -> Result<StoredReply, ApiError> {

@@ -20,7 +20,7 @@ use os2pm_persistence::change_requests as requests;
 use os2pm_persistence::products::{self as store, ProductRow};
 use os2pm_persistence::projects::ProjectRow;
 use os2pm_persistence::{DbConnection, StoreError, in_transaction, search_text};
-use os2pm_products::{ChangeCategory, ProductState};
+use os2pm_products::{ChangeCategory, ProductId, ProductState};
 use os2pm_projects::Subject;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -45,7 +45,7 @@ pub(crate) fn create_product(
 ) -> Result<ProductRow, ApiError> {
     let now = os2pm_persistence::now();
     let product = ProductRow {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: crate::usecases::new_id(),
         project_id: project.id.clone(),
         name: project.title.clone(),
         level: project.level.unwrap_or(Level::N1),
@@ -68,7 +68,7 @@ pub(crate) fn create_product(
 /// A product.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProductView {
-    pub id: String,
+    pub id: ProductId,
     /// The project (or adoption) it came from: its evidence and history
     /// (`/api/v1/projects/{project_id}/history`).
     pub project_id: String,
@@ -123,7 +123,7 @@ pub(crate) struct LoadedProduct {
 }
 
 impl LoadedProduct {
-    pub(crate) fn load(conn: &mut DbConnection, id: &str) -> Result<Self, ApiError> {
+    pub(crate) fn load(conn: &mut DbConnection, id: &ProductId) -> Result<Self, ApiError> {
         let product = store::find(conn, id).map_err(|e| match e {
             StoreError::NotFound => ApiError::NotFound(format!("no product `{id}`")),
             other => other.into(),
@@ -237,7 +237,7 @@ impl LoadedProduct {
 pub(crate) fn change_product(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProductId,
     if_match: IfMatch,
     audit_action: &str,
     reason: Option<&str>,

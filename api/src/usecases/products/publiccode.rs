@@ -3,7 +3,7 @@
 
 use os2pm_persistence::projects::ProjectRecord;
 use os2pm_persistence::{DbConnection, StoreError, organizations, products, projects};
-use os2pm_products::ProductState;
+use os2pm_products::{ProductId, ProductState};
 use serde::Serialize;
 
 use crate::error::ApiError;
@@ -86,7 +86,7 @@ pub(crate) fn repository(record: &ProjectRecord) -> Option<String> {
 /// product needs none).
 pub fn publiccode(
     conn: &mut DbConnection,
-    id: &str,
+    id: &ProductId,
     audience: Audience,
 ) -> Result<PublicCode, ApiError> {
     let product = products::find(conn, id).map_err(|e| match e {

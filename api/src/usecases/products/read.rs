@@ -3,7 +3,7 @@
 use os2pm_levels::Level;
 use os2pm_persistence::products::{self as store, ProductFilter};
 use os2pm_persistence::{DbConnection, organizations};
-use os2pm_products::ProductState;
+use os2pm_products::{ProductId, ProductState};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -33,7 +33,7 @@ pub struct ProductQuery {
 /// A product in a list.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProductSummary {
-    pub id: String,
+    pub id: ProductId,
     pub project_id: String,
     pub name: String,
     pub level: Level,
@@ -85,7 +85,7 @@ pub fn list(
 pub fn view(
     conn: &mut DbConnection,
     caller: Option<&Caller>,
-    id: &str,
+    id: &ProductId,
 ) -> Result<(i64, Redacted<ProductView>), ApiError> {
     let loaded = LoadedProduct::load(conn, id)?;
     let view = loaded.view(conn, caller)?;

@@ -19,7 +19,7 @@ use os2pm_persistence::self_assessments::{self as store, AnswerRow, SelfAssessme
 use os2pm_persistence::{
     DbConnection, StoreError, catalogue, in_transaction, organizations, products,
 };
-use os2pm_products::ProductState;
+use os2pm_products::{ProductId, ProductState};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -55,7 +55,7 @@ pub struct NotMapped {
 }))]
 pub struct ImportReport {
     pub id: String,
-    pub product_id: String,
+    pub product_id: ProductId,
     pub checklist: String,
     /// How many items the file answered or left open.
     pub answers: usize,
@@ -83,7 +83,7 @@ struct Pinned {
     catalogue: Arc<Catalogue>,
 }
 
-fn pinned(conn: &mut DbConnection, id: &str) -> Result<Pinned, ApiError> {
+fn pinned(conn: &mut DbConnection, id: &ProductId) -> Result<Pinned, ApiError> {
     let product = products::find(conn, id).map_err(|e| match e {
         StoreError::NotFound => ApiError::NotFound(format!("no product `{id}`")),
         other => other.into(),
@@ -207,7 +207,7 @@ impl TryFrom<&[u8]> for Upload {
 pub fn import(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProductId,
     idempotency_key: IdempotencyKey,
     upload: Upload,
 ) -> Result<StoredReply, ApiError> {
@@ -235,7 +235,7 @@ pub fn import(
             let (recorded, not_mapped) =
                 record_answers(conn, caller, &pinned, &checklist, &assessment, now)?;
             let row = SelfAssessmentRow {
-                id: uuid::Uuid::now_v7().to_string(),
+                id: crate::usecases::new_id(),
                 product_id: id.to_owned(),
                 checklist_version: STYRINGSMODEL_2025.into(),
                 product_name: assessment.product_name.clone(),
@@ -354,7 +354,7 @@ fn record_answers(
 /// The product's recorded evidence as a self-assessment file, as `audience` may read it.
 pub fn export(
     conn: &mut DbConnection,
-    id: &str,
+    id: &ProductId,
     audience: Audience,
 ) -> Result<Redacted<SelfAssessmentFile>, ApiError> {
     let checklist = checklist()?;

@@ -3,6 +3,7 @@
 //! and appointed by it at N3, where board members hold the majority.
 
 use os2pm_persistence::DbConnection;
+use os2pm_products::ProductId;
 
 use crate::auth::{Caller, Role};
 use crate::error::ApiError;
@@ -16,7 +17,7 @@ use crate::usecases::projects::steering::{SteeringGroupRequest, appoint};
 pub fn set_steering_group(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProductId,
     if_match: IfMatch,
     request: SteeringGroupRequest,
 ) -> Result<Proposed, ApiError> {

@@ -163,7 +163,7 @@ impl NewIdea {
     fn rows(&self, caller: &Caller, owner: &OrganizationRow) -> (ProjectRow, DescriptionRow) {
         let request = &self.request;
         let now = os2pm_persistence::now();
-        let id = uuid::Uuid::now_v7().to_string();
+        let id: String = crate::usecases::new_id();
         let project = ProjectRow {
             id: id.clone(),
             title: request.title.clone(),

@@ -91,7 +91,7 @@ pub fn file_report(
         let loaded = Loaded::load(conn, id)?;
         loaded.check(Action::Report, caller)?;
         let row = ReportRow {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: crate::usecases::new_id(),
             project_id: id.to_owned(),
             period_start: request.period_start,
             period_end: request.period_end,

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use os2pm_levels::Level;
+use os2pm_products::ProductId;
 use os2pm_projects::{Funding, Kind, State};
 
 use crate::usecases::groups::{CoordinationGroupView, SteeringGroupView};
@@ -90,7 +91,7 @@ pub struct ProjectView {
     /// Formed before go-live (required at N2/N3); it follows the product.
     pub coordination_group: Option<CoordinationGroupView>,
     /// The product the project became, once `implemented`.
-    pub product_id: Option<String>,
+    pub product_id: Option<ProductId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// What the caller may do now: `edit`, `record_evidence`, `place`, `send_back`, `submit`,
