@@ -14,10 +14,11 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use os2pm_persistence::idempotency::{self, StoredResponse};
 use os2pm_persistence::{DbConnection, StoreError, WriteSet, in_transaction};
+use os2pm_projects::ProjectId;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
-use utoipa::openapi::{ObjectBuilder, Required, Type};
+use utoipa::openapi::{ObjectBuilder, Ref, Required, Type};
 use utoipa::{IntoParams, ToSchema};
 use validator::{ValidationErrors, ValidationErrorsKind};
 
@@ -691,10 +692,10 @@ impl FromRequest for IfMatch {
     }
 }
 
-/// A guarded change to the resource the path's `{id}` names: the version the caller read it at
+/// A guarded change to the project the path's `{id}` names: the version the caller read it at
 /// (`If-Match`) and the key that makes a retry safe (`Idempotency-Key`, optional).
 pub struct Guarded {
-    pub id: String,
+    pub id: ProjectId,
     pub if_match: IfMatch,
     pub idempotency_key: IdempotencyKey,
 }
@@ -711,7 +712,9 @@ impl IntoParams for Guarded {
                 .schema(text())
         };
         vec![
-            parameter("id", ParameterIn::Path, Required::True).build(),
+            parameter("id", ParameterIn::Path, Required::True)
+                .schema(Some(Ref::from_schema_name("ProjectId")))
+                .build(),
             parameter("If-Match", ParameterIn::Header, Required::True)
                 .description(Some("The ETag it was read with, or `*` (any version)"))
                 .build(),
@@ -729,7 +732,7 @@ impl FromRequest for Guarded {
         let guarded = IdempotencyKey::from_request(request, payload)
             .into_inner()
             .map(|idempotency_key| Self {
-                id: request.match_info().query("id").to_owned(),
+                id: ProjectId::from(request.match_info().query("id")),
                 if_match,
                 idempotency_key,
             });

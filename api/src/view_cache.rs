@@ -14,6 +14,7 @@ use std::sync::{Arc, OnceLock};
 use actix_web::web::Bytes;
 use chrono::NaiveDate;
 use os2pm_persistence::projects::ViewStamp;
+use os2pm_projects::ProjectId;
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
@@ -100,16 +101,16 @@ fn slot(audience: Audience) -> usize {
 #[derive(Clone)]
 struct BodySize;
 
-impl Weighter<String, Arc<CachedProject>> for BodySize {
-    fn weight(&self, id: &String, entry: &Arc<CachedProject>) -> u64 {
+impl Weighter<ProjectId, Arc<CachedProject>> for BodySize {
+    fn weight(&self, id: &ProjectId, entry: &Arc<CachedProject>) -> u64 {
         // A fixed allowance for the key, the action inputs and the bookkeeping; the view
         // about the size of its JSON, and up to three bodies of about that size.
-        u64::try_from(id.len() + 4 * entry.size + 1024).unwrap_or(u64::MAX)
+        u64::try_from(id.as_str().len() + 4 * entry.size + 1024).unwrap_or(u64::MAX)
     }
 }
 
 /// Built project views by project id, the least used dropped beyond a memory budget.
-pub struct ProjectViews(Cache<String, Arc<CachedProject>, BodySize>);
+pub struct ProjectViews(Cache<ProjectId, Arc<CachedProject>, BodySize>);
 
 /// What an entry weighs on average, to size the cache's tables.
 const TYPICAL_ENTRY_BYTES: u64 = 8 * 1024;
@@ -124,16 +125,16 @@ impl ProjectViews {
     }
 
     /// The view of `id` when it was built under `key`.
-    pub(crate) fn get(&self, id: &str, key: &ViewKey) -> Option<Arc<CachedProject>> {
+    pub(crate) fn get(&self, id: &ProjectId, key: &ViewKey) -> Option<Arc<CachedProject>> {
         self.0.get(id).filter(|entry| entry.key == *key)
     }
 
     /// Whether a view of `id` is kept, current or not.
-    pub(crate) fn holds(&self, id: &str) -> bool {
+    pub(crate) fn holds(&self, id: &ProjectId) -> bool {
         self.0.contains_key(id)
     }
 
-    pub(crate) fn insert(&self, id: &str, entry: Arc<CachedProject>) {
-        self.0.insert(id.to_owned(), entry);
+    pub(crate) fn insert(&self, id: &ProjectId, entry: Arc<CachedProject>) {
+        self.0.insert(id.clone(), entry);
     }
 }

@@ -16,7 +16,7 @@ use os2pm_persistence::schema::{
     audit_log, organizations, project_descriptions, project_participants, projects,
 };
 use os2pm_persistence::{DatabaseUrl, DbConnection, StoreError, in_transaction, migrations};
-use os2pm_projects::{Funding, Kind, State};
+use os2pm_projects::{Funding, Kind, ProjectId, State};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -132,7 +132,7 @@ impl Generated {
         n: usize,
         plan: Plan,
     ) -> Self {
-        let id = uuid::Uuid::now_v7().to_string();
+        let id = ProjectId::from(uuid::Uuid::now_v7().to_string());
         let state = pick_state(rng);
         let level = match state {
             State::Idea | State::Returned => None,
@@ -162,7 +162,7 @@ impl Generated {
             .map(|step| HistoryRow {
                 occurred_at: created_at + Duration::hours(i64::try_from(step).unwrap_or(0)),
                 subject_type: "project",
-                subject_id: id.clone(),
+                subject_id: id.to_string(),
                 action: ACTIONS[step.min(ACTIONS.len() - 1)],
                 actor_sub: actor.clone(),
                 actor_roles: "municipality_user",
@@ -185,7 +185,7 @@ impl Generated {
             participants: participants
                 .into_iter()
                 .map(|organization_id| ParticipantRow {
-                    project_id: id.clone(),
+                    project_id: id.to_string(),
                     organization_id,
                 })
                 .collect(),
@@ -243,7 +243,7 @@ fn write(conn: &mut DbConnection, batch: &[Generated]) -> Result<(), StoreError>
     // Owned: a row's enums are written through a conversion that takes them.
     let projects: Vec<ProjectRow> = batch.iter().map(|g| g.project.clone()).collect();
     insert_rows!(conn, projects::table, projects)?;
-    let descriptions: Vec<&DescriptionRow> = batch.iter().map(|g| &g.description).collect();
+    let descriptions: Vec<DescriptionRow> = batch.iter().map(|g| g.description.clone()).collect();
     insert_rows!(conn, project_descriptions::table, descriptions)?;
     let participants: Vec<&ParticipantRow> = batch.iter().flat_map(|g| &g.participants).collect();
     insert_rows!(conn, project_participants::table, participants)?;

@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use os2pm_levels::Level;
-use os2pm_projects::{ApprovalId, ApprovalState, Approver, Decision, Subject};
+use os2pm_projects::{ApprovalId, ApprovalState, Approver, Decision, ProjectId, Subject};
 
 use crate::schema::{approvals, votes};
 use crate::stored::{MaybeStored, Stored};
@@ -25,7 +25,8 @@ use crate::{DbConnection, StoreError};
 pub struct ApprovalRow {
     #[diesel(serialize_as = Stored<ApprovalId>)]
     pub id: ApprovalId,
-    pub project_id: String,
+    #[diesel(serialize_as = Stored<ProjectId>)]
+    pub project_id: ProjectId,
     pub approval_round: i32,
     #[diesel(serialize_as = Stored<Level>)]
     pub level: Level,
@@ -207,10 +208,10 @@ impl ProjectApprovals {
 /// A project's pending approvals about anything but the project itself.
 pub fn pending_side_approvals(
     conn: &mut DbConnection,
-    project_id: &str,
+    project_id: &ProjectId,
 ) -> Result<Vec<ApprovalRow>, StoreError> {
     Ok(approvals::table
-        .filter(approvals::project_id.eq(project_id))
+        .filter(approvals::project_id.eq(project_id.as_str()))
         .filter(approvals::state.eq(Stored(ApprovalState::Pending)))
         .filter(approvals::subject.ne(Stored(Subject::Project)))
         .order(approvals::id)

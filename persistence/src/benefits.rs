@@ -3,14 +3,18 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use os2pm_projects::ProjectId;
+
 use crate::schema::{benefit_measurements, benefits};
+use crate::stored::Stored;
 use crate::{DbConnection, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = benefits)]
 pub struct BenefitRow {
     pub id: String,
-    pub project_id: String,
+    #[diesel(serialize_as = Stored<ProjectId>)]
+    pub project_id: ProjectId,
     pub indicator: String,
     pub unit: Option<String>,
     pub baseline: f64,
@@ -35,7 +39,7 @@ pub struct MeasurementRow {
 
 pub fn insert(conn: &mut DbConnection, benefit: &BenefitRow) -> Result<(), StoreError> {
     diesel::insert_into(benefits::table)
-        .values(benefit)
+        .values(benefit.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -50,7 +54,7 @@ pub fn measure(conn: &mut DbConnection, measurement: &MeasurementRow) -> Result<
 /// Benefits with their measurements (oldest first); of one project, or of all with `None`.
 pub fn with_measurements(
     conn: &mut DbConnection,
-    project_id: Option<&str>,
+    project_id: Option<&ProjectId>,
 ) -> Result<Vec<(BenefitRow, Vec<MeasurementRow>)>, StoreError> {
     known(conn, project_id, None)
 }
@@ -59,7 +63,7 @@ pub fn with_measurements(
 /// measurements recorded by then (the portfolio `as_of` a moment).
 pub fn known_at(
     conn: &mut DbConnection,
-    project_id: Option<&str>,
+    project_id: Option<&ProjectId>,
     moment: NaiveDateTime,
 ) -> Result<Vec<(BenefitRow, Vec<MeasurementRow>)>, StoreError> {
     known(conn, project_id, Some(moment))
@@ -68,7 +72,7 @@ pub fn known_at(
 /// Benefits and their measurements, all or those recorded by `moment`.
 fn known(
     conn: &mut DbConnection,
-    project_id: Option<&str>,
+    project_id: Option<&ProjectId>,
     moment: Option<NaiveDateTime>,
 ) -> Result<Vec<(BenefitRow, Vec<MeasurementRow>)>, StoreError> {
     let mut query = benefits::table
@@ -79,7 +83,7 @@ fn known(
         query = query.filter(benefits::created_at.le(moment));
     }
     if let Some(project_id) = project_id {
-        query = query.filter(benefits::project_id.eq(project_id.to_owned()));
+        query = query.filter(benefits::project_id.eq(project_id.to_string()));
     }
     let rows: Vec<BenefitRow> = query.load(conn)?;
     let mut result = Vec::with_capacity(rows.len());

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use os2pm_projects::{BudgetStatus, Funding};
+use os2pm_projects::{BudgetStatus, Funding, ProjectId};
 
 use crate::schema::budgets;
 use crate::stored::Stored;
@@ -15,7 +15,8 @@ use crate::{DbConnection, StoreError};
 #[diesel(table_name = budgets)]
 #[diesel(treat_none_as_null = true)]
 pub struct BudgetRow {
-    pub project_id: String,
+    #[diesel(serialize_as = Stored<ProjectId>)]
+    pub project_id: ProjectId,
     pub amount_dkk: i64,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
@@ -31,7 +32,7 @@ pub struct BudgetRow {
 }
 
 pub fn save(conn: &mut DbConnection, budget: &BudgetRow) -> Result<(), StoreError> {
-    diesel::delete(budgets::table.find(&budget.project_id)).execute(conn)?;
+    diesel::delete(budgets::table.find(budget.project_id.as_str())).execute(conn)?;
     diesel::insert_into(budgets::table)
         .values(budget.clone())
         .execute(conn)?;
@@ -40,10 +41,10 @@ pub fn save(conn: &mut DbConnection, budget: &BudgetRow) -> Result<(), StoreErro
 
 pub fn set_status(
     conn: &mut DbConnection,
-    project_id: &str,
+    project_id: &ProjectId,
     status: BudgetStatus,
 ) -> Result<(), StoreError> {
-    diesel::update(budgets::table.find(project_id))
+    diesel::update(budgets::table.find(project_id.as_str()))
         .set((
             budgets::status.eq(Stored(status)),
             budgets::updated_at.eq(crate::now()),

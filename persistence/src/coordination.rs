@@ -4,15 +4,19 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use os2pm_projects::ProjectId;
+
 use crate::people::{PersonRow, Representation};
 use crate::schema::{coordination_groups, coordination_members, organizations, people};
+use crate::stored::Stored;
 use crate::{DbConnection, StoreError};
 use os2pm_groups::coordination::MAIN_GROUP;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Deserialize)]
 #[diesel(table_name = coordination_groups)]
 pub struct CoordinationGroupRow {
-    pub project_id: String,
+    #[diesel(serialize_as = Stored<ProjectId>)]
+    pub project_id: ProjectId,
     pub group_key: String,
     pub chair_organization_id: Option<String>,
     pub supplier_organization_id: Option<String>,
@@ -23,7 +27,8 @@ pub struct CoordinationGroupRow {
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = coordination_members)]
 pub struct MemberRow {
-    pub project_id: String,
+    #[diesel(serialize_as = Stored<ProjectId>)]
+    pub project_id: ProjectId,
     pub group_key: String,
     pub organization_id: String,
     pub representative_id: String,
@@ -38,10 +43,10 @@ type Membership = (String, Option<String>, PersonRow);
 /// The groups of `project_id` (the main group first, then by key) with their members.
 pub fn find(
     conn: &mut DbConnection,
-    project_id: &str,
+    project_id: &ProjectId,
 ) -> Result<Vec<GroupWithMembers>, StoreError> {
     let groups: Vec<CoordinationGroupRow> = coordination_groups::table
-        .filter(coordination_groups::project_id.eq(project_id))
+        .filter(coordination_groups::project_id.eq(project_id.as_str()))
         .order(coordination_groups::group_key)
         .select(CoordinationGroupRow::as_select())
         .load(conn)?;
@@ -50,7 +55,7 @@ pub fn find(
             organizations::table.on(organizations::id.eq(coordination_members::organization_id)),
         )
         .inner_join(people::table.on(people::id.eq(coordination_members::representative_id)))
-        .filter(coordination_members::project_id.eq(project_id))
+        .filter(coordination_members::project_id.eq(project_id.as_str()))
         .order(coordination_members::organization_id)
         .select((
             coordination_members::group_key,
@@ -92,25 +97,29 @@ pub fn replace(
 ) -> Result<(), StoreError> {
     remove(conn, &group.project_id, &group.group_key)?;
     diesel::insert_into(coordination_groups::table)
-        .values(group)
+        .values(group.clone())
         .execute(conn)?;
     for member in members {
         diesel::insert_into(coordination_members::table)
-            .values(member)
+            .values(member.clone())
             .execute(conn)?;
     }
     Ok(())
 }
 
 /// Disbands the group `key` of `project_id`; whether there was one.
-pub fn remove(conn: &mut DbConnection, project_id: &str, key: &str) -> Result<bool, StoreError> {
+pub fn remove(
+    conn: &mut DbConnection,
+    project_id: &ProjectId,
+    key: &str,
+) -> Result<bool, StoreError> {
     diesel::delete(
         coordination_members::table
-            .filter(coordination_members::project_id.eq(project_id))
+            .filter(coordination_members::project_id.eq(project_id.as_str()))
             .filter(coordination_members::group_key.eq(key)),
     )
     .execute(conn)?;
-    let removed =
-        diesel::delete(coordination_groups::table.find((project_id, key))).execute(conn)?;
+    let removed = diesel::delete(coordination_groups::table.find((project_id.as_str(), key)))
+        .execute(conn)?;
     Ok(removed > 0)
 }

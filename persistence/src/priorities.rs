@@ -3,7 +3,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use os2pm_projects::ProjectId;
+
 use crate::schema::{priority_criteria, priority_scores};
+use crate::stored::Stored;
 use crate::{DbConnection, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -20,7 +23,8 @@ pub struct CriterionRow {
 #[diesel(table_name = priority_scores)]
 pub struct ScoreRow {
     pub version: i32,
-    pub project_id: String,
+    #[diesel(serialize_as = Stored<ProjectId>)]
+    pub project_id: ProjectId,
     pub member_sub: String,
     pub criterion: String,
     pub score: i32,
@@ -59,20 +63,20 @@ pub fn insert_criteria(
 pub fn replace_scores(
     conn: &mut DbConnection,
     version: i32,
-    project_id: &str,
+    project_id: &ProjectId,
     member_sub: &str,
     scores: &[ScoreRow],
 ) -> Result<(), StoreError> {
     diesel::delete(
         priority_scores::table
             .filter(priority_scores::version.eq(version))
-            .filter(priority_scores::project_id.eq(project_id))
+            .filter(priority_scores::project_id.eq(project_id.as_str()))
             .filter(priority_scores::member_sub.eq(member_sub)),
     )
     .execute(conn)?;
     for score in scores {
         diesel::insert_into(priority_scores::table)
-            .values(score)
+            .values(score.clone())
             .execute(conn)?;
     }
     Ok(())

@@ -6,6 +6,8 @@ use diesel::prelude::*;
 use os2pm_levels::Level;
 use os2pm_products::{ProductId, ProductState};
 
+use os2pm_projects::ProjectId;
+
 use crate::schema::{budget_frames, organizations, products};
 use crate::stored::Stored;
 use crate::{DbConnection, StoreError, like_pattern};
@@ -19,7 +21,8 @@ pub struct ProductRow {
     #[diesel(serialize_as = Stored<ProductId>)]
     pub id: ProductId,
     /// The project (or adoption) it came from: its evidence and history.
-    pub project_id: String,
+    #[diesel(serialize_as = Stored<ProjectId>)]
+    pub project_id: ProjectId,
     pub name: String,
     #[diesel(serialize_as = Stored<Level>)]
     pub level: Level,
@@ -59,10 +62,10 @@ pub fn find(conn: &mut DbConnection, id: &ProductId) -> Result<ProductRow, Store
 
 pub fn for_project(
     conn: &mut DbConnection,
-    project_id: &str,
+    project_id: &ProjectId,
 ) -> Result<Option<ProductRow>, StoreError> {
     Ok(products::table
-        .filter(products::project_id.eq(project_id))
+        .filter(products::project_id.eq(project_id.as_str()))
         .select(ProductRow::as_select())
         .first(conn)
         .optional()?)
@@ -141,9 +144,12 @@ pub fn all(conn: &mut DbConnection) -> Result<Vec<(ProductRow, Option<String>)>,
 
 /// The yearly budget frame in force for the product of `project_id` (keyed by the project, as
 /// its groups are), if one was set.
-pub fn budget_frame(conn: &mut DbConnection, project_id: &str) -> Result<Option<i64>, StoreError> {
+pub fn budget_frame(
+    conn: &mut DbConnection,
+    project_id: &ProjectId,
+) -> Result<Option<i64>, StoreError> {
     Ok(budget_frames::table
-        .find(project_id)
+        .find(project_id.as_str())
         .select(budget_frames::yearly_budget_frame_dkk)
         .first(conn)
         .optional()?)
@@ -152,14 +158,14 @@ pub fn budget_frame(conn: &mut DbConnection, project_id: &str) -> Result<Option<
 /// Puts `frame_dkk` in force as the yearly budget frame of the product of `project_id`.
 pub fn set_budget_frame(
     conn: &mut DbConnection,
-    project_id: &str,
+    project_id: &ProjectId,
     frame_dkk: i64,
 ) -> Result<(), StoreError> {
     let now = crate::now();
-    diesel::delete(budget_frames::table.find(project_id)).execute(conn)?;
+    diesel::delete(budget_frames::table.find(project_id.as_str())).execute(conn)?;
     diesel::insert_into(budget_frames::table)
         .values((
-            budget_frames::project_id.eq(project_id),
+            budget_frames::project_id.eq(project_id.as_str()),
             budget_frames::yearly_budget_frame_dkk.eq(frame_dkk),
             budget_frames::updated_at.eq(now),
         ))

@@ -18,6 +18,8 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{Text, Untyped};
 use serde::{Deserialize, Deserializer};
 
+use os2pm_projects::ProjectId;
+
 use crate::approvals::{ApprovalRow, VoteRow};
 use crate::board::SeatRow;
 use crate::budgets::BudgetRow;
@@ -364,14 +366,14 @@ impl RunQueryDsl<DbConnection> for PartsQuery {}
 
 /// The project `id` and every row its view shows; [`StoreError::NotFound`] when there is no
 /// such project.
-pub fn load(conn: &mut DbConnection, id: &str) -> Result<ProjectAggregate, StoreError> {
+pub fn load(conn: &mut DbConnection, id: &ProjectId) -> Result<ProjectAggregate, StoreError> {
     let sql = match conn {
         DbConnection::Postgresql(_) => POSTGRES.as_slice(),
         DbConnection::Sqlite(_) => SQLITE.as_slice(),
     };
     let parts: Vec<Part> = PartsQuery {
         sql,
-        id: id.to_owned(),
+        id: id.to_string(),
     }
     .load(conn)?;
     Rows::default().read(parts)?.into_aggregate()

@@ -7,7 +7,7 @@ use diesel::query_builder::{QueryFragment, QueryId};
 use os2pm_groups::organizations::OrganizationKind;
 use os2pm_levels::Level;
 use os2pm_levels::evidence::EvidenceStatus;
-use os2pm_projects::{Funding, Kind, State};
+use os2pm_projects::{Funding, Kind, ProjectId, State};
 
 use crate::connection::MultiBackend;
 use crate::organizations::OrganizationRow;
@@ -32,7 +32,8 @@ use crate::{DbConnection, StoreError, WriteSet, like_pattern};
 #[diesel(table_name = projects)]
 #[diesel(treat_none_as_null = true)]
 pub struct ProjectRow {
-    pub id: String,
+    #[diesel(serialize_as = Stored<ProjectId>)]
+    pub id: ProjectId,
     pub title: String,
     pub summary: String,
     #[diesel(serialize_as = Stored<Kind>)]
@@ -77,7 +78,8 @@ impl ProjectRow {
 #[diesel(table_name = project_descriptions)]
 #[diesel(treat_none_as_null = true)]
 pub struct DescriptionRow {
-    pub project_id: String,
+    #[diesel(serialize_as = Stored<ProjectId>)]
+    pub project_id: ProjectId,
     pub local_value: String,
     pub value_for_others: String,
     pub contact_name: String,
@@ -102,7 +104,8 @@ pub struct DescriptionRow {
 #[diesel(table_name = evidence)]
 #[diesel(treat_none_as_null = true)]
 pub struct EvidenceRow {
-    pub project_id: String,
+    #[diesel(serialize_as = Stored<ProjectId>)]
+    pub project_id: ProjectId,
     pub requirement_key: String,
     /// `""` for requirements that are not attested per organisation.
     pub organization_id: String,
@@ -142,7 +145,7 @@ pub fn insert(
     let participants = participant_inserts(&project.id, participant_ids);
     let project = project.clone();
     changes.push(diesel::insert_into(projects::table).values((
-        projects::id.eq(project.id),
+        projects::id.eq(String::from(project.id)),
         projects::title.eq(project.title),
         projects::summary.eq(project.summary),
         projects::kind.eq(Stored(project.kind)),
@@ -160,7 +163,7 @@ pub fn insert(
     )));
     let description = description.clone();
     changes.push(diesel::insert_into(project_descriptions::table).values((
-        project_descriptions::project_id.eq(description.project_id),
+        project_descriptions::project_id.eq(String::from(description.project_id)),
         project_descriptions::local_value.eq(description.local_value),
         project_descriptions::value_for_others.eq(description.value_for_others),
         project_descriptions::contact_name.eq(description.contact_name),
@@ -173,11 +176,12 @@ pub fn insert(
 
 fn set_participants(
     conn: &mut DbConnection,
-    project_id: &str,
+    project_id: &ProjectId,
     ids: &[String],
 ) -> Result<(), StoreError> {
     diesel::delete(
-        project_participants::table.filter(project_participants::project_id.eq(project_id)),
+        project_participants::table
+            .filter(project_participants::project_id.eq(project_id.as_str())),
     )
     .execute(conn)?;
     for insert in participant_inserts(project_id, ids) {
@@ -190,12 +194,12 @@ fn set_participants(
 /// same statement, prepared once, where one insert for them all would be a new statement for
 /// every number of participants on SQLite.
 fn participant_inserts(
-    project_id: &str,
+    project_id: &ProjectId,
     ids: &[String],
 ) -> impl Iterator<
     Item = impl QueryFragment<MultiBackend> + QueryId + RunQueryDsl<DbConnection> + Send + 'static,
 > {
-    let project_id = project_id.to_owned();
+    let project_id = project_id.to_string();
     ids.iter().cloned().map(move |id| {
         diesel::insert_into(project_participants::table).values((
             project_participants::project_id.eq(project_id.clone()),
@@ -205,27 +209,27 @@ fn participant_inserts(
 }
 
 /// A project's title: what an approval's view names it by.
-pub fn title(conn: &mut DbConnection, id: &str) -> Result<String, StoreError> {
+pub fn title(conn: &mut DbConnection, id: &ProjectId) -> Result<String, StoreError> {
     Ok(projects::table
-        .find(id)
+        .find(id.as_str())
         .select(projects::title)
         .first(conn)?)
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<ProjectRecord, StoreError> {
+pub fn find(conn: &mut DbConnection, id: &ProjectId) -> Result<ProjectRecord, StoreError> {
     // Every project has its description from its first write: one row of each, in one read.
     let (project, description) = projects::table
         .inner_join(project_descriptions::table)
-        .filter(projects::id.eq(id))
+        .filter(projects::id.eq(id.as_str()))
         .select((ProjectRow::as_select(), DescriptionRow::as_select()))
         .first(conn)?;
     let participants: Vec<(Option<String>, OrganizationKind)> = project_participants::table
         .inner_join(organizations::table)
-        .filter(project_participants::project_id.eq(id))
+        .filter(project_participants::project_id.eq(id.as_str()))
         .select((organizations::code, organizations::kind))
         .load(conn)?;
     let evidence = evidence::table
-        .filter(evidence::project_id.eq(id))
+        .filter(evidence::project_id.eq(id.as_str()))
         .order((evidence::requirement_key, evidence::organization_id))
         .select(EvidenceRow::as_select())
         .load(conn)?;
@@ -291,9 +295,9 @@ pub struct ViewStamp {
 }
 
 /// The project's [`ViewStamp`] in one indexed read.
-pub fn view_stamp(conn: &mut DbConnection, id: &str) -> Result<ViewStamp, StoreError> {
+pub fn view_stamp(conn: &mut DbConnection, id: &ProjectId) -> Result<ViewStamp, StoreError> {
     let (version, revision, shared) = projects::table
-        .find(id)
+        .find(id.as_str())
         .select((
             projects::version,
             projects::revision,
@@ -323,7 +327,7 @@ pub fn update(
     changed.updated_at = crate::now();
     let rows = diesel::update(
         projects::table
-            .find(&project.id)
+            .find(project.id.as_str())
             .filter(projects::version.eq(expected)),
     )
     .set(changed)
@@ -331,8 +335,8 @@ pub fn update(
     if rows == 0 {
         return Err(StoreError::Stale);
     }
-    diesel::update(project_descriptions::table.find(&project.id))
-        .set(description)
+    diesel::update(project_descriptions::table.find(project.id.as_str()))
+        .set(description.clone())
         .execute(conn)?;
     if let Some(ids) = participant_ids {
         set_participants(conn, &project.id, ids)?;
@@ -345,7 +349,7 @@ pub fn update(
 pub fn record_evidence(conn: &mut DbConnection, row: &EvidenceRow) -> Result<(), StoreError> {
     diesel::delete(
         evidence::table
-            .filter(evidence::project_id.eq(&row.project_id))
+            .filter(evidence::project_id.eq(row.project_id.as_str()))
             .filter(evidence::requirement_key.eq(&row.requirement_key))
             .filter(evidence::organization_id.eq(&row.organization_id)),
     )
@@ -373,7 +377,7 @@ pub struct ProjectFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = projects)]
 pub struct ListedProject {
-    pub id: String,
+    pub id: ProjectId,
     pub title: String,
     pub summary: String,
     pub kind: Kind,

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use os2pm_projects::Rag;
+use os2pm_projects::{ProjectId, Rag};
 
 use crate::schema::progress_reports;
 use crate::stored::Stored;
@@ -23,7 +23,8 @@ use crate::{DbConnection, StoreError};
 #[diesel(table_name = progress_reports)]
 pub struct ReportRow {
     pub id: String,
-    pub project_id: String,
+    #[diesel(serialize_as = Stored<ProjectId>)]
+    pub project_id: ProjectId,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
     #[diesel(serialize_as = Stored<Rag>)]
@@ -51,10 +52,10 @@ pub fn insert(conn: &mut DbConnection, report: &ReportRow) -> Result<(), StoreEr
 /// A project's reports, oldest first (ids are time-ordered).
 pub fn for_project(
     conn: &mut DbConnection,
-    project_id: &str,
+    project_id: &ProjectId,
 ) -> Result<Vec<ReportRow>, StoreError> {
     Ok(progress_reports::table
-        .filter(progress_reports::project_id.eq(project_id))
+        .filter(progress_reports::project_id.eq(project_id.as_str()))
         .order(progress_reports::id)
         .select(ReportRow::as_select())
         .load(conn)?)
@@ -63,10 +64,10 @@ pub fn for_project(
 /// A project's newest report.
 pub fn latest_for_project(
     conn: &mut DbConnection,
-    project_id: &str,
+    project_id: &ProjectId,
 ) -> Result<Option<ReportRow>, StoreError> {
     Ok(progress_reports::table
-        .filter(progress_reports::project_id.eq(project_id))
+        .filter(progress_reports::project_id.eq(project_id.as_str()))
         .order(progress_reports::id.desc())
         .select(ReportRow::as_select())
         .first(conn)

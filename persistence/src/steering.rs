@@ -3,7 +3,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use os2pm_projects::ProjectId;
+
 use crate::schema::{steering_groups, steering_seats};
+use crate::stored::Stored;
 use crate::{DbConnection, StoreError};
 
 #[derive(
@@ -21,7 +24,8 @@ use crate::{DbConnection, StoreError};
 #[diesel(table_name = steering_groups)]
 #[diesel(treat_none_as_null = true)]
 pub struct SteeringGroupRow {
-    pub project_id: String,
+    #[diesel(serialize_as = Stored<ProjectId>)]
+    pub project_id: ProjectId,
     pub chair_organization_id: Option<String>,
     pub project_leader_id: Option<String>,
     pub project_owner_id: Option<String>,
@@ -35,7 +39,8 @@ pub struct SteeringGroupRow {
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = steering_seats)]
 pub struct SeatRow {
-    pub project_id: String,
+    #[diesel(serialize_as = Stored<ProjectId>)]
+    pub project_id: ProjectId,
     pub organization_id: String,
     pub representative_id: String,
 }
@@ -46,15 +51,17 @@ pub fn replace(
     group: &SteeringGroupRow,
     seats: &[SeatRow],
 ) -> Result<(), StoreError> {
-    diesel::delete(steering_seats::table.filter(steering_seats::project_id.eq(&group.project_id)))
-        .execute(conn)?;
-    diesel::delete(steering_groups::table.find(&group.project_id)).execute(conn)?;
+    diesel::delete(
+        steering_seats::table.filter(steering_seats::project_id.eq(group.project_id.as_str())),
+    )
+    .execute(conn)?;
+    diesel::delete(steering_groups::table.find(group.project_id.as_str())).execute(conn)?;
     diesel::insert_into(steering_groups::table)
-        .values(group)
+        .values(group.clone())
         .execute(conn)?;
     for seat in seats {
         diesel::insert_into(steering_seats::table)
-            .values(seat)
+            .values(seat.clone())
             .execute(conn)?;
     }
     Ok(())

@@ -118,4 +118,8 @@ stored_by_name!(
 );
 
 // Ids: any text, typed by what it names.
-stored_as_text!(os2pm_projects::ApprovalId, os2pm_products::ProductId);
+stored_as_text!(
+    os2pm_projects::ProjectId,
+    os2pm_projects::ApprovalId,
+    os2pm_products::ProductId,
+);

@@ -9,7 +9,8 @@ use os2pm_persistence::audit::{self, NewEntry};
 use os2pm_persistence::projects::ProjectRow;
 use os2pm_persistence::{DbConnection, StoreError, budgets, people, projects as project_store};
 use os2pm_projects::{
-    ApprovalId, ApprovalState, Approver, BudgetStatus, Decision, Subject, Tally, Vote, inbox, tally,
+    ApprovalId, ApprovalState, Approver, BudgetStatus, Decision, ProjectId, Subject, Tally, Vote,
+    inbox, tally,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -50,7 +51,7 @@ pub struct VoteView {
 }))]
 pub struct ApprovalView {
     pub id: ApprovalId,
-    pub project_id: String,
+    pub project_id: ProjectId,
     pub project_title: String,
     /// What is decided.
     pub subject: Subject,
@@ -396,7 +397,7 @@ pub(crate) fn decide(
         conn,
         NewEntry {
             subject_type: "project",
-            subject_id: &approval.project_id,
+            subject_id: approval.project_id.as_str(),
             action,
             actor: &caller.actor(),
             before: before.json(),
@@ -574,7 +575,7 @@ pub fn vote(
             conn,
             NewEntry {
                 subject_type: "project",
-                subject_id: &approval.project_id,
+                subject_id: approval.project_id.as_str(),
                 action: "vote_cast",
                 actor: &caller.actor(),
                 before: None,

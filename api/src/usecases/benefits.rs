@@ -4,8 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::benefits::{self as store, BenefitRow, MeasurementRow};
-use os2pm_projects::Action;
 use os2pm_projects::benefits::{past_due_without_measurement, realised};
+use os2pm_projects::{Action, ProjectId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -31,7 +31,7 @@ pub struct MeasurementView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct BenefitView {
     pub id: String,
-    pub project_id: String,
+    pub project_id: ProjectId,
     pub indicator: String,
     pub unit: Option<String>,
     pub baseline: f64,
@@ -83,7 +83,7 @@ pub fn benefit_view(
 
 fn one(
     conn: &mut DbConnection,
-    project_id: &str,
+    project_id: &ProjectId,
     benefit_id: &str,
 ) -> Result<BenefitView, ApiError> {
     store::with_measurements(conn, Some(project_id))?
@@ -125,7 +125,7 @@ pub struct NewMeasurement {
 pub fn expect(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProjectId,
     idempotency_key: IdempotencyKey,
     request: NewBenefit,
 ) -> Result<StoredReply, ApiError> {
@@ -148,7 +148,7 @@ pub fn expect(
         created(
             conn,
             caller,
-            ("project", id, "benefit_added"),
+            ("project", id.as_str(), "benefit_added"),
             format!("/api/v1/projects/{id}/benefits"),
             &view,
         )
@@ -159,7 +159,7 @@ pub fn expect(
 pub fn measure(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProjectId,
     benefit_id: &str,
     idempotency_key: IdempotencyKey,
     request: NewMeasurement,
@@ -185,7 +185,7 @@ pub fn measure(
             conn,
             os2pm_persistence::audit::NewEntry {
                 subject_type: "project",
-                subject_id: id,
+                subject_id: id.as_str(),
                 action: "benefit_measured",
                 actor: &caller.actor(),
                 before: None,
@@ -203,7 +203,7 @@ pub fn measure(
 /// A project's benefits with their measurements.
 pub fn list(
     conn: &mut DbConnection,
-    id: &str,
+    id: &ProjectId,
     audience: Audience,
 ) -> Result<Vec<Redacted<BenefitView>>, ApiError> {
     Loaded::load(conn, id)?;

@@ -9,6 +9,7 @@ use os2pm_persistence::coordination::{self, CoordinationGroupRow, GroupWithMembe
 use os2pm_persistence::people::{PersonRow, Representation};
 use os2pm_persistence::steering::{self, SeatRow, SteeringGroupRow};
 use os2pm_persistence::{DbConnection, organizations};
+use os2pm_projects::ProjectId;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -189,7 +190,7 @@ impl SteeringProposal {
     pub fn put_in_force(
         &self,
         conn: &mut DbConnection,
-        project_id: &str,
+        project_id: &ProjectId,
         approved_by_board: bool,
     ) -> Result<(), ApiError> {
         let org_id = |conn: &mut DbConnection, code: &str| -> Result<String, ApiError> {
@@ -307,7 +308,7 @@ pub(crate) struct CoordinationGroups(Vec<CoordinationInForce>);
 
 impl CoordinationGroups {
     /// The groups of `project_id`, read on their own (a product's view).
-    pub(crate) fn load(conn: &mut DbConnection, project_id: &str) -> Result<Self, ApiError> {
+    pub(crate) fn load(conn: &mut DbConnection, project_id: &ProjectId) -> Result<Self, ApiError> {
         let groups = coordination::find(conn, project_id)?;
         let named = groups
             .iter()
@@ -393,7 +394,7 @@ impl CoordinationGroups {
 /// Resolves, checks at `level` and puts coordination group `key` in force for `project_id`.
 pub(crate) fn form_coordination_group(
     conn: &mut DbConnection,
-    project_id: &str,
+    project_id: &ProjectId,
     key: &str,
     level: Level,
     request: &CoordinationGroupRequest,

@@ -10,7 +10,7 @@ use os2pm_persistence::{DbConnection, StoreError, projects, reports};
 use os2pm_projects::meetings::{
     agenda_deadline, material_date, meeting_for, must_report, report_in_time,
 };
-use os2pm_projects::{ApprovalId, Approver, State};
+use os2pm_projects::{ApprovalId, Approver, ProjectId, State};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -25,7 +25,7 @@ use crate::usecases::{Caller, created, to_body};
 /// A project whose progress report is missing for a meeting.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MissingReport {
-    pub project_id: String,
+    pub project_id: ProjectId,
     pub title: String,
     pub level: Level,
     pub state: State,
@@ -101,7 +101,7 @@ pub struct Recommendation {
     pub approval_id: ApprovalId,
     /// `project`, `steering_group`, `budget`, `cancellation`, `level_change`, `closure`, `change_request`.
     pub subject: os2pm_projects::Subject,
-    pub project_id: String,
+    pub project_id: ProjectId,
     pub project_title: String,
     pub level: os2pm_levels::Level,
     pub submitted_on: NaiveDate,

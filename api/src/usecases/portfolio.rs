@@ -11,7 +11,7 @@ use os2pm_persistence::meetings::{self as store, MeetingRow};
 use os2pm_persistence::{budgets, meetings, organizations, products, projects, reports};
 use os2pm_products::{ProductId, ProductState};
 use os2pm_projects::economy::Economy;
-use os2pm_projects::{ApprovalId, Approver, Decision, Rag, State, Subject};
+use os2pm_projects::{ApprovalId, Approver, Decision, ProjectId, Rag, State, Subject};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -112,7 +112,7 @@ impl From<Economy> for EconomyView {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProjectLine {
-    pub id: String,
+    pub id: ProjectId,
     pub title: String,
     pub level: Option<Level>,
     pub state: State,
@@ -137,7 +137,7 @@ pub struct ProductLine {
 pub struct DecisionLine {
     pub approval_id: ApprovalId,
     pub subject: os2pm_projects::Subject,
-    pub project_id: String,
+    pub project_id: ProjectId,
     /// The product the project became, when the decision is about a product.
     pub product_id: Option<ProductId>,
     /// The project's title, or the product's name.
@@ -159,11 +159,11 @@ pub struct DecisionLine {
 
 /// What decision lines name: each project's title and the product it became.
 #[derive(Default)]
-struct Items(HashMap<String, (String, Option<(ProductId, String)>)>);
+struct Items(HashMap<ProjectId, (String, Option<(ProductId, String)>)>);
 
 impl Items {
     fn of(projects: &[ProjectLine], products: &[(products::ProductRow, Option<String>)]) -> Self {
-        let mut items: HashMap<String, (String, Option<(ProductId, String)>)> = projects
+        let mut items: HashMap<ProjectId, (String, Option<(ProductId, String)>)> = projects
             .iter()
             .map(|p| (p.id.clone(), (p.title.clone(), None)))
             .collect();
@@ -288,7 +288,7 @@ fn deviations(
                 .into_iter()
                 .map(|requirement| Deviation {
                     item: "project",
-                    id: line.id.clone(),
+                    id: line.id.to_string(),
                     title: line.title.clone(),
                     level,
                     requirement,
@@ -439,7 +439,7 @@ fn project_lines(
     past: Option<&Past>,
     until: chrono::NaiveDateTime,
 ) -> Result<(Vec<ProjectLine>, Vec<Economy>), ApiError> {
-    let budget_of: HashMap<String, i64> = budgets::all(conn)?
+    let budget_of: HashMap<ProjectId, i64> = budgets::all(conn)?
         .into_iter()
         .map(|b| (b.project_id, b.amount_dkk))
         .collect();
@@ -456,7 +456,7 @@ fn project_lines(
         .filter_map(|(p, owner)| {
             // As it stood then, for an overview of the past.
             let (state, level) = match past {
-                Some(past) => *past.projects.get(&p.id)?,
+                Some(past) => *past.projects.get(p.id.as_str())?,
                 None => (p.state, p.level),
             };
             Some((p, owner, state, level))
@@ -465,7 +465,7 @@ fn project_lines(
             let report = latest_report.get(&p.id);
             let budget = budget_of.get(&p.id).copied();
             let economy = Economy::of(
-                past.map_or(budget, |past| past.budget(&p.id, budget)),
+                past.map_or(budget, |past| past.budget(p.id.as_str(), budget)),
                 report.map(|r| (r.budget_dkk, r.spent_dkk, r.forecast_dkk)),
             );
             economies.push(economy);
@@ -495,10 +495,10 @@ fn product_rows(
         .filter(|(p, _)| p.created_at <= until)
         .map(|(mut p, owner)| {
             if let Some(past) = past {
-                if let Some((_, Some(level))) = past.projects.get(&p.project_id) {
+                if let Some((_, Some(level))) = past.projects.get(p.project_id.as_str()) {
                     p.level = *level;
                 }
-                p.move_to(if past.closed.contains(&p.project_id) {
+                p.move_to(if past.closed.contains(p.project_id.as_str()) {
                     ProductState::Closed
                 } else {
                     ProductState::Active
@@ -578,7 +578,7 @@ pub struct LogEntry {
     pub date: NaiveDate,
     /// The project or product the decision is about.
     pub item: String,
-    pub project_id: String,
+    pub project_id: ProjectId,
     /// What was decided, in Danish as the association writes it.
     pub decision: String,
     /// The reason given, or the recommendation it was based on.
@@ -676,7 +676,7 @@ pub fn to_markdown(log: &DecisionLog) -> String {
 /// The board's decisions, oldest first, as the decision log reads them.
 pub fn decision_log(conn: &mut os2pm_persistence::DbConnection) -> Result<DecisionLog, ApiError> {
     let mut items = Vec::new();
-    let titles: HashMap<String, String> = projects::all(conn)?
+    let titles: HashMap<ProjectId, String> = projects::all(conn)?
         .into_iter()
         .map(|(p, _)| (p.id, p.title))
         .collect();

@@ -1,6 +1,7 @@
 //! Prioritisation (governance.md §6): the board's weighted criteria (kept by the business manager on
 //! its behalf), board members' scores, and the ranking with its stability.
 
+use os2pm_projects::ProjectId;
 use std::collections::BTreeMap;
 
 use os2pm_persistence::priorities::{self as store, CriterionRow, ScoreRow};
@@ -72,7 +73,7 @@ fn priorities(conn: &mut DbConnection) -> Result<Priorities, ApiError> {
     let mut by_candidate: BTreeMap<String, Scores> = BTreeMap::new();
     for score in store::scores(conn, version)? {
         by_candidate
-            .entry(score.project_id)
+            .entry(score.project_id.into())
             .or_default()
             .entry(score.member_sub)
             .or_default()
@@ -82,14 +83,15 @@ fn priorities(conn: &mut DbConnection) -> Result<Priorities, ApiError> {
     let criteria = domain_criteria(&rows);
     let mut ranking = Vec::new();
     for ranked in rank(&criteria, &candidates) {
-        let title = projects::find(conn, &ranked.candidate)?.project.title;
+        let project_id = ProjectId::from(ranked.candidate);
+        let title = projects::find(conn, &project_id)?.project.title;
         let scores = candidates
             .iter()
-            .find(|(id, _)| id == &ranked.candidate)
+            .find(|(id, _)| project_id == *id.as_str())
             .map(|(_, s)| s.clone())
             .unwrap_or_default();
         ranking.push(RankedCandidate {
-            project_id: ranked.candidate,
+            project_id,
             title,
             weighted_score: ranked.score,
             rank: ranked.rank,
@@ -114,7 +116,7 @@ fn priorities(conn: &mut DbConnection) -> Result<Priorities, ApiError> {
 /// A candidate's place in the ranking.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RankedCandidate {
-    pub project_id: String,
+    pub project_id: ProjectId,
     pub title: String,
     /// 0–5.
     pub weighted_score: f64,
@@ -178,7 +180,7 @@ pub fn set_criteria(
 pub fn score(
     conn: &mut DbConnection,
     caller: &Caller,
-    project_id: &str,
+    project_id: &ProjectId,
     request: ScoresRequest,
 ) -> Result<Priorities, ApiError> {
     in_transaction(conn, |conn| {

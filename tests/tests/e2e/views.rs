@@ -11,6 +11,7 @@ use os2pm_api::auth::{Caller, Role};
 use os2pm_api::usecases::projects::read;
 use os2pm_api::view_cache::ProjectViews;
 use os2pm_persistence::DbConnection;
+use os2pm_projects::ProjectId;
 use os2pm_tests::{TestApp, bearer, send};
 use serde_json::{Value, json};
 
@@ -264,6 +265,7 @@ async fn a_project_view_is_read_in_one_query_whatever_it_shows() {
         org: Some("kl".into()),
     };
     let views = ProjectViews::new(16 << 20);
+    let id = ProjectId::from(id);
     let read = read::read(&mut conn, &views, Some(&caller), &id, None).unwrap();
     assert_eq!(queries.load(Ordering::SeqCst), 1);
     let body: Value = serde_json::from_slice(&read.body.unwrap()).unwrap();

@@ -3,6 +3,8 @@
 
 use actix_web::{HttpResponse, get, put, web};
 
+use os2pm_projects::ProjectId;
+
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
@@ -58,7 +60,7 @@ pub async fn put_criteria(
     operation_id = "scoreProject",
     tag = "meetings",
     security(("bearer" = [])),
-    params(("project_id" = String, Path)),
+    params(("project_id" = ProjectId, Path)),
     request_body = ScoresRequest,
     responses(
         (status = 200, description = "The ranking now", body = Priorities),
@@ -72,7 +74,7 @@ pub async fn put_criteria(
 pub async fn put_scores(
     state: web::Data<AppState>,
     caller: Caller,
-    project_id: web::Path<String>,
+    project_id: web::Path<ProjectId>,
     body: web::Json<ScoresRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let project_id = project_id.into_inner();

@@ -2,7 +2,7 @@
 //! due date) and their measurements, shown against the expectation.
 
 use actix_web::{HttpResponse, get, post, web};
-use os2pm_projects::benefits::check_benefit;
+use os2pm_projects::{ProjectId, benefits::check_benefit};
 
 use crate::app::AppState;
 use crate::auth::Caller;
@@ -17,7 +17,7 @@ use crate::usecases::privacy::Audience;
     operation_id = "addBenefit",
     tag = "meetings",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = ProjectId, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = NewBenefit,
     responses(
         (status = 201, description = "The benefit", body = BenefitView, headers(("Location" = String))),
@@ -31,7 +31,7 @@ use crate::usecases::privacy::Audience;
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<ProjectId>,
     idempotency_key: IdempotencyKey,
     body: web::Json<NewBenefit>,
 ) -> Result<StoredReply, ApiError> {
@@ -49,7 +49,7 @@ pub async fn create(
     operation_id = "measureBenefit",
     tag = "meetings",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("benefit_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = ProjectId, Path), ("benefit_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = NewMeasurement,
     responses(
         (status = 201, description = "The benefit with the measurement", body = BenefitView),
@@ -62,7 +62,7 @@ pub async fn create(
 pub async fn measure(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, String)>,
+    path: web::Path<(ProjectId, String)>,
     idempotency_key: IdempotencyKey,
     body: web::Json<NewMeasurement>,
 ) -> Result<StoredReply, ApiError> {
@@ -83,7 +83,7 @@ pub async fn measure(
     operation_id = "listBenefits",
     security((), ("bearer" = [])),
     tag = "meetings",
-    params(("id" = String, Path), PageParams),
+    params(("id" = ProjectId, Path), PageParams),
     responses(
         (status = 200, description = "The benefits, oldest first, one page at a time", body = Page<BenefitView>),
         refusals::NoSuchProject,
@@ -93,7 +93,7 @@ pub async fn measure(
 pub async fn list(
     state: web::Data<AppState>,
     audience: Audience,
-    id: web::Path<String>,
+    id: web::Path<ProjectId>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();

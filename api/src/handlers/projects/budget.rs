@@ -2,6 +2,8 @@
 
 use actix_web::{post, put, web};
 
+use os2pm_projects::ProjectId;
+
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
@@ -15,7 +17,7 @@ use crate::usecases::projects::budget::{BudgetRequest, NewBudget};
     operation_id = "proposeBudget",
     tag = "running",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
+    params(("id" = ProjectId, Path), ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = BudgetRequest,
     responses(
         (status = 200, description = "The project with its proposed budget", body = crate::usecases::projects::view::ProjectView),
@@ -29,7 +31,7 @@ use crate::usecases::projects::budget::{BudgetRequest, NewBudget};
 pub async fn put_budget(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<ProjectId>,
     body: web::Json<BudgetRequest>,
     if_match: IfMatch,
 ) -> Result<Tagged, ApiError> {

@@ -2,6 +2,8 @@
 
 use actix_web::{put, web};
 
+use os2pm_projects::ProjectId;
+
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
@@ -15,7 +17,7 @@ use crate::usecases::projects::coordination;
     operation_id = "formCoordinationGroup",
     tag = "products",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
+    params(("id" = ProjectId, Path), ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = CoordinationGroupRequest,
     responses(
         (status = 200, description = "The project with its coordination group", body = crate::usecases::projects::view::ProjectView),
@@ -28,7 +30,7 @@ use crate::usecases::projects::coordination;
 pub async fn put_project_coordination_group(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<ProjectId>,
     body: web::Json<CoordinationGroupRequest>,
     if_match: IfMatch,
 ) -> Result<Tagged, ApiError> {

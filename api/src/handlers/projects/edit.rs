@@ -2,6 +2,8 @@
 
 use actix_web::{patch, web};
 
+use os2pm_projects::ProjectId;
+
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
@@ -16,7 +18,7 @@ use crate::usecases::projects::view::ProjectView;
     operation_id = "editIdea",
     tag = "projects",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
+    params(("id" = ProjectId, Path), ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = ProjectPatch,
     responses(
         (status = 200, description = "The edited project", body = ProjectView, headers(("ETag" = String))),
@@ -30,7 +32,7 @@ use crate::usecases::projects::view::ProjectView;
 pub async fn patch(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<ProjectId>,
     body: web::Json<ProjectPatch>,
     if_match: IfMatch,
 ) -> Result<Tagged, ApiError> {

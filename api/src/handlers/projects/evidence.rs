@@ -2,6 +2,8 @@
 
 use actix_web::{put, web};
 
+use os2pm_projects::ProjectId;
+
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema};
@@ -18,7 +20,7 @@ use crate::usecases::projects::view::ProjectView;
     operation_id = "recordEvidence",
     tag = "projects",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("key" = String, Path, example = "solution_documented"),
+    params(("id" = ProjectId, Path), ("key" = String, Path, example = "solution_documented"),
         ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = EvidenceRequest,
     responses(
@@ -33,7 +35,7 @@ use crate::usecases::projects::view::ProjectView;
 pub async fn record_evidence(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, String)>,
+    path: web::Path<(ProjectId, String)>,
     body: web::Json<EvidenceRequest>,
     if_match: IfMatch,
 ) -> Result<Tagged, ApiError> {

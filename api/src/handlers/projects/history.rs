@@ -2,6 +2,8 @@
 
 use actix_web::{HttpResponse, get, web};
 
+use os2pm_projects::ProjectId;
+
 use crate::app::AppState;
 use crate::error::{ApiError, refusals};
 use crate::request::{Page, PageParams};
@@ -14,7 +16,7 @@ use crate::usecases::projects::history::HistoryEntry;
     operation_id = "getProjectHistory",
     security((), ("bearer" = [])),
     tag = "projects",
-    params(("id" = String, Path), PageParams),
+    params(("id" = ProjectId, Path), PageParams),
     responses(
         (status = 200, description = "The history, oldest first, one page at a time", body = Page<HistoryEntry>),
         refusals::NoSuchProject,
@@ -24,7 +26,7 @@ use crate::usecases::projects::history::HistoryEntry;
 pub async fn history(
     state: web::Data<AppState>,
     audience: Audience,
-    id: web::Path<String>,
+    id: web::Path<ProjectId>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let items = state

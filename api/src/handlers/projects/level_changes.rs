@@ -2,6 +2,8 @@
 
 use actix_web::{post, web};
 
+use os2pm_projects::ProjectId;
+
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
@@ -16,7 +18,7 @@ use crate::usecases::products::level_change::{LevelChange, LevelChangeRequest};
     operation_id = "proposeProjectLevelChange",
     tag = "products",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = ProjectId, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = LevelChangeRequest,
     responses(
         (status = 201, description = "The board approval", body = ApprovalView),
@@ -30,7 +32,7 @@ use crate::usecases::products::level_change::{LevelChange, LevelChangeRequest};
 pub async fn project_level_change(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<ProjectId>,
     idempotency_key: IdempotencyKey,
     body: web::Json<LevelChangeRequest>,
 ) -> Result<StoredReply, ApiError> {

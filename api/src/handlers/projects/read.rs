@@ -3,6 +3,8 @@
 use actix_web::http::header::{self, IfNoneMatch};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, web};
 
+use os2pm_projects::ProjectId;
+
 use crate::app::AppState;
 use crate::auth::MaybeCaller;
 use crate::error::{ApiError, ProblemSchema, refusals};
@@ -32,7 +34,7 @@ pub async fn list(
     state
         .page_by_id(
             &page,
-            |p: &ProjectSummary| &p.id,
+            |p: &ProjectSummary| p.id.as_str(),
             move |conn, after, limit| read::list(conn, search, after, limit),
         )
         .await
@@ -48,7 +50,7 @@ pub async fn list(
     security((), ("bearer" = [])),
     tag = "projects",
     params(
-        ("id" = String, Path),
+        ("id" = ProjectId, Path),
         ("If-None-Match" = Option<String>, Header, description = "An ETag this project was read with"),
     ),
     responses(
@@ -66,7 +68,7 @@ pub async fn get(
     state: web::Data<AppState>,
     caller: MaybeCaller,
     request: HttpRequest,
-    id: web::Path<String>,
+    id: web::Path<ProjectId>,
 ) -> Result<HttpResponse, ApiError> {
     let known = request.get_header::<IfNoneMatch>();
     let views = state.project_views.clone();

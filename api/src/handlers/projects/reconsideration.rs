@@ -1,7 +1,7 @@
 //! `POST /api/v1/projects/{id}/{pause,resume,cancel}`: reconsidering a running project.
 
 use actix_web::{post, web};
-use os2pm_projects::Action;
+use os2pm_projects::{Action, ProjectId};
 
 use crate::app::AppState;
 use crate::auth::Caller;
@@ -16,7 +16,7 @@ use crate::usecases::projects::reconsideration::ReconsiderRequest;
 type Reconsideration = (
     web::Data<AppState>,
     Caller,
-    web::Path<String>,
+    web::Path<ProjectId>,
     IfMatch,
     web::Json<ReconsiderRequest>,
 );
@@ -37,7 +37,7 @@ async fn reconsider(
     operation_id = "pauseProject",
     tag = "running",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
+    params(("id" = ProjectId, Path), ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = ReconsiderRequest,
     responses(
         (status = 200, description = "The project, `paused`", body = crate::usecases::projects::view::ProjectView),
@@ -50,7 +50,7 @@ async fn reconsider(
 pub async fn pause(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<ProjectId>,
     body: web::Json<ReconsiderRequest>,
     if_match: IfMatch,
 ) -> Result<Proposed, ApiError> {
@@ -62,7 +62,7 @@ pub async fn pause(
     operation_id = "resumeProject",
     tag = "running",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
+    params(("id" = ProjectId, Path), ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = ReconsiderRequest,
     responses(
         (status = 200, description = "The project, `in_progress`", body = crate::usecases::projects::view::ProjectView),
@@ -74,7 +74,7 @@ pub async fn pause(
 pub async fn resume(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<ProjectId>,
     body: web::Json<ReconsiderRequest>,
     if_match: IfMatch,
 ) -> Result<Proposed, ApiError> {
@@ -87,7 +87,7 @@ pub async fn resume(
     operation_id = "cancelProject",
     tag = "running",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
+    params(("id" = ProjectId, Path), ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = ReconsiderRequest,
     responses(
         (status = 200, description = "The project, `cancelled` (N1)", body = crate::usecases::projects::view::ProjectView),
@@ -101,7 +101,7 @@ pub async fn resume(
 pub async fn cancel(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<ProjectId>,
     body: web::Json<ReconsiderRequest>,
     if_match: IfMatch,
 ) -> Result<Proposed, ApiError> {

@@ -2,6 +2,8 @@
 
 use actix_web::{HttpResponse, get, post, web};
 
+use os2pm_projects::ProjectId;
+
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
@@ -17,7 +19,7 @@ use crate::usecases::running::ReportView;
     operation_id = "fileReport",
     tag = "running",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = ProjectId, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = ReportRequest,
     responses(
         (status = 201, description = "The report", body = ReportView, headers(("Location" = String))),
@@ -31,7 +33,7 @@ use crate::usecases::running::ReportView;
 pub async fn create_report(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<ProjectId>,
     idempotency_key: IdempotencyKey,
     body: web::Json<ReportRequest>,
 ) -> Result<StoredReply, ApiError> {
@@ -46,7 +48,7 @@ pub async fn create_report(
     operation_id = "listReports",
     security((), ("bearer" = [])),
     tag = "running",
-    params(("id" = String, Path), PageParams),
+    params(("id" = ProjectId, Path), PageParams),
     responses(
         (status = 200, description = "The reports, oldest first, one page at a time", body = Page<ReportView>),
         refusals::NoSuchProject,
@@ -56,7 +58,7 @@ pub async fn create_report(
 pub async fn list_reports(
     state: web::Data<AppState>,
     audience: Audience,
-    id: web::Path<String>,
+    id: web::Path<ProjectId>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let items = state

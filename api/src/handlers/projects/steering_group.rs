@@ -2,6 +2,8 @@
 
 use actix_web::{put, web};
 
+use os2pm_projects::ProjectId;
+
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
@@ -19,7 +21,7 @@ use crate::usecases::projects::steering::SteeringGroupRequest;
     operation_id = "proposeSteeringGroup",
     tag = "running",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = String, Header, description = "The project's ETag")),
+    params(("id" = ProjectId, Path), ("If-Match" = String, Header, description = "The project's ETag")),
     request_body = SteeringGroupRequest,
     responses(
         (status = 200, description = "In force: the project", body = crate::usecases::projects::view::ProjectView),
@@ -34,7 +36,7 @@ use crate::usecases::projects::steering::SteeringGroupRequest;
 pub async fn put_steering_group(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<ProjectId>,
     body: web::Json<SteeringGroupRequest>,
     if_match: IfMatch,
 ) -> Result<Proposed, ApiError> {

@@ -5,6 +5,8 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use os2pm_projects::ProjectId;
+
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ProblemSchema, refusals};
@@ -18,7 +20,7 @@ use crate::usecases::projects::view::ProjectView;
     operation_id = "checkSubmission",
     tag = "projects",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
+    params(("id" = ProjectId, Path)),
     responses(
         (status = 200, description = "The check", body = SubmissionCheck),
         refusals::NotTheBusinessManager,
@@ -30,7 +32,7 @@ use crate::usecases::projects::view::ProjectView;
 pub async fn check_submission(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<ProjectId>,
 ) -> Result<HttpResponse, ApiError> {
     let check = state
         .db(move |conn| submission::check(conn, &caller, &id))

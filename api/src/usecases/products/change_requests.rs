@@ -160,7 +160,7 @@ pub fn submit(
             caller,
             (
                 "project",
-                &loaded.product.project_id,
+                loaded.product.project_id.as_str(),
                 if category == ChangeCategory::MinorChange {
                     "change_request_minor_change_agreed"
                 } else {
@@ -240,7 +240,7 @@ pub fn decide(
             conn,
             NewEntry {
                 subject_type: "project",
-                subject_id: &loaded.product.project_id,
+                subject_id: loaded.product.project_id.as_str(),
                 action: "change_request_decided",
                 actor: &caller.actor(),
                 before: None,
@@ -272,7 +272,7 @@ fn refer_to_board(
         conn,
         NewEntry {
             subject_type: "project",
-            subject_id: &loaded.product.project_id,
+            subject_id: loaded.product.project_id.as_str(),
             action: "change_request_referred_to_board",
             actor: &caller.actor(),
             before: None,

@@ -320,7 +320,11 @@ pub fn evaluate(
         created(
             conn,
             caller,
-            ("project", &loaded.product.project_id, "evaluation_recorded"),
+            (
+                "project",
+                loaded.product.project_id.as_str(),
+                "evaluation_recorded",
+            ),
             location,
             &view,
         )

@@ -7,7 +7,7 @@ use os2pm_persistence::approvals::ApprovalRow;
 use os2pm_products::{
     NOT_BLOCKING_A_LEVEL_CHANGE, ProductId, check_level_change, gate_for_level_change,
 };
-use os2pm_projects::{Action, Approver, State, Subject};
+use os2pm_projects::{Action, Approver, ProjectId, State, Subject};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -92,7 +92,7 @@ pub(crate) fn approval_answer(
 pub fn propose_for_project(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProjectId,
     idempotency_key: IdempotencyKey,
     change: LevelChange,
 ) -> Result<StoredReply, ApiError> {

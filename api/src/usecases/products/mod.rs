@@ -21,7 +21,7 @@ use os2pm_persistence::products::{self as store, ProductRow};
 use os2pm_persistence::projects::ProjectRow;
 use os2pm_persistence::{DbConnection, StoreError, in_transaction, search_text};
 use os2pm_products::{ChangeCategory, ProductId, ProductState};
-use os2pm_projects::Subject;
+use os2pm_projects::{ProjectId, Subject};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -71,7 +71,7 @@ pub struct ProductView {
     pub id: ProductId,
     /// The project (or adoption) it came from: its evidence and history
     /// (`/api/v1/projects/{project_id}/history`).
-    pub project_id: String,
+    pub project_id: ProjectId,
     pub name: String,
     pub level: Level,
     pub catalogue_version: String,
@@ -253,7 +253,7 @@ pub(crate) fn change_product(
             conn,
             NewEntry {
                 subject_type: "project",
-                subject_id: &loaded.product.project_id,
+                subject_id: loaded.product.project_id.as_str(),
                 action: audit_action,
                 actor: &caller.actor(),
                 before: None,

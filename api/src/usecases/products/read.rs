@@ -4,6 +4,7 @@ use os2pm_levels::Level;
 use os2pm_persistence::products::{self as store, ProductFilter};
 use os2pm_persistence::{DbConnection, organizations};
 use os2pm_products::{ProductId, ProductState};
+use os2pm_projects::ProjectId;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -34,7 +35,7 @@ pub struct ProductQuery {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProductSummary {
     pub id: ProductId,
-    pub project_id: String,
+    pub project_id: ProjectId,
     pub name: String,
     pub level: Level,
     pub state: ProductState,

@@ -271,7 +271,7 @@ pub fn import(
                 conn,
                 NewEntry {
                     subject_type: "project",
-                    subject_id: &pinned.product.project_id,
+                    subject_id: pinned.product.project_id.as_str(),
                     action: "self_assessment_imported",
                     actor: &caller.actor(),
                     before: None,

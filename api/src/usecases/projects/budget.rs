@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use os2pm_levels::Level;
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::budgets::{self, BudgetRow};
-use os2pm_projects::{Action, Approver, BudgetStatus, Funding, Subject, check_budget};
+use os2pm_projects::{Action, Approver, BudgetStatus, Funding, ProjectId, Subject, check_budget};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -67,7 +67,7 @@ impl TryFrom<BudgetRequest> for NewBudget {
 pub fn set_budget(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProjectId,
     if_match: IfMatch,
     budget: NewBudget,
 ) -> Result<Tagged, ApiError> {

@@ -3,7 +3,7 @@
 use os2pm_groups::coordination::MAIN_GROUP;
 use os2pm_levels::Level;
 use os2pm_persistence::DbConnection;
-use os2pm_projects::Action;
+use os2pm_projects::{Action, ProjectId};
 
 use crate::request::IfMatch;
 use crate::request::Tagged;
@@ -16,7 +16,7 @@ use crate::usecases::{ApiError, Caller};
 pub fn set_coordination_group(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProjectId,
     if_match: IfMatch,
     request: CoordinationGroupRequest,
 ) -> Result<Tagged, ApiError> {

@@ -3,7 +3,7 @@
 use os2pm_levels::evidence::{self as ev, Evidence, EvidenceStatus};
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::projects::{self as store, EvidenceRow};
-use os2pm_projects::Action;
+use os2pm_projects::{Action, ProjectId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -63,7 +63,7 @@ impl TryFrom<EvidenceRequest> for NewEvidence {
 pub fn record_evidence(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProjectId,
     key: &str,
     if_match: IfMatch,
     evidence: NewEvidence,

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::audit;
 use os2pm_persistence::projects as store;
+use os2pm_projects::ProjectId;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -38,12 +39,12 @@ pub struct HistoryActor {
 /// The project's audit trail, oldest first.
 pub fn history(
     conn: &mut DbConnection,
-    id: &str,
+    id: &ProjectId,
     audience: Audience,
 ) -> Result<Vec<Redacted<HistoryEntry>>, ApiError> {
     store::find(conn, id).map_err(|e| not_found(id, e))?;
     let parse = |json: Option<String>| json.and_then(|j| serde_json::from_str(&j).ok());
-    Ok(audit::for_subject(conn, "project", id)?
+    Ok(audit::for_subject(conn, "project", id.as_str())?
         .into_iter()
         .map(|e| {
             audience.redacted(HistoryEntry {

@@ -3,7 +3,7 @@
 use os2pm_persistence::organizations::{Directory, OrganizationRow};
 use os2pm_persistence::projects::{self as store, DescriptionRow, ProjectRow};
 use os2pm_persistence::{DbConnection, WriteSet, search_text};
-use os2pm_projects::{Action, Funding, Kind, State};
+use os2pm_projects::{Action, Funding, Kind, ProjectId, State};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -150,11 +150,12 @@ pub fn submit_idea(
     })?;
     // The ETag a GET sends counts the rows the database's triggers wrote, so it is read once
     // the idea is stored (for a replay too: the project may have moved on).
-    let id = reply
-        .location()
-        .and_then(|location| location.rsplit('/').next())
-        .unwrap_or_default()
-        .to_owned();
+    let id = ProjectId::from(
+        reply
+            .location()
+            .and_then(|location| location.rsplit('/').next())
+            .unwrap_or_default(),
+    );
     Ok(reply.with_etag(&project_etag(conn, &id)?))
 }
 
@@ -163,7 +164,7 @@ impl NewIdea {
     fn rows(&self, caller: &Caller, owner: &OrganizationRow) -> (ProjectRow, DescriptionRow) {
         let request = &self.request;
         let now = os2pm_persistence::now();
-        let id: String = crate::usecases::new_id();
+        let id: ProjectId = crate::usecases::new_id();
         let project = ProjectRow {
             id: id.clone(),
             title: request.title.clone(),
@@ -224,7 +225,7 @@ impl TryFrom<ProjectPatch> for IdeaChanges {
 pub fn edit_idea(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProjectId,
     if_match: IfMatch,
     changes: IdeaChanges,
 ) -> Result<Tagged, ApiError> {

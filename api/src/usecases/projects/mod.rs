@@ -30,7 +30,7 @@ use os2pm_persistence::project_aggregate as aggregate;
 use os2pm_persistence::projects::{self as store, DescriptionRow, ProjectRecord, ProjectRow};
 use os2pm_persistence::reports::ReportRow;
 use os2pm_persistence::{DbConnection, StoreError, WriteSet, catalogue};
-use os2pm_projects::{Action, Actor, Approver, Funding, Kind, LifecycleError, State};
+use os2pm_projects::{Action, Actor, Approver, Funding, Kind, LifecycleError, ProjectId, State};
 use serde::Serialize;
 
 use crate::auth::{Caller, Role};
@@ -135,7 +135,7 @@ pub(crate) struct Loaded {
 impl Loaded {
     /// The project `id` with everything its view shows: one query (the catalogue is kept in
     /// memory).
-    pub(crate) fn load(conn: &mut DbConnection, id: &str) -> Result<Self, ApiError> {
+    pub(crate) fn load(conn: &mut DbConnection, id: &ProjectId) -> Result<Self, ApiError> {
         Self::load_stamped(conn, id).map(|(loaded, _)| loaded)
     }
 
@@ -143,7 +143,7 @@ impl Loaded {
     /// statement as its rows.
     pub(crate) fn load_stamped(
         conn: &mut DbConnection,
-        id: &str,
+        id: &ProjectId,
     ) -> Result<(Self, store::ViewStamp), ApiError> {
         let rows = aggregate::load(conn, id).map_err(|e| not_found(id, e))?;
         let stamp = rows.stamp;
@@ -652,7 +652,7 @@ pub(crate) fn push_audit(
         writes,
         NewEntry {
             subject_type: "project",
-            subject_id: project_id,
+            subject_id: project_id.as_str(),
             action,
             actor: &caller.actor(),
             before: before.and_then(Snapshot::json),
@@ -686,7 +686,7 @@ pub(crate) fn with_actions(anonymous: &[u8], actions: &[String]) -> Result<Bytes
     Ok(body.into())
 }
 
-pub(crate) fn not_found(id: &str, error: StoreError) -> ApiError {
+pub(crate) fn not_found(id: &ProjectId, error: StoreError) -> ApiError {
     match error {
         StoreError::NotFound => ApiError::NotFound(format!("no project `{id}`")),
         other => other.into(),
@@ -696,7 +696,7 @@ pub(crate) fn not_found(id: &str, error: StoreError) -> ApiError {
 /// A change to a project: which, at which version, by which action, and how the audit trail
 /// tells it.
 pub(crate) struct ProjectChange<'a> {
-    pub(crate) id: &'a str,
+    pub(crate) id: &'a ProjectId,
     pub(crate) if_match: IfMatch,
     pub(crate) action: Action,
     pub(crate) audit_action: &'a str,
@@ -707,7 +707,7 @@ impl<'a> ProjectChange<'a> {
     /// `action` on project `id` at version `if_match`, told in the audit trail as
     /// `audit_action`, with no reason given.
     pub(crate) fn new(
-        id: &'a str,
+        id: &'a ProjectId,
         if_match: IfMatch,
         action: Action,
         audit_action: &'a str,
@@ -845,7 +845,7 @@ pub(crate) fn change_guarded_because<K: Serialize>(
 
 /// The ETag a GET of the project would send now: read after a change, in its transaction, so
 /// the answer to a change can be used at once for `If-Match` and `If-None-Match`.
-pub(crate) fn project_etag(conn: &mut DbConnection, id: &str) -> Result<EntityTag, ApiError> {
+pub(crate) fn project_etag(conn: &mut DbConnection, id: &ProjectId) -> Result<EntityTag, ApiError> {
     let key = ViewKey {
         stamp: store::view_stamp(conn, id)?,
         day: today(),

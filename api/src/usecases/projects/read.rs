@@ -7,7 +7,7 @@ use actix_web::web::Bytes;
 use os2pm_levels::Level;
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::projects::{self as store, ProjectFilter};
-use os2pm_projects::{Kind, State};
+use os2pm_projects::{Kind, ProjectId, State};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -120,7 +120,7 @@ pub fn read(
     conn: &mut DbConnection,
     views: &ProjectViews,
     caller: Option<&Caller>,
-    id: &str,
+    id: &ProjectId,
     known: Option<&IfNoneMatch>,
 ) -> Result<Read, ApiError> {
     let day = today();

@@ -2,7 +2,7 @@
 
 use os2pm_levels::Level;
 use os2pm_persistence::DbConnection;
-use os2pm_projects::{Action, Approver, Subject, cancellation_needs_board};
+use os2pm_projects::{Action, Approver, ProjectId, Subject, cancellation_needs_board};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -26,7 +26,7 @@ pub struct ReconsiderRequest {
 pub fn reconsider(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProjectId,
     if_match: IfMatch,
     action: Action,
     request: ReconsiderRequest,

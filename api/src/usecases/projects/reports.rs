@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::reports::{self, ReportRow};
-use os2pm_projects::{Action, Rag, check_report};
+use os2pm_projects::{Action, ProjectId, Rag, check_report};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -82,7 +82,7 @@ impl TryFrom<ReportRequest> for NewReport {
 pub fn file_report(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProjectId,
     idempotency_key: IdempotencyKey,
     report: NewReport,
 ) -> Result<StoredReply, ApiError> {
@@ -112,7 +112,7 @@ pub fn file_report(
         created(
             conn,
             caller,
-            ("project", id, "report_filed"),
+            ("project", id.as_str(), "report_filed"),
             format!("/api/v1/projects/{id}/reports/{}", view.id),
             &view,
         )
@@ -122,7 +122,7 @@ pub fn file_report(
 /// The project's reports, oldest first.
 pub fn reports(
     conn: &mut DbConnection,
-    id: &str,
+    id: &ProjectId,
     audience: Audience,
 ) -> Result<Vec<Redacted<ReportView>>, ApiError> {
     Loaded::load(conn, id)?;

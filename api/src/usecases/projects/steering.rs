@@ -4,7 +4,7 @@ use os2pm_groups::steering::{check_composition, keeps_approval, needs_board};
 use os2pm_levels::Level;
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::projects::ProjectRow;
-use os2pm_projects::{Action, ApprovalId, Approver, Subject};
+use os2pm_projects::{Action, ApprovalId, Approver, ProjectId, Subject};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -104,7 +104,7 @@ impl SteeringGroupRequest {
 pub fn set_steering_group(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProjectId,
     if_match: IfMatch,
     request: SteeringGroupRequest,
 ) -> Result<Proposed, ApiError> {

@@ -2,7 +2,7 @@
 
 use os2pm_levels::Gate;
 use os2pm_persistence::DbConnection;
-use os2pm_projects::{Action, Subject, approver_for};
+use os2pm_projects::{Action, ProjectId, Subject, approver_for};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -26,7 +26,7 @@ pub struct SubmissionCheck {
 pub fn check(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &ProjectId,
 ) -> Result<SubmissionCheck, ApiError> {
     let loaded = Loaded::load(conn, id)?;
     loaded.check(Action::Submit, caller)?;

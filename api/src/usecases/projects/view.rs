@@ -7,7 +7,7 @@ use validator::Validate;
 
 use os2pm_levels::Level;
 use os2pm_products::ProductId;
-use os2pm_projects::{Funding, Kind, State};
+use os2pm_projects::{Funding, Kind, ProjectId, State};
 
 use crate::usecases::groups::{CoordinationGroupView, SteeringGroupView};
 use crate::usecases::projects::ApprovalView;
@@ -54,7 +54,7 @@ pub struct OrganizationAttestation {
 /// A project with its requirements, its current approval and what the caller may do now.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProjectView {
-    pub id: String,
+    pub id: ProjectId,
     pub title: String,
     pub summary: String,
     pub kind: Kind,
@@ -104,7 +104,7 @@ pub struct ProjectView {
 /// A project in a list.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProjectSummary {
-    pub id: String,
+    pub id: ProjectId,
     pub title: String,
     pub summary: String,
     pub kind: Kind,
