@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use os2pm_products::{ChangeCategory, ChangeRequestState, ProductId, Route};
+use os2pm_products::{ChangeCategory, ChangeRequestId, ChangeRequestState, ProductId, Route};
 
 use crate::schema::change_requests;
 use crate::stored::Stored;
@@ -12,7 +12,8 @@ use crate::{DbConnection, StoreError};
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = change_requests)]
 pub struct ChangeRequestRow {
-    pub id: String,
+    #[diesel(serialize_as = Stored<ChangeRequestId>)]
+    pub id: ChangeRequestId,
     #[diesel(serialize_as = Stored<ProductId>)]
     pub product_id: ProductId,
     pub organization_id: String,
@@ -47,9 +48,9 @@ pub fn insert(conn: &mut DbConnection, row: &ChangeRequestRow) -> Result<(), Sto
     Ok(())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<ChangeRequestRow, StoreError> {
+pub fn find(conn: &mut DbConnection, id: &ChangeRequestId) -> Result<ChangeRequestRow, StoreError> {
     Ok(change_requests::table
-        .find(id)
+        .find(id.as_str())
         .select(ChangeRequestRow::as_select())
         .first(conn)?)
 }
@@ -68,14 +69,14 @@ pub fn for_product(
 /// Decides a pending request; `Stale` when it is no longer pending.
 pub fn decide(
     conn: &mut DbConnection,
-    id: &str,
+    id: &ChangeRequestId,
     state: ChangeRequestState,
     decided_by: &str,
     reason: Option<&str>,
 ) -> Result<(), StoreError> {
     let rows = diesel::update(
         change_requests::table
-            .find(id)
+            .find(id.as_str())
             .filter(change_requests::state.eq(Stored(ChangeRequestState::Pending))),
     )
     .set((
@@ -93,10 +94,14 @@ pub fn decide(
 
 /// Sends a pending request another way (to the board, when it no longer fits the frame);
 /// `Stale` when it is no longer pending.
-pub fn reroute(conn: &mut DbConnection, id: &str, route: Route) -> Result<(), StoreError> {
+pub fn reroute(
+    conn: &mut DbConnection,
+    id: &ChangeRequestId,
+    route: Route,
+) -> Result<(), StoreError> {
     let rows = diesel::update(
         change_requests::table
-            .find(id)
+            .find(id.as_str())
             .filter(change_requests::state.eq(Stored(ChangeRequestState::Pending))),
     )
     .set(change_requests::route.eq(Stored(route)))

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use os2pm_levels::Level;
-use os2pm_products::{Mark, ProductId};
+use os2pm_products::{EvaluationId, Mark, ProductId};
 use os2pm_projects::ApprovalId;
 
 use crate::schema::{evaluation_marks, evaluations};
@@ -14,7 +14,8 @@ use crate::{DbConnection, StoreError};
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = evaluations)]
 pub struct EvaluationRow {
-    pub id: String,
+    #[diesel(serialize_as = Stored<EvaluationId>)]
+    pub id: EvaluationId,
     #[diesel(serialize_as = Stored<ProductId>)]
     pub product_id: ProductId,
     pub period: String,
@@ -40,7 +41,8 @@ pub struct EvaluationRow {
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = evaluation_marks)]
 pub struct MarkRow {
-    pub evaluation_id: String,
+    #[diesel(serialize_as = Stored<EvaluationId>)]
+    pub evaluation_id: EvaluationId,
     pub requirement_key: String,
     #[diesel(serialize_as = Stored<Mark>)]
     pub mark: Mark,
@@ -69,20 +71,23 @@ pub fn insert(
 pub fn find(
     conn: &mut DbConnection,
     product_id: &ProductId,
-    id: &str,
+    id: &EvaluationId,
 ) -> Result<(EvaluationRow, Vec<MarkRow>), StoreError> {
     let row: EvaluationRow = evaluations::table
         .filter(evaluations::product_id.eq(product_id.as_str()))
-        .filter(evaluations::id.eq(id))
+        .filter(evaluations::id.eq(id.as_str()))
         .select(EvaluationRow::as_select())
         .first(conn)?;
     let marks = marks_of(conn, &row.id)?;
     Ok((row, marks))
 }
 
-fn marks_of(conn: &mut DbConnection, evaluation_id: &str) -> Result<Vec<MarkRow>, StoreError> {
+fn marks_of(
+    conn: &mut DbConnection,
+    evaluation_id: &EvaluationId,
+) -> Result<Vec<MarkRow>, StoreError> {
     Ok(evaluation_marks::table
-        .filter(evaluation_marks::evaluation_id.eq(evaluation_id))
+        .filter(evaluation_marks::evaluation_id.eq(evaluation_id.as_str()))
         .order(evaluation_marks::requirement_key)
         .select(MarkRow::as_select())
         .load(conn)?)

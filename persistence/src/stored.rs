@@ -122,4 +122,6 @@ stored_as_text!(
     os2pm_projects::ProjectId,
     os2pm_projects::ApprovalId,
     os2pm_products::ProductId,
+    os2pm_products::ChangeRequestId,
+    os2pm_products::EvaluationId,
 );

@@ -8,6 +8,7 @@ use os2pm_persistence::approvals::{self as store, ApprovalFilter, ApprovalRow, C
 use os2pm_persistence::audit::{self, NewEntry};
 use os2pm_persistence::projects::ProjectRow;
 use os2pm_persistence::{DbConnection, StoreError, budgets, people, projects as project_store};
+use os2pm_products::ChangeRequestId;
 use os2pm_projects::{
     ApprovalId, ApprovalState, Approver, BudgetStatus, Decision, ProjectId, Subject, Tally, Vote,
     inbox, tally,
@@ -182,7 +183,7 @@ pub struct ClosureReason {
 /// The change request the board decides.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ChangeRequestRef {
-    pub change_request: String,
+    pub change_request: ChangeRequestId,
 }
 
 impl Payload {

@@ -7,6 +7,8 @@ pub mod report;
 pub mod template;
 
 os2pm_levels::id!(ProductId: "A product's id (a UUID), given when its project went live or the board approved its adoption.");
+os2pm_levels::id!(ChangeRequestId: "A change request's id (a UUID).");
+os2pm_levels::id!(EvaluationId: "An evaluation's id (a UUID).");
 
 pub use evaluation::{EvaluationError, Mark, check_evaluation};
 use serde::{Deserialize, Serialize};

@@ -3,7 +3,7 @@
 
 use actix_web::{HttpResponse, get, post, web};
 
-use os2pm_products::ProductId;
+use os2pm_products::{ChangeRequestId, ProductId};
 
 use crate::app::AppState;
 use crate::auth::Caller;
@@ -76,7 +76,7 @@ pub async fn list_change_requests(
     operation_id = "decideChangeRequest",
     tag = "products",
     security(("bearer" = [])),
-    params(("id" = ProductId, Path), ("request_id" = String, Path)),
+    params(("id" = ProductId, Path), ("request_id" = ChangeRequestId, Path)),
     request_body = ChangeDecisionRequest,
     responses(
         (status = 200, description = "The decided request; or, approved when its estimate no longer fits what remains of the frame, the request referred to the board (`route: board`, `state: pending`, a board approval opened)", body = ChangeRequestView),
@@ -90,7 +90,7 @@ pub async fn list_change_requests(
 pub async fn decide_change_request(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(ProductId, String)>,
+    path: web::Path<(ProductId, ChangeRequestId)>,
     body: web::Json<ChangeDecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, request_id) = path.into_inner();

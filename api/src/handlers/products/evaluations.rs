@@ -7,7 +7,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, get, post, web};
 
-use os2pm_products::ProductId;
+use os2pm_products::{EvaluationId, ProductId};
 
 use crate::app::AppState;
 use crate::auth::Caller;
@@ -123,7 +123,7 @@ pub async fn draft(
     operation_id = "getEvaluation",
     security((), ("bearer" = [])),
     tag = "products",
-    params(("id" = ProductId, Path), ("evaluation_id" = String, Path)),
+    params(("id" = ProductId, Path), ("evaluation_id" = EvaluationId, Path)),
     responses(
         (status = 200, description = "The evaluation: JSON, or the report in Markdown with `Accept: text/markdown`",
             content((EvaluationView = "application/json"), (String = "text/markdown"))),
@@ -135,7 +135,7 @@ pub async fn get_evaluation(
     state: web::Data<AppState>,
     audience: Audience,
     request: HttpRequest,
-    path: web::Path<(ProductId, String)>,
+    path: web::Path<(ProductId, EvaluationId)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, evaluation_id) = path.into_inner();
     Ok(if wants_markdown(&request) {

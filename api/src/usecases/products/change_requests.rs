@@ -7,7 +7,8 @@ use os2pm_persistence::change_requests::{self as requests, ChangeRequestRow};
 use os2pm_persistence::projects as project_store;
 use os2pm_persistence::{DbConnection, StoreError, in_transaction, organizations};
 use os2pm_products::{
-    ChangeCategory, ChangeRequestState, Filer, FilingError, ProductId, Route, check_filing, route,
+    ChangeCategory, ChangeRequestId, ChangeRequestState, Filer, FilingError, ProductId, Route,
+    check_filing, route,
 };
 use os2pm_projects::{Approver, Decision, Subject};
 use serde::{Deserialize, Serialize};
@@ -26,7 +27,7 @@ use crate::usecases::products::LoadedProduct;
 /// A change request on a product.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ChangeRequestView {
-    pub id: String,
+    pub id: ChangeRequestId,
     pub product_id: ProductId,
     /// The requesting member organisation.
     pub organization: String,
@@ -191,7 +192,7 @@ pub fn decide(
     conn: &mut DbConnection,
     caller: &Caller,
     id: &ProductId,
-    request_id: &str,
+    request_id: &ChangeRequestId,
     decision: ChangeDecision,
 ) -> Result<ChangeRequestView, ApiError> {
     let ChangeDecision { request, decision } = decision;
@@ -290,11 +291,11 @@ fn refer_to_board(
 fn open_board_approval(
     conn: &mut DbConnection,
     loaded: &LoadedProduct,
-    id: &str,
+    id: &ChangeRequestId,
 ) -> Result<(), ApiError> {
     let project = project_store::find(conn, &loaded.product.project_id)?.project;
     let payload = Payload::ChangeRequest(ChangeRequestRef {
-        change_request: id.to_owned(),
+        change_request: id.clone(),
     });
     open_approval(
         conn,

@@ -13,6 +13,7 @@ use os2pm_levels::Catalogue;
 use os2pm_levels::styringsmodel::{Checklist, STYRINGSMODEL_2025};
 use os2pm_persistence::evaluations::{EvaluationRow, MarkRow};
 use os2pm_persistence::{StoreError, people};
+use os2pm_products::EvaluationId;
 use os2pm_products::report;
 use os2pm_products::template::{Template, TemplateError};
 use os2pm_products::{Mark, ProductId, check_evaluation, evaluation, gate_for_level_change};
@@ -128,7 +129,7 @@ impl From<evaluation::Counts> for Counts {
 /// An evaluation of a product.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EvaluationView {
-    pub id: String,
+    pub id: EvaluationId,
     pub product_id: ProductId,
     pub period: String,
     /// The product's level when evaluated.
@@ -351,7 +352,7 @@ pub fn list(
 pub fn view(
     conn: &mut DbConnection,
     id: &ProductId,
-    evaluation_id: &str,
+    evaluation_id: &EvaluationId,
     audience: Audience,
 ) -> Result<Redacted<EvaluationView>, ApiError> {
     let (loaded, row, marks) = find(conn, id, evaluation_id)?;
@@ -362,7 +363,7 @@ pub fn view(
 fn find(
     conn: &mut DbConnection,
     id: &ProductId,
-    evaluation_id: &str,
+    evaluation_id: &EvaluationId,
 ) -> Result<(LoadedProduct, EvaluationRow, Vec<MarkRow>), ApiError> {
     let loaded = LoadedProduct::load(conn, id)?;
     let (row, marks) =
@@ -393,7 +394,7 @@ fn catalogue_of(
 pub fn report(
     conn: &mut DbConnection,
     id: &ProductId,
-    evaluation_id: &str,
+    evaluation_id: &EvaluationId,
     audience: Audience,
 ) -> Result<String, ApiError> {
     let (loaded, row, marks) = find(conn, id, evaluation_id)?;
