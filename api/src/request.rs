@@ -50,8 +50,14 @@ pub fn closed_set<'a>(
 /// left out: a form or a generated client that sends every field, filled or not, means nothing
 /// by the empty ones. (An empty value of an enum, such as `level=`, is not one of its values:
 /// 422.)
-pub fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(Option::<String>::deserialize(d)?.filter(|value| !value.is_empty()))
+pub fn empty_as_none<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: From<String>,
+{
+    Ok(Option::<String>::deserialize(d)?
+        .filter(|value| !value.is_empty())
+        .map(T::from))
 }
 
 /// A date os2pm takes: in the years 1900 to 2200, so a mistyped year (20266, −1) is refused

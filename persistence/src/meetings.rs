@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use os2pm_groups::board::{AgendaItemKind, MeetingStatus};
+use os2pm_groups::board::{AgendaItemKind, MeetingId, MeetingStatus};
 
 use crate::schema::{agenda_items, board_meetings};
 use crate::stored::Stored;
@@ -12,7 +12,8 @@ use crate::{DbConnection, StoreError};
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = board_meetings)]
 pub struct MeetingRow {
-    pub id: String,
+    #[diesel(serialize_as = Stored<MeetingId>)]
+    pub id: MeetingId,
     pub meeting_date: NaiveDate,
     pub place: String,
     #[diesel(serialize_as = Stored<MeetingStatus>)]
@@ -35,7 +36,8 @@ impl MeetingRow {
 #[diesel(table_name = agenda_items)]
 pub struct AgendaItemRow {
     pub id: String,
-    pub meeting_id: String,
+    #[diesel(serialize_as = Stored<MeetingId>)]
+    pub meeting_id: MeetingId,
     #[diesel(serialize_as = Stored<AgendaItemKind>)]
     pub kind: AgendaItemKind,
     pub title: String,
@@ -66,9 +68,12 @@ pub fn add_item(conn: &mut DbConnection, item: &AgendaItemRow) -> Result<(), Sto
     Ok(())
 }
 
-pub fn items(conn: &mut DbConnection, meeting_id: &str) -> Result<Vec<AgendaItemRow>, StoreError> {
+pub fn items(
+    conn: &mut DbConnection,
+    meeting_id: &MeetingId,
+) -> Result<Vec<AgendaItemRow>, StoreError> {
     Ok(agenda_items::table
-        .filter(agenda_items::meeting_id.eq(meeting_id))
+        .filter(agenda_items::meeting_id.eq(meeting_id.as_str()))
         .order(agenda_items::id)
         .select(AgendaItemRow::as_select())
         .load(conn)?)

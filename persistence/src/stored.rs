@@ -124,4 +124,5 @@ stored_as_text!(
     os2pm_products::ProductId,
     os2pm_products::ChangeRequestId,
     os2pm_products::EvaluationId,
+    os2pm_groups::board::MeetingId,
 );

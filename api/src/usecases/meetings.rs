@@ -2,7 +2,7 @@
 //! recommendation to the board by its submission date, and the reporting duty before each one.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use os2pm_groups::board::{AgendaItemKind, MeetingStatus};
+use os2pm_groups::board::{AgendaItemKind, MeetingId, MeetingStatus};
 use os2pm_levels::Level;
 use os2pm_persistence::approvals::{self as approval_store, ApprovalRow};
 use os2pm_persistence::meetings::{self as store, AgendaItemRow, MeetingRow};
@@ -38,7 +38,7 @@ pub struct MissingReport {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReportingDuty {
-    pub meeting_id: String,
+    pub meeting_id: MeetingId,
     pub meeting_date: NaiveDate,
     pub material_date: NaiveDate,
     pub missing: Vec<MissingReport>,
@@ -136,7 +136,7 @@ pub struct Agenda {
     "agenda": {"recommendations": [], "items": []}
 }))]
 pub struct MeetingView {
-    pub id: String,
+    pub id: MeetingId,
     pub date: NaiveDate,
     pub place: String,
     pub status: MeetingStatus,
@@ -148,7 +148,7 @@ pub struct MeetingView {
 }
 
 /// The meetings that take items: cancelled ones do not.
-fn takes_items(meetings: &[MeetingRow]) -> Vec<(String, NaiveDate)> {
+fn takes_items(meetings: &[MeetingRow]) -> Vec<(MeetingId, NaiveDate)> {
     meetings
         .iter()
         .filter(|m| !m.is_cancelled())
@@ -207,9 +207,9 @@ fn meeting_view(
     })
 }
 
-fn find_meeting<'a>(all: &'a [MeetingRow], id: &str) -> Result<&'a MeetingRow, ApiError> {
+fn find_meeting<'a>(all: &'a [MeetingRow], id: &MeetingId) -> Result<&'a MeetingRow, ApiError> {
     all.iter()
-        .find(|m| m.id == id)
+        .find(|m| m.id == *id)
         .ok_or_else(|| ApiError::NotFound(format!("no meeting `{id}`")))
 }
 
@@ -240,7 +240,7 @@ pub struct NewAgendaItem {
 pub struct OverdueQuery {
     /// The meeting; default the next planned one.
     #[serde(default, deserialize_with = "crate::request::empty_as_none")]
-    pub meeting: Option<String>,
+    pub meeting: Option<MeetingId>,
 }
 
 /// The board's decision on a recommendation, from the meeting's minutes.
@@ -287,7 +287,7 @@ pub fn plan(
         created(
             conn,
             caller,
-            ("board", &row.id, "meeting_planned"),
+            ("board", row.id.as_str(), "meeting_planned"),
             format!("/api/v1/board/meetings/{}", row.id),
             &view,
         )
@@ -304,7 +304,7 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<MeetingView>, ApiError> {
 }
 
 /// One board meeting with its agenda.
-pub fn view(conn: &mut DbConnection, id: &str) -> Result<MeetingView, ApiError> {
+pub fn view(conn: &mut DbConnection, id: &MeetingId) -> Result<MeetingView, ApiError> {
     let all = store::all(conn)?;
     let meeting = find_meeting(&all, id)?.clone();
     let board_approvals = approval_store::for_the_board(conn)?;
@@ -337,7 +337,7 @@ impl TryFrom<NewAgendaItem> for ParsedAgendaItem {
 pub fn add_item(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: &MeetingId,
     idempotency_key: IdempotencyKey,
     item: ParsedAgendaItem,
 ) -> Result<StoredReply, ApiError> {
@@ -371,7 +371,7 @@ pub fn add_item(
 /// and missing.
 pub fn overdue_reports(
     conn: &mut DbConnection,
-    wanted: Option<String>,
+    wanted: Option<MeetingId>,
 ) -> Result<ReportingDuty, ApiError> {
     let all = store::all(conn)?;
     let meeting = match &wanted {
@@ -386,7 +386,7 @@ pub fn overdue_reports(
 pub fn decide_recommendation(
     conn: &mut DbConnection,
     caller: &Caller,
-    meeting_id: &str,
+    meeting_id: &MeetingId,
     approval_id: &ApprovalId,
     idempotency_key: IdempotencyKey,
     request: AgendaDecisionRequest,

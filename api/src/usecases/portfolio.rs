@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use os2pm_groups::board::MeetingId;
 use os2pm_levels::{Gate, Level};
 use os2pm_persistence::approvals::{self, ApprovalRow};
 use os2pm_persistence::meetings::{self as store, MeetingRow};
@@ -232,7 +233,7 @@ pub struct BenefitsRollup {
 /// The overview.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Overview {
-    pub meeting_id: Option<String>,
+    pub meeting_id: Option<MeetingId>,
     /// The day the overview is for: the meeting's date, or today.
     pub as_of: NaiveDate,
     /// The previous meeting's date: "since" starts the day after.
@@ -342,7 +343,7 @@ pub(crate) fn overview_for(
         Some(id) => Some(
             all_meetings
                 .iter()
-                .find(|m| m.id == id)
+                .find(|m| m.id == *id)
                 .ok_or_else(|| ApiError::NotFound(format!("no meeting `{id}`")))?,
         ),
         None => None,

@@ -28,6 +28,8 @@ pub enum MeetingStatus {
     Cancelled,
 }
 
+os2pm_levels::id!(MeetingId: "A board meeting's id (a UUID).");
+
 os2pm_levels::names!(MeetingStatus: "Where a board meeting stands" {
     Planned => "planned",
     Held => "held",

@@ -168,6 +168,12 @@ macro_rules! id {
             }
         }
 
+        impl AsRef<str> for $ty {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
         impl ::std::str::FromStr for $ty {
             type Err = ::std::convert::Infallible;
 
@@ -415,6 +421,7 @@ mod tests {
             Some(ThingId::from("x"))
         );
         assert_eq!(id.to_string(), "0193a0f4-7b1e");
+        assert_eq!(id.as_ref(), "0193a0f4-7b1e");
         assert_eq!(id.as_str().parse::<ThingId>(), Ok(id.clone()));
         assert_eq!(String::from(id.clone()), "0193a0f4-7b1e");
         assert!(id == *"0193a0f4-7b1e");

@@ -3,6 +3,7 @@
 
 use actix_web::{HttpResponse, get, post, web};
 
+use os2pm_groups::board::MeetingId;
 use os2pm_projects::ApprovalId;
 
 use crate::app::AppState;
@@ -64,7 +65,7 @@ pub async fn list(
     operation_id = "getBoardMeeting",
     security(()),
     tag = "meetings",
-    params(("id" = String, Path)),
+    params(("id" = MeetingId, Path)),
     responses(
         (status = 200, description = "The meeting", body = MeetingView),
         refusals::NoSuchMeeting,
@@ -73,7 +74,7 @@ pub async fn list(
 #[get("/api/v1/board/meetings/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<MeetingId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let view = state.db(move |conn| meetings::view(conn, &id)).await?;
@@ -85,7 +86,7 @@ pub async fn get(
     operation_id = "addAgendaItem",
     tag = "meetings",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = MeetingId, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = NewAgendaItem,
     responses(
         (status = 201, description = "The meeting with the item", body = MeetingView, headers(("Location" = String))),
@@ -98,7 +99,7 @@ pub async fn get(
 pub async fn add_item(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<MeetingId>,
     idempotency_key: IdempotencyKey,
     body: web::Json<NewAgendaItem>,
 ) -> Result<StoredReply, ApiError> {
@@ -115,7 +116,7 @@ pub async fn add_item(
     operation_id = "decideRecommendation",
     tag = "meetings",
     security(("bearer" = [])),
-    params(("id" = String, Path), ("approval_id" = ApprovalId, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = MeetingId, Path), ("approval_id" = ApprovalId, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = AgendaDecisionRequest,
     responses(
         (status = 201, description = "The decision is recorded; the approval with it", body = crate::usecases::approvals::ApprovalView),
@@ -129,7 +130,7 @@ pub async fn add_item(
 pub async fn decide_recommendation(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, ApprovalId)>,
+    path: web::Path<(MeetingId, ApprovalId)>,
     idempotency_key: IdempotencyKey,
     body: web::Json<AgendaDecisionRequest>,
 ) -> Result<StoredReply, ApiError> {
