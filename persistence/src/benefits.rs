@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use os2pm_projects::ProjectId;
+use os2pm_projects::{BenefitId, ProjectId};
 
 use crate::schema::{benefit_measurements, benefits};
 use crate::stored::Stored;
@@ -12,7 +12,8 @@ use crate::{DbConnection, StoreError};
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = benefits)]
 pub struct BenefitRow {
-    pub id: String,
+    #[diesel(serialize_as = Stored<BenefitId>)]
+    pub id: BenefitId,
     #[diesel(serialize_as = Stored<ProjectId>)]
     pub project_id: ProjectId,
     pub indicator: String,
@@ -29,7 +30,8 @@ pub struct BenefitRow {
 #[diesel(table_name = benefit_measurements)]
 pub struct MeasurementRow {
     pub id: String,
-    pub benefit_id: String,
+    #[diesel(serialize_as = Stored<BenefitId>)]
+    pub benefit_id: BenefitId,
     pub measured_on: NaiveDate,
     pub value: f64,
     pub note: Option<String>,
@@ -46,7 +48,7 @@ pub fn insert(conn: &mut DbConnection, benefit: &BenefitRow) -> Result<(), Store
 
 pub fn measure(conn: &mut DbConnection, measurement: &MeasurementRow) -> Result<(), StoreError> {
     diesel::insert_into(benefit_measurements::table)
-        .values(measurement)
+        .values(measurement.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -89,7 +91,7 @@ fn known(
     let mut result = Vec::with_capacity(rows.len());
     for row in rows {
         let mut measurements = benefit_measurements::table
-            .filter(benefit_measurements::benefit_id.eq(row.id.clone()))
+            .filter(benefit_measurements::benefit_id.eq(row.id.to_string()))
             .order((benefit_measurements::measured_on, benefit_measurements::id))
             .select(MeasurementRow::as_select())
             .into_boxed();

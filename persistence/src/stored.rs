@@ -121,6 +121,7 @@ stored_by_name!(
 stored_as_text!(
     os2pm_projects::ProjectId,
     os2pm_projects::ApprovalId,
+    os2pm_projects::BenefitId,
     os2pm_products::ProductId,
     os2pm_products::ChangeRequestId,
     os2pm_products::EvaluationId,

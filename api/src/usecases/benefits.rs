@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use os2pm_persistence::DbConnection;
 use os2pm_persistence::benefits::{self as store, BenefitRow, MeasurementRow};
 use os2pm_projects::benefits::{past_due_without_measurement, realised};
-use os2pm_projects::{Action, ProjectId};
+use os2pm_projects::{Action, BenefitId, ProjectId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -30,7 +30,7 @@ pub struct MeasurementView {
 /// An expected benefit with its measurements.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct BenefitView {
-    pub id: String,
+    pub id: BenefitId,
     pub project_id: ProjectId,
     pub indicator: String,
     pub unit: Option<String>,
@@ -84,11 +84,11 @@ pub fn benefit_view(
 fn one(
     conn: &mut DbConnection,
     project_id: &ProjectId,
-    benefit_id: &str,
+    benefit_id: &BenefitId,
 ) -> Result<BenefitView, ApiError> {
     store::with_measurements(conn, Some(project_id))?
         .into_iter()
-        .find(|(b, _)| b.id == benefit_id)
+        .find(|(b, _)| b.id == *benefit_id)
         .map(|(b, m)| benefit_view(b, m, today()))
         .ok_or_else(|| ApiError::NotFound(format!("no benefit `{benefit_id}` on this project")))
 }
@@ -160,7 +160,7 @@ pub fn measure(
     conn: &mut DbConnection,
     caller: &Caller,
     id: &ProjectId,
-    benefit_id: &str,
+    benefit_id: &BenefitId,
     idempotency_key: IdempotencyKey,
     request: NewMeasurement,
 ) -> Result<StoredReply, ApiError> {
@@ -171,7 +171,7 @@ pub fn measure(
             conn,
             &MeasurementRow {
                 id: crate::usecases::new_id(),
-                benefit_id: benefit_id.to_owned(),
+                benefit_id: benefit_id.clone(),
                 measured_on: request.measured_on,
                 value: request.value,
                 note: request.note.clone(),

@@ -13,6 +13,7 @@ pub mod priorities;
 pub mod reports;
 
 os2pm_levels::id!(ProjectId: "A project's id (a UUID), given when its idea was submitted.");
+os2pm_levels::id!(BenefitId: "An expected benefit's id (a UUID).");
 os2pm_levels::id!(ApprovalId: "An approval's id (a UUID): one decision asked for, by the business manager or the board.");
 
 pub use budget::{BUDGET_APPROVED, BudgetError, BudgetStatus, budget_blocks_start, check_budget};

@@ -2,7 +2,7 @@
 //! due date) and their measurements, shown against the expectation.
 
 use actix_web::{HttpResponse, get, post, web};
-use os2pm_projects::{ProjectId, benefits::check_benefit};
+use os2pm_projects::{BenefitId, ProjectId, benefits::check_benefit};
 
 use crate::app::AppState;
 use crate::auth::Caller;
@@ -49,7 +49,7 @@ pub async fn create(
     operation_id = "measureBenefit",
     tag = "meetings",
     security(("bearer" = [])),
-    params(("id" = ProjectId, Path), ("benefit_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = ProjectId, Path), ("benefit_id" = BenefitId, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = NewMeasurement,
     responses(
         (status = 201, description = "The benefit with the measurement", body = BenefitView),
@@ -62,7 +62,7 @@ pub async fn create(
 pub async fn measure(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(ProjectId, String)>,
+    path: web::Path<(ProjectId, BenefitId)>,
     idempotency_key: IdempotencyKey,
     body: web::Json<NewMeasurement>,
 ) -> Result<StoredReply, ApiError> {
