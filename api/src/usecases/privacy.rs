@@ -11,11 +11,14 @@
 //! called one of [`PERSONAL_FIELDS`] wherever it appears (and is nullable in the OpenAPI
 //! document, which a test checks).
 
-use serde::ser::Error as _;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
+use redacting::Through;
+
 use crate::auth::{Caller, Role};
+
+mod redacting;
 
 /// Fields whose value names a person (a `sub`, a name, an e-mail address, or an object with
 /// them), wherever they appear.
@@ -84,26 +87,8 @@ impl Audience {
         if self == Self::Governance {
             return;
         }
-        match view {
-            Value::Object(fields) => {
-                let pending = fields.get("state").and_then(Value::as_str) == Some("pending");
-                if pending
-                    && !self.sees_pending_votes()
-                    && let Some(Value::Array(votes)) = fields.get_mut("votes")
-                {
-                    votes.clear();
-                }
-                for (name, value) in fields.iter_mut() {
-                    if !self.sees_people() && names_a_person(name, value) {
-                        *value = Value::Null;
-                    } else {
-                        self.redact(value);
-                    }
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(|item| self.redact(item)),
-            _ => {}
-        }
+        // Fails closed: what cannot be read back is withheld, never sent unredacted.
+        *view = serde_json::to_value(self.redacted(&*view)).unwrap_or(Value::Null);
     }
 
     /// `view` as this audience may read it.
@@ -127,19 +112,12 @@ impl<T: Serialize> Serialize for Redacted<T> {
         if self.audience == Audience::Governance {
             return self.view.serialize(serializer);
         }
-        let mut value = serde_json::to_value(&self.view).map_err(S::Error::custom)?;
-        self.audience.redact(&mut value);
-        value.serialize(serializer)
+        Through {
+            value: &self.view,
+            audience: self.audience,
+        }
+        .serialize(serializer)
     }
-}
-
-fn names_a_person(field: &str, value: &Value) -> bool {
-    if field == DECIDER_FIELD {
-        return value
-            .as_str()
-            .is_some_and(|decider| !DECIDING_BODIES.contains(&decider));
-    }
-    PERSONAL_FIELDS.contains(&field) && !value.is_null()
 }
 
 #[cfg(test)]
