@@ -1,7 +1,7 @@
 //! The requirement catalogue (*formkrav*), cumulative per level.
 
 use actix_web::{HttpResponse, get, web};
-use os2pm_levels::styringsmodel::{Checklist, ChecklistLevel, STYRINGSMODEL_2025};
+use os2pm_levels::styringsmodel::{ChecklistLevel, STYRINGSMODEL_2025};
 use os2pm_levels::{DEFAULT_CATALOGUE_VERSION, Gate, Level};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -89,30 +89,5 @@ fn checklist(level: Option<&str>) -> Result<HttpResponse, ApiError> {
         .map(ChecklistLevel::read)
         .transpose()
         .map_err(|e| ApiError::validation("level", e.to_string()))?;
-    let internal = |e: os2pm_levels::CatalogueError| ApiError::Internal(e.to_string());
-    let checklist = Checklist::styringsmodel_2025().map_err(internal)?;
-    // What an item spares adoptions comes from its 2016 counterparts, as in the catalogue.
-    let as_catalogue = checklist
-        .to_catalogue(&os2pm_levels::Catalogue::os2_2016().map_err(internal)?)
-        .map_err(internal)?;
-    let items = checklist
-        .items
-        .iter()
-        .filter(|item| level.is_none_or(|level| item.level <= level))
-        .map(|item| RequirementView {
-            not_for_adoptions: as_catalogue
-                .requirements
-                .iter()
-                .find(|r| r.key == item.id)
-                .and_then(|r| r.not_for_adoptions.clone()),
-            ..RequirementView::from(item)
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(RequirementList {
-        catalogue: checklist.version,
-        title: checklist.title,
-        level: level.map(|l| l.to_string()),
-        items,
-        next_cursor: None,
-    }))
+    Ok(HttpResponse::Ok().json(requirements::checklist(level)?))
 }

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use os2pm_levels::styringsmodel::ChecklistItem;
-use os2pm_levels::{Catalogue, EvidenceKind, Gate, Requirement, Theme};
+use os2pm_levels::styringsmodel::{Checklist, ChecklistItem, ChecklistLevel};
+use os2pm_levels::{Catalogue, CatalogueError, EvidenceKind, Gate, Requirement};
 use os2pm_persistence::{DbConnection, StoreError, catalogue};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -79,19 +79,15 @@ impl From<&Requirement> for RequirementView {
     }
 }
 
-impl From<&ChecklistItem> for RequirementView {
-    fn from(item: &ChecklistItem) -> Self {
-        let theme = match item.category.as_str() {
-            "relevans" => Theme::Relevance,
-            "strategisk" => Theme::Strategy,
-            "governance" => Theme::Governance,
-            _ => Theme::Form,
-        };
+impl RequirementView {
+    /// A 2025 checklist item, with what the catalogue made of it (`requirement`: its theme,
+    /// and what it spares adoptions, from its 2016 counterparts).
+    fn checklist_item(item: &ChecklistItem, requirement: &Requirement) -> Self {
         Self {
             key: item.id.clone(),
             level: item.level.to_string(),
             max_level: None,
-            theme: theme.to_string(),
+            theme: requirement.theme.to_string(),
             kind: EvidenceKind::Attestation.to_string(),
             // The checklist has no gates: an item holds for its level, from approval on.
             gate: Gate::Approval.to_string(),
@@ -104,7 +100,7 @@ impl From<&ChecklistItem> for RequirementView {
             recommended: item.recommended,
             guideline_da: Some(item.guideline.clone()),
             os2_2016: item.os2_2016.clone(),
-            not_for_adoptions: None,
+            not_for_adoptions: requirement.not_for_adoptions.clone(),
         }
     }
 }
@@ -132,5 +128,36 @@ pub fn catalogue(conn: &mut DbConnection, version: String) -> Result<Arc<Catalog
             format!("there is no catalogue version `{version}`"),
         ),
         other => other.into(),
+    })
+}
+
+/// The 2025 checklist (`os2-styringsmodel-2025`), cumulative up to `level`.
+pub fn checklist(level: Option<ChecklistLevel>) -> Result<RequirementList, ApiError> {
+    let internal = |e: CatalogueError| ApiError::Internal(e.to_string());
+    let checklist = Checklist::styringsmodel_2025().map_err(internal)?;
+    let as_catalogue = checklist
+        .to_catalogue(&Catalogue::os2_2016().map_err(internal)?)
+        .map_err(internal)?;
+    let items = checklist
+        .items
+        .iter()
+        .filter(|item| level.is_none_or(|level| item.level <= level))
+        .map(|item| {
+            let requirement = as_catalogue
+                .requirements
+                .iter()
+                .find(|r| r.key == item.id)
+                .ok_or_else(|| {
+                    ApiError::Internal(format!("checklist item {} has no requirement", item.id))
+                })?;
+            Ok(RequirementView::checklist_item(item, requirement))
+        })
+        .collect::<Result<_, ApiError>>()?;
+    Ok(RequirementList {
+        catalogue: checklist.version,
+        title: checklist.title,
+        level: level.map(|l| l.to_string()),
+        items,
+        next_cursor: None,
     })
 }

@@ -287,6 +287,18 @@ async fn the_2025_checklist_is_listed_by_level_with_its_sandbox() {
     let g7 = items.iter().find(|i| i["key"] == "G7").unwrap();
     assert_eq!(g7["recommended"], true);
     assert_eq!(g7["os2_2016"], json!(["coordination_group_formed"]));
+    // Each item's theme is its checklist category's (relevans, formkrav, strategisk, governance).
+    let themes: Vec<(&str, &str)> = sandbox.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["key"].as_str().unwrap(), i["theme"].as_str().unwrap()))
+        .take(2)
+        .collect();
+    assert_eq!(themes, [("R1", "relevance"), ("F1", "form")]);
+    assert_eq!(g7["theme"], "governance");
+    let s1 = items.iter().find(|i| i["key"] == "S1").unwrap();
+    assert_eq!(s1["theme"], "strategy");
     assert_eq!(
         send(&service, list("")).await.body["items"]
             .as_array()

@@ -2,6 +2,7 @@
 //! another and passes every value through, except the fields the audience may not read. No JSON
 //! tree of the view is built, so a view leaves as fast for the public as for the board.
 
+use os2pm_projects::ApprovalState;
 use serde::ser::{
     Error as _, SerializeMap, SerializeSeq, SerializeStruct, SerializeStructVariant,
     SerializeTuple, SerializeTupleStruct, SerializeTupleVariant,
@@ -247,7 +248,8 @@ impl<C> Fields<C> {
         }
         match (name, self.pending) {
             ("state", _) => {
-                self.pending = Some(as_text(value).as_deref() == Some("pending"));
+                self.pending =
+                    Some(as_text(value).as_deref() == Some(ApprovalState::Pending.as_str()));
                 Treatment::Keep
             }
             ("votes", Some(true)) => Treatment::NoVotes,
