@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 use crate::app::AppState;
 use crate::error::{ApiError, ProblemSchema};
 use crate::usecases::requirements;
-use crate::usecases::requirements::{RequirementList, RequirementView};
+use crate::usecases::requirements::RequirementList;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -63,23 +63,10 @@ pub async fn list(
     let version = query
         .catalogue
         .unwrap_or_else(|| DEFAULT_CATALOGUE_VERSION.to_owned());
-    let catalogue = state
-        .db(move |conn| requirements::catalogue(conn, version))
+    let list = state
+        .db(move |conn| requirements::list(conn, version, level, gate))
         .await?;
-    let items = catalogue
-        .requirements
-        .iter()
-        .filter(|r| level.is_none_or(|level| r.applies_at(level)))
-        .filter(|r| gate.is_none_or(|gate| r.due_by(gate)))
-        .map(RequirementView::from)
-        .collect();
-    Ok(HttpResponse::Ok().json(RequirementList {
-        catalogue: catalogue.version.clone(),
-        title: catalogue.title.clone(),
-        level: level.map(|l| l.to_string()),
-        items,
-        next_cursor: None,
-    }))
+    Ok(HttpResponse::Ok().json(list))
 }
 
 /// The 2025 checklist (`os2-styringsmodel-2025`), cumulative up to `level` (`sandkasse`, 1–3,

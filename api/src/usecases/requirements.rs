@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use os2pm_levels::styringsmodel::{Checklist, ChecklistItem, ChecklistLevel};
-use os2pm_levels::{Catalogue, CatalogueError, EvidenceKind, Gate, Requirement};
+use os2pm_levels::{Catalogue, CatalogueError, EvidenceKind, Gate, Level, Requirement};
 use os2pm_persistence::{DbConnection, StoreError, catalogue};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -128,6 +128,31 @@ pub fn catalogue(conn: &mut DbConnection, version: String) -> Result<Arc<Catalog
             format!("there is no catalogue version `{version}`"),
         ),
         other => other.into(),
+    })
+}
+
+/// The requirements of catalogue `version` that apply at `level` (cumulative) and are due by
+/// `gate`.
+pub fn list(
+    conn: &mut DbConnection,
+    version: String,
+    level: Option<Level>,
+    gate: Option<Gate>,
+) -> Result<RequirementList, ApiError> {
+    let catalogue = catalogue(conn, version)?;
+    let items = catalogue
+        .requirements
+        .iter()
+        .filter(|r| level.is_none_or(|level| r.applies_at(level)))
+        .filter(|r| gate.is_none_or(|gate| r.due_by(gate)))
+        .map(RequirementView::from)
+        .collect();
+    Ok(RequirementList {
+        catalogue: catalogue.version.clone(),
+        title: catalogue.title.clone(),
+        level: level.map(|l| l.to_string()),
+        items,
+        next_cursor: None,
     })
 }
 
