@@ -65,7 +65,7 @@ impl CachedProject {
         actions: ActionInputs,
         reader: Audience,
     ) -> Result<(Self, Bytes), serde_json::Error> {
-        let body: Bytes = serde_json::to_vec(&reader.redacted(&view))?.into();
+        let body = json(&reader.redacted(&view), TYPICAL_VIEW_BYTES)?;
         let entry = Self {
             key,
             view,
@@ -83,9 +83,20 @@ impl CachedProject {
         if let Some(body) = slot.get() {
             return Ok(body.clone());
         }
-        let body: Bytes = serde_json::to_vec(&audience.redacted(&self.view))?.into();
+        let body = json(&audience.redacted(&self.view), self.size)?;
         Ok(slot.get_or_init(|| body).clone())
     }
+}
+
+/// What a project view's JSON usually weighs: its buffer starts that large rather than growing
+/// to it in steps.
+const TYPICAL_VIEW_BYTES: usize = 8 * 1024;
+
+/// `view` as JSON, written into a buffer of `capacity` bytes to start with.
+fn json(view: &impl serde::Serialize, capacity: usize) -> Result<Bytes, serde_json::Error> {
+    let mut body = Vec::with_capacity(capacity);
+    serde_json::to_writer(&mut body, view)?;
+    Ok(body.into())
 }
 
 /// Where an audience's JSON is kept in [`CachedProject::bodies`].

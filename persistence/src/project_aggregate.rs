@@ -539,7 +539,9 @@ fn seat(body: &str) -> serde_json::Result<Representation> {
 /// or `2026-11-30 20:39:33.123456` (SQLite's stored text).
 pub(crate) fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Error> {
     let text = Cow::<str>::deserialize(d)?;
-    NaiveDateTime::parse_from_str(&text.replacen(' ', "T", 1), "%Y-%m-%dT%H:%M:%S%.f")
+    // `FromStr` reads chrono's own ISO 8601 form, without a format string to interpret.
+    text.replacen(' ', "T", 1)
+        .parse::<NaiveDateTime>()
         .map_err(serde::de::Error::custom)
 }
 
