@@ -87,8 +87,7 @@ impl Audience {
         if self == Self::Governance {
             return;
         }
-        // Fails closed: what cannot be read back is withheld, never sent unredacted.
-        *view = serde_json::to_value(self.redacted(&*view)).unwrap_or(Value::Null);
+        redacting::redact_in_place(view, self);
     }
 
     /// `view` as this audience may read it.

@@ -210,31 +210,23 @@ enum Treatment {
     Null,
     /// Sent as `[]`: the votes of an approval still pending.
     NoVotes,
-    /// Held until the object's end: votes come before the state that says whether they may
+    /// Held until the object's end: votes before a state (if any) that says whether they may
     /// be read.
     Hold,
 }
 
-/// The fields of an object (a struct or a map), each through the policy.
-struct Fields<C> {
-    inner: C,
+/// The policy for one object (a struct, a map or a JSON object), field by field in order.
+pub(super) struct Policy {
     audience: Audience,
-    /// A map's key, between `serialize_key` and `serialize_value`.
-    key: Option<Value>,
     /// The object's `state`, once seen: whether it is `pending`.
     pending: Option<bool>,
-    /// `votes` that came before `state`, as the policy would send them once decided.
-    held_votes: Option<Value>,
 }
 
-impl<C> Fields<C> {
-    fn new(inner: C, audience: Audience) -> Self {
+impl Policy {
+    pub(super) fn new(audience: Audience) -> Self {
         Self {
-            inner,
             audience,
-            key: None,
             pending: None,
-            held_votes: None,
         }
     }
 
@@ -258,10 +250,68 @@ impl<C> Fields<C> {
         }
     }
 
+    /// Whether votes held back may be read, now that the object has ended: unless its state
+    /// is `pending` (an object without a state keeps its votes).
+    fn shows_held_votes(&self) -> bool {
+        self.pending != Some(true)
+    }
+}
+
+/// Applies `audience`'s policy to `view` where it is: a JSON value needs no second tree.
+pub(super) fn redact_in_place(view: &mut Value, audience: Audience) {
+    match view {
+        Value::Object(fields) => {
+            let mut policy = Policy::new(audience);
+            let mut held = false;
+            for (name, value) in fields.iter_mut() {
+                match policy.treatment(name, value) {
+                    Treatment::Keep => redact_in_place(value, audience),
+                    Treatment::Null => *value = Value::Null,
+                    Treatment::NoVotes => *value = Value::Array(Vec::new()),
+                    Treatment::Hold => held = true,
+                }
+            }
+            if held && let Some(votes) = fields.get_mut("votes") {
+                if policy.shows_held_votes() {
+                    redact_in_place(votes, audience);
+                } else {
+                    *votes = Value::Array(Vec::new());
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| redact_in_place(item, audience)),
+        _ => {}
+    }
+}
+
+/// The fields of an object (a struct or a map), each through the policy.
+struct Fields<C> {
+    inner: C,
+    audience: Audience,
+    policy: Policy,
+    /// A map's key, between `serialize_key` and `serialize_value`.
+    key: Option<Value>,
+    /// `votes` that came before `state`, as the policy would send them once decided.
+    held_votes: Option<Value>,
+}
+
+impl<C> Fields<C> {
+    fn new(inner: C, audience: Audience) -> Self {
+        Self {
+            inner,
+            audience,
+            policy: Policy::new(audience),
+            key: None,
+            held_votes: None,
+        }
+    }
+
     /// `votes` held back, as the state that came after them allows.
     fn held(&mut self) -> Option<Value> {
         let votes = self.held_votes.take()?;
-        Some(if self.pending == Some(false) {
+        Some(if self.policy.shows_held_votes() {
             votes
         } else {
             Value::Array(Vec::new())
@@ -307,7 +357,7 @@ impl<C> Fields<C> {
     /// The field `name` as the policy sends it; `None` when it is held back.
     fn send<'a, T: ?Sized + Serialize>(&mut self, name: &str, value: &'a T) -> Option<Sent<'a, T>> {
         let audience = self.audience;
-        match self.treatment(name, value) {
+        match self.policy.treatment(name, value) {
             Treatment::Keep => Some(Sent::Through(Through { value, audience })),
             Treatment::Null => Some(Sent::Null),
             Treatment::NoVotes => Some(Sent::NoVotes),
@@ -449,6 +499,30 @@ mod tests {
             read(Audience::Association, "pending")["scores"],
             json!({"1": "a"})
         );
+    }
+
+    #[test]
+    fn votes_of_an_object_without_a_state_are_kept() {
+        let view = json!({"votes": [{"voter": "mette"}], "title": "t"});
+        let mut in_place = view.clone();
+        redact_in_place(&mut in_place, Audience::Public);
+        assert_eq!(in_place, json!({"votes": [{"voter": null}], "title": "t"}));
+        let streamed = serde_json::to_value(Through {
+            value: &view,
+            audience: Audience::Public,
+        });
+        assert_eq!(streamed.ok(), Some(in_place));
+    }
+
+    #[test]
+    fn in_place_and_as_serialised_agree() {
+        for audience in [Audience::Public, Audience::Association] {
+            for state in ["pending", "decided"] {
+                let mut in_place = serde_json::to_value(view(state)).unwrap_or_default();
+                redact_in_place(&mut in_place, audience);
+                assert_eq!(in_place, read(audience, state), "{audience:?} {state}");
+            }
+        }
     }
 
     #[test]
