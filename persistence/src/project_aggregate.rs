@@ -213,6 +213,17 @@ fn object(alias: &str, columns: &[&str], more: &str) -> String {
 
 /// The query's text with `{object}` standing for the backend's JSON-object function.
 fn template() -> String {
+    parts()
+        .iter()
+        .map(|(part, body, from)| {
+            format!("SELECT '{part}' AS part, CAST({body} AS TEXT) AS body FROM {from}")
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
+}
+
+/// Each part of the query: its name, the JSON object of a row, and where the rows are read.
+fn parts() -> Vec<(&'static str, String, String)> {
     let person = format!("'person', {}", object("p", PEOPLE, ""));
     let seat = format!("'organization_id', o.id, 'code', o.code, {person}");
     let seats_of = |table: &str| {
@@ -226,7 +237,7 @@ fn template() -> String {
         let from = format!("{table} t WHERE t.project_id = $1");
         (part, object("t", columns, ""), from)
     };
-    let parts = [
+    vec![
         (
             "project",
             object("p", PROJECTS, ""),
@@ -307,14 +318,7 @@ fn template() -> String {
             object("s", BOARD_SEATS, &person),
             "board_seats s JOIN people p ON p.id = s.person_id".to_owned(),
         ),
-    ];
-    parts
-        .iter()
-        .map(|(part, body, from)| {
-            format!("SELECT '{part}' AS part, CAST({body} AS TEXT) AS body FROM {from}")
-        })
-        .collect::<Vec<_>>()
-        .join(" UNION ALL ")
+    ]
 }
 
 static POSTGRES: LazyLock<Vec<&str>> = LazyLock::new(|| pieces("json_build_object"));
