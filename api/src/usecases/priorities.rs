@@ -70,28 +70,27 @@ fn priorities(conn: &mut DbConnection) -> Result<Priorities, ApiError> {
             ranking: Vec::new(),
         });
     };
-    let mut by_candidate: BTreeMap<String, Scores> = BTreeMap::new();
+    let mut by_candidate: BTreeMap<ProjectId, Scores> = BTreeMap::new();
     for score in store::scores(conn, version)? {
         by_candidate
-            .entry(score.project_id.into())
+            .entry(score.project_id)
             .or_default()
             .entry(score.member_sub)
             .or_default()
             .insert(score.criterion, score.score);
     }
-    let candidates: Vec<(String, Scores)> = by_candidate.into_iter().collect();
+    let candidates: Vec<(ProjectId, Scores)> = by_candidate.into_iter().collect();
     let criteria = domain_criteria(&rows);
     let mut ranking = Vec::new();
     for ranked in rank(&criteria, &candidates) {
-        let project_id = ProjectId::from(ranked.candidate);
-        let title = projects::find(conn, &project_id)?.project.title;
+        let title = projects::find(conn, &ranked.candidate)?.project.title;
         let scores = candidates
             .iter()
-            .find(|(id, _)| project_id == *id.as_str())
+            .find(|(id, _)| *id == ranked.candidate)
             .map(|(_, s)| s.clone())
             .unwrap_or_default();
         ranking.push(RankedCandidate {
-            project_id,
+            project_id: ranked.candidate,
             title,
             weighted_score: ranked.score,
             rank: ranked.rank,

@@ -2,6 +2,7 @@
 //! criterion, candidates ranked by weighted score, and whether a rank survives any one weight
 //! moving by ±10 %.
 
+use crate::ProjectId;
 use std::collections::BTreeMap;
 
 /// The highest score a member gives on a criterion.
@@ -95,7 +96,7 @@ pub fn weighted_score(criteria: &[Criterion], scores: &Scores, weights: &[f64]) 
 /// One candidate's place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ranked {
-    pub candidate: String,
+    pub candidate: ProjectId,
     pub score: f64,
     /// 1 is first; equal scores share a rank (1, 1, 3).
     pub rank: usize,
@@ -107,10 +108,10 @@ const EPSILON: f64 = 1e-9;
 
 fn ranks(
     criteria: &[Criterion],
-    candidates: &[(String, Scores)],
+    candidates: &[(ProjectId, Scores)],
     weights: &[f64],
-) -> Vec<(String, f64, usize)> {
-    let mut scored: Vec<(String, f64)> = candidates
+) -> Vec<(ProjectId, f64, usize)> {
+    let mut scored: Vec<(ProjectId, f64)> = candidates
         .iter()
         .map(|(id, scores)| (id.clone(), weighted_score(criteria, scores, weights)))
         .collect();
@@ -128,7 +129,7 @@ fn ranks(
 
 /// Ranks candidates by weighted score and tells, for each, whether its rank survives every
 /// single weight moving ±10 %.
-pub fn rank(criteria: &[Criterion], candidates: &[(String, Scores)]) -> Vec<Ranked> {
+pub fn rank(criteria: &[Criterion], candidates: &[(ProjectId, Scores)]) -> Vec<Ranked> {
     let base: Vec<f64> = criteria.iter().map(|c| c.weight as f64).collect();
     let ranked = ranks(criteria, candidates, &base);
     let mut variations = Vec::new();
@@ -199,11 +200,11 @@ mod tests {
     fn equal_scores_share_a_rank() {
         let c = criteria(&[("value", 1)]);
         let candidates = vec![
-            ("x".to_owned(), scores(&[("a", &[("value", 4)])])),
-            ("y".to_owned(), scores(&[("a", &[("value", 4)])])),
-            ("z".to_owned(), scores(&[("a", &[("value", 2)])])),
+            (ProjectId::from("x"), scores(&[("a", &[("value", 4)])])),
+            (ProjectId::from("y"), scores(&[("a", &[("value", 4)])])),
+            (ProjectId::from("z"), scores(&[("a", &[("value", 2)])])),
         ];
-        let ranked: Vec<(String, usize)> = rank(&c, &candidates)
+        let ranked: Vec<(ProjectId, usize)> = rank(&c, &candidates)
             .into_iter()
             .map(|r| (r.candidate, r.rank))
             .collect();
@@ -217,20 +218,20 @@ mod tests {
         let c = criteria(&[("value", 20), ("risk", 19)]);
         let candidates = vec![
             (
-                "x".to_owned(),
+                ProjectId::from("x"),
                 scores(&[("a", &[("value", 5), ("risk", 0)])]),
             ),
             (
-                "y".to_owned(),
+                ProjectId::from("y"),
                 scores(&[("a", &[("value", 0), ("risk", 5)])]),
             ),
             (
-                "z".to_owned(),
+                ProjectId::from("z"),
                 scores(&[("a", &[("value", 1), ("risk", 1)])]),
             ),
         ];
         let ranked = rank(&c, &candidates);
-        assert_eq!(ranked[0].candidate, "x");
+        assert_eq!(ranked[0].candidate, ProjectId::from("x"));
         assert!(!ranked[0].stable && !ranked[1].stable, "{ranked:?}");
         assert!(ranked[2].stable, "z stays last");
         // Far apart, nothing moves.
@@ -265,11 +266,11 @@ mod tests {
     fn a_ten_percent_move_is_relative_to_the_weight() {
         let candidates = vec![
             (
-                "x".to_owned(),
+                ProjectId::from("x"),
                 scores(&[("a", &[("value", 5), ("risk", 0)])]),
             ),
             (
-                "y".to_owned(),
+                ProjectId::from("y"),
                 scores(&[("a", &[("value", 0), ("risk", 5)])]),
             ),
         ];
@@ -285,11 +286,11 @@ mod tests {
     fn a_ten_percent_move_is_no_more_than_ten_percent() {
         let candidates = vec![
             (
-                "x".to_owned(),
+                ProjectId::from("x"),
                 scores(&[("m", &[("a", 1), ("b", 1), ("c", 0)])]),
             ),
             (
-                "y".to_owned(),
+                ProjectId::from("y"),
                 scores(&[("m", &[("a", 0), ("b", 0), ("c", 1)])]),
             ),
         ];
