@@ -216,14 +216,14 @@ enum Treatment {
 }
 
 /// The policy for one object (a struct, a map or a JSON object), field by field in order.
-pub(super) struct Policy {
+struct Policy {
     audience: Audience,
     /// The object's `state`, once seen: whether it is `pending`.
     pending: Option<bool>,
 }
 
 impl Policy {
-    pub(super) fn new(audience: Audience) -> Self {
+    fn new(audience: Audience) -> Self {
         Self {
             audience,
             pending: None,
