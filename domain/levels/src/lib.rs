@@ -535,7 +535,9 @@ mod tests {
     #[test]
     fn a_requirement_is_found_by_its_key() {
         let catalogue = catalogue();
-        let found = catalogue.requirement("board_approval").unwrap();
+        let found = catalogue
+            .requirement("board_approval")
+            .unwrap_or_else(|| panic!("no requirement board_approval"));
         assert_eq!(
             (found.key.as_str(), found.level),
             ("board_approval", Level::N2)

@@ -300,7 +300,7 @@ mod tests {
                 .per_level
                 .iter()
                 .find(|(l, _)| *l == level)
-                .unwrap()
+                .unwrap_or_else(|| panic!("no count for the level"))
                 .1
         };
         assert_eq!(

@@ -1019,10 +1019,10 @@ mod tests {
 
     /// A product evaluated against the whole 2025 checklist, every colour used.
     fn fixture() -> Report {
-        let checklist = Checklist::styringsmodel_2025().unwrap();
+        let checklist = Checklist::styringsmodel_2025().unwrap_or_else(|e| panic!("{e:?}"));
         let catalogue = checklist
-            .to_catalogue(&Catalogue::os2_2016().unwrap())
-            .unwrap();
+            .to_catalogue(&Catalogue::os2_2016().unwrap_or_else(|e| panic!("{e:?}")))
+            .unwrap_or_else(|e| panic!("{e:?}"));
         let marks = [
             Mark::Green,
             Mark::Green,
@@ -1077,16 +1077,16 @@ mod tests {
         );
         let rendered = to_markdown(&fixture());
         if std::env::var_os("UPDATE_GOLDEN").is_some() {
-            std::fs::write(path, &rendered).unwrap();
+            std::fs::write(path, &rendered).unwrap_or_else(|e| panic!("{e:?}"));
         }
-        let golden = std::fs::read_to_string(path).unwrap();
+        let golden = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(rendered, golden);
     }
 
     #[test]
     fn a_generated_report_reads_back_with_the_same_marks_and_counts() {
         let fixture = fixture();
-        let read = read(&to_markdown(&fixture)).unwrap();
+        let read = read(&to_markdown(&fixture)).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(read.template_version.as_deref(), Some(template::CURRENT));
         assert_eq!(read.date.as_deref(), Some("01-12-2026"));
         assert_eq!(read.evaluator.as_deref(), Some("Forretningslederen, OS2"));
@@ -1114,8 +1114,20 @@ mod tests {
                 ("Krav".to_owned(), written.requirement.clone())
             );
         }
-        assert_eq!(read.stated_levels.as_ref().unwrap().len(), 4);
-        assert_eq!(read.stated_themes.as_ref().unwrap().len(), 4);
+        assert_eq!(
+            read.stated_levels
+                .as_ref()
+                .unwrap_or_else(|| panic!("no stated levels"))
+                .len(),
+            4
+        );
+        assert_eq!(
+            read.stated_themes
+                .as_ref()
+                .unwrap_or_else(|| panic!("no stated themes"))
+                .len(),
+            4
+        );
         assert_eq!(check_counts(&read), []);
     }
 
@@ -1125,7 +1137,7 @@ mod tests {
             "| Niveau 2 | 8 | 4 | 4 | 3 |",
             "| Niveau 2 | 9 | 4 | 4 | 3 |",
         );
-        let read = read(&markdown).unwrap();
+        let read = read(&markdown).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(
             check_counts(&read),
             [ReportError::CountDiffers {
@@ -1152,7 +1164,7 @@ mod tests {
             |----|----|----|----|----|----|----|----|----|\n\
             | R1 | Lokal værdi | sandkasse | Beskriv værdien | Ja | Stor værdi | 🟢 | Bevist. | |\n\
             | R4 | Strategier | 3 | Henvis | Ja | KL's strategi | 🟡 | Mangler dokumentation. | Beskriv<br /><br />målene |\n";
-        let read = read(markdown).unwrap();
+        let read = read(markdown).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(
             read.template_version, None,
             "it names no evaluation template"
@@ -1192,7 +1204,8 @@ mod tests {
             }]
         );
         assert_eq!(check_counts(&read), []);
-        let wrong = super::read(&markdown.replace("1 af 2 krav", "2 af 3 krav")).unwrap();
+        let wrong = super::read(&markdown.replace("1 af 2 krav", "2 af 3 krav"))
+            .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(
             check_counts(&wrong),
             [
@@ -1250,7 +1263,7 @@ mod tests {
 
     #[test]
     fn a_hand_edited_report_is_read_checked_and_written_again_in_its_own_layout() {
-        let read = read(HAND_EDITED).unwrap();
+        let read = read(HAND_EDITED).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(read.lines.len(), 43, "the empty row is no line");
         assert_eq!(check_counts(&read), []);
         let lines: Vec<_> = read
@@ -1258,7 +1271,8 @@ mod tests {
             .iter()
             .map(|l| (l.id.as_str(), l.level, l.theme))
             .collect();
-        let template = crate::template::Template::find(crate::template::CURRENT).unwrap();
+        let template = crate::template::Template::find(crate::template::CURRENT)
+            .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(template.check(&lines), []);
         let counts = evaluation::count(&read.lines.iter().map(Marked::from).collect::<Vec<_>>());
         assert_eq!(
@@ -1276,9 +1290,17 @@ mod tests {
             read.recommendation
                 .contains("forudsætter ikke, at alle krav")
         );
-        let f21 = read.lines.iter().find(|l| l.id == "F21").unwrap();
+        let f21 = read
+            .lines
+            .iter()
+            .find(|l| l.id == "F21")
+            .unwrap_or_else(|| panic!("no line F21"));
         assert_eq!((f21.mark, f21.columns.len()), (Mark::Grey, 9));
-        let r4 = read.lines.iter().find(|l| l.id == "R4").unwrap();
+        let r4 = read
+            .lines
+            .iter()
+            .find(|l| l.id == "R4")
+            .unwrap_or_else(|| panic!("no line R4"));
         assert_eq!(
             r4.columns[8].1,
             "Henvis direkte til dokumentationen.\nSe også [vejledningen](https://example.org/os2/vejledning).",
@@ -1314,7 +1336,7 @@ mod tests {
                 .collect(),
         });
         assert!(again.contains("| # | Krav | Produktniveau | Retningslinjer | Efterlevet? |"));
-        let read_again = super::read(&again).unwrap();
+        let read_again = super::read(&again).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(
             read_again.lines, read.lines,
             "the same tables, every column"
@@ -1347,7 +1369,11 @@ mod tests {
             columns: columns("🔴", "Ikke dokumenteret."),
         };
         let mut out = String::new();
-        theme_table_as_read(&mut out, &read_layout(&[&line]).unwrap(), &[&line]);
+        theme_table_as_read(
+            &mut out,
+            &read_layout(&[&line]).unwrap_or_else(|| panic!("no layout")),
+            &[&line],
+        );
         assert_eq!(
             out,
             "| # | Produktniveau | Vurdering | Vurderingsgrundlag |\n|---|---|---|---|\n\
@@ -1367,7 +1393,7 @@ mod tests {
             ## Versionshistorik\n\n| Version | Dato |\n|---|---|\n| 1.0 | 2026-09-29 |\n\n\
             ## RELEVANS\n\n| # | Niveau | Vurdering | Vurderingsgrundlag |\n|---|---|---|---|\n\
             | R1 | Sandkasse | 🟢 | Se <sup>1</sup> og `README` |\n";
-        let read = read(markdown).unwrap();
+        let read = read(markdown).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(read.date.as_deref(), Some("2026-09-29"));
         assert_eq!(read.repository, None, "an empty field is no value");
         assert_eq!(
@@ -1402,7 +1428,7 @@ mod tests {
             | Relevans | 🟢 1 🟡 0 🔴 0 ⚪ 0 | 🟢 0 🟡 0 🔴 0 ⚪ 0 | 🟢 0 🟡 0 🔴 0 ⚪ 0 | 🟢 0 🟡 1 🔴 0 ⚪ 0 | 🟢 1 🟡 1 🔴 0 ⚪ 0 |\n\
             | **Total** | 🟢 1 🟡 0 🔴 0 ⚪ 0 | 🟢 0 🟡 0 🔴 0 ⚪ 0 | 🟢 0 🟡 0 🔴 0 ⚪ 0 | 🟢 0 🟡 1 🔴 0 ⚪ 0 | 🟢 1 🟡 1 🔴 0 ⚪ 0 |\n\n\
             <!--\nMermaid farver\n\\-->\n";
-        let read = read(markdown).unwrap();
+        let read = read(markdown).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(read.lines.len(), 2);
         assert_eq!(
             read.stated_total,
@@ -1413,14 +1439,21 @@ mod tests {
                 grey: 0
             })
         );
-        assert_eq!(read.stated_theme_totals.as_ref().unwrap().1.total(), 2);
+        assert_eq!(
+            read.stated_theme_totals
+                .as_ref()
+                .unwrap_or_else(|| panic!("no stated theme totals"))
+                .1
+                .total(),
+            2
+        );
         assert_eq!(check_counts(&read), []);
         let wrong = markdown.replace(
             "| **Total** | 🟢 1 🟡 0 🔴 0 ⚪ 0 | 🟢 0",
             "| **Total** | 🟢 2 🟡 0 🔴 0 ⚪ 0 | 🟢 0",
         );
         assert_eq!(
-            check_counts(&super::read(&wrong).unwrap()),
+            check_counts(&super::read(&wrong).unwrap_or_else(|e| panic!("{e:?}"))),
             [ReportError::CountDiffers {
                 what: "Tema-total × Sandkasse 🟢 Grøn".into(),
                 stated: 2,
@@ -1428,7 +1461,10 @@ mod tests {
             }]
         );
         let wrong_total = markdown.replace("**1** |     **1**", "**1** |     **2**");
-        assert_eq!(check_counts(&super::read(&wrong_total).unwrap()).len(), 1);
+        assert_eq!(
+            check_counts(&super::read(&wrong_total).unwrap_or_else(|e| panic!("{e:?}"))).len(),
+            1
+        );
         let unknown_row = markdown.replace("| Relevans |", "| Økonomi |");
         assert_eq!(
             super::read(&unknown_row).unwrap_err(),

@@ -239,7 +239,7 @@ mod tests {
     /// 4 + 20 + 5 + 14 per theme, F8 and F9 merged into F7.
     #[test]
     fn template_0_9_2_has_the_requirements_the_reports_count() {
-        let template = Template::find("0.9.2").unwrap();
+        let template = Template::find("0.9.2").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(template.items.len(), 43);
         let per_level: Vec<usize> = LEVELS
             .iter()
@@ -257,18 +257,23 @@ mod tests {
         );
         assert_eq!(template.checklist, STYRINGSMODEL_2025);
         // Every line is a requirement of the checklist it names, at the same level.
-        let checklist = Checklist::styringsmodel_2025().unwrap();
+        let checklist = Checklist::styringsmodel_2025().unwrap_or_else(|e| panic!("{e}"));
         for item in &template.items {
-            let on_checklist = checklist.item(&item.id).unwrap();
+            let on_checklist = checklist
+                .item(&item.id)
+                .unwrap_or_else(|| panic!("an item not on the checklist"));
             assert_eq!(on_checklist.level.level(), item.level, "{}", item.id);
         }
         assert_eq!(Template::known(), [CURRENT]);
-        assert_eq!(Template::find(" v0.9.2").unwrap(), template);
+        assert_eq!(
+            Template::find(" v0.9.2").unwrap_or_else(|e| panic!("{e}")),
+            template
+        );
     }
 
     #[test]
     fn a_report_laid_out_by_the_template_passes_and_every_departure_is_listed() {
-        let template = Template::find(CURRENT).unwrap();
+        let template = Template::find(CURRENT).unwrap_or_else(|e| panic!("{e}"));
         let mut read = lines(&template);
         assert_eq!(template.check(&read), []);
         read.retain(|(id, _, _)| *id != "G14");
@@ -327,7 +332,8 @@ mod tests {
 
     #[test]
     fn an_evaluation_states_the_template_of_its_catalogue() {
-        let current = Template::for_evaluation(None, STYRINGSMODEL_2025).unwrap();
+        let current =
+            Template::for_evaluation(None, STYRINGSMODEL_2025).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(current.map(|t| t.version), Some(CURRENT.to_owned()));
         assert_eq!(Template::for_evaluation(None, "os2-2016"), Ok(None));
         assert_eq!(
